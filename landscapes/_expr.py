@@ -1,0 +1,264 @@
+"""A small, whitelisted parser for user formulas in ``x`` and ``y``.
+
+No ``eval``/``exec``/``sympify``: the text is tokenized and parsed by recursive
+descent into a tiny AST of known operators and functions, which is then turned
+into a JAX function. Anything else is an :class:`ExpressionError` naming the
+problem and its position.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ._core import Bounds, Landscape, Stationary
+
+MAX_LENGTH = 400
+MAX_DEPTH = 40
+MAX_NODES = 400
+
+
+class ExpressionError(ValueError):
+    """A formula that cannot be accepted; ``position`` is the 0-based column."""
+
+    def __init__(self, message: str, position: int, text: str = ""):
+        self.message = message
+        self.position = position
+        shown = text if len(text) <= 80 else text[:80] + "..."
+        caret = "\n  " + shown + "\n  " + " " * min(position, 83) + "^" if text and position <= 80 else ""
+        super().__init__(f"{message} (at position {position + 1}){caret}")
+
+
+_UNARY = {
+    "exp": jnp.exp, "log": jnp.log, "ln": jnp.log, "log10": jnp.log10, "log1p": jnp.log1p,
+    "sqrt": jnp.sqrt, "abs": jnp.abs, "sin": jnp.sin, "cos": jnp.cos, "tan": jnp.tan,
+    "tanh": jnp.tanh, "sinh": jnp.sinh, "cosh": jnp.cosh, "arctan": jnp.arctan, "atan": jnp.arctan,
+    "arcsin": jnp.arcsin, "arccos": jnp.arccos, "sigmoid": jax.nn.sigmoid, "softplus": jax.nn.softplus,
+    "sign": jnp.sign,
+}
+_BINARY = {"min": jnp.minimum, "max": jnp.maximum, "atan2": jnp.arctan2, "hypot": jnp.hypot}
+_CONST = {"pi": math.pi, "e": math.e}
+_VARS = ("x", "y")
+
+_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^(),]))")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Tok:
+    kind: str  # num, name, op, end
+    text: str
+    pos: int
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    for i, ch in enumerate(text):
+        if ord(ch) > 127 or (not ch.isprintable() and ch not in " \t"):
+            raise ExpressionError(f"character {ch!r} is not allowed; use plain ASCII", i, text)
+    toks, pos = [], 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m:
+            p = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
+            raise ExpressionError(f"unexpected character {text[p]!r}", p, text)
+        start = m.start(m.lastindex)
+        kind = {1: "num", 2: "name", 3: "op"}[m.lastindex]
+        toks.append(_Tok(kind, m.group(m.lastindex), start))
+        pos = m.end()
+    toks.append(_Tok("end", "", len(text)))
+    return toks
+
+
+class _Parser:
+    """expr := term (('+'|'-') term)* ; term := unary (('*'|'/') unary)* ;
+    unary := ('-'|'+') unary | power ; power := atom (('^'|'**') unary)? ;
+    atom := number | name | name '(' expr [',' expr] ')' | '(' expr ')'"""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = _tokenize(text)
+        self.i = 0
+        self.depth = 0
+        self.nodes = 0
+
+    def peek(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def fail(self, msg: str, tok: _Tok | None = None):
+        raise ExpressionError(msg, (tok or self.peek()).pos, self.text)
+
+    def node(self, *n):
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.fail(f"formula is too complex (more than {MAX_NODES} operations)")
+        return n
+
+    def enter(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail(f"formula nests too deeply (more than {MAX_DEPTH} levels)")
+
+    def parse(self):
+        if self.peek().kind == "end":
+            self.fail("the formula is empty")
+        tree = self.expr()
+        if self.peek().kind != "end":
+            self.fail(f"unexpected {self.peek().text!r}")
+        return tree
+
+    def expr(self):
+        self.enter()
+        left = self.term()
+        while self.peek().text in ("+", "-"):
+            op = self.take().text
+            left = self.node("bin", op, left, self.term())
+        self.depth -= 1
+        return left
+
+    def term(self):
+        left = self.unary()
+        while self.peek().text in ("*", "/"):
+            op = self.take().text
+            left = self.node("bin", op, left, self.unary())
+        return left
+
+    def unary(self):
+        if self.peek().text in ("-", "+"):
+            op = self.take().text
+            self.enter()
+            inner = self.unary()
+            self.depth -= 1
+            return self.node("neg", inner) if op == "-" else inner
+        return self.power()
+
+    def power(self):
+        base = self.atom()
+        if self.peek().text in ("^", "**"):
+            self.take()
+            self.enter()
+            exp = self.unary()
+            self.depth -= 1
+            return self.node("bin", "^", base, exp)
+        return base
+
+    def atom(self):
+        t = self.take()
+        if t.kind == "num":
+            if len(t.text) > 30:
+                self.fail("number literal is too long", t)
+            return self.node("num", float(t.text))
+        if t.kind == "name":
+            name = t.text
+            if self.peek().text == "(":
+                if name not in _UNARY and name not in _BINARY:
+                    allowed = ", ".join(sorted(_UNARY) + sorted(_BINARY))
+                    self.fail(f"unknown function {name!r}; allowed: {allowed}", t)
+                self.take()
+                args = [self.expr()]
+                while self.peek().text == ",":
+                    self.take()
+                    args.append(self.expr())
+                if self.peek().text != ")":
+                    self.fail("expected ')' to close the function call")
+                self.take()
+                want = 1 if name in _UNARY else 2
+                if len(args) != want:
+                    self.fail(f"{name}() takes {want} argument(s), got {len(args)}", t)
+                return self.node("call", name, *args)
+            if name in _VARS:
+                return self.node("var", _VARS.index(name))
+            if name in _CONST:
+                return self.node("num", _CONST[name])
+            self.fail(f"unknown name {name!r}; the variables are x and y, constants pi and e", t)
+        if t.text == "(":
+            inner = self.expr()
+            if self.peek().text != ")":
+                self.fail("expected ')'")
+            self.take()
+            return inner
+        if t.kind == "end":
+            self.fail("the formula ends too early", t)
+        self.fail(f"unexpected {t.text!r}", t)
+
+
+def parse(text: str):
+    """Parse ``text`` into a nested-tuple AST; raises :class:`ExpressionError`."""
+    if not isinstance(text, str):
+        raise ExpressionError("the formula must be text", 0)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"formula is too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH)
+    return _Parser(text).parse()
+
+
+def _compile(tree):
+    kind = tree[0]
+    if kind == "num":
+        v = tree[1]
+        return lambda xy: jnp.asarray(v, dtype=jnp.float64)
+    if kind == "var":
+        i = tree[1]
+        return lambda xy: xy[i]
+    if kind == "neg":
+        a = _compile(tree[1])
+        return lambda xy: -a(xy)
+    if kind == "bin":
+        op, a, b = tree[1], _compile(tree[2]), _compile(tree[3])
+        fn = {"+": jnp.add, "-": jnp.subtract, "*": jnp.multiply, "/": jnp.divide, "^": jnp.power}[op]
+        return lambda xy: fn(a(xy), b(xy))
+    if kind == "call":
+        name, args = tree[1], [_compile(t) for t in tree[2:]]
+        if name in _UNARY:
+            fn1, a = _UNARY[name], args[0]
+            return lambda xy: fn1(a(xy))
+        fn2, a, b = _BINARY[name], args[0], args[1]
+        return lambda xy: fn2(a(xy), b(xy))
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _canon(tree) -> str:
+    return repr(tree)
+
+
+def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
+    """Build a :class:`Landscape` from a formula in ``x`` and ``y``.
+
+    The minimum listed is the lowest grid point (a numerical estimate). Domain errors
+    (``log`` of a negative number) evaluate to NaN and show as gaps in the plots.
+    """
+    tree = parse(text)
+    fn = _compile(tree)
+    if bounds is None:
+        bounds = ((-3.0, 3.0), (-3.0, 3.0))
+    (x0, x1), (y0, y1) = bounds
+    vals = [x0, x1, y0, y1]
+    if not all(math.isfinite(v) for v in vals) or x1 <= x0 or y1 <= y0 or max(x1 - x0, y1 - y0) > 1e6:
+        raise ExpressionError("bounds must be finite with min < max (and a span below 1e6)", 0)
+    bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
+
+    def family(xy, p):
+        del p
+        return jnp.asarray(fn(xy), dtype=jnp.float64) + 0.0 * xy[0]
+
+    key = "expr:" + _canon(tree)
+    scape = Landscape(
+        name="custom", title=f"f(x, y) = {text.strip()}", f=lambda xy: family(xy, {}), bounds=bounds,
+        minima=(), saddles=(), start=(x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)), params={}, values={},
+        description="Your own formula.", reference="User-defined.", family=family, key=key,
+    )
+    xs, ys, z = scape.grid(101)
+    minima: tuple[Stationary, ...] = ()
+    if np.isfinite(z).any():
+        j, i = np.unravel_index(np.nanargmin(z), z.shape)
+        minima = (Stationary(float(xs[i]), float(ys[j]), float(z[j, i])),)
+    return dataclasses.replace(scape, minima=minima)

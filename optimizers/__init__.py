@@ -1,0 +1,59 @@
+"""Optimizers (optax), learning-rate schedules and the jitted trajectory engine."""
+
+import landscapes as _landscapes  # noqa: F401  (switches on float64)
+
+from ._custom import (
+    adam_no_bias_correction,
+    adam_running_product,
+    newton,
+    scale_by_adam_no_bias_correction,
+    scale_by_adam_running_product,
+)
+from ._engine import MAX_STEPS, MAX_SWEEP, SweepResult, Trajectory, run, sweep
+from ._presets import PRESETS, Preset, get_preset, preset_names
+from ._scenario import MAX_OPTIMIZERS, OptimizerConfig, Scenario
+from ._schedules import (
+    SCHEDULES,
+    ScheduleSpec,
+    get_schedule,
+    lr_curve,
+    make_schedule,
+    schedule_args,
+    schedule_names,
+)
+from ._specs import OPTIMIZERS, OptimizerSpec, get, names, titles
+from ._specs_base import HParam
+
+__all__ = [
+    "MAX_OPTIMIZERS",
+    "MAX_STEPS",
+    "MAX_SWEEP",
+    "OPTIMIZERS",
+    "PRESETS",
+    "SCHEDULES",
+    "HParam",
+    "OptimizerConfig",
+    "OptimizerSpec",
+    "Preset",
+    "Scenario",
+    "ScheduleSpec",
+    "SweepResult",
+    "Trajectory",
+    "adam_no_bias_correction",
+    "adam_running_product",
+    "get",
+    "get_preset",
+    "get_schedule",
+    "lr_curve",
+    "make_schedule",
+    "names",
+    "newton",
+    "preset_names",
+    "run",
+    "scale_by_adam_no_bias_correction",
+    "scale_by_adam_running_product",
+    "schedule_args",
+    "schedule_names",
+    "sweep",
+    "titles",
+]

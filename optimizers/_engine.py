@@ -1,0 +1,286 @@
+r"""The jitted trajectory engine: ``lax.scan`` over steps, ``vmap`` over configurations.
+
+Static (compile-time) choices: the surface family, the optimizer, the schedule kind,
+a step bucket and whether whole paths are recorded. Everything else (start,
+learning rate, hyperparameters, schedule arguments, clipping, noise, seed, surface
+parameters) is a traced argument, so changing it never recompiles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from ._schedules import make_schedule, schedule_args
+from ._specs import OptimizerSpec, get
+
+MAX_STEPS = 10_000
+MAX_SWEEP = 250_000
+_BUCKETS = (16, 64, 128, 256, 512, 1024, 2048, 4096, 10_000)
+RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centre count as diverged
+
+#: Number of times an engine function was traced (== compiled); tests read it.
+TRACE_COUNT = 0
+
+_FAMILIES: dict[str, Any] = {}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Trajectory:
+    """One optimizer run. Arrays are numpy and always finite; after ``diverged_at`` the
+    point is frozen. Index ``k`` of the ``(steps+1, ...)`` arrays is the state after ``k`` steps;
+    ``updates[k]`` and ``lrs[k]`` belong to the step from ``k`` to ``k+1``."""
+
+    points: np.ndarray  # (steps+1, 2)
+    losses: np.ndarray  # (steps+1,)
+    grads: np.ndarray  # (steps+1, 2) true gradient at each point
+    lrs: np.ndarray  # (steps,)
+    updates: np.ndarray  # (steps, 2)
+    velocity: np.ndarray  # (steps+1, 2) momentum methods' v (zeros otherwise)
+    lookahead: np.ndarray  # (steps+1, 2) x + mu v (equals x without momentum)
+    mhat: np.ndarray  # (steps+1, 2) Adam-family bias-corrected first moment
+    eff_lr: np.ndarray  # (steps, 2) effective per-coordinate step size -dx_i / g_i
+    diverged_at: int | None
+
+    @property
+    def steps(self) -> int:
+        return len(self.lrs)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SweepResult:
+    """Final points/losses of many runs (and whole paths if asked)."""
+
+    final_points: np.ndarray  # (n, 2)
+    final_losses: np.ndarray  # (n,)
+    diverged_at: np.ndarray  # (n,) int, -1 where it did not diverge
+    paths: np.ndarray | None = None  # (n, steps+1, 2)
+    losses: np.ndarray | None = None  # (n, steps+1)
+
+
+def _bucket(steps: int) -> int:
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {steps}")
+    return next(b for b in _BUCKETS if b >= steps)
+
+
+def _where_tree(c, a, b):
+    return jax.tree.map(lambda x, y: jnp.where(c, x, y), a, b)
+
+
+def _finite(x):
+    return jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool):
+    factory = spec.fast_factory if (fast and spec.fast_factory is not None) else spec.factory
+    hp = dict(hp)
+    if spec.momentum_key is not None:
+        target = hp[spec.momentum_key]
+
+        def mom(count):
+            frac = jnp.clip(jnp.asarray(count, jnp.float64) / jnp.maximum(mom_warmup, 1.0), 0.0, 1.0)
+            start = jnp.minimum(0.5, target)
+            return jnp.where(mom_warmup > 0, start + (target - start) * frac, target)
+
+        hp[spec.momentum_key] = mom
+    return optax.inject_hyperparams(factory)(learning_rate=lr_fn, **hp)
+
+
+def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool):
+    """Build the (un-jitted) single-run function for one static configuration."""
+    spec = get(opt_name)
+    family = _FAMILIES[key]
+
+    def one(start, lr, hp, sargs, warmup, mom_warmup, clip_norm, clip_value, noise_std, seed, fparams, n_steps,
+            center, radius):
+        global TRACE_COUNT
+        TRACE_COUNT += 1
+        f = lambda xy: family(xy, fparams)
+        grad = jax.grad(f)
+        sched = make_schedule(schedule, sargs, warmup)
+        lr_fn = lambda count: lr * sched(count)
+        inner = _make_opt(spec, lr_fn, hp, mom_warmup, fast)
+        opt = optax.chain(optax.clip(clip_value), optax.clip_by_global_norm(clip_norm), inner)
+        state0 = opt.init(start)
+        rng = jax.random.key(seed)
+        loss0 = f(start)
+        g0 = grad(start)
+        bad0 = ~(jnp.all(jnp.isfinite(start)) & jnp.isfinite(loss0) & jnp.all(jnp.isfinite(g0)))
+
+        def views(p, s, lr_t):
+            inj = s[-1]  # the inject_hyperparams state, after the two clipping stages
+            out = {"velocity": jnp.zeros(2), "mhat": jnp.zeros(2)}
+            if spec.probe is not None:
+                out.update(spec.probe(inj, lr_t))
+            mu = inj.hyperparams["momentum"] if spec.momentum_key == "momentum" else 0.0
+            out["lookahead"] = p + mu * out["velocity"]
+            return {k: _finite(v) for k, v in out.items()}
+
+        def body(carry, t):
+            p, s, div, div_at = carry
+            g_true = grad(p)
+            g = g_true + noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype)
+            extra = {"hessian": jax.hessian(f)(p)} if spec.needs_hessian else {}
+            with jax.numpy_dtype_promotion("standard"):  # optax's bias correction: float ** int32 count
+                u, s_new = opt.update(g, s, p, **extra)
+            p_new = p + u
+            loss_new = f(p_new)
+            active = t < n_steps
+            ok = jnp.all(jnp.isfinite(p_new)) & jnp.isfinite(loss_new) & jnp.all(jnp.isfinite(g_true))
+            ok = ok & (jnp.linalg.norm(_finite(p_new) - center) <= radius)
+            bad = active & ~div & ~ok
+            div_at = jnp.where(bad, t + 1, div_at)
+            div = div | bad
+            keep = div | ~active
+            p_out = jnp.where(keep, p, p_new)
+            s_out = _where_tree(keep, s, s_new)
+            if not record:
+                return (p_out, s_out, div, div_at), None
+            lr_t = lr_fn(t)
+            u_out = jnp.where(keep, 0.0, _finite(u))
+            eff = jnp.where(jnp.abs(g) > 1e-300, -u_out / jnp.where(jnp.abs(g) > 1e-300, g, 1.0), 0.0)
+            rec = {
+                "p": p_out, "loss": jnp.where(keep, f(p), loss_new), "g": _finite(g_true), "lr": lr_t,
+                "u": u_out, "eff": _finite(eff), **views(p_out, s_out, lr_fn(t + 1)),
+            }
+            return (p_out, s_out, div, div_at), rec
+
+        carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1))
+        (p, _, _, div_at), rec = jax.lax.scan(body, carry0, jnp.arange(n_total))
+        final = {"p": p, "loss": _finite(f(p)), "div_at": div_at}
+        if record:
+            final["rec"] = rec
+            final["v0"] = views(start, state0, lr_fn(0))
+            final["g_last"] = _finite(grad(p))
+            final["loss0"] = _finite(loss0)
+        return final
+
+    return one
+
+
+@functools.lru_cache(maxsize=128)
+def _compiled(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, batched: bool):
+    fn = _simulate(key, opt_name, schedule, n_total, record, fast)
+    if batched:
+        fn = jax.vmap(fn, in_axes=(0, 0, 0, None, None, None, None, None, None, 0, None, None, None, None))
+    return jax.jit(fn)
+
+
+def _f64(v) -> jnp.ndarray:
+    return jnp.asarray(v, dtype=jnp.float64)
+
+
+def _common(landscape, spec, schedule, schedule_args_, clip_norm, clip_value, noise_std, warmup_steps,
+            momentum_warmup):
+    _FAMILIES.setdefault(landscape.key, landscape.family)
+    sargs = {k: _f64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
+    cn = np.inf if clip_norm is None or clip_norm <= 0 else float(clip_norm)
+    cv = np.inf if clip_value is None or clip_value <= 0 else float(clip_value)
+    ns = float(noise_std or 0.0)
+    if not np.isfinite(ns) or ns < 0:
+        raise ValueError("noise_std must be a finite number >= 0")
+    fparams = {k: _f64(v) for k, v in landscape.values.items()}
+    center = _f64(landscape.center)
+    radius = _f64(RUNAWAY * landscape.extent)
+    return (sargs, _f64(warmup_steps), _f64(momentum_warmup), _f64(cn), _f64(cv), _f64(ns), fparams, center, radius)
+
+
+def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None = None, schedule: str = "constant",
+        schedule_args: Mapping[str, float] | None = None, hparams: Mapping[str, float] | None = None,
+        clip_norm: float | None = None, clip_value: float | None = None, noise_std: float = 0.0, seed: int = 0,
+        warmup_steps: float = 0.0, momentum_warmup: float = 0.0) -> Trajectory:
+    """Run one optimizer on one surface and return its :class:`Trajectory`.
+
+    ``noise_std`` adds :math:`\\mathcal N(0, \\sigma^2 I)` to every gradient (a mini-batch
+    simulation: use :math:`\\sigma_1/\\sqrt{B}` for batch size :math:`B`). ``clip_value`` clips each
+    coordinate, then ``clip_norm`` the global norm (``None`` or ``<= 0``: off). ``momentum_warmup``
+    ramps the momentum/:math:`\\beta_1` from 0.5 to its value over that many steps.
+    """
+    spec = get(optimizer)
+    steps = int(steps)
+    n_total = _bucket(steps)
+    hp = {k: _f64(v) for k, v in spec.hparams(hparams).items()}
+    lr = float(spec.lr.default if lr is None else lr)
+    start = landscape.start if start is None else start
+    common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
+                     momentum_warmup)
+    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
+    fn = _compiled(landscape.key, spec.name, schedule, n_total, True, False, False)
+    out = fn(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, jnp.asarray(int(seed) % (2**32), dtype=jnp.uint32),
+             fparams, jnp.asarray(steps), center, radius)
+    out = jax.tree.map(np.asarray, out)
+    rec = out["rec"]
+    n = steps
+
+    def with_first(first, seq):
+        return np.concatenate([np.asarray(first)[None], seq[:n]], axis=0)
+
+    div = int(out["div_at"])
+    grads = np.concatenate([rec["g"][:n], out["g_last"][None]], axis=0)
+    return Trajectory(
+        points=with_first(np.asarray(start, dtype=float), rec["p"]),
+        losses=with_first(out["loss0"], rec["loss"]),
+        grads=grads,
+        lrs=rec["lr"][:n],
+        updates=rec["u"][:n],
+        velocity=with_first(out["v0"]["velocity"], rec["velocity"]),
+        lookahead=with_first(out["v0"]["lookahead"], rec["lookahead"]),
+        mhat=with_first(out["v0"]["mhat"], rec["mhat"]),
+        eff_lr=rec["eff"][:n],
+        diverged_at=None if div < 0 else div,
+    )
+
+
+def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, Any] | None = None, steps: int = 200,
+          schedule: str = "constant", schedule_args: Mapping[str, float] | None = None, clip_norm=None,
+          clip_value=None, noise_std: float = 0.0, seeds=0, warmup_steps: float = 0.0, momentum_warmup: float = 0.0,
+          return_paths: bool = False, fast: bool = True) -> SweepResult:
+    """The same engine ``vmap``-ped over many starts and/or hyperparameter values.
+
+    ``starts`` is ``(n, 2)`` or one point; ``lr`` and each ``hparams`` entry a scalar or an
+    ``(n,)`` array; ``seeds`` a scalar or ``(n,)``. All are broadcast to ``n`` runs. With
+    ``fast=True`` an optimizer's sweep-friendly rule (tested equal to optax) is used.
+    """
+    spec = get(optimizer)
+    steps = int(steps)
+    n_total = _bucket(steps)
+    starts = np.asarray(landscape.start if starts is None else starts, dtype=float)
+    lr = np.asarray(spec.lr.default if lr is None else lr, dtype=float)
+    given = dict(hparams or {})
+    extra = set(given) - set(spec.hyperparams)
+    if extra:
+        raise KeyError(f"{spec.name} has no hyperparameter(s) {sorted(extra)}")
+    hp = {k: np.asarray(given.get(k, v.default), dtype=float) for k, v in spec.hyperparams.items()}
+    seeds = np.asarray(seeds, dtype=np.int64) % (2**32)
+    sizes = [starts.shape[0] if starts.ndim == 2 else 1, lr.size, seeds.size, *(v.size for v in hp.values())]
+    n = max(sizes)
+    if any(s not in (1, n) for s in sizes):
+        raise ValueError(f"sweep inputs must have length 1 or {n}, got {sizes}")
+    if n * max(steps, 1) > MAX_SWEEP * 500 or n > MAX_SWEEP:
+        raise ValueError(f"sweep too large: {n} runs x {steps} steps (limit {MAX_SWEEP} runs, {MAX_SWEEP * 500} run-steps)")
+    starts_b = np.broadcast_to(starts.reshape(-1, 2), (n, 2))
+    common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
+                     momentum_warmup)
+    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
+    fn = _compiled(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True)
+    out = fn(
+        _f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
+        {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
+        sargs, w, mw, cn, cv, ns, jnp.asarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=jnp.uint32),
+        fparams, jnp.asarray(steps), center, radius,
+    )
+    out = jax.tree.map(np.asarray, out)
+    paths = losses = None
+    if return_paths:
+        rec = out["rec"]
+        paths = np.concatenate([starts_b[:, None, :], rec["p"][:, :steps]], axis=1)
+        losses = np.concatenate([out["loss0"][:, None], rec["loss"][:, :steps]], axis=1)
+    return SweepResult(out["p"], out["loss"], out["div_at"].astype(int), paths, losses)

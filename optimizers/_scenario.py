@@ -1,0 +1,383 @@
+"""The :class:`Scenario`: one object for URL query params, JSON files, presets, the CLI and the engine."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import landscapes
+
+from . import _engine, _schedules, _specs
+
+MAX_OPTIMIZERS = 6
+MAX_FORMULA = 400
+Pairs = tuple[tuple[str, float], ...]
+
+
+def _pairs(d: Mapping[str, float]) -> Pairs:
+    return tuple(sorted((str(k), float(v)) for k, v in d.items()))
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimizerConfig:
+    """One optimizer with its learning rate and hyperparameters."""
+
+    name: str
+    lr: float
+    hparams: Pairs = ()
+    clip_norm: float | None = None  # None: the scenario's setting
+    schedule: str | None = None  # None: the scenario's schedule
+    schedule_args: Pairs = ()
+
+    @classmethod
+    def make(cls, name: str, lr: float | None = None, *, clip_norm: float | None = None, schedule: str | None = None,
+             schedule_args: Mapping[str, float] | None = None, **hparams: float) -> OptimizerConfig:
+        spec = _specs.get(name)
+        sa = _pairs(_schedules.schedule_args(schedule, schedule_args)) if schedule else ()
+        return cls(spec.name, float(spec.lr.default if lr is None else lr), _pairs(spec.hparams(hparams)),
+                   clip_norm, schedule, sa)
+
+    @property
+    def label(self) -> str:
+        extra = []
+        if self.schedule:
+            extra.append(_schedules.get_schedule(self.schedule).title.lower())
+        if self.clip_norm is not None:
+            extra.append(f"clip {self.clip_norm:g}" if self.clip_norm > 0 else "no clip")
+        base = f"{_specs.get(self.name).title}, lr {self.lr:g}"
+        return base + (f" ({', '.join(extra)})" if extra else "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """Everything needed to reproduce a picture. Hashable, so it can key caches."""
+
+    surface: str = "saddle"
+    surface_params: Pairs = ()
+    formula: str = ""  # used when surface == "custom"
+    bounds: tuple[float, float, float, float] = (-3.0, 3.0, -3.0, 3.0)  # custom surfaces only
+    start: tuple[float, float] | None = None
+    optimizers: tuple[OptimizerConfig, ...] = (OptimizerConfig.make("momentum"),)
+    schedule: str = "constant"
+    schedule_args: Pairs = ()
+    warmup_steps: int = 0
+    momentum_warmup: int = 0
+    steps: int = 200
+    clip_norm: float = 0.0  # 0 = off
+    clip_value: float = 0.0  # 0 = off
+    noise_std: float = 0.0  # gradient noise at batch size 1
+    batch_size: int = 1
+    seed: int = 0
+
+    # --- derived ------------------------------------------------------------------------------
+    def landscape(self) -> landscapes.Landscape:
+        if self.surface == "custom":
+            b = self.bounds
+            return landscapes.from_expression(self.formula, ((b[0], b[1]), (b[2], b[3])))
+        return landscapes.get(self.surface, **dict(self.surface_params))
+
+    @property
+    def effective_noise(self) -> float:
+        r"""Gradient-noise standard deviation :math:`\sigma/\sqrt{B}`."""
+        return self.noise_std / math.sqrt(max(1, self.batch_size))
+
+    def start_point(self, scape: landscapes.Landscape | None = None) -> tuple[float, float]:
+        if self.start is not None:
+            return self.start
+        return tuple((scape or self.landscape()).start)
+
+    def run(self) -> list[_engine.Trajectory]:
+        """Run every optimizer of the scenario from the same start."""
+        scape = self.landscape()
+        start = self.start_point(scape)
+        return [
+            _engine.run(
+                scape, oc.name, start=start, steps=self.steps, lr=oc.lr, hparams=dict(oc.hparams),
+                schedule=oc.schedule or self.schedule,
+                schedule_args=dict(oc.schedule_args if oc.schedule else self.schedule_args),
+                clip_norm=self.clip_norm if oc.clip_norm is None else oc.clip_norm,
+                clip_value=self.clip_value, noise_std=self.effective_noise, seed=self.seed,
+                warmup_steps=self.warmup_steps, momentum_warmup=self.momentum_warmup,
+            )
+            for oc in self.optimizers
+        ]
+
+    # --- JSON -------------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["surface_params"] = dict(self.surface_params)
+        d["schedule_args"] = dict(self.schedule_args)
+        d["optimizers"] = [_opt_dict(o) for o in self.optimizers]
+        d["start"] = None if self.start is None else list(self.start)
+        d["bounds"] = list(self.bounds)
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, d: Any) -> tuple[Scenario, list[str]]:
+        """Validate a decoded dict. Returns the scenario and warnings; bad fields fall back to defaults."""
+        return _decode(d)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> tuple[Scenario, list[str]]:
+        try:
+            d = json.loads(text)
+        except (ValueError, TypeError, RecursionError) as e:
+            return cls(), [f"could not read the JSON ({type(e).__name__}); using the default scenario"]
+        return _decode(d)
+
+    # --- URL query params -------------------------------------------------------------------------
+    def to_query(self) -> dict[str, str]:
+        q = {"surface": self.surface}
+        if self.surface_params:
+            q["sp"] = ",".join(f"{k}:{_num(v)}" for k, v in self.surface_params)
+        if self.surface == "custom":
+            q["formula"] = self.formula
+            q["bounds"] = ",".join(_num(v) for v in self.bounds)
+        if self.start is not None:
+            q["start"] = f"{_num(self.start[0])},{_num(self.start[1])}"
+        q["opt"] = ";".join(_opt_query(o) for o in self.optimizers)
+        if self.schedule != "constant":
+            q["sched"] = self.schedule
+            if self.schedule_args:
+                q["sa"] = ",".join(f"{k}:{_num(v)}" for k, v in self.schedule_args)
+        for name in ("warmup_steps", "momentum_warmup", "clip_norm", "clip_value", "noise_std"):
+            if getattr(self, name):
+                q[name] = _num(getattr(self, name))
+        if self.batch_size != 1:
+            q["batch"] = str(self.batch_size)
+        q["steps"] = str(self.steps)
+        if self.seed:
+            q["seed"] = str(self.seed)
+        return q
+
+    @classmethod
+    def from_query(cls, q: Mapping[str, str]) -> tuple[Scenario, list[str]]:
+        """Decode query params (as produced by :meth:`to_query`) with warnings for bad ones."""
+        d: dict[str, Any] = {}
+        warn: list[str] = []
+        q = {str(k): str(v) for k, v in q.items()}
+        known = {"surface", "sp", "formula", "bounds", "start", "opt", "sched", "sa", "warmup_steps",
+                 "momentum_warmup", "clip_norm", "clip_value", "noise_std", "batch", "steps", "seed", "preset"}
+        for k in sorted(set(q) - known):
+            warn.append(f"ignored unknown link parameter {k[:30]!r}")
+        if not any(k in q for k in known - {"preset"}):
+            return cls(), warn
+        try:
+            if "surface" in q:
+                d["surface"] = q["surface"]
+            if "sp" in q:
+                d["surface_params"] = _kv(q["sp"], ":")
+            if "formula" in q:
+                d["formula"] = q["formula"]
+            if "bounds" in q:
+                d["bounds"] = [float(v) for v in q["bounds"].split(",")]
+            if "start" in q:
+                d["start"] = [float(v) for v in q["start"].split(",")]
+            if "opt" in q:
+                opts = []
+                for part in q["opt"].split(";")[: MAX_OPTIMIZERS + 1]:
+                    name, *rest = part.split(",")
+                    sched = None
+                    for r in list(rest):
+                        if r.startswith("sched="):
+                            sched = r.partition("=")[2]
+                            rest.remove(r)
+                    kv = _kv(",".join(rest), "=") if rest else {}
+                    o = {"name": name, "lr": kv.pop("lr", None), "clip_norm": kv.pop("clip", None)}
+                    if sched:
+                        o["schedule"] = sched
+                    o["schedule_args"] = {k[3:]: kv.pop(k) for k in list(kv) if k.startswith("sa.")}
+                    o["hparams"] = kv
+                    opts.append(o)
+                d["optimizers"] = opts
+            if "sched" in q:
+                d["schedule"] = q["sched"]
+            if "sa" in q:
+                d["schedule_args"] = _kv(q["sa"], ":")
+            for name in ("warmup_steps", "momentum_warmup", "clip_norm", "clip_value", "noise_std"):
+                if name in q:
+                    d[name] = q[name]
+            for src, dst in (("batch", "batch_size"), ("steps", "steps"), ("seed", "seed")):
+                if src in q:
+                    d[dst] = q[src]
+        except (ValueError, TypeError) as e:
+            warn.append(f"could not read the link ({e}); using defaults for the rest")
+        s, w2 = _decode(d)
+        return s, warn + w2
+
+
+def _opt_query(o: OptimizerConfig) -> str:
+    parts = [o.name, f"lr={_num(o.lr)}", *(f"{k}={_num(v)}" for k, v in o.hparams)]
+    if o.clip_norm is not None:
+        parts.append(f"clip={_num(o.clip_norm)}")
+    if o.schedule:
+        parts.append(f"sched={o.schedule}")
+        parts += [f"sa.{k}={_num(v)}" for k, v in o.schedule_args]
+    return ",".join(parts)
+
+
+def _opt_dict(o: OptimizerConfig) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": o.name, "lr": o.lr, "hparams": dict(o.hparams)}
+    if o.clip_norm is not None:
+        d["clip_norm"] = o.clip_norm
+    if o.schedule:
+        d["schedule"] = o.schedule
+        d["schedule_args"] = dict(o.schedule_args)
+    return d
+
+
+def _num(v: float) -> str:
+    r = repr(float(v))
+    return r.removesuffix(".0")
+
+
+def _kv(text: str, sep: str) -> dict[str, float]:
+    out = {}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        k, _, v = item.partition(sep)
+        out[k.strip()] = float(v)
+    return out
+
+
+def _num_field(d, key, default, lo, hi, warn, integer=False):
+    if key not in d or d[key] is None:
+        return default
+    v = d[key]
+    try:
+        if isinstance(v, bool):
+            raise TypeError
+        x = float(v)
+        if not math.isfinite(x):
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        warn.append(f"{key}: {str(v)[:40]!r} is not a number; using {default}")
+        return default
+    if x < lo or x > hi:
+        c = min(max(x, lo), hi)
+        warn.append(f"{key}: {x:g} is outside [{lo:g}, {hi:g}]; using {c:g}")
+        x = c
+    return round(x) if integer else float(x)
+
+
+def _sched_args(sched: str, sa: Any, warn: list[str]) -> dict[str, float]:
+    spec_s = _schedules.get_schedule(sched)
+    good = {}
+    if isinstance(sa, dict):
+        for k, v in sa.items():
+            if k not in spec_s.args:
+                warn.append(f"schedule {sched!r} has no argument {str(k)[:30]!r}; ignored")
+                continue
+            h = spec_s.args[k]
+            good[k] = _num_field({k: v}, k, h.default, h.low, h.high, warn)
+    return good
+
+
+def _decode(d: Any) -> tuple[Scenario, list[str]]:
+    warn: list[str] = []
+    base = Scenario()
+    if not isinstance(d, dict):
+        return base, ["the scenario must be a JSON object; using the default scenario"]
+    kw: dict[str, Any] = {}
+    surface = d.get("surface", base.surface)
+    if surface != "custom" and surface not in landscapes.names():
+        warn.append(f"unknown surface {str(surface)[:40]!r}; using {base.surface!r}")
+        surface = base.surface
+    kw["surface"] = surface
+    if surface == "custom":
+        formula = d.get("formula", "")
+        if not isinstance(formula, str):
+            formula = ""
+        b = d.get("bounds", base.bounds)
+        try:
+            b = tuple(float(v) for v in b)
+            if len(b) != 4 or not all(math.isfinite(v) for v in b) or b[1] <= b[0] or b[3] <= b[2]:
+                raise ValueError
+        except (TypeError, ValueError):
+            warn.append("bounds must be four finite numbers xmin,xmax,ymin,ymax; using the default box")
+            b = base.bounds
+        try:
+            landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
+            kw.update(formula=formula, bounds=b)
+        except landscapes.ExpressionError as e:
+            warn.append(f"formula rejected: {e.message} (position {e.position + 1}); using {base.surface!r}")
+            kw["surface"] = base.surface
+    if kw["surface"] != "custom":
+        spec_params = {s.name: s for s in landscapes.SURFACES}[kw["surface"]].params
+        sp = d.get("surface_params") or {}
+        good = {}
+        if isinstance(sp, dict):
+            for k, v in sp.items():
+                if k not in spec_params:
+                    warn.append(f"surface {kw['surface']!r} has no parameter {str(k)[:30]!r}; ignored")
+                    continue
+                p = spec_params[k]
+                good[k] = _num_field({k: v}, k, p.default, p.low, p.high, warn)
+        kw["surface_params"] = _pairs(good)
+    st = d.get("start")
+    if st is not None:
+        try:
+            x, y = (float(v) for v in st)
+            if not (math.isfinite(x) and math.isfinite(y)) or max(abs(x), abs(y)) > 1e6:
+                raise ValueError
+            kw["start"] = (x, y)
+        except (TypeError, ValueError):
+            warn.append("start must be two finite numbers; using the surface's default start")
+    opts = d.get("optimizers")
+    if opts is not None:
+        good_opts = []
+        if not isinstance(opts, list):
+            opts = []
+        for o in opts:
+            if len(good_opts) == MAX_OPTIMIZERS:
+                warn.append(f"at most {MAX_OPTIMIZERS} optimizers; the rest were dropped")
+                break
+            if not isinstance(o, dict) or o.get("name") not in _specs.names():
+                name = o.get("name") if isinstance(o, dict) else o
+                warn.append(f"unknown optimizer {str(name)[:40]!r}; skipped")
+                continue
+            spec = _specs.get(o["name"])
+            hp = {}
+            given = o.get("hparams") or {}
+            if not isinstance(given, dict):
+                given = {}
+            for k, v in given.items():
+                if k not in spec.hyperparams:
+                    warn.append(f"{spec.name} has no hyperparameter {str(k)[:30]!r}; ignored")
+                    continue
+                h = spec.hyperparams[k]
+                hp[k] = _num_field({k: v}, k, h.default, h.low, h.high, warn)
+            lr = _num_field(o, "lr", spec.lr.default, 1e-12, 1e4, warn)
+            clip = None if o.get("clip_norm") is None else _num_field(o, "clip_norm", 0.0, 0.0, 1e6, warn)
+            osched, osa = o.get("schedule"), o.get("schedule_args") or {}
+            if osched is not None and osched not in _schedules.schedule_names():
+                warn.append(f"unknown schedule {str(osched)[:40]!r} for {spec.name}; using the scenario's")
+                osched = None
+            osa = _sched_args(osched, osa, warn) if osched else {}
+            good_opts.append(OptimizerConfig.make(spec.name, lr, clip_norm=clip, schedule=osched, schedule_args=osa, **hp))
+        if not good_opts:
+            warn.append("no valid optimizer given; using the default")
+            good_opts = list(base.optimizers)
+        kw["optimizers"] = tuple(good_opts)
+    sched = d.get("schedule", "constant")
+    if sched not in _schedules.schedule_names():
+        warn.append(f"unknown schedule {str(sched)[:40]!r}; using constant")
+        sched = "constant"
+    kw["schedule"] = sched
+    kw["schedule_args"] = _pairs(_sched_args(sched, d.get("schedule_args") or {}, warn))
+    kw["warmup_steps"] = _num_field(d, "warmup_steps", 0, 0, 5000, warn, integer=True)
+    kw["momentum_warmup"] = _num_field(d, "momentum_warmup", 0, 0, 5000, warn, integer=True)
+    kw["steps"] = _num_field(d, "steps", base.steps, 1, _engine.MAX_STEPS, warn, integer=True)
+    kw["clip_norm"] = _num_field(d, "clip_norm", 0.0, 0.0, 1e6, warn)
+    kw["clip_value"] = _num_field(d, "clip_value", 0.0, 0.0, 1e6, warn)
+    kw["noise_std"] = _num_field(d, "noise_std", 0.0, 0.0, 1e3, warn)
+    kw["batch_size"] = _num_field(d, "batch_size", 1, 1, 4096, warn, integer=True)
+    kw["seed"] = _num_field(d, "seed", 0, 0, 2**31 - 1, warn, integer=True)
+    return Scenario(**kw), warn

@@ -1,0 +1,39 @@
+"""Shared test set-up: strict dtype promotion, and a surface-switching landscape."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+
+import jax
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+jax.config.update("jax_numpy_dtype_promotion", "strict")
+
+import jax.numpy as jnp  # noqa: E402
+
+import landscapes  # noqa: E402
+
+_NAMES = landscapes.names()
+
+
+def _union_family(xy, p):
+    branches = []
+    for d in landscapes.SURFACES:
+        def branch(q, d=d):
+            return jnp.asarray(d.family(q, {k: p[f"{d.name}.{k}"] for k in d.params}), dtype=jnp.float64)
+
+        branches.append(branch)
+    return jax.lax.switch(p["_id"].astype(jnp.int32), branches, xy)
+
+
+def as_union(scape: landscapes.Landscape) -> landscapes.Landscape:
+    """The same surface, computed through a ``lax.switch`` over every registered family.
+
+    The engine then compiles once per optimizer for *all* surfaces, which keeps the
+    optimizer x surface property tests fast."""
+    values = {f"{d.name}.{k}": spec.default for d in landscapes.SURFACES for k, spec in d.params.items()}
+    values.update({f"{scape.name}.{k}": v for k, v in scape.values.items()})
+    values["_id"] = float(_NAMES.index(scape.name))
+    return dataclasses.replace(scape, family=_union_family, key="test-union", values=values)
