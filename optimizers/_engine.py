@@ -127,7 +127,11 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
         def body(carry, t):
             p, s, div, div_at = carry
             g_true = grad(p)
-            g = g_true + noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype)
+            g = g_true + jax.lax.cond(
+                noise_std > 0,
+                lambda: noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype),
+                lambda: jnp.zeros(2, dtype=p.dtype),
+            )
             extra = {"hessian": jax.hessian(f)(p)} if spec.needs_hessian else {}
             with jax.numpy_dtype_promotion("standard"):  # optax's bias correction: float ** int32 count
                 u, s_new = opt.update(g, s, p, **extra)

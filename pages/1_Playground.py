@@ -1,0 +1,105 @@
+"""Playground: one optimizer, in depth."""
+
+import numpy as np
+import streamlit as st
+
+import optimizers
+import ui
+import viz
+from optimizers import Scenario
+
+PAGE = "play"
+ui.page_setup("Playground")
+st.title("Playground")
+st.caption("One optimizer in depth: pick a surface and an optimizer, click the map to choose a start, press ▶ to replay.")
+
+DEFAULT = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario
+for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optimizers=DEFAULT.optimizers[1:2])):
+    st.warning(w)
+
+presets = [p for p in optimizers.PRESETS]
+with st.expander("Presets", expanded=False):
+    pick = st.selectbox("preset", [p.slug for p in presets], format_func=lambda s: optimizers.get_preset(s).title)
+    if st.button("Load preset (first optimizer)", key="play:load"):
+        scn = optimizers.get_preset(pick).scenario
+        ui.load_scenario(Scenario(**{**scn.__dict__, "optimizers": scn.optimizers[:1]}), PAGE)
+        st.rerun()
+    st.write(optimizers.get_preset(pick).explanation)
+
+
+@st.fragment
+def playground():
+    left, right = st.columns([1, 2.4], gap="medium")
+    with left:
+        kw = ui.shared_controls(PAGE)
+        st.markdown("**Optimizer**")
+        oc = ui.optimizer_controls(PAGE, 0, overrides=False)
+        view3d = st.toggle("3-D surface", key=f"{PAGE}:3d")
+    scn = Scenario(**kw, optimizers=(oc,))
+    ui.sync_url(scn)
+    key = scn.to_json()
+    traj = ui.cached_run(key)[0]
+    scape = scn.landscape()
+    spec = optimizers.get(oc.name)
+    paths = viz.paths_from([traj], [oc.label])
+    with right:
+        if traj.diverged_at is not None:
+            st.error(f"Diverged at step {traj.diverged_at}: the iterate ran off to infinity (or out of the function's domain). "
+                     "The path is frozen at the last good point. Try a smaller learning rate, or clip the gradient.")
+        if view3d:
+            fig = viz.surface3d_figure(scape, ui.cached_grid(key, 80), paths, title=scape.title)
+            st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
+        else:
+            fig = viz.landscape_figure(scape, ui.cached_grid(key), paths, title=scape.title, arrows=_arrows(traj, scape, spec, oc))
+            st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart", on_select=ui.chart_click_callback(PAGE, f"{PAGE}:chart"),
+                            selection_mode="points")
+            st.caption("Arrows at each replayed step: orange = downhill (negative gradient) direction, "
+                       "blue = velocity, purple = momentum look-ahead point, green = the step actually taken.")
+        steps = np.arange(traj.steps + 1)
+        c1, c2 = st.columns(2)
+        gap = traj.losses - (scape.f_star if scape.f_star is not None else traj.losses.min()) + 1e-16
+        c1.plotly_chart(viz.curves_figure([("f - f*", steps, gap, viz.PALETTE[0])], title="loss gap f - f* (log)",
+                                          ylabel="f - f*", log_y=True), theme=None, key=f"{PAGE}:loss")
+        c2.plotly_chart(viz.curves_figure([("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
+                                          title="gradient norm", ylabel="|∇f|", log_y=True), theme=None, key=f"{PAGE}:gnorm")
+        c3, c4 = st.columns(2)
+        c3.plotly_chart(viz.curves_figure([("lr", steps[:-1], traj.lrs, viz.PALETTE[2])], title="learning rate",
+                                          ylabel="lr"), theme=None, key=f"{PAGE}:lr")
+        c4.plotly_chart(viz.curves_figure([("distance", steps, viz.distance_to_nearest_minimum(scape, traj.points), viz.PALETTE[3])],
+                                          title="distance to nearest minimum", ylabel="distance", log_y=True),
+                        theme=None, key=f"{PAGE}:dist")
+        s = viz.summarize(scape, traj, oc.label)
+        st.dataframe([s.row()], hide_index=True)
+        t1, t2, t3 = st.tabs(["Update rule", "Textbook numpy", "About the surface"])
+        t1.latex(spec.latex)
+        t1.caption(f"{spec.description}  \nReferences: {spec.reference}")
+        t2.code(("# state\n" + spec.textbook_init + "\n\n" if spec.textbook_init else "") + "# each step t = 1, 2, ...\n" + spec.textbook,
+                language="python")
+        t3.write(scape.description)
+        t3.caption(f"References: {scape.reference}")
+
+
+def _arrows(traj, scape, spec, oc):
+    ext = scape.extent
+    out = {}
+    for k in viz.frame_indices(traj.steps):
+        x, y = traj.points[k]
+        items = []
+        g = traj.grads[k]
+        gn = float(np.linalg.norm(g))
+        if gn > 0:
+            d = -g / gn * 0.08 * ext
+            items.append(("gradient", x, y, x + d[0], y + d[1]))
+        if spec.momentum_key == "momentum":
+            v = traj.velocity[k]
+            items.append(("velocity", x, y, x + v[0], y + v[1]))
+            la = traj.lookahead[k]
+            items.append(("lookahead", x, y, la[0], la[1]))
+        if k < traj.steps:
+            u = traj.updates[k]
+            items.append(("step", x, y, x + u[0], y + u[1]))
+        out[int(k)] = [a for a in items if np.hypot(a[3] - a[1], a[4] - a[2]) > 1e-9]
+    return out
+
+
+playground()

@@ -1,0 +1,68 @@
+"""Compare: race 2-6 optimizers from one start on one surface."""
+
+import numpy as np
+import streamlit as st
+
+import optimizers
+import ui
+import viz
+from optimizers import MAX_OPTIMIZERS, Scenario
+
+PAGE = "cmp"
+ui.page_setup("Compare")
+st.title("Compare optimizers")
+
+for w in ui.init_page(PAGE, optimizers.get_preset("momentum-vs-nesterov-saddle").scenario):
+    st.warning(w)
+
+cols = st.columns([3, 1])
+slugs = optimizers.preset_names()
+pick = cols[0].selectbox("preset", slugs, format_func=lambda s: optimizers.get_preset(s).title, key="cmp:preset_pick",
+                         label_visibility="collapsed")
+if cols[1].button("Load preset", type="primary", width="stretch"):
+    ui.load_scenario(optimizers.get_preset(pick).scenario, PAGE)
+    st.query_params.clear()
+    st.rerun()
+with st.expander("What this preset shows", expanded=False):
+    st.write(optimizers.get_preset(pick).explanation)
+
+
+@st.fragment
+def compare():
+    left, right = st.columns([1, 2.4], gap="medium")
+    with left:
+        kw = ui.shared_controls(PAGE)
+        st.session_state.setdefault(f"{PAGE}:n_opt", 2)
+        n = int(st.number_input("number of optimizers", 2, MAX_OPTIMIZERS, key=f"{PAGE}:n_opt"))
+        configs = []
+        for i in range(n):
+            with st.expander(f"Optimizer {i + 1}", expanded=i < 2):
+                configs.append(ui.optimizer_controls(PAGE, i, overrides=True))
+        tol = st.number_input("tolerance for 'reached' (f - f*)", 1e-12, 10.0, value=1e-3, format="%.0e", key=f"{PAGE}:tol")
+    scn = Scenario(**kw, optimizers=tuple(configs))
+    ui.sync_url(scn)
+    key = scn.to_json()
+    trajs = ui.cached_run(key)
+    scape = scn.landscape()
+    labels = [f"{i + 1}. {c.label}" for i, c in enumerate(configs)]
+    paths = viz.paths_from(trajs, labels)
+    with right:
+        for p in paths:
+            if p.diverged_at is not None:
+                st.error(f"{p.label} diverged at step {p.diverged_at}; its path is frozen at the last good point.")
+        fig = viz.landscape_figure(scape, ui.cached_grid(key), paths, title=scape.title)
+        st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart", on_select=ui.chart_click_callback(PAGE, f"{PAGE}:chart"),
+                        selection_mode="points")
+        st.caption("Click the map to start every optimizer there; ▶ replays all paths in sync.")
+        steps = np.arange(scn.steps + 1)
+        fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
+        series = [(p.label, steps, t.losses - fstar + 1e-16, p.color) for p, t in zip(paths, trajs, strict=True)]
+        marks = [(f"{p.label} diverged", p.diverged_at, float(t.losses[p.diverged_at] - fstar + 1e-16), p.color)
+                 for p, t in zip(paths, trajs, strict=True) if p.diverged_at is not None]
+        st.plotly_chart(viz.curves_figure(series, title="loss gap f - f* (log scale)", ylabel="f - f*", log_y=True,
+                                          height=340, marks=marks), theme=None, key=f"{PAGE}:loss")
+        rows = [viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)]
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+compare()

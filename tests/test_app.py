@@ -1,0 +1,89 @@
+"""Streamlit AppTest: every page and every preset runs, draws figures, and widgets drive the result."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import optimizers
+
+TIMEOUT = 180
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def app(page):
+    return AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+
+
+def _plotly_specs(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _path_traces(spec):
+    return [t for t in spec["data"] if str(t.get("mode", "")).startswith("lines") and t.get("type") == "scatter"]
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/1_Playground.py", "pages/2_Compare.py"])
+def test_every_page_runs_without_exception(page):
+    at = app(page).run()
+    assert not at.exception
+    if page != "app.py":
+        assert len(at.get("plotly_chart")) >= 2
+
+
+@pytest.mark.parametrize("slug", optimizers.preset_names())
+def test_every_preset_opens_by_url_and_draws_each_path(slug):
+    preset = optimizers.get_preset(slug)
+    page = "pages/2_Compare.py" if preset.page == "compare" else "pages/1_Playground.py"
+    at = app(page)
+    at.query_params["preset"] = slug
+    at.run()
+    assert not at.exception
+    main = _plotly_specs(at)[0]
+    n = len(preset.scenario.optimizers) if preset.page == "compare" else 1
+    assert len(_path_traces(main)) == n
+    # the URL now carries the whole scenario and decodes back to it
+    q = {k: at.query_params[k] for k in at.query_params}
+    scn, warn = optimizers.Scenario.from_query(q)
+    assert not warn
+    want = preset.scenario if preset.page == "compare" else preset.scenario
+    assert scn.surface == want.surface and scn.start_point() == want.start_point()
+    assert [o.name for o in scn.optimizers] == [o.name for o in want.optimizers][: len(scn.optimizers)]
+
+
+def test_widgets_drive_the_result():
+    at = app("pages/2_Compare.py")
+    at.query_params["preset"] = "lr-too-large"
+    at.run()
+    assert any("diverged" in e.value for e in at.error)
+    before = _path_traces(_plotly_specs(at)[0])[2]
+    # lower the third optimizer's learning rate: the divergence message goes away and the path changes
+    lr = at.select_slider(key="cmp:o2:sgd:lr")
+    lr.set_value(0.01).run()
+    assert not at.exception
+    assert not any("SGD, lr 0.01" in e.value and "diverged" in e.value for e in at.error)
+    after = _path_traces(_plotly_specs(at)[0])[2]
+    assert after["name"] != before["name"]
+    assert at.query_params["opt"].split(";")[2].startswith("sgd,lr=0.01")
+
+
+def test_malformed_link_warns_and_falls_back():
+    at = app("pages/1_Playground.py")
+    at.query_params.update({"surface": "nope", "steps": "abc", "opt": "evil();sgd,lr=nan", "start": "1,2,3", "junk": "1"})
+    at.run()
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "unknown surface" in text and "junk" in text
+    assert len(_plotly_specs(at)) >= 2
+
+
+def test_custom_formula_and_hostile_formula():
+    at = app("pages/1_Playground.py").run()
+    at.selectbox(key="play:surface").set_value("custom").run()
+    at.text_input(key="play:formula").set_value("__import__('os').system('echo hi')").run()
+    assert not at.exception
+    assert any("Formula not accepted" in e.value for e in at.error)
+    at.text_input(key="play:formula").set_value("(x-1)^2 + 2*(y+0.5)^2").run()
+    assert not at.exception and not at.error
+    assert "formula" in at.query_params

@@ -1,0 +1,29 @@
+"""Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
+
+from ._controls import (
+    apply_pending,
+    cached_grid,
+    cached_run,
+    chart_click_callback,
+    init_page,
+    load_scenario,
+    log_select,
+    optimizer_controls,
+    page_setup,
+    shared_controls,
+    sync_url,
+)
+
+__all__ = [
+    "apply_pending",
+    "cached_grid",
+    "cached_run",
+    "chart_click_callback",
+    "init_page",
+    "load_scenario",
+    "log_select",
+    "optimizer_controls",
+    "page_setup",
+    "shared_controls",
+    "sync_url",
+]

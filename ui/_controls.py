@@ -1,0 +1,290 @@
+"""Widgets <-> :class:`optimizers.Scenario`, URL sync, and cached engine calls.
+
+All widget state lives in ``st.session_state`` under stable keys, so a Scenario can be
+written into the widgets (presets, links, JSON import) and read back out of them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+import optimizers
+from optimizers import OptimizerConfig, Scenario
+
+CUSTOM = "custom"
+
+
+def page_setup(title: str) -> None:
+    st.set_page_config(page_title=f"{title} · Optiscape", page_icon="⛰️", layout="wide")
+
+
+# --- cached computation -------------------------------------------------------------------------
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_run(scenario_json: str):
+    """Trajectories for a scenario (keyed on its JSON, a small hashable spec)."""
+    scn, _ = Scenario.from_json(scenario_json)
+    return scn.run()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_grid(scenario_json: str, n: int = 120):
+    scn, _ = Scenario.from_json(scenario_json)
+    return scn.landscape().grid(n)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
+    a, b = math.log10(lo), math.log10(hi)
+    n = round((b - a) * per_decade) + 1
+    return sorted({float(f"{v:.3g}") for v in np.logspace(a, b, n)})
+
+
+def log_select(label: str, lo: float, hi: float, key: str, help: str | None = None) -> float:
+    """A log-scale slider (select_slider over a geometric grid that always holds the current value)."""
+    opts = _log_options(lo, hi)
+    cur = st.session_state.get(key)
+    if cur is not None and cur not in opts:
+        opts = sorted({*opts, float(cur)})
+    if cur is None:
+        st.session_state[key] = opts[len(opts) // 2]
+    return float(st.select_slider(label, options=opts, key=key, format_func=lambda v: f"{v:g}", help=help))
+
+
+def _hp_widget(label: str, spec, key: str) -> float:
+    if spec.log:
+        return log_select(label, spec.low, spec.high, key)
+    step = 0.001 if spec.high <= 1.0 else (1.0 if spec.high >= 100 else 0.01)
+    return float(st.slider(label, float(spec.low), float(spec.high), step=step, key=key, format="%g"))
+
+
+# --- Scenario -> session state --------------------------------------------------------------------
+
+def load_scenario(scn: Scenario, page: str) -> None:
+    """Queue a scenario to be written into the widgets at the top of the next run."""
+    st.session_state[f"{page}:pending"] = scn
+
+
+def apply_pending(page: str) -> None:
+    scn = st.session_state.pop(f"{page}:pending", None)
+    if scn is not None:
+        _write_state(scn, page)
+
+
+def _write_state(scn: Scenario, page: str) -> None:
+    ss = st.session_state
+    scape = scn.landscape()
+    ss[f"{page}:surface"] = scn.surface
+    for k, v in scape.values.items():
+        ss[f"{page}:sp:{scn.surface}:{k}"] = float(v)
+    if scn.surface == CUSTOM:
+        ss[f"{page}:formula"] = scn.formula
+        ss[f"{page}:bounds"] = ", ".join(f"{b:g}" for b in scn.bounds)
+    sx, sy = scn.start_point(scape)
+    ss[f"{page}:start_x"], ss[f"{page}:start_y"] = float(sx), float(sy)
+    ss[f"{page}:steps"] = int(scn.steps)
+    _write_schedule(page, "shared", scn.schedule, dict(scn.schedule_args))
+    ss[f"{page}:warmup_steps"] = int(scn.warmup_steps)
+    ss[f"{page}:momentum_warmup"] = int(scn.momentum_warmup)
+    ss[f"{page}:clip_norm"] = float(scn.clip_norm)
+    ss[f"{page}:clip_value"] = float(scn.clip_value)
+    ss[f"{page}:noise_std"] = float(scn.noise_std)
+    ss[f"{page}:batch_size"] = int(scn.batch_size)
+    ss[f"{page}:seed"] = int(scn.seed)
+    ss[f"{page}:n_opt"] = len(scn.optimizers)
+    for i, oc in enumerate(scn.optimizers):
+        ss[f"{page}:o{i}:name"] = oc.name
+        ss[f"{page}:o{i}:{oc.name}:lr"] = float(oc.lr)
+        for k, v in oc.hparams:
+            ss[f"{page}:o{i}:{oc.name}:{k}"] = float(v)
+        ss[f"{page}:o{i}:clip"] = "shared" if oc.clip_norm is None else float(oc.clip_norm)
+        ss[f"{page}:o{i}:sched"] = oc.schedule or "shared"
+        if oc.schedule:
+            _write_schedule(page, f"o{i}", oc.schedule, dict(oc.schedule_args))
+
+
+def _write_schedule(page, who, name, args):
+    st.session_state[f"{page}:{who}:schedule"] = name
+    for k, v in optimizers.schedule_args(name, args).items():
+        st.session_state[f"{page}:{who}:sa:{name}:{k}"] = float(v)
+
+
+def init_page(page: str, default: Scenario) -> list[str]:
+    """On the first run of a page in a session, load the scenario from the URL (or the default)."""
+    if st.session_state.get(f"{page}:ready"):
+        apply_pending(page)
+        return []
+    q = dict(st.query_params)
+    warnings: list[str] = []
+    scn = default
+    if "preset" in q:
+        try:
+            scn = optimizers.get_preset(q["preset"]).scenario
+        except KeyError as e:
+            warnings.append(str(e).strip("'\""))
+    elif q:
+        scn, warnings = Scenario.from_query(q)
+    _write_state(scn, page)
+    st.session_state[f"{page}:ready"] = True
+    st.session_state[f"{page}:warnings"] = warnings
+    return warnings
+
+
+def sync_url(scn: Scenario) -> None:
+    q = scn.to_query()
+    if dict(st.query_params) != q:
+        st.query_params.from_dict(q)
+
+
+# --- widgets -> Scenario ----------------------------------------------------------------------------
+
+def _schedule_controls(page: str, who: str, allow_shared: bool, steps: int) -> tuple[str | None, dict]:
+    names = optimizers.schedule_names()
+    options = (["shared"] if allow_shared else []) + names
+    key = f"{page}:{who}:sched" if allow_shared else f"{page}:{who}:schedule"
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    titles = {s.name: s.title for s in optimizers.SCHEDULES}
+    name = st.selectbox("learning-rate schedule", options, key=key,
+                        format_func=lambda n: "same as shared settings" if n == "shared" else titles[n])
+    if name == "shared":
+        return None, {}
+    spec = optimizers.get_schedule(name)
+    args = {}
+    sub = f"{page}:{who}:sa:{name}"
+    for k, h in spec.args.items():
+        wkey = f"{sub}:{k}"
+        if wkey not in st.session_state:
+            st.session_state[wkey] = float(h.default)
+        if h.log:
+            args[k] = log_select(h.label or k, h.low, h.high, wkey)
+        else:
+            args[k] = float(st.slider(h.label or k, float(h.low), float(h.high), key=wkey, format="%g"))
+    if allow_shared:
+        st.session_state[f"{page}:{who}:schedule"] = name
+    return name, args
+
+
+def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
+    """Surface, start, steps, shared schedule, clipping and noise widgets; returns Scenario kwargs."""
+    ss = st.session_state
+    titles = landscapes.titles()
+    surfaces = [*landscapes.names(), CUSTOM]
+    surface = st.selectbox("surface", surfaces, key=f"{page}:surface",
+                           format_func=lambda n: titles.get(n, "Custom formula f(x, y)"))
+    kw: dict = {"surface": surface}
+    if surface == CUSTOM:
+        ss.setdefault(f"{page}:formula", "x^2 + 3*y^2 + sin(3*x)")
+        ss.setdefault(f"{page}:bounds", "-3, 3, -3, 3")
+        formula = st.text_input("f(x, y) =", key=f"{page}:formula", max_chars=400,
+                                help="x, y, numbers, + - * / ^, exp log sqrt abs sin cos tan tanh sigmoid softplus min max, pi, e")
+        bounds_text = st.text_input("box: xmin, xmax, ymin, ymax", key=f"{page}:bounds")
+        try:
+            b = tuple(float(v) for v in bounds_text.split(","))
+            if len(b) != 4 or b[1] <= b[0] or b[3] <= b[2] or not all(math.isfinite(v) for v in b):
+                raise ValueError
+        except ValueError:
+            st.warning("The box must be four numbers xmin < xmax, ymin < ymax; using -3, 3, -3, 3.")
+            b = (-3.0, 3.0, -3.0, 3.0)
+        try:
+            landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
+            kw.update(formula=formula, bounds=b)
+        except landscapes.ExpressionError as e:
+            st.error(f"Formula not accepted: {e}")
+            kw = {"surface": "saddle"}
+    else:
+        spec = {s.name: s for s in landscapes.SURFACES}[surface]
+        params = {}
+        for k, p in spec.params.items():
+            wkey = f"{page}:sp:{surface}:{k}"
+            ss.setdefault(wkey, float(p.default))
+            if p.log:
+                params[k] = log_select(p.label or k, p.low, p.high, wkey)
+            else:
+                step = 1.0 if (k == "standardized") else None
+                params[k] = float(st.slider(p.label or k, float(p.low), float(p.high), key=wkey, step=step, format="%g"))
+        kw["surface_params"] = tuple(sorted(params.items()))
+    scape_default = _default_start(kw)
+    c1, c2 = st.columns(2)
+    for axis, v in (("x", scape_default[0]), ("y", scape_default[1])):
+        ss.setdefault(f"{page}:start_{axis}", float(v))
+    sx = c1.number_input("start x", key=f"{page}:start_x", format="%.4g", step=0.1)
+    sy = c2.number_input("start y", key=f"{page}:start_y", format="%.4g", step=0.1)
+    kw["start"] = (float(sx), float(sy))
+    ss.setdefault(f"{page}:steps", 200)
+    kw["steps"] = int(st.slider("steps", 10, 2000, key=f"{page}:steps", step=10))
+    if show_schedule:
+        name, args = _schedule_controls(page, "shared", False, kw["steps"])
+        kw["schedule"], kw["schedule_args"] = name, tuple(sorted(args.items()))
+    with st.expander("warm-up, clipping, noise", expanded=False):
+        for k, dflt in (("warmup_steps", 0), ("momentum_warmup", 0), ("batch_size", 1), ("seed", 0)):
+            ss.setdefault(f"{page}:{k}", dflt)
+        for k, dflt in (("clip_norm", 0.0), ("clip_value", 0.0), ("noise_std", 0.0)):
+            ss.setdefault(f"{page}:{k}", dflt)
+        kw["warmup_steps"] = int(st.number_input("linear warm-up steps", 0, 5000, key=f"{page}:warmup_steps"))
+        kw["momentum_warmup"] = int(st.number_input("ramp momentum/beta1 from 0.5 over N steps", 0, 5000,
+                                                    key=f"{page}:momentum_warmup"))
+        kw["clip_norm"] = float(st.number_input("clip gradient norm at (0 = off)", 0.0, 1e6, key=f"{page}:clip_norm", step=0.5))
+        kw["clip_value"] = float(st.number_input("clip each coordinate at (0 = off)", 0.0, 1e6, key=f"{page}:clip_value", step=0.5))
+        kw["noise_std"] = float(st.number_input("gradient noise sigma (batch size 1)", 0.0, 1e3, key=f"{page}:noise_std", step=0.1))
+        kw["batch_size"] = int(st.number_input("batch size B (noise sigma / sqrt(B))", 1, 4096, key=f"{page}:batch_size"))
+        kw["seed"] = int(st.number_input("noise seed", 0, 2**31 - 1, key=f"{page}:seed"))
+    return kw
+
+
+def _default_start(kw: dict) -> tuple[float, float]:
+    try:
+        return Scenario(**{k: v for k, v in kw.items() if k in ("surface", "surface_params", "formula", "bounds")}).start_point()
+    except Exception:
+        return (0.0, 0.0)
+
+
+def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig:
+    ss = st.session_state
+    titles = optimizers.titles()
+    key = f"{page}:o{i}:name"
+    ss.setdefault(key, optimizers.names()[min(i, 2)])
+    name = st.selectbox("optimizer", optimizers.names(), key=key, format_func=titles.get)
+    spec = optimizers.get(name)
+    lr_key = f"{page}:o{i}:{name}:lr"
+    ss.setdefault(lr_key, spec.lr.default)
+    lr = log_select("learning rate", 1e-5, 10.0, lr_key)
+    hp = {}
+    for k, h in spec.hyperparams.items():
+        wkey = f"{page}:o{i}:{name}:{k}"
+        ss.setdefault(wkey, float(h.default))
+        hp[k] = _hp_widget(h.label or k, h, wkey)
+    clip, sched, sargs = None, None, {}
+    if overrides:
+        sched, sargs = _schedule_controls(page, f"o{i}", True, 0)
+        ckey = f"{page}:o{i}:clip"
+        ss.setdefault(ckey, "shared")
+        opts = ["shared", 0.0, 0.5, 1.0, 2.0, 5.0, 10.0]
+        if ss[ckey] not in opts:
+            opts.append(ss[ckey])
+        c = st.selectbox("clip norm", opts, key=ckey,
+                         format_func=lambda v: "same as shared" if v == "shared" else ("off" if v == 0 else f"{v:g}"))
+        clip = None if c == "shared" else float(c)
+    return OptimizerConfig.make(name, lr, clip_norm=clip, schedule=sched, schedule_args=sargs, **hp)
+
+
+def chart_click_callback(page: str, chart_key: str):
+    """Returns an ``on_select`` callback that moves the start to the clicked grid point."""
+
+    def cb():
+        ev = st.session_state.get(chart_key)
+        pts = (ev or {}).get("selection", {}).get("points", []) if isinstance(ev, dict) else getattr(
+            getattr(ev, "selection", None), "points", [])
+        for p in pts:
+            x, y = p.get("x"), p.get("y")
+            if isinstance(x, (int, float)) and isinstance(y, (int, float)):
+                st.session_state[f"{page}:start_x"] = float(x)
+                st.session_state[f"{page}:start_y"] = float(y)
+                break
+
+    return cb

@@ -1,0 +1,20 @@
+"""Plotly figure builders and their small data objects (pure: data in, figures out)."""
+
+from ._data import PALETTE, PathData, RunSummary, distance_to_nearest_minimum, frame_indices, paths_from, summarize
+from ._figures import ARROW_COLORS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, surface3d_figure
+
+__all__ = [
+    "ARROW_COLORS",
+    "CLICK_GRID",
+    "PALETTE",
+    "TEMPLATE",
+    "PathData",
+    "RunSummary",
+    "curves_figure",
+    "distance_to_nearest_minimum",
+    "frame_indices",
+    "landscape_figure",
+    "paths_from",
+    "summarize",
+    "surface3d_figure",
+]
