@@ -18,8 +18,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import landscapes  # noqa: E402
-import optimizers  # noqa: E402
+import landscapes
+import optimizers
 
 try:
     import torch

@@ -47,7 +47,7 @@ def test_every_preset_opens_by_url_and_draws_each_path(slug):
     q = {k: at.query_params[k] for k in at.query_params}
     scn, warn = optimizers.Scenario.from_query(q)
     assert not warn
-    want = preset.scenario if preset.page == "compare" else preset.scenario
+    want = preset.scenario
     assert scn.surface == want.surface and scn.start_point() == want.start_point()
     assert [o.name for o in scn.optimizers] == [o.name for o in want.optimizers][: len(scn.optimizers)]
 

@@ -14,7 +14,7 @@ ARTIFACTS = os.path.join(ROOT, "artifacts")
 
 @pytest.fixture(scope="module")
 def server():
-    with streamlit_server() as (url, proc):
+    with streamlit_server() as (url, _):
         yield url
 
 

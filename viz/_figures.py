@@ -123,7 +123,7 @@ def _add_playback(fig, paths, path_idx, steps, arrows, max_frames):
     fig.update_layout(
         annotations=_arrow_annotations(arrows.get(int(idx[-1]), [])),
         updatemenus=[dict(
-            type="buttons", direction="left", x=0.0, y=-0.13, xanchor="left", yanchor="top", showactive=False,
+            type="buttons", direction="left", x=0.0, y=-0.17, xanchor="left", yanchor="top", showactive=False,
             buttons=[
                 dict(label="▶ Play", method="animate",
                      args=[None, dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), fromcurrent=True)]),
@@ -132,12 +132,12 @@ def _add_playback(fig, paths, path_idx, steps, arrows, max_frames):
             ],
         )],
         sliders=[dict(
-            active=len(idx) - 1, x=0.2, y=-0.11, len=0.8, xanchor="left", yanchor="top",
+            active=len(idx) - 1, x=0.2, y=-0.15, len=0.8, xanchor="left", yanchor="top",
             currentvalue=dict(prefix="step ", font=dict(size=12)), pad=dict(t=0, b=0),
             steps=[dict(label=str(int(k)), method="animate",
                         args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))]) for k in idx],
         )],
-        margin=dict(b=140),
+        margin=dict(b=160),
     )
 
 
