@@ -46,15 +46,17 @@ def playground():
         if traj.diverged_at is not None:
             st.error(f"Diverged at step {traj.diverged_at}: the iterate ran off to infinity (or out of the function's domain). "
                      "The path is frozen at the last good point. Try a smaller learning rate, or clip the gradient.")
+        grid = ui.cached_grid(key)
         if view3d:
             fig = viz.surface3d_figure(scape, ui.cached_grid(key, 80), paths, title=scape.title)
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
         else:
-            fig = viz.landscape_figure(scape, ui.cached_grid(key), paths, title=scape.title, arrows=_arrows(traj, scape, spec, oc))
+            fig = viz.landscape_figure(scape, grid, paths, title=scape.title, arrows=_arrows(traj, scape, spec, oc))
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart", on_select=ui.chart_click_callback(PAGE, f"{PAGE}:chart"),
                             selection_mode="points")
             st.caption("Arrows at each replayed step: orange = downhill (negative gradient) direction, "
                        "blue = velocity, purple = momentum look-ahead point, green = the step actually taken.")
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj])
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)
         gap = traj.losses - (scape.f_star if scape.f_star is not None else traj.losses.min()) + 1e-16

@@ -50,10 +50,12 @@ def compare():
         for p in paths:
             if p.diverged_at is not None:
                 st.error(f"{p.label} diverged at step {p.diverged_at}; its path is frozen at the last good point.")
-        fig = viz.landscape_figure(scape, ui.cached_grid(key), paths, title=scape.title)
+        grid = ui.cached_grid(key)
+        fig = viz.landscape_figure(scape, grid, paths, title=scape.title)
         st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart", on_select=ui.chart_click_callback(PAGE, f"{PAGE}:chart"),
                         selection_mode="points")
         st.caption("Click the map to start every optimizer there; ▶ replays all paths in sync.")
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs)
         steps = np.arange(scn.steps + 1)
         fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
         series = [(p.label, steps, t.losses - fstar + 1e-16, p.color) for p, t in zip(paths, trajs, strict=True)]

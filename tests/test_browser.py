@@ -90,3 +90,20 @@ def test_compare_preset_slider_and_click(server, ctx):
     assert x > 0 and y > 0
     page.screenshot(path=os.path.join(ARTIFACTS, "compare-after-click.png"))
     page.close()
+
+
+def test_every_download_button_delivers_its_file(server, ctx):
+    page = ctx.new_page()
+    page.goto(server + "/Compare?preset=lr-too-large")
+    wait_for_plots(page, 2)
+    page.get_by_text("Export: PNG, SVG, PDF, HTML, GIF, CSV, NPZ, JSON").click()
+    expected = {"PNG": b"\x89PNG", "SVG": b"<svg", "PDF": b"%PDF", "HTML (interactive)": b"<html", "GIF (replay)": b"GIF8",
+                "CSV (data)": b"optimizer,step", "NPZ (arrays)": b"PK", "Scenario JSON": b"{"}
+    for label, magic in expected.items():
+        with page.expect_download(timeout=90_000) as dl:
+            page.get_by_role("button", name=label, exact=True).click()
+        path = dl.value.path()
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        assert magic in head, (label, head[:40])
+    page.close()

@@ -13,12 +13,14 @@ from ._controls import (
     shared_controls,
     sync_url,
 )
+from ._export import export_panel
 
 __all__ = [
     "apply_pending",
     "cached_grid",
     "cached_run",
     "chart_click_callback",
+    "export_panel",
     "init_page",
     "load_scenario",
     "log_select",

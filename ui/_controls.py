@@ -118,7 +118,7 @@ def init_page(page: str, default: Scenario) -> list[str]:
     """On the first run of a page in a session, load the scenario from the URL (or the default)."""
     if st.session_state.get(f"{page}:ready"):
         apply_pending(page)
-        return []
+        return st.session_state.pop(f"{page}:warnings_next", [])
     q = dict(st.query_params)
     warnings: list[str] = []
     scn = default

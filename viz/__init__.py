@@ -1,6 +1,15 @@
 """Plotly figure builders and their small data objects (pure: data in, figures out)."""
 
 from ._data import PALETTE, PathData, RunSummary, distance_to_nearest_minimum, frame_indices, paths_from, summarize
+from ._export import (
+    ExportError,
+    animation_gif,
+    static_figure,
+    to_html,
+    to_image,
+    trajectories_csv,
+    trajectories_npz,
+)
 from ._figures import ARROW_COLORS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, surface3d_figure
 
 __all__ = [
@@ -8,13 +17,20 @@ __all__ = [
     "CLICK_GRID",
     "PALETTE",
     "TEMPLATE",
+    "ExportError",
     "PathData",
     "RunSummary",
+    "animation_gif",
     "curves_figure",
     "distance_to_nearest_minimum",
     "frame_indices",
     "landscape_figure",
     "paths_from",
+    "static_figure",
     "summarize",
     "surface3d_figure",
+    "to_html",
+    "to_image",
+    "trajectories_csv",
+    "trajectories_npz",
 ]

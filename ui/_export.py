@@ -1,0 +1,51 @@
+"""The export panel shared by the pages: downloads (figure, animation, data, Scenario) and JSON import."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import viz
+from optimizers import Scenario
+
+from ._controls import load_scenario
+
+SIZES = {"1920 x 1080 (slides, 16:9)": (1920, 1080), "1280 x 720": (1280, 720), "1600 x 1200 (4:3)": (1600, 1200),
+         "1024 x 768": (1024, 768), "800 x 600": (800, 600)}
+
+
+def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs) -> None:
+    labels = [p.label for p in paths]
+    with st.expander("Export: PNG, SVG, PDF, HTML, GIF, CSV, NPZ, JSON", expanded=False):
+        c1, c2 = st.columns(2)
+        size = c1.selectbox("image size", list(SIZES), key=f"{page}:exp_size")
+        scale = c2.selectbox("scale (pixel density)", [1, 2, 3], key=f"{page}:exp_scale", format_func=lambda s: f"@{s}x")
+        w, h = SIZES[size]
+        if w * h * scale * scale > viz._export.MAX_PIXELS:
+            st.warning("That size is over the export limit; using scale 1.")
+            scale = 1
+        row1 = st.columns(4)
+        row1[0].download_button("PNG", lambda: viz.to_image(fig, "png", width=w, height=h, scale=scale),
+                                file_name="optiscape.png", mime="image/png", on_click="ignore", key=f"{page}:dl_png")
+        row1[1].download_button("SVG", lambda: viz.to_image(fig, "svg", width=w, height=h),
+                                file_name="optiscape.svg", mime="image/svg+xml", on_click="ignore", key=f"{page}:dl_svg")
+        row1[2].download_button("PDF", lambda: viz.to_image(fig, "pdf", width=w, height=h),
+                                file_name="optiscape.pdf", mime="application/pdf", on_click="ignore", key=f"{page}:dl_pdf")
+        row1[3].download_button("HTML (interactive)", lambda: viz.to_html(fig), file_name="optiscape.html",
+                                mime="text/html", on_click="ignore", key=f"{page}:dl_html")
+        row2 = st.columns(4)
+        row2[0].download_button("GIF (replay)", lambda: viz.animation_gif(scape, grid, paths, width=800, height=600, title=scape.title),
+                                file_name="optiscape.gif", mime="image/gif", on_click="ignore", key=f"{page}:dl_gif")
+        row2[1].download_button("CSV (data)", lambda: viz.trajectories_csv(labels, trajs), file_name="optiscape.csv",
+                                mime="text/csv", on_click="ignore", key=f"{page}:dl_csv")
+        row2[2].download_button("NPZ (arrays)", lambda: viz.trajectories_npz(labels, trajs), file_name="optiscape.npz",
+                                mime="application/octet-stream", on_click="ignore", key=f"{page}:dl_npz")
+        row2[3].download_button("Scenario JSON", scn.to_json(), file_name="optiscape-scenario.json",
+                                mime="application/json", on_click="ignore", key=f"{page}:dl_json")
+        up = st.file_uploader("Import a scenario JSON", type=["json"], key=f"{page}:import")
+        if up is not None and st.session_state.get(f"{page}:imported") != up.file_id:
+            st.session_state[f"{page}:imported"] = up.file_id
+            new, warnings = Scenario.from_json(up.getvalue()[:1_000_000])
+            st.session_state[f"{page}:warnings_next"] = warnings
+            load_scenario(new, page)
+            st.rerun()
+        st.caption("Command line: `python -m viz.export preset:momentum-vs-nesterov-saddle -o fig.png --width 1920 --height 1080 --scale 2`")

@@ -1,0 +1,104 @@
+"""Command-line exporter: render a Scenario (preset, JSON file or share URL) headlessly.
+
+Examples::
+
+    python -m viz.export preset:momentum-vs-nesterov-saddle -o fig.png --width 1920 --height 1080 --scale 2
+    python -m viz.export scenario.json -o race.gif --frames 60
+    python -m viz.export "http://127.0.0.1:8501/Compare?surface=saddle&opt=sgd,lr=0.05" -o fig.svg
+
+The output format follows the file suffix: png, svg, pdf, html, gif, csv, npz or json.
+``--view loss`` exports the loss curves instead of the landscape.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from urllib.parse import parse_qsl, urlparse
+
+import numpy as np
+
+FORMATS = ("png", "svg", "pdf", "html", "gif", "csv", "npz", "json")
+
+
+def load_scenario(source: str):
+    """``preset:SLUG``, a path to a Scenario JSON file, or a share URL / query string."""
+    import optimizers
+
+    if source.startswith("preset:"):
+        return optimizers.get_preset(source.split(":", 1)[1]).scenario, []
+    if os.path.exists(source):
+        with open(source, encoding="utf-8") as fh:
+            text = fh.read(1_000_000)
+        return optimizers.Scenario.from_json(text)
+    query = urlparse(source).query if "://" in source else source.lstrip("?")
+    q = dict(parse_qsl(query, keep_blank_values=True))
+    if "preset" in q:
+        return optimizers.get_preset(q["preset"]).scenario, []
+    return optimizers.Scenario.from_query(q)
+
+
+def render(scn, fmt: str, *, width: int = 1600, height: int = 1000, scale: float = 1.0, frames: int = 40,
+           view: str = "landscape") -> bytes:
+    """The bytes of ``scn`` exported as ``fmt``."""
+    import viz
+
+    if fmt == "json":
+        return scn.to_json().encode()
+    trajs = scn.run()
+    labels = [f"{i + 1}. {o.label}" if len(scn.optimizers) > 1 else o.label for i, o in enumerate(scn.optimizers)]
+    if fmt == "csv":
+        return viz.trajectories_csv(labels, trajs).encode()
+    if fmt == "npz":
+        return viz.trajectories_npz(labels, trajs)
+    scape = scn.landscape()
+    paths = viz.paths_from(trajs, labels)
+    grid = scape.grid(150)
+    if fmt == "gif":
+        return viz.animation_gif(scape, grid, paths, width=width, height=height, frames=frames, title=scape.title)
+    if view == "loss":
+        fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
+        series = [(p.label, np.arange(len(t.losses)), t.losses - fstar + 1e-16, p.color) for p, t in zip(paths, trajs, strict=True)]
+        fig = viz.curves_figure(series, title=f"{scape.title}: loss gap f - f*", ylabel="f - f*", log_y=True, height=height)
+    else:
+        fig = viz.landscape_figure(scape, grid, paths, title=scape.title, click_grid=0, animate=fmt == "html", height=height)
+    if fmt == "html":
+        return viz.to_html(fig).encode()
+    return viz.to_image(fig, fmt, width=width, height=height, scale=scale)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m viz.export", description=__doc__.split("\n\n")[0])
+    ap.add_argument("source", help="preset:SLUG, a Scenario JSON file, or a share URL")
+    ap.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format")
+    ap.add_argument("--width", type=int, default=1600)
+    ap.add_argument("--height", type=int, default=1000)
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--frames", type=int, default=40, help="GIF frames")
+    ap.add_argument("--view", choices=("landscape", "loss"), default="landscape")
+    args = ap.parse_args(argv)
+    fmt = os.path.splitext(args.output)[1].lstrip(".").lower()
+    if fmt not in FORMATS:
+        ap.error(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+    try:
+        scn, warnings = load_scenario(args.source)
+    except KeyError as e:
+        ap.error(str(e).strip("'\""))
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    import viz
+
+    try:
+        data = render(scn, fmt, width=args.width, height=args.height, scale=args.scale, frames=args.frames, view=args.view)
+    except viz.ExportError as e:
+        ap.error(str(e))
+    with open(args.output, "wb") as fh:
+        fh.write(data)
+    print(f"wrote {args.output} ({len(data):,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    raise SystemExit(main())
