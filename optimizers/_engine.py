@@ -71,33 +71,43 @@ def _bucket(steps: int) -> int:
     return next(b for b in _BUCKETS if b >= steps)
 
 
-def _where_tree(c, a, b):
-    return jax.tree.map(lambda x, y: jnp.where(c, x, y), a, b)
-
-
 def _finite(x):
     return jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
 
 
-def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool):
+def clip_gradient(g, clip_value, clip_norm):
+    r"""Clip each coordinate to :math:`[-c_v, c_v]`, then the norm to :math:`c_n` (``inf``: off).
+
+    The same as ``optax.chain(optax.clip(c_v), optax.clip_by_global_norm(c_n))`` (tested), written
+    as two fused array operations because this runs inside every step of every sweep."""
+    g = jnp.clip(g, -clip_value, clip_value)
+    n = jnp.sqrt(jnp.sum(g * g))
+    return g * jnp.where(n > clip_norm, clip_norm / jnp.where(n > 0, n, 1.0), 1.0)
+
+
+def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool, mom_sched: bool):
+    """The optax transformation with traced hyperparameters. With a momentum schedule the
+    momentum/beta1 is itself a schedule, which needs ``optax.inject_hyperparams``."""
     factory = spec.fast_factory if (fast and spec.fast_factory is not None) else spec.factory
+    if not mom_sched or spec.momentum_key is None:
+        return factory(lr_fn, **hp)
     hp = dict(hp)
-    if spec.momentum_key is not None:
-        target = hp[spec.momentum_key]
+    target = hp[spec.momentum_key]
 
-        def mom(count):
-            frac = jnp.clip(jnp.asarray(count, jnp.float64) / jnp.maximum(mom_warmup, 1.0), 0.0, 1.0)
-            start = jnp.minimum(0.5, target)
-            return jnp.where(mom_warmup > 0, start + (target - start) * frac, target)
+    def mom(count):
+        frac = jnp.clip(jnp.asarray(count, jnp.float64) / jnp.maximum(mom_warmup, 1.0), 0.0, 1.0)
+        start = jnp.minimum(0.5, target)
+        return start + (target - start) * frac
 
-        hp[spec.momentum_key] = mom
+    hp[spec.momentum_key] = mom
     return optax.inject_hyperparams(factory)(learning_rate=lr_fn, **hp)
 
 
-def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool):
+def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, mom_sched: bool):
     """Build the (un-jitted) single-run function for one static configuration."""
     spec = get(opt_name)
     family = _FAMILIES[key]
+    use_inject = mom_sched and spec.momentum_key is not None
 
     def one(start, lr, hp, sargs, warmup, mom_warmup, clip_norm, clip_value, noise_std, seed, fparams, n_steps,
             center, radius):
@@ -107,20 +117,19 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
         grad = jax.grad(f)
         sched = make_schedule(schedule, sargs, warmup)
         lr_fn = lambda count: lr * sched(count)
-        inner = _make_opt(spec, lr_fn, hp, mom_warmup, fast)
-        opt = optax.chain(optax.clip(clip_value), optax.clip_by_global_norm(clip_norm), inner)
+        opt = _make_opt(spec, lr_fn, hp, mom_warmup, fast, mom_sched)
         state0 = opt.init(start)
         rng = jax.random.key(seed)
         loss0 = f(start)
         g0 = grad(start)
         bad0 = ~(jnp.all(jnp.isfinite(start)) & jnp.isfinite(loss0) & jnp.all(jnp.isfinite(g0)))
 
-        def views(p, s, lr_t):
-            inj = s[-1]  # the inject_hyperparams state, after the two clipping stages
+        def views(p, s, count, lr_t):
+            inner, hp_now = (s.inner_state, s.hyperparams) if use_inject else (s, hp)
             out = {"velocity": jnp.zeros(2), "mhat": jnp.zeros(2)}
             if spec.probe is not None:
-                out.update(spec.probe(inj, lr_t))
-            mu = inj.hyperparams["momentum"] if spec.momentum_key == "momentum" else 0.0
+                out.update(spec.probe(inner, hp_now, count, lr_t))
+            mu = hp_now["momentum"] if spec.momentum_key == "momentum" else 0.0
             out["lookahead"] = p + mu * out["velocity"]
             return {k: _finite(v) for k, v in out.items()}
 
@@ -132,37 +141,40 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
                 lambda: noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype),
                 lambda: jnp.zeros(2, dtype=p.dtype),
             )
+            g = clip_gradient(g, clip_value, clip_norm)
             extra = {"hessian": jax.hessian(f)(p)} if spec.needs_hessian else {}
             with jax.numpy_dtype_promotion("standard"):  # optax's bias correction: float ** int32 count
                 u, s_new = opt.update(g, s, p, **extra)
             p_new = p + u
-            loss_new = f(p_new)
-            active = t < n_steps
-            ok = jnp.all(jnp.isfinite(p_new)) & jnp.isfinite(loss_new) & jnp.all(jnp.isfinite(g_true))
-            ok = ok & (jnp.linalg.norm(_finite(p_new) - center) <= radius)
-            bad = active & ~div & ~ok
+            ok = jnp.all(jnp.isfinite(p_new)) & jnp.all(jnp.isfinite(g_true))
+            ok = ok & (jnp.max(jnp.abs(p_new - center)) <= radius)
+            if record:  # the sweep catches a non-finite loss one step later, through its gradient
+                loss_new = f(p_new)
+                ok = ok & jnp.isfinite(loss_new)
+            bad = (t < n_steps) & ~div & ~ok
             div_at = jnp.where(bad, t + 1, div_at)
             div = div | bad
-            keep = div | ~active
-            p_out = jnp.where(keep, p, p_new)
-            s_out = _where_tree(keep, s, s_new)
+            keep = div | (t >= n_steps)
+            p_out = jnp.where(keep, p, p_new)  # the optimizer state is not frozen: nothing reads it after this
             if not record:
-                return (p_out, s_out, div, div_at), None
-            lr_t = lr_fn(t)
+                return (p_out, s_new, div, div_at), None
             u_out = jnp.where(keep, 0.0, _finite(u))
             eff = jnp.where(jnp.abs(g) > 1e-300, -u_out / jnp.where(jnp.abs(g) > 1e-300, g, 1.0), 0.0)
+            v = views(p_out, s_new, t + 1, lr_fn(t + 1))
             rec = {
-                "p": p_out, "loss": jnp.where(keep, f(p), loss_new), "g": _finite(g_true), "lr": lr_t,
-                "u": u_out, "eff": _finite(eff), **views(p_out, s_out, lr_fn(t + 1)),
+                "p": p_out, "loss": jnp.where(keep, f(p), loss_new), "g": _finite(g_true), "lr": lr_fn(t),
+                "u": u_out, "eff": _finite(eff),
+                "velocity": jnp.where(div, 0.0, v["velocity"]), "mhat": jnp.where(div, 0.0, v["mhat"]),
+                "lookahead": jnp.where(div, p_out, v["lookahead"]),
             }
-            return (p_out, s_out, div, div_at), rec
+            return (p_out, s_new, div, div_at), rec
 
         carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1))
         (p, _, _, div_at), rec = jax.lax.scan(body, carry0, jnp.arange(n_total))
         final = {"p": p, "loss": _finite(f(p)), "div_at": div_at}
         if record:
             final["rec"] = rec
-            final["v0"] = views(start, state0, lr_fn(0))
+            final["v0"] = views(start, state0, 0, lr_fn(0))
             final["g_last"] = _finite(grad(p))
             final["loss0"] = _finite(loss0)
         return final
@@ -171,8 +183,9 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
 
 
 @functools.lru_cache(maxsize=128)
-def _compiled(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, batched: bool):
-    fn = _simulate(key, opt_name, schedule, n_total, record, fast)
+def _compiled(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, batched: bool,
+              mom_sched: bool = False):
+    fn = _simulate(key, opt_name, schedule, n_total, record, fast, mom_sched)
     if batched:
         fn = jax.vmap(fn, in_axes=(0, 0, 0, None, None, None, None, None, None, 0, None, None, None, None))
     return jax.jit(fn)
@@ -217,7 +230,7 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    fn = _compiled(landscape.key, spec.name, schedule, n_total, True, False, False)
+    fn = _compiled(landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0))
     out = fn(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, jnp.asarray(int(seed) % (2**32), dtype=jnp.uint32),
              fparams, jnp.asarray(steps), center, radius)
     out = jax.tree.map(np.asarray, out)
@@ -274,7 +287,7 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
     common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    fn = _compiled(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True)
+    fn = _compiled(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True, bool(momentum_warmup > 0))
     out = fn(
         _f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
         {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},

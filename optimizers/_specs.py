@@ -11,7 +11,7 @@ import optax
 from . import _custom
 from ._specs_base import HParam
 
-Probe = Callable[[optax.InjectStatefulHyperparamsState, jnp.ndarray], dict]
+Probe = Callable[[optax.OptState, Mapping[str, jnp.ndarray], jnp.ndarray, jnp.ndarray], dict]
 
 
 _DEFAULT_LR = HParam(0.01, 1e-5, 10.0, True, "learning rate")
@@ -54,22 +54,21 @@ class OptimizerSpec:
 
 
 def _tree(state, key):
-    return optax.tree_utils.tree_get(state.inner_state, key)
+    return optax.tree_utils.tree_get(state, key)
 
 
-def _velocity(state, lr):
+def _velocity(state, hp, count, lr):
     r"""Heavy-ball velocity :math:`v = -\alpha\,\text{trace}` (exact for a constant rate)."""
     return {"velocity": -lr * _tree(state, "trace")}
 
 
-def _mhat(state, lr):
-    del lr
-    b1 = state.hyperparams["b1"]
-    return {"mhat": _tree(state, "mu") / (1 - b1 ** jnp.maximum(state.count, 1).astype(b1.dtype))}
+def _mhat(state, hp, count, lr):
+    r"""Bias-corrected first moment :math:`\hat m = m / (1 - \beta_1^t)`."""
+    b1 = hp["b1"]
+    return {"mhat": _tree(state, "mu") / (1 - b1 ** jnp.maximum(jnp.asarray(count, b1.dtype), 1.0))}
 
 
-def _m(state, lr):
-    del lr
+def _m(state, hp, count, lr):
     return {"mhat": _tree(state, "mu")}
 
 

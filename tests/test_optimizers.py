@@ -106,7 +106,7 @@ def test_no_recompilation_when_only_traced_values_change():
     before = _engine.TRACE_COUNT
     optimizers.run(scape, "adam", steps=100, lr=0.05, hparams={"b1": 0.5, "b2": 0.9, "eps": 1e-3}, start=(1.0, -2.0))
     optimizers.run(scape, "adam", steps=120, lr=0.02, noise_std=0.3, seed=4, clip_norm=1.0, clip_value=0.5,
-                   momentum_warmup=20, warmup_steps=5)
+                   warmup_steps=5)
     optimizers.run(landscapes.get("quadratic", kappa=50.0, angle=20.0), "adam", steps=90, lr=0.3)
     assert _engine.TRACE_COUNT == before
     optimizers.run(scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 50})
@@ -114,6 +114,19 @@ def test_no_recompilation_when_only_traced_values_change():
     assert after_new_schedule == before + 1  # a new schedule *kind* compiles once ...
     optimizers.run(scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 80, "alpha": 0.1})
     assert _engine.TRACE_COUNT == after_new_schedule  # ... its arguments never do
+    optimizers.run(scape, "adam", steps=100, lr=0.1, momentum_warmup=20)
+    with_ramp = _engine.TRACE_COUNT
+    assert with_ramp == after_new_schedule + 1  # switching the momentum ramp on compiles once ...
+    optimizers.run(scape, "adam", steps=100, lr=0.1, momentum_warmup=50, hparams={"b1": 0.95})
+    assert _engine.TRACE_COUNT == with_ramp  # ... its length and target never do
+
+
+def test_clip_gradient_equals_optax_clipping():
+    chain = optax.chain(optax.clip(0.7), optax.clip_by_global_norm(1.3))
+    for g in (jnp.array([3.0, -0.2]), jnp.array([0.1, 0.2]), jnp.array([-5.0, 5.0]), jnp.zeros(2)):
+        want, _ = chain.update(g, chain.init(g))
+        np.testing.assert_allclose(_engine.clip_gradient(g, 0.7, 1.3), want, rtol=1e-12)
+        np.testing.assert_array_equal(_engine.clip_gradient(g, jnp.inf, jnp.inf), g)
 
 
 def test_sweep_matches_single_runs_and_fast_adam_matches_optax():
