@@ -1,5 +1,6 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
+from ._cached import cached_basins, cached_search, cached_sweep_paths
 from ._controls import (
     apply_pending,
     cached_grid,
@@ -17,8 +18,11 @@ from ._export import export_panel
 
 __all__ = [
     "apply_pending",
+    "cached_basins",
     "cached_grid",
     "cached_run",
+    "cached_search",
+    "cached_sweep_paths",
     "chart_click_callback",
     "export_panel",
     "init_page",

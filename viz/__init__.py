@@ -11,6 +11,7 @@ from ._export import (
     trajectories_npz,
 )
 from ._figures import ARROW_COLORS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, surface3d_figure
+from ._teaching import basin_figure, heatmap_figure, schedules_grid
 
 __all__ = [
     "ARROW_COLORS",
@@ -21,11 +22,14 @@ __all__ = [
     "PathData",
     "RunSummary",
     "animation_gif",
+    "basin_figure",
     "curves_figure",
     "distance_to_nearest_minimum",
     "frame_indices",
+    "heatmap_figure",
     "landscape_figure",
     "paths_from",
+    "schedules_grid",
     "static_figure",
     "summarize",
     "surface3d_figure",

@@ -35,7 +35,7 @@ class RunSummary:
             "optimizer": self.label,
             "final loss": f"{self.final_loss:.6g}",
             "f - f*": "n/a" if self.gap is None else f"{self.gap:.3g}",
-            "steps to f - f* < tol": "never" if self.steps_to_tol is None else self.steps_to_tol,
+            "steps to f - f* < tol": "never" if self.steps_to_tol is None else str(self.steps_to_tol),
             "escaped saddle": self.saddle_status,
             "diverged": "no" if self.diverged_at is None else f"at step {self.diverged_at}",
             "path length": f"{self.path_length:.4g}",
@@ -79,7 +79,7 @@ def distance_to_nearest_minimum(scape, points) -> np.ndarray:
     return np.linalg.norm(np.asarray(points)[:, None, :] - mins[None], axis=-1).min(axis=1)
 
 
-def frame_indices(steps: int, max_frames: int = 60) -> np.ndarray:
+def frame_indices(steps: int, max_frames: int = 40) -> np.ndarray:
     """Evenly spaced playback frames, always including the first and last step."""
     n = min(steps + 1, max_frames)
     return np.unique(np.round(np.linspace(0, steps, n)).astype(int))

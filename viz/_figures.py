@@ -33,7 +33,7 @@ def _z_for_display(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
 
 
 def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", click_grid: int = 40,
-                     animate: bool = True, arrows: dict | None = None, max_frames: int = 60, height: int = 560) -> go.Figure:
+                     animate: bool = True, arrows: dict | None = None, max_frames: int = 40, height: int = 560) -> go.Figure:
     """Contour map with the paths, minima, saddles and (optionally) an animation over steps.
 
     ``arrows`` maps a frame index to a list of ``(name, x0, y0, x1, y1)`` arrows drawn on that frame.
@@ -68,7 +68,7 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
     path_idx = []
     for p in paths:
         path_idx.append(len(fig.data))
-        fig.add_trace(_path_trace(p, len(p.points) - 1))
+        fig.add_trace(go.Scatter(_path_trace(p, len(p.points) - 1)))
     for p in paths:
         fig.add_trace(go.Scatter(
             x=[p.points[0, 0]], y=[p.points[0, 1]], mode="markers", showlegend=False, hoverinfo="skip",
@@ -90,17 +90,24 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
     )
     steps = max((len(p.points) - 1 for p in paths), default=0)
     if animate and paths and steps > 0:
-        _add_playback(fig, paths, path_idx, steps, arrows or {}, max_frames)
+        return _with_playback(fig, paths, path_idx, steps, arrows or {}, max_frames)
     return fig
 
 
-def _path_trace(p: PathData, k: int) -> go.Scatter:
+def _path_trace(p: PathData, k: int) -> dict:
+    """A path trace as a plain dict (frames hold many of these: plotly's validation would dominate)."""
     pts = p.points[: k + 1]
-    return go.Scatter(
-        x=pts[:, 0], y=pts[:, 1], mode="lines+markers", name=p.label,
+    return dict(
+        type="scatter", x=pts[:, 0], y=pts[:, 1], mode="lines+markers", name=p.label,
         line=dict(color=p.color, width=2.5), marker=dict(size=4, color=p.color),
         customdata=np.arange(len(pts)), hovertemplate=f"{p.label}<br>step %{{customdata}}<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
     )
+
+
+def _frame_trace(p: PathData, k: int) -> dict:
+    """Only what changes between frames: plotly.js merges it into the trace's style."""
+    pts = p.points[: k + 1]
+    return dict(type="scatter", x=pts[:, 0], y=pts[:, 1], customdata=np.arange(len(pts)))
 
 
 def _arrow_annotations(items) -> list[dict]:
@@ -112,33 +119,36 @@ def _arrow_annotations(items) -> list[dict]:
     return out
 
 
-def _add_playback(fig, paths, path_idx, steps, arrows, max_frames):
+def _with_playback(fig, paths, path_idx, steps, arrows, max_frames) -> go.Figure:
+    """Add play/pause/scrub controls and one frame per replayed step.
+
+    Frames are assembled as plain dicts and the figure is rebuilt without per-object
+    validation: with 60 frames plotly's validators would otherwise cost ~0.2 s a rerun."""
     idx = frame_indices(steps, max_frames)
-    frames = []
-    for k in idx:
-        data = [_path_trace(p, min(int(k), len(p.points) - 1)) for p in paths]
-        frames.append(go.Frame(name=str(int(k)), data=data, traces=path_idx,
-                               layout=dict(annotations=_arrow_annotations(arrows.get(int(k), [])))))
-    fig.frames = frames
-    fig.update_layout(
-        annotations=_arrow_annotations(arrows.get(int(idx[-1]), [])),
-        updatemenus=[dict(
-            type="buttons", direction="left", x=0.0, y=-0.17, xanchor="left", yanchor="top", showactive=False,
-            buttons=[
-                dict(label="▶ Play", method="animate",
-                     args=[None, dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), fromcurrent=True)]),
-                dict(label="❚❚ Pause", method="animate",
-                     args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")]),
-            ],
-        )],
-        sliders=[dict(
-            active=len(idx) - 1, x=0.2, y=-0.15, len=0.8, xanchor="left", yanchor="top",
-            currentvalue=dict(prefix="step ", font=dict(size=12)), pad=dict(t=0, b=0),
-            steps=[dict(label=str(int(k)), method="animate",
-                        args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))]) for k in idx],
-        )],
-        margin=dict(b=160),
-    )
+    d = fig.to_plotly_json()
+    d["frames"] = [
+        dict(name=str(int(k)), traces=path_idx, data=[_frame_trace(p, min(int(k), len(p.points) - 1)) for p in paths],
+             layout=dict(annotations=_arrow_annotations(arrows.get(int(k), []))))
+        for k in idx
+    ]
+    lay = d["layout"]
+    lay["annotations"] = _arrow_annotations(arrows.get(int(idx[-1]), []))
+    lay["updatemenus"] = [dict(
+        type="buttons", direction="left", x=0.0, y=-0.17, xanchor="left", yanchor="top", showactive=False,
+        buttons=[
+            dict(label="▶ Play", method="animate",
+                 args=[None, dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), fromcurrent=True)]),
+            dict(label="❚❚ Pause", method="animate", args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")]),
+        ],
+    )]
+    lay["sliders"] = [dict(
+        active=len(idx) - 1, x=0.2, y=-0.15, len=0.8, xanchor="left", yanchor="top",
+        currentvalue=dict(prefix="step ", font=dict(size=12)), pad=dict(t=0, b=0),
+        steps=[dict(label=str(int(k)), method="animate",
+                    args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))]) for k in idx],
+    )]
+    lay["margin"] = {**lay.get("margin", {}), "b": 160}
+    return go.Figure(d, _validate=False)
 
 
 def surface3d_figure(scape, grid, paths: list[PathData], *, title: str = "", height: int = 560) -> go.Figure:

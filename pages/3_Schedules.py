@@ -1,0 +1,60 @@
+"""Schedules: every learning-rate schedule side by side, and what they do to a trajectory."""
+
+import numpy as np
+import streamlit as st
+
+import optimizers
+import ui
+import viz
+from optimizers import OptimizerConfig, Scenario
+
+PAGE = "sched"
+ui.page_setup("Schedules")
+st.title("Learning-rate schedules")
+st.write("A schedule multiplies the base learning rate at every step. Decay lets a run take big steps early and "
+         "settle late; warm-up avoids huge first steps; cycles and restarts shake the iterate out of narrow valleys.")
+
+steps = st.slider("steps shown", 50, 2000, 400, step=50, key=f"{PAGE}:steps")
+curves = []
+for spec in optimizers.SCHEDULES:
+    args = {k: (min(v, steps) if k in ("decay_steps", "transition_steps") else v) for k, v in spec.defaults().items()}
+    curves.append((spec.title, optimizers.lr_curve(spec.name, args, steps)))
+st.plotly_chart(viz.schedules_grid(curves), theme=None, key=f"{PAGE}:grid")
+with st.expander("Formulas"):
+    for spec in optimizers.SCHEDULES:
+        st.markdown(f"**{spec.title}**" + (f" — {spec.reference}" if spec.reference else ""))
+        st.latex(spec.latex)
+
+st.header("Race the schedules")
+c1, c2, c3 = st.columns(3)
+titles = {s.name: s.title for s in optimizers.SCHEDULES}
+picked = c1.multiselect("schedules", optimizers.schedule_names(), default=["constant", "step", "cosine", "warmup_cosine"],
+                        format_func=titles.get, key=f"{PAGE}:picked", max_selections=6)
+surface = c2.selectbox("surface", ["rosenbrock", "ravine", "quadratic", "saddle", "himmelblau"], key=f"{PAGE}:surface")
+opt = c3.selectbox("optimizer", ["momentum", "sgd", "adam", "nesterov"], format_func=optimizers.titles().get, key=f"{PAGE}:opt")
+spec = optimizers.get(opt)
+lr = ui.log_select("base learning rate", 1e-5, 1.0, f"{PAGE}:lr")
+mom_ramp = st.toggle("momentum schedule: ramp momentum / beta1 from 0.5 to its value over the first quarter", key=f"{PAGE}:ramp")
+if len(picked) < 1:
+    st.info("Pick at least one schedule.")
+    st.stop()
+sched_steps = {"step_size": steps // 4, "decay_steps": steps, "transition_steps": steps, "half_cycle": steps // 8,
+               "period": steps // 8, "warmup_steps": steps // 10}
+configs = []
+for name in picked:
+    args = {k: v for k, v in sched_steps.items() if k in optimizers.get_schedule(name).args}
+    configs.append(OptimizerConfig.make(opt, lr, schedule=name, schedule_args=args))
+scn = Scenario(surface=surface, optimizers=tuple(configs), steps=steps, momentum_warmup=steps // 4 if mom_ramp else 0)
+trajs = ui.cached_run(scn.to_json())
+scape = scn.landscape()
+labels = [titles[n] for n in picked]
+paths = viz.paths_from(trajs, labels)
+left, right = st.columns(2)
+left.plotly_chart(viz.landscape_figure(scape, ui.cached_grid(scn.to_json()), paths, title=f"{spec.title} on {scape.title}",
+                                       click_grid=0, height=480), theme=None, key=f"{PAGE}:map")
+t = np.arange(steps + 1)
+fstar = scape.f_star or 0.0
+right.plotly_chart(viz.curves_figure([(lab, t, tr.losses - fstar + 1e-16, p.color) for lab, tr, p in zip(labels, trajs, paths, strict=True)],
+                                     title="loss gap f - f*", ylabel="f - f*", log_y=True, height=240), theme=None, key=f"{PAGE}:loss")
+right.plotly_chart(viz.curves_figure([(lab, t[:-1], tr.lrs, p.color) for lab, tr, p in zip(labels, trajs, paths, strict=True)],
+                                     title="learning rate used", ylabel="lr", height=240), theme=None, key=f"{PAGE}:lrs")

@@ -1,0 +1,72 @@
+"""Averaging: exponentially weighted averages, Polyak/EMA averaging of iterates, ensembles."""
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+import optimizers
+import ui
+import viz
+
+PAGE = "avg"
+ui.page_setup("Averaging")
+st.title("Averaging")
+
+st.header("1. The exponentially weighted average")
+st.write("Tomorrow's temperature depends more on today's than on last week's: "
+         r"$v_t = \beta v_{t-1} + (1-\beta)\theta_t$ averages over roughly $1/(1-\beta)$ days. "
+         r"Starting from $v_0 = 0$ makes the early averages too small; dividing by $1-\beta^t$ (bias correction) fixes it. "
+         "This is exactly what momentum and Adam do to the gradient.")
+c1, c2 = st.columns(2)
+beta = c1.slider("beta", 0.0, 0.99, 0.9, 0.01, key=f"{PAGE}:beta")
+corrected = c2.toggle("bias correction", True, key=f"{PAGE}:bc")
+temps = optimizers.temperature_series(100)
+days = np.arange(1, 101)
+series = [("daily temperature", days, temps, "#999999"),
+          (f"EWA beta={beta:g}" + (" (bias-corrected)" if corrected else ""), days, optimizers.ewa(temps, beta, corrected), viz.PALETTE[0])]
+if corrected:
+    series.append(("without correction", days, optimizers.ewa(temps, beta, False), viz.PALETTE[1]))
+st.plotly_chart(viz.curves_figure(series, title="temperature and its exponentially weighted average", ylabel="°C",
+                                  xlabel="day", height=320), theme=None, key=f"{PAGE}:ewa")
+
+st.header("2. Averaging the iterates of noisy SGD")
+st.write("With gradient noise, SGD with a constant learning rate never settles: it rattles around the minimum. "
+         "The *average* of its iterates (Polyak-Ruppert) or an exponential moving average of them (EMA) sits much closer.")
+c1, c2, c3 = st.columns(3)
+surface = c1.selectbox("surface", ["quadratic", "ravine", "rosenbrock", "booth"], key=f"{PAGE}:surface")
+noise = c2.slider("gradient noise sigma", 0.0, 5.0, 2.0, 0.1, key=f"{PAGE}:noise")
+ema_beta = c3.slider("EMA beta", 0.5, 0.999, 0.98, key=f"{PAGE}:ema")
+scape = landscapes.get(surface)
+lr = {"quadratic": 0.02, "ravine": 0.05, "rosenbrock": 0.0005, "booth": 0.01}[surface]
+res = ui.cached_sweep_paths(surface, "sgd", lr, (), tuple(scape.start), 600, noise, tuple(range(5)))
+path = res.paths[0]
+avg = optimizers.polyak_average(path)
+burn = 100
+tail_avg = np.vstack([path[:burn], optimizers.polyak_average(path[burn:])])
+ema = optimizers.ewa(path, ema_beta, True)
+paths = [viz.PathData("SGD iterates", path, res.losses[0], None, "#999999"),
+         viz.PathData(f"EMA (beta={ema_beta:g})", ema, res.losses[0], None, viz.PALETTE[1]),
+         viz.PathData(f"Polyak average after step {burn}", tail_avg, res.losses[0], None, viz.PALETTE[0])]
+left, right = st.columns(2)
+left.plotly_chart(viz.landscape_figure(scape, scape.grid(100), paths, title=f"SGD with noise on {scape.title}", click_grid=0,
+                                       animate=False, height=460), theme=None, key=f"{PAGE}:map")
+steps = np.arange(len(path))
+dist = [(p.label, steps, viz.distance_to_nearest_minimum(scape, p.points), p.color) for p in paths]
+right.plotly_chart(viz.curves_figure(dist, title="distance to the minimum", ylabel="distance", log_y=True, height=460),
+                   theme=None, key=f"{PAGE}:dist")
+d_last = {p.label: float(viz.distance_to_nearest_minimum(scape, p.points[-1:])[0]) for p in paths}
+st.write("Final distance to the minimum: " + ", ".join(f"**{k}** {v:.3g}" for k, v in d_last.items()))
+del avg
+
+st.header("3. A small ensemble")
+st.write("Five runs with different noise seeds end in different places; their average is closer to the minimum than a typical run.")
+finals = res.final_points
+mean = finals.mean(axis=0)
+ens = [viz.PathData(f"seed {i}", res.paths[i], res.losses[i], None, viz.PALETTE[i % len(viz.PALETTE)]) for i in range(len(finals))]
+fig = viz.landscape_figure(scape, scape.grid(100), ens, title="five seeds and their mean", click_grid=0, animate=False, height=440)
+fig.add_scatter(x=[mean[0]], y=[mean[1]], mode="markers", name="ensemble mean",
+                marker=dict(symbol="diamond", size=14, color="white", line=dict(color="black", width=2)))
+st.plotly_chart(fig, theme=None, key=f"{PAGE}:ens")
+dm = viz.distance_to_nearest_minimum(scape, finals)
+st.write(f"Mean distance of a single run: **{dm.mean():.3g}**; distance of the ensemble mean: "
+         f"**{viz.distance_to_nearest_minimum(scape, mean[None])[0]:.3g}**.")

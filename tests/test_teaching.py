@@ -1,0 +1,112 @@
+"""Teaching pages: each runs, and the numbers they show match independent computations."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+import optimizers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def app(page):
+    return AppTest.from_file(str(ROOT / page), default_timeout=300)
+
+
+@pytest.mark.parametrize("page", ["pages/3_Schedules.py", "pages/4_Hyperparameter_search.py", "pages/5_Averaging.py",
+                                  "pages/6_Quadratic_theory.py", "pages/7_Basins.py"])
+def test_teaching_pages_run(page):
+    at = app(page).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) >= 2
+
+
+def test_quadratic_page_shows_closed_form_rates():
+    at = app("pages/6_Quadratic_theory.py").run()
+    at.select_slider(key="quad:kappa").set_value(50).run()
+    at.button(key="quad:optimal").click().run()
+    rows = at.dataframe[0].value
+    sk = math.sqrt(50)
+    want = {"Gradient descent": 49 / 51, "Heavy ball": (sk - 1) / (sk + 1), "Nesterov": 1 - 1 / sk}
+    for _, r in rows.iterrows():
+        assert float(r["predicted rate"]) == pytest.approx(want[r["method"]], abs=2e-5)
+        assert float(r["measured rate"]) == pytest.approx(want[r["method"]], rel=0.01)
+
+
+def test_heavy_ball_stability_boundary():
+    kappa = 10.0
+    for beta in (0.0, 0.5, 0.9):
+        edge = (2 + 2 * beta) / kappa
+        assert optimizers.predicted_rate("heavy_ball", edge * 0.98, beta, (1.0, kappa)) < 1.0
+        assert optimizers.predicted_rate("heavy_ball", edge * 1.02, beta, (1.0, kappa)) > 1.0
+
+
+def test_search_best_point_matches_direct_runs():
+    scape = landscapes.get("quadratic", kappa=10.0)
+    ax, ay = optimizers.Axis("lr", 1e-3, 0.3, True), optimizers.Axis("momentum", 0.0, 0.9, False)
+    res = optimizers.search(scape, "momentum", ax, ay, budget=16, kind="grid", steps=60, f_star=0.0)
+    direct = []
+    for lr in ax.grid(4):
+        for mom in ay.grid(4):
+            tr = optimizers.run(scape, "momentum", steps=60, lr=float(lr), hparams={"momentum": float(mom)})
+            direct.append((np.nan if tr.diverged_at else tr.losses[-1], lr, mom))
+    best = min((d for d in direct if not np.isnan(d[0])), key=lambda d: d[0])
+    assert res.best[0] == pytest.approx(best[1]) and res.best[1] == pytest.approx(best[2])
+    assert res.best[2] == pytest.approx(best[0], rel=1e-9, abs=1e-300)
+
+
+def test_search_warns_when_best_is_on_the_edge():
+    scape = landscapes.get("quadratic", kappa=10.0)
+    res = optimizers.search(scape, "momentum", optimizers.Axis("lr", 1e-8, 1e-6, True), optimizers.Axis("momentum", 0.0, 0.9, False),
+                            budget=25, kind="grid", steps=30, f_star=0.0)
+    assert any("upper edge" in w and "lr" in w for w in res.edge)
+    rnd = optimizers.search(scape, "momentum", optimizers.Axis("lr", 1e-6, 10.0, True), optimizers.Axis("momentum", 0.0, 0.9, False),
+                            budget=50, kind="random", seed=1, steps=30, f_star=0.0)
+    assert len(np.unique(rnd.x)) == 50  # random search tries 50 distinct learning rates, a 7x7 grid only 7
+
+
+def test_hps_page_edge_warning_is_visible():
+    at = app("pages/4_Hyperparameter_search.py").run()
+    at.slider(key="hps:lr_range").set_value((-8.0, -6.0)).run()
+    assert not at.exception
+    assert any("edge" in w.value for w in at.warning)
+
+
+def test_ewa_matches_weighted_sum():
+    x = optimizers.temperature_series(30, seed=0)
+    beta = 0.9
+    got = optimizers.ewa(x, beta, bias_correction=True)
+    for t in (0, 5, 29):
+        w = (1 - beta) * beta ** np.arange(t, -1, -1)
+        assert got[t] == pytest.approx(np.dot(w, x[: t + 1]) / w.sum())
+    raw = optimizers.ewa(x, beta, bias_correction=False)
+    assert raw[0] == pytest.approx(0.1 * x[0])
+
+
+def test_polyak_average_of_noisy_sgd_is_closer():
+    scape = landscapes.get("quadratic", kappa=5.0)
+    tr = optimizers.run(scape, "sgd", steps=600, lr=0.05, noise_std=2.0, seed=0)
+    avg = optimizers.polyak_average(tr.points[200:])
+    assert np.linalg.norm(avg[-1]) < 0.5 * np.linalg.norm(tr.points[200:], axis=1).mean()
+
+
+def test_basins_match_direct_runs():
+    scape = landscapes.get("himmelblau")
+    bm = optimizers.basins(scape, "sgd", n=12, steps=300, lr=0.01)
+    assert sum(bm.counts.values()) == 144 and bm.counts["diverged"] == 0
+    assert len({int(v) for v in bm.label.ravel() if v >= 0}) == 4
+    mins = np.array([m.xy for m in scape.minima])
+    for j, i in ((0, 0), (5, 7), (11, 3)):
+        tr = optimizers.run(scape, "sgd", start=(bm.xs[i], bm.ys[j]), steps=300, lr=0.01)
+        assert bm.label[j, i] == int(np.linalg.norm(mins - tr.points[-1], axis=1).argmin())
+
+
+def test_basins_page_compares_two_optimizers():
+    at = app("pages/7_Basins.py").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert sum("minimum 1" in c for c in captions) == 2

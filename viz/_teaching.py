@@ -1,0 +1,68 @@
+"""Figures for the teaching pages: heat maps, basin maps, schedule small multiples."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._data import PALETTE
+from ._figures import TEMPLATE
+
+
+def heatmap_figure(xs, ys, z, *, xlabel: str, ylabel: str, title: str, zlabel: str, log_x: bool = False,
+                   log_y: bool = False, points=None, best=None, lines=None, height: int = 480, colorscale: str = "Viridis_r",
+                   zmin=None, zmax=None) -> go.Figure:
+    """A heat map of ``z`` (rows = ``ys``) with optional overlaid sample points, a best marker and lines."""
+    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=z, colorscale=colorscale, colorbar=dict(title=zlabel, thickness=12),
+                               zmin=zmin, zmax=zmax, hovertemplate=f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>{zlabel}=%{{z:.3g}}<extra></extra>"))
+    if points is not None:
+        px, py, pz = points
+        fig.add_trace(go.Scatter(x=px, y=py, mode="markers", name="random samples",
+                                 marker=dict(size=6, color=pz, colorscale=colorscale, cmin=zmin, cmax=zmax,
+                                             line=dict(color="white", width=0.8))))
+    for name, lx, ly, color in lines or []:
+        fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", name=name, line=dict(color=color, width=2.5, dash="dash")))
+    if best is not None:
+        fig.add_trace(go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name="best",
+                                 marker=dict(symbol="star", size=18, color="white", line=dict(color="black", width=2))))
+    fig.update_layout(template=TEMPLATE, title=title, height=height, xaxis_title=xlabel, yaxis_title=ylabel,
+                      legend=dict(orientation="h", y=-0.18))
+    if log_x:
+        fig.update_xaxes(type="log")
+    if log_y:
+        fig.update_yaxes(type="log")
+    return fig
+
+
+def basin_figure(bm, scape, *, title: str, height: int = 460) -> go.Figure:
+    """Starts coloured by the minimum they reach (grey: not converged, black: diverged)."""
+    k = len(scape.minima)
+    colors = ["#000000", "#BBBBBB", *PALETTE[:k]]
+    n = len(colors)
+    scale = []
+    for i, c in enumerate(colors):
+        scale += [[i / n, c], [(i + 1) / n, c]]
+    z = bm.label + 2  # -2 -> 0 (diverged), -1 -> 1 (not converged), i -> i + 2
+    fig = go.Figure(go.Heatmap(x=bm.xs, y=bm.ys, z=z, zmin=-0.5 + 0.5, zmax=n, colorscale=scale, showscale=False,
+                               hovertemplate="start (%{x:.2f}, %{y:.2f})<extra></extra>"))
+    for i, m in enumerate(scape.minima):
+        fig.add_trace(go.Scatter(x=[m.x], y=[m.y], mode="markers+text", text=[str(i + 1)], textposition="top center",
+                                 name=f"minimum {i + 1}", marker=dict(symbol="star", size=14, color=PALETTE[i % len(PALETTE)],
+                                                                       line=dict(color="white", width=1.5))))
+    fig.update_layout(template=TEMPLATE, title=title, height=height, xaxis_title="start x", yaxis_title="start y",
+                      showlegend=False, margin=dict(t=40))
+    return fig
+
+
+def schedules_grid(curves: list[tuple[str, np.ndarray]], *, cols: int = 4, height_per_row: int = 170) -> go.Figure:
+    """Small multiples: one learning-rate curve per panel."""
+    rows = (len(curves) + cols - 1) // cols
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[t for t, _ in curves], vertical_spacing=0.12,
+                        horizontal_spacing=0.05)
+    for i, (title, y) in enumerate(curves):
+        fig.add_trace(go.Scatter(x=np.arange(len(y)), y=y, mode="lines", name=title, line=dict(color=PALETTE[i % len(PALETTE)], width=2)),
+                      row=i // cols + 1, col=i % cols + 1)
+    fig.update_layout(template=TEMPLATE, height=rows * height_per_row + 60, showlegend=False, margin=dict(t=40, b=30))
+    fig.update_annotations(font_size=12)
+    return fig
