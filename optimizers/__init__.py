@@ -25,7 +25,7 @@ from ._custom import (
 )
 from ._engine import MAX_STEPS, MAX_SWEEP, SweepResult, Trajectory, run, sweep
 from ._presets import PRESETS, Preset, get_preset, preset_names
-from ._scenario import MAX_OPTIMIZERS, OptimizerConfig, Scenario
+from ._scenario import MAX_OPTIMIZERS, OptimizerConfig, Scenario, safe_text
 from ._schedules import (
     SCHEDULES,
     ScheduleSpec,
@@ -74,6 +74,7 @@ __all__ = [
     "preset_names",
     "rate_map",
     "run",
+    "safe_text",
     "scale_by_adam_no_bias_correction",
     "scale_by_adam_running_product",
     "schedule_args",

@@ -155,6 +155,8 @@ def _assign(optimizer: str, axis: Axis, values, kw: dict, hp: dict) -> None:
 def search(scape, optimizer: str, ax: Axis, ay: Axis, *, budget: int, kind: str = "grid", seed: int = 0,
            steps: int = 200, start=None, f_star: float | None = None) -> SearchResult:
     """Grid (``sqrt(budget)`` per axis) or random (``budget`` log-uniform samples) search, via ``sweep``."""
+    if not 1 <= budget <= MAX_SEARCH_BUDGET:
+        raise ValueError(f"the search budget must be 1..{MAX_SEARCH_BUDGET} runs, got {budget}")
     if kind == "grid":
         n = max(2, round(math.sqrt(budget)))
         gx, gy = np.meshgrid(ax.grid(n), ay.grid(n))
@@ -186,6 +188,9 @@ def search(scape, optimizer: str, ax: Axis, ay: Axis, *, budget: int, kind: str 
     return SearchResult(xs, ys, loss, best, edge)
 
 
+MAX_BASIN_GRID = 400
+MAX_SEARCH_BUDGET = 40_000
+
 # --- basins of attraction ---------------------------------------------------------------------------
 
 
@@ -200,6 +205,8 @@ class BasinMap:
 def basins(scape, optimizer: str, *, n: int = 100, steps: int = 300, lr: float | None = None, hparams=None,
            tol: float | None = None) -> BasinMap:
     """Run from every point of an ``n x n`` grid of starts and label which minimum each run reaches."""
+    if not 2 <= n <= MAX_BASIN_GRID:
+        raise ValueError(f"the grid of starts must be 2..{MAX_BASIN_GRID} per side, got {n}")
     (x0, x1), (y0, y1) = scape.bounds
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     gx, gy = np.meshgrid(xs, ys)

@@ -8,6 +8,7 @@ parameters) is a traced argument, so changing it never recompiles.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 from collections.abc import Mapping
@@ -29,7 +30,8 @@ RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centr
 #: Number of times an engine function was traced (== compiled); tests read it.
 TRACE_COUNT = 0
 
-_FAMILIES: dict[str, Any] = {}
+_FAMILIES: collections.OrderedDict[str, Any] = collections.OrderedDict()
+MAX_FAMILIES = 256  # surfaces (incl. custom formulas) remembered for compilation; oldest forgotten first
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -198,6 +200,9 @@ def _f64(v) -> jnp.ndarray:
 def _common(landscape, spec, schedule, schedule_args_, clip_norm, clip_value, noise_std, warmup_steps,
             momentum_warmup):
     _FAMILIES.setdefault(landscape.key, landscape.family)
+    _FAMILIES.move_to_end(landscape.key)
+    while len(_FAMILIES) > MAX_FAMILIES:
+        _FAMILIES.popitem(last=False)
     sargs = {k: _f64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
     cn = np.inf if clip_norm is None or clip_norm <= 0 else float(clip_norm)
     cv = np.inf if clip_value is None or clip_value <= 0 else float(clip_value)

@@ -165,7 +165,7 @@ class Scenario:
         known = {"surface", "sp", "formula", "bounds", "start", "opt", "sched", "sa", "warmup_steps",
                  "momentum_warmup", "clip_norm", "clip_value", "noise_std", "batch", "steps", "seed", "preset"}
         for k in sorted(set(q) - known):
-            warn.append(f"ignored unknown link parameter {k[:30]!r}")
+            warn.append(f"ignored unknown link parameter {safe_text(k, 30)}")
         if not any(k in q for k in known - {"preset"}):
             return cls(), warn
         try:
@@ -207,7 +207,7 @@ class Scenario:
                 if src in q:
                     d[dst] = q[src]
         except (ValueError, TypeError) as e:
-            warn.append(f"could not read the link ({e}); using defaults for the rest")
+            warn.append(f"could not read part of the link ({type(e).__name__}); using defaults for the rest")
         s, w2 = _decode(d)
         return s, warn + w2
 
@@ -230,6 +230,12 @@ def _opt_dict(o: OptimizerConfig) -> dict[str, Any]:
         d["schedule"] = o.schedule
         d["schedule_args"] = dict(o.schedule_args)
     return d
+
+
+def safe_text(v: Any, n: int = 40) -> str:
+    """User text for a message, as a markdown code span: truncated, printable, no backticks (no injection)."""
+    text = "".join(ch for ch in str(v)[:n] if ch.isprintable() and ch != "`")
+    return f"`{text}`"
 
 
 def _num(v: float) -> str:
@@ -258,7 +264,7 @@ def _num_field(d, key, default, lo, hi, warn, integer=False):
         if not math.isfinite(x):
             raise ValueError
     except (TypeError, ValueError, OverflowError):
-        warn.append(f"{key}: {str(v)[:40]!r} is not a number; using {default}")
+        warn.append(f"{key}: {safe_text(v, 40)} is not a number; using {default}")
         return default
     if x < lo or x > hi:
         c = min(max(x, lo), hi)
@@ -273,7 +279,7 @@ def _sched_args(sched: str, sa: Any, warn: list[str]) -> dict[str, float]:
     if isinstance(sa, dict):
         for k, v in sa.items():
             if k not in spec_s.args:
-                warn.append(f"schedule {sched!r} has no argument {str(k)[:30]!r}; ignored")
+                warn.append(f"schedule {sched!r} has no argument {safe_text(k, 30)}; ignored")
                 continue
             h = spec_s.args[k]
             good[k] = _num_field({k: v}, k, h.default, h.low, h.high, warn)
@@ -288,7 +294,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
     kw: dict[str, Any] = {}
     surface = d.get("surface", base.surface)
     if surface != "custom" and surface not in landscapes.names():
-        warn.append(f"unknown surface {str(surface)[:40]!r}; using {base.surface!r}")
+        warn.append(f"unknown surface {safe_text(surface, 40)}; using {base.surface!r}")
         surface = base.surface
     kw["surface"] = surface
     if surface == "custom":
@@ -316,7 +322,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
         if isinstance(sp, dict):
             for k, v in sp.items():
                 if k not in spec_params:
-                    warn.append(f"surface {kw['surface']!r} has no parameter {str(k)[:30]!r}; ignored")
+                    warn.append(f"surface {kw['surface']!r} has no parameter {safe_text(k, 30)}; ignored")
                     continue
                 p = spec_params[k]
                 good[k] = _num_field({k: v}, k, p.default, p.low, p.high, warn)
@@ -341,7 +347,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
                 break
             if not isinstance(o, dict) or o.get("name") not in _specs.names():
                 name = o.get("name") if isinstance(o, dict) else o
-                warn.append(f"unknown optimizer {str(name)[:40]!r}; skipped")
+                warn.append(f"unknown optimizer {safe_text(name, 40)}; skipped")
                 continue
             spec = _specs.get(o["name"])
             hp = {}
@@ -350,7 +356,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
                 given = {}
             for k, v in given.items():
                 if k not in spec.hyperparams:
-                    warn.append(f"{spec.name} has no hyperparameter {str(k)[:30]!r}; ignored")
+                    warn.append(f"{spec.name} has no hyperparameter {safe_text(k, 30)}; ignored")
                     continue
                 h = spec.hyperparams[k]
                 hp[k] = _num_field({k: v}, k, h.default, h.low, h.high, warn)
@@ -358,7 +364,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
             clip = None if o.get("clip_norm") is None else _num_field(o, "clip_norm", 0.0, 0.0, 1e6, warn)
             osched, osa = o.get("schedule"), o.get("schedule_args") or {}
             if osched is not None and osched not in _schedules.schedule_names():
-                warn.append(f"unknown schedule {str(osched)[:40]!r} for {spec.name}; using the scenario's")
+                warn.append(f"unknown schedule {safe_text(osched, 40)} for {spec.name}; using the scenario's")
                 osched = None
             osa = _sched_args(osched, osa, warn) if osched else {}
             good_opts.append(OptimizerConfig.make(spec.name, lr, clip_norm=clip, schedule=osched, schedule_args=osa, **hp))
@@ -368,7 +374,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
         kw["optimizers"] = tuple(good_opts)
     sched = d.get("schedule", "constant")
     if sched not in _schedules.schedule_names():
-        warn.append(f"unknown schedule {str(sched)[:40]!r}; using constant")
+        warn.append(f"unknown schedule {safe_text(sched, 40)}; using constant")
         sched = "constant"
     kw["schedule"] = sched
     kw["schedule_args"] = _pairs(_sched_args(sched, d.get("schedule_args") or {}, warn))

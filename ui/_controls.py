@@ -125,8 +125,8 @@ def init_page(page: str, default: Scenario) -> list[str]:
     if "preset" in q:
         try:
             scn = optimizers.get_preset(q["preset"]).scenario
-        except KeyError as e:
-            warnings.append(str(e).strip("'\""))
+        except KeyError:
+            warnings.append(f"unknown preset {optimizers.safe_text(q['preset'])}; showing the default scenario")
     elif q:
         scn, warnings = Scenario.from_query(q)
     _write_state(scn, page)
@@ -195,7 +195,8 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
             landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
             kw.update(formula=formula, bounds=b)
         except landscapes.ExpressionError as e:
-            st.error(f"Formula not accepted: {e}")
+            st.error(f"Formula not accepted: {e.message} (position {e.position + 1}).")
+            st.code(str(e), language=None)
             kw = {"surface": "saddle"}
     else:
         spec = {s.name: s for s in landscapes.SURFACES}[surface]

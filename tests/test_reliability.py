@@ -1,0 +1,190 @@
+"""Hostile input, limits, bounded memory, server configuration."""
+
+import json
+import re
+import resource
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+import optimizers
+from optimizers import _engine
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [*ROOT.glob("*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("viz/*.py"),
+           *ROOT.glob("optimizers/*.py"), *ROOT.glob("landscapes/*.py")]
+
+
+def _no_markdown_links(text: str) -> bool:
+    """True when no markdown link or image survives outside code spans."""
+    outside = re.sub(r"`[^`]*`", "", text)
+    return "](" not in outside and "<img" not in outside.lower()
+
+
+# --- URL and JSON decoding ---------------------------------------------------------------------
+
+_TEXT = st.text(max_size=80)
+_KEYS = st.sampled_from(["surface", "sp", "formula", "bounds", "start", "opt", "sched", "sa", "warmup_steps",
+                         "momentum_warmup", "clip_norm", "clip_value", "noise_std", "batch", "steps", "seed", "x", "preset"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_KEYS, _TEXT, max_size=8))
+def test_query_decoder_fuzz_always_gives_a_valid_scenario(q):
+    scn, warnings = optimizers.Scenario.from_query(q)
+    assert isinstance(scn, optimizers.Scenario) and all(isinstance(w, str) for w in warnings)
+    assert all(_no_markdown_links(w) for w in warnings)
+    assert 1 <= scn.steps <= optimizers.MAX_STEPS and 1 <= len(scn.optimizers) <= optimizers.MAX_OPTIMIZERS
+    back, w2 = optimizers.Scenario.from_query(scn.to_query())
+    assert back == scn and not w2  # whatever came in, what goes out round-trips cleanly
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | _TEXT,
+                     lambda c: st.lists(c, max_size=4) | st.dictionaries(_TEXT | _KEYS, c, max_size=5), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(["surface", "surface_params", "start", "optimizers", "schedule", "schedule_args",
+                                        "steps", "clip_norm", "noise_std", "batch_size", "seed", "formula", "bounds"]),
+                       _JSON, max_size=8))
+def test_json_decoder_fuzz(d):
+    scn, warnings = optimizers.Scenario.from_dict(d)
+    assert isinstance(scn, optimizers.Scenario)
+    assert all(_no_markdown_links(w) for w in warnings)
+    assert optimizers.Scenario.from_json(scn.to_json()) == (scn, [])
+
+
+@pytest.mark.parametrize("text", ["", "[]", "null", "{", '{"steps": 1e999}', '{"optimizers": "sgd"}', "x" * 10_000,
+                                  '{"optimizers": [{"name": "sgd", "lr": "NaN"}], "steps": -4, "start": [1e308, "a"]}'])
+def test_malformed_json_files(text):
+    scn, warnings = optimizers.Scenario.from_json(text)
+    assert isinstance(scn, optimizers.Scenario) and warnings
+    assert scn.steps >= 1
+
+
+def test_markdown_injection_in_links_is_neutralised():
+    evil = "![x](http://127.0.0.1:9/pixel.png)"
+    at = AppTest.from_file(str(ROOT / "pages/2_Compare.py"), default_timeout=300)
+    at.query_params.update({"surface": evil, "opt": f"{evil};sgd,lr=0.1", evil: "1"})
+    at.run()
+    assert not at.exception
+    shown = [e.value for e in (*at.warning, *at.error, *at.markdown, *at.caption)]
+    assert any("unknown surface" in s for s in shown)
+    assert all(_no_markdown_links(s) for s in shown)
+
+
+def test_hostile_formula_in_link_is_rejected_safely():
+    at = AppTest.from_file(str(ROOT / "pages/1_Playground.py"), default_timeout=300)
+    at.query_params.update({"surface": "custom", "formula": "__import__('os').system('touch /tmp/pwned')", "bounds": "-1,1,-1,1"})
+    at.run()
+    assert not at.exception
+    assert any("formula rejected" in w.value for w in at.warning)
+    assert not Path("/tmp/pwned").exists()
+
+
+# --- limits ------------------------------------------------------------------------------------------
+
+def test_limits_have_clear_messages():
+    scape = landscapes.get("quadratic")
+    with pytest.raises(ValueError, match="steps must be between"):
+        optimizers.run(scape, "sgd", steps=optimizers.MAX_STEPS + 1)
+    with pytest.raises(ValueError, match="sweep too large"):
+        optimizers.sweep(scape, "sgd", lr=np.full(optimizers.MAX_SWEEP + 1, 0.1), steps=10)
+    with pytest.raises(ValueError, match="grid of starts"):
+        optimizers.basins(scape, "sgd", n=10_000)
+    with pytest.raises(ValueError, match="budget"):
+        optimizers.search(scape, "sgd", optimizers.Axis("lr", 1e-3, 1, True), optimizers.Axis("lr", 1e-3, 1, True), budget=10**7)
+    many = {"optimizers": [{"name": "sgd"}] * 20}
+    scn, warnings = optimizers.Scenario.from_dict(many)
+    assert len(scn.optimizers) == optimizers.MAX_OPTIMIZERS and any("at most" in w for w in warnings)
+    import viz
+
+    with pytest.raises(viz.ExportError, match=r"too large|must be"):
+        viz._export.check_size(4096, 4096, 4)
+
+
+def test_caches_are_bounded():
+    import ui
+
+    assert optimizers._engine._compiled.cache_info().maxsize <= 256
+    assert landscapes._surfaces._build.cache_info().maxsize <= 512
+    for fn in (ui.cached_run, ui.cached_grid, ui.cached_search, ui.cached_basins, ui.cached_sweep_paths):
+        assert 0 < fn._info.max_entries <= 256
+    assert _engine.MAX_FAMILIES <= 1024
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_memory_stays_flat_over_500_distinct_scenarios():
+    """500 distinct scenarios (start, lr, steps, surface parameters) after warm-up: RSS grows < 100 MB."""
+    rng = np.random.default_rng(0)
+    combos = [(s, o, b) for s in ("saddle", "quadratic", "rosenbrock") for o in ("momentum", "adam") for b in (100, 200)]
+
+    def scenario(i):
+        s, o, b = combos[i % len(combos)]
+        params = (("kappa", float(rng.uniform(1, 100))),) if s == "quadratic" else ()
+        return optimizers.Scenario(surface=s, surface_params=params, start=tuple(rng.uniform(-1, 1, 2)),
+                                   steps=int(b - rng.integers(0, 30)),
+                                   optimizers=(optimizers.OptimizerConfig.make(o, float(10 ** rng.uniform(-4, -2))),))
+
+    for i in range(2 * len(combos)):  # warm-up: compile every (surface, optimizer, step bucket) once
+        scenario(i).run()
+    compiles = _engine.TRACE_COUNT
+    before = _rss_mb()
+    for i in range(500):
+        scenario(i).run()
+    after = _rss_mb()
+    assert _engine.TRACE_COUNT == compiles  # distinct scenarios, no new compilation
+    assert after - before < 100, (before, after)
+
+
+# --- numerics at the extremes ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("lr", [1e-8, 1e3])
+def test_extreme_settings_are_finite_with_a_flag(lr):
+    for name in ("adam", "rmsprop", "adagrad", "newton", "lion"):
+        hp = {k: v for k, v in {"eps": 0.0, "b2": 1.0}.items() if k in optimizers.get(name).hyperparams}
+        tr = optimizers.run(landscapes.get("rosenbrock"), name, steps=50, lr=lr, hparams=hp)
+        for arr in (tr.points, tr.losses, tr.grads, tr.updates, tr.mhat, tr.velocity):
+            assert np.isfinite(arr).all()
+
+
+# --- server configuration ------------------------------------------------------------------------------
+
+def test_server_config_is_locked_down():
+    cfg = tomllib.loads((ROOT / ".streamlit/config.toml").read_text())
+    assert cfg["server"]["enableXsrfProtection"] is True
+    assert cfg["browser"]["gatherUsageStats"] is False
+    assert cfg["server"]["maxUploadSize"] <= 2
+
+
+def test_no_unsafe_html_anywhere():
+    for path in SOURCES:
+        text = path.read_text()
+        assert "unsafe_allow_html" not in text, path
+        assert "st.html(" not in text and "components.html" not in text, path
+
+
+def test_no_eval_or_exec_in_the_product():
+    for path in SOURCES:
+        code = re.sub(r"#.*", "", path.read_text())
+        assert not re.search(r"\b(eval|exec)\s*\(", code), path
+        assert "sympify" not in code, path
+
+
+def test_json_import_is_size_capped():
+    text = json.dumps({"surface": "saddle", "formula": "x" * 2_000_000})
+    scn, _ = optimizers.Scenario.from_json(text[:1_000_000])
+    assert isinstance(scn, optimizers.Scenario)
