@@ -7,6 +7,7 @@ written into the widgets (presets, links, JSON import) and read back out of them
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import streamlit as st
@@ -18,7 +19,22 @@ from optimizers import OptimizerConfig, Scenario
 CUSTOM = "custom"
 
 
+def _enable_compile_cache() -> None:
+    """Keep XLA executables on disk so a restarted server does not recompile (first load stays fast)."""
+    import jax
+
+    path = os.environ.get("OPTISCAPE_JAX_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "optiscape-jax"))
+    if path and jax.config.jax_compilation_cache_dir != path:
+        try:
+            os.makedirs(path, exist_ok=True)
+            jax.config.update("jax_compilation_cache_dir", path)
+            jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
+        except OSError:
+            pass  # read-only home: compile in memory only
+
+
 def page_setup(title: str) -> None:
+    _enable_compile_cache()
     st.set_page_config(page_title=f"{title} · Optiscape", page_icon="⛰️", layout="wide")
 
 
@@ -32,7 +48,7 @@ def cached_run(scenario_json: str):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_grid(scenario_json: str, n: int = 120):
+def cached_grid(scenario_json: str, n: int = 100):
     scn, _ = Scenario.from_json(scenario_json)
     return scn.landscape().grid(n)
 

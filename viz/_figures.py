@@ -32,7 +32,7 @@ def _z_for_display(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
     return np.log10(z - zmin + 1e-3), "log10(f - min + 1e-3)"
 
 
-def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", click_grid: int = 40,
+def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", click_grid: int = 32,
                      animate: bool = True, arrows: dict | None = None, max_frames: int = 40, height: int = 560) -> go.Figure:
     """Contour map with the paths, minima, saddles and (optionally) an animation over steps.
 
