@@ -46,6 +46,21 @@ def grid_search_s() -> float:
     return time.perf_counter() - t0
 
 
+def mlp_slice_s() -> float:
+    import jax
+
+    m = optimizers.mlp
+    x, y = m.make_dataset("moons", 300, 0.15)
+    run = m.train_mlp(x, y, x, y, steps=200)
+    th = run.thetas[-1]
+    d1 = m.filter_normalized_direction(th, run.sizes, key=jax.random.key(1))
+    d2 = m.filter_normalized_direction(th, run.sizes, key=jax.random.key(2))
+    m.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    t0 = time.perf_counter()
+    m.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    return time.perf_counter() - t0
+
+
 def browser_rows():
     from tests.browser import browser, have_chromium, streamlit_server, wait_for_plots
 
@@ -73,10 +88,12 @@ def browser_rows():
 def main():
     r = rerun_ms()
     g = grid_search_s()
+    ms = mlp_slice_s()
     first, lat = browser_rows()
     print(f"{'benchmark':55s} {'measured':>12s} {'target':>10s} {'ratio':>7s}")
     print(f"{'server rerun after a slider change (AppTest, median)':55s} {r:10.0f}ms {'100 ms':>10s} {r / 100:6.2f}x")
     print(f"{'hyperparameter grid 100 x 100 x 500 steps':55s} {g:11.2f}s {'2 s':>10s} {g / 2:6.2f}x")
+    print(f"{'MLP loss slice 41 x 41, 522 parameters, 300 points':55s} {ms:11.2f}s {'3 s':>10s} {ms / 3:6.2f}x")
     if first is not None:
         print(f"{'first page load after server start (Compare preset)':55s} {first:11.2f}s {'3 s':>10s} {first / 3:6.2f}x")
         print(f"{'browser: slider change to chart updated (median)':55s} {lat:10.0f}ms {'500 ms':>10s} {lat / 500:6.2f}x")

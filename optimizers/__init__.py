@@ -2,6 +2,7 @@
 
 import landscapes as _landscapes  # noqa: F401  (switches on float64)
 
+from . import _mlp as mlp
 from ._analysis import (
     Axis,
     BasinMap,
@@ -66,6 +67,7 @@ __all__ = [
     "lr_curve",
     "make_schedule",
     "measured_rate",
+    "mlp",
     "names",
     "newton",
     "optimal_parameters",

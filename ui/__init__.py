@@ -1,6 +1,6 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
-from ._cached import cached_basins, cached_search, cached_sweep_paths
+from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     apply_pending,
     cached_grid,
@@ -20,6 +20,7 @@ __all__ = [
     "apply_pending",
     "cached_basins",
     "cached_grid",
+    "cached_mlp",
     "cached_run",
     "cached_search",
     "cached_sweep_paths",

@@ -26,3 +26,34 @@ def cached_sweep_paths(surface: str, optimizer: str, lr: float, hparams: tuple, 
     scape = landscapes.get(surface)
     return optimizers.sweep(scape, optimizer, starts=start, lr=lr, hparams=dict(hparams), steps=steps, noise_std=noise,
                             seeds=list(seeds), return_paths=True)
+
+
+@st.cache_data(max_entries=16, show_spinner="Training the network...")
+def cached_mlp(dataset: str, noise: float, standardized: bool, hidden: tuple, activation: str, init: str, runs: tuple,
+               batch: int, steps: int, seed: int, slice_n: int = 41):
+    """Train one or two networks from the same initialization and compute every view of the page.
+
+    ``runs`` is a tuple of ``(optimizer, lr)``. Returns a dict of plain arrays (cache-friendly)."""
+    import jax
+
+    m = optimizers.mlp
+    x, y = m.make_dataset(dataset, 300, noise, seed=seed)
+    xv, yv = m.make_dataset(dataset, 300, noise, seed=seed + 1000)
+    if not standardized:
+        x, xv = m.raw_units(x), m.raw_units(xv)
+    else:
+        x, xv = m.standardize(m.raw_units(x), m.raw_units(xv))
+    trained = [m.train_mlp(x, y, xv, yv, optimizer=o, lr=lr, hidden=hidden, activation=activation, init=init,
+                           batch=batch, steps=steps, seed=seed) for o, lr in runs]
+    first = trained[0]
+    theta = first.thetas[-1]
+    d1 = m.filter_normalized_direction(theta, first.sizes, key=jax.random.key(seed + 1))
+    d2 = m.filter_normalized_direction(theta, first.sizes, key=jax.random.key(seed + 2))
+    rand = m.loss_slice(theta, d1, d2, x, y, first.sizes, activation, n=slice_n)
+    pca = m.pca_directions([r.thetas for r in trained], theta)
+    ea, eb = m.pca_extent(pca.coords)
+    pslice = m.loss_slice(theta, pca.u1, pca.u2, x, y, first.sizes, activation, n=slice_n, extent=ea, extent2=eb)
+    t, interp = m.interpolation_1d(first.thetas[0], theta, x, y, first.sizes, activation)
+    xs, ys, prob = m.decision_grid(theta, first.sizes, activation, m.data_bounds(x))
+    return {"x": x, "y": y, "runs": trained, "rand": rand, "pca": pca, "pslice": pslice, "interp": (t, interp),
+            "decision": (xs, ys, prob)}

@@ -11,7 +11,7 @@ from ._export import (
     trajectories_npz,
 )
 from ._figures import ARROW_COLORS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, surface3d_figure
-from ._teaching import basin_figure, heatmap_figure, schedules_grid
+from ._teaching import basin_figure, decision_figure, heatmap_figure, schedules_grid, slice_figure
 
 __all__ = [
     "ARROW_COLORS",
@@ -24,12 +24,14 @@ __all__ = [
     "animation_gif",
     "basin_figure",
     "curves_figure",
+    "decision_figure",
     "distance_to_nearest_minimum",
     "frame_indices",
     "heatmap_figure",
     "landscape_figure",
     "paths_from",
     "schedules_grid",
+    "slice_figure",
     "static_figure",
     "summarize",
     "surface3d_figure",

@@ -178,7 +178,8 @@ def curves_figure(series: list[tuple[str, np.ndarray, np.ndarray, str]], *, titl
         fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers", name=text, showlegend=False,
                                  marker=dict(symbol="x", size=12, color=color, line=dict(width=3)), hovertext=text))
     fig.update_layout(template=TEMPLATE, title=title, height=height, xaxis_title=xlabel, yaxis_title=ylabel,
-                      showlegend=len(series) > 1, legend=dict(orientation="h", y=-0.3), margin=dict(t=40, b=40))
+                      showlegend=len(series) > 1, legend=dict(orientation="h", y=-0.25, yanchor="top"),
+                      margin=dict(t=40, b=40 if len(series) <= 1 else 90))
     if log_y:
         fig.update_yaxes(type="log")
     return fig

@@ -66,3 +66,37 @@ def schedules_grid(curves: list[tuple[str, np.ndarray]], *, cols: int = 4, heigh
     fig.update_layout(template=TEMPLATE, height=rows * height_per_row + 60, showlegend=False, margin=dict(t=40, b=30))
     fig.update_annotations(font_size=12)
     return fig
+
+
+def slice_figure(alphas, betas, loss, *, title: str, paths=None, xlabel: str = "alpha", ylabel: str = "beta",
+                 height: int = 460) -> go.Figure:
+    """Contour of log10(loss) over a 2-D parameter slice, with optional projected paths ``(label, coords, colour)``."""
+    z = np.log10(np.maximum(loss, 1e-12))
+    fig = go.Figure(go.Contour(x=alphas, y=betas, z=z, colorscale="Viridis", ncontours=30,
+                               colorbar=dict(title="log10 loss", thickness=12), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers", name="final weights",
+                             marker=dict(symbol="star", size=14, color="white", line=dict(color="black", width=1.5))))
+    for label, coords, color in paths or []:
+        fig.add_trace(go.Scatter(x=coords[:, 0], y=coords[:, 1], mode="lines+markers", name=label,
+                                 line=dict(color=color, width=2.5), marker=dict(size=3, color=color)))
+        fig.add_trace(go.Scatter(x=coords[:1, 0], y=coords[:1, 1], mode="markers", showlegend=False,
+                                 marker=dict(symbol="circle-open", size=12, color=color, line=dict(width=2))))
+    fig.update_layout(template=TEMPLATE, title=title, height=height, xaxis_title=xlabel, yaxis_title=ylabel,
+                      legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
+def decision_figure(xs, ys, prob, x, y, *, title: str, height: int = 420) -> go.Figure:
+    """P(class 1) over the input plane with the training points."""
+    fig = go.Figure(go.Contour(x=xs, y=ys, z=prob, colorscale="RdBu_r", zmin=0, zmax=1, ncontours=20, opacity=0.75,
+                               colorbar=dict(title="P(class 1)", thickness=12), hoverinfo="skip",
+                               contours=dict(showlines=False)))
+    fig.add_trace(go.Contour(x=xs, y=ys, z=prob, contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                             line=dict(color="black", width=2), showscale=False, hoverinfo="skip", name="boundary"))
+    for cls, color, sym in ((0, "#0072B2", "circle"), (1, "#D55E00", "diamond")):
+        m = y == cls
+        fig.add_trace(go.Scatter(x=x[m, 0], y=x[m, 1], mode="markers", name=f"class {cls}",
+                                 marker=dict(color=color, symbol=sym, size=6, line=dict(color="white", width=0.6))))
+    fig.update_layout(template=TEMPLATE, title=title, height=height, xaxis_title="feature 1", yaxis_title="feature 2",
+                      legend=dict(orientation="h", y=-0.2))
+    return fig
