@@ -13,13 +13,24 @@ st.write(
     "Pick an optimizer, its hyperparameters and a learning-rate schedule; watch the trajectory cross an analytic "
     "surface and read the loss curves. Every picture is a link: the whole scenario lives in the URL."
 )
-c1, c2 = st.columns(2)
+PAGES = (
+    ("pages/2_Compare.py", "Compare: race 2-6 optimizers from one start", "🏁"),
+    ("pages/1_Playground.py", "Playground: one optimizer in depth, step by step", "🔬"),
+    ("pages/3_Schedules.py", "Schedules: every learning-rate schedule, raced", "📉"),
+    ("pages/4_Hyperparameter_search.py", "Hyperparameter search: grid vs random", "🎯"),
+    ("pages/5_Averaging.py", "Averaging: EWA, Polyak, EMA, ensembles", "〰️"),
+    ("pages/6_Quadratic_theory.py", "Quadratic theory: predicted vs measured rates", "📐"),
+    ("pages/7_Basins.py", "Basins of attraction", "🗺️"),
+    ("pages/8_Neural_network.py", "A real network's loss landscape", "🧠"),
+)
+c1, c2 = st.columns([3, 1])
 with c1:
-    st.page_link("pages/2_Compare.py", label="Compare: race optimizers", icon="🏁")
-    st.page_link("pages/1_Playground.py", label="Playground: one optimizer in depth", icon="🔬")
+    for path, label, icon in PAGES:
+        st.page_link(path, label=label, icon=icon)
 with c2:
     st.metric("surfaces", len(landscapes.names()))
     st.metric("optimizers", len(optimizers.names()))
+    st.metric("schedules", len(optimizers.schedule_names()))
 st.markdown("### One-click lessons")
 for p in optimizers.PRESETS:
     page = "Compare" if p.page == "compare" else "Playground"

@@ -24,6 +24,14 @@ def _path_traces(spec):
     return [t for t in spec["data"] if str(t.get("mode", "")).startswith("lines") and t.get("type") == "scatter"]
 
 
+def test_home_links_every_page():
+    at = app("app.py").run()
+    assert not at.exception
+    linked = {p.proto.page for p in at.get("page_link")}
+    pages = {p.stem.split("_", 1)[1] for p in (ROOT / "pages").glob("*.py")}  # Streamlit's URL names
+    assert linked == pages
+
+
 @pytest.mark.parametrize("page", ["app.py", "pages/1_Playground.py", "pages/2_Compare.py"])
 def test_every_page_runs_without_exception(page):
     at = app(page).run()

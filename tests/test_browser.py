@@ -35,7 +35,12 @@ def _first_path_start(page):
         return [t.x[0], t.y[0], t.x.length]; }""")
 
 
-@pytest.mark.parametrize("path, title", [("/", "Optiscape"), ("/Playground", "Playground"), ("/Compare", "Compare optimizers")])
+@pytest.mark.parametrize("path, title", [
+    ("/", "Optiscape"), ("/Playground", "Playground"), ("/Compare", "Compare optimizers"),
+    ("/Schedules", "Learning-rate schedules"), ("/Hyperparameter_search", "Grid search vs random search"),
+    ("/Averaging", "Averaging"), ("/Quadratic_theory", "Convergence on a quadratic"), ("/Basins", "Basins of attraction"),
+    ("/Neural_network", "The loss landscape of a real (small) network"),
+])
 def test_deep_link_to_every_page(server, ctx, path, title):
     page = ctx.new_page()
     page.goto(server + path)
