@@ -1,5 +1,7 @@
 """Playground: one optimizer, in depth."""
 
+import dataclasses
+
 import numpy as np
 import streamlit as st
 
@@ -22,7 +24,7 @@ with st.expander("Presets", expanded=False):
     pick = st.selectbox("preset", [p.slug for p in presets], format_func=lambda s: optimizers.get_preset(s).title)
     if st.button("Load preset (first optimizer)", key="play:load"):
         scn = optimizers.get_preset(pick).scenario
-        ui.load_scenario(Scenario(**{**scn.__dict__, "optimizers": scn.optimizers[:1]}), PAGE)
+        ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)
         st.rerun()
     st.write(optimizers.get_preset(pick).explanation)
 
