@@ -101,8 +101,8 @@ def test_every_download_button_delivers_its_file(server, ctx):
     page = ctx.new_page()
     page.goto(server + "/Compare?preset=lr-too-large")
     wait_for_plots(page, 2)
-    page.get_by_text("Export: PNG, SVG, PDF, HTML, GIF, CSV, NPZ, JSON").click()
-    expected = {"PNG": b"\x89PNG", "SVG": b"<svg", "PDF": b"%PDF", "HTML (interactive)": b"<html", "GIF (replay)": b"GIF8",
+    page.get_by_text("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON").click()
+    expected = {"PNG": b"\x89PNG", "SVG": b"<svg", "PDF": b"%PDF", "HTML (interactive)": b"<html", "GIF (replay)": b"GIF8", "MP4 (replay)": b"ftyp",
                 "CSV (data)": b"optimizer,step", "NPZ (arrays)": b"PK", "Scenario JSON": b"{"}
     for label, magic in expected.items():
         with page.expect_download(timeout=90_000) as dl:

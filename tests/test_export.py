@@ -82,6 +82,19 @@ def test_gif_has_size_and_frame_count(run):
     assert (first != last).any()  # the paths grow
 
 
+@needs_browser
+def test_mp4_is_an_h264_video_with_the_frames(run, tmp_path):
+    import imageio.v2 as imageio
+
+    scape, _, _, paths, _ = run
+    data = viz.animation_mp4(scape, scape.grid(60), paths, width=400, height=300, frames=10)
+    assert data[4:8] == b"ftyp"
+    (tmp_path / "a.mp4").write_bytes(data)
+    reader = imageio.get_reader(str(tmp_path / "a.mp4"))
+    frames = [f for f in reader]
+    assert len(frames) == 10 and frames[0].shape[:2] == (300, 400)
+
+
 def test_export_limits():
     with pytest.raises(viz.ExportError):
         viz._export.check_size(5000, 5000, 1)

@@ -15,7 +15,7 @@ SIZES = {"1920 x 1080 (slides, 16:9)": (1920, 1080), "1280 x 720": (1280, 720), 
 
 def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs) -> None:
     labels = [p.label for p in paths]
-    with st.expander("Export: PNG, SVG, PDF, HTML, GIF, CSV, NPZ, JSON", expanded=False):
+    with st.expander("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON", expanded=False):
         c1, c2 = st.columns(2)
         size = c1.selectbox("image size", list(SIZES), key=f"{page}:exp_size")
         scale = c2.selectbox("scale (pixel density)", [1, 2, 3], key=f"{page}:exp_scale", format_func=lambda s: f"@{s}x")
@@ -32,9 +32,11 @@ def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs) -> No
                                 file_name="optiscape.pdf", mime="application/pdf", on_click="ignore", key=f"{page}:dl_pdf")
         row1[3].download_button("HTML (interactive)", lambda: viz.to_html(fig), file_name="optiscape.html",
                                 mime="text/html", on_click="ignore", key=f"{page}:dl_html")
-        row2 = st.columns(4)
+        row2 = st.columns(5)
         row2[0].download_button("GIF (replay)", lambda: viz.animation_gif(scape, grid, paths, width=800, height=600, title=scape.title),
                                 file_name="optiscape.gif", mime="image/gif", on_click="ignore", key=f"{page}:dl_gif")
+        row2[4].download_button("MP4 (replay)", lambda: viz.animation_mp4(scape, grid, paths, width=800, height=600, title=scape.title),
+                                file_name="optiscape.mp4", mime="video/mp4", on_click="ignore", key=f"{page}:dl_mp4")
         row2[1].download_button("CSV (data)", lambda: viz.trajectories_csv(labels, trajs), file_name="optiscape.csv",
                                 mime="text/csv", on_click="ignore", key=f"{page}:dl_csv")
         row2[2].download_button("NPZ (arrays)", lambda: viz.trajectories_npz(labels, trajs), file_name="optiscape.npz",

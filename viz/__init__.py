@@ -3,7 +3,9 @@
 from ._data import PALETTE, PathData, RunSummary, distance_to_nearest_minimum, frame_indices, paths_from, summarize
 from ._export import (
     ExportError,
+    animation_frames,
     animation_gif,
+    animation_mp4,
     static_figure,
     to_html,
     to_image,
@@ -21,7 +23,9 @@ __all__ = [
     "ExportError",
     "PathData",
     "RunSummary",
+    "animation_frames",
     "animation_gif",
+    "animation_mp4",
     "basin_figure",
     "curves_figure",
     "decision_figure",

@@ -10,6 +10,7 @@ import atexit
 import csv
 import io
 import os
+import tempfile
 import threading
 
 import numpy as np
@@ -109,9 +110,9 @@ def _rgb(hex_color: str) -> tuple[int, int, int]:
     return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
 
 
-def animation_gif(scape, grid, paths: list[PathData], *, width: int = 800, height: int = 600, frames: int = 40,
-                  fps: int = 12, title: str = "") -> bytes:
-    """Animated GIF of the paths growing step by step (all paths in sync).
+def animation_frames(scape, grid, paths: list[PathData], *, width: int = 800, height: int = 600, frames: int = 40,
+                     title: str = "") -> list[Image.Image]:
+    """RGB frames of the paths growing step by step (all paths in sync).
 
     The contour background is rendered once by kaleido with fixed margins, so data
     coordinates map linearly to pixels; the paths are drawn on top with Pillow."""
@@ -146,9 +147,34 @@ def animation_gif(scape, grid, paths: list[PathData], *, width: int = 800, heigh
             d.rectangle([margin["l"] + 8, margin["t"] + 10 + 20 * j, margin["l"] + 22, margin["t"] + 24 + 20 * j], fill=col)
             d.text((margin["l"] + 28, margin["t"] + 9 + 20 * j), p.label, fill=(0, 0, 0), font=font)
         d.text((width - margin["r"] - 100, margin["t"] + 10), f"step {int(k)}", fill=(0, 0, 0), font=font)
-        images.append(im.quantize(colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE))
+        images.append(im)
+    return images
+
+
+def animation_gif(scape, grid, paths: list[PathData], *, width: int = 800, height: int = 600, frames: int = 40,
+                  fps: int = 12, title: str = "") -> bytes:
+    """Animated GIF of the replay (see :func:`animation_frames`)."""
+    images = [im.quantize(colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+              for im in animation_frames(scape, grid, paths, width=width, height=height, frames=frames, title=title)]
     buf = io.BytesIO()
     images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
     return buf.getvalue()
+
+
+def animation_mp4(scape, grid, paths: list[PathData], *, width: int = 800, height: int = 600, frames: int = 40,
+                  fps: int = 12, title: str = "") -> bytes:
+    """H.264 MP4 of the replay, encoded by the ffmpeg that the ``imageio-ffmpeg`` wheel ships."""
+    import imageio.v2 as imageio
+
+    width, height = width - width % 2, height - height % 2  # yuv420p needs even sizes
+    images = animation_frames(scape, grid, paths, width=width, height=height, frames=frames, title=title)
+    with tempfile.TemporaryDirectory(prefix="optiscape-mp4-") as tmp:
+        path = os.path.join(tmp, "replay.mp4")
+        with imageio.get_writer(path, fps=fps, codec="libx264", pixelformat="yuv420p", macro_block_size=2,
+                                ffmpeg_log_level="error") as w:
+            for im in images:
+                w.append_data(np.asarray(im))
+        with open(path, "rb") as fh:
+            return fh.read()
 
 

@@ -6,7 +6,7 @@ Examples::
     python -m viz.export scenario.json -o race.gif --frames 60
     python -m viz.export "http://127.0.0.1:8501/Compare?surface=saddle&opt=sgd,lr=0.05" -o fig.svg
 
-The output format follows the file suffix: png, svg, pdf, html, gif, csv, npz or json.
+The output format follows the file suffix: png, svg, pdf, html, gif, mp4, csv, npz or json.
 ``--view loss`` exports the loss curves instead of the landscape.
 """
 
@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlparse
 
 import numpy as np
 
-FORMATS = ("png", "svg", "pdf", "html", "gif", "csv", "npz", "json")
+FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "npz", "json")
 
 
 def load_scenario(source: str):
@@ -55,8 +55,9 @@ def render(scn, fmt: str, *, width: int = 1600, height: int = 1000, scale: float
     scape = scn.landscape()
     paths = viz.paths_from(trajs, labels)
     grid = scape.grid(150)
-    if fmt == "gif":
-        return viz.animation_gif(scape, grid, paths, width=width, height=height, frames=frames, title=scape.title)
+    if fmt in ("gif", "mp4"):
+        make = viz.animation_gif if fmt == "gif" else viz.animation_mp4
+        return make(scape, grid, paths, width=width, height=height, frames=frames, title=scape.title)
     if view == "loss":
         fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
         series = [(p.label, np.arange(len(t.losses)), t.losses - fstar + 1e-16, p.color) for p, t in zip(paths, trajs, strict=True)]
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--width", type=int, default=1600)
     ap.add_argument("--height", type=int, default=1000)
     ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--frames", type=int, default=40, help="GIF frames")
+    ap.add_argument("--frames", type=int, default=40, help="GIF/MP4 frames")
     ap.add_argument("--view", choices=("landscape", "loss"), default="landscape")
     args = ap.parse_args(argv)
     fmt = os.path.splitext(args.output)[1].lstrip(".").lower()
