@@ -81,7 +81,7 @@ PLOT_TRACES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'
                                      n: t.x ? t.x.length : 0, x0: t.x ? t.x[0] : null, y0: t.y ? t.y[0] : null})))"""
 
 
-def wait_for_plots(page, n: int = 1, timeout: float = 60_000) -> None:
+def wait_for_plots(page, n: int = 1, timeout: float = 120_000) -> None:
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=timeout)
     page.wait_for_function("""() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
         return !s || !s.innerText.includes('Running'); }""", timeout=timeout)

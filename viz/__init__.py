@@ -12,7 +12,7 @@ from ._export import (
     trajectories_csv,
     trajectories_npz,
 )
-from ._figures import ARROW_COLORS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, surface3d_figure
+from ._figures import ARROW_COLORS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
 from ._teaching import basin_figure, decision_figure, heatmap_figure, schedules_grid, slice_figure
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "frame_indices",
     "heatmap_figure",
     "landscape_figure",
+    "make_figure",
     "paths_from",
     "schedules_grid",
     "slice_figure",

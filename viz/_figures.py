@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -32,6 +34,21 @@ def _z_for_display(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
     return np.log10(z - zmin + 1e-3), "log10(f - min + 1e-3)"
 
 
+def make_figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
+    """A ``go.Figure`` from plain dicts, skipping plotly.py's per-object validation.
+
+    The figures here are rebuilt on every slider move; validation would cost more than
+    the computation. Our template is inlined because unvalidated figures keep names as-is."""
+    lay = {"template": pio.templates[TEMPLATE].to_plotly_json(), **layout}
+    return go.Figure({"data": data, "layout": lay, "frames": frames or []}, _validate=False)
+
+
+def _markers(points, name, symbol, size, hover) -> dict:
+    return dict(type="scatter", x=[p.x for p in points], y=[p.y for p in points], mode="markers", name=name,
+                marker=dict(symbol=symbol, size=size, color="white", line=dict(color="black", width=1.5)),
+                hovertemplate=hover + " (%{x:.3f}, %{y:.3f})<extra></extra>")
+
+
 def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", click_grid: int = 32,
                      animate: bool = True, arrows: dict | None = None, max_frames: int = 40, height: int = 560) -> go.Figure:
     """Contour map with the paths, minima, saddles and (optionally) an animation over steps.
@@ -40,58 +57,50 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
     """
     xs, ys, z = grid
     zd, zlabel = _z_for_display(z, scape.log_z)
-    fig = go.Figure()
-    fig.add_trace(go.Contour(
-        x=xs, y=ys, z=zd, colorscale="Viridis", ncontours=30, opacity=0.85, name="f",
+    data = [dict(
+        type="contour", x=xs, y=ys, z=zd, colorscale="Viridis", ncontours=30, opacity=0.85, name="f",
         contours=dict(showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
         colorbar=dict(title=dict(text=zlabel, side="right"), thickness=12), hoverinfo="skip",
-    ))
+    )]
     if click_grid:
         gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], click_grid), np.linspace(ys[0], ys[-1], click_grid))
-        fig.add_trace(go.Scatter(
-            x=gx.ravel(), y=gy.ravel(), mode="markers", name=CLICK_GRID, showlegend=False,
+        data.append(dict(
+            type="scatter", x=gx.ravel(), y=gy.ravel(), mode="markers", name=CLICK_GRID, showlegend=False,
             marker=dict(size=12, opacity=0, color="black"),
             hovertemplate="click to start here<br>(%{x:.3f}, %{y:.3f})<extra></extra>",
         ))
     if scape.minima:
-        fig.add_trace(go.Scatter(
-            x=[m.x for m in scape.minima], y=[m.y for m in scape.minima], mode="markers", name="minima",
-            marker=dict(symbol="star", size=14, color="white", line=dict(color="black", width=1.5)),
-            hovertemplate="minimum (%{x:.3f}, %{y:.3f})<extra></extra>",
-        ))
+        data.append(_markers(scape.minima, "minima", "star", 14, "minimum"))
     if scape.saddles:
-        fig.add_trace(go.Scatter(
-            x=[s.x for s in scape.saddles], y=[s.y for s in scape.saddles], mode="markers", name="saddles",
-            marker=dict(symbol="x", size=11, color="white", line=dict(color="black", width=1.5)),
-            hovertemplate="saddle (%{x:.3f}, %{y:.3f})<extra></extra>",
-        ))
+        data.append(_markers(scape.saddles, "saddles", "x", 11, "saddle"))
     path_idx = []
     for p in paths:
-        path_idx.append(len(fig.data))
-        fig.add_trace(go.Scatter(_path_trace(p, len(p.points) - 1)))
+        path_idx.append(len(data))
+        data.append(_path_trace(p, len(p.points) - 1))
     for p in paths:
-        fig.add_trace(go.Scatter(
-            x=[p.points[0, 0]], y=[p.points[0, 1]], mode="markers", showlegend=False, hoverinfo="skip",
+        data.append(dict(
+            type="scatter", x=[p.points[0, 0]], y=[p.points[0, 1]], mode="markers", showlegend=False, hoverinfo="skip",
             marker=dict(symbol="circle-open", size=14, color="black", line=dict(width=2)),
         ))
         if p.diverged_at is not None:
             q = p.points[p.diverged_at - 1] if p.diverged_at > 0 else p.points[0]
-            fig.add_trace(go.Scatter(
-                x=[q[0]], y=[q[1]], mode="markers+text", name=f"{p.label}: diverged", text=[f"diverged (step {p.diverged_at})"],
-                textposition="top center", textfont=dict(color="#D55E00"),
+            data.append(dict(
+                type="scatter", x=[q[0]], y=[q[1]], mode="markers+text", name=f"{p.label}: diverged",
+                text=[f"diverged (step {p.diverged_at})"], textposition="top center", textfont=dict(color="#D55E00"),
                 marker=dict(symbol="x-thin-open", size=22, color="#D55E00", line=dict(width=4)),
             ))
     (x0, x1), (y0, y1) = scape.bounds
-    fig.update_layout(
-        template=TEMPLATE, height=height, uirevision="keep",
+    layout = dict(
+        height=height, uirevision="keep",
         title=dict(text=title, x=0.01, xanchor="left", y=0.985, yanchor="top"),
-        xaxis=dict(range=[x0, x1], title="x", constrain="domain"), yaxis=dict(range=[y0, y1], title="y"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), margin=dict(t=110),
+        xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"), yaxis=dict(range=[y0, y1], title=dict(text="y")),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), margin=dict(t=110, l=60, r=20, b=50),
     )
     steps = max((len(p.points) - 1 for p in paths), default=0)
+    frames = None
     if animate and paths and steps > 0:
-        return _with_playback(fig, paths, path_idx, steps, arrows or {}, max_frames)
-    return fig
+        frames = _playback(layout, paths, path_idx, steps, arrows or {}, max_frames)
+    return make_figure(data, layout, frames)
 
 
 def _path_trace(p: PathData, k: int) -> dict:
@@ -104,10 +113,15 @@ def _path_trace(p: PathData, k: int) -> dict:
     )
 
 
+def _typed(a: np.ndarray, dtype: str = "f8") -> dict:
+    """plotly.js's typed-array form, encoded here once (plotly.py would inspect every array again)."""
+    return {"dtype": dtype, "bdata": base64.b64encode(np.ascontiguousarray(a, dtype="<" + dtype).tobytes()).decode()}
+
+
 def _frame_trace(p: PathData, k: int) -> dict:
     """Only what changes between frames: plotly.js merges it into the trace's style."""
     pts = p.points[: k + 1]
-    return dict(type="scatter", x=pts[:, 0], y=pts[:, 1], customdata=np.arange(len(pts)))
+    return dict(type="scatter", x=_typed(pts[:, 0]), y=_typed(pts[:, 1]), customdata=_typed(np.arange(len(pts)), "i4"))
 
 
 def _arrow_annotations(items) -> list[dict]:
@@ -119,21 +133,16 @@ def _arrow_annotations(items) -> list[dict]:
     return out
 
 
-def _with_playback(fig, paths, path_idx, steps, arrows, max_frames) -> go.Figure:
-    """Add play/pause/scrub controls and one frame per replayed step.
-
-    Frames are assembled as plain dicts and the figure is rebuilt without per-object
-    validation: with 60 frames plotly's validators would otherwise cost ~0.2 s a rerun."""
+def _playback(layout: dict, paths, path_idx, steps, arrows, max_frames) -> list[dict]:
+    """Play/pause/scrub controls (added to ``layout``) and one frame per replayed step."""
     idx = frame_indices(steps, max_frames)
-    d = fig.to_plotly_json()
-    d["frames"] = [
+    frames = [
         dict(name=str(int(k)), traces=path_idx, data=[_frame_trace(p, min(int(k), len(p.points) - 1)) for p in paths],
              layout=dict(annotations=_arrow_annotations(arrows.get(int(k), []))))
         for k in idx
     ]
-    lay = d["layout"]
-    lay["annotations"] = _arrow_annotations(arrows.get(int(idx[-1]), []))
-    lay["updatemenus"] = [dict(
+    layout["annotations"] = _arrow_annotations(arrows.get(int(idx[-1]), []))
+    layout["updatemenus"] = [dict(
         type="buttons", direction="left", x=0.0, y=-0.17, xanchor="left", yanchor="top", showactive=False,
         buttons=[
             dict(label="▶ Play", method="animate",
@@ -141,14 +150,14 @@ def _with_playback(fig, paths, path_idx, steps, arrows, max_frames) -> go.Figure
             dict(label="❚❚ Pause", method="animate", args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")]),
         ],
     )]
-    lay["sliders"] = [dict(
+    layout["sliders"] = [dict(
         active=len(idx) - 1, x=0.2, y=-0.15, len=0.8, xanchor="left", yanchor="top",
         currentvalue=dict(prefix="step ", font=dict(size=12)), pad=dict(t=0, b=0),
         steps=[dict(label=str(int(k)), method="animate",
                     args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))]) for k in idx],
     )]
-    lay["margin"] = {**lay.get("margin", {}), "b": 160}
-    return go.Figure(d, _validate=False)
+    layout["margin"] = {**layout.get("margin", {}), "b": 160}
+    return frames
 
 
 def surface3d_figure(scape, grid, paths: list[PathData], *, title: str = "", height: int = 560) -> go.Figure:
@@ -168,18 +177,17 @@ def surface3d_figure(scape, grid, paths: list[PathData], *, title: str = "", hei
 def curves_figure(series: list[tuple[str, np.ndarray, np.ndarray, str]], *, title: str, ylabel: str, log_y: bool = False,
                   xlabel: str = "step", height: int = 300, marks: list[tuple[str, float, float, str]] | None = None) -> go.Figure:
     """Line plot of ``(label, x, y, colour)`` series; ``marks`` adds ``(text, x, y, colour)`` markers."""
-    fig = go.Figure()
+    data = []
     for label, x, y, color in series:
         y = np.asarray(y, dtype=float)
         if log_y:
             y = np.where(y > 0, y, np.nan)
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=label, line=dict(color=color, width=2)))
+        data.append(dict(type="scatter", x=np.asarray(x), y=y, mode="lines", name=label, line=dict(color=color, width=2)))
     for text, x, y, color in marks or []:
-        fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers", name=text, showlegend=False,
-                                 marker=dict(symbol="x", size=12, color=color, line=dict(width=3)), hovertext=text))
-    fig.update_layout(template=TEMPLATE, title=title, height=height, xaxis_title=xlabel, yaxis_title=ylabel,
-                      showlegend=len(series) > 1, legend=dict(orientation="h", y=-0.25, yanchor="top"),
-                      margin=dict(t=40, b=40 if len(series) <= 1 else 90))
-    if log_y:
-        fig.update_yaxes(type="log")
-    return fig
+        data.append(dict(type="scatter", x=[x], y=[y], mode="markers", name=text, showlegend=False, hovertext=text,
+                         marker=dict(symbol="x", size=12, color=color, line=dict(width=3))))
+    layout = dict(title=dict(text=title), height=height, xaxis=dict(title=dict(text=xlabel)),
+                  yaxis=dict(title=dict(text=ylabel), type="log" if log_y else "linear"),
+                  showlegend=len(series) > 1, legend=dict(orientation="h", y=-0.25, yanchor="top"),
+                  margin=dict(t=40, l=60, r=20, b=40 if len(series) <= 1 else 90))
+    return make_figure(data, layout)
