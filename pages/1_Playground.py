@@ -56,8 +56,8 @@ def playground():
             fig = viz.landscape_figure(scape, grid, paths, title=scape.title, arrows=_arrows(traj, scape, spec, oc))
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart", on_select=ui.chart_click_callback(PAGE, f"{PAGE}:chart"),
                             selection_mode="points")
-            st.caption("Arrows at each replayed step: orange = downhill (negative gradient) direction, "
-                       "blue = velocity, purple = momentum look-ahead point, green = the step actually taken.")
+            st.caption("Arrows at each replayed step: orange = downhill (negative gradient) direction (fixed length), "
+                       "blue = velocity, purple = momentum look-ahead point, green = the step actually taken (to scale).")
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj])
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)
@@ -91,7 +91,7 @@ def _arrows(traj, scape, spec, oc):
         items = []
         g = traj.grads[k]
         gn = float(np.linalg.norm(g))
-        if gn > 0:
+        if gn > 1e-6:  # at a stationary point the direction means nothing
             d = -g / gn * 0.08 * ext
             items.append(("gradient", x, y, x + d[0], y + d[1]))
         if spec.momentum_key == "momentum":

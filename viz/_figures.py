@@ -25,6 +25,8 @@ pio.templates[TEMPLATE] = go.layout.Template(
 
 CLICK_GRID = "click-to-set-start"
 ARROW_COLORS = {"gradient": "#D55E00", "velocity": "#0072B2", "lookahead": "#CC79A7", "step": "#009E73"}
+ARROW_LABELS = {"gradient": "downhill (-gradient) direction", "velocity": "velocity", "lookahead": "look-ahead point",
+                "step": "step taken"}
 
 
 def _z_for_display(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
@@ -89,6 +91,11 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
                 text=[f"diverged (step {p.diverged_at})"], textposition="top center", textfont=dict(color="#D55E00"),
                 marker=dict(symbol="x-thin-open", size=22, color="#D55E00", line=dict(width=4)),
             ))
+    arrow_idx = []
+    if arrows:
+        last = max(arrows)
+        arrow_idx = list(range(len(data), len(data) + len(ARROW_COLORS)))
+        data += _arrow_traces(arrows[last])
     (x0, x1), (y0, y1) = scape.bounds
     layout = dict(
         height=height, uirevision="keep",
@@ -99,7 +106,7 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
     steps = max((len(p.points) - 1 for p in paths), default=0)
     frames = None
     if animate and paths and steps > 0:
-        frames = _playback(layout, paths, path_idx, steps, arrows or {}, max_frames)
+        frames = _playback(layout, paths, path_idx, steps, arrows or {}, max_frames, arrow_idx)
     return make_figure(data, layout, frames)
 
 
@@ -124,24 +131,34 @@ def _frame_trace(p: PathData, k: int) -> dict:
     return dict(type="scatter", x=_typed(pts[:, 0]), y=_typed(pts[:, 1]), customdata=_typed(np.arange(len(pts)), "i4"))
 
 
-def _arrow_annotations(items) -> list[dict]:
+def _arrow_xy(items, name) -> tuple[list, list]:
+    for n, x0, y0, x1, y1 in items:
+        if n == name:
+            return [x0, x1], [y0, y1]
+    return [], []
+
+
+def _arrow_traces(items) -> list[dict]:
+    """One two-point trace per arrow kind, with an arrow-head marker at the tip (cheap to animate)."""
     out = []
-    for name, ax, ay, x, y in items:
-        out.append(dict(x=x, y=y, ax=ax, ay=ay, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                        arrowhead=3, arrowsize=1.2, arrowwidth=2.5, arrowcolor=ARROW_COLORS.get(name, "black"),
-                        text="", hovertext=name))
+    for name, color in ARROW_COLORS.items():
+        x, y = _arrow_xy(items, name)
+        out.append(dict(type="scatter", x=x, y=y, mode="lines+markers", name=ARROW_LABELS[name], hoverinfo="skip",
+                        line=dict(color=color, width=3),
+                        marker=dict(symbol=["circle", "arrow"], size=[0, 14], angleref="previous", color=color)))
     return out
 
 
-def _playback(layout: dict, paths, path_idx, steps, arrows, max_frames) -> list[dict]:
+def _playback(layout: dict, paths, path_idx, steps, arrows, max_frames, arrow_idx) -> list[dict]:
     """Play/pause/scrub controls (added to ``layout``) and one frame per replayed step."""
     idx = frame_indices(steps, max_frames)
-    frames = [
-        dict(name=str(int(k)), traces=path_idx, data=[_frame_trace(p, min(int(k), len(p.points) - 1)) for p in paths],
-             layout=dict(annotations=_arrow_annotations(arrows.get(int(k), []))))
-        for k in idx
-    ]
-    layout["annotations"] = _arrow_annotations(arrows.get(int(idx[-1]), []))
+    frames = []
+    for k in idx:
+        data = [_frame_trace(p, min(int(k), len(p.points) - 1)) for p in paths]
+        if arrow_idx:
+            data += [dict(type="scatter", x=_typed(np.asarray(x, float)), y=_typed(np.asarray(y, float))) for x, y in
+                     (_arrow_xy(arrows.get(int(k), []), name) for name in ARROW_COLORS)]
+        frames.append(dict(name=str(int(k)), traces=path_idx + arrow_idx, data=data))
     layout["updatemenus"] = [dict(
         type="buttons", direction="left", x=0.0, y=-0.17, xanchor="left", yanchor="top", showactive=False,
         buttons=[
