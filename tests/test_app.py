@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizers
+import viz
 
 TIMEOUT = 180
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,9 @@ def _plotly_specs(at):
 
 
 def _path_traces(spec):
-    return [t for t in spec["data"] if str(t.get("mode", "")).startswith("lines") and t.get("type") == "scatter"]
+    arrows = set(viz.ARROW_LABELS.values())
+    return [t for t in spec["data"] if str(t.get("mode", "")).startswith("lines") and t.get("type") == "scatter"
+            and t.get("name") not in arrows]
 
 
 def test_home_links_every_page():

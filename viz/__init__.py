@@ -12,11 +12,12 @@ from ._export import (
     trajectories_csv,
     trajectories_npz,
 )
-from ._figures import ARROW_COLORS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
+from ._figures import ARROW_COLORS, ARROW_LABELS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
 from ._teaching import basin_figure, decision_figure, heatmap_figure, schedules_grid, slice_figure
 
 __all__ = [
     "ARROW_COLORS",
+    "ARROW_LABELS",
     "CLICK_GRID",
     "PALETTE",
     "TEMPLATE",
