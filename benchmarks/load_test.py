@@ -26,6 +26,16 @@ LEN_JS = "() => { const el = document.querySelector('.js-plotly-plot'); if (!el 
          "const t = el._fullData.find(d => (d.mode || '').startsWith('lines')); return t ? t.x.length : -1; }"
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
+
+
 def rss_mb(pid: int) -> float:
     total = 0.0
     try:
@@ -70,7 +80,7 @@ async def main_async(sessions, seconds):
     from playwright.async_api import async_playwright
 
     with streamlit_server(timeout=120) as (url, proc):
-        mem0 = rss_mb(proc.pid)
+        mem0, cpu0 = rss_mb(proc.pid), cpu_s(proc.pid)
         profile = tempfile.mkdtemp(prefix="optiscape-load-")
         lat, errors = [], []
         try:
@@ -80,8 +90,8 @@ async def main_async(sessions, seconds):
                 await browser.close()
         finally:
             shutil.rmtree(profile, ignore_errors=True)
-        mem1 = rss_mb(proc.pid)
-    return lat, errors, mem0, mem1
+        mem1, cpu1 = rss_mb(proc.pid), cpu_s(proc.pid)
+    return lat, errors, mem0, mem1, cpu1 - cpu0
 
 
 def main():
@@ -90,12 +100,15 @@ def main():
     ap.add_argument("--seconds", type=int, default=60)
     a = ap.parse_args()
     sessions, seconds = min(a.sessions, 50), min(a.seconds, 300)  # bounded
-    lat, errors, mem0, mem1 = asyncio.run(main_async(sessions, seconds))
+    lat, errors, mem0, mem1, cpu = asyncio.run(main_async(sessions, seconds))
     lat.sort()
     p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan"))
     print(f"sessions {sessions}, {seconds} s each, {len(lat)} slider updates, {len(errors)} errors")
     print(f"update latency p50 {p(0.5):.0f} ms, p95 {p(0.95):.0f} ms, max {lat[-1] if lat else float('nan'):.0f} ms")
     print(f"server RSS before {mem0:.0f} MB, after {mem1:.0f} MB")
+    n = max(len(lat), 1)
+    print(f"server CPU {cpu:.1f} s in all, {1e3 * cpu / n:.0f} ms per update (page loads included); "
+          f"the browsers share the same cores")
     for e in errors[:10]:
         print("  ", e)
 
