@@ -19,9 +19,8 @@ DEFAULT = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario
 for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optimizers=DEFAULT.optimizers[1:2])):
     st.warning(w)
 
-presets = [p for p in optimizers.PRESETS]
 with st.expander("Presets", expanded=False):
-    pick = st.selectbox("preset", [p.slug for p in presets], format_func=lambda s: optimizers.get_preset(s).title)
+    pick = st.selectbox("preset", optimizers.preset_names(), format_func=lambda s: optimizers.get_preset(s).title)
     if st.button("Load preset (first optimizer)", key="play:load"):
         scn = optimizers.get_preset(pick).scenario
         ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)

@@ -257,7 +257,7 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
 def _default_start(kw: dict) -> tuple[float, float]:
     try:
         return Scenario(**{k: v for k, v in kw.items() if k in ("surface", "surface_params", "formula", "bounds")}).start_point()
-    except Exception:
+    except (landscapes.ExpressionError, KeyError, ValueError):  # a formula that does not parse: start at the origin
         return (0.0, 0.0)
 
 
