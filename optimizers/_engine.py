@@ -48,7 +48,7 @@ class Trajectory:
     velocity: np.ndarray  # (steps+1, 2) momentum methods' v (zeros otherwise)
     lookahead: np.ndarray  # (steps+1, 2) x + mu v (equals x without momentum)
     mhat: np.ndarray  # (steps+1, 2) Adam-family bias-corrected first moment
-    eff_lr: np.ndarray  # (steps, 2) effective per-coordinate step size -dx_i / g_i
+    eff_lr: np.ndarray  # (steps, 2) effective per-coordinate step size -dx_i / (df/dx_i), w.r.t. the true gradient
     diverged_at: int | None
 
     @property
@@ -135,8 +135,16 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             out["lookahead"] = p + mu * out["velocity"]
             return {k: _finite(v) for k, v in out.items()}
 
+        # Only what the optimizer really has is recorded inside the loop (every per-step output costs
+        # a buffer update on each iteration); gradients, rates and steps are derived after it.
+        v0 = views(start, state0, 0, lr_fn(0))
+        probed = set(spec.probe(*((state0.inner_state, state0.hyperparams) if use_inject else (state0, hp)), 0, lr_fn(0))) \
+            if spec.probe is not None else set()
+        if "velocity" in probed and spec.momentum_key == "momentum":
+            probed.add("lookahead")
+
         def body(carry, t):
-            p, s, div, div_at = carry
+            p, s, div, div_at, loss_p = carry
             g_true = grad(p)
             g = g_true + jax.lax.cond(
                 noise_std > 0,
@@ -159,26 +167,28 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             keep = div | (t >= n_steps)
             p_out = jnp.where(keep, p, p_new)  # the optimizer state is not frozen: nothing reads it after this
             if not record:
-                return (p_out, s_new, div, div_at), None
-            u_out = jnp.where(keep, 0.0, _finite(u))
-            eff = jnp.where(jnp.abs(g) > 1e-300, -u_out / jnp.where(jnp.abs(g) > 1e-300, g, 1.0), 0.0)
-            v = views(p_out, s_new, t + 1, lr_fn(t + 1))
-            rec = {
-                "p": p_out, "loss": jnp.where(keep, f(p), loss_new), "g": _finite(g_true), "lr": lr_fn(t),
-                "u": u_out, "eff": _finite(eff),
-                "velocity": jnp.where(div, 0.0, v["velocity"]), "mhat": jnp.where(div, 0.0, v["mhat"]),
-                "lookahead": jnp.where(div, p_out, v["lookahead"]),
-            }
-            return (p_out, s_new, div, div_at), rec
+                return (p_out, s_new, div, div_at, loss_p), None
+            loss_out = jnp.where(keep, loss_p, loss_new)
+            rec = {"p": p_out, "loss": loss_out}
+            if probed:
+                v = views(p_out, s_new, t + 1, lr_fn(t + 1))
+                for k in probed:
+                    rec[k] = jnp.where(div, p_out if k == "lookahead" else 0.0, v[k])
+            return (p_out, s_new, div, div_at, loss_out), rec
 
-        carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1))
-        (p, _, _, div_at), rec = jax.lax.scan(body, carry0, jnp.arange(n_total))
+        carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1), loss0)
+        (p, _, _, div_at, _), rec = jax.lax.scan(body, carry0, jnp.arange(n_total))
         final = {"p": p, "loss": _finite(f(p)), "div_at": div_at}
         if record:
-            final["rec"] = rec
-            final["v0"] = views(start, state0, 0, lr_fn(0))
-            final["g_last"] = _finite(grad(p))
-            final["loss0"] = _finite(loss0)
+            pts = jnp.concatenate([start[None], rec["p"]])
+            final["points"] = pts
+            final["losses"] = _finite(jnp.concatenate([loss0[None], rec["loss"]]))
+            final["grads"] = _finite(jax.vmap(grad)(pts))
+            final["lrs"] = jax.vmap(lr_fn)(jnp.arange(n_total))
+            for k in ("velocity", "mhat", "lookahead"):
+                first = v0[k][None]
+                final[k] = jnp.concatenate([first, rec[k]]) if k in rec else (
+                    pts if k == "lookahead" else jnp.zeros_like(pts))
         return final
 
     return one
@@ -239,24 +249,24 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     out = fn(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, jnp.asarray(int(seed) % (2**32), dtype=jnp.uint32),
              fparams, jnp.asarray(steps), center, radius)
     out = jax.tree.map(np.asarray, out)
-    rec = out["rec"]
     n = steps
-
-    def with_first(first, seq):
-        return np.concatenate([np.asarray(first)[None], seq[:n]], axis=0)
-
+    points = out["points"][: n + 1]
+    grads = out["grads"][: n + 1]
+    updates = np.diff(points, axis=0)
+    g = grads[:-1]
+    safe = np.abs(g) > 1e-300
+    eff = np.where(safe, -updates / np.where(safe, g, 1.0), 0.0)
     div = int(out["div_at"])
-    grads = np.concatenate([rec["g"][:n], out["g_last"][None]], axis=0)
     return Trajectory(
-        points=with_first(np.asarray(start, dtype=float), rec["p"]),
-        losses=with_first(out["loss0"], rec["loss"]),
+        points=points,
+        losses=out["losses"][: n + 1],
         grads=grads,
-        lrs=rec["lr"][:n],
-        updates=rec["u"][:n],
-        velocity=with_first(out["v0"]["velocity"], rec["velocity"]),
-        lookahead=with_first(out["v0"]["lookahead"], rec["lookahead"]),
-        mhat=with_first(out["v0"]["mhat"], rec["mhat"]),
-        eff_lr=rec["eff"][:n],
+        lrs=out["lrs"][:n],
+        updates=updates,
+        velocity=out["velocity"][: n + 1],
+        lookahead=out["lookahead"][: n + 1],
+        mhat=out["mhat"][: n + 1],
+        eff_lr=np.nan_to_num(eff, nan=0.0, posinf=0.0, neginf=0.0),
         diverged_at=None if div < 0 else div,
     )
 
@@ -302,7 +312,6 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
     out = jax.tree.map(np.asarray, out)
     paths = losses = None
     if return_paths:
-        rec = out["rec"]
-        paths = np.concatenate([starts_b[:, None, :], rec["p"][:, :steps]], axis=1)
-        losses = np.concatenate([out["loss0"][:, None], rec["loss"][:, :steps]], axis=1)
+        paths = out["points"][:, : steps + 1]
+        losses = out["losses"][:, : steps + 1]
     return SweepResult(out["p"], out["loss"], out["div_at"].astype(int), paths, losses)
