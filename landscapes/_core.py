@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,7 +20,8 @@ Bounds = tuple[tuple[float, float], tuple[float, float]]
 
 @dataclasses.dataclass(frozen=True)
 class ParamSpec:
-    """A tunable surface parameter: default value and slider range."""
+    """A tunable number (surface parameter, hyperparameter, schedule argument): default and slider
+    range (``log`` for log-scale sliders)."""
 
     default: float
     low: float
@@ -28,7 +30,11 @@ class ParamSpec:
     label: str = ""
 
     def clamp(self, value: float) -> float:
-        return float(min(max(float(value), self.low), self.high))
+        """``value`` within ``[low, high]``; a non-finite value gives the default."""
+        v = float(value)
+        if not math.isfinite(v):
+            return float(self.default)
+        return float(min(max(v, self.low), self.high))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -273,17 +273,22 @@ def _num_field(d, key, default, lo, hi, warn, integer=False):
     return round(x) if integer else float(x)
 
 
-def _sched_args(sched: str, sa: Any, warn: list[str]) -> dict[str, float]:
-    spec_s = _schedules.get_schedule(sched)
-    good = {}
-    if isinstance(sa, dict):
-        for k, v in sa.items():
-            if k not in spec_s.args:
-                warn.append(f"schedule {sched!r} has no argument {safe_text(k, 30)}; ignored")
-                continue
-            h = spec_s.args[k]
-            good[k] = _num_field({k: v}, k, h.default, h.low, h.high, warn)
+def _checked(given: Any, specs: Mapping[str, Any], owner: str, warn: list[str]) -> dict[str, float]:
+    """Keep the known names of ``given``, each a number clamped to its spec's range; warn about the rest."""
+    good: dict[str, float] = {}
+    if not isinstance(given, dict):
+        return good
+    for k, v in given.items():
+        if k not in specs:
+            warn.append(f"{owner} has no parameter {safe_text(k, 30)}; ignored")
+            continue
+        h = specs[k]
+        good[k] = _num_field({k: v}, k, h.default, h.low, h.high, warn)
     return good
+
+
+def _sched_args(sched: str, sa: Any, warn: list[str]) -> dict[str, float]:
+    return _checked(sa, _schedules.get_schedule(sched).args, f"schedule {sched!r}", warn)
 
 
 def _decode(d: Any) -> tuple[Scenario, list[str]]:
@@ -317,16 +322,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
             kw["surface"] = base.surface
     if kw["surface"] != "custom":
         spec_params = {s.name: s for s in landscapes.SURFACES}[kw["surface"]].params
-        sp = d.get("surface_params") or {}
-        good = {}
-        if isinstance(sp, dict):
-            for k, v in sp.items():
-                if k not in spec_params:
-                    warn.append(f"surface {kw['surface']!r} has no parameter {safe_text(k, 30)}; ignored")
-                    continue
-                p = spec_params[k]
-                good[k] = _num_field({k: v}, k, p.default, p.low, p.high, warn)
-        kw["surface_params"] = _pairs(good)
+        kw["surface_params"] = _pairs(_checked(d.get("surface_params") or {}, spec_params, f"surface {kw['surface']!r}", warn))
     st = d.get("start")
     if st is not None:
         try:
@@ -350,16 +346,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
                 warn.append(f"unknown optimizer {safe_text(name, 40)}; skipped")
                 continue
             spec = _specs.get(o["name"])
-            hp = {}
-            given = o.get("hparams") or {}
-            if not isinstance(given, dict):
-                given = {}
-            for k, v in given.items():
-                if k not in spec.hyperparams:
-                    warn.append(f"{spec.name} has no hyperparameter {safe_text(k, 30)}; ignored")
-                    continue
-                h = spec.hyperparams[k]
-                hp[k] = _num_field({k: v}, k, h.default, h.low, h.high, warn)
+            hp = _checked(o.get("hparams") or {}, spec.hyperparams, spec.name, warn)
             lr = _num_field(o, "lr", spec.lr.default, 1e-12, 1e4, warn)
             clip = None if o.get("clip_norm") is None else _num_field(o, "clip_norm", 0.0, 0.0, 1e6, warn)
             osched, osa = o.get("schedule"), o.get("schedule_args") or {}
