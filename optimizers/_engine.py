@@ -105,7 +105,8 @@ def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool, mom_sched:
     return optax.inject_hyperparams(factory)(learning_rate=lr_fn, **hp)
 
 
-def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, mom_sched: bool):
+def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, mom_sched: bool,
+              views_too: bool):
     """Build the (un-jitted) single-run function for one static configuration."""
     spec = get(opt_name)
     family = _FAMILIES[key]
@@ -126,8 +127,12 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
         g0 = grad(start)
         bad0 = ~(jnp.all(jnp.isfinite(start)) & jnp.isfinite(loss0) & jnp.all(jnp.isfinite(g0)))
 
+        def parts(s):
+            """The optimizer's own state and its current hyperparameters (scheduled ones included)."""
+            return (s.inner_state, s.hyperparams) if use_inject else (s, hp)
+
         def views(p, s, count, lr_t):
-            inner, hp_now = (s.inner_state, s.hyperparams) if use_inject else (s, hp)
+            inner, hp_now = parts(s)
             out = {"velocity": jnp.zeros(2), "mhat": jnp.zeros(2)}
             if spec.probe is not None:
                 out.update(spec.probe(inner, hp_now, count, lr_t))
@@ -137,9 +142,7 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
 
         # Only what the optimizer really has is recorded inside the loop (every per-step output costs
         # a buffer update on each iteration); gradients, rates and steps are derived after it.
-        v0 = views(start, state0, 0, lr_fn(0))
-        probed = set(spec.probe(*((state0.inner_state, state0.hyperparams) if use_inject else (state0, hp)), 0, lr_fn(0))) \
-            if spec.probe is not None else set()
+        probed = set(spec.probe(*parts(state0), 0, lr_fn(0))) if spec.probe is not None else set()
         if "velocity" in probed and spec.momentum_key == "momentum":
             probed.add("lookahead")
 
@@ -170,7 +173,7 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
                 return (p_out, s_new, div, div_at, loss_p), None
             loss_out = jnp.where(keep, loss_p, loss_new)
             rec = {"p": p_out, "loss": loss_out}
-            if probed:
+            if probed and views_too:
                 v = views(p_out, s_new, t + 1, lr_fn(t + 1))
                 for k in probed:
                     rec[k] = jnp.where(div, p_out if k == "lookahead" else 0.0, v[k])
@@ -183,6 +186,8 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             pts = jnp.concatenate([start[None], rec["p"]])
             final["points"] = pts
             final["losses"] = _finite(jnp.concatenate([loss0[None], rec["loss"]]))
+        if record and views_too:  # a single run's views; sweeps return paths and losses only
+            v0 = views(start, state0, 0, lr_fn(0))
             final["grads"] = _finite(jax.vmap(grad)(pts))
             final["lrs"] = jax.vmap(lr_fn)(jnp.arange(n_total))
             for k in ("velocity", "mhat", "lookahead"):
@@ -197,7 +202,7 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
 @functools.lru_cache(maxsize=128)
 def _compiled(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, batched: bool,
               mom_sched: bool = False):
-    fn = _simulate(key, opt_name, schedule, n_total, record, fast, mom_sched)
+    fn = _simulate(key, opt_name, schedule, n_total, record, fast, mom_sched, views_too=not batched)
     if batched:
         fn = jax.vmap(fn, in_axes=(0, 0, 0, None, None, None, None, None, None, 0, None, None, None, None))
     return jax.jit(fn)
