@@ -47,9 +47,9 @@ def playground():
         if traj.diverged_at is not None:
             st.error(f"Diverged at step {traj.diverged_at}: the iterate ran off to infinity (or out of the function's domain). "
                      "The path is frozen at the last good point. Try a smaller learning rate, or clip the gradient.")
-        grid = ui.cached_grid(key)
+        grid = ui.cached_grid(scn)
         if view3d:
-            fig = viz.surface3d_figure(scape, ui.cached_grid(key, 80), paths, title=scape.title)
+            fig = viz.surface3d_figure(scape, ui.cached_grid(scn, 80), paths, title=scape.title)
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
         else:
             fig = viz.landscape_figure(scape, grid, paths, title=scape.title, arrows=_arrows(traj, scape, spec, oc))

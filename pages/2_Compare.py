@@ -50,7 +50,7 @@ def compare():
         for p in paths:
             if p.diverged_at is not None:
                 st.error(f"{p.label} diverged at step {p.diverged_at}; its path is frozen at the last good point.")
-        grid = ui.cached_grid(key)
+        grid = ui.cached_grid(scn)
         fig = viz.landscape_figure(scape, grid, paths, title=scape.title)
         st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart", on_select=ui.chart_click_callback(PAGE, f"{PAGE}:chart"),
                         selection_mode="points")

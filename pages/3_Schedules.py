@@ -50,7 +50,7 @@ scape = scn.landscape()
 labels = [titles[n] for n in picked]
 paths = viz.paths_from(trajs, labels)
 left, right = st.columns(2)
-left.plotly_chart(viz.landscape_figure(scape, ui.cached_grid(scn.to_json()), paths, title=f"{spec.title} on {scape.title}",
+left.plotly_chart(viz.landscape_figure(scape, ui.cached_grid(scn), paths, title=f"{spec.title} on {scape.title}",
                                        click_grid=0, height=480), theme=None, key=f"{PAGE}:map")
 t = np.arange(steps + 1)
 fstar = scape.f_star or 0.0

@@ -114,7 +114,7 @@ def test_caches_are_bounded():
 
     assert optimizers._engine._compiled.cache_info().maxsize <= 256
     assert landscapes._surfaces._build.cache_info().maxsize <= 512
-    for fn in (ui.cached_run, ui.cached_grid, ui.cached_search, ui.cached_basins, ui.cached_sweep_paths):
+    for fn in (ui.cached_run, ui._controls._grid, ui.cached_search, ui.cached_basins, ui.cached_sweep_paths):
         assert 0 < fn._info.max_entries <= 256
     assert _engine.MAX_FAMILIES <= 1024
 

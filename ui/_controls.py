@@ -48,9 +48,16 @@ def cached_run(scenario_json: str):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_grid(scenario_json: str, n: int = 100):
-    scn, _ = Scenario.from_json(scenario_json)
+def _grid(surface_json: str, n: int):
+    scn, _ = Scenario.from_json(surface_json)
     return scn.landscape().grid(n)
+
+
+def cached_grid(scn: Scenario, n: int = 100):
+    """The surface sampled on an ``n x n`` grid, cached on the surface alone (moving an optimizer's
+    slider does not recompute it)."""
+    surface = Scenario(surface=scn.surface, surface_params=scn.surface_params, formula=scn.formula, bounds=scn.bounds)
+    return _grid(surface.to_json(), n)
 
 
 # --- helpers -------------------------------------------------------------------------------------

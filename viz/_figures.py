@@ -111,7 +111,7 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
 
 
 def _path_trace(p: PathData, k: int) -> dict:
-    """A path trace as a plain dict (frames hold many of these: plotly's validation would dominate)."""
+    """A path trace as a plain dict, up to step ``k``."""
     pts = p.points[: k + 1]
     return dict(
         type="scatter", x=pts[:, 0], y=pts[:, 1], mode="lines+markers", name=p.label,
