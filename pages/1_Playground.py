@@ -20,7 +20,8 @@ for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optim
     st.warning(w)
 
 with st.expander("Presets", expanded=False):
-    pick = st.selectbox("preset", optimizers.preset_names(), format_func=lambda s: optimizers.get_preset(s).title)
+    pick = st.selectbox("preset", optimizers.preset_names(), format_func=lambda s: optimizers.get_preset(s).title,
+                        key=f"{PAGE}:preset_pick")
     if st.button("Load preset (first optimizer)", key="play:load"):
         scn = optimizers.get_preset(pick).scenario
         ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)

@@ -54,6 +54,9 @@ def test_every_preset_opens_by_url_and_draws_each_path(slug):
     main = _plotly_specs(at)[0]
     n = len(preset.scenario.optimizers) if preset.page == "compare" else 1
     assert len(_path_traces(main)) == n
+    # the preset picker names the preset that is drawn
+    pick = "cmp:preset_pick" if preset.page == "compare" else "play:preset_pick"
+    assert at.selectbox(key=pick).value == slug
     # the URL now carries the whole scenario and decodes back to it
     q = {k: at.query_params[k] for k in at.query_params}
     scn, warn = optimizers.Scenario.from_query(q)

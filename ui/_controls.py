@@ -148,6 +148,7 @@ def init_page(page: str, default: Scenario) -> list[str]:
     if "preset" in q:
         try:
             scn = optimizers.get_preset(q["preset"]).scenario
+            st.session_state[f"{page}:preset_pick"] = q["preset"]  # the preset picker shows what is drawn
         except KeyError:
             warnings.append(f"unknown preset {optimizers.safe_text(q['preset'])}; showing the default scenario")
     elif q:
