@@ -2,11 +2,12 @@
 
 Sessions arrive one after another over ``--ramp`` seconds (a class opening the link), each in its own
 Playwright context of one chromium. Each opens the Compare page, then for ``--seconds`` moves the steps
-slider one notch, waits until the chart shows the new path, looks at it for ``--think`` seconds, and
+slider one notch up, waits until the chart shows the new path, looks at it for ``--think`` seconds, and
 goes on. Counted as errors: uncaught page errors, Streamlit exception boxes, a websocket that closes,
-a page that does not load within 120 s, an update that does not arrive within ``--timeout`` seconds.
+a page that does not load within ``--load-timeout`` seconds, an update that does not arrive within ``--timeout`` seconds.
 
-Prints the update latency (p50/p95/max), the first-load time, the server's resident memory before
+Prints the update latency (p50/p95/max) as seen on screen and as the server's part of it (from the
+slider's websocket message to the new map's message coming back), the first-load time, the server's resident memory before
 and after, and the CPU seconds spent by the server and by the browsers: on a small machine the
 browsers, not the server, set the latency. Limits: at most 50 sessions, 300 s each.
 
@@ -30,6 +31,7 @@ LEN_JS = "() => { const el = document.querySelector('.js-plotly-plot'); if (!el 
          "const t = el._fullData.find(d => (d.mode || '').startsWith('lines')); return t ? t.x.length : -1; }"
 EXC_JS = "() => document.querySelectorAll('[data-testid=\"stException\"]').length"
 PAGE = "/Compare?preset=momentum-vs-nesterov-saddle"
+MAP_MARK = b"click-to-set-start"  # only the map's figure carries this trace name
 POLL_MS = 50  # check for the new chart every 50 ms (polling on every animation frame would load the clients)
 
 
@@ -83,29 +85,48 @@ async def session(browser, url, i, a, out):
     ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await ctx.new_page()
     err, done = out["errors"], []
+    ws_t = {"sent": None, "got": None}  # the slider's message to the server, the server's new chart back
+
+    def sent(_payload):
+        if ws_t["sent"] is None:
+            ws_t["sent"] = time.perf_counter()
+
+    def received(payload):
+        if ws_t["sent"] is not None and ws_t["got"] is None and MAP_MARK in (payload if isinstance(payload, bytes) else payload.encode()):
+            ws_t["got"] = time.perf_counter()
+
+    def on_ws(ws):
+        ws.on("close", lambda _ws: done or err.append(f"session {i}: websocket closed"))
+        ws.on("framesent", sent)
+        ws.on("framereceived", received)
+
     page.on("pageerror", lambda e: err.append(f"session {i}: page error {e}"[:200]))
-    page.on("websocket", lambda ws: ws.on("close", lambda _ws: done or err.append(f"session {i}: websocket closed")))
+    page.on("websocket", on_ws)
     try:
         t0 = time.perf_counter()
-        await page.goto(url + PAGE, timeout=120_000)
-        await page.wait_for_function(f"() => ({LEN_JS})() > 0", timeout=120_000, polling=POLL_MS)
+        await page.goto(url + PAGE, timeout=a.load_timeout * 1e3)
+        await page.wait_for_function(f"() => ({LEN_JS})() > 0", timeout=a.load_timeout * 1e3, polling=POLL_MS)
         out["loads"].append(time.perf_counter() - t0)
         slider = page.get_by_role("slider").nth(1)  # steps
+        # always one notch up: a value the session has not seen, so Streamlit cannot answer from its
+        # per-session message cache and every update is a fresh run and a fresh map
         end, key = time.time() + a.seconds, "ArrowRight"
         while time.time() < end:
             before = await page.evaluate(LEN_JS)
             await slider.focus()
+            ws_t.update(sent=None, got=None)
             t0 = time.perf_counter()
             await slider.press(key)
             try:
                 await page.wait_for_function(f"() => ({LEN_JS})() !== {before}", timeout=a.timeout * 1e3, polling=POLL_MS)
                 out["lat"].append((time.perf_counter() - t0) * 1e3)
+                if ws_t["sent"] is not None and ws_t["got"] is not None:
+                    out["server"].append((ws_t["got"] - ws_t["sent"]) * 1e3)
             except Exception as e:
                 err.append(f"session {i}: no update within {a.timeout} s ({type(e).__name__})")
             if n := await page.evaluate(EXC_JS):
                 err.append(f"session {i}: {n} exception box(es) on the page")
                 break
-            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
             await asyncio.sleep(a.think)
     except Exception as e:
         err.append(f"session {i}: {type(e).__name__}: {e}"[:200])
@@ -117,7 +138,7 @@ async def session(browser, url, i, a, out):
 async def main_async(a):
     from playwright.async_api import async_playwright
 
-    out = {"lat": [], "loads": [], "errors": []}
+    out = {"lat": [], "server": [], "loads": [], "errors": []}
     with streamlit_server(timeout=120) as (url, proc):
         mem0, cpu0, before = rss_mb(proc.pid), cpu_s(proc.pid), browser_cpu({})
         async with async_playwright() as pw:
@@ -144,19 +165,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--seconds", type=int, default=60, help="slider moving per session")
-    ap.add_argument("--ramp", type=float, default=20.0, help="seconds over which the sessions arrive")
-    ap.add_argument("--think", type=float, default=1.0, help="pause after each update")
-    ap.add_argument("--timeout", type=float, default=60.0, help="an update slower than this is an error")
+    ap.add_argument("--ramp", type=float, default=60.0, help="seconds over which the sessions arrive")
+    ap.add_argument("--think", type=float, default=3.0, help="pause after each update (a student reads the chart)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="an update slower than this is an error")
+    ap.add_argument("--load-timeout", type=float, default=300.0, help="a first load slower than this is an error")
     a = ap.parse_args()
     a.sessions, a.seconds = max(1, min(a.sessions, 50)), max(1, min(a.seconds, 300))  # bounded
     out, mem0, mem1, cpu, bcpu, wall = asyncio.run(main_async(a))
-    lat, loads, errors = out["lat"], out["loads"], out["errors"]
+    lat, srv, loads, errors = out["lat"], out["server"], out["loads"], out["errors"]
     n = max(len(lat), 1)
     cores = os.cpu_count() or 1
     print(f"{a.sessions} sessions arriving over {a.ramp:.0f} s, {a.seconds} s of slider moves each, "
           f"{len(lat)} updates, {len(errors)} errors, {wall:.0f} s wall on {cores} cores")
     print("| measure | p50 | p95 | max |\n|---|---|---|---|")
     print(f"| slider move to chart updated | {pct(lat, .5):.0f} ms | {pct(lat, .95):.0f} ms | {max(lat, default=float('nan')):.0f} ms |")
+    print(f"| server: slider message in to new map out (websocket) | {pct(srv, .5):.0f} ms | {pct(srv, .95):.0f} ms | "
+          f"{max(srv, default=float('nan')):.0f} ms |")
     print(f"| first load of the page | {pct(loads, .5):.1f} s | {pct(loads, .95):.1f} s | {max(loads, default=float('nan')):.1f} s |")
     print(f"server RSS before {mem0:.0f} MB, after {mem1:.0f} MB")
     print(f"CPU: server {cpu:.0f} s ({1e3 * cpu / n:.0f} ms per update, first loads included), browsers {bcpu:.0f} s "

@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 import time
 
 import jax
@@ -10,6 +13,7 @@ from hypothesis import strategies as st
 import landscapes
 
 SURFACES = landscapes.names()
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def test_registry_has_at_least_16_surfaces_with_metadata():
@@ -174,3 +178,14 @@ def test_parser_accepts_generated_formulas_and_matches_python(text):
             return
     if np.isreal(want) and np.isfinite(want) and abs(want) < 1e12:
         assert val == pytest.approx(float(want), rel=1e-9, abs=1e-9)
+
+
+def test_atheris_fuzzes_the_parser(tmp_path):
+    """Coverage-guided fuzzing (tests/fuzz_formula.py) for a bounded number of inputs: no crash, no hang."""
+    pytest.importorskip("atheris")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "fuzz_formula.py"), str(tmp_path), "-runs=30000",
+                        "-max_total_time=60", "-timeout=5", "-seed=1"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "Done " in r.stderr  # libFuzzer's summary: it ran to the end
