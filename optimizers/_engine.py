@@ -208,8 +208,10 @@ def _compiled(key: str, opt_name: str, schedule: str, n_total: int, record: bool
     return jax.jit(fn)
 
 
-def _f64(v) -> jnp.ndarray:
-    return jnp.asarray(v, dtype=jnp.float64)
+def _f64(v) -> np.ndarray:
+    """A float64 host array: ``jit`` takes it as it is (``jnp.asarray`` here would cost a device
+    transfer per argument, most of a single run's time)."""
+    return np.asarray(v, dtype=np.float64)
 
 
 def _common(landscape, spec, schedule, schedule_args_, clip_norm, clip_value, noise_std, warmup_steps,
@@ -251,8 +253,8 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
     fn = _compiled(landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0))
-    out = fn(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, jnp.asarray(int(seed) % (2**32), dtype=jnp.uint32),
-             fparams, jnp.asarray(steps), center, radius)
+    out = fn(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, np.uint32(int(seed) % (2**32)),
+             fparams, np.int64(steps), center, radius)
     out = jax.tree.map(np.asarray, out)
     n = steps
     points = out["points"][: n + 1]
@@ -311,8 +313,8 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
     out = fn(
         _f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
         {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
-        sargs, w, mw, cn, cv, ns, jnp.asarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=jnp.uint32),
-        fparams, jnp.asarray(steps), center, radius,
+        sargs, w, mw, cn, cv, ns, np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32),
+        fparams, np.int64(steps), center, radius,
     )
     out = jax.tree.map(np.asarray, out)
     paths = losses = None
