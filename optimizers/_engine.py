@@ -23,6 +23,7 @@ from ._schedules import make_schedule, schedule_args
 from ._specs import OptimizerSpec, get
 
 MAX_STEPS = 10_000
+MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
 MAX_SWEEP = 250_000
 _BUCKETS = (16, 64, 128, 256, 512, 1024, 2048, 4096, 10_000)
 RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centre count as diverged
@@ -208,6 +209,17 @@ def _compiled(key: str, opt_name: str, schedule: str, n_total: int, record: bool
     return jax.jit(fn)
 
 
+def _split(batch, n: int):
+    """Pads the batch to a multiple of the device count and shards it along the runs (as is when
+    there is one device or the sweep is small)."""
+    devices = jax.devices()
+    if len(devices) < 2 or n < MIN_SPLIT:
+        return batch
+    pad = -n % len(devices)
+    sharding = jax.sharding.NamedSharding(jax.sharding.Mesh(np.array(devices), ("runs",)), jax.sharding.PartitionSpec("runs"))
+    return jax.tree.map(lambda a: jax.device_put(np.concatenate([a, np.repeat(a[-1:], pad, axis=0)]) if pad else a, sharding), batch)
+
+
 def _f64(v) -> np.ndarray:
     """A float64 host array: ``jit`` takes it as it is (``jnp.asarray`` here would cost a device
     transfer per argument, most of a single run's time)."""
@@ -281,12 +293,14 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
 def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, Any] | None = None, steps: int = 200,
           schedule: str = "constant", schedule_args: Mapping[str, float] | None = None, clip_norm=None,
           clip_value=None, noise_std: float = 0.0, seeds=0, warmup_steps: float = 0.0, momentum_warmup: float = 0.0,
-          return_paths: bool = False, fast: bool = True) -> SweepResult:
+          return_paths: bool = False, fast: bool = True, parallel: bool = True) -> SweepResult:
     """The same engine ``vmap``-ped over many starts and/or hyperparameter values.
 
     ``starts`` is ``(n, 2)`` or one point; ``lr`` and each ``hparams`` entry a scalar or an
     ``(n,)`` array; ``seeds`` a scalar or ``(n,)``. All are broadcast to ``n`` runs. With
-    ``fast=True`` an optimizer's sweep-friendly rule (tested equal to optax) is used.
+    ``fast=True`` an optimizer's sweep-friendly rule (tested equal to optax) is used. With
+    ``parallel=True`` a large sweep is split across the default backend's devices (the CPU cores
+    on a CPU host, see ``landscapes``); the runs are independent, so the result is the same.
     """
     spec = get(optimizer)
     steps = int(steps)
@@ -310,13 +324,14 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
     fn = _compiled(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True, bool(momentum_warmup > 0))
-    out = fn(
-        _f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
-        {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
-        sargs, w, mw, cn, cv, ns, np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32),
-        fparams, np.int64(steps), center, radius,
-    )
-    out = jax.tree.map(np.asarray, out)
+    batch = (_f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
+             {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
+             np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32))
+    if parallel:
+        batch = _split(batch, n)
+    starts_a, lr_a, hp_a, seeds_a = batch
+    out = fn(starts_a, lr_a, hp_a, sargs, w, mw, cn, cv, ns, seeds_a, fparams, np.int64(steps), center, radius)
+    out = jax.tree.map(lambda a: np.asarray(a)[:n], out)
     paths = losses = None
     if return_paths:
         paths = out["points"][:, : steps + 1]

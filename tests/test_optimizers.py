@@ -1,3 +1,5 @@
+import os
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -140,6 +142,28 @@ def test_sweep_matches_single_runs_and_fast_adam_matches_optax():
         np.testing.assert_allclose(res.paths[i], tr.points, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(res.losses[i], tr.losses, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(res.final_points, slow.final_points, rtol=1e-10)
+
+
+def test_split_sweep_equals_one_device_sweep():
+    """A sweep large enough to be split across the host's devices (padded to a multiple of them)
+    gives exactly what one device gives, paths, losses and divergence steps included."""
+    scape = landscapes.get("beale")
+    rng = np.random.default_rng(3)
+    n = _engine.MIN_SPLIT + 1  # odd: padding is exercised when there are 2+ devices
+    kw = dict(starts=rng.uniform(-4, 4, (n, 2)), lr=10 ** rng.uniform(-4, 0, n), hparams={"momentum": rng.uniform(0, 0.99, n)},
+              steps=60, noise_std=0.1, seeds=np.arange(n), return_paths=True)
+    one = optimizers.sweep(scape, "momentum", parallel=False, **kw)
+    split = optimizers.sweep(scape, "momentum", parallel=True, **kw)
+    assert split.final_points.shape == (n, 2) and split.paths.shape == (n, 61, 2)
+    if (os.cpu_count() or 1) > 1:  # landscapes exposes the cores as host devices
+        assert len(jax.devices("cpu")) > 1
+    if len(jax.devices()) > 1:  # and the batch really is spread over them
+        parts = _engine._split((np.zeros((n, 2)),), n)[0]
+        assert len(parts.sharding.device_set) == len(jax.devices()) and parts.shape[0] % len(jax.devices()) == 0
+    assert (one.diverged_at >= 0).any() and (one.diverged_at < 0).any()
+    for a, b in zip((one.final_points, one.final_losses, one.diverged_at, one.paths, one.losses),
+                    (split.final_points, split.final_losses, split.diverged_at, split.paths, split.losses), strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_running_product_adam_equals_optax_adam():
