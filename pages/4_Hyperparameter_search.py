@@ -54,9 +54,11 @@ for col, kind in zip(cols, ("grid", "random"), strict=True):
     if math.isfinite(res.best[0]):
         col.metric(f"best {kind}: f - f*", f"{res.best[2]:.3g}", help=f"lr = {res.best[0]:.3g}, {second} = {res.best[1]:.3g}")
         col.caption(f"best at lr = {res.best[0]:.3g}, {second} = {res.best[1]:.3g}; "
-                    f"{int(np.isnan(res.loss).sum())} of {len(res.loss)} runs diverged (blank)")
+                    f"{int(np.isnan(res.loss).sum())} of {len(res.loss)} runs diverged "
+                    + ("(blank cells)" if kind == "grid" else "(grey crosses)"))
     else:
         col.error("Every run diverged: lower the learning-rate range.")
     for w in res.edge:
         col.warning(w)
-st.caption("Distinct learning rates tried: the grid tests only sqrt(budget) values, random search tests `budget` values.")
+st.caption(f"Distinct learning rates tried: the grid tests only {math.isqrt(int(budget))} values (the square root of the "
+           f"budget), random search tests all {int(budget)}.")

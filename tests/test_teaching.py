@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import landscapes
 import optimizers
+import viz
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,21 @@ def test_search_warns_when_best_is_on_the_edge():
     rnd = optimizers.search(scape, "momentum", optimizers.Axis("lr", 1e-6, 10.0, True), optimizers.Axis("momentum", 0.0, 0.9, False),
                             budget=50, kind="random", seed=1, steps=30, f_star=0.0)
     assert len(np.unique(rnd.x)) == 50  # random search tries 50 distinct learning rates, a 7x7 grid only 7
+
+
+def test_random_search_figure_marks_diverged_runs_apart():
+    scape = landscapes.get("rosenbrock")
+    res = optimizers.search(scape, "momentum", optimizers.Axis("lr", 1e-6, 10.0, True), optimizers.Axis("momentum", 0.0, 0.99, False),
+                            budget=60, kind="random", seed=0, steps=100)
+    z = np.log10(np.maximum(res.loss, 1e-16))
+    n_bad = int(np.isnan(res.loss).sum())
+    assert 0 < n_bad < 60
+    fig = viz.heatmap_figure([1e-6, 10.0], [0.0, 0.99], np.full((2, 2), np.nan), xlabel="lr", ylabel="momentum", title="t",
+                             zlabel="z", log_x=True, points=(res.x, res.y, z))
+    runs, bad = (next(t for t in fig.data if t.name == name) for name in ("run", "diverged"))
+    assert len(bad.x) == n_bad and len(runs.x) == 60 - n_bad
+    assert np.isfinite(np.asarray(runs.marker.color)).all() and runs.marker.showscale  # the empty map leaves the colour bar to the runs
+    assert not fig.data[0].showscale
 
 
 def test_hps_page_edge_warning_is_visible():

@@ -13,14 +13,26 @@ from ._figures import TEMPLATE
 def heatmap_figure(xs, ys, z, *, xlabel: str, ylabel: str, title: str, zlabel: str, log_x: bool = False,
                    log_y: bool = False, points=None, best=None, lines=None, height: int = 480, colorscale: str = "Viridis_r",
                    zmin=None, zmax=None) -> go.Figure:
-    """A heat map of ``z`` (rows = ``ys``) with optional overlaid sample points, a best marker and lines."""
-    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=z, colorscale=colorscale, colorbar=dict(title=zlabel, thickness=12),
-                               zmin=zmin, zmax=zmax, hovertemplate=f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>{zlabel}=%{{z:.3g}}<extra></extra>"))
+    """A heat map of ``z`` (rows = ``ys``) with optional overlaid sample points, a best marker and lines.
+
+    Sample points with a non-finite value (diverged runs) are drawn as grey crosses of their own; when
+    the heat map itself is empty the colour bar belongs to the points."""
+    empty = not np.isfinite(np.asarray(z, dtype=float)).any()
+    bar = dict(title=dict(text=zlabel), thickness=12)
+    hover = f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>{zlabel}=%{{z:.3g}}<extra></extra>"
+    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=z, colorscale=colorscale, colorbar=bar, showscale=not empty,
+                               zmin=zmin, zmax=zmax, hovertemplate=hover, hoverinfo="skip" if empty else None))
     if points is not None:
-        px, py, pz = points
-        fig.add_trace(go.Scatter(x=px, y=py, mode="markers", name="random samples",
-                                 marker=dict(size=6, color=pz, colorscale=colorscale, cmin=zmin, cmax=zmax,
-                                             line=dict(color="white", width=0.8))))
+        px, py, pz = (np.asarray(a, dtype=float) for a in points)
+        ok = np.isfinite(pz)
+        fig.add_trace(go.Scatter(x=px[ok], y=py[ok], mode="markers", name="run", customdata=pz[ok],
+                                 hovertemplate=hover.replace("%{z", "%{customdata"),
+                                 marker=dict(size=7, color=pz[ok], colorscale=colorscale, cmin=zmin, cmax=zmax,
+                                             showscale=empty, colorbar=bar, line=dict(color="white", width=0.8))))
+        if (~ok).any():
+            fig.add_trace(go.Scatter(x=px[~ok], y=py[~ok], mode="markers", name="diverged",
+                                     hovertemplate=f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>diverged<extra></extra>",
+                                     marker=dict(symbol="x-thin-open", size=7, color="#999999", line=dict(width=1.5))))
     for name, lx, ly, color in lines or []:
         fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", name=name, line=dict(color=color, width=2.5, dash="dash")))
     if best is not None:
