@@ -108,6 +108,9 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
         xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"), yaxis=dict(range=[y0, y1], title=dict(text="y")),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), margin=dict(t=110, l=60, r=20, b=50),
     )
+    if not animate:  # no replay controls below: the legend goes there, clear of the title in a narrow column
+        layout["legend"] = dict(orientation="h", yanchor="top", y=-0.2, x=0)
+        layout["margin"] = dict(t=50, l=60, r=20, b=140)
     steps = max((len(p.points) - 1 for p in paths), default=0)
     frames = None
     if animate and paths and steps > 0:
