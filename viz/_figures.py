@@ -15,8 +15,9 @@ pio.templates[TEMPLATE] = go.layout.Template(
     layout=go.Layout(
         font=dict(family="Inter, Helvetica, Arial, sans-serif", size=13, color="#222"),
         paper_bgcolor="white", plot_bgcolor="white",
-        xaxis=dict(showgrid=True, gridcolor="#eee", zeroline=False, linecolor="#999", mirror=True, ticks="outside"),
-        yaxis=dict(showgrid=True, gridcolor="#eee", zeroline=False, linecolor="#999", mirror=True, ticks="outside"),
+        # exponents read 10^-6, never SI prefixes (1µ, 100p, 1f) that a learning rate or a loss gap should not wear
+        xaxis=dict(showgrid=True, gridcolor="#eee", zeroline=False, linecolor="#999", mirror=True, ticks="outside", exponentformat="power"),
+        yaxis=dict(showgrid=True, gridcolor="#eee", zeroline=False, linecolor="#999", mirror=True, ticks="outside", exponentformat="power"),
         colorway=["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"],
         margin=dict(l=60, r=20, t=50, b=50),
         legend=dict(bgcolor="rgba(255,255,255,0.85)", bordercolor="#ccc", borderwidth=1),
@@ -215,7 +216,7 @@ def curves_figure(series: list[tuple[str, np.ndarray, np.ndarray, str]], *, titl
         data.append(dict(type="scatter", x=[x], y=[y], mode="markers", name=text, showlegend=False, hovertext=text,
                          marker=dict(symbol="x", size=12, color=color, line=dict(width=3))))
     layout = dict(title=dict(text=title), height=height, xaxis=dict(title=dict(text=xlabel)),
-                  yaxis=dict(title=dict(text=ylabel), type="log" if log_y else "linear"),
+                  yaxis=dict(title=dict(text=ylabel, standoff=16), type="log" if log_y else "linear", automargin=True),
                   showlegend=len(series) > 1, legend=dict(orientation="h", y=-0.25, yanchor="top"),
                   margin=dict(t=40, l=60, r=20, b=40 if len(series) <= 1 else 90))
     return make_figure(data, layout)
