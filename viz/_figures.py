@@ -217,6 +217,6 @@ def curves_figure(series: list[tuple[str, np.ndarray, np.ndarray, str]], *, titl
                          marker=dict(symbol="x", size=12, color=color, line=dict(width=3))))
     layout = dict(title=dict(text=title), height=height, xaxis=dict(title=dict(text=xlabel)),
                   yaxis=dict(title=dict(text=ylabel, standoff=16), type="log" if log_y else "linear", automargin=True),
-                  showlegend=len(series) > 1, legend=dict(orientation="h", y=-0.25, yanchor="top"),
-                  margin=dict(t=40, l=60, r=20, b=40 if len(series) <= 1 else 90))
+                  showlegend=len(series) > 1, legend=dict(orientation="h", y=-68 / max(height - 150, 60), yanchor="top"),
+                  margin=dict(t=40, l=60, r=20, b=40 if len(series) <= 1 else 120))
     return make_figure(data, layout)
