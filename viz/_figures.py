@@ -101,17 +101,17 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
         arrow_idx = list(range(len(data), len(data) + len(ARROW_COLORS)))
         data += _arrow_traces(arrows[last])
     (x0, x1), (y0, y1) = scape.bounds
+    # without replay controls below, the legend goes there, clear of the title in a narrow column
+    legend, margin = ((dict(orientation="h", yanchor="bottom", y=1.02, x=0), dict(t=110, l=60, r=20, b=50)) if animate else
+                      (dict(orientation="h", yanchor="top", y=-0.2, x=0), dict(t=50, l=60, r=20, b=140)))
     layout = dict(
         height=height, uirevision="keep",
         # what Streamlit would otherwise set after the first draw (one redraw less per update)
         **(dict(clickmode="event+select", hovermode="closest", dragmode="pan") if click_grid else {}),
         title=dict(text=title, x=0.01, xanchor="left", y=0.985, yanchor="top"),
         xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"), yaxis=dict(range=[y0, y1], title=dict(text="y")),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), margin=dict(t=110, l=60, r=20, b=50),
+        legend=legend, margin=margin,
     )
-    if not animate:  # no replay controls below: the legend goes there, clear of the title in a narrow column
-        layout["legend"] = dict(orientation="h", yanchor="top", y=-0.2, x=0)
-        layout["margin"] = dict(t=50, l=60, r=20, b=140)
     steps = max((len(p.points) - 1 for p in paths), default=0)
     frames = None
     if animate and paths and steps > 0:
