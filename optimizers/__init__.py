@@ -17,6 +17,7 @@ from ._analysis import (
     search,
     temperature_series,
 )
+from ._claims import Claim
 from ._custom import (
     adam_no_bias_correction,
     adam_running_product,
@@ -25,7 +26,7 @@ from ._custom import (
     scale_by_adam_running_product,
 )
 from ._engine import MAX_STEPS, MAX_SWEEP, SweepResult, Trajectory, run, sweep
-from ._presets import PRESETS, Preset, get_preset, preset_names
+from ._presets import PRESETS, Preset, check_claims, get_preset, preset_names
 from ._scenario import MAX_OPTIMIZERS, OptimizerConfig, Scenario, safe_text
 from ._schedules import (
     SCHEDULES,
@@ -48,6 +49,7 @@ __all__ = [
     "SCHEDULES",
     "Axis",
     "BasinMap",
+    "Claim",
     "HParam",
     "OptimizerConfig",
     "OptimizerSpec",
@@ -60,6 +62,7 @@ __all__ = [
     "adam_no_bias_correction",
     "adam_running_product",
     "basins",
+    "check_claims",
     "ewa",
     "get",
     "get_preset",
