@@ -26,7 +26,18 @@ from ._custom import (
     scale_by_adam_running_product,
 )
 from ._engine import MAX_STEPS, MAX_SWEEP, SweepResult, Trajectory, run, sweep
-from ._presets import PRESETS, Preset, check_claims, get_preset, preset_names
+from ._presets import (
+    PRESETS,
+    RACE_OPTIMIZERS,
+    RACE_SCHEDULES,
+    RACE_SURFACES,
+    Preset,
+    check_claims,
+    get_preset,
+    preset_names,
+    schedule_race,
+    schedule_race_lr,
+)
 from ._scenario import MAX_OPTIMIZERS, OptimizerConfig, Scenario, safe_text
 from ._schedules import (
     SCHEDULES,
@@ -46,6 +57,9 @@ __all__ = [
     "MAX_SWEEP",
     "OPTIMIZERS",
     "PRESETS",
+    "RACE_OPTIMIZERS",
+    "RACE_SCHEDULES",
+    "RACE_SURFACES",
     "SCHEDULES",
     "Axis",
     "BasinMap",
@@ -84,6 +98,8 @@ __all__ = [
     "scale_by_adam_running_product",
     "schedule_args",
     "schedule_names",
+    "schedule_race",
+    "schedule_race_lr",
     "search",
     "sweep",
     "temperature_series",

@@ -8,6 +8,7 @@ from ._claims import Claim as C
 from ._claims import check
 from ._scenario import OptimizerConfig as O
 from ._scenario import Scenario
+from ._schedules import get_schedule
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,6 +192,39 @@ PRESETS: tuple[Preset, ...] = (
 )
 
 _TABLE = {p.slug: p for p in PRESETS}
+
+#: The Schedules page's race: its surfaces, optimizers and the default base learning rate of each pair,
+#: at which none of the page's default schedules (constant, step, cosine, warm-up + cosine) diverges.
+RACE_SURFACES = ("rosenbrock", "ravine", "quadratic", "saddle", "himmelblau")
+RACE_OPTIMIZERS = ("momentum", "sgd", "adam", "nesterov")
+RACE_SCHEDULES = ("constant", "step", "cosine", "warmup_cosine")
+_RACE_LR = {
+    "rosenbrock": (0.001, 0.001, 0.1, 0.000681),
+    "ravine": (0.1, 0.1, 0.1, 0.0464),
+    "quadratic": (0.1, 0.1, 0.1, 0.0464),
+    "saddle": (0.0464, 0.0681, 0.147, 0.0147),
+    "himmelblau": (0.00464, 0.01, 0.1, 0.00316),
+}
+
+
+def schedule_race(surface: str, optimizer: str, lr: float, steps: int = 400,
+                  schedules: tuple[str, ...] = RACE_SCHEDULES, momentum_ramp: bool = False) -> Scenario:
+    """The Schedules page's race: one optimizer under several schedules, each scaled to ``steps``."""
+    scaled = {"step_size": steps // 4, "decay_steps": steps, "transition_steps": steps, "half_cycle": steps // 8,
+              "period": steps // 8, "warmup_steps": steps // 10}
+    configs = []
+    for name in schedules:
+        args = {k: v for k, v in scaled.items() if k in get_schedule(name).args}
+        configs.append(O.make(optimizer, lr, schedule=name, schedule_args=args))
+    return Scenario(surface=surface, optimizers=tuple(configs), steps=steps, momentum_warmup=steps // 4 if momentum_ramp else 0)
+
+
+def schedule_race_lr(surface: str, optimizer: str) -> float:
+    """Default base learning rate of the Schedules page's race for ``surface`` and ``optimizer``."""
+    lrs = _RACE_LR.get(surface)
+    if lrs is None or optimizer not in RACE_OPTIMIZERS:
+        return 1e-3
+    return lrs[RACE_OPTIMIZERS.index(optimizer)]
 
 
 def preset_names() -> list[str]:

@@ -1,5 +1,6 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
+from ._banners import divergence_banner, divergence_message, preset_claims, show_claims
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     apply_pending,
@@ -25,12 +26,16 @@ __all__ = [
     "cached_search",
     "cached_sweep_paths",
     "chart_click_callback",
+    "divergence_banner",
+    "divergence_message",
     "export_panel",
     "init_page",
     "load_scenario",
     "log_select",
     "optimizer_controls",
     "page_setup",
+    "preset_claims",
     "shared_controls",
+    "show_claims",
     "sync_url",
 ]
