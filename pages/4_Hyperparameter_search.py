@@ -14,7 +14,7 @@ PAGE = "hps"
 ui.page_setup("Hyperparameter search")
 st.title("Grid search vs random search")
 st.write("Same budget, two strategies. Random search samples the learning rate log-uniformly "
-         "(`lr = 10 ** uniform(-6, 1)`) and tries a *different* value of every hyperparameter in every run, "
+         "(`lr = 10 ** uniform(a, b)`) and tries a *different* value of every hyperparameter in every run, "
          "so when only one of them really matters it explores that one far better than a grid does.")
 
 c1, c2, c3, c4 = st.columns(4)
@@ -23,7 +23,7 @@ opt = c2.selectbox("optimizer", ["momentum", "nesterov", "adam", "rmsprop"], for
 budget = c3.select_slider("budget (runs)", [16, 25, 49, 100, 400, 1600, 2500, 10000], value=100, key=f"{PAGE}:budget")
 steps = c4.select_slider("steps per run", [50, 100, 200, 500], value=200, key=f"{PAGE}:steps")
 second = {"momentum": "momentum", "nesterov": "momentum", "adam": "b1", "rmsprop": "decay"}[opt]
-lo_exp, hi_exp = st.slider("learning-rate range: 10^a to 10^b", -8.0, 2.0, (-6.0, 1.0), step=0.5, key=f"{PAGE}:lr_range")
+lo_exp, hi_exp = st.slider("learning-rate range: 10^a to 10^b", -8.0, 2.0, (-6.0, -0.5), step=0.5, key=f"{PAGE}:lr_range")
 ax = Axis("lr", 10**lo_exp, 10**hi_exp, True)
 ay = Axis(second, 0.0, 0.99, False)
 seed = st.number_input("random seed", 0, 10_000, 0, key=f"{PAGE}:seed")

@@ -139,3 +139,29 @@ def test_basins_page_compares_two_optimizers():
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert sum("minimum 1" in c for c in captions) == 2
+
+
+def test_hps_page_banner_when_most_runs_diverge():
+    at = app("pages/4_Hyperparameter_search.py").run()
+    assert not at.exception
+    assert not any("diverged:" in w.value for w in at.warning)  # the default range: a minority diverges
+    at.select_slider(key="hps:budget").set_value(16).run()
+    at.slider(key="hps:lr_range").set_value((0.0, 2.0)).run()
+    assert not at.exception
+    banners = [w.value for w in at.warning if "diverged:" in w.value]
+    assert any(b.startswith("All 16 grid-search runs diverged") for b in banners)
+    assert any("random-search runs diverged" in b for b in banners)
+
+
+def test_basins_page_banner_when_most_starts_diverge():
+    at = app("pages/7_Basins.py").run()
+    assert not at.exception and not any("diverged:" in w.value for w in at.warning)
+    at.select_slider(key="basin:n").set_value(50).run()
+    at.select_slider(key="basin:lr0:sgd").set_value(0.0367).run()
+    assert not at.exception
+    bm = optimizers.basins(landscapes.get("himmelblau"), "sgd", n=50, steps=300, lr=0.0367)
+    n_div = bm.counts["diverged"]
+    assert 1250 < n_div < 2500
+    banners = [w.value for w in at.warning if "diverged:" in w.value]
+    assert banners == [f"{n_div} of 2500 runs diverged: the picture mostly shows blow-ups, not the optimizer at work. "
+                       "Black pixels are diverged runs: lower the learning rate."]
