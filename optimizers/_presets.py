@@ -127,13 +127,13 @@ PRESETS: tuple[Preset, ...] = (
                      O.make("momentum", 0.002, schedule="constant"),
                      O.make("momentum", 0.002, schedule="step", schedule_args={"step_size": 150, "gamma": 0.3}),
                      O.make("momentum", 0.002, schedule="cosine", schedule_args={"decay_steps": 500}),
-                     O.make("momentum", 0.004, schedule="warmup_cosine",
+                     O.make("momentum", 0.003, schedule="warmup_cosine",
                             schedule_args={"warmup_steps": 50, "decay_steps": 500}),
                  )),
         "The same momentum optimizer, with noisy gradients, under four learning-rate schedules. At a "
         "constant rate the noise keeps the iterate rattling around the minimum; the decaying "
         "schedules calm that oscillation late in the run and end lower. Warm-up allows a larger "
-        "peak rate (0.004, where a constant rate diverges within a few steps) because the first "
+        "peak rate (0.003, where a constant rate diverges within a few steps) because the first "
         "steps, taken where gradients are largest, are small.",
         (C("late_spread", 0, lo=0.1), C("calmer_late", 1, 0), C("calmer_late", 2, 0), C("ends_lower", 1, 0), C("ends_lower", 2, 0),
          C("gradient_largest_early", 0, within=50), C("first_steps_shorter", 3, 0, within=5), C("no_divergence", 3),
