@@ -54,6 +54,9 @@ class Claim:
         scn = self.scenario_for(scenario)
         text = KINDS[self.kind][0](_Ctx(self, scn, None))
         if self.variant:
+            first, _, rest = text.partition(" ")
+            if first in _LOWER:
+                text = f"{first.lower()} {rest}"
             text = f"With {variant_text(scenario, self.variant)}: {text}"
         return text
 
@@ -68,6 +71,7 @@ class Claim:
 
 # --- variants ------------------------------------------------------------------------------------
 
+_LOWER = {"The", "Every", "In", "On", "At", "Late", "All"}  # sentence starts written in lower case after "With ...:"
 _WORDS = {"noise_std": "gradient noise sigma", "batch_size": "batch size", "steps": "steps", "seed": "seed",
           "clip_norm": "gradient clipping at norm"}
 
@@ -107,7 +111,7 @@ def variant_text(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> str:
             idx, _, field = key[3:].partition(".")
             who = scn.optimizers[int(idx)].label
             if field == "schedule":
-                parts.append(f"a {_schedules.get_schedule(val).title.lower()} schedule instead of {who}'s")
+                parts.append(f"{who} switched to a {_schedules.get_schedule(val).title.lower()} schedule")
             elif field == "lr":
                 parts.append(f"learning rate {val:g}")
             else:
