@@ -16,7 +16,10 @@ st.header("1. The exponentially weighted average")
 st.write("Tomorrow's temperature depends more on today's than on last week's: "
          r"$v_t = \beta v_{t-1} + (1-\beta)\theta_t$ averages over roughly $1/(1-\beta)$ days. "
          r"Starting from $v_0 = 0$ makes the early averages too small; dividing by $1-\beta^t$ (bias correction) fixes it. "
-         "This is exactly what momentum and Adam do to the gradient.")
+         r"Momentum in its averaging form (*Momentum (averaging form)*, `momentum_ema`: $v_t = \beta v_{t-1} + (1-\beta) g_t$, "
+         r"$x_t = x_{t-1} - \alpha v_t$) applies exactly this average, uncorrected, to the gradients; Adam applies it "
+         r"with the correction to its first moment. The course notes' momentum $v = \mu v - \alpha g$ is the same "
+         r"average times $-\alpha/(1-\mu)$ when the learning rate is constant.")
 c1, c2 = st.columns(2)
 beta = c1.slider("beta", 0.0, 0.99, 0.9, 0.01, key=f"{PAGE}:beta")
 corrected = c2.toggle("bias correction", True, key=f"{PAGE}:bc")
