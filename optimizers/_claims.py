@@ -184,6 +184,11 @@ def _g(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.3g}"
 
 
+def _xy(p) -> str:
+    """A point for a sentence: 3 significant digits, round-off below 1e-9 written as 0."""
+    return "(" + ", ".join(_g(0.0 if abs(float(v)) < 1e-9 else float(v)) for v in p) + ")"
+
+
 @dataclasses.dataclass
 class _Ctx:
     claim: Claim
@@ -233,8 +238,7 @@ class _Ctx:
         return self.scape.minima[0 if i is None else i]
 
     def where(self, i: int | None) -> str:
-        m = self.minimum(i)
-        return f"({m.x:.3g}, {m.y:.3g})"
+        return _xy(self.minimum(i).xy)
 
     def tol_steps(self, ref) -> int | None:
         return steps_to_tol(self.t(ref).losses, self.f_star, self.claim.tol)
@@ -331,13 +335,13 @@ def _ends_in(c: _Ctx):
     end = t.points[-1]
     got = basin(c.scape, end)
     return (got == (c.claim.at or 0) and t.diverged_at is None,
-            f"ends at ({end[0]:.3g}, {end[1]:.3g}), nearest minimum {c.where(got)}")
+            f"ends at {_xy(end)}, nearest minimum {c.where(got)}")
 
 
 def _at_saddle(c: _Ctx):
     end = c.t(c.claim.a).points[-1]
     d = min(float(np.linalg.norm(end - np.array(s.xy))) for s in c.scape.saddles)
-    return d <= c.claim.hi, f"ends at ({end[0]:.3g}, {end[1]:.3g}), {d:.2g} from the nearest saddle"
+    return d <= c.claim.hi, f"ends at {_xy(end)}, {d:.2g} from the nearest saddle"
 
 
 def _distinct(c: _Ctx):

@@ -128,7 +128,7 @@ def test_compare_shows_the_presets_claims_holding():
         texts = [m.value for m in box.markdown]
         claims = optimizers.get_preset(slug).claims
         assert any(f"{len(claims)} of {len(claims)} claims hold" in t for t in texts), texts[:2]
-        lines = [t for t in texts if t.startswith(("✅", "❌"))]
-        assert len(lines) == len(claims) and all(t.startswith("✅") for t in lines)
+        lines = [t for t in texts if t.startswith((ui.HOLDS, ui.FAILS))]
+        assert len(lines) == len(claims) and all(t.startswith(ui.HOLDS + " ") for t in lines)
         scn = optimizers.get_preset(slug).scenario
         assert claims[0].sentence(scn).replace("*", "\\*") in lines[0]

@@ -1,6 +1,6 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
-from ._banners import divergence_banner, divergence_message, preset_claims, show_claims
+from ._banners import FAILS, HOLDS, divergence_banner, divergence_message, preset_claims, show_claims
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     apply_pending,
@@ -18,6 +18,8 @@ from ._controls import (
 from ._export import export_panel
 
 __all__ = [
+    "FAILS",
+    "HOLDS",
     "apply_pending",
     "cached_basins",
     "cached_grid",

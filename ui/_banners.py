@@ -22,6 +22,10 @@ def divergence_banner(n_diverged: int, n_total: int, what: str = "runs", hint: s
     return msg is not None
 
 
+HOLDS = ":green[:material/check_circle:]"
+FAILS = ":red[:material/cancel:] **does not hold:**"
+
+
 @st.cache_data(show_spinner="Checking the preset's claims on its runs...", max_entries=32)
 def preset_claims(slug: str) -> list[tuple[str, bool, str]]:
     """``(sentence, holds, evidence)`` for every claim of a preset, from the engine's runs (cached)."""
@@ -39,4 +43,5 @@ def show_claims(slug: str) -> None:
     st.markdown(f"**Checked on this preset's own runs: {n_ok} of {len(rows)} claims hold.**")
     for sentence, ok, evidence in rows:
         esc = lambda t: t.replace("*", "\\*").replace("[", "(").replace("]", ")")
-        st.markdown(f"{'✅' if ok else '❌'} {esc(sentence)}  \n:gray[{esc(evidence)}]")
+        mark = HOLDS if ok else FAILS
+        st.markdown(f"{mark} {esc(sentence)}  \n:gray[{esc(evidence)}]")
