@@ -111,8 +111,9 @@ PRESETS: tuple[Preset, ...] = (
         "The two wells are almost equally deep; the right one is about 15 times as curved. Both runs "
         "start in the sharp well with a learning rate below its stability limit 2/16, so without "
         "noise both would settle there. Small batches mean noisy gradients: at lr 0.1 the noise "
-        "kicks the iterate out of the narrow, sharp well and it settles in the wide one, whose loss "
-        "barely changes under perturbation (the flat-minimum story of generalization). A tiny "
+        "kicks the iterate (for most seeds) out of the narrow, sharp well and it settles in the "
+        "wide one, whose loss barely changes under perturbation (the flat-minimum story of "
+        "generalization). A tiny "
         "learning rate averages the noise away and stays sharp. Raise the batch size to 64 to see "
         "the effect vanish.",
         (C("minima_equal", hi=0.005), C("flatter", at=0, other=1, lo=14.0, hi=17.0), C("lr_over_limit", 0, at=1, hi=0.9),
