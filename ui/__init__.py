@@ -15,6 +15,8 @@ from ._controls import (
     sync_url,
 )
 from ._export import export_panel
+from ._map import replay_map
+from ._replay import replay_payload
 
 __all__ = [
     "apply_pending",
@@ -31,6 +33,8 @@ __all__ = [
     "log_select",
     "optimizer_controls",
     "page_setup",
+    "replay_map",
+    "replay_payload",
     "shared_controls",
     "sync_url",
 ]
