@@ -18,8 +18,11 @@ from ._analysis import (
     temperature_series,
 )
 from ._custom import (
+    adagrad_notes,
     adam_no_bias_correction,
     adam_running_product,
+    momentum_ema,
+    momentum_notes,
     newton,
     scale_by_adam_no_bias_correction,
     scale_by_adam_running_product,
@@ -36,10 +39,12 @@ from ._schedules import (
     schedule_args,
     schedule_names,
 )
-from ._specs import OPTIMIZERS, OptimizerSpec, get, names, titles
+from ._specs import ERRATA, OPTIMIZERS, Erratum, OptimizerSpec, get, names, titles
 from ._specs_base import HParam
+from ._textbook import TextbookLine, TextbookTrace, textbook_replay, textbook_trace
 
 __all__ = [
+    "ERRATA",
     "MAX_OPTIMIZERS",
     "MAX_STEPS",
     "MAX_SWEEP",
@@ -48,6 +53,7 @@ __all__ = [
     "SCHEDULES",
     "Axis",
     "BasinMap",
+    "Erratum",
     "HParam",
     "OptimizerConfig",
     "OptimizerSpec",
@@ -56,7 +62,10 @@ __all__ = [
     "ScheduleSpec",
     "SearchResult",
     "SweepResult",
+    "TextbookLine",
+    "TextbookTrace",
     "Trajectory",
+    "adagrad_notes",
     "adam_no_bias_correction",
     "adam_running_product",
     "basins",
@@ -68,6 +77,8 @@ __all__ = [
     "make_schedule",
     "measured_rate",
     "mlp",
+    "momentum_ema",
+    "momentum_notes",
     "names",
     "newton",
     "optimal_parameters",
@@ -84,5 +95,7 @@ __all__ = [
     "search",
     "sweep",
     "temperature_series",
+    "textbook_replay",
+    "textbook_trace",
     "titles",
 ]

@@ -20,7 +20,7 @@ import numpy as np
 import optax
 
 from ._schedules import make_schedule, schedule_args
-from ._specs import OptimizerSpec, get
+from ._specs import OptimizerSpec, ProbeContext, get
 
 MAX_STEPS = 10_000
 MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
@@ -47,10 +47,13 @@ class Trajectory:
     lrs: np.ndarray  # (steps,)
     updates: np.ndarray  # (steps, 2)
     velocity: np.ndarray  # (steps+1, 2) momentum methods' v (zeros otherwise)
-    lookahead: np.ndarray  # (steps+1, 2) x + mu v (equals x without momentum)
+    lookahead: np.ndarray  # (steps+1, 2) where the next step's inertia (momentum) or look-ahead gradient points; x otherwise
     mhat: np.ndarray  # (steps+1, 2) Adam-family bias-corrected first moment
     eff_lr: np.ndarray  # (steps, 2) effective per-coordinate step size -dx_i / (df/dx_i), w.r.t. the true gradient
     diverged_at: int | None
+    eval_points: np.ndarray  # (steps, 2) where step k's gradient was taken (x_k, or x_k + mu v_k for Nesterov)
+    eval_grads: np.ndarray  # (steps, 2) the gradient step k used there, after noise and clipping (0 once diverged)
+    momenta: np.ndarray | None  # (steps,) the momentum hyperparameter of each step (momentum_key), None without one
 
     @property
     def steps(self) -> int:
@@ -88,6 +91,17 @@ def clip_gradient(g, clip_value, clip_norm):
     return g * jnp.where(n > clip_norm, clip_norm / jnp.where(n > 0, n, 1.0), 1.0)
 
 
+def momentum_ramp(target, mom_warmup):
+    """The momentum schedule: from ``min(0.5, target)`` linearly up to ``target`` over ``mom_warmup`` steps."""
+
+    def mom(count):
+        frac = jnp.clip(jnp.asarray(count, jnp.float64) / jnp.maximum(mom_warmup, 1.0), 0.0, 1.0)
+        start = jnp.minimum(0.5, target)
+        return start + (target - start) * frac
+
+    return mom
+
+
 def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool, mom_sched: bool):
     """The optax transformation with traced hyperparameters. With a momentum schedule the
     momentum/beta1 is itself a schedule, which needs ``optax.inject_hyperparams``."""
@@ -95,14 +109,7 @@ def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool, mom_sched:
     if not mom_sched or spec.momentum_key is None:
         return factory(lr_fn, **hp)
     hp = dict(hp)
-    target = hp[spec.momentum_key]
-
-    def mom(count):
-        frac = jnp.clip(jnp.asarray(count, jnp.float64) / jnp.maximum(mom_warmup, 1.0), 0.0, 1.0)
-        start = jnp.minimum(0.5, target)
-        return start + (target - start) * frac
-
-    hp[spec.momentum_key] = mom
+    hp[spec.momentum_key] = momentum_ramp(hp[spec.momentum_key], mom_warmup)
     return optax.inject_hyperparams(factory)(learning_rate=lr_fn, **hp)
 
 
@@ -129,27 +136,42 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
         bad0 = ~(jnp.all(jnp.isfinite(start)) & jnp.isfinite(loss0) & jnp.all(jnp.isfinite(g0)))
 
         def parts(s):
-            """The optimizer's own state and its current hyperparameters (scheduled ones included)."""
-            return (s.inner_state, s.hyperparams) if use_inject else (s, hp)
+            """The optimizer's own state (inside ``inject_hyperparams`` when the momentum is scheduled)."""
+            return s.inner_state if use_inject else s
 
-        def views(p, s, count, lr_t):
-            inner, hp_now = parts(s)
+        def hp_at(count):
+            """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp applied)."""
+            if not use_inject:
+                return hp
+            return {**hp, spec.momentum_key: momentum_ramp(hp[spec.momentum_key], mom_warmup)(count)}
+
+        def eval_point(p, s, count):
+            return p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count))
+
+        def views(p, s, count):
+            """Velocity, first moment and look-ahead point after ``count`` steps."""
             out = {"velocity": jnp.zeros(2), "mhat": jnp.zeros(2)}
             if spec.probe is not None:
-                out.update(spec.probe(inner, hp_now, count, lr_t))
-            mu = hp_now["momentum"] if spec.momentum_key == "momentum" else 0.0
-            out["lookahead"] = p + mu * out["velocity"]
+                before = jnp.maximum(count - 1, 0)
+                ctx = ProbeContext(hp_at(before), lr_fn(before), hp_at(count), lr_fn(count), count)
+                out.update(spec.probe(parts(s), ctx))
+            shift = out.pop("lookahead_shift", jnp.zeros(2))
+            out["lookahead"] = eval_point(p, s, count) if spec.eval_point is not None else p + shift
             return {k: _finite(v) for k, v in out.items()}
 
         # Only what the optimizer really has is recorded inside the loop (every per-step output costs
         # a buffer update on each iteration); gradients, rates and steps are derived after it.
-        probed = set(spec.probe(*parts(state0), 0, lr_fn(0))) if spec.probe is not None else set()
-        if "velocity" in probed and spec.momentum_key == "momentum":
+        probed = set()
+        if spec.probe is not None:
+            probed = set(spec.probe(parts(state0), ProbeContext(hp_at(0), lr_fn(0), hp_at(0), lr_fn(0), 0)))
+        if "lookahead_shift" in probed or spec.eval_point is not None:
             probed.add("lookahead")
+        probed.discard("lookahead_shift")
 
         def body(carry, t):
             p, s, div, div_at, loss_p = carry
-            g_true = grad(p)
+            q = eval_point(p, s, t)  # where this step's gradient is taken
+            g_true = grad(q)
             g = g_true + jax.lax.cond(
                 noise_std > 0,
                 lambda: noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype),
@@ -167,6 +189,7 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
                 ok = ok & jnp.isfinite(loss_new)
             bad = (t < n_steps) & ~div & ~ok
             div_at = jnp.where(bad, t + 1, div_at)
+            was_div = div
             div = div | bad
             keep = div | (t >= n_steps)
             p_out = jnp.where(keep, p, p_new)  # the optimizer state is not frozen: nothing reads it after this
@@ -174,8 +197,12 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
                 return (p_out, s_new, div, div_at, loss_p), None
             loss_out = jnp.where(keep, loss_p, loss_new)
             rec = {"p": p_out, "loss": loss_out}
+            if views_too:  # where this step's gradient was taken and the gradient used (frozen after divergence)
+                rec["eval_g"] = jnp.where(was_div, 0.0, _finite(g))
+                if spec.eval_point is not None:
+                    rec["eval_p"] = jnp.where(was_div, p, _finite(q))
             if probed and views_too:
-                v = views(p_out, s_new, t + 1, lr_fn(t + 1))
+                v = views(p_out, s_new, t + 1)
                 for k in probed:
                     rec[k] = jnp.where(div, p_out if k == "lookahead" else 0.0, v[k])
             return (p_out, s_new, div, div_at, loss_out), rec
@@ -188,13 +215,18 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             final["points"] = pts
             final["losses"] = _finite(jnp.concatenate([loss0[None], rec["loss"]]))
         if record and views_too:  # a single run's views; sweeps return paths and losses only
-            v0 = views(start, state0, 0, lr_fn(0))
+            v0 = views(start, state0, 0)
             final["grads"] = _finite(jax.vmap(grad)(pts))
             final["lrs"] = jax.vmap(lr_fn)(jnp.arange(n_total))
+            if spec.momentum_key is not None:
+                final["momenta"] = jax.vmap(lambda c: jnp.asarray(hp_at(c)[spec.momentum_key], jnp.float64))(
+                    jnp.arange(n_total))
             for k in ("velocity", "mhat", "lookahead"):
                 first = v0[k][None]
                 final[k] = jnp.concatenate([first, rec[k]]) if k in rec else (
                     pts if k == "lookahead" else jnp.zeros_like(pts))
+            final["eval_grads"] = rec["eval_g"]
+            final["eval_points"] = rec["eval_p"] if "eval_p" in rec else pts[:-1]
         return final
 
     return one
@@ -287,6 +319,9 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
         mhat=out["mhat"][: n + 1],
         eff_lr=np.nan_to_num(eff, nan=0.0, posinf=0.0, neginf=0.0),
         diverged_at=None if div < 0 else div,
+        eval_points=out["eval_points"][:n],
+        eval_grads=out["eval_grads"][:n],
+        momenta=out["momenta"][:n] if "momenta" in out else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import jax.numpy as jnp
 import optax
@@ -11,7 +12,21 @@ import optax
 from . import _custom
 from ._specs_base import HParam
 
-Probe = Callable[[optax.OptState, Mapping[str, jnp.ndarray], jnp.ndarray, jnp.ndarray], dict]
+
+class ProbeContext(NamedTuple):
+    """What a probe may read besides the optimizer state, after the step with 0-based index ``count - 1``."""
+
+    hp: Mapping[str, jnp.ndarray]  # hyperparameters of the step just taken (a momentum ramp included)
+    lr: jnp.ndarray  # its learning rate
+    hp_next: Mapping[str, jnp.ndarray]  # hyperparameters of the next step
+    lr_next: jnp.ndarray  # its learning rate
+    count: jnp.ndarray  # steps taken
+
+
+#: ``probe(state, ctx) -> {"velocity": ..., "mhat": ..., "lookahead_shift": ...}`` (any subset).
+Probe = Callable[[optax.OptState, ProbeContext], dict]
+#: ``eval_point(state, params, hparams) -> point``: where the next gradient is taken.
+EvalPoint = Callable[[optax.OptState, jnp.ndarray, Mapping[str, jnp.ndarray]], jnp.ndarray]
 
 
 _DEFAULT_LR = HParam(0.01, 1e-5, 10.0, True, "learning rate")
@@ -22,8 +37,12 @@ class OptimizerSpec:
     r"""An optimizer: optax factory, hyperparameter specs, equations and textbook code.
 
     ``factory(learning_rate, **hyperparams)`` returns an ``optax.GradientTransformation``;
-    ``textbook_init`` and ``textbook`` are the numpy form shown in the app (and run by
-    the tests): ``x`` the point, ``dx`` the gradient, ``t`` the 1-based step count.
+    ``textbook_init`` and ``textbook`` are the numpy form shown in the app (executed by
+    :func:`optimizers.textbook_trace` and the tests): ``x`` the point, ``dx`` the gradient at ``x``,
+    ``grad(point)`` the gradient anywhere, ``H`` the Hessian at ``x``, ``t`` the 1-based step.
+    ``eval_point`` (default: the parameters) is where the engine takes the gradient of the next
+    step; noise and clipping apply to the gradient taken there. ``notes_erratum`` says where the
+    course notes get this method wrong (empty when they do not).
     """
 
     name: str
@@ -40,6 +59,8 @@ class OptimizerSpec:
     momentum_key: str | None = None  # the hyperparameter a momentum schedule drives
     fast_factory: Callable[..., optax.GradientTransformation] | None = None
     probe: Probe | None = None
+    eval_point: EvalPoint | None = None
+    notes_erratum: str = ""
 
     def defaults(self) -> dict[str, float]:
         return {k: v.default for k, v in self.hyperparams.items()}
@@ -57,19 +78,111 @@ def _tree(state, key):
     return optax.tree_utils.tree_get(state, key)
 
 
-def _velocity(state, hp, count, lr):
-    r"""Heavy-ball velocity :math:`v = -\alpha\,\text{trace}` (exact for a constant rate)."""
-    return {"velocity": -lr * _tree(state, "trace")}
+def _velocity_notes(state, ctx):
+    r"""The notes' velocity :math:`v` (so :math:`x_{t} - x_{t-1} = v_t`) and the look-ahead shift :math:`\mu v`."""
+    v = _tree(state, "velocity")
+    return {"velocity": v, "lookahead_shift": ctx.hp_next["momentum"] * v}
 
 
-def _mhat(state, hp, count, lr):
+def _velocity_ema(state, ctx):
+    r"""Velocity :math:`-\alpha_t v` (the step just taken); inertia of the next step :math:`-\alpha_{t+1}\beta v`."""
+    v = _tree(state, "velocity")
+    return {"velocity": -ctx.lr * v, "lookahead_shift": -ctx.lr_next * ctx.hp_next["momentum"] * v}
+
+
+def _velocity_trace(state, ctx):
+    r"""PyTorch's buffer :math:`b` as a velocity :math:`-\alpha_t b` (the step just taken) and the
+    next step's inertia :math:`-\alpha_{t+1}\mu b`."""
+    b = _tree(state, "trace")
+    return {"velocity": -ctx.lr * b, "lookahead_shift": -ctx.lr_next * ctx.hp_next["momentum"] * b}
+
+
+def _velocity_rewritten(state, ctx):
+    r"""The notes' :math:`v = -\alpha b` (exact for a constant rate); the stored point *is* the look-ahead point."""
+    return {"velocity": -ctx.lr * _tree(state, "trace"), "lookahead_shift": jnp.zeros(2)}
+
+
+def _ahead(state, params, hp):
+    r"""The notes' Nesterov look-ahead point :math:`x + \mu v`, where the gradient is taken."""
+    return params + hp["momentum"] * _tree(state, "velocity")
+
+
+def _mhat(state, ctx):
     r"""Bias-corrected first moment :math:`\hat m = m / (1 - \beta_1^t)`."""
-    b1 = hp["b1"]
-    return {"mhat": _tree(state, "mu") / (1 - b1 ** jnp.maximum(jnp.asarray(count, b1.dtype), 1.0))}
+    b1 = ctx.hp["b1"]
+    return {"mhat": _tree(state, "mu") / (1 - b1 ** jnp.maximum(jnp.asarray(ctx.count, b1.dtype), 1.0))}
 
 
-def _m(state, hp, count, lr):
+def _m(state, ctx):
     return {"mhat": _tree(state, "mu")}
+
+
+@dataclasses.dataclass(frozen=True)
+class Erratum:
+    """A mistake in the course notes that the app must not copy, with the notes' own words."""
+
+    topic: str
+    notes_say: str  # verbatim from the notes (checked against them by the tests)
+    notes_say_en: str  # its translation
+    right: str  # what is right
+    where: str  # which notes, which section
+    optimizers: tuple[str, ...] = ()  # the optimizers whose page should show it
+
+
+ERRATA: tuple[Erratum, ...] = (
+    Erratum(
+        "plain update", "x+=learning_rate*dx", "x += learning_rate * dx",
+        "The step goes against the gradient: x += -learning_rate * dx. With the plus sign every step climbs the "
+        "loss (the notes' own sentence says to move along the negative gradient, 沿着负梯度方向).",
+        "001 (CS231n notes, 参数更新方法 / 普通更新)", ("sgd",),
+    ),
+    Erratum(
+        "convexity", "神经网络具有高维凸优化问题", "neural networks have high-dimensional convex optimization problems",
+        "Training a neural network is a high-dimensional non-convex problem. A convex function has no saddle points "
+        "and every local minimum is global, so the saddles the same sentence goes on to mention could not occur.",
+        "002 (Deep learning optimizers, numbered problem 1)",
+    ),
+    Erratum(
+        "saddle point, cross-sections", "从另一个横截面，我们得到一个全局最大值",
+        "from another cross-section we get a global maximum",
+        "Along the other cross-section a saddle is a local maximum, not a global one (the loss of a network is "
+        "unbounded above along most lines).",
+        "002 (Deep learning optimizers, numbered problem 1)",
+    ),
+    Erratum(
+        "saddle point, definition", "鞍点(是指在某些方向上梯度为零而在其他方向上梯度非零的点。)",
+        "a saddle point is a point where the gradient is zero in some directions and non-zero in others",
+        "At a saddle point the gradient is zero in every direction (it is a stationary point); what differs between "
+        "directions is the curvature: the loss curves up along some and down along others (the Hessian has "
+        "eigenvalues of both signs). The same notes define it correctly later (梯度在所有方向上都接近或等于零).",
+        "003 (神经网络中的优化方法, 一、引入)",
+    ),
+    Erratum(
+        "RMSprop summary", "RMSprop结合了Momentum和AdaGrad的优势,通过一阶矩估计和二阶矩估计动态调整学习率",
+        "RMSprop combines the advantages of Momentum and AdaGrad, adjusting the learning rate through first- and "
+        "second-moment estimates",
+        "That describes Adam. RMSprop keeps only a running average of squared gradients (a second moment) and no "
+        "momentum; Adam adds momentum's first moment to it, as section 六 of the same notes says.",
+        "003 (神经网络中的优化方法, summary 简介)", ("rmsprop",),
+    ),
+    Erratum(
+        "rmsprop() resets its cache",
+        "def rmsprop(params, grads, learning_rate=0.01, decay_rate=0.9, epsilon=1e-8):\n    cache = {}",
+        "def rmsprop(...): cache = {} (then cache[key] = np.zeros_like(params[key]) on every call)",
+        "The cache is created inside the update function, so it is zero again on every call and never averages "
+        "anything: each step is cache = (1 - decay_rate) dx**2 and the update is about "
+        "learning_rate / sqrt(1 - decay_rate) * sign(dx), signSGD with steps 3.16 times the learning rate. "
+        "The cache is state: create it once, before the loop, and keep it between steps.",
+        "003 (神经网络中的优化方法, 五、RMSProp, code)", ("rmsprop",),
+    ),
+)
+
+_SGD_ERRATUM = ("The notes write the plain update as x+=learning_rate*dx, without the minus: that climbs the loss. "
+                "Gradient descent steps against the gradient: x += -learning_rate * dx.")
+_RMSPROP_ERRATUM = ("One set of notes sums RMSprop up as combining Momentum and AdaGrad through first- and second-moment "
+                    "estimates: that is Adam; RMSprop has no momentum. Its sample rmsprop() creates the cache inside the "
+                    "function, so the cache restarts at zero on every call and each step becomes about "
+                    "lr / sqrt(1 - decay) * sign(dx); the cache must persist between steps, as in the code shown here.")
 
 
 def H(default, low, high, log=False, label=""):
@@ -89,40 +202,89 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         r"x_{t+1} = x_t - \alpha\,\nabla f(x_t)",
         "", "x += -learning_rate * dx",
         "Robbins & Monro, A Stochastic Approximation Method, 1951.",
-        "Plain (stochastic) gradient descent: step against the gradient.",
-        lr=H(0.01, 1e-5, 10.0, True, "learning rate"),
+        "Plain (stochastic) gradient descent: step against the gradient. As in the course notes, with the minus "
+        "sign the notes' code drops.",
+        lr=H(0.01, 1e-5, 10.0, True, "learning rate"), notes_erratum=_SGD_ERRATUM,
     ),
     OptimizerSpec(
-        "momentum", "Momentum (heavy ball)",
-        lambda learning_rate, momentum: optax.sgd(learning_rate, momentum=momentum),
+        "momentum", "Momentum (heavy ball)", _custom.momentum_notes,
         {"momentum": MOM},
-        r"v_{t+1} = \mu v_t - \alpha\nabla f(x_t),\quad x_{t+1} = x_t + v_{t+1}",
+        r"v_{t+1} = \mu v_t - \alpha_t\nabla f(x_t),\quad x_{t+1} = x_t + v_{t+1}",
         "v = np.zeros(2)", "v = momentum * v - learning_rate * dx\nx += v",
-        "Polyak, Some methods of speeding up the convergence of iteration methods, 1964.",
-        "A ball with inertia: the velocity accumulates past gradients.",
-        momentum_key="momentum", probe=_velocity,
+        "Polyak, Some methods of speeding up the convergence of iteration methods, 1964; CS231n notes.",
+        "A ball with inertia: the velocity accumulates past gradients. As in the course notes: the "
+        "learning rate is inside the velocity, so under a schedule old gradients keep the rate they were taken with.",
+        momentum_key="momentum", probe=_velocity_notes,
     ),
     OptimizerSpec(
-        "nesterov", "Nesterov momentum",
+        "nesterov", "Nesterov momentum", _custom.momentum_notes,
+        {"momentum": MOM},
+        r"x^{\text{ahead}}_t = x_t + \mu v_t,\ v_{t+1} = \mu v_t - \alpha_t\nabla f(x^{\text{ahead}}_t),\ x_{t+1} = x_t + v_{t+1}",
+        "v = np.zeros(2)",
+        "x_ahead = x + momentum * v\ndx_ahead = grad(x_ahead)\nv = momentum * v - learning_rate * dx_ahead\nx += v",
+        "Nesterov 1983; Sutskever et al., On the importance of initialization and momentum, ICML 2013; CS231n notes.",
+        "Momentum that looks ahead: the gradient is taken at x + mu v, where the velocity is about to carry you. "
+        "As in the course notes: the drawn point is x, its first step equals momentum's.",
+        momentum_key="momentum", probe=_velocity_notes, eval_point=_ahead,
+    ),
+    OptimizerSpec(
+        "nesterov_rewritten", "Nesterov (framework form)",
         lambda learning_rate, momentum: optax.sgd(learning_rate, momentum=momentum, nesterov=True),
         {"momentum": MOM},
-        r"x^{\text{ahead}} = x_t + \mu v_t,\ v_{t+1} = \mu v_t - \alpha\nabla f(x^{\text{ahead}}),\ x_{t+1} = x_t + v_{t+1}"
-        r"\\ \text{(as computed, in the look-ahead variable: } x_{t+1} = x_t - \mu v_t + (1+\mu) v_{t+1})",
-        "v = np.zeros(2)",
-        "v_prev = v\nv = momentum * v - learning_rate * dx\nx += -momentum * v_prev + (1 + momentum) * v",
-        "Nesterov 1983; Sutskever et al., On the importance of initialization and momentum, ICML 2013.",
-        "Momentum that looks ahead: the gradient is taken where the velocity is about to carry you.",
-        momentum_key="momentum", probe=_velocity,
+        r"b_{t+1} = \mu b_t + \nabla f(y_t),\quad y_{t+1} = y_t - \alpha_t\big(\nabla f(y_t) + \mu b_{t+1}\big)"
+        r"\quad (y = x + \mu v)",
+        "v = np.zeros(2)", "v = momentum * v + dx\nx += -learning_rate * (dx + momentum * v)",
+        "Sutskever et al., ICML 2013 (appendix); Bengio et al., Advances in optimizing recurrent networks, 2013; "
+        "optax.sgd(nesterov=True), torch.optim.SGD(nesterov=True).",
+        "Framework variant (optax, PyTorch): frameworks store the look-ahead point y = x + mu v instead of x, so each "
+        "step needs one gradient, at the stored parameters. The drawn path is the notes' look-ahead sequence; "
+        "its first step is (1 + mu) times momentum's. Equal to the notes' form for a constant learning rate.",
+        momentum_key="momentum", probe=_velocity_rewritten,
     ),
     OptimizerSpec(
-        "adagrad", "AdaGrad",
+        "momentum_ema", "Momentum (averaging form)", _custom.momentum_ema,
+        {"momentum": H(0.9, 0.0, 0.999, False, "momentum beta (averaging weight)")},
+        r"v_{t+1} = \beta v_t + (1-\beta)\nabla f(x_t),\quad x_{t+1} = x_t - \alpha_t v_{t+1}",
+        "v = np.zeros(2)", "v = momentum * v + (1 - momentum) * dx\nx += -learning_rate * v",
+        "Ng, Deep Learning Specialization, Course 2 (gradient descent with momentum); the course notes' "
+        "exponentially weighted average.",
+        "Framework variant of the notes' momentum: v is an exponentially weighted average of the gradients, "
+        "as on the Averaging page. With a constant rate it equals the notes' form with lr(1 - beta).",
+        lr=H(0.1, 1e-5, 10.0, True, "learning rate"), momentum_key="momentum", probe=_velocity_ema,
+    ),
+    OptimizerSpec(
+        "momentum_pytorch", "Momentum (PyTorch form)",
+        lambda learning_rate, momentum: optax.sgd(learning_rate, momentum=momentum),
+        {"momentum": MOM},
+        r"b_{t+1} = \mu b_t + \nabla f(x_t),\quad x_{t+1} = x_t - \alpha_t b_{t+1}",
+        "v = np.zeros(2)", "v = momentum * v + dx\nx += -learning_rate * v",
+        "torch.optim.SGD(momentum=...), optax.sgd(momentum=...); Sutskever et al., ICML 2013.",
+        "Framework variant (PyTorch, optax): the buffer sums raw gradients and the learning rate multiplies the "
+        "whole buffer, so a schedule rescales old gradients too. Equal to the notes' form for a constant rate.",
+        momentum_key="momentum", probe=_velocity_trace,
+    ),
+    OptimizerSpec(
+        "adagrad", "AdaGrad", _custom.adagrad_notes,
+        {"eps": H(1e-8, 1e-12, 1.0, True, "epsilon")},
+        r"G_t = G_{t-1} + g_t^2,\ G_0 = 0,\quad x_{t+1} = x_t - \alpha_t\, g_t / (\sqrt{G_t} + \epsilon)",
+        "cache = np.zeros(2)",
+        "cache += dx**2\nx += -learning_rate * dx / (np.sqrt(cache) + eps)",
+        "Duchi, Hazan, Singer, Adaptive Subgradient Methods, JMLR 2011; CS231n notes; torch.optim.Adagrad.",
+        "Per-coordinate rates that shrink with the sum of all past squared gradients: it eventually stalls. "
+        "As in the course notes (and PyTorch): the sum starts at 0 and epsilon is outside the root, so the "
+        "first step has size lr in every coordinate.",
+        lr=H(0.5, 1e-5, 10.0, True, "learning rate"),
+    ),
+    OptimizerSpec(
+        "adagrad_optax", "AdaGrad (optax form)",
         lambda learning_rate, initial_accumulator_value, eps: optax.adagrad(learning_rate, initial_accumulator_value, eps),
         {"initial_accumulator_value": H(0.1, 0.0, 1.0, False, "initial accumulator"), "eps": H(1e-7, 1e-12, 1.0, True, "epsilon")},
-        r"G_{t} = G_{t-1} + g_t^2,\quad x_{t+1} = x_t - \alpha\, g_t / \sqrt{G_t + \epsilon}",
+        r"G_{t} = G_{t-1} + g_t^2,\ G_0 = 0.1,\quad x_{t+1} = x_t - \alpha_t\, g_t / \sqrt{G_t + \epsilon}",
         "cache = np.full(2, initial_accumulator_value)",
         "cache += dx**2\nx += -learning_rate * dx / np.sqrt(cache + eps)",
-        "Duchi, Hazan, Singer, Adaptive Subgradient Methods, JMLR 2011.",
-        "Per-coordinate rates that shrink with the sum of all past squared gradients: it eventually stalls.",
+        "optax.adagrad (defaults); Duchi, Hazan, Singer, JMLR 2011.",
+        "Framework variant (optax's defaults): the sum starts at 0.1 and epsilon is inside the root. Where "
+        "gradients are much smaller than 0.3 the 0.1 dominates and steps are about lr |g| / 0.32, like SGD.",
         lr=H(0.5, 1e-5, 10.0, True, "learning rate"),
     ),
     OptimizerSpec(
@@ -133,7 +295,8 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         "cache = np.zeros(2)",
         "cache = decay * cache + (1 - decay) * dx**2\nx += -learning_rate * dx / (np.sqrt(cache) + eps)",
         "Tieleman & Hinton, Lecture 6.5, COURSERA: Neural Networks for Machine Learning, 2012.",
-        "AdaGrad with a leaky (exponentially weighted) accumulator: it does not stall.",
+        "AdaGrad with a leaky (exponentially weighted) accumulator: it does not stall. As in the course notes.",
+        notes_erratum=_RMSPROP_ERRATUM,
     ),
     OptimizerSpec(
         "rmsprop_centered", "RMSprop (centered)",

@@ -16,20 +16,15 @@ from tests.conftest import as_union
 OPTIMIZERS = optimizers.names()
 
 
-def textbook_run(spec, scape, start, lr, hp, steps):
-    """Execute the spec's numpy textbook code for ``steps`` steps."""
+def textbook_run(spec, scape, start, lr, hp, steps, lrs=None, momenta=None):
+    """Execute the spec's numpy textbook code for ``steps`` steps (with the true gradient)."""
     grad = jax.jit(jax.grad(scape.f))
     hess = jax.jit(jax.hessian(scape.f))
-    ns = {"np": np, "learning_rate": lr, **hp}
-    exec(spec.textbook_init, ns)  # our own fixed registry code, not user input
-    x = np.array(start, dtype=float)
-    pts = [x.copy()]
-    for t in range(1, steps + 1):
-        ns.update(x=x, dx=np.asarray(grad(jnp.asarray(x))), t=t, H=np.asarray(hess(jnp.asarray(x))))
-        exec(spec.textbook, ns)
-        x = np.asarray(ns["x"], dtype=float)
-        pts.append(x.copy())
-    return np.array(pts)
+    tr = optimizers.textbook_trace(spec, start=start, steps=steps, hparams=hp,
+                                   lrs=np.full(steps, lr) if lrs is None else lrs,
+                                   grad=lambda p, t: np.asarray(grad(jnp.asarray(p))), momenta=momenta,
+                                   hessian=lambda p: np.asarray(hess(jnp.asarray(p))))
+    return tr.points
 
 
 CASES = {
@@ -37,7 +32,8 @@ CASES = {
     "rosenbrock": ((-1.2, 1.0), 0.02),
     "saddle": ((-1.5, 0.01), 0.2),
 }
-LR = {"sgd": 1e-3, "momentum": 5e-4, "nesterov": 5e-4, "adagrad": 0.05, "rmsprop": 1e-3, "rmsprop_centered": 2e-4,
+LR = {"sgd": 1e-3, "momentum": 5e-4, "nesterov": 5e-4, "nesterov_rewritten": 5e-4, "momentum_ema": 5e-3,
+      "momentum_pytorch": 5e-4, "adagrad": 0.05, "adagrad_optax": 0.05, "rmsprop": 1e-3, "rmsprop_centered": 2e-4,
       "adam": 5e-3, "adam_nobias": 5e-3, "adamw": 5e-3, "adamax": 5e-3, "nadam": 5e-3, "amsgrad": 5e-3,
       "adadelta": 1.0, "lion": 2e-3, "sign_sgd": 2e-3, "newton": 0.5}
 

@@ -1,0 +1,155 @@
+r"""Executes an optimizer's shown numpy code step by step and records every assignment.
+
+The code strings are the registry's own constants (``OptimizerSpec.textbook_init`` and
+``OptimizerSpec.textbook``), never user input. Per step :math:`t = 1, 2, \dots` the namespace holds
+``x`` (the point), ``dx`` (the gradient at ``x``, computed only when the code reads it),
+``grad(point)`` (the gradient of step ``t`` at any point: the notes' Nesterov takes it at
+``x_ahead``), ``H`` (the Hessian at ``x``, for Newton), ``t``, ``learning_rate`` (the rate of
+step ``t``) and the hyperparameters (the momentum of step ``t`` when a momentum ramp is on).
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from ._specs import OptimizerSpec, get
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TextbookLine:
+    """One executed assignment of the shown code at one step."""
+
+    source: str  # the line as shown, e.g. "v = momentum * v - learning_rate * dx"
+    target: str  # the assigned name ("v", "x", ...)
+    reads: tuple[tuple[str, object], ...]  # names read (the target first for +=), values before the line
+    value: object  # the target's value after the line
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TextbookTrace:
+    """The shown code run for ``steps`` steps: the points and, per step, its executed lines."""
+
+    points: np.ndarray  # (steps+1, 2) x after each step
+    lines: tuple[tuple[TextbookLine, ...], ...]  # lines[t-1]: the assignments executed at step t (1-based t)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Stmt:
+    source: str
+    target: str
+    reads: tuple[str, ...]
+    code: object
+
+
+def _value(v):
+    """A recorded value: a float for scalars, a copy for arrays (the code updates arrays in place)."""
+    if isinstance(v, np.ndarray):
+        return float(v) if v.ndim == 0 else v.copy()
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    if isinstance(v, numbers.Real):
+        return float(v)
+    return v
+
+
+def _compile(code: str, where: str) -> tuple[_Stmt, ...]:
+    """Split the code into statements, each compiled on its own with its target and the names it reads."""
+    tree = ast.parse(code, filename=where)
+    out = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, first = node.targets[0].id, ()
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            target, first = node.target.id, (node.target.id,)
+        else:
+            raise ValueError(f"{where}: only assignments to a name can be traced: {ast.unparse(node)!r}")
+        names = sorted((n for n in ast.walk(node.value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
+                       key=lambda n: (n.lineno, n.col_offset))
+        reads = tuple(dict.fromkeys((*first, *(n.id for n in names))))
+        source = ast.get_source_segment(code, node) or ast.unparse(node)
+        out.append(_Stmt(source, target, reads, compile(ast.Module([node], []), where, "exec")))
+    return tuple(out)
+
+
+def _reads_name(stmts: Sequence[_Stmt], name: str) -> bool:
+    return any(name in st.reads for st in stmts)
+
+
+def textbook_trace(optimizer: str | OptimizerSpec, *, start, steps: int, hparams: Mapping[str, float] | None,
+                   lrs, grad: Callable[[np.ndarray, int], np.ndarray], momenta=None,
+                   hessian: Callable[[np.ndarray], np.ndarray] | None = None) -> TextbookTrace:
+    """Run the optimizer's shown code for ``steps`` steps from ``start`` and record every assignment.
+
+    ``lrs`` is the ``(steps,)`` learning rate of each step (``Trajectory.lrs``), ``momenta`` the
+    per-step value of ``spec.momentum_key`` (``Trajectory.momenta``; ``None``: the constant in
+    ``hparams``), ``grad(point, t)`` the gradient used at step ``t`` at that point, ``hessian(point)``
+    the Hessian (needed by Newton only). With the engine's recorded gradients
+    (``lambda p, t: traj.eval_grads[t - 1]``) the points are the drawn path, noise and clipping included.
+    """
+    spec = get(optimizer)
+    steps = int(steps)
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0, got {steps}")
+    lrs = np.asarray(lrs, dtype=float).reshape(-1)
+    if lrs.size == 1 and steps != 1:
+        lrs = np.full(steps, float(lrs[0]))
+    if lrs.size < steps:
+        raise ValueError(f"lrs has {lrs.size} learning rates for {steps} steps")
+    if momenta is not None:
+        if spec.momentum_key is None:
+            raise ValueError(f"{spec.name} has no momentum hyperparameter to schedule")
+        momenta = np.asarray(momenta, dtype=float).reshape(-1)
+        if momenta.size < steps:
+            raise ValueError(f"momenta has {momenta.size} values for {steps} steps")
+    if spec.needs_hessian and hessian is None:
+        raise ValueError(f"{spec.name}'s code reads the Hessian H: pass hessian=")
+    hp = spec.hparams(hparams)
+    init = _compile(spec.textbook_init, f"<{spec.name} textbook_init>")
+    body = _compile(spec.textbook, f"<{spec.name} textbook>")
+    wants_dx = _reads_name(body, "dx")
+
+    ns: dict[str, object] = {"np": np, "learning_rate": float(lrs[0]) if steps else 0.0, **hp}
+    for st in init:
+        exec(st.code, ns)  # noqa: S102  (the registry's own constant code, not user input)
+    x = np.array(start, dtype=float).reshape(2)
+    ns["x"] = x
+    points = [x.copy()]
+    lines = []
+    for t in range(1, steps + 1):
+        ns["t"] = t
+        ns["learning_rate"] = float(lrs[t - 1])
+        if momenta is not None:
+            ns[spec.momentum_key] = float(momenta[t - 1])
+        ns["grad"] = lambda point, _t=t: np.asarray(grad(np.array(point, dtype=float), _t), dtype=float)
+        ns.pop("dx", None)
+        if wants_dx:
+            ns["dx"] = np.asarray(grad(np.array(ns["x"], dtype=float), t), dtype=float)
+        if spec.needs_hessian:
+            ns["H"] = np.asarray(hessian(np.array(ns["x"], dtype=float)), dtype=float)
+        step = []
+        for st in body:
+            reads = tuple((k, _value(ns[k])) for k in st.reads if k in ns and _recordable(ns[k]))
+            exec(st.code, ns)  # noqa: S102  (the registry's own constant code, not user input)
+            step.append(TextbookLine(st.source, st.target, reads, _value(ns[st.target])))
+        lines.append(tuple(step))
+        points.append(np.array(ns["x"], dtype=float).copy())
+    return TextbookTrace(np.array(points).reshape(-1, 2), tuple(lines))
+
+
+def _recordable(v) -> bool:
+    return isinstance(v, (numbers.Number, np.ndarray))
+
+
+def textbook_replay(traj, optimizer: str | OptimizerSpec, hparams: Mapping[str, float] | None = None,
+                    hessian: Callable[[np.ndarray], np.ndarray] | None = None) -> TextbookTrace:
+    """The shown code fed with a :class:`Trajectory`'s own gradients, rates and momenta: it retraces the
+    drawn path (up to a divergence) and gives, for each step, the update equation with its numbers."""
+    n = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
+    return textbook_trace(optimizer, start=traj.points[0], steps=n, hparams=hparams, lrs=traj.lrs[:n],
+                          grad=lambda p, t: traj.eval_grads[t - 1], momenta=None if traj.momenta is None else traj.momenta[:n],
+                          hessian=hessian)
