@@ -208,29 +208,21 @@ def replay_html(data: dict, *, title: str = "Optiscape replay") -> str:
     )
 
 
-def _momenta(scn, spec, oc, steps: int) -> np.ndarray | None:
-    """The momentum/beta1 of every step under the momentum ramp (the engine's: from 0.5 to the target)."""
-    if scn.momentum_warmup <= 0 or spec.momentum_key is None:
-        return None
-    target = dict(oc.hparams)[spec.momentum_key]
-    start = min(0.5, target)
-    return start + (target - start) * np.clip(np.arange(steps) / max(scn.momentum_warmup, 1.0), 0.0, 1.0)
-
-
 def scenario_equations(scn, oc, traj) -> dict | None:
-    """The shown numpy code executed step by step on the engine's own gradients (the ones each step
-    used, noise and clipping included), as the player's equation data."""
+    """The shown numpy code executed step by step on the engine's own gradients, rates and momenta
+    (the gradient each step used, noise and clipping included), as the player's equation data."""
     import optimizers
 
     spec = optimizers.get(oc.name)
-    n = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
-    if n == 0 or not hasattr(optimizers, "textbook_trace"):  # TEMP until the forms branch lands
+    if traj.steps == 0 or traj.diverged_at in (0, 1):
         return None
-    grads = np.asarray(getattr(traj, "eval_grads", traj.grads[:-1]))
-    trace = optimizers.textbook_trace(
-        spec, start=np.asarray(traj.points[0]), steps=n, hparams=dict(oc.hparams), lrs=np.asarray(traj.lrs[:n]),
-        grad=lambda point, t: grads[t - 1], momenta=_momenta(scn, spec, oc, n))
-    return equation_data(trace)
+    hessian = None
+    if spec.needs_hessian:  # every step's Hessian at once; the code asks for one per step, in order
+        import jax
+
+        hs = iter(np.asarray(jax.vmap(jax.hessian(scn.landscape().f))(np.asarray(traj.points[:-1]))))
+        hessian = lambda point: next(hs)
+    return equation_data(optimizers.textbook_replay(traj, spec, dict(oc.hparams), hessian=hessian))
 
 
 def scenario_replay(scn, trajs, labels, grid, *, title: str = "", height: int = 520) -> dict:

@@ -314,7 +314,8 @@
         const m = Math.min(k, p.n);
         head.textContent = p.label + ' — step ' + m + ': f = ' + num(p.loss[m]);
         card.appendChild(head);
-        if (p.eq && k < p.n) {
+        const rows = p.eq ? p.eqv.length / (2 * p.eq.widths.length) : 0;
+        if (p.eq && k < rows) {
           card.appendChild(el('div', 'osp-card-sub', 'update ' + (k + 1) + ' (from step ' + k + ' to ' + (k + 1) + '), as the code computes it:'));
           const S = p.eq.widths.length, base = k * S * 2;
           const fmt = (s) => {
@@ -327,9 +328,11 @@
             row.appendChild(el('code', 'osp-num', line.parts.map((x) => (typeof x === 'number' ? fmt(x) : x)).join('')));
             card.appendChild(row);
           }
-        } else if (k >= p.n) {
-          card.appendChild(el('div', 'osp-card-sub', p.diverged_at !== null && p.diverged_at !== undefined && k >= p.diverged_at
-            ? 'diverged at step ' + p.diverged_at + ': the path is frozen at the last good point' : 'the run ends here'));
+        } else {
+          const div = p.diverged_at !== null && p.diverged_at !== undefined && k >= p.diverged_at - 1;
+          if (div) card.appendChild(el('div', 'osp-card-sub', 'diverged at step ' + p.diverged_at
+            + ': the iterate ran off (to infinity, or far outside the map); the path is frozen at the last good point'));
+          else if (k >= p.n) card.appendChild(el('div', 'osp-card-sub', 'the run ends here'));
         }
         box.appendChild(card);
       }
