@@ -13,7 +13,7 @@ from ._export import (
     trajectories_npz,
 )
 from ._figures import CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
-from ._replay import ARROW_STYLES, PLAYER_DIR, ReplayPath, equation_data, replay_data, replay_html, scenario_replay, step_arrows
+from ._replay import ARROW_STYLES, PLAYER_DIR, ReplayPath, equation_data, replay_data, replay_html, scenario_equations, scenario_replay, step_arrows
 from ._teaching import basin_figure, decision_figure, heatmap_figure, schedules_grid, slice_figure
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "paths_from",
     "replay_data",
     "replay_html",
+    "scenario_equations",
     "scenario_replay",
     "schedules_grid",
     "slice_figure",

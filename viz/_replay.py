@@ -119,7 +119,9 @@ def _template(source: str, slot_of: dict[str, int], result: int) -> list:
     parts.append(rhs[pos:])
     if op != "=":
         before = slot_of.get(target)
-        parts = [before if before is not None else target, f" {op[0]} (", *parts, ")"]
+        simple = re.fullmatch(r"-?[A-Za-z_]\w*", rhs.strip()) is not None  # "x += v": no brackets needed
+        parts = [before if before is not None else target, f" {op[0]} " + ("" if simple else "("), *parts,
+                 "" if simple else ")"]
     parts = [f"{target} = ", *parts, " = ", result]
     return [p.replace("np.", "") if isinstance(p, str) else p for p in parts]
 
