@@ -77,10 +77,12 @@ def playground():
         t1, t2, t3 = st.tabs(["Update rule", "Textbook numpy", "About the surface"])
         t1.latex(spec.latex)
         t1.caption(f"{spec.description}  \nReferences: {spec.reference}")
+        ui.notes_on_notes([oc.name], container=t1)
         t2.code(("# state\n" + spec.textbook_init + "\n\n" if spec.textbook_init else "") + "# each step t = 1, 2, ...\n" + spec.textbook,
                 language="python")
         t3.write(scape.description)
         t3.caption(f"References: {scape.reference}")
+        ui.notes_on_notes(saddle=bool(scape.saddles), container=t3)
 
 
 playground()

@@ -65,6 +65,10 @@ def compare():
                                           height=340, marks=marks), theme=None, key=f"{PAGE}:loss")
         rows = [viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)]
         st.dataframe(rows, hide_index=True, width="stretch")
+        found = ui.errata_for([c.name for c in configs], saddle=bool(scape.saddles))
+        if found:
+            with st.expander(f"A note on the notes ({len(found)}): where the course notes are wrong about this"):
+                ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
 
 
 compare()

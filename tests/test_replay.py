@@ -95,3 +95,22 @@ def test_no_arrow_after_a_divergence():
     assert t.diverged_at is not None
     a = viz.step_arrows(t, scn.optimizers[2].name, scn.landscape().extent)
     assert np.isnan(a["step"][t.diverged_at - 1:]).all() and not np.isnan(a["step"][: t.diverged_at - 1]).any()
+
+
+def test_pages_show_the_note_on_the_notes_where_the_notes_are_wrong():
+    """SGD on a saddle: the sign erratum and the saddle-definition erratum appear on Playground; Compare
+    lists RMSprop's; each erratum quotes the notes' own words (checked against the notes elsewhere)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../pages/1_Playground.py", default_timeout=180)
+    at.query_params.update({"surface": "saddle", "opt": "sgd,lr=0.05"})
+    at.run()
+    text = " ".join(i.value for i in at.info)
+    assert "x+=learning_rate*dx" in text and "against the gradient" in text
+    assert "梯度为零" in text and "every direction" in text
+    at = AppTest.from_file("../pages/2_Compare.py", default_timeout=180)
+    at.query_params.update({"surface": "rosenbrock", "opt": "rmsprop;adam"})
+    at.run()
+    text = " ".join(i.value for i in at.info)
+    assert "That describes Adam" in text and "cache = {}" in text
+    assert not at.exception

@@ -14,6 +14,7 @@ from ._controls import (
     shared_controls,
     sync_url,
 )
+from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
 from ._map import replay_map
 from ._replay import replay_payload
@@ -27,10 +28,12 @@ __all__ = [
     "cached_search",
     "cached_sweep_paths",
     "chart_click_callback",
+    "errata_for",
     "export_panel",
     "init_page",
     "load_scenario",
     "log_select",
+    "notes_on_notes",
     "optimizer_controls",
     "page_setup",
     "replay_map",
