@@ -25,6 +25,7 @@ if cols[1].button("Load preset", type="primary", width="stretch"):
     st.rerun()
 with st.expander("What this preset shows", expanded=False):
     st.write(optimizers.get_preset(pick).explanation)
+    ui.show_claims(pick)
 
 
 @st.fragment

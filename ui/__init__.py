@@ -1,5 +1,6 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
+from ._banners import divergence_banner, divergence_message, preset_claims, show_claims
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     apply_pending,
@@ -28,6 +29,8 @@ __all__ = [
     "cached_search",
     "cached_sweep_paths",
     "chart_click_callback",
+    "divergence_banner",
+    "divergence_message",
     "errata_for",
     "export_panel",
     "init_page",
@@ -36,8 +39,10 @@ __all__ = [
     "notes_on_notes",
     "optimizer_controls",
     "page_setup",
+    "preset_claims",
     "replay_map",
     "replay_payload",
     "shared_controls",
+    "show_claims",
     "sync_url",
 ]
