@@ -48,6 +48,7 @@ def compare():
     labels = [f"{i + 1}. {c.label}" for i, c in enumerate(configs)]
     paths = viz.paths_from(trajs, labels)
     with right:
+        ui.divergence_banner(sum(p.diverged_at is not None for p in paths), len(paths), "optimizers")
         for p in paths:
             if p.diverged_at is not None:
                 st.error(f"{p.label} diverged at step {p.diverged_at}; its path is frozen at the last good point.")
