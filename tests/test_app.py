@@ -112,3 +112,17 @@ def test_custom_formula_and_hostile_formula():
     at.text_input(key="play:formula").set_value("(x-1)^2 + 2*(y+0.5)^2").run()
     assert not at.exception and not at.error
     assert "formula" in at.query_params
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_every_optimizer_steps_on_playground_with_its_equations(name):
+    """Each optimizer opens by link with a schedule on; the player gets every step and, for each, the
+    shown code's lines filled in."""
+    at = app("pages/1_Playground.py")
+    at.query_params.update({"surface": "rosenbrock", "opt": name, "steps": "30", "sched": "cosine"})
+    at.run()
+    assert not at.exception
+    (p,) = _player(at)["paths"]
+    assert p["n"] == 30 and p["eq"] is not None
+    code = optimizers.get(name).textbook
+    assert [ln["code"] for ln in p["eq"]["lines"]] == [ln for ln in code.splitlines() if ln.strip()]
