@@ -17,6 +17,7 @@ from ._analysis import (
     search,
     temperature_series,
 )
+from ._claims import Claim
 from ._custom import (
     adagrad_notes,
     adam_no_bias_correction,
@@ -28,7 +29,18 @@ from ._custom import (
     scale_by_adam_running_product,
 )
 from ._engine import MAX_STEPS, MAX_SWEEP, SweepResult, Trajectory, run, sweep
-from ._presets import PRESETS, Preset, get_preset, preset_names
+from ._presets import (
+    PRESETS,
+    RACE_OPTIMIZERS,
+    RACE_SCHEDULES,
+    RACE_SURFACES,
+    Preset,
+    check_claims,
+    get_preset,
+    preset_names,
+    schedule_race,
+    schedule_race_lr,
+)
 from ._scenario import MAX_OPTIMIZERS, OptimizerConfig, Scenario, safe_text
 from ._schedules import (
     SCHEDULES,
@@ -50,9 +62,13 @@ __all__ = [
     "MAX_SWEEP",
     "OPTIMIZERS",
     "PRESETS",
+    "RACE_OPTIMIZERS",
+    "RACE_SCHEDULES",
+    "RACE_SURFACES",
     "SCHEDULES",
     "Axis",
     "BasinMap",
+    "Claim",
     "Erratum",
     "HParam",
     "OptimizerConfig",
@@ -69,6 +85,7 @@ __all__ = [
     "adam_no_bias_correction",
     "adam_running_product",
     "basins",
+    "check_claims",
     "ewa",
     "get",
     "get_preset",
@@ -92,6 +109,8 @@ __all__ = [
     "scale_by_adam_running_product",
     "schedule_args",
     "schedule_names",
+    "schedule_race",
+    "schedule_race_lr",
     "search",
     "sweep",
     "temperature_series",

@@ -6,7 +6,6 @@ import streamlit as st
 import optimizers
 import ui
 import viz
-from optimizers import OptimizerConfig, Scenario
 
 PAGE = "sched"
 ui.page_setup("Schedules")
@@ -28,27 +27,25 @@ with st.expander("Formulas"):
 st.header("Race the schedules")
 c1, c2, c3 = st.columns(3)
 titles = {s.name: s.title for s in optimizers.SCHEDULES}
-picked = c1.multiselect("schedules", optimizers.schedule_names(), default=["constant", "step", "cosine", "warmup_cosine"],
+picked = c1.multiselect("schedules", optimizers.schedule_names(), default=list(optimizers.RACE_SCHEDULES),
                         format_func=titles.get, key=f"{PAGE}:picked", max_selections=6)
-surface = c2.selectbox("surface", ["rosenbrock", "ravine", "quadratic", "saddle", "himmelblau"], key=f"{PAGE}:surface")
-opt = c3.selectbox("optimizer", ["momentum", "sgd", "adam", "nesterov"], format_func=optimizers.titles().get, key=f"{PAGE}:opt")
+surface = c2.selectbox("surface", optimizers.RACE_SURFACES, key=f"{PAGE}:surface")
+opt = c3.selectbox("optimizer", optimizers.RACE_OPTIMIZERS, format_func=optimizers.titles().get, key=f"{PAGE}:opt")
 spec = optimizers.get(opt)
-lr = ui.log_select("base learning rate", 1e-5, 1.0, f"{PAGE}:lr")
+lr_key = f"{PAGE}:lr:{surface}:{opt}"  # one learning rate per surface and optimizer, each starting where no schedule diverges
+st.session_state.setdefault(lr_key, optimizers.schedule_race_lr(surface, opt))
+lr = ui.log_select("base learning rate", 1e-5, 1.0, lr_key)
 mom_ramp = st.toggle("momentum schedule: ramp momentum / beta1 from 0.5 to its value over the first quarter", key=f"{PAGE}:ramp")
 if len(picked) < 1:
     st.info("Pick at least one schedule.")
     st.stop()
-sched_steps = {"step_size": steps // 4, "decay_steps": steps, "transition_steps": steps, "half_cycle": steps // 8,
-               "period": steps // 8, "warmup_steps": steps // 10}
-configs = []
-for name in picked:
-    args = {k: v for k, v in sched_steps.items() if k in optimizers.get_schedule(name).args}
-    configs.append(OptimizerConfig.make(opt, lr, schedule=name, schedule_args=args))
-scn = Scenario(surface=surface, optimizers=tuple(configs), steps=steps, momentum_warmup=steps // 4 if mom_ramp else 0)
+scn = optimizers.schedule_race(surface, opt, lr, steps, tuple(picked), mom_ramp)
 trajs = ui.cached_run(scn.to_json())
 scape = scn.landscape()
 labels = [titles[n] for n in picked]
 paths = viz.paths_from(trajs, labels)
+ui.divergence_banner(sum(t.diverged_at is not None for t in trajs), len(trajs), what="runs",
+                     hint="lower the base learning rate")
 left, right = st.columns(2)
 left.plotly_chart(viz.landscape_figure(scape, ui.cached_grid(scn), paths, title=f"{spec.title} on {scape.title}",
                                        click_grid=0, height=480), theme=None, key=f"{PAGE}:map")

@@ -51,13 +51,14 @@ for col, kind in zip(cols, ("grid", "random"), strict=True):
                                  points=(res.x, res.y, z), best=res.best[:2], zmin=float(np.nanmin(z)) if np.isfinite(z).any() else None,
                                  zmax=float(np.nanmax(z)) if np.isfinite(z).any() else None)
     col.plotly_chart(fig, theme=None, key=f"{PAGE}:{kind}")
+    with col:
+        ui.divergence_banner(int(np.isnan(res.loss).sum()), len(res.loss), what=f"{kind}-search runs",
+                             hint="lower the learning-rate range")
     if math.isfinite(res.best[0]):
         col.metric(f"best {kind}: f - f*", f"{res.best[2]:.3g}", help=f"lr = {res.best[0]:.3g}, {second} = {res.best[1]:.3g}")
         col.caption(f"best at lr = {res.best[0]:.3g}, {second} = {res.best[1]:.3g}; "
                     f"{int(np.isnan(res.loss).sum())} of {len(res.loss)} runs diverged "
                     + ("(blank cells)" if kind == "grid" else "(grey crosses)"))
-    else:
-        col.error("Every run diverged: lower the learning-rate range.")
     for w in res.edge:
         col.warning(w)
 st.caption(f"Distinct learning rates tried: the grid tests only {math.isqrt(int(budget))} values (the square root of the "

@@ -30,5 +30,7 @@ for i, (col, default_opt) in enumerate(zip(cols, ("sgd", "momentum"), strict=Tru
         st.session_state.setdefault(f"{PAGE}:lr{i}:{name}", {"sgd": defaults[0], "momentum": defaults[1], "nesterov": defaults[1]}.get(name, defaults[2]))
         lr = ui.log_select("learning rate", 1e-4, 2.0, f"{PAGE}:lr{i}:{name}")
         bm = ui.cached_basins(surface, name, int(n), int(steps), float(lr), tuple(sorted(spec.defaults().items())))
+        ui.divergence_banner(bm.counts.get("diverged", 0), int(n) * int(n), what="runs",
+                             hint="Black pixels are diverged runs: lower the learning rate")
         st.plotly_chart(viz.basin_figure(bm, scape, title=f"{spec.title}, lr {lr:g}"), theme=None, key=f"{PAGE}:map{i}")
         st.caption(" · ".join(f"{k}: {v / (n * n):.0%}" for k, v in bm.counts.items() if v))

@@ -1,5 +1,6 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
+from ._banners import divergence_banner, divergence_message, preset_claims, show_claims
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     apply_pending,
@@ -14,7 +15,10 @@ from ._controls import (
     shared_controls,
     sync_url,
 )
+from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
+from ._map import replay_map
+from ._replay import replay_payload
 
 __all__ = [
     "apply_pending",
@@ -25,12 +29,20 @@ __all__ = [
     "cached_search",
     "cached_sweep_paths",
     "chart_click_callback",
+    "divergence_banner",
+    "divergence_message",
+    "errata_for",
     "export_panel",
     "init_page",
     "load_scenario",
     "log_select",
+    "notes_on_notes",
     "optimizer_controls",
     "page_setup",
+    "preset_claims",
+    "replay_map",
+    "replay_payload",
     "shared_controls",
+    "show_claims",
     "sync_url",
 ]

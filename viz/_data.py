@@ -49,6 +49,38 @@ def paths_from(trajectories, labels) -> list[PathData]:
     ]
 
 
+#: A path "comes near" a saddle when it passes within this fraction of the surface's extent of it.
+SADDLE_RADIUS = 0.05
+
+
+def saddle_escape(scape, points, losses) -> tuple[str, int | None]:
+    """Whether and when a path escaped a saddle it actually came near.
+
+    Only a path that passes within ``SADDLE_RADIUS * extent`` of a listed saddle is judged (the first
+    one it comes near); it escaped at the first step after that at which its loss is below the saddle's
+    value by 5% of the saddle-to-minimum depth. Returns the table's status text and that step."""
+    if not scape.saddles:
+        return "no saddle", None
+    pts = np.asarray(points, dtype=float)
+    losses = np.asarray(losses, dtype=float)
+    radius = SADDLE_RADIUS * scape.extent
+    first_near = []
+    for s in scape.saddles:
+        near = np.nonzero(np.linalg.norm(pts - np.array(s.xy), axis=1) < radius)[0]
+        if near.size:
+            first_near.append((int(near[0]), s))
+    if not first_near:
+        return "never came near one", None
+    k0, s = min(first_near, key=lambda kv: kv[0])
+    f_star = scape.f_star
+    depth = abs(s.value - f_star) if f_star is not None and abs(s.value - f_star) > 0 else 1.0
+    below = np.nonzero(losses[k0:] < s.value - 0.05 * depth)[0]
+    if not below.size:
+        return f"no (near it from step {k0})", None
+    escaped = k0 + int(below[0])
+    return f"yes, at step {escaped}", escaped
+
+
 def summarize(scape, trajectory, label: str, tol: float = 1e-3) -> RunSummary:
     """Final loss, first step with f - f* < tol, saddle escape, divergence and path length."""
     losses = np.asarray(trajectory.losses)
@@ -58,16 +90,7 @@ def summarize(scape, trajectory, label: str, tol: float = 1e-3) -> RunSummary:
     if f_star is not None:
         hit = np.nonzero(losses - f_star < tol)[0]
         steps_to_tol = int(hit[0]) if hit.size else None
-    status, escaped = "no saddle", None
-    if scape.saddles:
-        s_val = min(s.value for s in scape.saddles)
-        depth = abs(s_val - f_star) if f_star is not None else 1.0
-        if losses[0] < s_val - 0.05 * depth:
-            status = "started below it"
-        else:
-            below = np.nonzero(losses < s_val - 0.05 * depth)[0]
-            escaped = int(below[0]) if below.size else None
-            status = "no" if escaped is None else f"yes, at step {escaped}"
+    status, escaped = saddle_escape(scape, trajectory.points, losses)
     length = float(np.linalg.norm(np.diff(trajectory.points, axis=0), axis=1).sum())
     return RunSummary(label, float(losses[-1]), gap, steps_to_tol, escaped, status, trajectory.diverged_at, length)
 

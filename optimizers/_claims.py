@@ -1,0 +1,503 @@
+r"""What a preset claims, as data that is checked on the engine's own trajectories.
+
+A :class:`Claim` names a predicate (``kind``) over one or two of a scenario's optimizers (``a``,
+``b``: an index into ``scenario.optimizers`` or an optimizer name that is unique in it) and a few
+numbers. It writes its own sentence (what the page shows) and evaluates itself on real runs:
+``evaluate(trajectories, scenario) -> (holds, evidence)``, where the evidence quotes the numbers.
+A claim with a ``variant`` is about a changed scenario (no noise, another batch size, another
+learning rate...): it runs that scenario itself, so "what if" sentences are checked too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jax
+import numpy as np
+
+from . import _schedules
+from ._scenario import OptimizerConfig, Scenario
+
+Ref = int | str
+TOL = 1e-3
+LATE = 0.2  # "late in the run": the last fifth of the steps
+MOVE_EPS = 1e-9  # steps shorter than this (times the surface's extent) do not count as reversals
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """One checkable sentence about a scenario. ``at``/``other`` index ``landscape.minima``."""
+
+    kind: str
+    a: Ref | None = None
+    b: Ref | None = None
+    lo: float | None = None
+    hi: float | None = None
+    at: int | None = None
+    other: int | None = None
+    within: int | None = None
+    variant: tuple[tuple[str, Any], ...] = ()
+    tol: float = TOL
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown claim kind {self.kind!r}; choose one of {', '.join(sorted(KINDS))}")
+
+    def scenario_for(self, scenario: Scenario) -> Scenario:
+        """The scenario the claim is about: ``scenario`` with the claim's variant applied."""
+        return apply_variant(scenario, self.variant)
+
+    def sentence(self, scenario: Scenario) -> str:
+        scn = self.scenario_for(scenario)
+        text = KINDS[self.kind][0](_Ctx(self, scn, None))
+        if self.variant:
+            text = f"With {variant_text(scenario, self.variant)}: {text}"
+        return text
+
+    def evaluate(self, trajectories: Sequence[Any] | None, scenario: Scenario) -> tuple[bool, str]:
+        """Check the claim on ``trajectories`` (the runs of ``scenario``; a variant runs its own)."""
+        scn = self.scenario_for(scenario)
+        if self.variant or trajectories is None:
+            trajectories = scn.run()
+        holds, evidence = KINDS[self.kind][1](_Ctx(self, scn, list(trajectories)))
+        return bool(holds), evidence
+
+
+# --- variants ------------------------------------------------------------------------------------
+
+_WORDS = {"noise_std": "gradient noise sigma", "batch_size": "batch size", "steps": "steps", "seed": "seed",
+          "clip_norm": "gradient clipping at norm"}
+
+
+def apply_variant(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> Scenario:
+    """``scn`` with changes: ``"surface.<param>"``, ``"opt<i>.<lr|schedule|clip_norm>"`` or a Scenario field."""
+    if not variant:
+        return scn
+    kw: dict[str, Any] = {}
+    sp = dict(scn.surface_params)
+    opts = list(scn.optimizers)
+    for key, val in variant:
+        if key.startswith("surface."):
+            sp[key.partition(".")[2]] = float(val)
+        elif key.startswith("opt"):
+            idx, _, field = key[3:].partition(".")
+            o = opts[int(idx)]
+            args: dict[str, Any] = {"lr": o.lr, "clip_norm": o.clip_norm, "schedule": o.schedule,
+                                    "schedule_args": dict(o.schedule_args)}
+            args[field] = val
+            if field == "schedule":
+                args["schedule_args"] = None
+            opts[int(idx)] = OptimizerConfig.make(o.name, **args, **dict(o.hparams))
+        else:
+            kw[key] = val
+    return dataclasses.replace(scn, surface_params=tuple(sorted(sp.items())), optimizers=tuple(opts), **kw)
+
+
+def variant_text(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> str:
+    parts = []
+    for key, val in variant:
+        if key.startswith("surface."):
+            name = key.partition(".")[2]
+            spec = scn.landscape().params.get(name)
+            parts.append(f"{spec.label if spec is not None and spec.label else name} = {val:g}")
+        elif key.startswith("opt"):
+            idx, _, field = key[3:].partition(".")
+            who = scn.optimizers[int(idx)].label
+            if field == "schedule":
+                parts.append(f"a {_schedules.get_schedule(val).title.lower()} schedule instead of {who}'s")
+            elif field == "lr":
+                parts.append(f"learning rate {val:g}")
+            else:
+                parts.append(f"{field.replace('_', ' ')} {val:g}")
+        elif key == "noise_std" and float(val) == 0:
+            parts.append("no gradient noise")
+        else:
+            parts.append(f"{_WORDS.get(key, key.replace('_', ' '))} {val:g}")
+    return ", ".join(parts)
+
+
+# --- measurements on a trajectory -----------------------------------------------------------------
+
+def steps_to_tol(losses, f_star, tol=TOL) -> int | None:
+    hit = np.nonzero(np.asarray(losses) - f_star < tol)[0]
+    return int(hit[0]) if hit.size else None
+
+
+def path_length(points) -> float:
+    return float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum())
+
+
+def reversals(traj, extent: float = 1.0) -> int:
+    """How often the step turns back (consecutive steps at more than 90 degrees): zig-zag and oscillation."""
+    u = np.asarray(traj.updates)
+    n = np.linalg.norm(u, axis=1)
+    moving = (n[:-1] > MOVE_EPS * extent) & (n[1:] > MOVE_EPS * extent)
+    return int(((np.sum(u[:-1] * u[1:], axis=1) < 0) & moving).sum())
+
+
+def late_spread(traj, frac: float = LATE) -> float:
+    """Radius of the region the iterate rattles in during the last ``frac`` of the run."""
+    pts = np.asarray(traj.points)
+    late = pts[math.floor((1 - frac) * (len(pts) - 1)):]
+    return float(np.linalg.norm(late - late.mean(axis=0), axis=1).max())
+
+
+def late_motion(traj, frac: float = 0.5) -> float:
+    """Distance travelled in the last ``frac`` of the run."""
+    pts = np.asarray(traj.points)
+    return path_length(pts[math.floor((1 - frac) * (len(pts) - 1)):])
+
+
+def overshoot(traj, target) -> float:
+    r"""How far the path goes past ``target`` along the line from the start to it: :math:`\max_k (x_k - x^*)\cdot d`."""
+    pts = np.asarray(traj.points)
+    d = np.asarray(target) - pts[0]
+    d = d / max(np.linalg.norm(d), 1e-300)
+    return float(max(0.0, np.max((pts - np.asarray(target)) @ d)))
+
+
+def step_ratios(traj, lr: float) -> np.ndarray:
+    """Each step's largest coordinate divided by the base learning rate."""
+    return np.abs(np.asarray(traj.updates)).max(axis=1) / lr
+
+
+def hessian_eigs(scape, xy) -> tuple[np.ndarray, np.ndarray]:
+    h = np.asarray(jax.hessian(scape.f)(np.asarray(xy, dtype=float)))
+    return np.linalg.eigh(0.5 * (h + h.T))
+
+
+def basin(scape, xy) -> int:
+    mins = np.array([m.xy for m in scape.minima])
+    return int(np.linalg.norm(mins - np.asarray(xy), axis=1).argmin())
+
+
+# --- the predicates ----------------------------------------------------------------------------------
+
+def _g(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3g}"
+
+
+@dataclasses.dataclass
+class _Ctx:
+    claim: Claim
+    scn: Scenario
+    trajs: list | None
+    _scape: Any = None
+
+    @property
+    def scape(self):
+        if self._scape is None:
+            self._scape = self.scn.landscape()
+        return self._scape
+
+    def idx(self, ref: Ref | None) -> int:
+        if isinstance(ref, int):
+            if not 0 <= ref < len(self.scn.optimizers):
+                raise IndexError(f"claim refers to optimizer {ref}, the scenario has {len(self.scn.optimizers)}")
+            return ref
+        hits = [i for i, o in enumerate(self.scn.optimizers) if o.name == ref]
+        if len(hits) != 1:
+            raise LookupError(f"claim refers to {ref!r}, which the scenario has {len(hits)} times; use an index")
+        return hits[0]
+
+    def name(self, ref: Ref | None) -> str:
+        return self.scn.optimizers[self.idx(ref)].label
+
+    @property
+    def A(self) -> str:
+        return self.name(self.claim.a)
+
+    @property
+    def B(self) -> str:
+        return self.name(self.claim.b)
+
+    def t(self, ref: Ref | None):
+        return self.trajs[self.idx(ref)]
+
+    def lr(self, ref: Ref | None) -> float:
+        return self.scn.optimizers[self.idx(ref)].lr
+
+    @property
+    def f_star(self) -> float:
+        fs = self.scape.f_star
+        return fs if fs is not None else min(float(t.losses.min()) for t in self.trajs)
+
+    def minimum(self, i: int | None):
+        return self.scape.minima[0 if i is None else i]
+
+    def where(self, i: int | None) -> str:
+        m = self.minimum(i)
+        return f"({m.x:.3g}, {m.y:.3g})"
+
+    def tol_steps(self, ref) -> int | None:
+        return steps_to_tol(self.t(ref).losses, self.f_star, self.claim.tol)
+
+    def range_text(self) -> str:
+        lo, hi = self.claim.lo, self.claim.hi
+        if lo is not None and hi is not None:
+            return f"between {lo:g} and {hi:g}"
+        return f"at least {lo:g}" if lo is not None else f"at most {hi:g}"
+
+    def in_range(self, v: float) -> bool:
+        lo, hi = self.claim.lo, self.claim.hi
+        return (lo is None or v >= lo) and (hi is None or v <= hi)
+
+
+def _escape_step(c: _Ctx, ref) -> int | None:
+    from viz._data import saddle_escape  # the same rule as the Compare table's column
+
+    t = c.t(ref)
+    return saddle_escape(c.scape, t.points, t.losses)[1]
+
+
+def _earlier(x: int | None, y: int | None) -> bool:
+    return x is not None and (y is None or x < y)
+
+
+def _step_text(k: int | None) -> str:
+    return "never" if k is None else f"at step {k}"
+
+
+def _cmp(sentence: str, measure: Callable[[_Ctx, Ref], float], better: str, fmt=_g):
+    """A comparison ``measure(a) < measure(b)`` (``better="lower"``) or ``>``."""
+
+    def check(c: _Ctx):
+        va, vb = measure(c, c.claim.a), measure(c, c.claim.b)
+        ok = va < vb if better == "lower" else va > vb
+        return ok, f"{c.A}: {fmt(va)}; {c.B}: {fmt(vb)}"
+
+    return (lambda c: sentence.format(a=c.A, b=c.B, tol=_g(c.claim.tol), steps=c.scn.steps)), check
+
+
+def _rng(sentence: str, measure: Callable[[_Ctx], float], fmt=_g):
+    """``measure`` lies in ``[lo, hi]`` (either end may be open)."""
+
+    def text(c: _Ctx):
+        a = c.A if c.claim.a is not None else ""
+        return sentence.format(a=a, range=c.range_text(), within=c.claim.within, at=c.where(c.claim.at),
+                               other=c.where(c.claim.other) if c.claim.other is not None else "", steps=c.scn.steps)
+
+    def check(c: _Ctx):
+        v = measure(c)
+        return c.in_range(v), f"measured {fmt(v)}"
+
+    return text, check
+
+
+def _when(c: _Ctx, ref) -> str:
+    return _step_text(c.tol_steps(ref))
+
+
+def _reaches_before(c: _Ctx):
+    ka, kb = c.tol_steps(c.claim.a), c.tol_steps(c.claim.b)
+    return _earlier(ka, kb), f"f - f* < {_g(c.claim.tol)}: {c.A} {_step_text(ka)}, {c.B} {_step_text(kb)}"
+
+
+def _escapes_before(c: _Ctx):
+    ka, kb = _escape_step(c, c.claim.a), _escape_step(c, c.claim.b)
+    return _earlier(ka, kb), f"escaped the saddle: {c.A} {_step_text(ka)}, {c.B} {_step_text(kb)}"
+
+
+def _diverges(c: _Ctx):
+    d = c.t(c.claim.a).diverged_at
+    return d is not None, "diverged " + ("at step " + str(d) if d is not None else "never") + f" in {c.scn.steps} steps"
+
+
+def _stable(c: _Ctx):
+    d = c.t(c.claim.a).diverged_at
+    return d is None, f"diverged {_step_text(d)}; final loss {_g(float(c.t(c.claim.a).losses[-1]))}"
+
+
+def _never(c: _Ctx):
+    k = c.tol_steps(c.claim.a)
+    gap = float(c.t(c.claim.a).losses[-1] - c.f_star)
+    return k is None, f"first f - f* < {_g(c.claim.tol)}: {_step_text(k)}; final f - f* = {_g(gap)}"
+
+
+def _within(c: _Ctx):
+    k = c.tol_steps(c.claim.a)
+    return k is not None and k <= c.claim.hi and c.t(c.claim.a).diverged_at is None, f"first f - f* < {_g(c.claim.tol)}: {_step_text(k)}"
+
+
+def _ends_in(c: _Ctx):
+    t = c.t(c.claim.a)
+    end = t.points[-1]
+    got = basin(c.scape, end)
+    return (got == (c.claim.at or 0) and t.diverged_at is None,
+            f"ends at ({end[0]:.3g}, {end[1]:.3g}), nearest minimum {c.where(got)}")
+
+
+def _at_saddle(c: _Ctx):
+    end = c.t(c.claim.a).points[-1]
+    d = min(float(np.linalg.norm(end - np.array(s.xy))) for s in c.scape.saddles)
+    return d <= c.claim.hi, f"ends at ({end[0]:.3g}, {end[1]:.3g}), {d:.2g} from the nearest saddle"
+
+
+def _distinct(c: _Ctx):
+    ends = [basin(c.scape, t.points[-1]) for t in c.trajs]
+    return len(set(ends)) >= c.claim.lo, "ends near " + ", ".join(c.where(i) for i in ends)
+
+
+def _overshoot_of(c: _Ctx, ref) -> float:
+    t = c.t(ref)
+    return overshoot(t, c.minimum(basin(c.scape, t.points[-1])).xy)
+
+
+def _lam(c: _Ctx, i: int | None) -> np.ndarray:
+    return hessian_eigs(c.scape, c.minimum(i).xy)[0]
+
+
+def _tilt(c: _Ctx) -> float:
+    _, vecs = hessian_eigs(c.scape, c.minimum(c.claim.at).xy)
+    v = vecs[:, -1]
+    ang = math.degrees(math.atan2(abs(v[1]), abs(v[0])))
+    return min(ang, 90 - ang)
+
+
+def _start_angle(c: _Ctx) -> float:
+    start = np.asarray(c.scn.start_point(c.scape), dtype=float)
+    g = np.asarray(jax.grad(c.scape.f)(start))
+    steep = hessian_eigs(c.scape, c.minimum(c.claim.at).xy)[1][:, -1]
+    cos = abs(float(g @ steep)) / max(float(np.linalg.norm(g)), 1e-300)
+    return math.degrees(math.acos(min(1.0, cos)))
+
+
+def _ridge(c: _Ctx):
+    start = np.asarray(c.scn.start_point(c.scape), dtype=float)
+    s = min(c.scape.saddles, key=lambda q: np.hypot(q.x - start[0], q.y - start[1]))
+    _, vecs = hessian_eigs(c.scape, s.xy)
+    g = np.asarray(jax.grad(c.scape.f)(start))
+    along = abs(float(g @ vecs[:, 0]))
+    return along <= c.claim.hi, f"gradient along the escape direction {_g(along)} (its length {_g(float(np.linalg.norm(g)))})"
+
+
+def _downhill(c: _Ctx):
+    d = np.diff(c.t(c.claim.a).losses)
+    worst = float(d.max()) if d.size else 0.0
+    return worst <= 1e-12, f"largest loss increase in one step {_g(worst)}"
+
+
+def _eff_shrinks(c: _Ctx):
+    e = np.asarray(c.t(c.claim.a).eff_lr)
+    rises = np.diff(e, axis=0)
+    worst = float((rises / np.maximum(np.abs(e[:-1]), 1e-300)).max()) if len(e) > 1 else 0.0
+    return worst <= 1e-9, (f"effective step size per coordinate: first {_g(float(e[0].max()))}, last {_g(float(e[-1].max()))}; "
+                           f"largest relative rise {_g(worst)}")
+
+
+def _min_equal(c: _Ctx):
+    vals = [m.value for m in c.scape.minima]
+    spread = max(vals) - min(vals)
+    return spread <= c.claim.hi, "minimum values " + ", ".join(f"{v:.4g}" for v in vals)
+
+
+def _flatter(c: _Ctx):
+    la, lb = _lam(c, c.claim.at).max(), _lam(c, c.claim.other).max()
+    ok = la < lb and c.in_range(lb / la)
+    return ok, f"largest curvature {_g(la)} at {c.where(c.claim.at)}, {_g(lb)} at {c.where(c.claim.other)} (ratio {_g(lb / la)})"
+
+
+def _shorter(c: _Ctx):
+    la, lb = path_length(c.t(c.claim.a).points), path_length(c.t(c.claim.b).points)
+    ok = la < lb and lb >= (c.claim.lo or 1.0) * la
+    return ok, f"path length: {c.A} {_g(la)}, {c.B} {_g(lb)} (ratio {_g(lb / max(la, 1e-300))})"
+
+
+def _shorter_first(c: _Ctx):
+    k = c.claim.within
+    sa = np.linalg.norm(c.t(c.claim.a).updates[:k], axis=1).max()
+    sb = np.linalg.norm(c.t(c.claim.b).updates[:k], axis=1).max()
+    return sa < sb, f"longest of the first {k} steps: {c.A} {_g(sa)}, {c.B} {_g(sb)}"
+
+
+def _grad_early(c: _Ctx):
+    k = c.claim.within
+    gn = np.linalg.norm(c.t(c.claim.a).grads[: c.t(c.claim.a).steps + 1], axis=1)
+    early, rest = float(gn[:k].max()), float(gn[k:].max())
+    return early > rest, f"largest gradient in the first {k} steps {_g(early)}, afterwards {_g(rest)}"
+
+
+KINDS: dict[str, tuple[Callable[[_Ctx], str], Callable[[_Ctx], tuple[bool, str]]]] = {
+    # --- comparisons of two optimizers
+    "reaches_tol_before": (lambda c: f"{c.A} reaches f - f* < {_g(c.claim.tol)} sooner than {c.B}.", _reaches_before),
+    "escapes_before": (lambda c: f"{c.A} escapes the saddle sooner than {c.B}.", _escapes_before),
+    "ends_lower": _cmp("{a} ends with a lower loss than {b}.",
+                       lambda c, r: float(c.t(r).losses[-1]), "lower", fmt=lambda v: f"final loss {v:.4g}"),
+    "shorter_path": (lambda c: (f"The path of {c.B} is at least {c.claim.lo:g} times as long as that of {c.A}."
+                                if c.claim.lo else f"The path of {c.A} is shorter than that of {c.B}."), _shorter),
+    "calmer_late": _cmp("Late in the run {a} rattles less than {b} (its last fifth of points spreads over a smaller radius).",
+                        lambda c, r: late_spread(c.t(r)), "lower", fmt=lambda v: f"late radius {v:.3g}"),
+    "overshoots_less": _cmp("{a} overshoots the minimum less than {b}.", _overshoot_of, "lower",
+                            fmt=lambda v: f"overshoot {v:.3g}"),
+    "zigzags_more": _cmp("{a} turns back more often than {b} (zig-zag).",
+                         lambda c, r: reversals(c.t(r), c.scape.extent), "higher", fmt=lambda v: f"{v:g} reversals"),
+    "moves_more_late": _cmp("In the second half of the run {a} travels farther than {b} (it keeps moving).",
+                            lambda c, r: late_motion(c.t(r)), "higher", fmt=lambda v: f"distance {v:.3g}"),
+    "first_steps_shorter": (lambda c: f"The first {c.claim.within} steps of {c.A} are shorter than those of {c.B}.",
+                            _shorter_first),
+    # --- one optimizer
+    "diverges": (lambda c: f"{c.A} diverges.", _diverges),
+    "no_divergence": (lambda c: f"{c.A} does not diverge.", _stable),
+    "never_reaches_tol": (lambda c: f"{c.A} does not reach f - f* < {_g(c.claim.tol)} in {c.scn.steps} steps.", _never),
+    "reaches_tol_within": (lambda c: f"{c.A} reaches f - f* < {_g(c.claim.tol)} within {c.claim.hi:g} steps.", _within),
+    "ends_in_basin": (lambda c: f"{c.A} ends in the basin of the minimum at {c.where(c.claim.at)}.", _ends_in),
+    "ends_at_saddle": (lambda c: f"{c.A} ends at a saddle point (within {c.claim.hi:g}).", _at_saddle),
+    "overshoot": _rng("{a} overshoots the minimum it ends in by {range} (past it along its line of approach).",
+                      lambda c: _overshoot_of(c, c.claim.a)),
+    "reversals": _rng("{a} turns back {range} times.", lambda c: reversals(c.t(c.claim.a), c.scape.extent), fmt=lambda v: f"{v:g}"),
+    "first_step_ratio": _rng("The first step of {a} is {range} times the learning rate (largest coordinate).",
+                             lambda c: float(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[0])),
+    "peak_step_ratio": _rng("The largest of the first {within} steps of {a} is {range} times the learning rate (largest coordinate).",
+                            lambda c: float(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[: c.claim.within].max())),
+    "median_step_ratio": _rng("The typical step of {a} (median of the first {within}) is {range} times the learning rate "
+                              "(largest coordinate).",
+                              lambda c: float(np.median(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[: c.claim.within]))),
+    "max_step_over_lr": _rng("Every step of {a} has length {range} times the learning rate.",
+                             lambda c: float(np.linalg.norm(c.t(c.claim.a).updates, axis=1).max() / c.lr(c.claim.a))),
+    "longest_step": _rng("The longest single step of {a} has length {range}.",
+                         lambda c: float(np.linalg.norm(c.t(c.claim.a).updates, axis=1).max())),
+    "max_grad": _rng("The largest gradient on the path of {a} has length {range}.",
+                     lambda c: float(np.linalg.norm(c.t(c.claim.a).grads, axis=1).max())),
+    "displacement": _rng("{a} ends {range} away from its start.",
+                         lambda c: float(np.linalg.norm(c.t(c.claim.a).points[-1] - c.t(c.claim.a).points[0]))),
+    "straightness": _rng("The path of {a} is {range} times as long as the straight line from its start to its end.",
+                         lambda c: path_length(c.t(c.claim.a).points)
+                         / max(float(np.linalg.norm(c.t(c.claim.a).points[-1] - c.t(c.claim.a).points[0])), 1e-300)),
+    "lr_over_limit": _rng("The learning rate of {a} is {range} times the stability limit 2/λmax of the minimum at {at}.",
+                          lambda c: c.lr(c.claim.a) * float(_lam(c, c.claim.at).max()) / 2),
+    "downhill": (lambda c: f"The loss of {c.A} never increases.", _downhill),
+    "eff_lr_shrinks": (lambda c: f"The effective step size of {c.A} in each coordinate only ever shrinks.", _eff_shrinks),
+    "gradient_largest_early": (lambda c: f"On the path of {c.A} the gradient is largest in the first {c.claim.within} steps.",
+                               _grad_early),
+    "late_spread": _rng("In the last fifth of the run {a} rattles within a radius of {range}.", lambda c: late_spread(c.t(c.claim.a))),
+    # --- the surface
+    "max_curvature": _rng("The largest curvature λmax of the minimum at {at} is {range}.", lambda c: float(_lam(c, c.claim.at).max())),
+    "condition_number": _rng("The condition number λmax/λmin of the minimum at {at} is {range}.",
+                             lambda c: float(_lam(c, c.claim.at).max() / _lam(c, c.claim.at).min())),
+    "tilt": _rng("The bowl's axes at {at} are turned by {range} degrees from the coordinate axes.", _tilt),
+    "flatter": (lambda c: f"The minimum at {c.where(c.claim.other)} is " + (f"{c.range_text()} times as curved as"
+                          if c.claim.lo or c.claim.hi else "more curved than") + f" the one at {c.where(c.claim.at)}.", _flatter),
+    "minima_equal": (lambda c: f"The minima have equal values (within {c.claim.hi:g}).", _min_equal),
+    "start_gradient": _rng("At the start the gradient has length {range}.",
+                           lambda c: float(np.linalg.norm(jax.grad(c.scape.f)(np.asarray(c.scn.start_point(c.scape), dtype=float))))),
+    "start_gradient_angle": _rng("At the start the gradient is {range} degrees from the steep axis of the minimum at {at}.",
+                                 _start_angle),
+    "start_on_ridge": (lambda c: f"At the start the gradient along the saddle's escape direction is at most {c.claim.hi:g}.", _ridge),
+    "distinct_basins": (lambda c: f"The optimizers end in at least {c.claim.lo:g} different basins.", _distinct),
+}
+
+
+def check(claims: Sequence[Claim], scenario: Scenario) -> list[tuple[str, bool, str]]:
+    """``(sentence, holds, evidence)`` for every claim; each variant scenario is run once."""
+    runs: dict[tuple, list] = {(): scenario.run()}
+    out = []
+    for c in claims:
+        if c.variant not in runs:
+            runs[c.variant] = c.scenario_for(scenario).run()
+        holds, evidence = KINDS[c.kind][1](_Ctx(c, c.scenario_for(scenario), runs[c.variant]))
+        out.append((c.sentence(scenario), bool(holds), evidence))
+    return out
+

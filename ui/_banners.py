@@ -1,0 +1,42 @@
+"""Page-level messages about runs: the divergence banner and a preset's checked claims."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def divergence_message(n_diverged: int, n_total: int, what: str = "runs", hint: str = "lower the learning rate") -> str | None:
+    """The banner's text when most (more than half) of ``n_total`` runs diverged, else ``None``."""
+    n_diverged, n_total = int(n_diverged), int(n_total)
+    if n_total <= 0 or 2 * n_diverged <= n_total:
+        return None
+    head = f"All {n_total} {what} diverged" if n_diverged == n_total else f"{n_diverged} of {n_total} {what} diverged"
+    return f"{head}: the picture mostly shows blow-ups, not the optimizer at work. {hint[:1].upper()}{hint[1:]}."
+
+
+def divergence_banner(n_diverged: int, n_total: int, what: str = "runs", hint: str = "lower the learning rate") -> bool:
+    """Show a warning when most runs on the page diverged. Returns whether it was shown."""
+    msg = divergence_message(n_diverged, n_total, what, hint)
+    if msg is not None:
+        st.warning(msg, icon="⚠️")
+    return msg is not None
+
+
+@st.cache_data(show_spinner="Checking the preset's claims on its runs...", max_entries=32)
+def preset_claims(slug: str) -> list[tuple[str, bool, str]]:
+    """``(sentence, holds, evidence)`` for every claim of a preset, from the engine's runs (cached)."""
+    import optimizers
+
+    return optimizers.check_claims(slug)
+
+
+def show_claims(slug: str) -> None:
+    """The preset's claims as a checklist: a tick and the measured numbers for each one that holds."""
+    rows = preset_claims(slug)
+    if not rows:
+        return
+    n_ok = sum(ok for _, ok, _ in rows)
+    st.markdown(f"**Checked on this preset's own runs: {n_ok} of {len(rows)} claims hold.**")
+    for sentence, ok, evidence in rows:
+        esc = lambda t: t.replace("*", "\\*").replace("[", "(").replace("]", ")")
+        st.markdown(f"{'✅' if ok else '❌'} {esc(sentence)}  \n:gray[{esc(evidence)}]")
