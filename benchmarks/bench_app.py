@@ -1,5 +1,5 @@
 """App benchmarks: server-side rerun after a slider change (AppTest), browser slider-to-chart latency,
-first page load, and the 100 x 100 x 500-step hyperparameter grid. Prints a table (not a test).
+the replay's step-forward-to-redrawn latency, first page load, and the 100 x 100 x 500-step hyperparameter grid. Prints a table (not a test).
 
 Run: ``python benchmarks/bench_app.py``   (needs /usr/bin/chromium for the browser rows)
 """
@@ -61,35 +61,54 @@ def mlp_slice_s() -> float:
     return time.perf_counter() - t0
 
 
+def _player(page):
+    for _ in range(600):
+        for f in page.frames:
+            try:
+                if f.evaluate("() => !!(window.ospPlayer && window.ospPlayer.paths)"):
+                    return f
+            except Exception:  # noqa: S112  (a frame that is navigating)
+                continue
+        page.wait_for_timeout(200)
+    raise RuntimeError("no player")
+
+
 def browser_rows():
-    from tests.browser import browser, have_chromium, streamlit_server, wait_for_plots
+    """First load, slider -> new path drawn, and step forward -> redrawn (two animation frames later)."""
+    from tests.browser import browser, have_chromium, streamlit_server
 
     if not have_chromium():
-        return None, None
+        return None, None, None
     with streamlit_server() as (url, _), browser() as ctx:
         page = ctx.new_page()
         t0 = time.perf_counter()
         page.goto(url + "/Compare?preset=momentum-vs-nesterov-saddle")
-        wait_for_plots(page, 2)
+        fr = _player(page)
         first = time.perf_counter() - t0
         slider = page.get_by_role("slider").nth(1)
         lat = []
         for _ in range(8):
-            before = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.find(d => (d.mode||'').startsWith('lines')).x.length")
+            fr = _player(page)
+            before = fr.evaluate("() => window.ospPlayer.n")
             slider.focus()
             t0 = time.perf_counter()
             slider.press("ArrowRight")
-            page.wait_for_function(f"() => document.querySelector('.js-plotly-plot')._fullData.find(d => (d.mode||'').startsWith('lines')).x.length != {before}",
-                                   timeout=60_000)
+            fr.wait_for_function(f"() => window.ospPlayer.n != {before}", timeout=60_000)
             lat.append((time.perf_counter() - t0) * 1e3)
-        return first, float(np.median(lat[1:]))
+        fr.evaluate("() => window.ospPlayer.jump(0)")
+        step = fr.evaluate("""async () => { const P = window.ospPlayer, out = [];
+            const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            for (let i = 0; i < 40; i++) { const t0 = performance.now(); P.jump(P.step + 1); await frame();
+                out.push(performance.now() - t0); }
+            out.sort((a, b) => a - b); return out[out.length >> 1]; }""")
+        return first, float(np.median(lat[1:])), float(step)
 
 
 def main():
     r = rerun_ms()
     g = grid_search_s()
     ms = mlp_slice_s()
-    first, lat = browser_rows()
+    first, lat, step = browser_rows()
     print(f"{'benchmark':55s} {'measured':>12s} {'target':>10s} {'ratio':>7s}")
     print(f"{'server rerun after a slider change (AppTest, median)':55s} {r:10.0f}ms {'100 ms':>10s} {r / 100:6.2f}x")
     print(f"{'hyperparameter grid 100 x 100 x 500 steps':55s} {g:11.2f}s {'2 s':>10s} {g / 2:6.2f}x")
@@ -97,6 +116,7 @@ def main():
     if first is not None:
         print(f"{'first page load after server start (Compare preset)':55s} {first:11.2f}s {'3 s':>10s} {first / 3:6.2f}x")
         print(f"{'browser: slider change to chart updated (median)':55s} {lat:10.0f}ms {'500 ms':>10s} {lat / 500:6.2f}x")
+        print(f"{'browser: step forward to redrawn (median of 40)':55s} {step:10.1f}ms {'150 ms':>10s} {step / 150:6.2f}x")
     print("(ratio = measured / target; below 1 meets the target)")
 
 

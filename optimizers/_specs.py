@@ -202,8 +202,8 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         r"x_{t+1} = x_t - \alpha\,\nabla f(x_t)",
         "", "x += -learning_rate * dx",
         "Robbins & Monro, A Stochastic Approximation Method, 1951.",
-        "Plain (stochastic) gradient descent: step against the gradient. As in the course notes, with the minus "
-        "sign the notes' code drops.",
+        "Plain (stochastic) gradient descent: step against the gradient. The course notes' update, with the "
+        "minus sign their code drops.",
         lr=H(0.01, 1e-5, 10.0, True, "learning rate"), notes_erratum=_SGD_ERRATUM,
     ),
     OptimizerSpec(
@@ -248,8 +248,9 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         "v = np.zeros(2)", "v = momentum * v + (1 - momentum) * dx\nx += -learning_rate * v",
         "Ng, Deep Learning Specialization, Course 2 (gradient descent with momentum); the course notes' "
         "exponentially weighted average.",
-        "Framework variant of the notes' momentum: v is an exponentially weighted average of the gradients, "
-        "as on the Averaging page. With a constant rate it equals the notes' form with lr(1 - beta).",
+        "The course notes' averaging form of momentum: v is an exponentially weighted average of the gradients, "
+        "as on the Averaging page. With a constant rate it equals the notes' main form "
+        "with learning rate lr(1 - beta); the default rate 0.1 matches its default 0.01.",
         lr=H(0.1, 1e-5, 10.0, True, "learning rate"), momentum_key="momentum", probe=_velocity_ema,
     ),
     OptimizerSpec(
@@ -259,8 +260,9 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         r"b_{t+1} = \mu b_t + \nabla f(x_t),\quad x_{t+1} = x_t - \alpha_t b_{t+1}",
         "v = np.zeros(2)", "v = momentum * v + dx\nx += -learning_rate * v",
         "torch.optim.SGD(momentum=...), optax.sgd(momentum=...); Sutskever et al., ICML 2013.",
-        "Framework variant (PyTorch, optax): the buffer sums raw gradients and the learning rate multiplies the "
-        "whole buffer, so a schedule rescales old gradients too. Equal to the notes' form for a constant rate.",
+        "Framework variant (PyTorch, optax; what the notes' optim.SGD(momentum=0.9) example runs): the buffer sums "
+        "raw gradients and the learning rate multiplies the whole buffer, so a schedule rescales old gradients too. "
+        "Equal to the notes' form for a constant rate.",
         momentum_key="momentum", probe=_velocity_trace,
     ),
     OptimizerSpec(
@@ -283,8 +285,9 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         "cache = np.full(2, initial_accumulator_value)",
         "cache += dx**2\nx += -learning_rate * dx / np.sqrt(cache + eps)",
         "optax.adagrad (defaults); Duchi, Hazan, Singer, JMLR 2011.",
-        "Framework variant (optax's defaults): the sum starts at 0.1 and epsilon is inside the root. Where "
-        "gradients are much smaller than 0.3 the 0.1 dominates and steps are about lr |g| / 0.32, like SGD.",
+        "Framework variant (optax's defaults): the sum starts at 0.1 and epsilon is inside the root. While "
+        "the sum of squared gradients is much smaller than 0.1, steps are about lr |g| / 0.32, like SGD's: on a "
+        "plateau it barely moves.",
         lr=H(0.5, 1e-5, 10.0, True, "learning rate"),
     ),
     OptimizerSpec(

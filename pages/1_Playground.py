@@ -53,12 +53,12 @@ def playground():
             fig = viz.surface3d_figure(scape, ui.cached_grid(scn, 80), paths, title=scape.title)
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
         else:
-            fig = viz.landscape_figure(scape, grid, paths, title=scape.title, arrows=_arrows(traj, scape, spec, oc))
-            st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart", on_select=ui.chart_click_callback(PAGE, f"{PAGE}:chart"),
-                            selection_mode="points")
-            st.caption("Arrows at each replayed step: orange = downhill (negative gradient) direction (fixed length), "
-                       "blue = velocity, purple = momentum look-ahead point, green = the step actually taken (to scale).")
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj])
+            fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title, click_grid=0)
+            ui.replay_map(PAGE, ui.replay_payload(key, (oc.label,), scape.title, 560), key=f"{PAGE}:map")
+            st.caption("Every update, one at a time: ◀ ▶ (or the arrow keys after a click on the map), ▶ Play, "
+                       "the slider, or the speed. Click the map to start there; drag to pan, scroll to zoom, "
+                       "double-click to reset.")
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else key)
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)
         gap = traj.losses - (scape.f_star if scape.f_star is not None else traj.losses.min()) + 1e-16
@@ -77,33 +77,12 @@ def playground():
         t1, t2, t3 = st.tabs(["Update rule", "Textbook numpy", "About the surface"])
         t1.latex(spec.latex)
         t1.caption(f"{spec.description}  \nReferences: {spec.reference}")
+        ui.notes_on_notes([oc.name], container=t1)
         t2.code(("# state\n" + spec.textbook_init + "\n\n" if spec.textbook_init else "") + "# each step t = 1, 2, ...\n" + spec.textbook,
                 language="python")
         t3.write(scape.description)
         t3.caption(f"References: {scape.reference}")
-
-
-def _arrows(traj, scape, spec, oc):
-    ext = scape.extent
-    out = {}
-    for k in viz.frame_indices(traj.steps):
-        x, y = traj.points[k]
-        items = []
-        g = traj.grads[k]
-        gn = float(np.linalg.norm(g))
-        if gn > 1e-6:  # at a stationary point the direction means nothing
-            d = -g / gn * 0.08 * ext
-            items.append(("gradient", x, y, x + d[0], y + d[1]))
-        if spec.momentum_key == "momentum":
-            v = traj.velocity[k]
-            items.append(("velocity", x, y, x + v[0], y + v[1]))
-            la = traj.lookahead[k]
-            items.append(("lookahead", x, y, la[0], la[1]))
-        if k < traj.steps:
-            u = traj.updates[k]
-            items.append(("step", x, y, x + u[0], y + u[1]))
-        out[int(k)] = [a for a in items if np.hypot(a[3] - a[1], a[4] - a[2]) > 1e-9]
-    return out
+        ui.notes_on_notes(saddle=bool(scape.saddles), container=t3)
 
 
 playground()

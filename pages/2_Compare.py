@@ -48,15 +48,16 @@ def compare():
     labels = [f"{i + 1}. {c.label}" for i, c in enumerate(configs)]
     paths = viz.paths_from(trajs, labels)
     with right:
+        ui.divergence_banner(sum(p.diverged_at is not None for p in paths), len(paths), "optimizers")
         for p in paths:
             if p.diverged_at is not None:
                 st.error(f"{p.label} diverged at step {p.diverged_at}; its path is frozen at the last good point.")
         grid = ui.cached_grid(scn)
-        fig = viz.landscape_figure(scape, grid, paths, title=scape.title)
-        st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart", on_select=ui.chart_click_callback(PAGE, f"{PAGE}:chart"),
-                        selection_mode="points")
-        st.caption("Click the map to start every optimizer there; ▶ replays all paths in sync.")
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs)
+        ui.replay_map(PAGE, ui.replay_payload(key, tuple(labels), scape.title, 560), key=f"{PAGE}:map")
+        st.caption("All optimizers at the same step, side by side: ◀ ▶ (or the arrow keys after a click on the map), "
+                   "▶ Play, the slider. Click the map to start every optimizer there.")
+        fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title, click_grid=0)
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=key)
         steps = np.arange(scn.steps + 1)
         fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
         series = [(p.label, steps, t.losses - fstar + 1e-16, p.color) for p, t in zip(paths, trajs, strict=True)]
@@ -66,6 +67,10 @@ def compare():
                                           height=340, marks=marks), theme=None, key=f"{PAGE}:loss")
         rows = [viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)]
         st.dataframe(rows, hide_index=True, width="stretch")
+        found = ui.errata_for([c.name for c in configs], saddle=bool(scape.saddles))
+        if found:
+            with st.expander(f"A note on the notes ({len(found)}): where the course notes are wrong about this"):
+                ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
 
 
 compare()

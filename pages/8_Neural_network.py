@@ -14,6 +14,8 @@ st.write("A 2-20-20-2 network (522 parameters) learns a toy data set. Its loss l
          "2-D slices through the final weights: along two random directions rescaled filter by filter "
          "(Li et al. 2018, so that slices of different networks are comparable), and along the two directions in which "
          "the training trajectory moved most (PCA).")
+with st.expander("A note on the notes: is a network's loss convex?"):
+    ui.notes_on_notes(network=True)
 
 m = optimizers.mlp
 c = st.columns(4)

@@ -1,13 +1,14 @@
 """Streamlit AppTest: every page and every preset runs, draws figures, and widgets drive the result."""
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizers
-import viz
 
 TIMEOUT = 180
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,10 +22,18 @@ def _plotly_specs(at):
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
-def _path_traces(spec):
-    arrows = set(viz.ARROW_LABELS.values())
-    return [t for t in spec["data"] if str(t.get("mode", "")).startswith("lines") and t.get("type") == "scatter"
-            and t.get("name") not in arrows]
+def _player(at) -> dict:
+    """The replay player's data, as the page sent it to the browser."""
+    (el,) = [e for e in at.get("component_instance") if "optiscape_map" in e.proto.component_name]
+    return json.loads(el.proto.json_args)["data"]
+
+
+def _player_paths(at) -> list[dict]:
+    out = []
+    for p in _player(at)["paths"]:
+        xy = np.frombuffer(base64.b64decode(p["xy"]), "<f8").reshape(-1, 2)
+        out.append({"name": p["label"], "xy": xy, "n": p["n"]})
+    return out
 
 
 def test_home_links_every_page():
@@ -40,7 +49,8 @@ def test_every_page_runs_without_exception(page):
     at = app(page).run()
     assert not at.exception
     if page != "app.py":
-        assert len(at.get("plotly_chart")) >= 2
+        assert len(at.get("plotly_chart")) >= 1
+        assert _player_paths(at)
 
 
 @pytest.mark.parametrize("slug", optimizers.preset_names())
@@ -51,9 +61,10 @@ def test_every_preset_opens_by_url_and_draws_each_path(slug):
     at.query_params["preset"] = slug
     at.run()
     assert not at.exception
-    main = _plotly_specs(at)[0]
     n = len(preset.scenario.optimizers) if preset.page == "compare" else 1
-    assert len(_path_traces(main)) == n
+    paths = _player_paths(at)
+    assert len(paths) == n and all(p["n"] == preset.scenario.steps for p in paths)
+    assert all(np.allclose(p["xy"][0], preset.scenario.start_point(), rtol=1e-12) for p in paths)
     # the preset picker names the preset that is drawn
     pick = "cmp:preset_pick" if preset.page == "compare" else "play:preset_pick"
     assert at.selectbox(key=pick).value == slug
@@ -71,14 +82,14 @@ def test_widgets_drive_the_result():
     at.query_params["preset"] = "lr-too-large"
     at.run()
     assert any("diverged" in e.value for e in at.error)
-    before = _path_traces(_plotly_specs(at)[0])[2]
+    before = _player_paths(at)[2]
     # lower the third optimizer's learning rate: the divergence message goes away and the path changes
     lr = at.select_slider(key="cmp:o2:sgd:lr")
     lr.set_value(0.01).run()
     assert not at.exception
     assert not any("SGD, lr 0.01" in e.value and "diverged" in e.value for e in at.error)
-    after = _path_traces(_plotly_specs(at)[0])[2]
-    assert after["name"] != before["name"]
+    after = _player_paths(at)[2]
+    assert after["name"] != before["name"] and not np.allclose(after["xy"], before["xy"])
     assert at.query_params["opt"].split(";")[2].startswith("sgd,lr=0.01")
 
 
@@ -89,7 +100,7 @@ def test_malformed_link_warns_and_falls_back():
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
     assert "unknown surface" in text and "junk" in text
-    assert len(_plotly_specs(at)) >= 2
+    assert _player_paths(at) and _plotly_specs(at)
 
 
 def test_custom_formula_and_hostile_formula():
@@ -101,3 +112,17 @@ def test_custom_formula_and_hostile_formula():
     at.text_input(key="play:formula").set_value("(x-1)^2 + 2*(y+0.5)^2").run()
     assert not at.exception and not at.error
     assert "formula" in at.query_params
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_every_optimizer_steps_on_playground_with_its_equations(name):
+    """Each optimizer opens by link with a schedule on; the player gets every step and, for each, the
+    shown code's lines filled in."""
+    at = app("pages/1_Playground.py")
+    at.query_params.update({"surface": "rosenbrock", "opt": name, "steps": "30", "sched": "cosine"})
+    at.run()
+    assert not at.exception
+    (p,) = _player(at)["paths"]
+    assert p["n"] == 30 and p["eq"] is not None
+    code = optimizers.get(name).textbook
+    assert [ln["code"] for ln in p["eq"]["lines"]] == [ln for ln in code.splitlines() if ln.strip()]

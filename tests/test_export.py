@@ -30,6 +30,14 @@ def run():
     return scape, trajs, labels, paths, fig
 
 
+def assert_map_not_blank(rgb: np.ndarray) -> None:
+    """The plot area (inside the fixed 60/20/50/50 px margins of the replay frames) shows the contour:
+    hardly any white pixel, and the colours vary."""
+    area = np.asarray(rgb, dtype=float)[50:-50, 60:-20]
+    assert np.mean(area.min(axis=2) > 235) < 0.1
+    assert area.std(axis=(0, 1)).max() > 20
+
+
 @needs_browser
 def test_png_has_the_asked_size_and_scale(run):
     fig = run[4]
@@ -55,13 +63,31 @@ def test_pdf_is_a_pdf(run):
     assert pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-1024:]
 
 
-def test_static_figure_drops_playback_and_click_grid(run):
-    f = viz.static_figure(run[4])
-    assert not f.frames and not f.layout.updatemenus and not f.layout.sliders
+def test_static_figure_drops_the_click_grid_and_no_figure_animates_over_the_contour(run):
+    scape, _, _, paths, _ = run
+    fig = viz.landscape_figure(scape, scape.grid(40), paths, click_grid=8)
+    assert not fig.frames and not fig.layout.updatemenus  # frames with redraw: false lose the contour
+    f = viz.static_figure(fig)
     assert all(t.name != viz.CLICK_GRID for t in f.data)
 
 
-def test_html_is_self_contained(run):
+def test_replay_html_holds_plotly_once_the_player_and_every_step():
+    scape = SCN.landscape()
+    trajs = SCN.run()
+    labels = [o.label for o in SCN.optimizers]
+    data = viz.scenario_replay(SCN, trajs, labels, scape.grid(40), title=scape.title)
+    html = viz.replay_html(data)
+    assert html.count("Plotly.register") >= 1 and html.count("OptiscapePlayer = Player") == 1
+    assert html.count("plotly.js v") <= 2  # the bundle once (its banner names the version)
+    assert not re.search(r'<script[^>]+src=["\']https?:', html)
+    assert all(p["n"] == SCN.steps for p in data["paths"])
+    for p, t in zip(data["paths"], trajs, strict=True):
+        import base64
+
+        np.testing.assert_array_equal(np.frombuffer(base64.b64decode(p["xy"]), "<f8").reshape(-1, 2), t.points)
+
+
+def test_figure_html_is_self_contained(run):
     html = viz.to_html(run[4])
     assert "Plotly.newPlot" in html or "Plotly.react" in html
     assert not re.search(r'<script[^>]+src=["\']https?:', html)
@@ -80,6 +106,8 @@ def test_gif_has_size_and_frame_count(run):
     im.seek(11)
     last = np.asarray(im.convert("RGB"))
     assert (first != last).any()  # the paths grow
+    for frame in (first, last):
+        assert_map_not_blank(frame)
 
 
 @needs_browser
@@ -93,6 +121,8 @@ def test_mp4_is_an_h264_video_with_the_frames(run, tmp_path):
     reader = imageio.get_reader(str(tmp_path / "a.mp4"))
     frames = [f for f in reader]
     assert len(frames) == 10 and frames[0].shape[:2] == (300, 400)
+    for frame in (frames[0], frames[-1]):
+        assert_map_not_blank(frame)
 
 
 def test_export_limits():

@@ -139,6 +139,8 @@ def test_on_the_plateau_the_notes_adagrad_reaches_the_hole_and_optax_form_stays_
     ox = optimizers.run(scape, "adagrad_optax", steps=300, lr=lr)
     assert notes.losses[-1] < 1e-6 and np.linalg.norm(notes.points[-1]) < 1e-3
     assert ox.losses[-1] > 0.99 and np.linalg.norm(ox.points[-1] - ox.points[0]) < 0.2
+    np.testing.assert_allclose(ox.updates[:50], -lr * ox.grads[:50] / np.sqrt(0.1), rtol=1e-3)  # SGD-like: lr g / 0.32
+    np.testing.assert_allclose(np.abs(notes.updates[0]), [lr, lr], rtol=1e-3)  # first step lr per coordinate (eps/|g| ~ 1e-4)
 
 
 # --- momentum forms --------------------------------------------------------------------------------

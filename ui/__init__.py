@@ -15,7 +15,10 @@ from ._controls import (
     shared_controls,
     sync_url,
 )
+from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
+from ._map import replay_map
+from ._replay import replay_payload
 
 __all__ = [
     "FAILS",
@@ -30,13 +33,17 @@ __all__ = [
     "chart_click_callback",
     "divergence_banner",
     "divergence_message",
+    "errata_for",
     "export_panel",
     "init_page",
     "load_scenario",
     "log_select",
+    "notes_on_notes",
     "optimizer_controls",
     "page_setup",
     "preset_claims",
+    "replay_map",
+    "replay_payload",
     "shared_controls",
     "show_claims",
     "sync_url",

@@ -235,6 +235,9 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
                 params[k] = float(st.slider(p.label or k, float(p.low), float(p.high), key=wkey, step=step, format="%g"))
         kw["surface_params"] = tuple(sorted(params.items()))
     scape_default = _default_start(kw)
+    clicked = ss.pop(f"{page}:start_next", None)  # a click on the map, queued before the inputs exist
+    if clicked is not None:
+        ss[f"{page}:start_x"], ss[f"{page}:start_y"] = clicked
     c1, c2 = st.columns(2)
     for axis, v in (("x", scape_default[0]), ("y", scape_default[1])):
         ss.setdefault(f"{page}:start_{axis}", float(v))

@@ -13,8 +13,25 @@ SIZES = {"1920 x 1080 (slides, 16:9)": (1920, 1080), "1280 x 720": (1280, 720), 
          "1024 x 768": (1024, 768), "800 x 600": (800, 600)}
 
 
-def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs) -> None:
+def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs, replay: str | None = None) -> None:
+    """Downloads of the page's figure (``fig``: a figure or a function that builds one when asked) and,
+    with ``replay`` (the scenario's JSON), the step-by-step replay as a standalone HTML page."""
     labels = [p.label for p in paths]
+    figure = fig if not callable(fig) else None
+
+    def _fig():
+        nonlocal figure
+        if figure is None:
+            figure = fig()
+        return figure
+
+    def _html():
+        if replay is None:
+            return viz.to_html(_fig())
+        from ._replay import replay_payload
+
+        return viz.replay_html(replay_payload(replay, tuple(labels), scape.title, 620), title=f"Optiscape: {scape.title}")
+
     with st.expander("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON", expanded=False):
         c1, c2 = st.columns(2)
         size = c1.selectbox("image size", list(SIZES), key=f"{page}:exp_size")
@@ -24,13 +41,13 @@ def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs) -> No
             st.warning("That size is over the export limit; using scale 1.")
             scale = 1
         row1 = st.columns(4)
-        row1[0].download_button("PNG", lambda: viz.to_image(fig, "png", width=w, height=h, scale=scale),
+        row1[0].download_button("PNG", lambda: viz.to_image(_fig(), "png", width=w, height=h, scale=scale),
                                 file_name="optiscape.png", mime="image/png", on_click="ignore", key=f"{page}:dl_png")
-        row1[1].download_button("SVG", lambda: viz.to_image(fig, "svg", width=w, height=h),
+        row1[1].download_button("SVG", lambda: viz.to_image(_fig(), "svg", width=w, height=h),
                                 file_name="optiscape.svg", mime="image/svg+xml", on_click="ignore", key=f"{page}:dl_svg")
-        row1[2].download_button("PDF", lambda: viz.to_image(fig, "pdf", width=w, height=h),
+        row1[2].download_button("PDF", lambda: viz.to_image(_fig(), "pdf", width=w, height=h),
                                 file_name="optiscape.pdf", mime="application/pdf", on_click="ignore", key=f"{page}:dl_pdf")
-        row1[3].download_button("HTML (interactive)", lambda: viz.to_html(fig), file_name="optiscape.html",
+        row1[3].download_button("HTML (interactive)", _html, file_name="optiscape.html",
                                 mime="text/html", on_click="ignore", key=f"{page}:dl_html")
         row2 = st.columns(5)
         row2[0].download_button("GIF (replay)", lambda: viz.animation_gif(scape, grid, paths, width=800, height=600, title=scape.title),

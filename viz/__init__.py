@@ -12,17 +12,19 @@ from ._export import (
     trajectories_csv,
     trajectories_npz,
 )
-from ._figures import ARROW_COLORS, ARROW_LABELS, CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
+from ._figures import CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
+from ._replay import ARROW_STYLES, PLAYER_DIR, ReplayPath, equation_data, replay_data, replay_html, scenario_equations, scenario_replay, step_arrows
 from ._teaching import basin_figure, decision_figure, heatmap_figure, schedules_grid, slice_figure
 
 __all__ = [
-    "ARROW_COLORS",
-    "ARROW_LABELS",
+    "ARROW_STYLES",
     "CLICK_GRID",
     "PALETTE",
+    "PLAYER_DIR",
     "TEMPLATE",
     "ExportError",
     "PathData",
+    "ReplayPath",
     "RunSummary",
     "animation_frames",
     "animation_gif",
@@ -31,14 +33,20 @@ __all__ = [
     "curves_figure",
     "decision_figure",
     "distance_to_nearest_minimum",
+    "equation_data",
     "frame_indices",
     "heatmap_figure",
     "landscape_figure",
     "make_figure",
     "paths_from",
+    "replay_data",
+    "replay_html",
+    "scenario_equations",
+    "scenario_replay",
     "schedules_grid",
     "slice_figure",
     "static_figure",
+    "step_arrows",
     "summarize",
     "surface3d_figure",
     "to_html",

@@ -120,7 +120,7 @@ def animation_frames(scape, grid, paths: list[PathData], *, width: int = 800, he
     if not 2 <= frames <= MAX_GIF_FRAMES:
         raise ExportError(f"frames must be between 2 and {MAX_GIF_FRAMES}")
     margin = dict(l=60, r=20, t=50, b=50)
-    bg = landscape_figure(scape, grid, [], title=title, click_grid=0, animate=False)
+    bg = landscape_figure(scape, grid, [], title=title, click_grid=0)
     bg.update_traces(showscale=False, selector=dict(type="contour"))
     bg.update_layout(margin=dict(**margin, autoexpand=False), showlegend=False, xaxis=dict(constrain=None))
     png = to_image(bg, "png", width=width, height=height, scale=1.0)

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ._data import PathData, frame_indices
+from ._data import PathData
 
 TEMPLATE = "optiscape"
 pio.templates[TEMPLATE] = go.layout.Template(
@@ -25,9 +25,6 @@ pio.templates[TEMPLATE] = go.layout.Template(
 )
 
 CLICK_GRID = "click-to-set-start"
-ARROW_COLORS = {"gradient": "#D55E00", "velocity": "#0072B2", "lookahead": "#CC79A7", "step": "#009E73"}
-ARROW_LABELS = {"gradient": "downhill (-gradient) direction", "velocity": "velocity", "lookahead": "look-ahead point",
-                "step": "step taken"}
 
 
 def _z_for_display(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
@@ -52,14 +49,14 @@ def _markers(points, name, symbol, size, hover) -> dict:
                 hovertemplate=hover + " (%{x:.3f}, %{y:.3f})<extra></extra>")
 
 
-def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", click_grid: int = 24,
-                     animate: bool = True, arrows: dict | None = None, max_frames: int = 40, height: int = 560) -> go.Figure:
-    """Contour map with the paths, minima, saddles and (optionally) an animation over steps.
+def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", click_grid: int = 0,
+                     height: int = 560) -> go.Figure:
+    """Contour map with the whole paths, minima and saddles: the static figure that exports draw.
 
-    ``arrows`` maps a frame index to a list of ``(name, x0, y0, x1, y1)`` arrows drawn on that frame.
-    ``click_grid`` invisible points per side carry the click-to-set-start events (plotly selects points,
-    not contour cells); every extra point costs the browser time on each redraw, so keep it small.
-    The contour values and the replay frames go out as float32: half the bytes, no visible difference.
+    The app replays paths with the player (``viz/player``), which never redraws the contour; this figure
+    has no animation frames (Plotly frames with ``redraw: False`` over a contour lose the contour).
+    ``click_grid`` invisible points per side can carry click events (plotly selects points, not contour
+    cells). The contour values go out as float32: half the bytes, no visible difference.
     """
     xs, ys, z = grid
     zd, zlabel = _z_for_display(z, scape.log_z)
@@ -79,9 +76,7 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
         data.append(_markers(scape.minima, "minima", "star", 14, "minimum"))
     if scape.saddles:
         data.append(_markers(scape.saddles, "saddles", "x", 11, "saddle"))
-    path_idx = []
     for p in paths:
-        path_idx.append(len(data))
         data.append(_path_trace(p, len(p.points) - 1))
     for p in paths:
         data.append(dict(
@@ -95,28 +90,17 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
                 text=[f"diverged (step {p.diverged_at})"], textposition="top center", textfont=dict(color="#D55E00"),
                 marker=dict(symbol="x-thin-open", size=22, color="#D55E00", line=dict(width=4)),
             ))
-    arrow_idx = []
-    if arrows:
-        last = max(arrows)
-        arrow_idx = list(range(len(data), len(data) + len(ARROW_COLORS)))
-        data += _arrow_traces(arrows[last])
     (x0, x1), (y0, y1) = scape.bounds
-    # without replay controls below, the legend goes there, clear of the title in a narrow column
-    legend, margin = ((dict(orientation="h", yanchor="bottom", y=1.02, x=0), dict(t=110, l=60, r=20, b=50)) if animate else
-                      (dict(orientation="h", yanchor="top", y=-0.2, x=0), dict(t=50, l=60, r=20, b=140)))
     layout = dict(
         height=height, uirevision="keep",
         # what Streamlit would otherwise set after the first draw (one redraw less per update)
         **(dict(clickmode="event+select", hovermode="closest", dragmode="pan") if click_grid else {}),
         title=dict(text=title, x=0.01, xanchor="left", y=0.985, yanchor="top"),
         xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"), yaxis=dict(range=[y0, y1], title=dict(text="y")),
-        legend=legend, margin=margin,
+        # the legend goes below, clear of the title in a narrow column
+        legend=dict(orientation="h", yanchor="top", y=-0.2, x=0), margin=dict(t=50, l=60, r=20, b=140),
     )
-    steps = max((len(p.points) - 1 for p in paths), default=0)
-    frames = None
-    if animate and paths and steps > 0:
-        frames = _playback(layout, paths, path_idx, steps, arrows or {}, max_frames, arrow_idx)
-    return make_figure(data, layout, frames)
+    return make_figure(data, layout)
 
 
 def _path_trace(p: PathData, k: int) -> dict:
@@ -135,58 +119,6 @@ def _typed(a: np.ndarray, dtype: str = "f8", shape: tuple[int, ...] | None = Non
     if shape is not None and len(shape) > 1:
         out["shape"] = ",".join(str(int(n)) for n in shape)
     return out
-
-
-def _frame_trace(p: PathData, k: int) -> dict:
-    """Only what changes between frames: plotly.js merges it into the trace's style."""
-    pts = p.points[: k + 1]
-    return dict(type="scatter", x=_typed(pts[:, 0], "f4"), y=_typed(pts[:, 1], "f4"), customdata=_typed(np.arange(len(pts)), "i4"))
-
-
-def _arrow_xy(items, name) -> tuple[list, list]:
-    for n, x0, y0, x1, y1 in items:
-        if n == name:
-            return [x0, x1], [y0, y1]
-    return [], []
-
-
-def _arrow_traces(items) -> list[dict]:
-    """One two-point trace per arrow kind, with an arrow-head marker at the tip (cheap to animate)."""
-    out = []
-    for name, color in ARROW_COLORS.items():
-        x, y = _arrow_xy(items, name)
-        out.append(dict(type="scatter", x=x, y=y, mode="lines+markers", name=ARROW_LABELS[name], hoverinfo="skip",
-                        line=dict(color=color, width=3),
-                        marker=dict(symbol=["circle", "arrow"], size=[0, 14], angleref="previous", color=color)))
-    return out
-
-
-def _playback(layout: dict, paths, path_idx, steps, arrows, max_frames, arrow_idx) -> list[dict]:
-    """Play/pause/scrub controls (added to ``layout``) and one frame per replayed step."""
-    idx = frame_indices(steps, max_frames)
-    frames = []
-    for k in idx:
-        data = [_frame_trace(p, min(int(k), len(p.points) - 1)) for p in paths]
-        if arrow_idx:
-            data += [dict(type="scatter", x=_typed(np.asarray(x, float)), y=_typed(np.asarray(y, float))) for x, y in
-                     (_arrow_xy(arrows.get(int(k), []), name) for name in ARROW_COLORS)]
-        frames.append(dict(name=str(int(k)), traces=path_idx + arrow_idx, data=data))
-    layout["updatemenus"] = [dict(
-        type="buttons", direction="left", x=0.0, y=-0.17, xanchor="left", yanchor="top", showactive=False,
-        buttons=[
-            dict(label="▶ Play", method="animate",
-                 args=[None, dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), fromcurrent=True)]),
-            dict(label="❚❚ Pause", method="animate", args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")]),
-        ],
-    )]
-    layout["sliders"] = [dict(
-        active=len(idx) - 1, x=0.3, y=-0.15, len=0.7, xanchor="left", yanchor="top",
-        currentvalue=dict(prefix="step ", font=dict(size=12)), pad=dict(t=0, b=0),
-        steps=[dict(label=str(int(k)), method="animate",
-                    args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))]) for k in idx],
-    )]
-    layout["margin"] = {**layout.get("margin", {}), "b": 160}
-    return frames
 
 
 def surface3d_figure(scape, grid, paths: list[PathData], *, title: str = "", height: int = 560) -> go.Figure:

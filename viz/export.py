@@ -63,7 +63,10 @@ def render(scn, fmt: str, *, width: int = 1600, height: int = 1000, scale: float
         series = [(p.label, np.arange(len(t.losses)), t.losses - fstar + 1e-16, p.color) for p, t in zip(paths, trajs, strict=True)]
         fig = viz.curves_figure(series, title=f"{scape.title}: loss gap f - f*", ylabel="f - f*", log_y=True, height=height)
     else:
-        fig = viz.landscape_figure(scape, grid, paths, title=scape.title, click_grid=0, animate=fmt == "html", height=height)
+        if fmt == "html":  # the step-by-step player, as in the app
+            data = viz.scenario_replay(scn, trajs, labels, grid, title=scape.title, height=min(height, 900))
+            return viz.replay_html(data, title=f"Optiscape: {scape.title}").encode()
+        fig = viz.landscape_figure(scape, grid, paths, title=scape.title, height=height)
     if fmt == "html":
         return viz.to_html(fig).encode()
     return viz.to_image(fig, fmt, width=width, height=height, scale=scale)

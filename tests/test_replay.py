@@ -1,0 +1,116 @@
+"""The replay player's data: every step's arrows and equations are the engine's own numbers."""
+
+import base64
+
+import numpy as np
+import pytest
+
+import optimizers
+import viz
+from optimizers import OptimizerConfig, Scenario
+
+COURSE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+
+
+def _values(eq) -> np.ndarray:
+    vals = np.frombuffer(base64.b64decode(eq["values"]), "<f4")
+    return vals.reshape(-1, len(eq["widths"]), 2).astype(float)
+
+
+def _scenario(name: str, **kw) -> Scenario:
+    return Scenario(surface="rosenbrock", start=(-1.5, 2.0), steps=40, schedule="cosine",
+                    schedule_args=(("decay_steps", 40.0),), optimizers=(OptimizerConfig.make(name, **kw),))
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_the_equations_end_on_the_drawn_path(name):
+    """The shown code, retraced on the engine's gradients, lands on every drawn point (a schedule on)."""
+    scn = _scenario(name, lr=1e-3 if name not in ("adadelta", "newton") else None)
+    (traj,) = scn.run()
+    eq = viz.scenario_equations(scn, scn.optimizers[0], traj)
+    vals = _values(eq)
+    n = len(vals)
+    assert n == (traj.steps if traj.diverged_at is None else traj.diverged_at - 1) and n > 0
+    # the last slot of the last line that assigns x is x after the step
+    last_x = max(i for i, ln in enumerate(eq["lines"]) if ln["parts"][0] == "x = ")
+    slot = eq["lines"][last_x]["parts"][-1]
+    np.testing.assert_allclose(vals[:, slot], traj.points[1 : n + 1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", COURSE)
+def test_the_filled_in_numbers_compute_the_shown_result(name):
+    """Evaluate each filled-in line as written (the numbers in place of the names): it gives the result
+    the line shows, so the arithmetic on screen is right, not only its end point."""
+    scn = _scenario(name, lr=1e-3)
+    (traj,) = scn.run()
+    eq = viz.scenario_equations(scn, scn.optimizers[0], traj)
+    vals = _values(eq)
+    ns = {"sqrt": np.sqrt, "sign": np.sign, "abs": np.abs, "maximum": np.maximum, "grad": lambda p: None}
+    for k in (0, 1, 17, len(vals) - 1):
+        for line in eq["lines"]:
+            text = []
+            for part in line["parts"][:-1]:
+                if isinstance(part, int):
+                    w = eq["widths"][part]
+                    text.append(repr(vals[k, part, 0]) if w == 1 else f"np.array([{vals[k, part, 0]!r}, {vals[k, part, 1]!r}])")
+                else:
+                    text.append(part)
+            expr = "".join(text).split(" = ", 1)[1].rsplit(" = ", 1)[0]
+            if "grad(" in expr:
+                continue  # a call to the surface's gradient: its value is the next slot, checked above
+            got = eval(expr, {"np": np, **ns})
+            want = vals[k, line["parts"][-1]][: eq["widths"][line["parts"][-1]]]
+            np.testing.assert_allclose(np.ravel(got), want, rtol=2e-4, atol=1e-6, err_msg=f"{name} step {k}: {line['code']}")
+
+
+def test_momentum_and_nesterov_arrows_add_up_to_the_step_and_nesterov_evaluates_ahead():
+    scn = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario
+    trajs = scn.run()
+    ext = scn.landscape().extent
+    for oc, t in zip(scn.optimizers, trajs, strict=True):
+        a = viz.step_arrows(t, oc.name, ext)
+        assert set(a) == {"sgd": {"gradient", "step"}, "momentum": {"momentum", "gradient", "step"},
+                          "nesterov": {"momentum", "gradient", "lookahead", "step"}}[oc.name]
+        if oc.name == "sgd":
+            continue
+        k = np.arange(1, t.steps)  # step 0: v = 0, no momentum arrow
+        k = k[~np.isnan(a["momentum"][k]).any(1) & ~np.isnan(a["gradient"][k]).any(1)]  # (too short to draw: left out)
+        assert len(k) > 0.8 * t.steps
+        total = (a["momentum"][k, 2:] - a["momentum"][k, :2]) + (a["gradient"][k, 2:] - a["gradient"][k, :2])
+        np.testing.assert_allclose(total, t.points[k + 1] - t.points[k], atol=1e-12)
+        if oc.name == "nesterov":  # the gradient arrow starts at the look-ahead point x + mu v
+            mu = dict(oc.hparams)["momentum"]
+            np.testing.assert_allclose(a["gradient"][k, :2], t.points[k] + mu * t.velocity[k], atol=1e-12)
+            np.testing.assert_allclose(a["lookahead"][k, 2:], a["momentum"][k, 2:], atol=1e-12)
+    # at step 0 nothing is stale: no momentum yet, so no momentum arrow and no look-ahead diamond
+    a = viz.step_arrows(trajs[2], "nesterov", ext)
+    assert np.isnan(a["momentum"][0]).all() and np.isnan(a["lookahead"][0]).all()
+    assert not np.isnan(a["step"][0]).any() and not np.isnan(a["gradient"][0]).any()
+
+
+def test_no_arrow_after_a_divergence():
+    scn = optimizers.get_preset("lr-too-large").scenario
+    trajs = scn.run()
+    t = trajs[2]
+    assert t.diverged_at is not None
+    a = viz.step_arrows(t, scn.optimizers[2].name, scn.landscape().extent)
+    assert np.isnan(a["step"][t.diverged_at - 1:]).all() and not np.isnan(a["step"][: t.diverged_at - 1]).any()
+
+
+def test_pages_show_the_note_on_the_notes_where_the_notes_are_wrong():
+    """SGD on a saddle: the sign erratum and the saddle-definition erratum appear on Playground; Compare
+    lists RMSprop's; each erratum quotes the notes' own words (checked against the notes elsewhere)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../pages/1_Playground.py", default_timeout=180)
+    at.query_params.update({"surface": "saddle", "opt": "sgd,lr=0.05"})
+    at.run()
+    text = " ".join(i.value for i in at.info)
+    assert "x+=learning_rate*dx" in text and "against the gradient" in text
+    assert "梯度为零" in text and "every direction" in text
+    at = AppTest.from_file("../pages/2_Compare.py", default_timeout=180)
+    at.query_params.update({"surface": "rosenbrock", "opt": "rmsprop;adam"})
+    at.run()
+    text = " ".join(i.value for i in at.info)
+    assert "That describes Adam" in text and "cache = {}" in text
+    assert not at.exception

@@ -1,0 +1,193 @@
+"""The replay player in Debian's chromium, checked on screen: the map is still drawn after Play and at
+every scrubbed step (pixels of a screenshot, not only the Plotly data), every step is reachable by
+button, slider and keyboard, the arrows are the engine's, a click sets the start, and the exported HTML
+replays offline."""
+
+import io
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import optimizers
+import viz
+from tests.browser import ROOT, browser, have_chromium, streamlit_server
+
+pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
+
+ARTIFACTS = os.path.join(ROOT, "artifacts")
+PRESET = "momentum-vs-nesterov-saddle"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    with browser() as c:
+        yield c
+
+
+def player_frame(page, timeout_s: float = 180):
+    """The frame that holds a drawn player (the app's component iframe, or the page itself)."""
+    for _ in range(int(timeout_s * 2)):
+        for f in page.frames:
+            try:
+                if f.evaluate("() => !!(window.ospPlayer && window.ospPlayer.paths && window.ospPlayer.fg._fullLayout)"):
+                    return f
+            except Exception:  # noqa: S112  (a frame that is navigating or gone)
+                continue
+        page.wait_for_timeout(500)
+    raise AssertionError("no replay player on the page")
+
+
+def plot_box(frame) -> list[float]:
+    """The plot area in page pixels: [x, y, width, height]."""
+    return frame.evaluate("""() => { const g = window.ospPlayer.fg, L = g._fullLayout, r = g.getBoundingClientRect();
+        return [r.left + L.xaxis._offset, r.top + L.yaxis._offset, L.xaxis._length, L.yaxis._length]; }""")
+
+
+def map_pixels(page, frame, name: str) -> np.ndarray:
+    """A screenshot of the map's plot area as an RGB array (saved under artifacts/)."""
+    x, y, w, h = plot_box(frame)
+    el = frame.frame_element() if frame.parent_frame is not None else None
+    ox, oy = (el.bounding_box()["x"], el.bounding_box()["y"]) if el else (0, 0)
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    png = page.screenshot(path=os.path.join(ARTIFACTS, name), clip={"x": ox + x, "y": oy + y, "width": w, "height": h})
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+
+def assert_map_drawn(page, frame, name: str) -> None:
+    """The contour is in the DOM and on screen: hardly any plot-area pixel is white, and its colours vary."""
+    n = frame.evaluate("() => window.ospPlayer.bg.querySelectorAll('.contourlayer path').length")
+    assert n > 20, f"{name}: contour has {n} paths"
+    px = map_pixels(page, frame, name)
+    white = float(np.mean(px.min(axis=2) > 235))
+    assert white < 0.1, f"{name}: {white:.0%} of the map is white"
+    assert px.std(axis=(0, 1)).max() > 20, f"{name}: the map is one flat colour"
+
+
+def shown_lengths(frame) -> list[int]:
+    return frame.evaluate("""() => window.ospPlayer.traceIndex.map(at => window.ospPlayer.fg.data[at.path].x.length)""")
+
+
+def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
+    page = ctx.new_page()
+    page.goto(f"{server}/Compare?preset={PRESET}")
+    fr = player_frame(page)
+    n = fr.evaluate("() => window.ospPlayer.n")
+    assert n == 150
+    assert_map_drawn(page, fr, "replay-before-play.png")
+
+    # Play at full speed to the end: the map is still there afterwards
+    fr.select_option(".osp-speed select", "200")
+    fr.get_by_role("button", name="play / pause (space)").click()
+    fr.wait_for_function("() => window.ospPlayer.timer !== null", timeout=10_000)
+    fr.wait_for_function(f"() => window.ospPlayer.step === {n} && window.ospPlayer.timer === null", timeout=60_000)
+    assert_map_drawn(page, fr, "replay-after-play.png")
+    assert shown_lengths(fr) == [n + 1] * 3
+
+    # scrub with the slider to step 3: three steps of each path, map still drawn
+    slider = fr.locator(".osp-slider")
+    slider.focus()
+    page.keyboard.press("Home")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    fr.wait_for_function("() => window.ospPlayer.step === 3", timeout=10_000)
+    assert shown_lengths(fr) == [4, 4, 4]
+    assert_map_drawn(page, fr, "replay-step-3.png")
+    assert fr.locator(".osp-step").inner_text() == f"step 3 / {n}"
+
+    # one step at a time, by button and by keyboard
+    fr.get_by_role("button", name="step forward (→)").click()
+    fr.get_by_role("button", name="step forward (→)").click()
+    fr.get_by_role("button", name="step back (←)").click()
+    assert fr.evaluate("() => window.ospPlayer.step") == 4
+    fr.locator(".osp").focus()
+    page.keyboard.press("ArrowRight")
+    assert fr.evaluate("() => window.ospPlayer.step") == 5
+    page.keyboard.press("ArrowLeft")
+    assert fr.evaluate("() => window.ospPlayer.step") == 4
+
+    # the arrows drawn at step 4 are the engine's, for every optimizer
+    scn = optimizers.get_preset(PRESET).scenario
+    trajs = scn.run()
+    drawn = fr.evaluate("""() => { const P = window.ospPlayer;
+        return P.traceIndex.map(at => Object.fromEntries(Object.entries(at.arrows).map(([k, i]) => [k, [P.fg.data[i].x, P.fg.data[i].y]]))); }""")
+    for oc, t, got in zip(scn.optimizers, trajs, drawn, strict=True):
+        want = viz.step_arrows(t, oc.name, scn.landscape().extent)
+        assert set(got) == set(want)
+        for kind, (xs, ys) in got.items():
+            w = want[kind][4]
+            if np.isnan(w).any():  # nothing to draw at this step
+                assert xs == [] and ys == []
+            elif kind == "lookahead":
+                np.testing.assert_allclose([xs[0], ys[0]], w[2:], rtol=1e-5, atol=1e-6)
+            else:
+                np.testing.assert_allclose([xs[0], ys[0], xs[1], ys[1]], w[[0, 1, 2, 3]], rtol=1e-5, atol=1e-6)
+    # ... and the momentum and gradient steps add up to the step taken (the notes' picture)
+    mom = viz.step_arrows(trajs[1], "momentum", scn.landscape().extent)
+    np.testing.assert_allclose(mom["momentum"][4, 2:] - mom["momentum"][4, :2] + mom["gradient"][4, 2:] - mom["gradient"][4, :2],
+                               trajs[1].points[5] - trajs[1].points[4], atol=1e-12)
+
+    # the equation of that step, filled in with its numbers, for every optimizer
+    cards = fr.locator(".osp-card")
+    assert cards.count() == 3
+    text = cards.nth(1).inner_text()
+    assert "update 5 (from step 4 to 5)" in text and "v = momentum * v - learning_rate * dx" in text
+    page.close()
+
+
+def test_click_on_the_map_moves_the_start(server, ctx):
+    page = ctx.new_page()
+    page.goto(f"{server}/Playground?preset=sgd-zigzag-ravine")
+    fr = player_frame(page)
+    before = fr.evaluate("() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1]]")
+    x, y, w, h = plot_box(fr)
+    el = fr.frame_element().bounding_box()
+    want = fr.evaluate(f"""() => {{ const L = window.ospPlayer.fg._fullLayout;
+        return [L.xaxis.p2c({w * 0.7}), L.yaxis.p2c({h * 0.25})]; }}""")
+    page.mouse.click(el["x"] + x + w * 0.7, el["y"] + y + h * 0.25)
+    for _ in range(120):
+        fr = player_frame(page)
+        now = fr.evaluate("() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1]]")
+        if now != before:
+            break
+        page.wait_for_timeout(500)
+    assert now != before, "the click did not move the start"
+    px = fr.evaluate("""() => { const L = window.ospPlayer.fg._fullLayout;
+        return [Math.abs(L.xaxis.p2c(1) - L.xaxis.p2c(0)), Math.abs(L.yaxis.p2c(1) - L.yaxis.p2c(0))]; }""")
+    # where the mouse was, to within 3 pixels (the old snapping grid was off by up to 12)
+    assert abs(now[0] - want[0]) < 3 * px[0] and abs(now[1] - want[1]) < 3 * px[1], (now, want, px)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('start') !== null", timeout=30_000)
+    start = page.evaluate("() => new URLSearchParams(location.search).get('start')")
+    np.testing.assert_allclose([float(v) for v in start.split(",")], now, atol=1e-9)  # the link carries it
+    assert_map_drawn(page, fr, "playground-after-click.png")
+    page.close()
+
+
+def test_exported_html_replays_offline(ctx, tmp_path):
+    from viz.export import load_scenario, render
+
+    scn, _ = load_scenario(f"preset:{PRESET}")
+    path = tmp_path / "replay.html"
+    path.write_bytes(render(scn, "html"))
+    page = ctx.new_page()
+    ctx.set_offline(True)
+    try:
+        page.goto(path.as_uri())
+        fr = player_frame(page, 60)
+        assert fr.evaluate("() => window.ospPlayer.n") == 150
+        fr.evaluate("() => { window.ospPlayer.speed.value = '200'; window.ospPlayer.play(); }")
+        fr.wait_for_function("() => window.ospPlayer.step === 150 && window.ospPlayer.timer === null", timeout=60_000)
+        assert_map_drawn(page, fr, "export-html-after-play.png")
+        fr.evaluate("() => window.ospPlayer.jump(3)")
+        assert shown_lengths(fr) == [4, 4, 4]
+        assert_map_drawn(page, fr, "export-html-step-3.png")
+    finally:
+        ctx.set_offline(False)
+        page.close()

@@ -1,0 +1,387 @@
+/* Optiscape replay player: one contour map that is drawn once and never redrawn while stepping.
+ *
+ * Two Plotly graphs are stacked with identical sizes, margins and axis ranges: the lower one holds the
+ * contour (and its colour bar) and is only redrawn when the surface or the view changes; the upper one is
+ * transparent and holds the paths, the current points and the arrows of the shown step. A step change
+ * restyles the upper graph alone, so the map can never be lost (Plotly animation frames with
+ * redraw: false over a contour lose it) and a step costs a few milliseconds.
+ *
+ * Used by the Streamlit component (index.html) and by the standalone HTML export, with the same data:
+ * see viz/_replay.py for its fields. Needs plotly.js (window.Plotly).
+ */
+(function (global) {
+  'use strict';
+
+  function decode(s, kind) {
+    const bin = atob(s);
+    const u8 = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+    return kind === 'f4' ? new Float32Array(u8.buffer) : new Float64Array(u8.buffer);
+  }
+
+  function num(v) {
+    if (!isFinite(v)) return String(v);
+    if (v === 0) return '0';
+    const a = Math.abs(v);
+    if (a >= 1e5 || a < 1e-4) return v.toExponential(3).replace('e+', 'e');
+    return String(Number(v.toPrecision(4)));
+  }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200];
+  const MARGIN = {l: 58, r: 96, t: 12, b: 46, pad: 0, autoexpand: false};
+
+  class Player {
+    constructor(root, hooks) {
+      this.hooks = hooks || {};
+      this.root = root;
+      this.step = null;
+      this.timer = null;
+      this.surfaceKey = null;
+      this.view = null;  // user's zoom/pan: {x: [a, b], y: [c, d]}
+      this.build();
+    }
+
+    build() {
+      const r = this.root;
+      r.classList.add('osp');
+      this.titleEl = el('div', 'osp-title');
+      const bar = el('div', 'osp-controls');
+      const btn = (label, title, fn) => {
+        const b = el('button', 'osp-btn', label);
+        b.type = 'button';
+        b.title = title;
+        b.setAttribute('aria-label', title);
+        b.addEventListener('click', fn);
+        bar.appendChild(b);
+        return b;
+      };
+      btn('|◀', 'first step (Home)', () => this.jump(0));
+      btn('◀ step', 'step back (←)', () => this.jump(this.step - 1));
+      this.playBtn = btn('▶ Play', 'play / pause (space)', () => this.toggle());
+      btn('step ▶', 'step forward (→)', () => this.jump(this.step + 1));
+      btn('▶|', 'last step (End)', () => this.jump(this.n));
+      this.slider = el('input', 'osp-slider');
+      this.slider.type = 'range';
+      this.slider.min = 0;
+      this.slider.setAttribute('aria-label', 'step');
+      this.slider.addEventListener('input', () => this.jump(parseInt(this.slider.value, 10)));
+      bar.appendChild(this.slider);
+      this.stepLabel = el('span', 'osp-step');
+      bar.appendChild(this.stepLabel);
+      const sp = el('label', 'osp-speed', 'speed ');
+      this.speed = el('select');
+      this.speed.setAttribute('aria-label', 'steps per second');
+      for (const s of SPEEDS) {
+        const o = el('option', null, s + ' steps/s');
+        o.value = s;
+        this.speed.appendChild(o);
+      }
+      this.speed.addEventListener('change', () => { if (this.timer) { this.pause(); this.play(); } });
+      sp.appendChild(this.speed);
+      bar.appendChild(sp);
+      this.map = el('div', 'osp-map');
+      this.bg = el('div', 'osp-layer osp-bg');
+      this.fg = el('div', 'osp-layer osp-fg');
+      this.map.appendChild(this.bg);
+      this.map.appendChild(this.fg);
+      this.legend = el('div', 'osp-legend');
+      this.eq = el('div', 'osp-eq');
+      r.append(this.titleEl, bar, this.map, this.legend, this.eq);
+      r.tabIndex = 0;
+      r.addEventListener('keydown', (e) => this.key(e));
+      let down = null;
+      this.fg.addEventListener('mousedown', (e) => { down = [e.clientX, e.clientY]; });
+      this.fg.addEventListener('click', (e) => {
+        if (!down || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
+        this.click(e);
+      });
+      global.addEventListener('resize', () => this.resize());
+    }
+
+    key(e) {
+      if (e.target && e.target.tagName === 'SELECT') return;
+      const k = e.key;
+      if (e.target && e.target.type === 'range' && k.startsWith('Arrow')) return;  // the slider moves itself
+      if (k === 'ArrowRight') this.jump(this.step + 1);
+      else if (k === 'ArrowLeft') this.jump(this.step - 1);
+      else if (k === ' ' || k === 'k') this.toggle();
+      else if (k === 'Home') this.jump(0);
+      else if (k === 'End') this.jump(this.n);
+      else return;
+      e.preventDefault();
+    }
+
+    click(e) {
+      if (!this.hooks.onClick || !this.fg._fullLayout) return;
+      const L = this.fg._fullLayout, xa = L.xaxis, ya = L.yaxis;
+      const box = this.fg.getBoundingClientRect();
+      const px = e.clientX - box.left - xa._offset, py = e.clientY - box.top - ya._offset;
+      if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
+      this.hooks.onClick(xa.p2c(px), ya.p2c(py));
+    }
+
+    setData(d) {
+      const first = this.data === undefined;
+      this.data = d;
+      this.paths = d.paths.map((p) => ({
+        ...p,
+        xy: decode(p.xy, 'f8'),
+        loss: decode(p.loss, 'f8'),
+        arrows: Object.fromEntries(Object.entries(p.arrows || {}).map(([k, v]) => [k, decode(v, 'f4')])),
+        eqv: p.eq ? decode(p.eq.values, 'f4') : null,
+      }));
+      this.n = Math.max(0, ...this.paths.map((p) => p.n));
+      this.slider.max = this.n;
+      this.titleEl.textContent = d.title || '';
+      this.fitHeight();
+      if (first || this.speedAuto) {
+        const want = Math.max(1, this.n / 8);  // a whole replay in about eight seconds
+        const s = SPEEDS.find((v) => v >= want) || SPEEDS[SPEEDS.length - 1];
+        this.speed.value = s;
+        this.speedAuto = true;
+      }
+      const key = d.surface.key;
+      if (key !== this.surfaceKey) {
+        this.view = null;
+        this.surfaceKey = key;
+        this.drawBackground();
+      }
+      this.drawForeground();
+      this.drawLegend();
+      let k = this.step === null || d.reset_step ? (d.step === undefined ? this.n : d.step) : this.step;
+      this.step = null;
+      this.go(Math.min(k, this.n), true);
+    }
+
+    layout(extra) {
+      const [x0, x1, y0, y1] = this.view ? [...this.view.x, ...this.view.y] : this.data.bounds;
+      return {
+        height: this.h, margin: MARGIN, showlegend: false,
+        paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)',
+        font: {family: 'Inter, Helvetica, Arial, sans-serif', size: 13, color: '#222'},
+        xaxis: {range: [x0, x1], title: {text: 'x'}, showgrid: false, zeroline: false, linecolor: '#999', mirror: true,
+                ticks: 'outside', exponentformat: 'power'},
+        yaxis: {range: [y0, y1], title: {text: 'y'}, showgrid: false, zeroline: false, linecolor: '#999', mirror: true,
+                ticks: 'outside', exponentformat: 'power'},
+        ...extra,
+      };
+    }
+
+    drawBackground() {
+      const s = this.data.surface;
+      const z = decode(s.z, 'f4');
+      const rows = [];
+      for (let j = 0; j < s.ny; j++) rows.push(Array.from(z.subarray(j * s.nx, (j + 1) * s.nx)));
+      const trace = {
+        type: 'contour', x: Array.from(decode(s.x, 'f4')), y: Array.from(decode(s.y, 'f4')), z: rows,
+        colorscale: 'Viridis', ncontours: 30, opacity: 0.85, hoverinfo: 'skip',
+        contours: {showlines: true}, line: {width: 0.5, color: 'rgba(255,255,255,0.35)', smoothing: 0},
+        colorbar: {title: {text: s.zlabel, side: 'right'}, thickness: 12, x: 1.01, xanchor: 'left', xpad: 4},
+      };
+      Plotly.react(this.bg, [trace], this.layout({paper_bgcolor: 'white', plot_bgcolor: 'white'}),
+        {staticPlot: true, responsive: true});
+    }
+
+    drawForeground() {
+      const d = this.data, data = [];
+      const marks = (pts, name, symbol, size) => ({
+        type: 'scatter', mode: 'markers', name, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]),
+        marker: {symbol, size, color: 'white', line: {color: 'black', width: 1.5}},
+        hovertemplate: name + ' (%{x:.3f}, %{y:.3f})<extra></extra>',
+      });
+      if (d.minima.length) data.push(marks(d.minima, 'minimum', 'star', 14));
+      if (d.saddles.length) data.push(marks(d.saddles, 'saddle', 'x', 11));
+      this.traceIndex = [];
+      for (const p of this.paths) {
+        const at = {path: data.length};
+        data.push({type: 'scatter', mode: 'lines+markers', name: p.label, x: [], y: [], customdata: [],
+          line: {color: p.color, width: 2.5}, marker: {size: 4, color: p.color},
+          hovertemplate: p.label + '<br>step %{customdata}<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
+        data.push({type: 'scatter', mode: 'markers', x: [p.xy[0]], y: [p.xy[1]], hoverinfo: 'skip',
+          marker: {symbol: 'circle-open', size: 14, color: 'black', line: {width: 2}}});
+        at.now = data.length;
+        data.push({type: 'scatter', mode: 'markers', x: [], y: [], hoverinfo: 'skip',
+          marker: {size: 13, color: p.color, line: {color: 'black', width: 1.5}}});
+        at.arrows = {};
+        for (const kind of Object.keys(p.arrows)) {
+          const st = d.arrow_styles[kind];
+          at.arrows[kind] = data.length;
+          data.push(kind === 'lookahead'
+            ? {type: 'scatter', mode: 'markers', x: [], y: [], hoverinfo: 'skip', name: st.label,
+              marker: {symbol: 'diamond', size: 12, color: st.color, line: {color: 'white', width: 1.5}}}
+            : {type: 'scatter', mode: 'lines+markers', x: [], y: [], hoverinfo: 'skip', name: st.label,
+              line: {color: st.color, width: 3, dash: st.dash || 'solid'},
+              marker: {symbol: ['circle', 'arrow'], size: [0, 13], angleref: 'previous', color: st.color,
+                line: {color: st.color, width: 1}}});
+        }
+        if (p.diverged_at !== null && p.diverged_at !== undefined) {
+          at.div = data.length;
+          data.push({type: 'scatter', mode: 'markers+text', x: [], y: [], hoverinfo: 'skip',
+            text: ['diverged (step ' + p.diverged_at + ')'], textposition: 'top center', textfont: {color: '#D55E00'},
+            marker: {symbol: 'x-thin-open', size: 22, color: '#D55E00', line: {width: 4}}});
+        }
+        this.traceIndex.push(at);
+      }
+      Plotly.react(this.fg, data, this.layout({dragmode: 'pan', hovermode: 'closest'}),
+        {displaylogo: false, responsive: true, scrollZoom: true, doubleClick: 'reset',
+          modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toImage']});
+      if (!this.fg._ospBound) {
+        this.fg._ospBound = true;
+        const sync = (ev) => {
+          const L = this.fg._fullLayout;
+          if (ev && (ev['xaxis.autorange'] || ev['yaxis.autorange'])) {
+            this.view = null;
+            Plotly.relayout(this.fg, {'xaxis.range': this.data.bounds.slice(0, 2), 'yaxis.range': this.data.bounds.slice(2)});
+          } else {
+            this.view = {x: L.xaxis.range.slice(), y: L.yaxis.range.slice()};
+          }
+          Plotly.relayout(this.bg, {'xaxis.range': L.xaxis.range.slice(), 'yaxis.range': L.yaxis.range.slice()});
+        };
+        this.fg.on('plotly_relayout', sync);
+        this.fg.on('plotly_relayouting', sync);
+      }
+    }
+
+    drawLegend() {
+      const lg = this.legend;
+      lg.replaceChildren();
+      for (const p of this.paths) {
+        const it = el('span', 'osp-item');
+        const sw = el('span', 'osp-swatch');
+        sw.style.background = p.color;
+        it.append(sw, el('span', null, p.label + (p.diverged_at !== null && p.diverged_at !== undefined
+          ? ' (diverged at step ' + p.diverged_at + ')' : '')));
+        lg.appendChild(it);
+      }
+      const kinds = new Set();
+      this.paths.forEach((p) => Object.keys(p.arrows).forEach((k) => kinds.add(k)));
+      for (const [kind, st] of Object.entries(this.data.arrow_styles)) {
+        if (!kinds.has(kind)) continue;
+        const it = el('span', 'osp-item osp-arrow');
+        const sw = el('span', 'osp-glyph', kind === 'lookahead' ? '◆' : '➜');
+        sw.style.color = st.color;
+        it.append(sw, el('span', null, st.label));
+        lg.appendChild(it);
+      }
+    }
+
+    go(k, force) {
+      if (!this.paths) return;
+      k = Math.max(0, Math.min(this.n, k | 0));
+      if (k === this.step && !force) return;
+      this.step = k;
+      this.slider.value = k;
+      this.stepLabel.textContent = 'step ' + k + ' / ' + this.n;
+      const xs = [], ys = [], idx = [], cd = [];
+      const put = (i, x, y, c) => { idx.push(i); xs.push(x); ys.push(y); cd.push(c || null); };
+      this.paths.forEach((p, j) => {
+        const at = this.traceIndex[j], m = Math.min(k, p.n);
+        const px = new Array(m + 1), py = new Array(m + 1), steps = new Array(m + 1);
+        for (let i = 0; i <= m; i++) { px[i] = p.xy[2 * i]; py[i] = p.xy[2 * i + 1]; steps[i] = i; }
+        put(at.path, px, py, steps);
+        put(at.now, [px[m]], [py[m]]);
+        for (const [kind, i] of Object.entries(at.arrows)) {
+          const a = p.arrows[kind];
+          const ok = k < p.n && isFinite(a[4 * k]);
+          if (kind === 'lookahead') put(i, ok ? [a[4 * k + 2]] : [], ok ? [a[4 * k + 3]] : []);
+          else put(i, ok ? [a[4 * k], a[4 * k + 2]] : [], ok ? [a[4 * k + 1], a[4 * k + 3]] : []);
+        }
+        if (at.div !== undefined) {
+          const dv = p.diverged_at, q = Math.max(dv - 1, 0), shown = k >= dv;
+          put(at.div, shown ? [p.xy[2 * q]] : [], shown ? [p.xy[2 * q + 1]] : []);
+        }
+      });
+      Plotly.restyle(this.fg, {x: xs, y: ys, customdata: cd}, idx);
+      this.drawEquations(k);
+      if (this.hooks.onStep) this.hooks.onStep(k);
+      if (k >= this.n && this.timer) this.pause();
+    }
+
+    drawEquations(k) {
+      const box = this.eq;
+      box.replaceChildren();
+      for (const p of this.paths) {
+        const card = el('div', 'osp-card');
+        card.style.borderLeftColor = p.color;
+        const head = el('div', 'osp-card-head');
+        const m = Math.min(k, p.n);
+        head.textContent = p.label + ' — step ' + m + ': f = ' + num(p.loss[m]);
+        card.appendChild(head);
+        const rows = p.eq ? p.eqv.length / (2 * p.eq.widths.length) : 0;
+        if (p.eq && k < rows) {
+          card.appendChild(el('div', 'osp-card-sub', 'update ' + (k + 1) + ' (from step ' + k + ' to ' + (k + 1) + '), as the code computes it:'));
+          const S = p.eq.widths.length, base = k * S * 2;
+          const fmt = (s) => {
+            const w = p.eq.widths[s], a = p.eqv[base + 2 * s], b = p.eqv[base + 2 * s + 1];
+            return w === 1 ? num(a) : '(' + num(a) + ', ' + num(b) + ')';
+          };
+          for (const line of p.eq.lines) {
+            const row = el('div', 'osp-line');
+            row.appendChild(el('code', 'osp-src', line.code));
+            row.appendChild(el('code', 'osp-num', line.parts.map((x) => (typeof x === 'number' ? fmt(x) : x)).join('')));
+            card.appendChild(row);
+          }
+        } else {
+          const div = p.diverged_at !== null && p.diverged_at !== undefined && k >= p.diverged_at - 1;
+          if (div) card.appendChild(el('div', 'osp-card-sub', 'diverged at step ' + p.diverged_at
+            + ': the iterate ran off (to infinity, or far outside the map); the path is frozen at the last good point'));
+          else if (k >= p.n) card.appendChild(el('div', 'osp-card-sub', 'the run ends here'));
+        }
+        box.appendChild(card);
+      }
+      if (this.hooks.onResize) this.hooks.onResize();
+    }
+
+    /** A step chosen by hand: stops the replay first. */
+    jump(k) {
+      if (this.timer) this.pause();
+      this.go(k);
+    }
+
+    toggle() { if (this.timer) this.pause(); else this.play(); }
+
+    play() {
+      if (this.step >= this.n) this.go(0);
+      this.speedAuto = false;
+      const sps = parseFloat(this.speed.value);
+      const every = Math.max(1000 / sps, 40), per = Math.max(1, Math.round(sps * every / 1000));
+      this.playBtn.textContent = '❚❚ Pause';
+      this.root.classList.add('osp-playing');
+      this.timer = setInterval(() => this.go(this.step + per), every);
+    }
+
+    pause() {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.playBtn.textContent = '▶ Play';
+      this.root.classList.remove('osp-playing');
+    }
+
+    /** The map's height: the asked height, lowered in a narrow column so the plot is not a thin strip. */
+    fitHeight() {
+      const want = this.data.height || 520, w = this.map.clientWidth || want;
+      this.h = Math.round(Math.min(want, Math.max(320, 0.8 * w)));
+      this.map.style.height = this.h + 'px';
+    }
+
+    resize() {
+      if (!this.data) return;
+      const h = this.h;
+      this.fitHeight();
+      for (const g of [this.bg, this.fg]) {
+        if (!g._fullLayout) continue;
+        if (h !== this.h) Plotly.relayout(g, {height: this.h});
+        else Plotly.Plots.resize(g);
+      }
+    }
+  }
+
+  global.OptiscapePlayer = Player;
+})(window);
