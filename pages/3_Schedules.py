@@ -47,8 +47,10 @@ paths = viz.paths_from(trajs, labels)
 ui.divergence_banner(sum(t.diverged_at is not None for t in trajs), len(trajs), what="runs",
                      hint="lower the base learning rate")
 left, right = st.columns(2)
-left.plotly_chart(viz.landscape_figure(scape, ui.cached_grid(scn), paths, title=f"{spec.title} on {scape.title}",
-                                       click_grid=0, height=480), theme=None, key=f"{PAGE}:map")
+with left:  # the race, replayed step by step (all schedules at the same step)
+    ui.replay_map(PAGE, ui.replay_payload(scn.to_json(), tuple(labels), f"{spec.title} on {scape.title}", 480,
+                                     equations_closed=True),
+                  key=f"{PAGE}:map", clickable=False)
 t = np.arange(steps + 1)
 fstar = scape.f_star or 0.0
 right.plotly_chart(viz.curves_figure([(lab, t, tr.losses - fstar + 1e-16, p.color) for lab, tr, p in zip(labels, trajs, paths, strict=True)],

@@ -46,10 +46,11 @@ def _build_dir() -> str:
 _component = components.declare_component("optiscape_map", path=_build_dir())
 
 
-def replay_map(page: str, data: dict, *, key: str) -> None:
-    """Draw the player; a click on the map moves the page's start there (the next run draws it)."""
-    value = _component(data=data, key=key, default=None)
-    if not isinstance(value, dict):
+def replay_map(page: str, data: dict, *, key: str, clickable: bool = True) -> None:
+    """Draw the player; with ``clickable``, a click on the map moves the page's start there (the next run
+    draws it)."""
+    value = _component(data={**data, "clickable": clickable}, key=key, default=None)
+    if not clickable or not isinstance(value, dict):
         return
     click, cid = value.get("click"), value.get("id")
     seen = f"{key}:click_seen"

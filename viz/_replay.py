@@ -160,8 +160,9 @@ def equation_data(trace) -> dict | None:
 
 
 def replay_data(scape, grid, paths: list[ReplayPath], *, title: str = "", height: int = 520,
-                step: int | None = None) -> dict:
-    """Everything the player draws, JSON-able; ``rev`` changes exactly when the picture does."""
+                step: int | None = None, equations_closed: bool = False) -> dict:
+    """Everything the player draws, JSON-able; ``rev`` changes exactly when the picture does. With
+    ``equations_closed`` the equations start folded (a page with many paths and little room)."""
     xs, ys, z = grid
     zd, zlabel = _z_for_display(np.asarray(z), scape.log_z)
     zd = np.where(np.isfinite(zd), zd, np.nan)
@@ -171,7 +172,7 @@ def replay_data(scape, grid, paths: list[ReplayPath], *, title: str = "", height
     surface["key"] = hashlib.blake2b(json.dumps(surface, sort_keys=True).encode(), digest_size=8).hexdigest()[:16]
     data = {
         "title": title, "height": int(height), "bounds": [float(x0), float(x1), float(y0), float(y1)],
-        "surface": surface, "arrow_styles": ARROW_STYLES,
+        "surface": surface, "arrow_styles": ARROW_STYLES, "equations_closed": bool(equations_closed),
         "minima": [[float(m.x), float(m.y)] for m in scape.minima],
         "saddles": [[float(s.x), float(s.y)] for s in scape.saddles],
         "paths": [{
@@ -227,7 +228,8 @@ def scenario_equations(scn, oc, traj) -> dict | None:
     return equation_data(optimizers.textbook_replay(traj, spec, dict(oc.hparams), hessian=hessian))
 
 
-def scenario_replay(scn, trajs, labels, grid, *, title: str = "", height: int = 520) -> dict:
+def scenario_replay(scn, trajs, labels, grid, *, title: str = "", height: int = 520,
+                    equations_closed: bool = False) -> dict:
     """The player's data for every optimizer of a :class:`optimizers.Scenario` and its trajectories."""
     from ._data import PALETTE
 
@@ -236,4 +238,4 @@ def scenario_replay(scn, trajs, labels, grid, *, title: str = "", height: int = 
                         diverged_at=t.diverged_at, arrows=step_arrows(t, oc.name, scape.extent),
                         equation=scenario_equations(scn, oc, t))
              for i, (oc, t, label) in enumerate(zip(scn.optimizers, trajs, labels, strict=True))]
-    return replay_data(scape, grid, paths, title=title, height=height)
+    return replay_data(scape, grid, paths, title=title, height=height, equations_closed=equations_closed)

@@ -92,8 +92,12 @@
       this.map.appendChild(this.bg);
       this.map.appendChild(this.fg);
       this.legend = el('div', 'osp-legend');
+      this.eqWrap = el('details', 'osp-eqwrap');
+      this.eqWrap.appendChild(el('summary', null, 'This step’s update, filled in with its numbers'));
       this.eq = el('div', 'osp-eq');
-      r.append(this.titleEl, bar, this.map, this.legend, this.eq);
+      this.eqWrap.appendChild(this.eq);
+      this.eqWrap.addEventListener('toggle', () => { if (this.hooks.onResize) this.hooks.onResize(); });
+      r.append(this.titleEl, bar, this.map, this.legend, this.eqWrap);
       r.tabIndex = 0;
       r.addEventListener('keydown', (e) => this.key(e));
       let down = null;
@@ -130,6 +134,7 @@
     setData(d) {
       const first = this.data === undefined;
       this.data = d;
+      if (first) this.eqWrap.open = !d.equations_closed;
       this.paths = d.paths.map((p) => ({
         ...p,
         xy: decode(p.xy, 'f8'),
