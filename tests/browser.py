@@ -85,3 +85,16 @@ def wait_for_plots(page, n: int = 1, timeout: float = 120_000) -> None:
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=timeout)
     page.wait_for_function("""() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
         return !s || !s.innerText.includes('Running'); }""", timeout=timeout)
+
+
+def player_frame(page, timeout_s: float = 180):
+    """The frame that holds a drawn player (the app's component iframe, or the page itself)."""
+    for _ in range(int(timeout_s * 2)):
+        for f in page.frames:
+            try:
+                if f.evaluate("() => !!(window.ospPlayer && window.ospPlayer.paths && window.ospPlayer.fg._fullLayout)"):
+                    return f
+            except Exception:  # noqa: S112  (a frame that is navigating or gone)
+                continue
+        page.wait_for_timeout(500)
+    raise AssertionError("no replay player on the page")

@@ -1,11 +1,10 @@
 """End-to-end in Debian's chromium: deep links to every page, the Compare preset, a slider, a click on the chart."""
 
 import os
-import time
 
 import pytest
 
-from tests.browser import PLOT_TRACES_JS, ROOT, browser, have_chromium, streamlit_server, wait_for_plots
+from tests.browser import ROOT, browser, have_chromium, player_frame, streamlit_server, wait_for_plots
 
 pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
 
@@ -24,15 +23,14 @@ def ctx():
         yield c
 
 
-def _paths(page):
-    plots = page.evaluate(PLOT_TRACES_JS)
-    return [t for t in plots[0] if t["mode"].startswith("lines")] if plots else []
-
-
-def _first_path_start(page):
-    return page.evaluate("""() => { const el = document.querySelector('.js-plotly-plot');
-        const t = el._fullData.find(d => (d.mode || '').startsWith('lines') && d.type === 'scatter');
-        return [t.x[0], t.y[0], t.x.length]; }""")
+def _plots_in_all_frames(page) -> int:
+    n = 0
+    for f in page.frames:
+        try:
+            n += f.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+        except Exception:  # noqa: S112  (a frame that is navigating)
+            continue
+    return n
 
 
 @pytest.mark.parametrize("path, title", [
@@ -46,62 +44,47 @@ def test_deep_link_to_every_page(server, ctx, path, title):
     page.goto(server + path)
     page.get_by_role("heading", name=title).first.wait_for(timeout=120_000)
     if path != "/":
-        wait_for_plots(page, 2)
+        wait_for_plots(page, 1)
+        for _ in range(240):  # the replay player's two layers live in an iframe of their own
+            if _plots_in_all_frames(page) >= 2:
+                break
+            page.wait_for_timeout(500)
+        assert _plots_in_all_frames(page) >= 2
     page.close()
 
 
-def test_compare_preset_slider_and_click(server, ctx):
+def test_compare_preset_by_link_then_the_steps_slider(server, ctx):
+    """The preset's three paths from its start, then the steps slider lengthens them and the link follows."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     page = ctx.new_page()
     page.goto(server + "/Compare?preset=momentum-vs-nesterov-saddle")
-    wait_for_plots(page, 2)
-    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.filter(d => (d.mode||'').startsWith('lines')).length >= 3",
-                           timeout=120_000)
-    names = [t["name"] for t in _paths(page)]
-    assert any("Momentum" in n for n in names) and any("Nesterov" in n for n in names)
-    x0, y0, n0 = _first_path_start(page)
-    assert (round(x0, 3), round(y0, 3)) == (-1.8, 0.001) and n0 == 151
+    fr = player_frame(page)
+    names = fr.evaluate("() => window.ospPlayer.paths.map(p => p.label)")
+    assert any("Momentum" in n for n in names) and any("Nesterov" in n for n in names) and len(names) == 3
+    x0, y0, n0 = fr.evaluate("() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1], window.ospPlayer.n]")
+    assert (round(x0, 3), round(y0, 3)) == (-1.8, 0.001) and n0 == 150
     page.screenshot(path=os.path.join(ARTIFACTS, "compare-preset.png"))
 
-    # move the steps slider with the keyboard: paths get longer
+    # move the steps slider with the keyboard: paths get longer, the URL follows
     slider = page.get_by_role("slider").nth(1)
     slider.focus()
     for _ in range(5):
         slider.press("ArrowRight")
-    page.wait_for_function("""() => { const el = document.querySelector('.js-plotly-plot');
-        const t = el._fullData.find(d => (d.mode || '').startsWith('lines') && d.type === 'scatter');
-        return t.x.length > 151; }""", timeout=120_000)
-    page.wait_for_function("() => /steps=(1[6-9]\\d|2\\d\\d)/.test(location.search)", timeout=30_000)
-
-    # click the map: the start moves to the clicked grid point
-    box = page.evaluate("""() => { const el = document.querySelector('.js-plotly-plot');
-        const r = el.querySelector('.nsewdrag').getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }""")
-    cx, cy = box[0] + box[2] * 0.75, box[1] + box[3] * 0.2
-    moved = False
-    for attempt in range(3):  # plotly needs a hover before a click selects a point; retry if the hover was missed
-        page.mouse.move(cx - 5 - attempt, cy - 5)
-        page.mouse.move(cx, cy, steps=5)
-        time.sleep(0.5)
-        page.mouse.click(cx, cy)
-        t0 = time.time()
-        while time.time() - t0 < 40:
-            x, y, _ = _first_path_start(page)
-            if abs(x + 1.8) > 1e-6 or abs(y - 0.001) > 1e-6:
-                moved = True
-                break
-            time.sleep(0.5)
-        if moved:
+    for _ in range(240):
+        fr = player_frame(page)
+        if fr.evaluate("() => window.ospPlayer.n") > 150:
             break
-    assert moved, "clicking the chart did not move the start"
-    assert x > 0 and y > 0
-    page.screenshot(path=os.path.join(ARTIFACTS, "compare-after-click.png"))
+        page.wait_for_timeout(500)
+    assert fr.evaluate("() => window.ospPlayer.n") > 150
+    page.wait_for_function("() => /steps=(1[6-9]\\d|2\\d\\d)/.test(location.search)", timeout=30_000)
     page.close()
 
 
 def test_every_download_button_delivers_its_file(server, ctx):
     page = ctx.new_page()
     page.goto(server + "/Compare?preset=lr-too-large")
-    wait_for_plots(page, 2)
+    player_frame(page)
+    wait_for_plots(page, 1)
     page.get_by_text("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON").click()
     expected = {"PNG": b"\x89PNG", "SVG": b"<svg", "PDF": b"%PDF", "HTML (interactive)": b"<html", "GIF (replay)": b"GIF8", "MP4 (replay)": b"ftyp",
                 "CSV (data)": b"optimizer,step", "NPZ (arrays)": b"PK", "Scenario JSON": b"{"}

@@ -189,3 +189,13 @@ def test_atheris_fuzzes_the_parser(tmp_path):
                        timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "Done " in r.stderr  # libFuzzer's summary: it ran to the end
+
+
+def test_linreg_description_numbers():
+    """The description's words: condition number 115 -> 3.7 at the defaults, and still tilted."""
+    for std, cond in ((0.0, 115), (1.0, 3.7)):
+        scape = landscapes.get("linreg", standardized=std)
+        ev, vecs = np.linalg.eigh(np.asarray(jax.hessian(scape.f)(np.array(scape.minima[0].xy))))
+        assert round(ev[-1] / ev[0], 1 if std else 0) == cond
+    assert 40 < abs(np.degrees(np.arctan2(vecs[1, -1], vecs[0, -1]))) % 180 < 140  # axes not along x and y
+    assert "115 -> 3.7" in landscapes.get("linreg").description

@@ -12,7 +12,7 @@ from PIL import Image
 
 import optimizers
 import viz
-from tests.browser import ROOT, browser, have_chromium, streamlit_server
+from tests.browser import ROOT, browser, have_chromium, player_frame, streamlit_server
 
 pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
 
@@ -30,19 +30,6 @@ def server():
 def ctx():
     with browser() as c:
         yield c
-
-
-def player_frame(page, timeout_s: float = 180):
-    """The frame that holds a drawn player (the app's component iframe, or the page itself)."""
-    for _ in range(int(timeout_s * 2)):
-        for f in page.frames:
-            try:
-                if f.evaluate("() => !!(window.ospPlayer && window.ospPlayer.paths && window.ospPlayer.fg._fullLayout)"):
-                    return f
-            except Exception:  # noqa: S112  (a frame that is navigating or gone)
-                continue
-        page.wait_for_timeout(500)
-    raise AssertionError("no replay player on the page")
 
 
 def plot_box(frame) -> list[float]:
