@@ -12,7 +12,7 @@ import collections
 import dataclasses
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -30,6 +30,45 @@ RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centr
 
 #: Number of times an engine function was traced (== compiled); tests read it.
 TRACE_COUNT = 0
+
+
+class Inputs(NamedTuple):
+    """The traced inputs of one run (a pytree): changing any of them never recompiles."""
+
+    start: Any  # (2,)
+    lr: Any
+    hparams: Any  # {name: scalar}
+    schedule_args: Any  # {name: scalar}
+    warmup: Any
+    momentum_warmup: Any
+    clip_norm: Any  # inf: off
+    clip_value: Any  # inf: off
+    noise_std: Any
+    seed: Any  # uint32
+    surface_params: Any  # {name: scalar}
+    n_steps: Any  # int64
+    center: Any  # (2,)
+    radius: Any
+
+
+#: ``vmap`` axes of a sweep: the runs differ in start, learning rate, hyperparameters and seed.
+BATCH_AXES = Inputs(start=0, lr=0, hparams=0, schedule_args=None, warmup=None, momentum_warmup=None,
+                    clip_norm=None, clip_value=None, noise_std=None, seed=0, surface_params=None,
+                    n_steps=None, center=None, radius=None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Static:
+    """The compile-time choices of one executable (hashable: the compilation cache's key)."""
+
+    surface_key: str
+    optimizer: str
+    schedule: str = "constant"
+    n_total: int = 16  # length of the step loop / recording buffers
+    record: bool = True  # whole paths and losses
+    fast: bool = False  # the optimizer's sweep-friendly rule
+    batched: bool = False  # vmapped over runs (a sweep)
+    momentum_schedule: bool = False  # momentum_warmup > 0
 
 _FAMILIES: collections.OrderedDict[str, Any] = collections.OrderedDict()
 MAX_FAMILIES = 256  # surfaces (incl. custom formulas) remembered for compilation; oldest forgotten first
@@ -113,17 +152,20 @@ def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool, mom_sched:
     return optax.inject_hyperparams(factory)(learning_rate=lr_fn, **hp)
 
 
-def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, mom_sched: bool,
-              views_too: bool):
-    """Build the (un-jitted) single-run function for one static configuration."""
-    spec = get(opt_name)
-    family = _FAMILIES[key]
+def _simulate(cfg: Static):
+    """Build the (un-jitted) single-run function ``Inputs -> dict`` for one static configuration."""
+    spec = get(cfg.optimizer)
+    family = _FAMILIES[cfg.surface_key]
+    schedule, n_total, record, fast, mom_sched = cfg.schedule, cfg.n_total, cfg.record, cfg.fast, cfg.momentum_schedule
+    views_too = not cfg.batched
     use_inject = mom_sched and spec.momentum_key is not None
 
-    def one(start, lr, hp, sargs, warmup, mom_warmup, clip_norm, clip_value, noise_std, seed, fparams, n_steps,
-            center, radius):
+    def one(x: Inputs):
         global TRACE_COUNT
         TRACE_COUNT += 1
+        start, lr, hp, sargs, warmup, mom_warmup = x.start, x.lr, x.hparams, x.schedule_args, x.warmup, x.momentum_warmup
+        clip_norm, clip_value, noise_std, seed, fparams = x.clip_norm, x.clip_value, x.noise_std, x.seed, x.surface_params
+        n_steps, center, radius = x.n_steps, x.center, x.radius
         f = lambda xy: family(xy, fparams)
         grad = jax.grad(f)
         sched = make_schedule(schedule, sargs, warmup)
@@ -233,11 +275,10 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
 
 
 @functools.lru_cache(maxsize=128)
-def _compiled(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, batched: bool,
-              mom_sched: bool = False):
-    fn = _simulate(key, opt_name, schedule, n_total, record, fast, mom_sched, views_too=not batched)
-    if batched:
-        fn = jax.vmap(fn, in_axes=(0, 0, 0, None, None, None, None, None, None, 0, None, None, None, None))
+def _compiled(cfg: Static):
+    fn = _simulate(cfg)
+    if cfg.batched:
+        fn = jax.vmap(fn, in_axes=(BATCH_AXES,))
     return jax.jit(fn)
 
 
@@ -296,9 +337,9 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    fn = _compiled(landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0))
-    out = fn(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, np.uint32(int(seed) % (2**32)),
-             fparams, np.int64(steps), center, radius)
+    fn = _compiled(Static(landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0)))
+    out = fn(Inputs(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, np.uint32(int(seed) % (2**32)),
+                    fparams, np.int64(steps), center, radius))
     out = jax.tree.map(np.asarray, out)
     n = steps
     points = out["points"][: n + 1]
@@ -358,14 +399,15 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
     common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    fn = _compiled(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True, bool(momentum_warmup > 0))
+    fn = _compiled(Static(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True,
+                          bool(momentum_warmup > 0)))
     batch = (_f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
              {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
              np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32))
     if parallel:
         batch = _split(batch, n)
     starts_a, lr_a, hp_a, seeds_a = batch
-    out = fn(starts_a, lr_a, hp_a, sargs, w, mw, cn, cv, ns, seeds_a, fparams, np.int64(steps), center, radius)
+    out = fn(Inputs(starts_a, lr_a, hp_a, sargs, w, mw, cn, cv, ns, seeds_a, fparams, np.int64(steps), center, radius))
     out = jax.tree.map(lambda a: np.asarray(a)[:n], out)
     paths = losses = None
     if return_paths:
