@@ -25,7 +25,8 @@ from ._specs import OptimizerSpec, ProbeContext, get
 MAX_STEPS = 10_000
 MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
 MAX_SWEEP = 250_000
-_BUCKETS = (16, 64, 128, 256, 512, 1024, 2048, 4096, 10_000)
+CHUNK = 16  # steps per iteration of the loop (one unrolled block: XLA:CPU schedules it as one sequence)
+_BUFFERS = (2048, MAX_STEPS)  # recording buffer lengths: one for the steps slider's range, one for the rest
 RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centre count as diverged
 
 #: Number of times an engine function was traced (== compiled); tests read it.
@@ -64,11 +65,13 @@ class Static:
     surface_key: str
     optimizer: str
     schedule: str = "constant"
-    n_total: int = 16  # length of the step loop / recording buffers
+    n_total: int = 0  # length of the recording buffers (0 without recording)
     record: bool = True  # whole paths and losses
     fast: bool = False  # the optimizer's sweep-friendly rule
     batched: bool = False  # vmapped over runs (a sweep)
     momentum_schedule: bool = False  # momentum_warmup > 0
+    noise: bool = True  # gradient noise in the loop (sweeps leave it out when it is 0)
+    clip: bool = True  # gradient clipping in the loop (sweeps leave it out when it is off)
 
 _FAMILIES: collections.OrderedDict[str, Any] = collections.OrderedDict()
 MAX_FAMILIES = 256  # surfaces (incl. custom formulas) remembered for compilation; oldest forgotten first
@@ -111,9 +114,10 @@ class SweepResult:
 
 
 def _bucket(steps: int) -> int:
+    """The recording buffer's length for ``steps`` (a multiple of ``CHUNK``)."""
     if not 1 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {steps}")
-    return next(b for b in _BUCKETS if b >= steps)
+    return next(b for b in _BUFFERS if b >= steps)
 
 
 def _finite(x):
@@ -214,12 +218,15 @@ def _simulate(cfg: Static):
             p, s, div, div_at, loss_p = carry
             q = eval_point(p, s, t)  # where this step's gradient is taken
             g_true = grad(q)
-            g = g_true + jax.lax.cond(
-                noise_std > 0,
-                lambda: noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype),
-                lambda: jnp.zeros(2, dtype=p.dtype),
-            )
-            g = clip_gradient(g, clip_value, clip_norm)
+            g = g_true
+            if cfg.noise:
+                g = g + jax.lax.cond(
+                    noise_std > 0,
+                    lambda: noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype),
+                    lambda: jnp.zeros(2, dtype=p.dtype),
+                )
+            if cfg.clip:
+                g = clip_gradient(g, clip_value, clip_norm)
             extra = {"hessian": jax.hessian(f)(p)} if spec.needs_hessian else {}
             with jax.numpy_dtype_promotion("standard"):  # optax's bias correction: float ** int32 count
                 u, s_new = opt.update(g, s, p, **extra)
@@ -250,7 +257,29 @@ def _simulate(cfg: Static):
             return (p_out, s_new, div, div_at, loss_out), rec
 
         carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1), loss0)
-        (p, _, _, div_at, _), rec = jax.lax.scan(body, carry0, jnp.arange(n_total))
+        chunk = lambda c, k: jax.lax.scan(body, c, k * CHUNK + jnp.arange(CHUNK), unroll=CHUNK)
+        if record:  # whole chunks (the steps past n_steps are frozen), written into fixed-size buffers
+            shapes = jax.eval_shape(lambda c: body(c, jnp.int64(0))[1], carry0)
+            bufs0 = jax.tree.map(lambda a: jnp.zeros((n_total, *a.shape), a.dtype), shapes)
+
+            def outer(c):
+                k, carry, bufs = c
+                carry, r = chunk(carry, k)
+                bufs = jax.tree.map(lambda b, v: jax.lax.dynamic_update_slice_in_dim(b, v, k * CHUNK, 0), bufs, r)
+                return k + 1, carry, bufs
+
+            n_chunks = (jnp.minimum(n_steps, n_total) + CHUNK - 1) // CHUNK
+            _, (p, _, _, div_at, _), rec = jax.lax.while_loop(lambda c: c[0] < n_chunks, outer,
+                                                              (jnp.int64(0), carry0, bufs0))
+        else:  # exactly n_steps steps: whole chunks, then one step at a time
+            def outer(c):
+                return c[0] + 1, chunk(c[1], c[0])[0]
+
+            def single(c):
+                return c[0] + 1, body(c[1], c[0])[0]
+
+            k, carry = jax.lax.while_loop(lambda c: c[0] < n_steps // CHUNK, outer, (jnp.int64(0), carry0))
+            _, (p, _, _, div_at, _) = jax.lax.while_loop(lambda c: c[0] < n_steps, single, (k * CHUNK, carry))
         final = {"p": p, "loss": _finite(f(p)), "div_at": div_at}
         if record:
             pts = jnp.concatenate([start[None], rec["p"]])
@@ -380,7 +409,7 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
     """
     spec = get(optimizer)
     steps = int(steps)
-    n_total = _bucket(steps)
+    n_total = _bucket(steps) if return_paths else 0
     starts = np.asarray(landscape.start if starts is None else starts, dtype=float)
     lr = np.asarray(spec.lr.default if lr is None else lr, dtype=float)
     given = dict(hparams or {})
@@ -400,7 +429,7 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
     fn = _compiled(Static(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True,
-                          bool(momentum_warmup > 0)))
+                          bool(momentum_warmup > 0), noise=bool(ns > 0), clip=bool(np.isfinite(cn) or np.isfinite(cv))))
     batch = (_f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
              {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
              np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32))
