@@ -28,7 +28,7 @@ from ._custom import (
     scale_by_adam_no_bias_correction,
     scale_by_adam_running_product,
 )
-from ._engine import MAX_STEPS, MAX_SWEEP, SweepResult, Trajectory, run, sweep
+from ._engine import MAX_STEPS, MAX_SWEEP, SweepResult, Trajectory, run, sweep, warm_up
 from ._presets import (
     PRESETS,
     RACE_OPTIMIZERS,
@@ -117,4 +117,5 @@ __all__ = [
     "textbook_replay",
     "textbook_trace",
     "titles",
+    "warm_up",
 ]

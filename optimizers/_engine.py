@@ -1,9 +1,15 @@
 r"""The jitted trajectory engine: ``lax.scan`` over steps, ``vmap`` over configurations.
 
-Static (compile-time) choices: the surface family, the optimizer, the schedule kind,
-a step bucket and whether whole paths are recorded. Everything else (start,
-learning rate, hyperparameters, schedule arguments, clipping, noise, seed, surface
-parameters) is a traced argument, so changing it never recompiles.
+Static (compile-time) choices, :class:`Static`: the surface family, the optimizer, the schedule
+kind, whether whole paths are recorded and into which of two buffer lengths (2,048 steps for the
+steps slider's whole range, 10,000 beyond), whether the momentum is ramped, and for sweeps whether
+noise and clipping are on at all. Everything else, :class:`Inputs` (start, learning rate,
+hyperparameters, schedule arguments, clipping, noise, seed, surface parameters, the step count),
+is traced, so changing it never recompiles.
+
+The loop runs 16 unrolled steps per iteration (XLA:CPU then runs each block as one sequence
+instead of scheduling every small step), for ``ceil(n / 16)`` iterations when recording and exactly
+``n`` steps otherwise; all outputs come back as one packed vector.
 """
 
 from __future__ import annotations
@@ -303,9 +309,32 @@ def _simulate(cfg: Static):
     return one
 
 
+_LAYOUTS: dict[Static, tuple] = {}  # (name, shape, offset) of each output inside the packed vector
+
+
+def _pack(cfg: Static, out: dict):
+    """All outputs as one float64 vector (one transfer to the host instead of one per output);
+    the layout is noted at trace time."""
+    layout, off = [], 0
+    for k in sorted(out):
+        layout.append((k, tuple(out[k].shape), off))
+        off += int(np.prod(out[k].shape, dtype=int))
+    _LAYOUTS[cfg] = tuple(layout)
+    return jnp.concatenate([jnp.ravel(out[k]).astype(jnp.float64) for k in sorted(out)])
+
+
+def _unpack(cfg: Static, flat) -> dict[str, np.ndarray]:
+    """The outputs of a packed ``(..., size)`` array as numpy views."""
+    flat = np.asarray(flat)
+    lead = flat.shape[:-1]
+    return {k: flat[..., off: off + int(np.prod(shape, dtype=int))].reshape(lead + shape)
+            for k, shape, off in _LAYOUTS[cfg]}
+
+
 @functools.lru_cache(maxsize=128)
 def _compiled(cfg: Static):
-    fn = _simulate(cfg)
+    one = _simulate(cfg)
+    fn = lambda x: _pack(cfg, one(x))
     if cfg.batched:
         fn = jax.vmap(fn, in_axes=(BATCH_AXES,))
     return jax.jit(fn)
@@ -366,10 +395,10 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    fn = _compiled(Static(landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0)))
-    out = fn(Inputs(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, np.uint32(int(seed) % (2**32)),
+    cfg = Static(landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0))
+    out = _compiled(cfg)(Inputs(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, np.uint32(int(seed) % (2**32)),
                     fparams, np.int64(steps), center, radius))
-    out = jax.tree.map(np.asarray, out)
+    out = _unpack(cfg, out)
     n = steps
     points = out["points"][: n + 1]
     grads = out["grads"][: n + 1]
@@ -377,7 +406,7 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     g = grads[:-1]
     safe = np.abs(g) > 1e-300
     eff = np.where(safe, -updates / np.where(safe, g, 1.0), 0.0)
-    div = int(out["div_at"])
+    div = int(out["div_at"][()])
     return Trajectory(
         points=points,
         losses=out["losses"][: n + 1],
@@ -428,8 +457,9 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
     common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
                      momentum_warmup)
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    fn = _compiled(Static(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True,
-                          bool(momentum_warmup > 0), noise=bool(ns > 0), clip=bool(np.isfinite(cn) or np.isfinite(cv))))
+    cfg = Static(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True,
+                 bool(momentum_warmup > 0), noise=bool(ns > 0), clip=bool(np.isfinite(cn) or np.isfinite(cv)))
+    fn = _compiled(cfg)
     batch = (_f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
              {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
              np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32))
@@ -437,9 +467,41 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
         batch = _split(batch, n)
     starts_a, lr_a, hp_a, seeds_a = batch
     out = fn(Inputs(starts_a, lr_a, hp_a, sargs, w, mw, cn, cv, ns, seeds_a, fparams, np.int64(steps), center, radius))
-    out = jax.tree.map(lambda a: np.asarray(a)[:n], out)
+    out = {k: v[:n] for k, v in _unpack(cfg, out).items()}
     paths = losses = None
     if return_paths:
         paths = out["points"][:, : steps + 1]
         losses = out["losses"][:, : steps + 1]
     return SweepResult(out["p"], out["loss"], out["div_at"].astype(int), paths, losses)
+
+
+def warm_up(surfaces=None, optimizer_names=None, sweep_runs=(2,)) -> dict[str, float]:
+    """Compile the executables a first visitor is most likely to need, before the first session.
+
+    For each surface (default: the default scenario's) and optimizer (default: the default
+    scenario's) that is one trajectory (steps slider range, any step count) and one sweep
+    (final points, any step count) per size in ``sweep_runs`` (a sweep's number of runs is an
+    array shape: each compiles once), each without noise and clipping. Returns the seconds spent
+    on each ``"surface/optimizer/run"`` and ``"surface/optimizer/sweep<runs>"``. Compiled executables also go to JAX's persistent
+    cache when one is configured, so a restarted server warms up faster."""
+    import time
+
+    import landscapes
+
+    from ._scenario import Scenario
+
+    default = Scenario()
+    surfaces = (default.surface,) if surfaces is None else tuple(surfaces)
+    optimizer_names = tuple(c.name for c in default.optimizers) if optimizer_names is None else tuple(optimizer_names)
+    spent = {}
+    for surface in surfaces:
+        scape = landscapes.get(surface)
+        for name in optimizer_names:
+            t0 = time.perf_counter()
+            run(scape, name, steps=2)
+            spent[f"{surface}/{name}/run"] = time.perf_counter() - t0
+            for n in sweep_runs:
+                t0 = time.perf_counter()
+                sweep(scape, name, starts=np.broadcast_to(np.asarray(scape.start, float), (int(n), 2)), steps=2)
+                spent[f"{surface}/{name}/sweep{int(n)}"] = time.perf_counter() - t0
+    return spent

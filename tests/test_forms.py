@@ -296,8 +296,8 @@ def test_sweeps_do_not_record_evaluation_points_and_sliders_do_not_recompile():
     res = optimizers.sweep(scape, "nesterov", lr=np.array([0.01, 0.02]), steps=40, return_paths=True)
     single = optimizers.run(scape, "nesterov", lr=0.02, steps=40)
     np.testing.assert_allclose(res.paths[1], single.points, rtol=1e-9)
-    out = _engine._compiled(_engine.Static(scape.key, "nesterov", "constant", 64, True, True, True))(
-        _sweep_args(scape))
+    cfg = _engine.Static(scape.key, "nesterov", "constant", 2048, True, True, True)
+    out = _engine._unpack(cfg, _engine._compiled(cfg)(_sweep_args(scape)))
     assert set(out) == {"p", "loss", "div_at", "points", "losses"}
     before = _engine.TRACE_COUNT
     optimizers.run(scape, "nesterov", lr=0.05, steps=40, hparams={"momentum": 0.5}, noise_std=0.1, start=(1.0, 1.0))

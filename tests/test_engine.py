@@ -1,0 +1,151 @@
+"""The chunked engine against the engine it replaced, and compilation counted over the steps range.
+
+Equality: every output of ``run`` and ``sweep`` equals the previous engine's
+(``benchmarks/engine_before.py``) to ``rtol=1e-9, atol=1e-12``. The two compute the same
+operations in the same order; XLA may contract ``a*b + c`` into one FMA differently in the
+two loop shapes, which moves the last bits, and a chaotic run could amplify that (to ~1e-11
+after a few hundred steps), so the cases here are non-chaotic and the tolerance is 1e-9.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+from optimizers import _engine
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RTOL, ATOL = 1e-9, 1e-12
+FIELDS = ("points", "losses", "grads", "lrs", "updates", "velocity", "lookahead", "mhat", "eff_lr", "eval_points",
+          "eval_grads")
+
+
+def _reference():
+    name = "optimizers._engine_before"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "benchmarks", "engine_before.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+SURFACES = ("rosenbrock", "saddle", "himmelblau", "quadratic", "beale", "six_hump_camel")
+SCHEDULES = optimizers.schedule_names()
+CASES = [(name, SURFACES[i % len(SURFACES)], SCHEDULES[i % len(SCHEDULES)]) for i, name in enumerate(optimizers.names())]
+
+
+def _assert_same_trajectory(a, b):
+    assert a.diverged_at == b.diverged_at
+    for field in FIELDS:
+        np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=RTOL, atol=ATOL, err_msg=field)
+    assert (a.momenta is None) == (b.momenta is None)
+    if a.momenta is not None:
+        np.testing.assert_allclose(a.momenta, b.momenta, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize(("name", "surface", "schedule"), CASES)
+def test_run_equals_the_previous_engine(name, surface, schedule):
+    """Every optimizer (each with another surface and schedule, noise, clipping and the momentum
+    ramp on), at a step count that is not a multiple of the 16-step block."""
+    scape = landscapes.get(surface)
+    spec = optimizers.get(name)
+    kw = dict(steps=173, lr=0.3 * spec.lr.default, schedule=schedule, noise_std=0.05, seed=3, clip_norm=5.0,
+              clip_value=3.0, momentum_warmup=20 if spec.momentum_key else 0, warmup_steps=4)
+    _assert_same_trajectory(optimizers.run(scape, name, **kw), _reference().run(scape, name, **kw))
+
+
+def test_diverging_run_equals_the_previous_engine():
+    scape = landscapes.get("rosenbrock")
+    for name in ("sgd", "adam"):
+        kw = dict(steps=300, lr=0.02 if name == "sgd" else 5.0, start=(-1.5, 2.0))
+        a = optimizers.run(scape, name, **kw)
+        if name == "sgd":
+            assert a.diverged_at is not None
+        _assert_same_trajectory(a, _reference().run(scape, name, **kw))
+
+
+@pytest.mark.parametrize("name", ["sgd", "nesterov", "adam", "lion", "newton"])
+def test_sweep_equals_the_previous_engine(name):
+    """Final points, divergence steps and paths of sweeps (some runs diverge), with and without
+    noise and clipping (which a sweep leaves out of its loop when they are off). Learning rates
+    up to 30x the default: at 100-200x (Adam, noisy, on Himmelblau) runs are chaotic, the previous
+    engine itself moves by 2.4e-9 when the learning rate moves by 1e-14 (relative), and the two
+    engines differ by 3.8e-9 there."""
+    scape = landscapes.get("himmelblau")
+    rng = np.random.default_rng(1)
+    starts = rng.uniform(-4, 4, (24, 2))
+    lr = np.geomspace(1e-4, 0.3, 24) * optimizers.get(name).lr.default / 0.01
+    for steps, paths, extra in ((37, True, {}), (250, False, {}), (61, False, {"noise_std": 0.2, "clip_norm": 3.0})):
+        kw = dict(starts=starts, lr=lr, steps=steps, return_paths=paths, seeds=np.arange(24), **extra)
+        a, b = optimizers.sweep(scape, name, **kw), _reference().sweep(scape, name, **kw)
+        np.testing.assert_array_equal(a.diverged_at, b.diverged_at)
+        np.testing.assert_allclose(a.final_points, b.final_points, rtol=RTOL, atol=ATOL)
+        np.testing.assert_allclose(a.final_losses, b.final_losses, rtol=RTOL, atol=ATOL)
+        if paths:
+            np.testing.assert_allclose(a.paths, b.paths, rtol=RTOL, atol=ATOL)
+            np.testing.assert_allclose(a.losses, b.losses, rtol=RTOL, atol=ATOL)
+
+
+def test_moving_the_steps_slider_anywhere_never_compiles():
+    """The steps slider (10..2,000, step 10) after one run: no compilation for ``run`` or for
+    ``sweep``; the decoder's whole range (1..10,000) uses two recording buffers and one sweep."""
+    scape = landscapes.get("quadratic", kappa=4.0)
+    optimizers.run(scape, "momentum", steps=10)
+    optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=10)
+    optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=10, return_paths=True)
+    before = _engine.TRACE_COUNT
+    for steps in range(10, 2001, 10):
+        tr = optimizers.run(scape, "momentum", steps=steps, lr=0.01)
+        assert tr.points.shape == (steps + 1, 2)
+    for steps in (10, 150, 600, 1990, 2000):
+        res = optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps)
+        paths = optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps, return_paths=True)
+        np.testing.assert_array_equal(paths.paths[:, -1], res.final_points)
+    assert _engine.TRACE_COUNT == before
+    for steps in (1, 2047, 2048, 2049, 5000, 9999, 10_000):
+        optimizers.run(scape, "momentum", steps=steps, lr=0.01)
+        optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps)
+    assert _engine.TRACE_COUNT == before + 1  # the second recording buffer (2,049..10,000 steps)
+
+
+def test_step_counts_are_exact_and_steps_past_the_count_do_not_leak():
+    """``run(steps=n)`` is the prefix of ``run(steps=m)`` for ``n < m`` (the loop's last block
+    masks the steps past ``n``), in both buffers, and a sweep's final point is the run's."""
+    scape = landscapes.get("rosenbrock")
+    long = optimizers.run(scape, "adam", steps=2600, lr=0.01)
+    for n in (1, 15, 16, 17, 333, 2048, 2049, 2600):
+        tr = optimizers.run(scape, "adam", steps=n, lr=0.01)
+        np.testing.assert_allclose(tr.points, long.points[: n + 1], rtol=RTOL, atol=ATOL)
+        np.testing.assert_allclose(tr.lrs, long.lrs[:n], rtol=RTOL, atol=ATOL)
+        res = optimizers.sweep(scape, "adam", lr=0.01, steps=n, fast=False)
+        np.testing.assert_allclose(res.final_points[0], tr.points[-1], rtol=RTOL, atol=ATOL)
+
+
+def test_warm_up_compiles_what_a_first_visit_needs():
+    spent = optimizers.warm_up(["booth"], ["rmsprop"], sweep_runs=(5,))
+    assert set(spent) == {"booth/rmsprop/run", "booth/rmsprop/sweep5"}
+    assert all(t >= 0 for t in spent.values())
+    before = _engine.TRACE_COUNT
+    scape = landscapes.get("booth")
+    optimizers.run(scape, "rmsprop", steps=730, lr=0.02, start=(1.0, 2.0))
+    optimizers.sweep(scape, "rmsprop", starts=np.zeros((5, 2)), lr=0.02, steps=420)
+    assert _engine.TRACE_COUNT == before
+
+
+def test_inputs_and_static_are_the_engines_signature():
+    """One pytree of traced inputs and one hashable static configuration (equinox's split)."""
+    assert _engine.Inputs._fields == ("start", "lr", "hparams", "schedule_args", "warmup", "momentum_warmup",
+                                      "clip_norm", "clip_value", "noise_std", "seed", "surface_params", "n_steps",
+                                      "center", "radius")
+    assert {k for k, v in _engine.BATCH_AXES._asdict().items() if v == 0} == {"start", "lr", "hparams", "seed"}
+    cfg = _engine.Static("quadratic", "adam")
+    assert hash(cfg) == hash(_engine.Static("quadratic", "adam"))
+    with pytest.raises(AttributeError):
+        cfg.optimizer = "sgd"
