@@ -1,40 +1,65 @@
-"""Engine benchmark: prints a table of timings and speed-up ratios (not a test).
+"""Engine benchmark: timings and ratios against the previous engine in the same run (not a test).
 
-1. One 1,000-step Adam trajectory on Rosenbrock (after compilation) vs a plain numpy loop
-   and ``torch.optim.Adam`` if torch is installed.  Target: < 0.2 ms, >= 50x numpy.
-2. A sweep of 10,000 (lr, beta1) configurations x 500 steps, final points only, vs a numpy
-   loop vectorized over the configurations and torch.  Target: < 50 ms.
+The previous engine (``engine_before.py``, the engine before the chunked loop) runs interleaved
+with today's: each repetition times every variant once, and the table shows medians, so both
+see the same load (this CPU's 2 cores are shared; the load average is printed).
 
-Run: ``python benchmarks/bench_engine.py``
+1. One 1,000-step Adam trajectory on Rosenbrock with full recording.  Target: <= 0.3 ms, >= 30x numpy.
+2. A sweep of 10,000 (lr, beta1) configurations x 500 steps, final points only.  Target: <= 25 ms,
+   <= 1.2x a hand-written ``jit(vmap(scan))`` Adam loop.
+3. The Basins page (100 x 100 starts, 300 steps) and the Hyperparameter-search page (budget 100
+   and 2,500, 200 steps): engine time <= 0.4x the previous engine's.
+4. Compile cost of each executable (first call after clearing JAX's caches).
+
+Run: ``python benchmarks/bench_engine.py [repeats]``
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import statistics
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 
-import landscapes
-import optimizers
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
 
-try:
-    import torch
-except ImportError:  # pragma: no cover - optional baseline
-    torch = None
+import landscapes  # noqa: E402
+import optimizers  # noqa: E402
+from optimizers import _analysis, _engine  # noqa: E402
 
 
-def best_of(fn, repeat=7):
-    fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
+def load_before():
+    """The previous engine as module ``optimizers._engine_before``."""
+    name = "optimizers._engine_before"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "benchmarks", "engine_before.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+BEFORE = load_before()
+
+
+def interleaved(variants: dict, repeat: int) -> dict[str, float]:
+    """Median seconds of each variant, every repetition timing each variant once (after one warm call)."""
+    for fn in variants.values():
         fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
+    times = {k: [] for k in variants}
+    for _ in range(repeat):
+        for k, fn in variants.items():
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def rosen_grad_np(x, y):
@@ -53,57 +78,110 @@ def numpy_adam(start, lr, b1, steps, b2=0.999, eps=1e-8):
     return p
 
 
-def torch_adam(start, lr, b1, steps):
-    p = torch.tensor(np.array(start, dtype=float).reshape(2, -1) * np.ones_like(np.atleast_1d(lr)), requires_grad=True)
-    lr_t = torch.tensor(np.atleast_1d(lr))
-    if np.size(lr) == 1:
-        opt = torch.optim.Adam([p], lr=float(lr), betas=(float(b1), 0.999))
-        for _ in range(steps):
-            opt.zero_grad()
-            loss = ((1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2).sum()
-            loss.backward()
-            opt.step()
-        return p.detach().numpy()
-    # torch.optim has one (lr, beta1) per param group: use one group per config
-    ps = [torch.tensor(np.array(start, dtype=float), requires_grad=True) for _ in range(len(lr_t))]
-    opt = torch.optim.Adam([{"params": [q], "lr": float(a), "betas": (float(b), 0.999)} for q, a, b in zip(ps, lr, b1, strict=True)])
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = sum((1 - q[0]) ** 2 + 100 * (q[1] - q[0] ** 2) ** 2 for q in ps)
-        loss.backward()
-        opt.step()
-    return np.stack([q.detach().numpy() for q in ps])
+@jax.jit
+def hand_vmap_adam(lrs, b1s):
+    """The floor for the sweep: a bare ``vmap`` of a ``lax.scan`` Adam loop on Rosenbrock, 500 steps."""
+
+    def one(lr, b1):
+        def body(c, t):
+            p, m, v = c
+            x, y = p[0], p[1]
+            g = jnp.stack([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+            m = b1 * m + (1 - b1) * g
+            v = 0.999 * v + 0.001 * g * g
+            p = p - lr * (m / (1 - b1 ** t)) / (jnp.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+            return (p, m, v), None
+
+        p0 = jnp.array([-1.5, 2.0])
+        return jax.lax.scan(body, (p0, jnp.zeros(2), jnp.zeros(2)), jnp.arange(1, 501, dtype=jnp.float64))[0][0]
+
+    return jax.vmap(one)(lrs, b1s)
 
 
-def main():
+def with_engine(module, fn):
+    """Run ``fn`` with ``optimizers._analysis`` calling ``module``'s sweep."""
+
+    def call():
+        saved = _analysis._engine
+        _analysis._engine = module
+        try:
+            return fn()
+        finally:
+            _analysis._engine = saved
+
+    return call
+
+
+def compile_cost(fn) -> float:
+    jax.clear_caches()
+    _engine._compiled.cache_clear()
+    BEFORE._compiled.cache_clear()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main(repeat: int = 21):
+    load0 = os.getloadavg()
     scape = landscapes.get("rosenbrock")
     start = (-1.5, 2.0)
     rows = []
-    t_single = best_of(lambda: optimizers.run(scape, "adam", start=start, steps=1000, lr=0.01), repeat=20)
-    t_np = best_of(lambda: numpy_adam(start, 0.01, 0.9, 1000), repeat=3)
-    t_torch = best_of(lambda: torch_adam(start, 0.01, 0.9, 1000), repeat=3) if torch else None
-    rows.append(("1 Adam trajectory, 1,000 steps (with full recording)", t_single, t_np, t_torch, "< 0.2 ms, >= 50x numpy"))
 
+    # 1. one trajectory
+    traj = {"now": lambda: optimizers.run(scape, "adam", start=start, steps=1000, lr=0.01),
+            "before": lambda: BEFORE.run(scape, "adam", start=start, steps=1000, lr=0.01)}
+    t = interleaved(traj, repeat * 5)
+    t_np = interleaved({"np": lambda: numpy_adam(start, 0.01, 0.9, 1000)}, 3)["np"]
+    rows.append(("1 Adam trajectory, 1,000 steps, full recording", t["now"], t["before"],
+                 f"{t_np / t['now']:.0f}x numpy ({t_np * 1e3:.1f} ms)", "<= 0.3 ms, >= 30x numpy"))
+
+    # 2. the 10k x 500 sweep
     rng = np.random.default_rng(0)
     n = 10_000
     lrs = 10 ** rng.uniform(-4, -1, n)
     b1s = rng.uniform(0.5, 0.99, n)
-    t_sweep = best_of(lambda: optimizers.sweep(scape, "adam", starts=start, lr=lrs, hparams={"b1": b1s}, steps=500), repeat=5)
-    t_sweep_optax = best_of(lambda: optimizers.sweep(scape, "adam", starts=start, lr=lrs, hparams={"b1": b1s}, steps=500,
-                                                     fast=False), repeat=3)
-    t_np_sweep = best_of(lambda: numpy_adam(start, lrs, b1s, 500), repeat=2)
-    t_torch_sweep = best_of(lambda: torch_adam(start, lrs[:500], b1s[:500], 500), repeat=1) * (n / 500) if torch else None
-    rows.append(("sweep 10,000 (lr, beta1) x 500 steps, final points", t_sweep, t_np_sweep, t_torch_sweep, "< 50 ms"))
-    rows.append(("  same sweep with optax.adam (b1**t each step)", t_sweep_optax, t_np_sweep, None, "(the known trap)"))
+    kw = dict(starts=start, lr=lrs, hparams={"b1": b1s}, steps=500)
+    sw = {"now": lambda: optimizers.sweep(scape, "adam", **kw),
+          "before": lambda: BEFORE.sweep(scape, "adam", **kw),
+          "hand": lambda: np.asarray(hand_vmap_adam(lrs, b1s))}
+    t = interleaved(sw, max(repeat // 2, 3))
+    rows.append(("sweep 10,000 (lr, beta1) x 500 steps, final points", t["now"], t["before"],
+                 f"{t['now'] / t['hand']:.2f}x hand vmap ({t['hand'] * 1e3:.1f} ms)", "<= 25 ms, <= 1.2x hand vmap"))
 
-    print(f"{'benchmark':58s} {'engine':>10s} {'numpy':>10s} {'x numpy':>8s} {'torch':>10s} {'x torch':>8s}  target")
-    for name, t, tn, tt, target in rows:
-        tt_s = f"{tt * 1e3:8.2f}ms" if tt else "       n/a"
-        xt = f"{tt / t:7.1f}x" if tt else "     n/a"
-        print(f"{name:58s} {t * 1e3:8.3f}ms {tn * 1e3:8.2f}ms {tn / t:7.1f}x {tt_s} {xt}  {target}")
-    if torch:
-        print("(torch sweep column: 500 configs measured, scaled to 10,000)")
+    # 3. the Basins and Hyperparameter-search pages' engine calls
+    him = landscapes.get("himmelblau")
+    ax, ay = _analysis.Axis("lr", 1e-6, 10 ** -0.5, log=True), _analysis.Axis("b1", 0.5, 0.999, log=False)
+    cases = {"Basins 100 x 100 starts x 300 steps (momentum)":
+             lambda: _analysis.basins(him, "momentum", n=100, steps=300, lr=0.01)}
+    for budget in (100, 2500):
+        cases[f"Hyperparameter search, budget {budget} x 200 steps (adam)"] = (
+            lambda b=budget: _analysis.search(scape, "adam", ax, ay, budget=b, steps=200, start=start))
+    for name, fn in cases.items():
+        t = interleaved({"now": with_engine(_engine, fn), "before": with_engine(BEFORE, fn)}, max(repeat // 2, 3))
+        rows.append((name, t["now"], t["before"], "", "<= 0.4x before"))
+
+    print(f"load average at start {load0[0]:.1f} / {load0[1]:.1f}, at end {os.getloadavg()[0]:.1f} (2 cores); "
+          f"medians of interleaved runs")
+    print(f"{'benchmark':56s} {'now':>10s} {'before':>10s} {'now/before':>10s}  {'other':30s} target")
+    for name, now, before, other, target in rows:
+        print(f"{name:56s} {now * 1e3:8.3f}ms {before * 1e3:8.2f}ms {now / before:9.2f}x  {other:30s} {target}")
+
+    # 4. compile costs (each measured once: a first call after clearing the caches)
+    q = landscapes.get("quadratic", kappa=5.0)
+    costs = [
+        ("run, steps 1..2,048 (one buffer)", lambda: optimizers.run(q, "adam", steps=150),
+         lambda: BEFORE.run(q, "adam", steps=150), "before: one per bucket, 7 buckets in 10..2,000"),
+        ("run, steps 2,049..10,000", lambda: optimizers.run(q, "adam", steps=5000),
+         lambda: BEFORE.run(q, "adam", steps=5000), ""),
+        ("sweep, final points, any steps (per run count)", lambda: optimizers.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300),
+         lambda: BEFORE.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300), "before: one per bucket"),
+        ("sweep with paths, steps 1..2,048", lambda: optimizers.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True),
+         lambda: BEFORE.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True), ""),
+    ]
+    print(f"\n{'compile cost (first call, no disk cache)':56s} {'now':>10s} {'before':>10s}")
+    for name, now, before, note in costs:
+        print(f"{name:56s} {compile_cost(now):9.2f}s {compile_cost(before):9.2f}s  {note}")
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 21)

@@ -7,9 +7,9 @@ noise and clipping are on at all. Everything else, :class:`Inputs` (start, learn
 hyperparameters, schedule arguments, clipping, noise, seed, surface parameters, the step count),
 is traced, so changing it never recompiles.
 
-The loop runs 16 unrolled steps per iteration (XLA:CPU then runs each block as one sequence
-instead of scheduling every small step), for ``ceil(n / 16)`` iterations when recording and exactly
-``n`` steps otherwise; all outputs come back as one packed vector.
+The loop runs blocks of 16 steps (an inner scan, unrolled 4x in sweeps) inside a ``while_loop``
+with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise; all
+outputs come back as one packed vector.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from ._specs import OptimizerSpec, ProbeContext, get
 MAX_STEPS = 10_000
 MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
 MAX_SWEEP = 250_000
-CHUNK = 16  # steps per iteration of the loop (one unrolled block: XLA:CPU schedules it as one sequence)
+CHUNK = 16  # steps per iteration of the outer loop (one inner scan)
+UNROLL = {False: 1, True: 4}  # unrolled steps inside a block, single runs / sweeps (measured, bench_engine.py)
 _BUFFERS = (2048, MAX_STEPS)  # recording buffer lengths: one for the steps slider's range, one for the rest
 RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centre count as diverged
 
@@ -263,7 +264,7 @@ def _simulate(cfg: Static):
             return (p_out, s_new, div, div_at, loss_out), rec
 
         carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1), loss0)
-        chunk = lambda c, k: jax.lax.scan(body, c, k * CHUNK + jnp.arange(CHUNK), unroll=CHUNK)
+        chunk = lambda c, k: jax.lax.scan(body, c, k * CHUNK + jnp.arange(CHUNK), unroll=UNROLL[cfg.batched])
         if record:  # whole chunks (the steps past n_steps are frozen), written into fixed-size buffers
             shapes = jax.eval_shape(lambda c: body(c, jnp.int64(0))[1], carry0)
             bufs0 = jax.tree.map(lambda a: jnp.zeros((n_total, *a.shape), a.dtype), shapes)
