@@ -542,6 +542,7 @@ def main(argv=None):
     ap.add_argument("--pid", action="append", type=int, default=[], help="server pid(s) to measure (with --url)")
     ap.add_argument("--serve", type=int, default=1, help="start this many server processes (when no --url)")
     ap.add_argument("--set", action="append", default=[], help="Streamlit option for --serve, e.g. runner.postScriptGC=false")
+    ap.add_argument("--env", action="append", default=[], help="environment variable for --serve, e.g. OPTISCAPE_RUN_SLOTS=0")
     ap.add_argument("--page", default=PAGE, help="page path and query string")
     ap.add_argument("--widget", default="steps", help="label of the slider each session changes")
     ap.add_argument("--sessions", type=int, default=10)
@@ -572,7 +573,8 @@ def main(argv=None):
 
     if a.url:
         return asyncio.run(go([check_loopback(u) for u in a.url], a.pid))
-    with streamlit_servers(a.serve, tuple(a.set)) as procs:
+    env = dict(e.split("=", 1) for e in a.env)
+    with streamlit_servers(a.serve, tuple(a.set), env) as procs:
         return asyncio.run(go([u for u, _ in procs], [p.pid for _, p in procs]))
 
 
