@@ -14,6 +14,8 @@ Scenarios (``python benchmarks/ws_client.py SCENARIO --help``):
   starved (no first page, or no update finished).
 - ``flood``: one client sends ``--reruns`` full reruns back to back while N normal sessions work;
   prints the normal sessions' latencies.
+- ``restart``: N sessions on the presets (through a proxy); ``kill -9`` of one process; the sessions it had
+  reconnect and rerun their URL's scenario: kill-to-chart time, error boxes, scenarios that changed.
 - ``export``: N sessions request a download (``--label``) ``--requests`` times in all; prints RSS and
   how many were served or refused.
 
@@ -177,6 +179,7 @@ class Session:
         self.page_hash = ""
         self.session_id = ""
         self.hashes: set[str] = set()
+        self.hash_kind: dict[str, str] = {}
         self.exceptions: list[str] = []
         self.alerts: list[str] = []
         self.closed = False
@@ -221,12 +224,20 @@ class Session:
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
+        run = self._pending[0][1] if self._pending else None
         if msg.metadata.cacheable and msg.hash:
             self.hashes.add(msg.hash)
-        run = self._pending[0][1] if self._pending else None
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                self.hash_kind[msg.hash] = msg.delta.new_element.WhichOneof("type")
+        if kind == "ref_hash":  # "you have this one already" (the client listed it as cached)
+            if run is not None:
+                run.elements += 1
+                run.charts += self.hash_kind.get(msg.ref_hash) == "plotly_chart"
+            return
         if kind == "new_session":
-            self.page_hash = msg.new_session.page_script_hash
             self.session_id = msg.new_session.initialize.session_id
+        elif kind == "navigation":  # the page that ran (new_session names the main script)
+            self.page_hash = msg.navigation.page_script_hash
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "delta":
@@ -413,7 +424,7 @@ async def student(i: int, url: str, a, st: Stats, end: float, cookie: str | None
     """Opens the page, then changes the widget (``--widget``) to a fresh value every think seconds until ``end``."""
     rng = random.Random(i)  # noqa: S311 (load pattern, not a secret)
     await asyncio.sleep(i * a.ramp / max(a.sessions, 1))
-    s = Session(url + a.page, cookie=cookie)
+    s = Session(url + a.page, cookie=cookie or f"optiscape={os.urandom(8).hex()}")  # its own sticky cookie behind nginx
     st.per_session[i] = 0
     try:
         dt, run = await s.open(timeout=a.timeout)
@@ -535,9 +546,85 @@ async def run_export(urls: list[str], servers: Servers, a) -> dict:
     return {"served": served, "refused": refused, "rss": (rss0, peak, rss1, rss2)}
 
 
+async def reopen(s: Session, deadline: float) -> Run:
+    """Reconnects a session whose process went away, the way the front end does (retry every 0.5 s), and
+    reruns its page with the query string the URL has now; returns the run that drew it."""
+    while True:
+        try:
+            s.ws = None
+            _, run = await s.open(timeout=max(1.0, deadline - time.time()))
+            return run
+        except (OSError, ConnectionError, websockets.WebSocketException, TimeoutError):
+            if time.time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def run_restart(urls: list[str], servers: Servers, a) -> dict:
+    """Sessions on several presets; kill -9 one process; every session it had reconnects (through the proxy:
+    to another process or the restarted one) and must draw its scenario again with no error box."""
+    sys.path.insert(0, ROOT)
+    import optimizers
+
+    slugs = optimizers.preset_names()
+    sessions = [Session(f"{urls[i % len(urls)]}/Compare?preset={slugs[i % len(slugs)]}", cookie=f"optiscape={os.urandom(8).hex()}")
+                for i in range(a.sessions)]
+    opened = await asyncio.gather(*(s.open(timeout=a.timeout) for s in sessions), return_exceptions=True)
+    errors = [f"session {i}: first page: {o!r}"[:200] for i, o in enumerate(opened) if isinstance(o, BaseException)]
+    queries = [s.query for s in sessions]
+    if a.clear_cache:
+        for name in os.listdir(a.clear_cache):
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(a.clear_cache, name))
+    victims = a.kill or servers.pids[:1]
+    t_kill = time.perf_counter()
+    for pid in victims:
+        os.kill(pid, 9)
+    deadline = time.time() + a.timeout
+    times: list[float] = []
+    hit: list[int] = []
+    boxes = changed = 0
+
+    async def back(i):
+        nonlocal boxes, changed
+        s = sessions[i]
+        for _ in range(60):  # the killed process's websockets close at once; the others stay open
+            if s.closed:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            return
+        hit.append(i)
+        try:
+            run = await reopen(s, deadline)
+        except Exception as e:
+            errors.append(f"session {i}: no reconnect: {type(e).__name__}: {e}"[:200])
+            return
+        times.append(time.perf_counter() - t_kill)
+        boxes += len(run.exceptions)
+        errors.extend(f"session {i}: {x}" for x in run.exceptions)
+        if run.charts < 1:
+            errors.append(f"session {i}: no chart after reconnecting")
+        if s.query != queries[i]:
+            changed += 1
+            errors.append(f"session {i}: scenario changed: {queries[i][:80]} -> {s.query[:80]}")
+
+    await asyncio.gather(*(back(i) for i in range(len(sessions))))
+    for s in sessions:
+        await s.close()
+    print(f"restart: {len(sessions)} sessions, kill -9 of {victims}; {len(hit)} lost their process and reconnected: "
+          f"{len(times)} drew their scenario again, {boxes} error boxes, {changed} scenarios changed; "
+          f"kill -> chart p50 {pct(times, .5):.1f} s, max {max(times, default=float('nan')):.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for e in errors[:10]:
+        print("  ", e)
+    return {"hit": len(hit), "back": len(times), "boxes": boxes, "changed": changed, "errors": errors,
+            "p50": pct(times, .5), "max": max(times, default=float("nan"))}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("scenario", choices=["load", "flood", "export"])
+    ap.add_argument("scenario", choices=["load", "flood", "export", "restart"])
     ap.add_argument("--url", action="append", default=[], help="server base URL(s), loopback only (default: start --serve)")
     ap.add_argument("--pid", action="append", type=int, default=[], help="server pid(s) to measure (with --url)")
     ap.add_argument("--serve", type=int, default=1, help="start this many server processes (when no --url)")
@@ -555,6 +642,8 @@ def main(argv=None):
     ap.add_argument("--reruns", type=int, default=500, help="flood: full reruns sent back to back")
     ap.add_argument("--requests", type=int, default=150, help="export: downloads asked for in all")
     ap.add_argument("--label", default="HTML (interactive)", help="export: the download button's label")
+    ap.add_argument("--kill", action="append", type=int, default=[], help="restart: pid(s) to kill -9 (default: the first --pid)")
+    ap.add_argument("--clear-cache", default="", help="restart: empty this compile-cache directory just before the kill")
     ap.add_argument("--warm", action="store_true", help="open the page once before measuring (compiles, imports)")
     a = ap.parse_args(argv)
     a.sessions = max(1, min(a.sessions, MAX_SESSIONS))
@@ -562,7 +651,7 @@ def main(argv=None):
     a.ramp = max(0.0, min(a.ramp, MAX_SECONDS))
     a.reruns = max(1, min(a.reruns, MAX_RERUNS))
     a.requests = max(1, min(a.requests, MAX_RERUNS))
-    fn = {"load": run_load, "flood": run_flood, "export": run_export}[a.scenario]
+    fn = {"load": run_load, "flood": run_flood, "export": run_export, "restart": run_restart}[a.scenario]
 
     async def go(urls, pids):
         if a.warm:
