@@ -188,11 +188,14 @@ class Session:
         self._ops: dict[str, asyncio.Future] = {}
 
     # connection
-    async def connect(self, timeout: float = 30.0) -> None:
+    async def connect(self, timeout: float = 30.0, resume: bool = False) -> None:
+        """Opens the websocket; ``resume`` asks for this session back (as the front end does after a network
+        blip), which only the process that holds it can grant."""
         ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
         headers = {"Cookie": self.cookie} if self.cookie else None
+        protocols = ["streamlit", "xsrf-unused", self.session_id] if resume and self.session_id else ["streamlit"]
         self.ws = await asyncio.wait_for(
-            websockets.connect(ws_url, subprotocols=["streamlit"], additional_headers=headers, max_size=self.max_size,
+            websockets.connect(ws_url, subprotocols=protocols, additional_headers=headers, max_size=self.max_size,
                                open_timeout=timeout, ping_interval=None, compression=None), timeout)
         self.closed = False
         self._reader = asyncio.create_task(self._read())
