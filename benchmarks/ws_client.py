@@ -8,7 +8,7 @@ the message sent to the ``script_finished`` of that run. Exception deltas (the r
 
 Scenarios (``python benchmarks/ws_client.py SCENARIO --help``):
 
-- ``load``: N sessions arrive over ``--ramp`` s; each changes the steps slider to a value it has not sent
+- ``load``: N sessions arrive over ``--ramp`` s; each changes a widget (``--widget``, default the start x) to a value it has not sent
   before every 2-3 s (think time) for ``--seconds`` s. Prints latency p50/p95/max, first-page times,
   server CPU-s per update, RSS before/after/after the sessions closed, errors, and the sessions that
   starved (no first page, or no update finished).
@@ -156,6 +156,8 @@ class Run:
     status: int = -1
     exceptions: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
+    servers: object = None
+    mark: tuple[float, int] | None = None  # (server CPU, updates) when the last first page was done
     charts: int = 0
     elements: int = 0
 
@@ -391,6 +393,8 @@ class Stats:
     per_session: dict[int, int] = field(default_factory=dict)
     opened: set[int] = field(default_factory=set)
     alerts: list[str] = field(default_factory=list)
+    servers: object = None
+    mark: tuple[float, int] | None = None  # (server CPU, updates) when the last first page was done
 
 
 class Servers:
@@ -433,6 +437,8 @@ async def student(i: int, url: str, a, st: Stats, end: float, cookie: str | None
         dt, run = await s.open(timeout=a.timeout)
         st.first.append(dt)
         st.opened.add(i)
+        if len(st.opened) == a.sessions and st.mark is None and st.servers is not None:  # all first pages done
+            st.mark = (st.servers.cpu(), len(st.lat))
         st.errors += [f"session {i}: {e}" for e in run.exceptions]
         values = fresh_values(s.find(a.widget), rng)
         while time.time() < end and values:
@@ -457,7 +463,10 @@ async def student(i: int, url: str, a, st: Stats, end: float, cookie: str | None
 def report(title: str, st: Stats, a, cpu: float, rss: tuple[float, float, float], wall: float) -> dict:
     n = len(st.lat)
     starved = [i for i in range(a.sessions) if i not in st.opened or st.per_session.get(i, 0) == 0]
-    res = {"sessions": a.sessions, "updates": n, "errors": len(st.errors), "starved": len(starved),
+    steady = float("nan")
+    if st.mark is not None and n > st.mark[1] and st.servers is not None:
+        steady = (st.servers.cpu() - st.mark[0]) / (n - st.mark[1])
+    res = {"steady_cpu_per_update": steady, "sessions": a.sessions, "updates": n, "errors": len(st.errors), "starved": len(starved),
            "p50": pct(st.lat, .5), "p95": pct(st.lat, .95), "max": max(st.lat, default=float("nan")),
            "first_p50": pct(st.first, .5), "first_p95": pct(st.first, .95), "first_max": max(st.first, default=float("nan")),
            "cpu_s": cpu, "cpu_per_update": cpu / max(n, 1), "rss": rss, "wall": wall}
@@ -466,7 +475,8 @@ def report(title: str, st: Stats, a, cpu: float, rss: tuple[float, float, float]
     print("| measure | p50 | p95 | max |\n|---|---|---|---|")
     print(f"| widget message sent -> script finished | {res['p50'] * 1e3:.0f} ms | {res['p95'] * 1e3:.0f} ms | {res['max'] * 1e3:.0f} ms |")
     print(f"| first page (connect -> script finished) | {res['first_p50']:.1f} s | {res['first_p95']:.1f} s | {res['first_max']:.1f} s |")
-    print(f"server CPU {cpu:.1f} s = {res['cpu_per_update']:.3f} CPU-s per update (first pages included); "
+    print(f"server CPU {cpu:.1f} s = {res['cpu_per_update']:.3f} CPU-s per update (first pages included; "
+          f"{steady:.3f} once every session had its first page); "
           f"RSS before {rss[0]:.0f} MB, after {rss[1]:.0f} MB, after disconnect {rss[2]:.0f} MB")
     busy = sum("busy" in x.lower() for x in st.alerts)
     if busy:
@@ -477,7 +487,7 @@ def report(title: str, st: Stats, a, cpu: float, rss: tuple[float, float, float]
 
 
 async def run_load(urls: list[str], servers: Servers, a) -> dict:
-    st = Stats()
+    st = Stats(servers=servers)
     rss0, cpu0 = servers.rss(), servers.cpu()
     t0 = time.perf_counter()
     end = time.time() + a.ramp + a.seconds
@@ -634,7 +644,7 @@ def main(argv=None):
     ap.add_argument("--set", action="append", default=[], help="Streamlit option for --serve, e.g. runner.postScriptGC=false")
     ap.add_argument("--env", action="append", default=[], help="environment variable for --serve, e.g. OPTISCAPE_RUN_SLOTS=0")
     ap.add_argument("--page", default=PAGE, help="page path and query string")
-    ap.add_argument("--widget", default="steps", help="label of the slider each session changes")
+    ap.add_argument("--widget", default="start x", help="label of the slider or number input each session changes")
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=30.0, help="widget changes per session, after the ramp")
     ap.add_argument("--ramp", type=float, default=10.0, help="seconds over which the sessions arrive")

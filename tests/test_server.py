@@ -179,3 +179,36 @@ def test_prune_dir_keeps_the_compile_cache_bounded_oldest_out_first(tmp_path, mo
     assert _server.prune_dir(str(tmp_path), 6000) == 6  # down to 3/4 of the bound
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"jit_{i}-cache" for i in range(6, 10)]
     assert _server.prune_dir(str(tmp_path), 10) == 0  # at most every 10 minutes per process
+
+
+def test_admission_gate_wraps_script_runs_and_clear_cache_stays_in_its_session():
+    from streamlit.runtime import app_session
+    from streamlit.runtime.scriptrunner import script_runner
+
+    assert _server.install_admission()
+    assert script_runner.ScriptRunner._run_script._optiscape_gate is _server.GATE
+    assert _server.install_admission()  # once: not wrapped twice
+    assert not hasattr(script_runner.ScriptRunner._run_script.__wrapped__, "_optiscape_gate")
+
+    class FakeState:
+        cleared = False
+
+        def clear(self):
+            self.cleared = True
+
+    class FakeSession:
+        _session_state = FakeState()
+
+    calls = []
+    import streamlit as st
+
+    @st.cache_data
+    def square(x):
+        calls.append(x)
+        return x * x
+
+    square(3)
+    app_session.AppSession._handle_clear_cache_request(FakeSession)  # a client's "clear cache" message
+    square(3)
+    assert calls == [3]  # everyone's cached results survive
+    assert FakeSession._session_state.cleared  # the sender's own state is reset
