@@ -11,9 +11,12 @@ Runs, one after another, on loopback (each bounded; about 10 minutes in all on 2
 5. ``export``: 150 requests for the interactive HTML export from 25 sessions: served, refused, RSS;
 6. ``restart``: one process under ``deploy/supervise.py`` + nginx, 20 sessions on the presets, ``kill -9``:
    every session reconnects to the restarted process; with a warm-up of every preset before it listens,
-   without (executables loaded from the on-disk cache on demand), and with the cache emptied (compiled).
+   without (executables loaded from the on-disk cache on demand), and with the cache emptied (compiled);
+   then 2 processes, where the killed one's sessions move to the other.
 
-``python benchmarks/bench_server.py [row ...]`` (default: all); prints each run's report, then the table.
+Servers run with the repository's ``.streamlit/config.toml`` and ``deploy/streamlit.env`` (the deployment).
+``python benchmarks/bench_server.py [row ...] [1p|2p]`` (default: all rows; ``restart 2p``: only the 2-process
+variant); prints each run's report, then the table.
 """
 
 from __future__ import annotations
@@ -106,14 +109,17 @@ def _wait_up(run_dir: str, timeout: float = 300) -> dict:
     raise RuntimeError(f"deployment not up: {_status(run_dir)}")
 
 
-def row_restart() -> list[str]:
+def row_restart(names=()) -> list[str]:
     out = []
-    for label, warm, empty in (("restarted process loads every preset before it listens", "all", False),
-                               ("no warm-up, compile cache on disk", "none", False),
-                               ("no warm-up, compile cache emptied at the kill", "none", True)):
+    for label, warm, empty, procs in (("1 process; the restarted one loads every preset before it listens", "all", False, 1),
+                                      ("1 process, no warm-up, compile cache on disk", "none", False, 1),
+                                      ("1 process, no warm-up, compile cache emptied at the kill", "none", True, 1),
+                                      ("2 processes: the other one takes the sessions", "all", False, 2)):
+        if names and label.split(" ")[0] + "p" not in names:
+            continue
         run_dir = tempfile.mkdtemp(prefix="optiscape-bench-")
         cache = os.path.join(run_dir, "jax-cache")
-        sup, url, base = _deployment(run_dir, cache, warm)
+        sup, url, base = _deployment(run_dir, cache, warm, procs)
         try:
             st = _wait_up(run_dir)
             pid = int(st["pids"][str(base)])
@@ -128,18 +134,23 @@ def row_restart() -> list[str]:
             sup.send_signal(signal.SIGTERM)
             sup.wait(60)
             shutil.rmtree(run_dir, ignore_errors=True)
-    return [f"| kill -9 of the only process under the supervisor, 20 sessions reconnect through nginx | {'; '.join(out)} | 0 error boxes |"]
+    return [f"| kill -9 of a process under the supervisor, 20 sessions on the presets reconnect through nginx | {'; '.join(out)} | 0 error boxes |"]
 
 
 ROWS = {"cpu": row_cpu, "50": row_50, "150": row_150, "flood": row_flood, "export": row_export, "restart": row_restart}
 
 
 def main() -> None:
-    names = sys.argv[1:] or list(ROWS)
+    sys.path.insert(0, os.path.join(ROOT, "deploy"))
+    from supervise import load_env
+
+    os.environ.update(load_env(os.path.join(ROOT, "deploy", "streamlit.env")))  # the deployment's settings
+    names = [n for n in sys.argv[1:] if n in ROWS] or list(ROWS)
+    variants = [n for n in sys.argv[1:] if n not in ROWS]  # restart variants: 1p, 2p
     lines = []
     for n in names:
         print(f"\n== {n} (load average {os.getloadavg()[0]:.1f})", flush=True)
-        lines += ROWS[n]()
+        lines += ROWS[n](variants) if n == "restart" else ROWS[n]()
     print(f"\nmeasured on {os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.1f}")
     print("| measure | result | target |\n|---|---|---|")
     print("\n".join(lines))

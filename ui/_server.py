@@ -213,6 +213,19 @@ def session_limit(name: str, limit: int, window: float = 60.0) -> RateLimit:
     return lim
 
 
+def _sweep_downloads() -> None:
+    """Streamlit keeps a generated download until two script runs (anyone's) have passed since nobody
+    referenced it; a flood of exports with no runs in between would pile them up in memory. Each export
+    counts as such a pass, so at most the last few generated files are held."""
+    try:
+        from streamlit import runtime
+
+        if runtime.exists():
+            runtime.get_instance().media_file_mgr.remove_orphaned_files()
+    except Exception:  # a sweep is an optimisation: never fail the export for it
+        _LOG.debug("download sweep failed", exc_info=True)
+
+
 def limited_export(fn, lim: RateLimit):
     """Wraps a deferred download's data callable: this session's limit, then one of the process's export slots."""
 
@@ -223,6 +236,7 @@ def limited_export(fn, lim: RateLimit):
         if not EXPORT_SLOTS.acquire(timeout=20):
             raise ExportRefused("the server is busy with other exports; try again in a moment")
         try:
+            _sweep_downloads()
             return fn()
         finally:
             EXPORT_SLOTS.release()
