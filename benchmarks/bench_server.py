@@ -9,7 +9,8 @@ Runs, one after another, on loopback (each bounded; about 10 minutes in all on 2
 3. ``150``: 150 sessions arriving over 10 s, for 60 s, one process: who starved (no first page, no update);
 4. ``flood``: one client sends 500 full reruns back to back while 5 sessions work: their latency;
 5. ``export``: 150 requests for the interactive HTML export from 25 sessions: served, refused, RSS;
-6. ``restart``: one process under ``deploy/supervise.py`` + nginx, 20 sessions on the presets, ``kill -9``:
+6. ``deploy``: ``deploy/supervise.py`` with 2 processes + nginx, 100 sessions through nginx;
+7. ``restart``: one process under ``deploy/supervise.py`` + nginx, 20 sessions on the presets, ``kill -9``:
    every session reconnects to the restarted process; with a warm-up of every preset before it listens,
    without (executables loaded from the on-disk cache on demand), and with the cache emptied (compiled);
    then 2 processes, where the killed one's sessions move to the other.
@@ -137,7 +138,25 @@ def row_restart(names=()) -> list[str]:
     return [f"| kill -9 of a process under the supervisor, 20 sessions on the presets reconnect through nginx | {'; '.join(out)} | 0 error boxes |"]
 
 
-ROWS = {"cpu": row_cpu, "50": row_50, "150": row_150, "flood": row_flood, "export": row_export, "restart": row_restart}
+def row_deploy() -> list[str]:
+    """100 sessions through nginx onto 2 processes (the deployment, on this machine's 2 cores)."""
+    run_dir = tempfile.mkdtemp(prefix="optiscape-bench-")
+    sup, url, _ = _deployment(run_dir, os.path.join(run_dir, "jax-cache"), "first", 2)
+    try:
+        st = _wait_up(run_dir)
+        pids = [str(p) for p in st["pids"].values()]
+        r = wc.main(["load", "--warm", "--url", url, *[x for p in pids for x in ("--pid", p)], "--sessions", "100", "--seconds", "60",
+                     "--ramp", "20"])
+    finally:
+        sup.send_signal(signal.SIGTERM)
+        sup.wait(60)
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return [f"| nginx + 2 processes (deploy/), 100 sessions each changing a widget every 2-3 s | p50 {r['p50'] * 1e3:.0f} ms, "
+            f"p95 **{r['p95'] * 1e3:.0f} ms**, max {r['max'] * 1e3:.0f} ms; {r['updates']} updates, {r['errors']} errors, {r['starved']} starved; "
+            f"{r['steady_cpu_per_update']:.3f} CPU-s/update | (students per process) |"]
+
+
+ROWS = {"cpu": row_cpu, "50": row_50, "150": row_150, "flood": row_flood, "export": row_export, "deploy": row_deploy, "restart": row_restart}
 
 
 def main() -> None:
