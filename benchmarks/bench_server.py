@@ -8,7 +8,7 @@ Runs, one after another, on loopback (each bounded; about 10 minutes in all on 2
 2. ``50``: 50 sessions arriving over 20 s, each changing a widget every 2-3 s for 60 s, one process;
 3. ``150``: 150 sessions arriving over 10 s, for 60 s, one process: who starved (no first page, no update);
 4. ``flood``: one client sends 500 full reruns back to back while 5 sessions work: their latency;
-5. ``export``: 150 requests for the interactive HTML export from 25 sessions: served, refused, RSS;
+5. ``export``: 150 requests for the interactive HTML export from 10 sessions: served, refused, RSS;
 6. ``deploy``: ``deploy/supervise.py`` with 2 processes + nginx, 100 sessions through nginx;
 7. ``restart``: one process under ``deploy/supervise.py`` + nginx, 20 sessions on the presets, ``kill -9``:
    every session reconnects to the restarted process; with a warm-up of every preset before it listens,
@@ -76,9 +76,9 @@ def row_flood() -> list[str]:
 
 
 def row_export() -> list[str]:
-    r = wc.main(["export", "--warm", "--sessions", "25", "--requests", "150", "--label", "HTML (interactive)"])
+    r = wc.main(["export", "--warm", "--sessions", "10", "--requests", "150", "--label", "HTML (interactive)"])
     rss = r["rss"]
-    return [f"| export flood: 150 interactive-HTML requests from 25 sessions | {r['served']} served, {r['refused']} refused (6 a minute "
+    return [f"| export flood: 150 interactive-HTML requests from 10 sessions at once | {r['served']} served, {r['refused']} refused (10 a minute "
             f"per session, 2 at once per process); RSS {rss[0]:.0f} MB -> peak **{rss[1]:.0f} MB** -> {rss[3]:.0f} MB after | RSS bounded |"]
 
 

@@ -193,7 +193,7 @@ class RateLimit:
             return self.window - (now - self._times[0])
 
 
-EXPORTS_PER_MINUTE = int(os.environ.get("OPTISCAPE_EXPORTS_PER_MINUTE", "6"))
+EXPORTS_PER_MINUTE = int(os.environ.get("OPTISCAPE_EXPORTS_PER_MINUTE", "10"))
 FORMULAS_PER_MINUTE = int(os.environ.get("OPTISCAPE_FORMULAS_PER_MINUTE", "4"))
 EXPORT_SLOTS = threading.BoundedSemaphore(int(os.environ.get("OPTISCAPE_EXPORT_SLOTS", "2")))
 
