@@ -50,7 +50,8 @@ def render_nginx(template: str, run_dir: str, listen: str, ports: list[int], per
     with open(template) as fh:
         text = fh.read()
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in ports)
-    for k, v in {"RUN_DIR": run_dir, "LISTEN": listen, "UPSTREAMS": servers, "PER_IP": str(per_ip), "REQ_RATE": str(req_rate)}.items():
+    for k, v in {"RUN_DIR": run_dir, "LISTEN": listen, "UPSTREAMS": servers, "PER_IP": str(per_ip), "REQ_RATE": str(req_rate),
+                 "REQ_BURST": str(20 * req_rate)}.items():
         text = text.replace("{{" + k + "}}", v)
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         os.makedirs(os.path.join(run_dir, "tmp", sub), exist_ok=True)
