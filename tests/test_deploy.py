@@ -114,7 +114,7 @@ def test_both_processes_serve_and_sessions_stick(deployment):
         try:
             for s in sessions:
                 _, run = await s.open(timeout=120)
-                assert run.exceptions == [] and run.charts >= 2
+                assert run.exceptions == [] and run.drawn >= 2
             for i, s in enumerate(sessions):
                 _, run = await s.change("start x", 0.25 + 0.01 * i, timeout=120)
                 assert run.exceptions == []
@@ -152,7 +152,7 @@ def test_per_ip_connection_limit(deployment):
                     assert e.response.status_code == 429
                     refused += 1
             _, run = await sessions[0].rerun(timeout=120)  # the admitted ones are served
-            assert run.exceptions == [] and run.charts >= 2
+            assert run.exceptions == [] and run.drawn >= 2
             return len(sessions), refused
         finally:
             for s in sessions:
