@@ -112,10 +112,11 @@ def _wait_up(run_dir: str, timeout: float = 300) -> dict:
 
 def row_restart(names=()) -> list[str]:
     out = []
-    for label, warm, empty, procs in (("1 process; the restarted one loads every preset before it listens", "all", False, 1),
+    for label, warm, empty, procs in (("1 process; the restarted one loads the default preset before it listens", "first", False, 1),
+                                      ("1 process; the restarted one loads every preset before it listens", "all", False, 1),
                                       ("1 process, no warm-up, compile cache on disk", "none", False, 1),
                                       ("1 process, no warm-up, compile cache emptied at the kill", "none", True, 1),
-                                      ("2 processes: the other one takes the sessions", "all", False, 2)):
+                                      ("2 processes: the other one takes the sessions", "first", False, 2)):
         if names and label.split(" ")[0] + "p" not in names:
             continue
         run_dir = tempfile.mkdtemp(prefix="optiscape-bench-")

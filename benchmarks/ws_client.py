@@ -158,8 +158,14 @@ class Run:
     alerts: list[str] = field(default_factory=list)
     servers: object = None
     mark: tuple[float, int] | None = None  # (server CPU, updates) when the last first page was done
-    charts: int = 0
+    charts: int = 0  # plotly charts
+    components: int = 0  # custom components (the replay map)
     elements: int = 0
+
+    @property
+    def drawn(self) -> int:
+        """Charts and maps that arrived (a custom component draws the map on some pages)."""
+        return self.charts + self.components
 
 
 class Session:
@@ -238,6 +244,7 @@ class Session:
             if run is not None:
                 run.elements += 1
                 run.charts += self.hash_kind.get(msg.ref_hash) == "plotly_chart"
+                run.components += self.hash_kind.get(msg.ref_hash) == "component_instance"
             return
         if kind == "new_session":
             self.session_id = msg.new_session.initialize.session_id
@@ -264,6 +271,8 @@ class Session:
                     run.alerts.append(el.alert.body[:300])
             elif which == "plotly_chart" and run is not None:
                 run.charts += 1
+            elif which == "component_instance" and run is not None:
+                run.components += 1
             if which in WIDGET_KINDS:
                 p = getattr(el, which)
                 wid = getattr(p, "id", "")
@@ -616,7 +625,7 @@ async def run_restart(urls: list[str], servers: Servers, a) -> dict:
         times.append(time.perf_counter() - t_kill)
         boxes += len(run.exceptions)
         errors.extend(f"session {i}: {x}" for x in run.exceptions)
-        if run.charts < 1:
+        if run.drawn < 1:
             errors.append(f"session {i}: no chart after reconnecting")
         if s.query != queries[i]:
             changed += 1

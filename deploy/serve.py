@@ -44,7 +44,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=8501)
     ap.add_argument("--address", default="127.0.0.1")
-    ap.add_argument("--warm", default=os.environ.get("OPTISCAPE_WARM", "all"), choices=["all", "first", "none"])
+    ap.add_argument("--warm", default=os.environ.get("OPTISCAPE_WARM", "first"), choices=["all", "first", "none"])
     ap.add_argument("--warm-only", action="store_true", help="fill the compile cache and exit")
     a, extra = ap.parse_known_args(argv)
     os.chdir(ROOT)

@@ -4,10 +4,11 @@
 
 1. loads ``deploy/streamlit.env`` into the environment and points every process at one shared compile
    cache (``--cache``, default ``~/.cache/optiscape-jax``);
-2. fills that cache once (``serve.py --warm-only``), so the processes load executables instead of each
-   compiling them;
+2. fills that cache once with every preset (``serve.py --warm-only --warm all``), so the processes load
+   executables instead of each compiling them (``--warm none`` skips this);
 3. starts ``--procs`` processes (``deploy/serve.py``) on ports ``--base-port``, ``--base-port + 1``, ...;
-   each warms itself before it listens, and until then nginx sends its share to the others;
+   each warms itself before it listens (``OPTISCAPE_WARM``: ``first`` = the default preset, from the disk
+   cache; ``all`` = every preset, seconds longer), and until then nginx sends its share to the others;
 4. writes ``nginx.conf`` from ``deploy/nginx.conf.template`` into ``--run-dir`` and starts Debian's nginx
    (``--no-nginx`` to skip): sticky sessions (a cookie hashed onto a process, so a tab's websocket,
    uploads and downloads stay in one process), websocket upgrade, per-IP connection and request limits,
@@ -49,7 +50,8 @@ def render_nginx(template: str, run_dir: str, listen: str, ports: list[int], per
     with open(template) as fh:
         text = fh.read()
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in ports)
-    for k, v in {"RUN_DIR": run_dir, "LISTEN": listen, "UPSTREAMS": servers, "PER_IP": str(per_ip), "REQ_RATE": str(req_rate)}.items():
+    for k, v in {"RUN_DIR": run_dir, "LISTEN": listen, "UPSTREAMS": servers, "PER_IP": str(per_ip), "REQ_RATE": str(req_rate),
+                 "REQ_BURST": str(20 * req_rate)}.items():
         text = text.replace("{{" + k + "}}", v)
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         os.makedirs(os.path.join(run_dir, "tmp", sub), exist_ok=True)
@@ -137,7 +139,7 @@ class Supervisor:
         signal.signal(signal.SIGINT, self.stop)
         if self.env.get("OPTISCAPE_WARM", "all") != "none":
             t0 = time.monotonic()
-            subprocess.run([sys.executable, os.path.join(HERE, "serve.py"), "--warm-only"], cwd=ROOT, env=self.env, check=False,  # noqa: S603
+            subprocess.run([sys.executable, os.path.join(HERE, "serve.py"), "--warm-only", "--warm", "all"], cwd=ROOT, env=self.env, check=False,  # noqa: S603
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.log(f"compile cache {self.a.cache} warmed in {time.monotonic() - t0:.0f} s")
         for port in self.ports:
