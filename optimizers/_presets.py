@@ -59,8 +59,10 @@ PRESETS: tuple[Preset, ...] = (
         Scenario(surface="rosenbrock", steps=1000,
                  optimizers=(O.make("adagrad", 0.1), O.make("rmsprop", 0.003, decay=0.9))),
         "AdaGrad divides by the square root of the sum of all past squared gradients, so its "
-        "effective step only ever shrinks: along the long banana valley it slows to a crawl. "
-        "RMSprop forgets old gradients (an exponentially weighted average) and keeps moving.",
+        "effective step can only shrink: the steep first gradients make it small, and it never "
+        "recovers along the long, flat banana valley. RMSprop forgets old gradients (an "
+        "exponentially weighted average), so it keeps moving: it travels farther in the second "
+        "half of the run and ends lower. (Each runs at its own learning rate.)",
         (C("eff_lr_shrinks", "adagrad"), C("moves_more_late", "rmsprop", "adagrad"),
          C("ends_lower", "rmsprop", "adagrad")),
     ),
@@ -111,8 +113,9 @@ PRESETS: tuple[Preset, ...] = (
         "The two wells are almost equally deep; the right one is about 15 times as curved. Both runs "
         "start in the sharp well with a learning rate below its stability limit 2/16, so without "
         "noise both would settle there. Small batches mean noisy gradients: at lr 0.1 the noise "
-        "kicks the iterate (for most seeds) out of the narrow, sharp well and it settles in the "
-        "wide one, whose loss barely changes under perturbation (the flat-minimum story of "
+        "kicks the iterate (for most seeds) out of the narrow, sharp well, and it ends in the "
+        "wide one, still rattling around in it (with noise and a constant rate no run settles), "
+        "where the loss barely changes under such kicks (the flat-minimum story of "
         "generalization). A tiny "
         "learning rate averages the noise away and stays sharp. Raise the batch size to 64 to see "
         "the effect vanish.",

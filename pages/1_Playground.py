@@ -16,9 +16,22 @@ st.title("Playground")
 st.caption("One optimizer in depth: pick a surface and an optimizer, click the map to choose a start, press ▶ to replay.")
 
 DEFAULT = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario
+url_preset = st.query_params.get("preset")
 for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optimizers=DEFAULT.optimizers[1:2])):
     st.warning(w)
 
+
+def _race_note(slug: str) -> None:
+    """A Compare preset here: say that Playground shows its first optimizer, and link the whole race."""
+    p = optimizers.get_preset(slug)
+    if len(p.scenario.optimizers) > 1:
+        st.info(f"“{p.title}” races {len(p.scenario.optimizers)} optimizers; Playground shows the first, "
+                f"{p.scenario.optimizers[0].label}. Its explanation and checked claims are on Compare.", icon="ℹ️")
+        ui.link_page("2_Compare.py", f"Open “{p.title}” on Compare", "🏁", {"preset": slug})
+
+
+if url_preset in optimizers.preset_names():
+    _race_note(url_preset)
 with st.expander("Presets", expanded=False):
     pick = st.selectbox("preset", optimizers.preset_names(), format_func=lambda s: optimizers.get_preset(s).title,
                         key=f"{PAGE}:preset_pick")
@@ -26,7 +39,11 @@ with st.expander("Presets", expanded=False):
         scn = optimizers.get_preset(pick).scenario
         ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)
         st.rerun()
-    st.write(optimizers.get_preset(pick).explanation)
+    if len(optimizers.get_preset(pick).scenario.optimizers) > 1:
+        _race_note(pick)
+    else:
+        st.write(optimizers.get_preset(pick).explanation)
+        ui.show_claims(pick)
 
 
 @st.fragment
@@ -55,9 +72,9 @@ def playground():
         else:
             fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title, click_grid=0)
             ui.replay_map(PAGE, ui.replay_payload(key, (oc.label,), scape.title, 560), key=f"{PAGE}:map")
-            st.caption("Every update, one at a time: ◀ ▶ (or the arrow keys after a click on the map), ▶ Play, "
-                       "the slider, or the speed. Click the map to start there; drag to pan, scroll to zoom, "
-                       "double-click to reset.")
+            st.caption("Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed (after a click "
+                       "on any player button the keys ← → space Home End work too). Click the map to start there; "
+                       "drag to pan, scroll to zoom, double-click to reset.")
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else key)
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)

@@ -12,11 +12,17 @@ PAGE = "cmp"
 ui.page_setup("Compare")
 st.title("Compare optimizers")
 
+RACES = [p.slug for p in optimizers.PRESETS if p.page == "compare"]  # a one-optimizer preset opens on Playground
+url_preset = st.query_params.get("preset")
+if url_preset in optimizers.preset_names() and url_preset not in RACES:
+    st.query_params.clear()
+    st.info(f"“{optimizers.get_preset(url_preset).title}” is a one-optimizer preset: it opens on Playground.", icon="ℹ️")
+    ui.link_page("1_Playground.py", "Open it on Playground", "🔬", {"preset": url_preset})
 for w in ui.init_page(PAGE, optimizers.get_preset("momentum-vs-nesterov-saddle").scenario):
     st.warning(w)
 
 cols = st.columns([3, 1])
-slugs = optimizers.preset_names()
+slugs = RACES
 pick = cols[0].selectbox("preset", slugs, format_func=lambda s: optimizers.get_preset(s).title, key="cmp:preset_pick",
                          label_visibility="collapsed")
 if cols[1].button("Load preset", type="primary", width="stretch"):
@@ -48,14 +54,19 @@ def compare():
     labels = [f"{i + 1}. {c.label}" for i, c in enumerate(configs)]
     paths = viz.paths_from(trajs, labels)
     with right:
+        shown = st.session_state.get(f"{PAGE}:preset_pick")
+        if shown in RACES and not ui.same_scenario(scn, optimizers.get_preset(shown).scenario):
+            st.caption(":material/info: You have changed the preset's settings: the checked claims under “What "
+                       "this preset shows” describe the preset's own runs, not the map below.")
         ui.divergence_banner(sum(p.diverged_at is not None for p in paths), len(paths), "optimizers")
         for p in paths:
             if p.diverged_at is not None:
                 st.error(f"{p.label} diverged at step {p.diverged_at}; its path is frozen at the last good point.")
         grid = ui.cached_grid(scn)
         ui.replay_map(PAGE, ui.replay_payload(key, tuple(labels), scape.title, 560), key=f"{PAGE}:map")
-        st.caption("All optimizers at the same step, side by side: ◀ ▶ (or the arrow keys after a click on the map), "
-                   "▶ Play, the slider. Click the map to start every optimizer there.")
+        st.caption("All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the slider (after a "
+                   "click on any player button the keys ← → space Home End work too). Click the map to start every "
+                   "optimizer there.")
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title, click_grid=0)
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=key)
         steps = np.arange(scn.steps + 1)

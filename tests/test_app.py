@@ -126,3 +126,27 @@ def test_every_optimizer_steps_on_playground_with_its_equations(name):
     assert p["n"] == 30 and p["eq"] is not None
     code = optimizers.get(name).textbook
     assert [ln["code"] for ln in p["eq"]["lines"]] == [ln for ln in code.splitlines() if ln.strip()]
+
+
+def test_compare_says_when_the_settings_are_no_longer_the_presets():
+    at = app("pages/2_Compare.py")
+    at.query_params["preset"] = "momentum-vs-nesterov-saddle"
+    at.run()
+    assert not [c for c in at.caption if "changed the preset" in c.value]
+    at.select_slider(key="cmp:o1:momentum:lr").set_value(0.01).run()
+    assert [c for c in at.caption if "changed the preset" in c.value]
+
+
+def test_presets_open_on_their_own_page():
+    """A one-optimizer preset on Compare points to Playground; a race on Playground says it shows the first."""
+    at = app("pages/2_Compare.py")
+    at.query_params["preset"] = "feature-scaling"
+    at.run()
+    assert not at.exception
+    assert any("opens on Playground" in i.value for i in at.info)
+    assert "feature-scaling" not in at.selectbox(key="cmp:preset_pick").options
+    at = app("pages/1_Playground.py")
+    at.query_params["preset"] = "momentum-vs-nesterov-saddle"
+    at.run()
+    assert not at.exception
+    assert any("races 3 optimizers; Playground shows the first" in i.value for i in at.info)

@@ -128,17 +128,21 @@ def test_schedules_page_banner_when_most_runs_diverge():
     assert any(w.value.startswith("3 of 4 runs diverged") for w in at.warning)
 
 
-def test_compare_shows_the_presets_claims_holding():
-    at = AppTest.from_file(str(ROOT / "pages/2_Compare.py"), default_timeout=300).run()
-    assert not at.exception
-    for slug in optimizers.preset_names():
-        at.selectbox(key="cmp:preset_pick").set_value(slug).run()
+def test_each_page_shows_its_presets_claims_holding():
+    """Compare shows every race preset's claims, Playground every one-optimizer preset's, all holding."""
+    pages = {"compare": ("pages/2_Compare.py", "cmp:preset_pick", "What this preset shows"),
+             "playground": ("pages/1_Playground.py", "play:preset_pick", "Presets")}
+    for kind, (file, key, label) in pages.items():
+        at = AppTest.from_file(str(ROOT / file), default_timeout=300).run()
         assert not at.exception
-        box = next(e for e in at.expander if e.label == "What this preset shows")
-        texts = [m.value for m in box.markdown]
-        claims = optimizers.get_preset(slug).claims
-        assert any(f"{len(claims)} of {len(claims)} claims hold" in t for t in texts), texts[:2]
-        lines = [t for t in texts if t.startswith((ui.HOLDS, ui.FAILS))]
-        assert len(lines) == len(claims) and all(t.startswith(ui.HOLDS + " ") for t in lines)
-        scn = optimizers.get_preset(slug).scenario
-        assert claims[0].sentence(scn).replace("*", "\\*") in lines[0]
+        for slug in [p.slug for p in optimizers.PRESETS if p.page == kind]:
+            at.selectbox(key=key).set_value(slug).run()
+            assert not at.exception
+            box = next(e for e in at.expander if e.label == label)
+            texts = [m.value for m in box.markdown]
+            claims = optimizers.get_preset(slug).claims
+            assert any(f"{len(claims)} of {len(claims)} claims hold" in t for t in texts), texts[:2]
+            lines = [t for t in texts if t.startswith((ui.HOLDS, ui.FAILS))]
+            assert len(lines) == len(claims) and all(t.startswith(ui.HOLDS + " ") for t in lines)
+            scn = optimizers.get_preset(slug).scenario
+            assert claims[0].sentence(scn).replace("*", "\\*") in lines[0]

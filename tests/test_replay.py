@@ -12,9 +12,11 @@ from optimizers import OptimizerConfig, Scenario
 COURSE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
 
-def _values(eq) -> np.ndarray:
-    vals = np.frombuffer(base64.b64decode(eq["values"]), "<f4")
-    return vals.reshape(-1, len(eq["widths"]), 2).astype(float)
+def _values(eq) -> list[list[np.ndarray]]:
+    """``out[k][s]``: slot ``s`` of step ``k`` (a number, a vector or a flattened 2x2 matrix)."""
+    flat = np.frombuffer(base64.b64decode(eq["values"]), "<f4").astype(float).reshape(-1, sum(eq["widths"]))
+    cuts = np.cumsum(eq["widths"])[:-1]
+    return [np.split(row, cuts) for row in flat]
 
 
 def _scenario(name: str, **kw) -> Scenario:
@@ -34,7 +36,7 @@ def test_the_equations_end_on_the_drawn_path(name):
     # the last slot of the last line that assigns x is x after the step
     last_x = max(i for i, ln in enumerate(eq["lines"]) if ln["parts"][0] == "x = ")
     slot = eq["lines"][last_x]["parts"][-1]
-    np.testing.assert_allclose(vals[:, slot], traj.points[1 : n + 1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose([v[slot] for v in vals], traj.points[1 : n + 1], rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", COURSE)
@@ -51,16 +53,29 @@ def test_the_filled_in_numbers_compute_the_shown_result(name):
             text = []
             for part in line["parts"][:-1]:
                 if isinstance(part, int):
-                    w = eq["widths"][part]
-                    text.append(repr(vals[k, part, 0]) if w == 1 else f"np.array([{vals[k, part, 0]!r}, {vals[k, part, 1]!r}])")
+                    v = vals[k][part]
+                    text.append(repr(v[0]) if v.size == 1 else f"np.array({v.tolist()!r})")
                 else:
                     text.append(part)
             expr = "".join(text).split(" = ", 1)[1].rsplit(" = ", 1)[0]
             if "grad(" in expr:
                 continue  # a call to the surface's gradient: its value is the next slot, checked above
             got = eval(expr, {"np": np, **ns})
-            want = vals[k, line["parts"][-1]][: eq["widths"][line["parts"][-1]]]
+            want = vals[k][line["parts"][-1]]
             np.testing.assert_allclose(np.ravel(got), want, rtol=2e-4, atol=1e-6, err_msg=f"{name} step {k}: {line['code']}")
+
+
+def test_newton_shows_its_hessian_as_a_matrix():
+    scn = Scenario(surface="saddle", start=(1.5, 0.3), steps=5, optimizers=(OptimizerConfig.make("newton", 1.0),))
+    (traj,) = scn.run()
+    eq = viz.scenario_equations(scn, scn.optimizers[0], traj)
+    (line,) = eq["lines"]
+    h = [s for s in line["parts"] if isinstance(s, int) and eq["widths"][s] == 4]
+    assert len(h) == 1  # H, filled in
+    import jax
+
+    want = np.asarray(jax.hessian(scn.landscape().f)(np.array(traj.points[0])))
+    np.testing.assert_allclose(_values(eq)[0][h[0]].reshape(2, 2), want, rtol=1e-6)
 
 
 def test_momentum_and_nesterov_arrows_add_up_to_the_step_and_nesterov_evaluates_ahead():
@@ -69,7 +84,7 @@ def test_momentum_and_nesterov_arrows_add_up_to_the_step_and_nesterov_evaluates_
     ext = scn.landscape().extent
     for oc, t in zip(scn.optimizers, trajs, strict=True):
         a = viz.step_arrows(t, oc.name, ext)
-        assert set(a) == {"sgd": {"gradient", "step"}, "momentum": {"momentum", "gradient", "step"},
+        assert set(a) == {"sgd": {"direction", "step"}, "momentum": {"momentum", "gradient", "step"},
                           "nesterov": {"momentum", "gradient", "lookahead", "step"}}[oc.name]
         if oc.name == "sgd":
             continue

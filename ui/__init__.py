@@ -1,6 +1,6 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
-from ._banners import FAILS, HOLDS, divergence_banner, divergence_message, preset_claims, show_claims
+from ._banners import FAILS, HOLDS, divergence_banner, divergence_message, preset_claims, same_scenario, show_claims
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     apply_pending,
@@ -17,6 +17,7 @@ from ._controls import (
 )
 from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
+from ._links import link_page
 from ._map import replay_map
 from ._replay import replay_payload
 
@@ -36,6 +37,7 @@ __all__ = [
     "errata_for",
     "export_panel",
     "init_page",
+    "link_page",
     "load_scenario",
     "log_select",
     "notes_on_notes",
@@ -44,6 +46,7 @@ __all__ = [
     "preset_claims",
     "replay_map",
     "replay_payload",
+    "same_scenario",
     "shared_controls",
     "show_claims",
     "sync_url",

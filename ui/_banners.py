@@ -45,3 +45,15 @@ def show_claims(slug: str) -> None:
         esc = lambda t: t.replace("*", "\\*").replace("[", "(").replace("]", ")")
         mark = HOLDS if ok else FAILS
         st.markdown(f"{mark} {esc(sentence)}  \n:gray[{esc(evidence)}]")
+
+
+def same_scenario(a, b) -> bool:
+    """Whether two scenarios draw the same picture (a preset's default start and default surface
+    parameters count as given)."""
+    import dataclasses
+
+    def full(s):
+        values = tuple(sorted((k, float(v)) for k, v in s.landscape().values.items()))
+        return dataclasses.replace(s, start=s.start_point(), surface_params=values).to_query()
+
+    return full(a) == full(b)

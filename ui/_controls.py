@@ -16,6 +16,8 @@ import landscapes
 import optimizers
 from optimizers import OptimizerConfig, Scenario
 
+from . import _server
+
 CUSTOM = "custom"
 
 
@@ -31,9 +33,12 @@ def _enable_compile_cache() -> None:
             jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
         except OSError:
             pass  # read-only home: compile in memory only
+    if path:  # bounded, least recently used out first (at most every 10 min per process)
+        _server.prune_dir(path, int(os.environ.get("OPTISCAPE_JAX_CACHE_MB", "512")) * 2**20)
 
 
 def page_setup(title: str) -> None:
+    _server.prepare()  # start-up imports and the admission gate (once per process)
     _enable_compile_cache()
     st.set_page_config(page_title=f"{title} · Optiscape", page_icon="⛰️", layout="wide")
 
@@ -217,7 +222,10 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
             b = (-3.0, 3.0, -3.0, 3.0)
         try:
             landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
-            kw.update(formula=formula, bounds=b)
+            formula, limit_msg = _server.formula_gate(page, formula)  # new formulas compile: a few a minute per session
+            if limit_msg:
+                st.warning(limit_msg)
+            kw = {"surface": CUSTOM, "formula": formula, "bounds": b} if formula else {"surface": "saddle"}
         except landscapes.ExpressionError as e:
             st.error(f"Formula not accepted: {e.message} (position {e.position + 1}).")
             st.code(str(e), language=None)

@@ -9,8 +9,10 @@ At shown step :math:`k` the map holds the path up to :math:`x_k` and the arrows 
   :math:`\mu v_k` from :math:`x_k` and the *gradient step* :math:`-\alpha_k \nabla f` from the point where the
   method evaluates the gradient (:math:`x_k` for momentum, the look-ahead point :math:`x_k + \mu v_k` for
   Nesterov, drawn as a diamond), so the two arrows add up to the step, as the notes draw them;
-* for every other method, the downhill direction :math:`-\nabla f / |\nabla f|` at that point (unit length,
-  a fixed fraction of the box).
+* for every other method, the downhill direction :math:`-\nabla f / |\nabla f|` at that point (a fixed
+  fraction of the box: its length is not to scale, and the legend says so).
+
+Every arrow has its optimizer's colour; the kinds differ by line style.
 
 The gradient is the one the method used (noise and clipping included).
 """
@@ -33,11 +35,13 @@ from ._figures import _z_for_display
 PLAYER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "player")
 #: the methods whose step is exactly "momentum step + gradient step" (the notes' two forms)
 DECOMPOSED = ("momentum", "nesterov")
+#: each arrow in its optimizer's colour; the kinds differ by line style (the legend draws a sample of each)
 ARROW_STYLES = {
-    "momentum": {"color": "#0072B2", "label": "momentum step μv (to scale)"},
-    "gradient": {"color": "#D55E00", "label": "gradient: −lr∇f where it is evaluated (to scale) or −∇f direction"},
-    "lookahead": {"color": "#CC79A7", "label": "look-ahead point x + μv (Nesterov evaluates ∇f there)"},
-    "step": {"color": "#009E73", "label": "step taken (to scale)", "dash": "dot"},
+    "step": {"label": "step taken (to scale)", "dash": "solid", "width": 3.5},
+    "momentum": {"label": "momentum step μv (to scale)", "dash": "dash", "width": 2.5},
+    "gradient": {"label": "gradient step −lr∇f where it is evaluated (to scale)", "dash": "dot", "width": 2.5},
+    "direction": {"label": "downhill direction −∇f (length not to scale)", "dash": "dot", "width": 1.5},
+    "lookahead": {"label": "look-ahead point x + μv (Nesterov takes ∇f there)"},
 }
 
 
@@ -83,7 +87,7 @@ def step_arrows(traj, method: str, extent: float) -> dict[str, np.ndarray]:
         norm = np.linalg.norm(g, axis=1, keepdims=True)
         ok = live & (norm[:, 0] > 1e-12)  # at a stationary point the direction means nothing
         d = -g / np.where(norm > 0, norm, 1.0) * 0.08 * extent
-        out["gradient"] = np.where(ok[:, None], np.hstack([ep, ep + d]), nan)
+        out["direction"] = np.where(ok[:, None], np.hstack([ep, ep + d]), nan)
     out["step"] = np.where(live[:, None], np.hstack([x, x + step]), nan)
     for k, a in out.items():  # arrows too short to see are not drawn (no stray arrowheads)
         short = np.hypot(a[:, 2] - a[:, 0], a[:, 3] - a[:, 1]) < 1e-9 * max(extent, 1e-300)
@@ -92,11 +96,10 @@ def step_arrows(traj, method: str, extent: float) -> dict[str, np.ndarray]:
     return out
 
 
-def _value(v) -> tuple[float, float, int] | None:
+def _value(v) -> np.ndarray | None:
+    """A number, a 2-vector or a 2x2 matrix (Newton's H), flattened; anything else is not shown."""
     a = np.asarray(v, dtype=float).ravel() if not callable(v) else None
-    if a is None or a.size not in (1, 2):
-        return None
-    return (float(a[0]), float(a[-1]) if a.size == 2 else np.nan, int(a.size))
+    return a if a is not None and a.size in (1, 2, 4) else None
 
 
 _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*([-+*/]?=)\s*(.*)$")
@@ -127,7 +130,9 @@ def _template(source: str, slot_of: dict[str, int], result: int) -> list:
 
 
 def equation_data(trace) -> dict | None:
-    """The shown code's assignments at every step, as templates plus a ``(steps, slots, 2)`` value table.
+    """The shown code's assignments at every step, as templates plus a ``(steps, width)`` value table:
+    slot ``s`` of step ``k`` is ``values[k, offset_s : offset_s + widths[s]]`` (a number, a vector or a 2x2
+    matrix, row by row).
 
     ``trace`` is an :class:`optimizers.TextbookTrace` (the shown code executed step by step). Returns
     ``None`` when the code's assignments differ between steps (no fixed template)."""
@@ -135,27 +140,30 @@ def equation_data(trace) -> dict | None:
     if not steps:
         return None
     shape = [(ln.source, ln.target, tuple(n for n, _ in ln.reads)) for ln in steps[0]]
-    lines, slots = [], []  # slots: (line index, "read"/"value", name)
+    lines, slots, widths = [], [], []  # slots: (line index, name read or None for the result)
     for i, (src, _target, _reads) in enumerate(shape):
         slot_of = {}
         for name, v in steps[0][i].reads:
-            if _value(v) is not None:
+            a = _value(v)
+            if a is not None:
                 slot_of[name] = len(slots)
                 slots.append((i, name))
+                widths.append(a.size)
         result = len(slots)
         slots.append((i, None))
+        a = _value(steps[0][i].value)
+        widths.append(a.size if a is not None else 1)
         lines.append({"code": src, "parts": _template(src, slot_of, result)})
-    vals = np.full((len(steps), len(slots), 2), np.nan)
-    widths = [1] * len(slots)
+    offsets = np.concatenate([[0], np.cumsum(widths)])
+    vals = np.full((len(steps), int(offsets[-1])), np.nan)
     for t, step in enumerate(steps):
         if [(ln.source, ln.target, tuple(n for n, _ in ln.reads)) for ln in step] != shape:
             return None
         for s, (i, name) in enumerate(slots):
             ln = step[i]
-            v = _value(ln.value if name is None else dict(ln.reads)[name])
-            if v is not None:
-                vals[t, s] = v[:2]
-                widths[s] = max(widths[s], v[2])
+            a = _value(ln.value if name is None else dict(ln.reads)[name])
+            if a is not None and a.size == widths[s]:
+                vals[t, offsets[s]:offsets[s + 1]] = a
     return {"lines": lines, "values": _b64(vals, "f4"), "widths": widths}
 
 

@@ -83,7 +83,7 @@
         o.value = s;
         this.speed.appendChild(o);
       }
-      this.speed.addEventListener('change', () => { if (this.timer) { this.pause(); this.play(); } });
+      this.speed.addEventListener('change', () => { if (this.timer) { this.pause(); this.play(); } });  // restart the clock
       sp.appendChild(this.speed);
       bar.appendChild(sp);
       this.map = el('div', 'osp-map');
@@ -220,11 +220,11 @@
           at.arrows[kind] = data.length;
           data.push(kind === 'lookahead'
             ? {type: 'scatter', mode: 'markers', x: [], y: [], hoverinfo: 'skip', name: st.label,
-              marker: {symbol: 'diamond', size: 12, color: st.color, line: {color: 'white', width: 1.5}}}
+              marker: {symbol: 'diamond', size: 12, color: p.color, line: {color: 'black', width: 1.5}}}
             : {type: 'scatter', mode: 'lines+markers', x: [], y: [], hoverinfo: 'skip', name: st.label,
-              line: {color: st.color, width: 3, dash: st.dash || 'solid'},
-              marker: {symbol: ['circle', 'arrow'], size: [0, 13], angleref: 'previous', color: st.color,
-                line: {color: st.color, width: 1}}});
+              line: {color: p.color, width: st.width, dash: st.dash},
+              marker: {symbol: ['circle', kind === 'direction' ? 'arrow-open' : 'arrow'], size: [0, kind === 'step' ? 14 : 11],
+                angleref: 'previous', color: p.color, line: {color: p.color, width: kind === 'direction' ? 2 : 1}}});
         }
         if (p.diverged_at !== null && p.diverged_at !== undefined) {
           at.div = data.length;
@@ -270,11 +270,32 @@
       for (const [kind, st] of Object.entries(this.data.arrow_styles)) {
         if (!kinds.has(kind)) continue;
         const it = el('span', 'osp-item osp-arrow');
-        const sw = el('span', 'osp-glyph', kind === 'lookahead' ? '◆' : '➜');
-        sw.style.color = st.color;
-        it.append(sw, el('span', null, st.label));
+        it.append(Player.sample(kind, st), el('span', null, st.label));
         lg.appendChild(it);
       }
+    }
+
+    /** A small drawing of an arrow kind for the legend (line style and head), in a neutral colour. */
+    static sample(kind, st) {
+      const ns = 'http://www.w3.org/2000/svg', svg = document.createElementNS(ns, 'svg');
+      svg.setAttribute('width', '30');
+      svg.setAttribute('height', '12');
+      svg.setAttribute('class', 'osp-sample');
+      const add = (tag, attrs) => {
+        const e = document.createElementNS(ns, tag);
+        for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+        svg.appendChild(e);
+      };
+      if (kind === 'lookahead') {
+        add('path', {d: 'M15 1 L21 6 L15 11 L9 6 Z', fill: '#555', stroke: 'black', 'stroke-width': '1'});
+        return svg;
+      }
+      const dash = {dash: '6 3', dot: '1.5 3', solid: ''}[st.dash] || '';
+      add('line', {x1: 1, y1: 6, x2: 22, y2: 6, stroke: '#333', 'stroke-width': String(Math.min(st.width, 3)),
+        'stroke-dasharray': dash});
+      add('path', {d: 'M21 1 L29 6 L21 11 Z', fill: kind === 'direction' ? 'none' : '#333', stroke: '#333',
+        'stroke-width': '1.2'});
+      return svg;
     }
 
     go(k, force) {
@@ -317,15 +338,19 @@
         card.style.borderLeftColor = p.color;
         const head = el('div', 'osp-card-head');
         const m = Math.min(k, p.n);
-        head.textContent = p.label + ' — step ' + m + ': f = ' + num(p.loss[m]);
+        const dx = m < p.n ? Math.hypot(p.xy[2 * m + 2] - p.xy[2 * m], p.xy[2 * m + 3] - p.xy[2 * m + 1]) : null;
+        head.textContent = p.label + ' — step ' + m + ': f = ' + num(p.loss[m])
+          + (dx !== null && (p.diverged_at === null || m < p.diverged_at - 1) ? ', next step |Δx| = ' + num(dx) : '');
         card.appendChild(head);
-        const rows = p.eq ? p.eqv.length / (2 * p.eq.widths.length) : 0;
+        const W = p.eq ? p.eq.widths.reduce((a, b) => a + b, 0) : 1, rows = p.eq ? p.eqv.length / W : 0;
         if (p.eq && k < rows) {
           card.appendChild(el('div', 'osp-card-sub', 'update ' + (k + 1) + ' (from step ' + k + ' to ' + (k + 1) + '), as the code computes it:'));
-          const S = p.eq.widths.length, base = k * S * 2;
+          if (!p.eq.offsets) p.eq.offsets = p.eq.widths.reduce((o, w) => [...o, o[o.length - 1] + w], [0]);
           const fmt = (s) => {
-            const w = p.eq.widths[s], a = p.eqv[base + 2 * s], b = p.eqv[base + 2 * s + 1];
-            return w === 1 ? num(a) : '(' + num(a) + ', ' + num(b) + ')';
+            const w = p.eq.widths[s], o = k * W + p.eq.offsets[s], v = (i) => num(p.eqv[o + i]);
+            if (w === 1) return v(0);
+            if (w === 2) return '(' + v(0) + ', ' + v(1) + ')';
+            return '[[' + v(0) + ', ' + v(1) + '], [' + v(2) + ', ' + v(3) + ']]';
           };
           for (const line of p.eq.lines) {
             const row = el('div', 'osp-line');
@@ -355,15 +380,21 @@
     play() {
       if (this.step >= this.n) this.go(0);
       this.speedAuto = false;
-      const sps = parseFloat(this.speed.value);
-      const every = Math.max(1000 / sps, 40), per = Math.max(1, Math.round(sps * every / 1000));
       this.playBtn.textContent = '❚❚ Pause';
       this.root.classList.add('osp-playing');
-      this.timer = setInterval(() => this.go(this.step + per), every);
+      // the step follows the clock, so "20 steps/s" is 20 steps a second however long a redraw takes
+      const t0 = performance.now(), k0 = this.step;
+      const tick = () => {
+        if (!this.timer) return;
+        const sps = parseFloat(this.speed.value);
+        this.go(k0 + Math.floor((performance.now() - t0) * sps / 1000));
+        if (this.timer) this.timer = requestAnimationFrame(tick);
+      };
+      this.timer = requestAnimationFrame(tick);
     }
 
     pause() {
-      clearInterval(this.timer);
+      cancelAnimationFrame(this.timer);
       this.timer = null;
       this.playBtn.textContent = '▶ Play';
       this.root.classList.remove('osp-playing');
