@@ -311,7 +311,10 @@ def _simulate(cfg: Static):
     return one
 
 
-_LAYOUTS: dict[Static, tuple] = {}  # (name, shape, offset) of each output inside the packed vector
+#: (name, shape, offset) of each output inside the packed vector, per configuration; refreshed on use,
+#: bounded far above ``_compiled``'s cache (an evicted layout's executable is long gone and retraces).
+_LAYOUTS: collections.OrderedDict[Static, tuple] = collections.OrderedDict()
+MAX_LAYOUTS = 4096
 
 
 def _pack(cfg: Static, out: dict):
@@ -322,6 +325,9 @@ def _pack(cfg: Static, out: dict):
         layout.append((k, tuple(out[k].shape), off))
         off += int(np.prod(out[k].shape, dtype=int))
     _LAYOUTS[cfg] = tuple(layout)
+    _LAYOUTS.move_to_end(cfg)
+    while len(_LAYOUTS) > MAX_LAYOUTS:
+        _LAYOUTS.popitem(last=False)
     return jnp.concatenate([jnp.ravel(out[k]).astype(jnp.float64) for k in sorted(out)])
 
 
@@ -329,6 +335,7 @@ def _unpack(cfg: Static, flat) -> dict[str, np.ndarray]:
     """The outputs of a packed ``(..., size)`` array as numpy views."""
     flat = np.asarray(flat)
     lead = flat.shape[:-1]
+    _LAYOUTS.move_to_end(cfg)
     return {k: flat[..., off: off + int(np.prod(shape, dtype=int))].reshape(lead + shape)
             for k, shape, off in _LAYOUTS[cfg]}
 
