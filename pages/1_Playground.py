@@ -63,8 +63,9 @@ def playground():
     paths = viz.paths_from([traj], [oc.label])
     with right:
         if traj.diverged_at is not None:
-            st.error(f"Diverged at step {traj.diverged_at}: the iterate ran off to infinity (or out of the function's domain). "
-                     "The path is frozen at the last good point. Try a smaller learning rate, or clip the gradient.")
+            st.error(f"Diverged at step {traj.diverged_at}: the iterate became non-finite, left the function's domain "
+                     "or ran more than 100 map widths from its centre. The path is frozen at its last point before that (which can "
+                     "lie far off the map). Try a smaller learning rate, or clip the gradient.")
         grid = ui.cached_grid(scn)
         if view3d:
             fig = viz.surface3d_figure(scape, ui.cached_grid(scn, 80), paths, title=scape.title)

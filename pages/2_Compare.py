@@ -61,7 +61,8 @@ def compare():
         ui.divergence_banner(sum(p.diverged_at is not None for p in paths), len(paths), "optimizers")
         for p in paths:
             if p.diverged_at is not None:
-                st.error(f"{p.label} diverged at step {p.diverged_at}; its path is frozen at the last good point.")
+                st.error(f"{p.label} diverged at step {p.diverged_at} (non-finite, or more than 100 map widths from its centre); its path "
+                         "is frozen at its last point before that, which can lie far off the map.")
         grid = ui.cached_grid(scn)
         ui.replay_map(PAGE, ui.replay_payload(key, tuple(labels), scape.title, 560), key=f"{PAGE}:map")
         st.caption("All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the slider (after a "

@@ -129,3 +129,24 @@ def test_pages_show_the_note_on_the_notes_where_the_notes_are_wrong():
     text = " ".join(i.value for i in at.info)
     assert "That describes Adam" in text and "cache = {}" in text
     assert not at.exception
+
+
+def test_divergence_words_match_the_engines_rule():
+    """The pages say a run diverged when it became non-finite or went more than 100 map widths from the
+    map's centre: a run on the quadratic at lr 0.5 is flagged at the first step past 100 widths."""
+    import landscapes
+
+    assert optimizers._engine.RUNAWAY == 100.0
+    scape = landscapes.get("quadratic")
+    t = optimizers.run(scape, "sgd", lr=0.5, steps=100, start=(-2.5, 2.0))
+    far = np.max(np.abs(t.points - np.array(scape.center)), axis=1) > 100 * scape.extent
+    d = t.diverged_at
+    assert d is not None and not far[: d].any()
+    import jax
+
+    g = jax.grad(scape.f)
+    x = [np.array([-2.5, 2.0])]
+    for _ in range(d):  # plain SGD without the engine's freeze
+        x.append(x[-1] - 0.5 * np.asarray(g(x[-1])))
+    dist = [np.max(np.abs(p - np.array(scape.center))) for p in x]
+    assert dist[d - 1] <= 100 * scape.extent < dist[d]  # flagged at exactly the step that went past 100 widths

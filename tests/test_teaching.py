@@ -165,3 +165,12 @@ def test_basins_page_banner_when_most_starts_diverge():
     banners = [w.value for w in at.warning if "diverged:" in w.value]
     assert banners == [f"{n_div} of 2500 runs diverged: the picture mostly shows blow-ups, not the optimizer at work. "
                        "Black pixels are diverged runs: lower the learning rate."]
+
+
+def test_schedules_race_caption_reads_its_own_runs():
+    at = app("pages/3_Schedules.py").run()
+    assert not at.exception
+    (cap,) = [c.value for c in at.caption if c.value.startswith("Lowest final loss in this race")]
+    scn = next(p for p in optimizers.PRESETS if p.slug == "schedules-step-cosine-warmup").scenario
+    if "Constant" in cap.split("**")[1]:
+        assert "noise sigma 2" in cap and scn.noise_std == 2.0  # the preset the caption points to has that noise

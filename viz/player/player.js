@@ -361,7 +361,7 @@
         } else {
           const div = p.diverged_at !== null && p.diverged_at !== undefined && k >= p.diverged_at - 1;
           if (div) card.appendChild(el('div', 'osp-card-sub', 'diverged at step ' + p.diverged_at
-            + ': the iterate ran off (to infinity, or far outside the map); the path is frozen at the last good point'));
+            + ': the iterate ran off (to infinity, or far outside the map); the path is frozen at its last point before that'));
           else if (k >= p.n) card.appendChild(el('div', 'osp-card-sub', 'the run ends here'));
         }
         box.appendChild(card);
