@@ -36,21 +36,48 @@ def _player_paths(at) -> list[dict]:
     return out
 
 
-def test_home_links_every_page():
+URL_PATHS = ["Playground", "Compare", "Schedules", "Hyperparameter_search", "Averaging", "Quadratic_theory", "Basins",
+             "Neural_network"]  # every page's address, as before st.navigation (old links keep working)
+
+
+def test_home_links_every_page_and_every_preset_in_the_same_tab():
     at = app("app.py").run()
     assert not at.exception
-    linked = {p.proto.page for p in at.get("page_link")}
-    pages = {p.stem.split("_", 1)[1] for p in (ROOT / "pages").glob("*.py")}  # Streamlit's URL names
-    assert linked == pages
+    assert at.title[0].value.endswith("Optiscape")
+    links = [p.proto for p in at.get("page_link")]
+    assert {p.page for p in links if not p.query_string} == set(URL_PATHS)
+    presets = {p.query_string: p.page for p in links if p.query_string}
+    assert presets == {f"preset={p.slug}": "Compare" if p.page == "compare" else "Playground" for p in optimizers.PRESETS}
+    assert not any(p.external for p in links)  # st.page_link: the same tab, the app's own router
 
 
-@pytest.mark.parametrize("page", ["app.py", "pages/1_Playground.py", "pages/2_Compare.py"])
+def test_navigation_titles_sections_and_addresses():
+    """The sidebar says Home (not 'app'), groups the pages, and keeps every old address."""
+    import ast
+
+    tree = ast.parse((ROOT / "app.py").read_text())
+    pages = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
+            kw = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            pages[node.args[0].value] = kw
+            assert (ROOT / node.args[0].value).exists()
+            assert kw["icon"].startswith(":material/")
+    assert pages["pages/0_Home.py"]["title"] == "Home" and pages["pages/0_Home.py"]["default"]
+    assert sorted(kw["url_path"] for kw in pages.values() if "url_path" in kw) == sorted(URL_PATHS)
+    at = app("app.py").run()
+    assert not at.exception
+    for path in ("Playground", "Compare"):  # (the lesson pages open by link in the browser tests)
+        at.switch_page(next(p for p, kw in pages.items() if kw.get("url_path") == path)).run()
+        assert not at.exception, path
+
+
+@pytest.mark.parametrize("page", ["pages/1_Playground.py", "pages/2_Compare.py"])  # Home: through app.py, above
 def test_every_page_runs_without_exception(page):
     at = app(page).run()
     assert not at.exception
-    if page != "app.py":
-        assert len(at.get("plotly_chart")) >= 1
-        assert _player_paths(at)
+    assert len(at.get("plotly_chart")) >= 1
+    assert _player_paths(at)
 
 
 @pytest.mark.parametrize("slug", optimizers.preset_names())

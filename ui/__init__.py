@@ -3,6 +3,7 @@
 from ._banners import FAILS, HOLDS, divergence_banner, divergence_message, preset_claims, show_claims
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
+    KEEP,
     apply_pending,
     cached_grid,
     cached_run,
@@ -14,6 +15,7 @@ from ._controls import (
     page_setup,
     shared_controls,
     sync_url,
+    tolerance_input,
 )
 from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
@@ -23,6 +25,7 @@ from ._replay import replay_payload
 __all__ = [
     "FAILS",
     "HOLDS",
+    "KEEP",
     "apply_pending",
     "cached_basins",
     "cached_grid",
@@ -47,4 +50,5 @@ __all__ = [
     "shared_controls",
     "show_claims",
     "sync_url",
+    "tolerance_input",
 ]
