@@ -8,22 +8,22 @@ import ui
 st.set_page_config(page_title="Optiscape", page_icon="⛰️", layout="wide")
 ui.page_setup("Optiscape")
 PAGES = {
-    "": [st.Page("pages/0_Home.py", title="Home", icon=":material/home:", default=True)],
+    "": [st.Page("app_pages/0_Home.py", title="Home", icon=":material/home:", default=True)],
     "Explore": [
-        st.Page("pages/1_Playground.py", title="Playground", icon=":material/science:", url_path="Playground"),
-        st.Page("pages/2_Compare.py", title="Compare", icon=":material/compare_arrows:", url_path="Compare"),
+        st.Page("app_pages/1_Playground.py", title="Playground", icon=":material/science:", url_path="Playground"),
+        st.Page("app_pages/2_Compare.py", title="Compare", icon=":material/compare_arrows:", url_path="Compare"),
     ],
     "Lessons": [
-        st.Page("pages/3_Schedules.py", title="Schedules", icon=":material/trending_down:", url_path="Schedules"),
-        st.Page("pages/4_Hyperparameter_search.py", title="Hyperparameter search", icon=":material/grid_on:",
+        st.Page("app_pages/3_Schedules.py", title="Schedules", icon=":material/trending_down:", url_path="Schedules"),
+        st.Page("app_pages/4_Hyperparameter_search.py", title="Hyperparameter search", icon=":material/grid_on:",
                 url_path="Hyperparameter_search"),
-        st.Page("pages/5_Averaging.py", title="Averaging", icon=":material/stacked_line_chart:", url_path="Averaging"),
-        st.Page("pages/6_Quadratic_theory.py", title="Quadratic theory", icon=":material/functions:",
+        st.Page("app_pages/5_Averaging.py", title="Averaging", icon=":material/stacked_line_chart:", url_path="Averaging"),
+        st.Page("app_pages/6_Quadratic_theory.py", title="Quadratic theory", icon=":material/functions:",
                 url_path="Quadratic_theory"),
-        st.Page("pages/7_Basins.py", title="Basins", icon=":material/map:", url_path="Basins"),
+        st.Page("app_pages/7_Basins.py", title="Basins", icon=":material/map:", url_path="Basins"),
     ],
     "Network": [
-        st.Page("pages/8_Neural_network.py", title="Neural network", icon=":material/hub:", url_path="Neural_network"),
+        st.Page("app_pages/8_Neural_network.py", title="Neural network", icon=":material/hub:", url_path="Neural_network"),
     ],
 }
 st.navigation(PAGES).run()

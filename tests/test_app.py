@@ -63,7 +63,7 @@ def test_navigation_titles_sections_and_addresses():
             pages[node.args[0].value] = kw
             assert (ROOT / node.args[0].value).exists()
             assert kw["icon"].startswith(":material/")
-    assert pages["pages/0_Home.py"]["title"] == "Home" and pages["pages/0_Home.py"]["default"]
+    assert pages["app_pages/0_Home.py"]["title"] == "Home" and pages["app_pages/0_Home.py"]["default"]
     assert sorted(kw["url_path"] for kw in pages.values() if "url_path" in kw) == sorted(URL_PATHS)
     at = app("app.py").run()
     assert not at.exception
@@ -72,7 +72,7 @@ def test_navigation_titles_sections_and_addresses():
         assert not at.exception, path
 
 
-@pytest.mark.parametrize("page", ["pages/1_Playground.py", "pages/2_Compare.py"])  # Home: through app.py, above
+@pytest.mark.parametrize("page", ["app_pages/1_Playground.py", "app_pages/2_Compare.py"])  # Home: through app.py, above
 def test_every_page_runs_without_exception(page):
     at = app(page).run()
     assert not at.exception
@@ -83,7 +83,7 @@ def test_every_page_runs_without_exception(page):
 @pytest.mark.parametrize("slug", optimizers.preset_names())
 def test_every_preset_opens_by_url_and_draws_each_path(slug):
     preset = optimizers.get_preset(slug)
-    page = "pages/2_Compare.py" if preset.page == "compare" else "pages/1_Playground.py"
+    page = "app_pages/2_Compare.py" if preset.page == "compare" else "app_pages/1_Playground.py"
     at = app(page)
     at.query_params["preset"] = slug
     at.run()
@@ -105,7 +105,7 @@ def test_every_preset_opens_by_url_and_draws_each_path(slug):
 
 
 def test_widgets_drive_the_result():
-    at = app("pages/2_Compare.py")
+    at = app("app_pages/2_Compare.py")
     at.query_params["preset"] = "lr-too-large"
     at.run()
     assert any("diverged" in e.value for e in at.error)
@@ -121,7 +121,7 @@ def test_widgets_drive_the_result():
 
 
 def test_malformed_link_warns_and_falls_back():
-    at = app("pages/1_Playground.py")
+    at = app("app_pages/1_Playground.py")
     at.query_params.update({"surface": "nope", "steps": "abc", "opt": "evil();sgd,lr=nan", "start": "1,2,3", "junk": "1"})
     at.run()
     assert not at.exception
@@ -131,7 +131,7 @@ def test_malformed_link_warns_and_falls_back():
 
 
 def test_custom_formula_and_hostile_formula():
-    at = app("pages/1_Playground.py").run()
+    at = app("app_pages/1_Playground.py").run()
     at.selectbox(key="play:surface").set_value("custom").run()
     at.text_input(key="play:formula").set_value("__import__('os').system('echo hi')").run()
     assert not at.exception
@@ -145,7 +145,7 @@ def test_custom_formula_and_hostile_formula():
 def test_every_optimizer_steps_on_playground_with_its_equations(name):
     """Each optimizer opens by link with a schedule on; the player gets every step and, for each, the
     shown code's lines filled in."""
-    at = app("pages/1_Playground.py")
+    at = app("app_pages/1_Playground.py")
     at.query_params.update({"surface": "rosenbrock", "opt": name, "steps": "30", "sched": "cosine"})
     at.run()
     assert not at.exception

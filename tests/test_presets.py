@@ -121,7 +121,7 @@ def test_schedule_race_defaults_do_not_diverge(surface):
 
 
 def test_schedules_page_banner_when_most_runs_diverge():
-    at = AppTest.from_file(str(ROOT / "pages/3_Schedules.py"), default_timeout=300).run()
+    at = AppTest.from_file(str(ROOT / "app_pages/3_Schedules.py"), default_timeout=300).run()
     assert not at.exception and not any("diverged" in w.value for w in at.warning)
     at.select_slider(key="sched:lr:rosenbrock:momentum").set_value(0.00316).run()
     assert not at.exception
@@ -129,7 +129,7 @@ def test_schedules_page_banner_when_most_runs_diverge():
 
 
 def test_compare_shows_the_presets_claims_holding():
-    at = AppTest.from_file(str(ROOT / "pages/2_Compare.py"), default_timeout=300).run()
+    at = AppTest.from_file(str(ROOT / "app_pages/2_Compare.py"), default_timeout=300).run()
     assert not at.exception
     for slug in optimizers.preset_names():
         at.selectbox(key="cmp:preset_pick").set_value(slug).run()

@@ -13,7 +13,7 @@ import optimizers
 from optimizers import Scenario
 from tests.test_app import ROOT, TIMEOUT, _player, _player_paths
 
-COMPARE, PLAYGROUND = "pages/2_Compare.py", "pages/1_Playground.py"
+COMPARE, PLAYGROUND = "app_pages/2_Compare.py", "app_pages/1_Playground.py"
 
 
 def _nav():

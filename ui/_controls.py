@@ -20,6 +20,7 @@ from optimizers._scenario import MAX_FORMULA
 
 CUSTOM = "custom"
 DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(3*x)"
+LINKS = "links:last"  # the link each page last wrote, by page
 
 
 def _enable_compile_cache() -> None:
@@ -157,7 +158,8 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
     q = {str(k): str(v) for k, v in st.query_params.items()}
     if ss.get(f"{page}:ready"):
         apply_pending(page)
-        if not q or q == ss.get(f"{page}:url"):
+        others = [v for k, v in ss.get(LINKS, {}).items() if k != page]
+        if not q or q == ss.get(f"{page}:url") or q in others:  # (back/forward can hand over another page's query)
             return ss.pop(f"{page}:warnings_next", [])
     warnings: list[str] = []
     scn = default
@@ -180,6 +182,7 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
         ss[key] = q.get(name) == "1"
     ss[f"{page}:ready"] = True
     ss[f"{page}:url"] = q
+    ss.setdefault(LINKS, {})[page] = q
     return warnings
 
 
@@ -195,6 +198,7 @@ def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | N
             if st.session_state.get(key):
                 q[name] = "1"
         st.session_state[f"{page}:url"] = q
+        st.session_state.setdefault(LINKS, {})[page] = q
     if dict(st.query_params) != q:
         st.query_params.from_dict(q)
 

@@ -14,14 +14,14 @@ st.write(
     "surface and read the loss curves. Every picture is a link: the whole scenario lives in the URL."
 )
 PAGES = (
-    ("pages/2_Compare.py", "Compare: race 2-6 optimizers from one start", "🏁"),
-    ("pages/1_Playground.py", "Playground: one optimizer in depth, step by step", "🔬"),
-    ("pages/3_Schedules.py", "Schedules: every learning-rate schedule, raced", "📉"),
-    ("pages/4_Hyperparameter_search.py", "Hyperparameter search: grid vs random", "🎯"),
-    ("pages/5_Averaging.py", "Averaging: EWA, Polyak, EMA, ensembles", "〰️"),
-    ("pages/6_Quadratic_theory.py", "Quadratic theory: predicted vs measured rates", "📐"),
-    ("pages/7_Basins.py", "Basins of attraction", "🗺️"),
-    ("pages/8_Neural_network.py", "A real network's loss landscape", "🧠"),
+    ("app_pages/2_Compare.py", "Compare: race 2-6 optimizers from one start", "🏁"),
+    ("app_pages/1_Playground.py", "Playground: one optimizer in depth, step by step", "🔬"),
+    ("app_pages/3_Schedules.py", "Schedules: every learning-rate schedule, raced", "📉"),
+    ("app_pages/4_Hyperparameter_search.py", "Hyperparameter search: grid vs random", "🎯"),
+    ("app_pages/5_Averaging.py", "Averaging: EWA, Polyak, EMA, ensembles", "〰️"),
+    ("app_pages/6_Quadratic_theory.py", "Quadratic theory: predicted vs measured rates", "📐"),
+    ("app_pages/7_Basins.py", "Basins of attraction", "🗺️"),
+    ("app_pages/8_Neural_network.py", "A real network's loss landscape", "🧠"),
 )
 c1, c2 = st.columns([3, 1])
 with c1:
@@ -33,6 +33,6 @@ with c2:
     st.metric("schedules", len(optimizers.schedule_names()))
 st.markdown("### One-click lessons")
 for p in optimizers.PRESETS:
-    page = "pages/2_Compare.py" if p.page == "compare" else "pages/1_Playground.py"
+    page = "app_pages/2_Compare.py" if p.page == "compare" else "app_pages/1_Playground.py"
     st.page_link(page, label=p.title, query_params={"preset": p.slug}, icon=":material/play_lesson:")
     st.caption(p.explanation.split(". ")[0] + ".")
