@@ -138,3 +138,51 @@ def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server):
         page.wait_for_timeout(1000)
         assert page.get_by_role("textbox", name="f(x, y) =").input_value() == typo and _query(page)["formula"] == typo
         assert page.locator("[data-testid=stException]").count() == 0
+
+
+LESSONS = PAGES[3:]
+SCREEN_JS = """() => ({
+    sliders: Array.from(document.querySelectorAll('[role=slider], input[type=range]')).map(e => e.getAttribute('aria-valuetext') || e.getAttribute('aria-valuenow') || e.value),
+    inputs: Array.from(document.querySelectorAll('input')).filter(e => e.type !== 'file' && e.offsetParent).map(e => e.type === 'checkbox' ? e.checked : e.value),
+    plots: Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => (el.data || []).map(t => [t.name || '', t.x ? t.x.length : 0,
+        t.x ? String(t.x[t.x.length - 1]) : '', t.y ? String(t.y[t.y.length - 1]) : '', t.z ? String(t.z[0] && t.z[0][0]) : ''])),
+})"""
+
+
+def _screen(page):
+    """What the page shows, once it has settled (the same three times in a row, two seconds apart)."""
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=240_000)
+    seen = []
+    for _ in range(90):
+        _idle(page, 300_000)
+        page.wait_for_timeout(2000)
+        seen.append(page.evaluate(SCREEN_JS))
+        if len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]:
+            return seen[-1]
+    raise AssertionError("the page never settled")
+
+
+@pytest.mark.parametrize("path, title", LESSONS)
+def test_a_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server, path, title):
+    """Open the page, change its first slider, copy the link into a fresh browser: the same settings,
+    the same figures (every trace's name, length and last point)."""
+    with browser() as ctx:
+        page = ctx.new_page()
+        page.goto(server + path)
+        page.get_by_role("heading", name=title).first.wait_for(timeout=240_000)
+        before = _screen(page)
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        slider.press("ArrowRight")
+        slider.press("ArrowRight")
+        page.wait_for_function("() => location.search.length > 1", timeout=60_000)
+        shown = _screen(page)
+        link = page.url
+        assert shown["sliders"] != before["sliders"]
+    with browser() as fresh:
+        page = fresh.new_page()
+        page.goto(link)
+        page.get_by_role("heading", name=title).first.wait_for(timeout=240_000)
+        again = _screen(page)
+        assert again == shown
+        assert page.locator("[data-testid=stException]").count() == 0

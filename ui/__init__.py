@@ -4,6 +4,7 @@ from ._banners import FAILS, HOLDS, divergence_banner, divergence_message, prese
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     KEEP,
+    LINK,
     apply_pending,
     cached_grid,
     cached_run,
@@ -26,6 +27,7 @@ __all__ = [
     "FAILS",
     "HOLDS",
     "KEEP",
+    "LINK",
     "apply_pending",
     "cached_basins",
     "cached_grid",

@@ -38,6 +38,7 @@ def _enable_compile_cache() -> None:
 
 
 KEEP = "session"  # every widget keeps its value across page switches (Streamlit's persist_state)
+LINK = "query-params"  # a lesson page's widget lives in its link too (Streamlit's bind; its key names the parameter)
 
 
 def page_setup(title: str) -> None:
@@ -76,7 +77,7 @@ def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
     return sorted({float(f"{v:.3g}") for v in np.logspace(a, b, n)})
 
 
-def log_select(label: str, lo: float, hi: float, key: str, help: str | None = None) -> float:
+def log_select(label: str, lo: float, hi: float, key: str, help: str | None = None, bind: str | None = None) -> float:
     """A log-scale slider (select_slider over a geometric grid that always holds the current value)."""
     opts = _log_options(lo, hi)
     cur = st.session_state.get(key)
@@ -87,7 +88,8 @@ def log_select(label: str, lo: float, hi: float, key: str, help: str | None = No
         opts = sorted({*opts, float(cur)})
     if cur is None:
         st.session_state[key] = opts[len(opts) // 2]
-    return float(st.select_slider(label, options=opts, key=key, persist_state=KEEP, format_func=lambda v: f"{v:g}", help=help))
+    return float(st.select_slider(label, options=opts, key=key, persist_state=KEEP, format_func=lambda v: f"{v:g}", help=help,
+                                  bind=bind))
 
 
 def _hp_widget(label: str, spec, key: str) -> float:
