@@ -142,7 +142,8 @@ def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server):
 
 LESSONS = PAGES[3:]
 SCREEN_JS = """() => ({
-    sliders: Array.from(document.querySelectorAll('[role=slider], input[type=range]')).map(e => e.getAttribute('aria-valuetext') || e.getAttribute('aria-valuenow') || e.value),
+    sliders: Array.from(document.querySelectorAll('[role=slider], input[type=range]')).map(
+        e => e.getAttribute('aria-valuetext') || e.getAttribute('aria-valuenow') || e.value),
     inputs: Array.from(document.querySelectorAll('input')).filter(e => e.type !== 'file' && e.offsetParent).map(e => e.type === 'checkbox' ? e.checked : e.value),
     plots: Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => (el.data || []).map(t => [t.name || '', t.x ? t.x.length : 0,
         t.x ? String(t.x[t.x.length - 1]) : '', t.y ? String(t.y[t.y.length - 1]) : '', t.z ? String(t.z[0] && t.z[0][0]) : ''])),
