@@ -194,3 +194,25 @@ def test_compare_tolerance_and_playground_3d_travel_in_the_link():
     again.query_params.update(_query(at))
     again.run()
     assert again.toggle(key="play:3d").value and not again.warning
+
+
+LESSON_LINKS = [  # (page, {parameter: value}, how to read it back)
+    ("app_pages/3_Schedules.py", {"sched:steps": "800", "sched:surface": optimizers.RACE_SURFACES[-1]}, ("slider", "selectbox")),
+    ("app_pages/5_Averaging.py", {"avg:beta": "0.5", "avg:surface": "ravine"}, ("slider", "selectbox")),
+    ("app_pages/6_Quadratic_theory.py", {"quad:kappa": "200", "quad:a_gd": "0.0123"}, ("select_slider", "number_input")),
+]
+
+
+@pytest.mark.parametrize("page, query, kinds", LESSON_LINKS)
+def test_a_lesson_pages_link_sets_its_widgets(page, query, kinds):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception
+    for (key, text), kind in zip(query.items(), kinds, strict=True):
+        value = getattr(at, kind)(key=key).value
+        assert str(value) == text or value == pytest.approx(float(text)), key
+    bad = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)  # an invalid value is dropped, no exception
+    bad.query_params.update({k: "1e308" for k in query})
+    bad.run()
+    assert not bad.exception and len(bad.get("plotly_chart")) >= 1
