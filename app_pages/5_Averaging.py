@@ -44,6 +44,7 @@ burn = c4.slider("Polyak average from step", 0, 500, 200, 50, key=f"{PAGE}:burn"
 scape = landscapes.get(surface)
 lr = {"quadratic": 0.02, "ravine": 0.05, "himmelblau": 0.005, "booth": 0.01}[surface]
 res = ui.cached_sweep_paths(surface, "sgd", lr, (), tuple(scape.start), 600, noise, tuple(range(5)))
+ui.divergence_banner(int((res.diverged_at >= 0).sum()), len(res.diverged_at), "noisy runs", hint="lower the noise")
 grid = scape.grid(100)  # both maps below
 
 

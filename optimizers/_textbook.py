@@ -1,7 +1,10 @@
 r"""Executes an optimizer's shown numpy code step by step and records every assignment.
 
 The code strings are the registry's own constants (``OptimizerSpec.textbook_init`` and
-``OptimizerSpec.textbook``), never user input. Per step :math:`t = 1, 2, \dots` the namespace holds
+``OptimizerSpec.textbook``). They are run by a small interpreter, not ``exec``: assignments and
+``+=``-style updates of names, arithmetic (``+ - * / **``, unary minus), numbers, names, ``grad(...)``
+and a whitelist of numpy functions, with Python's own operators, so the numbers are exactly those
+the same lines would give in numpy. Per step :math:`t = 1, 2, \dots` the namespace holds
 ``x`` (the point), ``dx`` (the gradient at ``x``, computed only when the code reads it),
 ``grad(point)`` (the gradient of step ``t`` at any point: the notes' Nesterov takes it at
 ``x_ahead``), ``H`` (the Hessian at ``x``, for Newton), ``t``, ``learning_rate`` (the rate of
@@ -13,6 +16,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import numbers
+import operator
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -43,11 +47,12 @@ class _Stmt:
     source: str
     target: str
     reads: tuple[str, ...]
-    code: object
+    op: object  # None for "=", else the operator of "+=", "-=", ...
+    value: ast.expr
 
 
 def _value(v):
-    """A recorded value: a float for scalars, a copy for arrays (the code updates arrays in place)."""
+    """A recorded value: a float for scalars, a copy for arrays."""
     if isinstance(v, np.ndarray):
         return float(v) if v.ndim == 0 else v.copy()
     if isinstance(v, numbers.Integral):
@@ -57,22 +62,83 @@ def _value(v):
     return v
 
 
+_NUMPY = {f"np.{k}": getattr(np, k) for k in ("zeros", "ones", "full", "sqrt", "abs", "sign", "maximum", "minimum",
+                                              "eye", "exp", "log")}
+_NUMPY["np.linalg.solve"] = np.linalg.solve
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Pow: operator.pow}
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+def _dotted(node) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return None if head is None else f"{head}.{node.attr}"
+    return None
+
+
+def _check(node: ast.expr, where: str) -> None:
+    """Reject anything outside the small language the shown code uses."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            name = _dotted(n.func)
+            if n.keywords or name is None or (name not in _NUMPY and "." in name):
+                raise ValueError(f"{where}: call not allowed in the shown code: {ast.unparse(n)!r}")
+        elif isinstance(n, ast.Constant):
+            if not isinstance(n.value, (int, float)) or isinstance(n.value, bool):
+                raise ValueError(f"{where}: only numbers may appear as constants: {ast.unparse(n)!r}")
+        elif (isinstance(n, ast.BinOp) and type(n.op) not in _BINARY) or (
+                isinstance(n, ast.UnaryOp) and type(n.op) not in _UNARY):
+            raise ValueError(f"{where}: operator not allowed in the shown code: {ast.unparse(n)!r}")
+        elif not isinstance(n, (ast.Call, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Name, ast.Attribute, ast.Load,
+                                ast.operator, ast.unaryop)):
+            raise ValueError(f"{where}: construct not allowed in the shown code: {ast.unparse(n)!r}")
+
+
+def _eval(node: ast.expr, ns: Mapping[str, object]):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id not in ns:
+            raise ValueError(f"the shown code reads {node.id!r}, which is not defined")
+        return ns[node.id]
+    if isinstance(node, ast.BinOp):
+        return _BINARY[type(node.op)](_eval(node.left, ns), _eval(node.right, ns))
+    if isinstance(node, ast.UnaryOp):
+        return _UNARY[type(node.op)](_eval(node.operand, ns))
+    if isinstance(node, ast.Call):
+        name = _dotted(node.func)
+        fn = _NUMPY.get(name) if "." in name else ns.get(name)
+        if not callable(fn):
+            raise ValueError(f"the shown code calls {name!r}, which is not a function here")
+        return fn(*(_eval(a, ns) for a in node.args))
+    raise ValueError(f"construct not allowed in the shown code: {ast.unparse(node)!r}")
+
+
+def _run(st: _Stmt, ns: dict) -> None:
+    v = _eval(st.value, ns)
+    ns[st.target] = v if st.op is None else st.op(ns[st.target], v)
+
+
 def _compile(code: str, where: str) -> tuple[_Stmt, ...]:
-    """Split the code into statements, each compiled on its own with its target and the names it reads."""
+    """Split the code into statements, each with its target, operator and the names it reads."""
     tree = ast.parse(code, filename=where)
     out = []
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            target, first = node.targets[0].id, ()
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            target, first = node.target.id, (node.target.id,)
+            target, first, op = node.targets[0].id, (), None
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and type(node.op) in _BINARY:
+            target, first, op = node.target.id, (node.target.id,), _BINARY[type(node.op)]
         else:
             raise ValueError(f"{where}: only assignments to a name can be traced: {ast.unparse(node)!r}")
+        _check(node.value, where)
         names = sorted((n for n in ast.walk(node.value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
                        key=lambda n: (n.lineno, n.col_offset))
         reads = tuple(dict.fromkeys((*first, *(n.id for n in names))))
         source = ast.get_source_segment(code, node) or ast.unparse(node)
-        out.append(_Stmt(source, target, reads, compile(ast.Module([node], []), where, "exec")))
+        out.append(_Stmt(source, target, reads, op, node.value))
     return tuple(out)
 
 
@@ -115,7 +181,7 @@ def textbook_trace(optimizer: str | OptimizerSpec, *, start, steps: int, hparams
 
     ns: dict[str, object] = {"np": np, "learning_rate": float(lrs[0]) if steps else 0.0, **hp}
     for st in init:
-        exec(st.code, ns)  # noqa: S102  (the registry's own constant code, not user input)
+        _run(st, ns)
     x = np.array(start, dtype=float).reshape(2)
     ns["x"] = x
     points = [x.copy()]
@@ -134,7 +200,7 @@ def textbook_trace(optimizer: str | OptimizerSpec, *, start, steps: int, hparams
         step = []
         for st in body:
             reads = tuple((k, _value(ns[k])) for k in st.reads if k in ns and _recordable(ns[k]))
-            exec(st.code, ns)  # noqa: S102  (the registry's own constant code, not user input)
+            _run(st, ns)
             step.append(TextbookLine(st.source, st.target, reads, _value(ns[st.target])))
         lines.append(tuple(step))
         points.append(np.array(ns["x"], dtype=float).copy())

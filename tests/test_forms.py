@@ -379,3 +379,13 @@ def test_the_notes_rmsprop_function_resets_its_cache_and_is_a_scaled_sign_step()
     np.testing.assert_allclose(np.abs(steps), 0.01 / np.sqrt(0.1), rtol=1e-5)  # every step: 3.16 lr per coordinate
     ours = optimizers.run(scape, "rmsprop", start=(-2.5, 2.0), steps=20, lr=0.01)
     assert np.abs(np.abs(ours.updates[5:]) - 0.01 / np.sqrt(0.1)).max() > 0.01  # a real average does not
+
+
+@pytest.mark.parametrize("code", ["x = open('f')", "x = np.load('f')", "import os", "x = dx.__class__", "x = 'a'",
+                                  "x[0] = 1", "x = [dx]", "x = dx if t else x", "x = np.pi"])
+def test_textbook_interpreter_runs_only_the_small_language_of_the_shown_code(code):
+    import dataclasses
+
+    spec = dataclasses.replace(optimizers.get("sgd"), textbook=code)
+    with pytest.raises(ValueError):
+        optimizers.textbook_trace(spec, start=(0, 0), steps=1, hparams=None, lrs=[0.1], grad=lambda p, t: np.ones(2))

@@ -18,6 +18,8 @@ from optimizers import OptimizerConfig, Scenario
 from optimizers._params import LR, START, ParamSpec
 from optimizers._scenario import MAX_FORMULA
 
+from . import _server
+
 CUSTOM = "custom"
 DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(3*x)"
 LINKS = "links:last"  # the link each page last wrote, by page
@@ -35,6 +37,8 @@ def _enable_compile_cache() -> None:
             jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
         except OSError:
             pass  # read-only home: compile in memory only
+    if path:  # bounded, least recently used out first (at most every 10 min per process)
+        _server.prune_dir(path, int(os.environ.get("OPTISCAPE_JAX_CACHE_MB", "512")) * 2**20)
 
 
 KEEP = "session"  # every widget keeps its value across page switches (Streamlit's persist_state)
@@ -44,6 +48,7 @@ LINK = "query-params"  # a lesson page's widget lives in its link too (Streamlit
 def page_setup(title: str) -> None:
     """Per-page setup (the page config is set once, in ``app.py``); ``title`` names the page in logs."""
     del title
+    _server.prepare()  # start-up imports and the admission gate (once per process)
     _enable_compile_cache()
 
 
@@ -260,9 +265,14 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
             b = (-3.0, 3.0, -3.0, 3.0)
         try:
             landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
-            kw.update(formula=formula, bounds=b)
-            ss[f"{page}:formula_good"] = (formula, b)
-            ss.pop(f"{page}:formula_typed", None)
+            drawn, limit_msg = _server.formula_gate(page, formula)  # new formulas compile: a few a minute per session
+            if limit_msg:
+                st.warning(limit_msg)
+            if drawn == formula:
+                ss[f"{page}:formula_good"] = (formula, b)
+            ss.pop(f"{page}:formula_typed", None)  # (over the limit: the map and the link show the last one drawn)
+            good, gb = ss.get(f"{page}:formula_good") or (DEFAULT_FORMULA, b)
+            kw.update(formula=good, bounds=gb)
         except landscapes.ExpressionError as e:
             good, gb = ss.get(f"{page}:formula_good") or (DEFAULT_FORMULA, b)
             err.error(f"Formula not accepted: {e.message} (position {e.position + 1}). The map keeps the last "

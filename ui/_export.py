@@ -7,6 +7,7 @@ import streamlit as st
 import viz
 from optimizers import Scenario
 
+from . import _server
 from ._controls import load_scenario
 
 SIZES = {"1920 x 1080 (slides, 16:9)": (1920, 1080), "1280 x 720": (1280, 720), "1600 x 1200 (4:3)": (1600, 1200),
@@ -32,7 +33,10 @@ def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs, repla
 
         return viz.replay_html(replay_payload(replay, tuple(labels), scape.title, 620), title=f"Optiscape: {scape.title}")
 
+    lim = _server.session_limit("export", _server.EXPORTS_PER_MINUTE)
     with st.expander("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON", expanded=False):
+        st.caption(f"At most {lim.limit} files a minute per session (a class shares this server)."
+                   + (f" Next one in {lim.wait_s():.0f} s." if lim.wait_s() else ""))
         c1, c2 = st.columns(2)
         size = c1.selectbox("image size", list(SIZES), key=f"{page}:exp_size")
         scale = c2.selectbox("scale (pixel density)", [1, 2, 3], key=f"{page}:exp_scale", format_func=lambda s: f"@{s}x")
@@ -41,22 +45,22 @@ def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs, repla
             st.warning("That size is over the export limit; using scale 1.")
             scale = 1
         row1 = st.columns(4)
-        row1[0].download_button("PNG", lambda: viz.to_image(_fig(), "png", width=w, height=h, scale=scale),
+        row1[0].download_button("PNG", _server.limited_export(lambda: viz.to_image(_fig(), "png", width=w, height=h, scale=scale), lim),
                                 file_name="optiscape.png", mime="image/png", on_click="ignore", key=f"{page}:dl_png")
-        row1[1].download_button("SVG", lambda: viz.to_image(_fig(), "svg", width=w, height=h),
+        row1[1].download_button("SVG", _server.limited_export(lambda: viz.to_image(_fig(), "svg", width=w, height=h), lim),
                                 file_name="optiscape.svg", mime="image/svg+xml", on_click="ignore", key=f"{page}:dl_svg")
-        row1[2].download_button("PDF", lambda: viz.to_image(_fig(), "pdf", width=w, height=h),
+        row1[2].download_button("PDF", _server.limited_export(lambda: viz.to_image(_fig(), "pdf", width=w, height=h), lim),
                                 file_name="optiscape.pdf", mime="application/pdf", on_click="ignore", key=f"{page}:dl_pdf")
-        row1[3].download_button("HTML (interactive)", _html, file_name="optiscape.html",
+        row1[3].download_button("HTML (interactive)", _server.limited_export(_html, lim), file_name="optiscape.html",
                                 mime="text/html", on_click="ignore", key=f"{page}:dl_html")
         row2 = st.columns(5)
-        row2[0].download_button("GIF (replay)", lambda: viz.animation_gif(scape, grid, paths, width=800, height=600, title=scape.title),
+        row2[0].download_button("GIF (replay)", _server.limited_export(lambda: viz.animation_gif(scape, grid, paths, width=800, height=600, title=scape.title), lim),
                                 file_name="optiscape.gif", mime="image/gif", on_click="ignore", key=f"{page}:dl_gif")
-        row2[4].download_button("MP4 (replay)", lambda: viz.animation_mp4(scape, grid, paths, width=800, height=600, title=scape.title),
+        row2[4].download_button("MP4 (replay)", _server.limited_export(lambda: viz.animation_mp4(scape, grid, paths, width=800, height=600, title=scape.title), lim),
                                 file_name="optiscape.mp4", mime="video/mp4", on_click="ignore", key=f"{page}:dl_mp4")
-        row2[1].download_button("CSV (data)", lambda: viz.trajectories_csv(labels, trajs), file_name="optiscape.csv",
+        row2[1].download_button("CSV (data)", _server.limited_export(lambda: viz.trajectories_csv(labels, trajs), lim), file_name="optiscape.csv",
                                 mime="text/csv", on_click="ignore", key=f"{page}:dl_csv")
-        row2[2].download_button("NPZ (arrays)", lambda: viz.trajectories_npz(labels, trajs), file_name="optiscape.npz",
+        row2[2].download_button("NPZ (arrays)", _server.limited_export(lambda: viz.trajectories_npz(labels, trajs), lim), file_name="optiscape.npz",
                                 mime="application/octet-stream", on_click="ignore", key=f"{page}:dl_npz")
         row2[3].download_button("Scenario JSON", scn.to_json(), file_name="optiscape-scenario.json",
                                 mime="application/json", on_click="ignore", key=f"{page}:dl_json")

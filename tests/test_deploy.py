@@ -1,0 +1,157 @@
+"""deploy/: 2 Optiscape processes + Debian's nginx on loopback, driven through nginx at the protocol level.
+
+Checks sticky sessions (a reconnect with the cookie finds its session), that both processes serve, that the
+metrics endpoint is not served through nginx, and that after ``kill -9`` of a process its sessions come back
+(through nginx) with their scenario and no error box while the supervisor starts the process again.
+Needs the ``nginx`` binary (``.ci/run`` installs Debian's package); about a minute."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+
+import ws_client as wc  # noqa: E402
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx not installed (.ci/run installs it)")
+
+
+def _free_pair() -> int:
+    for _ in range(50):
+        base = wc.free_port()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", base + 1))
+                return base
+            except OSError:
+                continue
+    raise RuntimeError("no two free ports in a row")
+
+
+def _get(url: str) -> tuple[int, dict, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), b""
+
+
+def _served_runs(port: int) -> int:
+    """Lookups of the scenario cache in one process (its own metrics, read directly, not through nginx)."""
+    _, _, body = _get(f"http://127.0.0.1:{port}/_stcore/metrics")
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in body.decode().splitlines()
+               if line.startswith('cache_lookups_total{cache="ui._controls.cached_run"'))
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    run_dir = str(tmp_path_factory.mktemp("deploy"))
+    listen, base = wc.free_port(), _free_pair()
+    log = open(os.path.join(run_dir, "supervise.log"), "wb")
+    sup = subprocess.Popen([sys.executable, os.path.join(ROOT, "deploy", "supervise.py"), "--procs", "2", "--listen", f"127.0.0.1:{listen}",
+                            "--base-port", str(base), "--run-dir", run_dir, "--warm", "first"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    status_path = os.path.join(run_dir, "status.json")
+
+    def status():
+        try:
+            with open(status_path) as fh:
+                return json.load(fh)
+        except (OSError, ValueError):
+            return {}
+
+    try:
+        t0 = time.time()
+        while time.time() - t0 < 240:
+            st = status()
+            if st.get("nginx") and st.get("healthy") and all(st["healthy"].values()):
+                break
+            assert sup.poll() is None, open(os.path.join(run_dir, "supervise.log")).read()
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"deployment not up in 240 s: {status()}")
+        yield {"url": f"http://127.0.0.1:{listen}", "ports": [base, base + 1], "status": status, "run_dir": run_dir}
+    finally:
+        sup.send_signal(signal.SIGTERM)
+        try:
+            sup.wait(30)
+        except subprocess.TimeoutExpired:
+            sup.kill()
+            sup.wait()
+        log.close()
+
+
+def test_nginx_serves_the_app_sets_the_sticky_cookie_and_hides_metrics(deployment):
+    url, ports = deployment["url"], deployment["ports"]
+    code, headers, body = _get(url + "/")
+    assert code == 200 and b"<html" in body.lower()
+    assert "optiscape=" in headers.get("Set-Cookie", "")
+    assert _get(url + "/_stcore/health")[0] == 200
+    assert _get(url + "/_stcore/metrics")[0] == 404  # not public ...
+    assert _get(f"http://127.0.0.1:{ports[0]}/_stcore/metrics")[0] == 200  # ... but there for a scraper inside
+
+
+def test_both_processes_serve_and_sessions_stick(deployment):
+    url, ports = deployment["url"], deployment["ports"]
+    before = [_served_runs(p) for p in ports]
+
+    async def go():
+        sessions = [wc.Session(url + wc.PAGE, cookie=f"optiscape=test{i:03d}") for i in range(16)]
+        try:
+            for s in sessions:
+                _, run = await s.open(timeout=120)
+                assert run.exceptions == [] and run.charts >= 2
+            for i, s in enumerate(sessions):
+                _, run = await s.change("start x", 0.25 + 0.01 * i, timeout=120)
+                assert run.exceptions == []
+            resumed = 0
+            for s in sessions[:8]:  # a network blip: the same cookie must lead back to the process that has the session
+                sid = s.session_id
+                await s.close()
+                await s.connect(resume=True)
+                _, run = await s.rerun(timeout=120)
+                resumed += s.session_id == sid and run.exceptions == []
+            return resumed
+        finally:
+            for s in sessions:
+                await s.close()
+
+    resumed = asyncio.run(go())
+    assert resumed == 8
+    served = [_served_runs(p) - b for p, b in zip(ports, before, strict=True)]
+    assert all(n > 0 for n in served), served  # 16 cookies spread over both processes
+
+
+def test_kill_9_sessions_come_back_with_their_scenario_and_the_process_restarts(deployment):
+    url, status = deployment["url"], deployment["status"]
+    st0 = status()
+    victim = int(st0["pids"][str(deployment["ports"][0])])
+
+    class A:
+        sessions, timeout, clear_cache, kill = 12, 120.0, "", [victim]
+
+    res = asyncio.run(wc.run_restart([url], wc.Servers([victim]), A))
+    assert res["hit"] >= 1, "no session was on the killed process"
+    assert res["back"] == res["hit"] and res["boxes"] == 0 and res["changed"] == 0, res["errors"]
+    t0 = time.time()
+    while time.time() - t0 < 180:
+        st = status()
+        pid = st.get("pids", {}).get(str(deployment["ports"][0]))
+        if st.get("restarts", 0) >= 1 and pid and pid != victim and all(st["healthy"].values()):
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"killed process not back: {status()}")
