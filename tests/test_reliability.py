@@ -84,7 +84,8 @@ def test_hostile_formula_in_link_is_rejected_safely():
     at.query_params.update({"surface": "custom", "formula": "__import__('os').system('touch /tmp/pwned')", "bounds": "-1,1,-1,1"})
     at.run()
     assert not at.exception
-    assert any("formula rejected" in w.value for w in at.warning)
+    assert any("Formula not accepted" in e.value for e in at.error)  # under the input, which keeps the text
+    assert at.text_input(key="play:formula").value.startswith("__import__")
     assert not Path("/tmp/pwned").exists()
 
 
