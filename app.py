@@ -1,37 +1,29 @@
-"""Optiscape: home page. Pages live in pages/ (Streamlit's own discovery)."""
+"""Optiscape: the entry point. ``st.navigation`` lists the pages (titles, icons, sections, the old URLs);
+every widget keeps its value across page switches (``persist_state="session"``, :data:`ui.KEEP`)."""
 
 import streamlit as st
 
-import landscapes
-import optimizers
 import ui
 
-ui.page_setup("Home")
-st.title("⛰️ Optiscape")
-st.subheader("An optimization-landscape lab: watch optimizers cross a loss surface.")
-st.write(
-    "Pick an optimizer, its hyperparameters and a learning-rate schedule; watch the trajectory cross an analytic "
-    "surface and read the loss curves. Every picture is a link: the whole scenario lives in the URL."
-)
-PAGES = (
-    ("pages/2_Compare.py", "Compare: race 2-6 optimizers from one start", "🏁"),
-    ("pages/1_Playground.py", "Playground: one optimizer in depth, step by step", "🔬"),
-    ("pages/3_Schedules.py", "Schedules: every learning-rate schedule, raced", "📉"),
-    ("pages/4_Hyperparameter_search.py", "Hyperparameter search: grid vs random", "🎯"),
-    ("pages/5_Averaging.py", "Averaging: EWA, Polyak, EMA, ensembles", "〰️"),
-    ("pages/6_Quadratic_theory.py", "Quadratic theory: predicted vs measured rates", "📐"),
-    ("pages/7_Basins.py", "Basins of attraction", "🗺️"),
-    ("pages/8_Neural_network.py", "A real network's loss landscape", "🧠"),
-)
-c1, c2 = st.columns([3, 1])
-with c1:
-    for path, label, icon in PAGES:
-        st.page_link(path, label=label, icon=icon)
-with c2:
-    st.metric("surfaces", len(landscapes.names()))
-    st.metric("optimizers", len(optimizers.names()))
-    st.metric("schedules", len(optimizers.schedule_names()))
-st.markdown("### One-click lessons")
-for p in optimizers.PRESETS:
-    page = "Compare" if p.page == "compare" else "Playground"
-    st.markdown(f"- [{p.title}](./{page}?preset={p.slug}) — {p.explanation.split('. ')[0]}.")
+st.set_page_config(page_title="Optiscape", page_icon="⛰️", layout="wide")
+ui.page_setup("Optiscape")
+PAGES = {
+    "": [st.Page("app_pages/0_Home.py", title="Home", icon=":material/home:", default=True)],
+    "Explore": [
+        st.Page("app_pages/1_Playground.py", title="Playground", icon=":material/science:", url_path="Playground"),
+        st.Page("app_pages/2_Compare.py", title="Compare", icon=":material/compare_arrows:", url_path="Compare"),
+    ],
+    "Lessons": [
+        st.Page("app_pages/3_Schedules.py", title="Schedules", icon=":material/trending_down:", url_path="Schedules"),
+        st.Page("app_pages/4_Hyperparameter_search.py", title="Hyperparameter search", icon=":material/grid_on:",
+                url_path="Hyperparameter_search"),
+        st.Page("app_pages/5_Averaging.py", title="Averaging", icon=":material/stacked_line_chart:", url_path="Averaging"),
+        st.Page("app_pages/6_Quadratic_theory.py", title="Quadratic theory", icon=":material/functions:",
+                url_path="Quadratic_theory"),
+        st.Page("app_pages/7_Basins.py", title="Basins", icon=":material/map:", url_path="Basins"),
+    ],
+    "Network": [
+        st.Page("app_pages/8_Neural_network.py", title="Neural network", icon=":material/hub:", url_path="Neural_network"),
+    ],
+}
+st.navigation(PAGES).run()

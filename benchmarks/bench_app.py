@@ -22,7 +22,7 @@ import optimizers  # noqa: E402
 
 
 def rerun_ms() -> float:
-    at = AppTest.from_file(os.path.join(ROOT, "pages/1_Playground.py"), default_timeout=300).run()
+    at = AppTest.from_file(os.path.join(ROOT, "app_pages/1_Playground.py"), default_timeout=300).run()
     sl = at.select_slider(key="play:o0:momentum:lr")
     opts = [0.001, 0.002, 0.005, 0.01, 0.02]
     at.select_slider(key="play:o0:momentum:lr").set_value(opts[0]).run()  # compile + warm caches

@@ -5,7 +5,7 @@ computed in float64 so that they agree with the textbook numpy forms.
 """
 
 from ._core import Bounds, Landscape, ParamSpec, Point, Stationary
-from ._expr import ExpressionError, from_expression, parse
+from ._expr import ExpressionError, first_break, from_expression, parse
 from ._surfaces import SURFACES, SurfaceDef, get, names, titles
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Point",
     "Stationary",
     "SurfaceDef",
+    "first_break",
     "from_expression",
     "get",
     "names",

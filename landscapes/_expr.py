@@ -8,6 +8,7 @@ problem and its position.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import math
 import re
@@ -233,8 +234,9 @@ def _canon(tree) -> str:
 def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
     """Build a :class:`Landscape` from a formula in ``x`` and ``y``.
 
-    The minimum listed is the lowest grid point (a numerical estimate). Domain errors
-    (``log`` of a negative number) evaluate to NaN and show as gaps in the plots.
+    The minima listed are the formula's local minima inside the box (gradient zero, Hessian positive
+    definite; see :func:`_minima`), none if it has none. Domain errors (``log`` of a negative number)
+    evaluate to NaN and show as gaps in the plots.
     """
     tree = parse(text)
     fn = _compile(tree)
@@ -256,9 +258,98 @@ def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
         minima=(), saddles=(), start=(x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)), params={}, values={},
         description="Your own formula.", reference="User-defined.", family=family, key=key,
     )
-    xs, ys, z = scape.grid(101)
-    minima: tuple[Stationary, ...] = ()
-    if np.isfinite(z).any():
-        j, i = np.unravel_index(np.nanargmin(z), z.shape)
-        minima = (Stationary(float(xs[i]), float(ys[j]), float(z[j, i])),)
-    return dataclasses.replace(scape, minima=minima)
+    ck = (key, bounds)
+    if ck not in _MINIMA:  # a rerun builds the same formula several times: find its minima once
+        _MINIMA[ck] = _minima(scape)
+        while len(_MINIMA) > 64:
+            _MINIMA.popitem(last=False)
+    _MINIMA.move_to_end(ck)
+    return dataclasses.replace(scape, minima=_MINIMA[ck])
+
+
+_MINIMA: collections.OrderedDict = collections.OrderedDict()
+
+
+def _minima(scape: Landscape, n: int = 101, most: int = 8) -> tuple[Stationary, ...]:
+    r"""The local minima of a formula inside its box: grid points lower than their eight (finite)
+    neighbours, refined by Newton's method, kept only where :math:`\|\nabla f\| \approx 0` and the
+    Hessian is positive definite, strictly inside the box. A pole or the box edge is not a minimum."""
+    xs, ys, z = scape.grid(n)
+    zp = np.pad(z, 1, constant_values=np.nan)
+    core = zp[1:-1, 1:-1]
+    ok = np.isfinite(core)
+    for dj in (-1, 0, 1):
+        for di in (-1, 0, 1):
+            if dj or di:
+                nb = zp[1 + dj: zp.shape[0] - 1 + dj, 1 + di: zp.shape[1] - 1 + di]
+                ok &= np.isfinite(nb) & (core <= nb)
+    js, is_ = np.nonzero(ok)
+    if len(js) == 0:
+        return ()
+    order = np.argsort(core[js, is_])[: 4 * most]
+    p = np.stack([xs[is_[order]], ys[js[order]]], axis=1)
+    p = np.concatenate([p, np.repeat(p[:1], 4 * most - len(p), axis=0)])  # one shape: one compile
+    p, g, h, v = (np.asarray(a) for a in _newton(scape.f)(p))
+    (x0, x1), (y0, y1) = scape.bounds
+    cell = max(x1 - x0, y1 - y0) / (n - 1)
+    eig = np.linalg.eigvalsh(np.where(np.isfinite(h), h, 0.0))
+    good = (np.isfinite(v) & np.all(np.isfinite(g), axis=1) & np.all(np.isfinite(h), axis=(1, 2))
+            & (np.linalg.norm(g, axis=1) * cell <= 1e-8 * (1.0 + np.abs(v)))
+            & (eig[:, 0] > 1e-9 * np.maximum(1.0, np.abs(eig[:, 1])))
+            & (p[:, 0] > x0 + 1e-9 * cell) & (p[:, 0] < x1 - 1e-9 * cell) & (p[:, 1] > y0 + 1e-9 * cell) & (p[:, 1] < y1 - 1e-9 * cell))
+    found: list[Stationary] = []
+    for (x, y), val in sorted(zip(p[good].tolist(), v[good].tolist(), strict=True), key=lambda t: t[1]):
+        if all(math.hypot(x - m.x, y - m.y) > cell for m in found):
+            found.append(Stationary(float(x), float(y), float(val)))
+    return tuple(found[:most])
+
+
+def _newton(f):
+    """Newton's method on many points at once (a step only where the Hessian is positive definite)."""
+    grad, hess = jax.vmap(jax.grad(f)), jax.vmap(jax.hessian(f))
+
+    def body(_, p):
+        g, h = grad(p), hess(p)
+        det, tr = h[:, 0, 0] * h[:, 1, 1] - h[:, 0, 1] * h[:, 1, 0], h[:, 0, 0] + h[:, 1, 1]
+        pd = jnp.isfinite(det) & (det > 0) & (tr > 0)
+        safe = jnp.where(pd, det, 1.0)
+        step = jnp.stack([h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1], h[:, 0, 0] * g[:, 1] - h[:, 1, 0] * g[:, 0]], axis=1) / safe[:, None]
+        return jnp.where(pd[:, None] & jnp.all(jnp.isfinite(step), axis=1, keepdims=True), p - step, p)
+
+    @jax.jit
+    def run(p):
+        p = jax.lax.fori_loop(0, 30, body, p)
+        return p, grad(p), hess(p), jax.vmap(f)(p)
+
+    return run
+
+
+def first_break(scape: Landscape, points: np.ndarray, iters: int = 40) -> int | None:
+    r"""The first step ``points[k] -> points[k+1]`` that crosses a pole or a non-finite region of
+    ``scape`` (``None``: none does). Each segment is bisected ``iters`` times towards its larger jump of
+    :math:`f`; on a continuous :math:`f` the jump shrinks with the interval, across a pole (or a jump)
+    it does not."""
+    pts = np.asarray(points, dtype=np.float64)
+    if len(pts) < 2:
+        return None
+    f = jax.jit(jax.vmap(scape.f))
+    a, d = pts[:-1], pts[1:] - pts[:-1]
+    moved = np.any(d != 0, axis=1)
+    at = lambda t: np.asarray(f(a + t[:, None] * d))
+    lo, hi = np.zeros(len(a)), np.ones(len(a))
+    flo, fhi = at(lo), at(hi)
+    bad = ~np.isfinite(flo) | ~np.isfinite(fhi)
+    jump0 = np.abs(np.where(bad, 0.0, fhi - flo))
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        fm = at(mid)
+        bad |= ~np.isfinite(fm)
+        left = np.abs(fm - flo) >= np.abs(fhi - fm)
+        hi, fhi = np.where(left, mid, hi), np.where(left, fm, fhi)
+        lo, flo = np.where(left, lo, mid), np.where(left, flo, fm)
+    with np.errstate(invalid="ignore"):
+        jump = np.abs(fhi - flo)
+        bad |= (jump > 1e-3 * jump0) & (jump > 1e-6 * (1.0 + np.abs(flo)))
+    bad &= moved
+    k = np.flatnonzero(bad)
+    return int(k[0]) if len(k) else None

@@ -25,6 +25,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from landscapes import first_break
+
 from ._schedules import make_schedule, schedule_args
 from ._specs import OptimizerSpec, ProbeContext, get
 
@@ -416,6 +418,18 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     safe = np.abs(g) > 1e-300
     eff = np.where(safe, -updates / np.where(safe, g, 1.0), 0.0)
     div = int(out["div_at"][()])
+    if landscape.name == "custom":  # a formula can have poles: a step across one is a divergence too
+        k = first_break(landscape, points)
+        if k is not None and (div < 0 or k + 1 < div):  # freeze at the last good point, as for any divergence
+            div = k + 1
+            out = {name: np.array(v) for name, v in out.items()}
+            for name in ("points", "losses", "grads", "velocity", "lookahead", "mhat"):
+                out[name][k + 1: n + 1] = out[name][k]
+            out["eval_points"][k:n] = out["points"][k]
+            out["eval_grads"][k:n] = 0.0
+            points, grads = out["points"][: n + 1], out["grads"][: n + 1]
+            updates = np.diff(points, axis=0)
+            eff = np.where(np.arange(n)[:, None] >= k, 0.0, eff)
     return Trajectory(
         points=points,
         losses=out["losses"][: n + 1],

@@ -10,11 +10,18 @@ from typing import Any
 
 import landscapes
 
-from . import _engine, _schedules, _specs
+from . import _engine, _params, _schedules, _specs
+from ._params import ParamSpec
 
 MAX_OPTIMIZERS = 6
 MAX_FORMULA = 400
 Pairs = tuple[tuple[str, float], ...]
+
+
+def _field(name: str):
+    """A Scenario field whose range is its :class:`ParamSpec` (``dataclasses.fields(...).metadata["spec"]``)."""
+    spec = _params.SCENARIO[name]
+    return dataclasses.field(default=spec._cast(spec.default), metadata={"spec": spec})
 
 
 def _pairs(d: Mapping[str, float]) -> Pairs:
@@ -63,14 +70,26 @@ class Scenario:
     optimizers: tuple[OptimizerConfig, ...] = (OptimizerConfig.make("momentum"),)
     schedule: str = "constant"
     schedule_args: Pairs = ()
-    warmup_steps: int = 0
-    momentum_warmup: int = 0
-    steps: int = 200
-    clip_norm: float = 0.0  # 0 = off
-    clip_value: float = 0.0  # 0 = off
-    noise_std: float = 0.0  # gradient noise at batch size 1
-    batch_size: int = 1
-    seed: int = 0
+    warmup_steps: int = _field("warmup_steps")
+    momentum_warmup: int = _field("momentum_warmup")
+    steps: int = _field("steps")
+    clip_norm: float = _field("clip_norm")  # 0 = off
+    clip_value: float = _field("clip_value")  # 0 = off
+    noise_std: float = _field("noise_std")  # gradient noise at batch size 1
+    batch_size: int = _field("batch_size")
+    seed: int = _field("seed")
+    tolerance: float = _field("tolerance")  # f - f* below this counts as 'reached' (Compare's table)
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            spec = f.metadata.get("spec")
+            if spec is not None and not spec.contains(float(getattr(self, f.name))):
+                raise ValueError(f"{f.name} = {getattr(self, f.name)!r} is outside [{spec.low:g}, {spec.high:g}]")
+
+    @staticmethod
+    def spec(name: str) -> ParamSpec:
+        """The range of a numeric field: the widget, the decoder and :meth:`run` all read this one."""
+        return _params.SCENARIO[name]
 
     # --- derived ------------------------------------------------------------------------------
     def landscape(self) -> landscapes.Landscape:
@@ -154,18 +173,24 @@ class Scenario:
         q["steps"] = str(self.steps)
         if self.seed:
             q["seed"] = str(self.seed)
+        if self.tolerance != _params.TOLERANCE.default:
+            q["tol"] = _num(self.tolerance)
         return q
 
     @classmethod
-    def from_query(cls, q: Mapping[str, str]) -> tuple[Scenario, list[str]]:
-        """Decode query params (as produced by :meth:`to_query`) with warnings for bad ones."""
+    def from_query(cls, q: Mapping[str, str], extra: tuple[str, ...] = ()) -> tuple[Scenario, list[str]]:
+        """Decode query params (as produced by :meth:`to_query`) with warnings for bad ones; ``extra``
+        names the page's own parameters (not the scenario's), which are not warned about."""
         d: dict[str, Any] = {}
         warn: list[str] = []
         q = {str(k): str(v) for k, v in q.items()}
         known = {"surface", "sp", "formula", "bounds", "start", "opt", "sched", "sa", "warmup_steps",
-                 "momentum_warmup", "clip_norm", "clip_value", "noise_std", "batch", "steps", "seed", "preset"}
-        for k in sorted(set(q) - known):
-            warn.append(f"ignored unknown link parameter {safe_text(k, 30)}")
+                 "momentum_warmup", "clip_norm", "clip_value", "noise_std", "batch", "steps", "seed", "tol", "preset",
+                 *extra}
+        unknown = sorted(set(q) - known)
+        if unknown:  # one warning, however many
+            shown = ", ".join(safe_text(k, 30) for k in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+            warn.append(f"ignored {len(unknown)} unknown link parameter{'s' if len(unknown) > 1 else ''}: {shown}")
         if not any(k in q for k in known - {"preset"}):
             return cls(), warn
         try:
@@ -203,7 +228,7 @@ class Scenario:
             for name in ("warmup_steps", "momentum_warmup", "clip_norm", "clip_value", "noise_std"):
                 if name in q:
                     d[name] = q[name]
-            for src, dst in (("batch", "batch_size"), ("steps", "steps"), ("seed", "seed")):
+            for src, dst in (("batch", "batch_size"), ("steps", "steps"), ("seed", "seed"), ("tol", "tolerance")):
                 if src in q:
                     d[dst] = q[src]
         except (ValueError, TypeError) as e:
@@ -327,7 +352,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
     if st is not None:
         try:
             x, y = (float(v) for v in st)
-            if not (math.isfinite(x) and math.isfinite(y)) or max(abs(x), abs(y)) > 1e6:
+            if not (_params.START.contains(x) and _params.START.contains(y)):
                 raise ValueError
             kw["start"] = (x, y)
         except (TypeError, ValueError):
@@ -347,7 +372,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
                 continue
             spec = _specs.get(o["name"])
             hp = _checked(o.get("hparams") or {}, spec.hyperparams, spec.name, warn)
-            lr = _num_field(o, "lr", spec.lr.default, 1e-12, 1e4, warn)
+            lr = _params.LR.clamp("lr", o["lr"], warn, spec.lr.default) if o.get("lr") is not None else spec.lr.default
             clip = None if o.get("clip_norm") is None else _num_field(o, "clip_norm", 0.0, 0.0, 1e6, warn)
             osched, osa = o.get("schedule"), o.get("schedule_args") or {}
             if osched is not None and osched not in _schedules.schedule_names():
@@ -365,12 +390,7 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
         sched = "constant"
     kw["schedule"] = sched
     kw["schedule_args"] = _pairs(_sched_args(sched, d.get("schedule_args") or {}, warn))
-    kw["warmup_steps"] = _num_field(d, "warmup_steps", 0, 0, 5000, warn, integer=True)
-    kw["momentum_warmup"] = _num_field(d, "momentum_warmup", 0, 0, 5000, warn, integer=True)
-    kw["steps"] = _num_field(d, "steps", base.steps, 1, _engine.MAX_STEPS, warn, integer=True)
-    kw["clip_norm"] = _num_field(d, "clip_norm", 0.0, 0.0, 1e6, warn)
-    kw["clip_value"] = _num_field(d, "clip_value", 0.0, 0.0, 1e6, warn)
-    kw["noise_std"] = _num_field(d, "noise_std", 0.0, 0.0, 1e3, warn)
-    kw["batch_size"] = _num_field(d, "batch_size", 1, 1, 4096, warn, integer=True)
-    kw["seed"] = _num_field(d, "seed", 0, 0, 2**31 - 1, warn, integer=True)
+    for name, spec in _params.SCENARIO.items():  # the same ranges as the widgets
+        if d.get(name) is not None:
+            kw[name] = spec.clamp(name, d[name], warn)
     return Scenario(**kw), warn

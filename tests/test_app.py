@@ -36,27 +36,54 @@ def _player_paths(at) -> list[dict]:
     return out
 
 
-def test_home_links_every_page():
+URL_PATHS = ["Playground", "Compare", "Schedules", "Hyperparameter_search", "Averaging", "Quadratic_theory", "Basins",
+             "Neural_network"]  # every page's address, as before st.navigation (old links keep working)
+
+
+def test_home_links_every_page_and_every_preset_in_the_same_tab():
     at = app("app.py").run()
     assert not at.exception
-    linked = {p.proto.page for p in at.get("page_link")}
-    pages = {p.stem.split("_", 1)[1] for p in (ROOT / "pages").glob("*.py")}  # Streamlit's URL names
-    assert linked == pages
+    assert at.title[0].value.endswith("Optiscape")
+    links = [p.proto for p in at.get("page_link")]
+    assert {p.page for p in links if not p.query_string} == set(URL_PATHS)
+    presets = {p.query_string: p.page for p in links if p.query_string}
+    assert presets == {f"preset={p.slug}": "Compare" if p.page == "compare" else "Playground" for p in optimizers.PRESETS}
+    assert not any(p.external for p in links)  # st.page_link: the same tab, the app's own router
 
 
-@pytest.mark.parametrize("page", ["app.py", "pages/1_Playground.py", "pages/2_Compare.py"])
+def test_navigation_titles_sections_and_addresses():
+    """The sidebar says Home (not 'app'), groups the pages, and keeps every old address."""
+    import ast
+
+    tree = ast.parse((ROOT / "app.py").read_text())
+    pages = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
+            kw = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            pages[node.args[0].value] = kw
+            assert (ROOT / node.args[0].value).exists()
+            assert kw["icon"].startswith(":material/")
+    assert pages["app_pages/0_Home.py"]["title"] == "Home" and pages["app_pages/0_Home.py"]["default"]
+    assert sorted(kw["url_path"] for kw in pages.values() if "url_path" in kw) == sorted(URL_PATHS)
+    at = app("app.py").run()
+    assert not at.exception
+    for path in ("Playground", "Compare"):  # (the lesson pages open by link in the browser tests)
+        at.switch_page(next(p for p, kw in pages.items() if kw.get("url_path") == path)).run()
+        assert not at.exception, path
+
+
+@pytest.mark.parametrize("page", ["app_pages/1_Playground.py", "app_pages/2_Compare.py"])  # Home: through app.py, above
 def test_every_page_runs_without_exception(page):
     at = app(page).run()
     assert not at.exception
-    if page != "app.py":
-        assert len(at.get("plotly_chart")) >= 1
-        assert _player_paths(at)
+    assert len(at.get("plotly_chart")) >= 1
+    assert _player_paths(at)
 
 
 @pytest.mark.parametrize("slug", optimizers.preset_names())
 def test_every_preset_opens_by_url_and_draws_each_path(slug):
     preset = optimizers.get_preset(slug)
-    page = "pages/2_Compare.py" if preset.page == "compare" else "pages/1_Playground.py"
+    page = "app_pages/2_Compare.py" if preset.page == "compare" else "app_pages/1_Playground.py"
     at = app(page)
     at.query_params["preset"] = slug
     at.run()
@@ -78,7 +105,7 @@ def test_every_preset_opens_by_url_and_draws_each_path(slug):
 
 
 def test_widgets_drive_the_result():
-    at = app("pages/2_Compare.py")
+    at = app("app_pages/2_Compare.py")
     at.query_params["preset"] = "lr-too-large"
     at.run()
     assert any("diverged" in e.value for e in at.error)
@@ -94,7 +121,7 @@ def test_widgets_drive_the_result():
 
 
 def test_malformed_link_warns_and_falls_back():
-    at = app("pages/1_Playground.py")
+    at = app("app_pages/1_Playground.py")
     at.query_params.update({"surface": "nope", "steps": "abc", "opt": "evil();sgd,lr=nan", "start": "1,2,3", "junk": "1"})
     at.run()
     assert not at.exception
@@ -104,7 +131,7 @@ def test_malformed_link_warns_and_falls_back():
 
 
 def test_custom_formula_and_hostile_formula():
-    at = app("pages/1_Playground.py").run()
+    at = app("app_pages/1_Playground.py").run()
     at.selectbox(key="play:surface").set_value("custom").run()
     at.text_input(key="play:formula").set_value("__import__('os').system('echo hi')").run()
     assert not at.exception
@@ -118,7 +145,7 @@ def test_custom_formula_and_hostile_formula():
 def test_every_optimizer_steps_on_playground_with_its_equations(name):
     """Each optimizer opens by link with a schedule on; the player gets every step and, for each, the
     shown code's lines filled in."""
-    at = app("pages/1_Playground.py")
+    at = app("app_pages/1_Playground.py")
     at.query_params.update({"surface": "rosenbrock", "opt": name, "steps": "30", "sched": "cosine"})
     at.run()
     assert not at.exception
@@ -129,7 +156,7 @@ def test_every_optimizer_steps_on_playground_with_its_equations(name):
 
 
 def test_compare_says_when_the_settings_are_no_longer_the_presets():
-    at = app("pages/2_Compare.py")
+    at = app("app_pages/2_Compare.py")
     at.query_params["preset"] = "momentum-vs-nesterov-saddle"
     at.run()
     assert not [c for c in at.caption if "changed the preset" in c.value]
@@ -139,13 +166,13 @@ def test_compare_says_when_the_settings_are_no_longer_the_presets():
 
 def test_presets_open_on_their_own_page():
     """A one-optimizer preset on Compare points to Playground; a race on Playground says it shows the first."""
-    at = app("pages/2_Compare.py")
+    at = app("app_pages/2_Compare.py")
     at.query_params["preset"] = "feature-scaling"
     at.run()
     assert not at.exception
     assert any("opens on Playground" in i.value for i in at.info)
     assert "feature-scaling" not in at.selectbox(key="cmp:preset_pick").options
-    at = app("pages/1_Playground.py")
+    at = app("app_pages/1_Playground.py")
     at.query_params["preset"] = "momentum-vs-nesterov-saddle"
     at.run()
     assert not at.exception

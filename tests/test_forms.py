@@ -317,7 +317,7 @@ def _sweep_args(scape):
 
 
 def test_averaging_page_claim_momentum_ema_and_adam_apply_the_ewa_to_the_gradient():
-    page = open(os.path.join(ROOT, "pages", "5_Averaging.py"), encoding="utf-8").read()
+    page = open(os.path.join(ROOT, "app_pages", "5_Averaging.py"), encoding="utf-8").read()
     assert "momentum_ema" in page and "exactly" in page
     scape = landscapes.get("rosenbrock")
     beta, lr = 0.8, 0.01

@@ -91,7 +91,13 @@ def test_expression_parser_builds_jax_function():
     want = x**2 + 3 * np.sin(y) ** 2 - np.exp(-x * y) + max(x, y) + np.pi
     assert float(s.f(jnp.array([x, y]))) == pytest.approx(want)
     assert float(jax.grad(s.f)(jnp.array([x, y]))[0]) == pytest.approx(2 * x + y * np.exp(-x * y) + 1.0)
-    assert s.minima and s.bounds == ((-2.0, 2.0), (-1.0, 1.0))
+    assert s.bounds == ((-2.0, 2.0), (-1.0, 1.0))
+    # its lowest point sits on the kink x = y of max(x, y), where no gradient vanishes: no minimum is claimed
+    xs, ys, z = s.grid(201)
+    j, i = np.unravel_index(np.nanargmin(z), z.shape)
+    assert abs(xs[i] - ys[j]) < 0.02 and s.minima == ()
+    smooth = landscapes.from_expression("x^2 + 3*sin(y)**2 - exp(-x*y) + pi", bounds=((-2, 2), (-1, 1)))
+    assert [(round(m.x, 9), round(m.y, 9)) for m in smooth.minima] == [(0.0, 0.0)]  # grad = (0 + 0, 0 + 0) there
 
 
 def test_expression_precedence():

@@ -119,6 +119,6 @@ def test_limits():
 
 
 def test_network_page_runs():
-    at = AppTest.from_file(str(ROOT / "pages/8_Neural_network.py"), default_timeout=300).run()
+    at = AppTest.from_file(str(ROOT / "app_pages/8_Neural_network.py"), default_timeout=300).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 6

@@ -121,7 +121,7 @@ def test_schedule_race_defaults_do_not_diverge(surface):
 
 
 def test_schedules_page_banner_when_most_runs_diverge():
-    at = AppTest.from_file(str(ROOT / "pages/3_Schedules.py"), default_timeout=300).run()
+    at = AppTest.from_file(str(ROOT / "app_pages/3_Schedules.py"), default_timeout=300).run()
     assert not at.exception and not any("diverged" in w.value for w in at.warning)
     at.select_slider(key="sched:lr:rosenbrock:momentum").set_value(0.00316).run()
     assert not at.exception
@@ -130,8 +130,8 @@ def test_schedules_page_banner_when_most_runs_diverge():
 
 def test_each_page_shows_its_presets_claims_holding():
     """Compare shows every race preset's claims, Playground every one-optimizer preset's, all holding."""
-    pages = {"compare": ("pages/2_Compare.py", "cmp:preset_pick", "What this preset shows"),
-             "playground": ("pages/1_Playground.py", "play:preset_pick", "Presets")}
+    pages = {"compare": ("app_pages/2_Compare.py", "cmp:preset_pick", "What this preset shows"),
+             "playground": ("app_pages/1_Playground.py", "play:preset_pick", "Presets")}
     for kind, (file, key, label) in pages.items():
         at = AppTest.from_file(str(ROOT / file), default_timeout=300).run()
         assert not at.exception

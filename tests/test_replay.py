@@ -117,13 +117,13 @@ def test_pages_show_the_note_on_the_notes_where_the_notes_are_wrong():
     lists RMSprop's; each erratum quotes the notes' own words (checked against the notes elsewhere)."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file("../pages/1_Playground.py", default_timeout=180)
+    at = AppTest.from_file("../app_pages/1_Playground.py", default_timeout=180)
     at.query_params.update({"surface": "saddle", "opt": "sgd,lr=0.05"})
     at.run()
     text = " ".join(i.value for i in at.info)
     assert "x+=learning_rate*dx" in text and "against the gradient" in text
     assert "梯度为零" in text and "every direction" in text
-    at = AppTest.from_file("../pages/2_Compare.py", default_timeout=180)
+    at = AppTest.from_file("../app_pages/2_Compare.py", default_timeout=180)
     at.query_params.update({"surface": "rosenbrock", "opt": "rmsprop;adam"})
     at.run()
     text = " ".join(i.value for i in at.info)

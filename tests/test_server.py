@@ -91,7 +91,7 @@ def test_warm_imports_loads_what_plotly_reads_lazily():
 def test_formula_rate_limit_in_the_app():
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(os.path.join(ROOT, "pages", "1_Playground.py"), default_timeout=120)
+    at = AppTest.from_file(os.path.join(ROOT, "app_pages", "1_Playground.py"), default_timeout=120)
     at.run()
     at.selectbox(key="play:surface").set_value("custom").run()  # the default formula is the first new one
     formulas = [f"x^2 + {k}*y^2" for k in range(2, 2 + _server.FORMULAS_PER_MINUTE)]

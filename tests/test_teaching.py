@@ -19,8 +19,8 @@ def app(page):
     return AppTest.from_file(str(ROOT / page), default_timeout=300)
 
 
-@pytest.mark.parametrize("page", ["pages/3_Schedules.py", "pages/4_Hyperparameter_search.py", "pages/5_Averaging.py",
-                                  "pages/6_Quadratic_theory.py", "pages/7_Basins.py"])
+@pytest.mark.parametrize("page", ["app_pages/3_Schedules.py", "app_pages/4_Hyperparameter_search.py", "app_pages/5_Averaging.py",
+                                  "app_pages/6_Quadratic_theory.py", "app_pages/7_Basins.py"])
 def test_teaching_pages_run(page):
     at = app(page).run()
     assert not at.exception
@@ -28,7 +28,7 @@ def test_teaching_pages_run(page):
 
 
 def test_quadratic_page_shows_closed_form_rates():
-    at = app("pages/6_Quadratic_theory.py").run()
+    at = app("app_pages/6_Quadratic_theory.py").run()
     at.select_slider(key="quad:kappa").set_value(50).run()
     at.button(key="quad:optimal").click().run()
     rows = at.dataframe[0].value
@@ -87,7 +87,7 @@ def test_random_search_figure_marks_diverged_runs_apart():
 
 
 def test_hps_page_edge_warning_is_visible():
-    at = app("pages/4_Hyperparameter_search.py").run()
+    at = app("app_pages/4_Hyperparameter_search.py").run()
     at.slider(key="hps:lr_range").set_value((-8.0, -6.0)).run()
     assert not at.exception
     assert any("edge" in w.value for w in at.warning)
@@ -115,7 +115,7 @@ def test_polyak_average_of_noisy_sgd_is_closer():
 def test_averaging_page_numbers_support_its_claim(surface):
     """The page says the averages sit closer than the rattling iterates: its own numbers (five seeds,
     last 100 steps) must show it with the default settings."""
-    at = app("pages/5_Averaging.py").run()
+    at = app("app_pages/5_Averaging.py").run()
     at.selectbox(key="avg:surface").set_value(surface).run()
     assert not at.exception
     line = next(m.value for m in at.markdown if m.value.startswith("Mean distance to the minimum"))
@@ -135,14 +135,14 @@ def test_basins_match_direct_runs():
 
 
 def test_basins_page_compares_two_optimizers():
-    at = app("pages/7_Basins.py").run()
+    at = app("app_pages/7_Basins.py").run()
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert sum("minimum 1" in c for c in captions) == 2
 
 
 def test_hps_page_banner_when_most_runs_diverge():
-    at = app("pages/4_Hyperparameter_search.py").run()
+    at = app("app_pages/4_Hyperparameter_search.py").run()
     assert not at.exception
     assert not any("diverged:" in w.value for w in at.warning)  # the default range: a minority diverges
     at.select_slider(key="hps:budget").set_value(16).run()
@@ -154,7 +154,7 @@ def test_hps_page_banner_when_most_runs_diverge():
 
 
 def test_basins_page_banner_when_most_starts_diverge():
-    at = app("pages/7_Basins.py").run()
+    at = app("app_pages/7_Basins.py").run()
     assert not at.exception and not any("diverged:" in w.value for w in at.warning)
     at.select_slider(key="basin:n").set_value(50).run()
     at.select_slider(key="basin:lr0:sgd").set_value(0.0367).run()
@@ -168,7 +168,7 @@ def test_basins_page_banner_when_most_starts_diverge():
 
 
 def test_schedules_race_caption_reads_its_own_runs():
-    at = app("pages/3_Schedules.py").run()
+    at = app("app_pages/3_Schedules.py").run()
     assert not at.exception
     (cap,) = [c.value for c in at.caption if c.value.startswith("Lowest final loss in this race")]
     scn = next(p for p in optimizers.PRESETS if p.slug == "schedules-step-cosine-warmup").scenario

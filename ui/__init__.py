@@ -3,6 +3,8 @@
 from ._banners import FAILS, HOLDS, divergence_banner, divergence_message, preset_claims, same_scenario, show_claims
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
+    KEEP,
+    LINK,
     apply_pending,
     cached_grid,
     cached_run,
@@ -14,6 +16,7 @@ from ._controls import (
     page_setup,
     shared_controls,
     sync_url,
+    tolerance_input,
 )
 from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
@@ -24,6 +27,8 @@ from ._replay import replay_payload
 __all__ = [
     "FAILS",
     "HOLDS",
+    "KEEP",
+    "LINK",
     "apply_pending",
     "cached_basins",
     "cached_grid",
@@ -50,4 +55,5 @@ __all__ = [
     "shared_controls",
     "show_claims",
     "sync_url",
+    "tolerance_input",
 ]

@@ -15,10 +15,14 @@ import streamlit as st
 import landscapes
 import optimizers
 from optimizers import OptimizerConfig, Scenario
+from optimizers._params import LR, START, ParamSpec
+from optimizers._scenario import MAX_FORMULA
 
 from . import _server
 
 CUSTOM = "custom"
+DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(3*x)"
+LINKS = "links:last"  # the link each page last wrote, by page
 
 
 def _enable_compile_cache() -> None:
@@ -37,10 +41,15 @@ def _enable_compile_cache() -> None:
         _server.prune_dir(path, int(os.environ.get("OPTISCAPE_JAX_CACHE_MB", "512")) * 2**20)
 
 
+KEEP = "session"  # every widget keeps its value across page switches (Streamlit's persist_state)
+LINK = "query-params"  # a lesson page's widget lives in its link too (Streamlit's bind; its key names the parameter)
+
+
 def page_setup(title: str) -> None:
+    """Per-page setup (the page config is set once, in ``app.py``); ``title`` names the page in logs."""
+    del title
     _server.prepare()  # start-up imports and the admission gate (once per process)
     _enable_compile_cache()
-    st.set_page_config(page_title=f"{title} · Optiscape", page_icon="⛰️", layout="wide")
 
 
 # --- cached computation -------------------------------------------------------------------------
@@ -73,22 +82,26 @@ def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
     return sorted({float(f"{v:.3g}") for v in np.logspace(a, b, n)})
 
 
-def log_select(label: str, lo: float, hi: float, key: str, help: str | None = None) -> float:
+def log_select(label: str, lo: float, hi: float, key: str, help: str | None = None, bind: str | None = None) -> float:
     """A log-scale slider (select_slider over a geometric grid that always holds the current value)."""
     opts = _log_options(lo, hi)
     cur = st.session_state.get(key)
+    if cur is not None:
+        _guard(key, ParamSpec(lo, hi, opts[len(opts) // 2], log=True), label)
+        cur = st.session_state[key]
     if cur is not None and cur not in opts:
         opts = sorted({*opts, float(cur)})
     if cur is None:
         st.session_state[key] = opts[len(opts) // 2]
-    return float(st.select_slider(label, options=opts, key=key, format_func=lambda v: f"{v:g}", help=help))
+    return float(st.select_slider(label, options=opts, key=key, persist_state=KEEP, format_func=lambda v: f"{v:g}", help=help,
+                                  bind=bind))
 
 
 def _hp_widget(label: str, spec, key: str) -> float:
     if spec.log:
         return log_select(label, spec.low, spec.high, key)
     step = 0.001 if spec.high <= 1.0 else (1.0 if spec.high >= 100 else 0.01)
-    return float(st.slider(label, float(spec.low), float(spec.high), step=step, key=key, format="%g"))
+    return float(st.slider(label, float(spec.low), float(spec.high), step=step, key=key, persist_state=KEEP, format="%g"))
 
 
 # --- Scenario -> session state --------------------------------------------------------------------
@@ -124,6 +137,7 @@ def _write_state(scn: Scenario, page: str) -> None:
     ss[f"{page}:noise_std"] = float(scn.noise_std)
     ss[f"{page}:batch_size"] = int(scn.batch_size)
     ss[f"{page}:seed"] = int(scn.seed)
+    ss[f"{page}:tol"] = float(scn.tolerance)
     ss[f"{page}:n_opt"] = len(scn.optimizers)
     for i, oc in enumerate(scn.optimizers):
         ss[f"{page}:o{i}:name"] = oc.name
@@ -142,30 +156,56 @@ def _write_schedule(page, who, name, args):
         st.session_state[f"{page}:{who}:sa:{name}:{k}"] = float(v)
 
 
-def init_page(page: str, default: Scenario) -> list[str]:
-    """On the first run of a page in a session, load the scenario from the URL (or the default)."""
-    if st.session_state.get(f"{page}:ready"):
+def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = None) -> list[str]:
+    """Load the page's scenario from the URL (or ``default``) on its first run in a session, and again
+    whenever the page is opened with a link that differs from the one it last wrote (a preset link,
+    back/forward). A page switch without a query keeps the page's widgets, which Streamlit keeps for
+    the session (``persist_state``). ``toggles`` maps page-only URL flags to their widget keys."""
+    ss = st.session_state
+    q = {str(k): str(v) for k, v in st.query_params.items()}
+    if ss.get(f"{page}:ready"):
         apply_pending(page)
-        return st.session_state.pop(f"{page}:warnings_next", [])
-    q = dict(st.query_params)
+        others = [v for k, v in ss.get(LINKS, {}).items() if k != page]
+        if not q or q == ss.get(f"{page}:url") or q in others:  # (back/forward can hand over another page's query)
+            return ss.pop(f"{page}:warnings_next", [])
     warnings: list[str] = []
     scn = default
     if "preset" in q:
         try:
             scn = optimizers.get_preset(q["preset"]).scenario
-            st.session_state[f"{page}:preset_pick"] = q["preset"]  # the preset picker shows what is drawn
+            ss[f"{page}:preset_pick"] = q["preset"]  # the preset picker shows what is drawn
         except KeyError:
             warnings.append(f"unknown preset {optimizers.safe_text(q['preset'])}; showing the default scenario")
     elif q:
-        scn, warnings = Scenario.from_query(q)
+        scn, warnings = Scenario.from_query(q, extra=tuple(toggles or ()))
     _write_state(scn, page)
-    st.session_state[f"{page}:ready"] = True
-    st.session_state[f"{page}:warnings"] = warnings
+    if q.get("surface") == CUSTOM and "formula" in q and scn.surface != CUSTOM:
+        # a formula that does not parse: the input shows the typed text and its error, as before the reload
+        ss[f"{page}:surface"], ss[f"{page}:formula"] = CUSTOM, q["formula"][:MAX_FORMULA]
+        if "bounds" in q:
+            ss[f"{page}:bounds"] = q["bounds"][:100]
+        warnings = [w for w in warnings if not w.startswith("formula rejected")]
+    for name, key in (toggles or {}).items():
+        ss[key] = q.get(name) == "1"
+    ss[f"{page}:ready"] = True
+    ss[f"{page}:url"] = q
+    ss.setdefault(LINKS, {})[page] = q
     return warnings
 
 
-def sync_url(scn: Scenario) -> None:
+def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | None = None) -> None:
+    """Write the scenario (plus the typed text of a formula that does not parse, and the page's
+    ``toggles`` that are on) into the URL."""
     q = scn.to_query()
+    if page is not None:
+        typed = st.session_state.get(f"{page}:formula_typed")
+        if typed is not None and q.get("surface") == CUSTOM:
+            q["formula"] = typed
+        for name, key in (toggles or {}).items():
+            if st.session_state.get(key):
+                q[name] = "1"
+        st.session_state[f"{page}:url"] = q
+        st.session_state.setdefault(LINKS, {})[page] = q
     if dict(st.query_params) != q:
         st.query_params.from_dict(q)
 
@@ -179,7 +219,7 @@ def _schedule_controls(page: str, who: str, allow_shared: bool, steps: int) -> t
     if st.session_state.get(key) not in options:
         st.session_state[key] = options[0]
     titles = {s.name: s.title for s in optimizers.SCHEDULES}
-    name = st.selectbox("learning-rate schedule", options, key=key,
+    name = st.selectbox("learning-rate schedule", options, key=key, persist_state=KEEP,
                         format_func=lambda n: "same as shared settings" if n == "shared" else titles[n])
     if name == "shared":
         return None, {}
@@ -193,7 +233,7 @@ def _schedule_controls(page: str, who: str, allow_shared: bool, steps: int) -> t
         if h.log:
             args[k] = log_select(h.label or k, h.low, h.high, wkey)
         else:
-            args[k] = float(st.slider(h.label or k, float(h.low), float(h.high), key=wkey, format="%g"))
+            args[k] = float(st.slider(h.label or k, float(h.low), float(h.high), key=wkey, persist_state=KEEP, format="%g"))
     if allow_shared:
         st.session_state[f"{page}:{who}:schedule"] = name
     return name, args
@@ -204,17 +244,20 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
     ss = st.session_state
     titles = landscapes.titles()
     surfaces = [*landscapes.names(), CUSTOM]
-    surface = st.selectbox("surface", surfaces, key=f"{page}:surface",
+    _choice(f"{page}:surface", surfaces, "surface")
+    surface = st.selectbox("surface", surfaces, key=f"{page}:surface", persist_state=KEEP,
                            format_func=lambda n: titles.get(n, "Custom formula f(x, y)"))
     kw: dict = {"surface": surface}
     if surface == CUSTOM:
-        ss.setdefault(f"{page}:formula", "x^2 + 3*y^2 + sin(3*x)")
+        ss.setdefault(f"{page}:formula", DEFAULT_FORMULA)
         ss.setdefault(f"{page}:bounds", "-3, 3, -3, 3")
-        formula = st.text_input("f(x, y) =", key=f"{page}:formula", max_chars=400,
+        formula = st.text_input("f(x, y) =", key=f"{page}:formula", persist_state=KEEP, max_chars=MAX_FORMULA,
                                 help="x, y, numbers, + - * / ^, exp log sqrt abs sin cos tan tanh sigmoid softplus min max, pi, e")
-        bounds_text = st.text_input("box: xmin, xmax, ymin, ymax", key=f"{page}:bounds")
+        formula = formula if isinstance(formula, str) else ""
+        err = st.empty()  # the formula's error, right under its input
+        bounds_text = st.text_input("box: xmin, xmax, ymin, ymax", key=f"{page}:bounds", persist_state=KEEP)
         try:
-            b = tuple(float(v) for v in bounds_text.split(","))
+            b = tuple(float(v) for v in str(bounds_text).split(","))
             if len(b) != 4 or b[1] <= b[0] or b[3] <= b[2] or not all(math.isfinite(v) for v in b):
                 raise ValueError
         except ValueError:
@@ -222,14 +265,20 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
             b = (-3.0, 3.0, -3.0, 3.0)
         try:
             landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
-            formula, limit_msg = _server.formula_gate(page, formula)  # new formulas compile: a few a minute per session
+            drawn, limit_msg = _server.formula_gate(page, formula)  # new formulas compile: a few a minute per session
             if limit_msg:
                 st.warning(limit_msg)
-            kw = {"surface": CUSTOM, "formula": formula, "bounds": b} if formula else {"surface": "saddle"}
+            if drawn == formula:
+                ss[f"{page}:formula_good"] = (formula, b)
+            ss.pop(f"{page}:formula_typed", None)  # (over the limit: the map and the link show the last one drawn)
+            good, gb = ss.get(f"{page}:formula_good") or (DEFAULT_FORMULA, b)
+            kw.update(formula=good, bounds=gb)
         except landscapes.ExpressionError as e:
-            st.error(f"Formula not accepted: {e.message} (position {e.position + 1}).")
-            st.code(str(e), language=None)
-            kw = {"surface": "saddle"}
+            good, gb = ss.get(f"{page}:formula_good") or (DEFAULT_FORMULA, b)
+            err.error(f"Formula not accepted: {e.message} (position {e.position + 1}). The map keeps the last "
+                      f"formula that worked: {optimizers.safe_text(good, 60)}.\n\n```\n{e}\n```")
+            kw.update(formula=good, bounds=gb)
+            ss[f"{page}:formula_typed"] = formula  # the link keeps what was typed
     else:
         spec = {s.name: s for s in landscapes.SURFACES}[surface]
         params = {}
@@ -240,37 +289,94 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
                 params[k] = log_select(p.label or k, p.low, p.high, wkey)
             else:
                 step = 1.0 if (k == "standardized") else None
-                params[k] = float(st.slider(p.label or k, float(p.low), float(p.high), key=wkey, step=step, format="%g"))
+                params[k] = float(st.slider(p.label or k, float(p.low), float(p.high), key=wkey, persist_state=KEEP, step=step, format="%g"))
         kw["surface_params"] = tuple(sorted(params.items()))
     scape_default = _default_start(kw)
     clicked = ss.pop(f"{page}:start_next", None)  # a click on the map, queued before the inputs exist
     if clicked is not None:
-        ss[f"{page}:start_x"], ss[f"{page}:start_y"] = clicked
+        if all(START.contains(float(v)) for v in clicked):
+            ss[f"{page}:start_x"], ss[f"{page}:start_y"] = (float(v) for v in clicked)
+        else:
+            st.warning("That click was not a point of the map; the start is unchanged.")
     c1, c2 = st.columns(2)
-    for axis, v in (("x", scape_default[0]), ("y", scape_default[1])):
-        ss.setdefault(f"{page}:start_{axis}", float(v))
-    sx = c1.number_input("start x", key=f"{page}:start_x", format="%.4g", step=0.1)
-    sy = c2.number_input("start y", key=f"{page}:start_y", format="%.4g", step=0.1)
-    kw["start"] = (float(sx), float(sy))
-    ss.setdefault(f"{page}:steps", 200)
-    kw["steps"] = int(st.slider("steps", 10, 2000, key=f"{page}:steps", step=10))
+    sx = _number(c1, "start x", f"{page}:start_x", START, default=scape_default[0], fmt="%.4g")
+    sy = _number(c2, "start y", f"{page}:start_y", START, default=scape_default[1], fmt="%.4g")
+    kw["start"] = (sx, sy)
+    spec = Scenario.spec("steps")
+    ss.setdefault(f"{page}:steps", spec.default)
+    _guard(f"{page}:steps", spec, "steps")
+    steps = st.slider("steps", spec.low, spec.high, key=f"{page}:steps", persist_state=KEEP, step=spec.step)
+    kw["steps"] = _checked_value(steps, spec, "steps")
     if show_schedule:
         name, args = _schedule_controls(page, "shared", False, kw["steps"])
         kw["schedule"], kw["schedule_args"] = name, tuple(sorted(args.items()))
     with st.expander("warm-up, clipping, noise", expanded=False):
-        for k, dflt in (("warmup_steps", 0), ("momentum_warmup", 0), ("batch_size", 1), ("seed", 0)):
-            ss.setdefault(f"{page}:{k}", dflt)
-        for k, dflt in (("clip_norm", 0.0), ("clip_value", 0.0), ("noise_std", 0.0)):
-            ss.setdefault(f"{page}:{k}", dflt)
-        kw["warmup_steps"] = int(st.number_input("linear warm-up steps", 0, 5000, key=f"{page}:warmup_steps"))
-        kw["momentum_warmup"] = int(st.number_input("ramp momentum/beta1 from 0.5 over N steps", 0, 5000,
-                                                    key=f"{page}:momentum_warmup"))
-        kw["clip_norm"] = float(st.number_input("clip gradient norm at (0 = off)", 0.0, 1e6, key=f"{page}:clip_norm", step=0.5))
-        kw["clip_value"] = float(st.number_input("clip each coordinate at (0 = off)", 0.0, 1e6, key=f"{page}:clip_value", step=0.5))
-        kw["noise_std"] = float(st.number_input("gradient noise sigma (batch size 1)", 0.0, 1e3, key=f"{page}:noise_std", step=0.1))
-        kw["batch_size"] = int(st.number_input("batch size B (noise sigma / sqrt(B))", 1, 4096, key=f"{page}:batch_size"))
-        kw["seed"] = int(st.number_input("noise seed", 0, 2**31 - 1, key=f"{page}:seed"))
+        for name, label in (("warmup_steps", "linear warm-up steps"),
+                            ("momentum_warmup", "ramp momentum/beta1 from 0.5 over N steps"),
+                            ("clip_norm", "clip gradient norm at (0 = off)"),
+                            ("clip_value", "clip each coordinate at (0 = off)"),
+                            ("noise_std", "gradient noise sigma (batch size 1)"),
+                            ("batch_size", "batch size B (noise sigma / sqrt(B))"),
+                            ("seed", "noise seed")):
+            kw[name] = _number(st, label, f"{page}:{name}", Scenario.spec(name))
     return kw
+
+
+def _guard(key: str, spec: ParamSpec, name: str) -> None:
+    """A value in the session that the widget would refuse (out of range, NaN, not a number) is
+    clamped with a warning before the widget is drawn, so Streamlit never raises on it."""
+    v = st.session_state.get(key)
+    if v is None:
+        return
+    try:
+        ok = not isinstance(v, bool) and spec.contains(float(v))
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        warn: list[str] = []
+        st.session_state[key] = spec.clamp(name, v, warn)
+        for w in warn:
+            st.warning(w)
+
+
+def _choice(key: str, options, label: str) -> None:
+    """A session value that is not among a select box's options (a crafted message, an old link) is
+    replaced by the first option, with a warning."""
+    v = st.session_state.get(key)
+    if v is not None and v not in options:
+        st.warning(f"{label}: {optimizers.safe_text(v)} is not one of the choices; using {optimizers.safe_text(options[0])}")
+        st.session_state[key] = options[0]
+
+
+def _checked_value(v, spec: ParamSpec, name: str):
+    """The widget's value, checked once more against its spec (a crafted message can carry anything)."""
+    warn: list[str] = []
+    out = spec.clamp(name, v, warn)
+    for w in warn:
+        st.warning(w)
+    return out
+
+
+def _number(where, label: str, key: str, spec: ParamSpec, *, default: float | None = None, fmt: str | None = None):
+    """A number input whose range, step and type come from ``spec``."""
+    ss = st.session_state
+    ss.setdefault(key, spec._cast(spec.default if default is None else default))
+    _guard(key, spec, label)
+    cast = int if spec.integer else float
+    step = spec.step if spec.step is not None else (1 if spec.integer else 0.1)
+    kwargs = {"format": fmt} if fmt else {}
+    v = where.number_input(label, cast(spec.low), cast(spec.high), key=key, persist_state=KEEP, step=cast(step), **kwargs)
+    return _checked_value(v, spec, label)
+
+
+def tolerance_input(page: str) -> float:
+    """Compare's 'reached' tolerance (a Scenario field, so it travels in the link)."""
+    spec = Scenario.spec("tolerance")
+    key = f"{page}:tol"
+    st.session_state.setdefault(key, spec.default)
+    _guard(key, spec, "tolerance")
+    v = st.number_input("tolerance for 'reached' (f - f*)", spec.low, spec.high, format="%.0e", key=key, persist_state=KEEP)
+    return _checked_value(v, spec, "tolerance")
 
 
 def _default_start(kw: dict) -> tuple[float, float]:
@@ -285,11 +391,12 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
     titles = optimizers.titles()
     key = f"{page}:o{i}:name"
     ss.setdefault(key, optimizers.names()[min(i, 2)])
-    name = st.selectbox("optimizer", optimizers.names(), key=key, format_func=titles.get)
+    _choice(key, optimizers.names(), "optimizer")
+    name = st.selectbox("optimizer", optimizers.names(), key=key, persist_state=KEEP, format_func=titles.get)
     spec = optimizers.get(name)
     lr_key = f"{page}:o{i}:{name}:lr"
     ss.setdefault(lr_key, spec.lr.default)
-    lr = log_select("learning rate", 1e-5, 10.0, lr_key)
+    lr = _checked_value(log_select("learning rate", LR.low, LR.high, lr_key), LR, "learning rate")
     hp = {}
     for k, h in spec.hyperparams.items():
         wkey = f"{page}:o{i}:{name}:{k}"
@@ -303,7 +410,7 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
         opts = ["shared", 0.0, 0.5, 1.0, 2.0, 5.0, 10.0]
         if ss[ckey] not in opts:
             opts.append(ss[ckey])
-        c = st.selectbox("clip norm", opts, key=ckey,
+        c = st.selectbox("clip norm", opts, key=ckey, persist_state=KEEP,
                          format_func=lambda v: "same as shared" if v == "shared" else ("off" if v == 0 else f"{v:g}"))
         clip = None if c == "shared" else float(c)
     return OptimizerConfig.make(name, lr, clip_norm=clip, schedule=sched, schedule_args=sargs, **hp)

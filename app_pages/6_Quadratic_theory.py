@@ -5,17 +5,21 @@ import streamlit as st
 
 import landscapes
 import optimizers
+import ui
 import viz
 
 PAGE = "quad"
-st.set_page_config(page_title="Quadratic theory · Optiscape", page_icon="⛰️", layout="wide")
+ui.page_setup("Quadratic theory")
 st.title("Convergence on a quadratic")
 st.write(r"On $f = \tfrac12 x^\top A x$ with eigenvalues $\mu = 1$ and $L = \kappa$ every method is a linear recurrence, "
          "so its rate can be predicted exactly. The dashed lines are the predictions, the solid lines what the engine measured.")
 
-kappa = st.select_slider("condition number kappa", [2, 5, 10, 20, 50, 100, 200, 500, 1000], value=100, key=f"{PAGE}:kappa")
+kappa = st.select_slider("condition number kappa", [2, 5, 10, 20, 50, 100, 200, 500, 1000], value=100, key=f"{PAGE}:kappa", bind=ui.LINK)
 opt = optimizers.optimal_parameters(float(kappa))
-if st.button("Set optimal alpha, beta", type="primary", key=f"{PAGE}:optimal") or f"{PAGE}:a_gd" not in st.session_state:
+first = f"{PAGE}:kappa_seen" not in st.session_state
+new_kappa = st.session_state.get(f"{PAGE}:kappa_seen") != kappa  # alpha, beta follow kappa (a link's own ones win)
+st.session_state[f"{PAGE}:kappa_seen"] = kappa
+if st.button("Set optimal alpha, beta", type="primary", key=f"{PAGE}:optimal") or (new_kappa and not (first and f"{PAGE}:a_gd" in st.query_params)):
     for m, (a, b) in opt.items():
         st.session_state[f"{PAGE}:a_{m}"] = float(a)
         st.session_state[f"{PAGE}:b_{m}"] = float(b)
@@ -24,8 +28,8 @@ cols = st.columns(3)
 params = {}
 for col, (m, (title, _)) in zip(cols, names.items(), strict=True):
     col.markdown(f"**{title}**")
-    a = col.number_input("alpha", 1e-6, 10.0, key=f"{PAGE}:a_{m}", format="%.5g")
-    b = 0.0 if m == "gd" else col.number_input("beta", 0.0, 0.9999, key=f"{PAGE}:b_{m}", format="%.5g")
+    a = col.number_input("alpha", 1e-6, 10.0, key=f"{PAGE}:a_{m}", bind=ui.LINK, format="%.5g")
+    b = 0.0 if m == "gd" else col.number_input("beta", 0.0, 0.9999, key=f"{PAGE}:b_{m}", bind=ui.LINK, format="%.5g")
     params[m] = (a, b)
 
 scape = landscapes.get("quadratic", kappa=float(kappa), angle=0.0)

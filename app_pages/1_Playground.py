@@ -11,13 +11,14 @@ import viz
 from optimizers import Scenario
 
 PAGE = "play"
+TOGGLES = {"view3d": f"{PAGE}:3d"}  # page-only flags in the link
 ui.page_setup("Playground")
 st.title("Playground")
 st.caption("One optimizer in depth: pick a surface and an optimizer, click the map to choose a start, press ▶ to replay.")
 
 DEFAULT = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario
 url_preset = st.query_params.get("preset")
-for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optimizers=DEFAULT.optimizers[1:2])):
+for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optimizers=DEFAULT.optimizers[1:2]), TOGGLES):
     st.warning(w)
 
 
@@ -34,7 +35,7 @@ if url_preset in optimizers.preset_names():
     _race_note(url_preset)
 with st.expander("Presets", expanded=False):
     pick = st.selectbox("preset", optimizers.preset_names(), format_func=lambda s: optimizers.get_preset(s).title,
-                        key=f"{PAGE}:preset_pick")
+                        key=f"{PAGE}:preset_pick", persist_state=ui.KEEP)
     if st.button("Load preset (first optimizer)", key="play:load"):
         scn = optimizers.get_preset(pick).scenario
         ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)
@@ -53,9 +54,9 @@ def playground():
         kw = ui.shared_controls(PAGE)
         st.markdown("**Optimizer**")
         oc = ui.optimizer_controls(PAGE, 0, overrides=False)
-        view3d = st.toggle("3-D surface", key=f"{PAGE}:3d")
+        view3d = st.toggle("3-D surface", key=f"{PAGE}:3d", persist_state=ui.KEEP)
     scn = Scenario(**kw, optimizers=(oc,))
-    ui.sync_url(scn)
+    ui.sync_url(scn, PAGE, TOGGLES)
     key = scn.to_json()
     traj = ui.cached_run(key)[0]
     scape = scn.landscape()

@@ -24,7 +24,7 @@ for w in ui.init_page(PAGE, optimizers.get_preset("momentum-vs-nesterov-saddle")
 cols = st.columns([3, 1])
 slugs = RACES
 pick = cols[0].selectbox("preset", slugs, format_func=lambda s: optimizers.get_preset(s).title, key="cmp:preset_pick",
-                         label_visibility="collapsed")
+                         label_visibility="collapsed", persist_state=ui.KEEP)
 if cols[1].button("Load preset", type="primary", width="stretch"):
     ui.load_scenario(optimizers.get_preset(pick).scenario, PAGE)
     st.query_params.clear()
@@ -40,14 +40,14 @@ def compare():
     with left:
         kw = ui.shared_controls(PAGE)
         st.session_state.setdefault(f"{PAGE}:n_opt", 2)
-        n = int(st.number_input("number of optimizers", 2, MAX_OPTIMIZERS, key=f"{PAGE}:n_opt"))
+        n = int(st.number_input("number of optimizers", 2, MAX_OPTIMIZERS, key=f"{PAGE}:n_opt", persist_state=ui.KEEP))
         configs = []
         for i in range(n):
             with st.expander(f"Optimizer {i + 1}", expanded=i < 2):
                 configs.append(ui.optimizer_controls(PAGE, i, overrides=True))
-        tol = st.number_input("tolerance for 'reached' (f - f*)", 1e-12, 10.0, value=1e-3, format="%.0e", key=f"{PAGE}:tol")
-    scn = Scenario(**kw, optimizers=tuple(configs))
-    ui.sync_url(scn)
+        tol = ui.tolerance_input(PAGE)
+    scn = Scenario(**kw, optimizers=tuple(configs), tolerance=tol)
+    ui.sync_url(scn, PAGE)
     key = scn.to_json()
     trajs = ui.cached_run(key)
     scape = scn.landscape()

@@ -19,25 +19,25 @@ with st.expander("A note on the notes: is a network's loss convex?"):
 
 m = optimizers.mlp
 c = st.columns(4)
-dataset = c[0].selectbox("data set", list(m.DATASETS), key=f"{PAGE}:data")
-noise = c[1].slider("label noise", 0.0, 0.5, 0.15, 0.05, key=f"{PAGE}:noise")
-init = c[2].selectbox("initialization", list(m.INITS), index=2, key=f"{PAGE}:init")
-activation = c[3].selectbox("activation", list(m.ACTIVATIONS), key=f"{PAGE}:act")
+dataset = c[0].selectbox("data set", list(m.DATASETS), key=f"{PAGE}:data", bind=ui.LINK)
+noise = c[1].slider("label noise", 0.0, 0.5, 0.15, 0.05, key=f"{PAGE}:noise", bind=ui.LINK)
+init = c[2].selectbox("initialization", list(m.INITS), index=2, key=f"{PAGE}:init", bind=ui.LINK)
+activation = c[3].selectbox("activation", list(m.ACTIVATIONS), key=f"{PAGE}:act", bind=ui.LINK)
 c = st.columns(4)
-standardized = c[0].toggle("standardize inputs", True, key=f"{PAGE}:std")
-batch = c[1].select_slider("mini-batch size", [1, 4, 8, 16, 32, 64, 128, 300], value=32, key=f"{PAGE}:batch")
-steps = c[2].select_slider("steps", [100, 200, 500, 1000, 2000], value=500, key=f"{PAGE}:steps")
-seed = c[3].number_input("seed", 0, 1000, 0, key=f"{PAGE}:seed")
+standardized = c[0].toggle("standardize inputs", True, key=f"{PAGE}:std", bind=ui.LINK)
+batch = c[1].select_slider("mini-batch size", [1, 4, 8, 16, 32, 64, 128, 300], value=32, key=f"{PAGE}:batch", bind=ui.LINK)
+steps = c[2].select_slider("steps", [100, 200, 500, 1000, 2000], value=500, key=f"{PAGE}:steps", bind=ui.LINK)
+seed = c[3].number_input("seed", 0, 1000, 0, key=f"{PAGE}:seed", bind=ui.LINK)
 first_order = [n for n in optimizers.names() if not optimizers.get(n).needs_hessian]
 c = st.columns(2)
 runs = []
 for i, (col, (name, lr)) in enumerate(zip(c, [("adam", 0.01), ("sgd", 0.3)], strict=True)):
     with col:
         o = st.selectbox(f"optimizer {i + 1}", first_order, index=first_order.index(name), format_func=optimizers.titles().get,
-                         key=f"{PAGE}:opt{i}")
+                         key=f"{PAGE}:opt{i}", bind=ui.LINK)
         st.session_state.setdefault(f"{PAGE}:lr{i}:{o}", lr)
-        runs.append((o, ui.log_select("learning rate", 1e-4, 2.0, f"{PAGE}:lr{i}:{o}")))
-compare = st.toggle("train optimizer 2 as well (same initialization) and compare paths", True, key=f"{PAGE}:cmp")
+        runs.append((o, ui.log_select("learning rate", 1e-4, 2.0, f"{PAGE}:lr{i}:{o}", bind=ui.LINK)))
+compare = st.toggle("train optimizer 2 as well (same initialization) and compare paths", True, key=f"{PAGE}:cmp", bind=ui.LINK)
 res = ui.cached_mlp(dataset, float(noise), bool(standardized), (20, 20), activation, init,
                     tuple(runs if compare else runs[:1]), int(batch), int(steps), int(seed))
 trained = res["runs"]

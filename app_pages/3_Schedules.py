@@ -13,7 +13,7 @@ st.title("Learning-rate schedules")
 st.write("A schedule multiplies the base learning rate at every step. Decay lets a run take big steps early and "
          "settle late; warm-up avoids huge first steps; cycles and restarts shake the iterate out of narrow valleys.")
 
-steps = st.slider("steps shown", 50, 2000, 400, step=50, key=f"{PAGE}:steps")
+steps = st.slider("steps shown", 50, 2000, 400, step=50, key=f"{PAGE}:steps", bind=ui.LINK)
 curves = []
 for spec in optimizers.SCHEDULES:
     args = {k: (min(v, steps) if k in ("decay_steps", "transition_steps") else v) for k, v in spec.defaults().items()}
@@ -28,14 +28,14 @@ st.header("Race the schedules")
 c1, c2, c3 = st.columns(3)
 titles = {s.name: s.title for s in optimizers.SCHEDULES}
 picked = c1.multiselect("schedules", optimizers.schedule_names(), default=list(optimizers.RACE_SCHEDULES),
-                        format_func=titles.get, key=f"{PAGE}:picked", max_selections=6)
-surface = c2.selectbox("surface", optimizers.RACE_SURFACES, key=f"{PAGE}:surface")
-opt = c3.selectbox("optimizer", optimizers.RACE_OPTIMIZERS, format_func=optimizers.titles().get, key=f"{PAGE}:opt")
+                        format_func=titles.get, key=f"{PAGE}:picked", bind=ui.LINK, max_selections=6)
+surface = c2.selectbox("surface", optimizers.RACE_SURFACES, key=f"{PAGE}:surface", bind=ui.LINK)
+opt = c3.selectbox("optimizer", optimizers.RACE_OPTIMIZERS, format_func=optimizers.titles().get, key=f"{PAGE}:opt", bind=ui.LINK)
 spec = optimizers.get(opt)
 lr_key = f"{PAGE}:lr:{surface}:{opt}"  # one learning rate per surface and optimizer, each starting where no schedule diverges
 st.session_state.setdefault(lr_key, optimizers.schedule_race_lr(surface, opt))
-lr = ui.log_select("base learning rate", 1e-5, 1.0, lr_key)
-mom_ramp = st.toggle("momentum schedule: ramp momentum / beta1 from 0.5 to its value over the first quarter", key=f"{PAGE}:ramp")
+lr = ui.log_select("base learning rate", 1e-5, 1.0, lr_key, bind=ui.LINK)
+mom_ramp = st.toggle("momentum schedule: ramp momentum / beta1 from 0.5 to its value over the first quarter", key=f"{PAGE}:ramp", bind=ui.LINK)
 if len(picked) < 1:
     st.info("Pick at least one schedule.")
     st.stop()

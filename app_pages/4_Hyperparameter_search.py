@@ -18,16 +18,16 @@ st.write("Same budget, two strategies. Random search samples the learning rate l
          "so when only one of them really matters it explores that one far better than a grid does.")
 
 c1, c2, c3, c4 = st.columns(4)
-surface = c1.selectbox("surface", ["rosenbrock", "ravine", "quadratic", "beale", "himmelblau"], key=f"{PAGE}:surface")
-opt = c2.selectbox("optimizer", ["momentum", "nesterov", "adam", "rmsprop"], format_func=optimizers.titles().get, key=f"{PAGE}:opt")
-budget = c3.select_slider("budget (runs)", [16, 25, 49, 100, 400, 1600, 2500, 10000], value=100, key=f"{PAGE}:budget")
-steps = c4.select_slider("steps per run", [50, 100, 200, 500], value=200, key=f"{PAGE}:steps")
+surface = c1.selectbox("surface", ["rosenbrock", "ravine", "quadratic", "beale", "himmelblau"], key=f"{PAGE}:surface", bind=ui.LINK)
+opt = c2.selectbox("optimizer", ["momentum", "nesterov", "adam", "rmsprop"], format_func=optimizers.titles().get, key=f"{PAGE}:opt", bind=ui.LINK)
+budget = c3.select_slider("budget (runs)", [16, 25, 49, 100, 400, 1600, 2500, 10000], value=100, key=f"{PAGE}:budget", bind=ui.LINK)
+steps = c4.select_slider("steps per run", [50, 100, 200, 500], value=200, key=f"{PAGE}:steps", bind=ui.LINK)
 second = {"momentum": "momentum", "nesterov": "momentum", "adam": "b1", "rmsprop": "decay"}[opt]
-lo_exp, hi_exp = st.slider("learning-rate range: 10^a to 10^b", -8.0, 2.0, (-6.0, -0.5), step=0.5, key=f"{PAGE}:lr_range")
+lo_exp, hi_exp = st.slider("learning-rate range: 10^a to 10^b", -8.0, 2.0, (-6.0, -0.5), step=0.5, key=f"{PAGE}:lr_range", bind=ui.LINK)
 ax = Axis("lr", 10**lo_exp, 10**hi_exp, True)
 ay = Axis(second, 0.0, 0.99, False)
-seed = st.number_input("random seed", 0, 10_000, 0, key=f"{PAGE}:seed")
-stages = st.radio("stages (coarse to fine: each zooms 4x around the best so far)", [1, 2, 3], horizontal=True, key=f"{PAGE}:stages")
+seed = st.number_input("random seed", 0, 10_000, 0, key=f"{PAGE}:seed", bind=ui.LINK)
+stages = st.radio("stages (coarse to fine: each zooms 4x around the best so far)", [1, 2, 3], horizontal=True, key=f"{PAGE}:stages", bind=ui.LINK)
 
 zmax = None
 cols = st.columns(2)

@@ -21,8 +21,8 @@ st.write("Tomorrow's temperature depends more on today's than on last week's: "
          r"with the correction to its first moment. The course notes' momentum $v = \mu v - \alpha g$ is the same "
          r"average times $-\alpha/(1-\mu)$ when the learning rate is constant.")
 c1, c2 = st.columns(2)
-beta = c1.slider("beta", 0.0, 0.99, 0.9, 0.01, key=f"{PAGE}:beta")
-corrected = c2.toggle("bias correction", True, key=f"{PAGE}:bc")
+beta = c1.slider("beta", 0.0, 0.99, 0.9, 0.01, key=f"{PAGE}:beta", bind=ui.LINK)
+corrected = c2.toggle("bias correction", True, key=f"{PAGE}:bc", bind=ui.LINK)
 temps = optimizers.temperature_series(100)
 days = np.arange(1, 101)
 series = [("daily temperature", days, temps, "#999999"),
@@ -36,10 +36,10 @@ st.header("2. Averaging the iterates of noisy SGD")
 st.write("With gradient noise, SGD with a constant learning rate never settles: it rattles around the minimum. "
          "The *average* of its iterates (Polyak-Ruppert) or an exponential moving average of them (EMA) sits much closer.")
 c1, c2, c3, c4 = st.columns(4)
-surface = c1.selectbox("surface", ["quadratic", "ravine", "himmelblau", "booth"], key=f"{PAGE}:surface")
-noise = c2.slider("gradient noise sigma", 0.0, 5.0, 2.0, 0.1, key=f"{PAGE}:noise")
-ema_beta = c3.slider("EMA beta", 0.5, 0.999, 0.98, key=f"{PAGE}:ema")
-burn = c4.slider("Polyak average from step", 0, 500, 200, 50, key=f"{PAGE}:burn",
+surface = c1.selectbox("surface", ["quadratic", "ravine", "himmelblau", "booth"], key=f"{PAGE}:surface", bind=ui.LINK)
+noise = c2.slider("gradient noise sigma", 0.0, 5.0, 2.0, 0.1, key=f"{PAGE}:noise", bind=ui.LINK)
+ema_beta = c3.slider("EMA beta", 0.5, 0.999, 0.98, key=f"{PAGE}:ema", bind=ui.LINK)
+burn = c4.slider("Polyak average from step", 0, 500, 200, 50, key=f"{PAGE}:burn", bind=ui.LINK,
                  help="Averaging from step 0 drags in the far-away start; too late leaves few iterates to average.")
 scape = landscapes.get(surface)
 lr = {"quadratic": 0.02, "ravine": 0.05, "himmelblau": 0.005, "booth": 0.01}[surface]

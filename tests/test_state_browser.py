@@ -1,0 +1,189 @@
+"""In chromium: every page opens by deep link as the first visit of a fresh browser; page switches,
+reload and back/forward keep each page's scenario; an out-of-range link is clamped; a formula typo
+keeps its text and error."""
+
+import os
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser import browser, have_chromium, player_frame, streamlit_server
+
+pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
+
+PAGES = [("/", "Optiscape"), ("/Playground", "Playground"), ("/Compare", "Compare optimizers"),
+         ("/Schedules", "Learning-rate schedules"), ("/Hyperparameter_search", "Grid search vs random search"),
+         ("/Averaging", "Averaging"), ("/Quadratic_theory", "Convergence on a quadratic"),
+         ("/Basins", "Basins of attraction"), ("/Neural_network", "The loss landscape of a real (small) network")]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as (url, _):
+        yield url
+
+
+def _idle(page, timeout=180_000):
+    page.wait_for_function("""() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+        return !s || !s.innerText.includes('Running'); }""", timeout=timeout)
+
+
+def _nav(page, title):
+    """Click a page in the sidebar (the app's own router, no reload)."""
+    page.locator("[data-testid=stSidebarNavLink]", has_text=title).first.evaluate("e => e.click()")
+
+
+def _query(page) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def _paths(page):
+    fr = player_frame(page)
+    return fr.evaluate("() => [window.ospPlayer.paths.map(p => p.label), Array.from(window.ospPlayer.paths[0].xy.slice(0, 4)), window.ospPlayer.n]")
+
+
+@pytest.mark.parametrize("path, title", PAGES)
+def test_every_page_opens_by_deep_link_as_the_first_visit(server, path, title):
+    with browser() as ctx:  # a fresh profile: no cookie, no cache, no session
+        page = ctx.new_page()
+        page.goto(server + path)
+        page.get_by_role("heading", name=title).first.wait_for(timeout=180_000)
+        assert urlparse(page.url).path == path
+        _idle(page)
+        assert page.get_by_text("Page not found").count() == 0
+        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        assert "Home" in nav and "app" not in nav.split() and "Explore" in nav and "Lessons" in nav
+        assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_page_switches_reload_and_back_forward_keep_the_scenario(server):
+    with browser() as ctx:
+        page = ctx.new_page()
+        page.goto(server + "/Compare?preset=sgd-zigzag-ravine")
+        page.wait_for_function("() => location.search.includes('surface=ravine')", timeout=180_000)
+        _idle(page)
+        url0, drawn0 = _query(page), _paths(page)
+        assert url0["surface"] == "ravine" and len(drawn0[0]) == 2 and "SGD" in drawn0[0][0]
+        for _ in range(2):
+            _nav(page, "Playground")
+            page.get_by_role("heading", name="Playground").first.wait_for(timeout=120_000)
+            _idle(page)
+            _nav(page, "Compare")
+            page.get_by_role("heading", name="Compare optimizers").first.wait_for(timeout=120_000)
+            page.wait_for_function("() => location.search.includes('surface=ravine')", timeout=60_000)
+            _idle(page)
+            assert _query(page) == url0 and _paths(page) == drawn0
+        page.reload()
+        page.wait_for_function("() => location.search.includes('surface=ravine')", timeout=120_000)
+        _idle(page)
+        assert _query(page) == url0 and _paths(page) == drawn0
+        _nav(page, "Playground")
+        page.wait_for_function("() => location.pathname.endsWith('/Playground') && location.search.includes('surface=')",
+                               timeout=120_000)
+        _idle(page)
+        _history(page, "back", "Compare optimizers")
+        page.wait_for_function("() => location.search.includes('surface=ravine')", timeout=60_000)
+        _idle(page)
+        assert _query(page) == url0 and _paths(page) == drawn0
+        _history(page, "forward", "Playground")
+        _history(page, "back", "Compare optimizers")
+        page.wait_for_function("() => location.search.includes('surface=ravine')", timeout=60_000)
+        _idle(page)
+        assert _query(page) == url0 and _paths(page) == drawn0
+
+
+def _history(page, way, heading):
+    """Back (or forward) until the page with ``heading`` shows (a page's link changes are history entries too)."""
+    for _ in range(4):
+        page.go_back() if way == "back" else page.go_forward()
+        page.wait_for_timeout(1500)
+        _idle(page)
+        if page.get_by_role("heading", name=heading).count():
+            return
+    raise AssertionError(f"{way}: never reached {heading}")
+
+
+@pytest.mark.parametrize("steps, want", [("5000", 2000), ("5", 10), ("1e308", 2000), ("-5", 10)])
+def test_an_out_of_range_link_is_clamped_on_screen(server, steps, want):
+    with browser() as ctx:
+        page = ctx.new_page()
+        page.goto(server + f"/Compare?surface=saddle&opt=sgd,lr=0.1&steps={steps}")
+        page.wait_for_function(f"() => location.search.includes('steps={want}')", timeout=180_000)
+        _idle(page)
+        assert page.locator("[data-testid=stException]").count() == 0
+        alerts = page.locator("[data-testid=stAlertContentWarning]")
+        assert alerts.count() == 1 and "steps" in alerts.first.inner_text()
+        assert _paths(page)[2] == want
+
+
+def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server):
+    typo = "(x-1)^2 + 2*(y+0.5"
+    with browser() as ctx:
+        page = ctx.new_page()
+        page.goto(server + "/Playground?surface=custom&formula=(x-1)%5E2%20%2B%202*(y%2B0.5)%5E2&opt=sgd,lr=0.05&steps=50")
+        good = player_frame(page).evaluate("() => window.ospPlayer.titleEl.textContent")
+        assert "(x-1)^2" in good
+        box = page.get_by_role("textbox", name="f(x, y) =")
+        box.fill(typo)
+        box.press("Enter")
+        page.get_by_text("Formula not accepted").first.wait_for(timeout=60_000)
+        _idle(page)
+        assert player_frame(page).evaluate("() => window.ospPlayer.titleEl.textContent") == good  # the map keeps the good one
+        sel = page.locator("[data-testid=stSelectbox]", has_text="surface").first
+        assert "Custom formula" in sel.inner_text() + " ".join(sel.locator("input").evaluate_all("els => els.map(e => e.value)"))
+        assert _query(page)["formula"] == typo
+        page.reload()
+        page.get_by_text("Formula not accepted").first.wait_for(timeout=120_000)
+        _idle(page)
+        page.wait_for_timeout(1000)
+        assert page.get_by_role("textbox", name="f(x, y) =").input_value() == typo and _query(page)["formula"] == typo
+        assert page.locator("[data-testid=stException]").count() == 0
+
+
+LESSONS = PAGES[3:]
+SCREEN_JS = """() => ({
+    sliders: Array.from(document.querySelectorAll('[role=slider], input[type=range]')).map(
+        e => e.getAttribute('aria-valuetext') || e.getAttribute('aria-valuenow') || e.value),
+    inputs: Array.from(document.querySelectorAll('input')).filter(e => e.type !== 'file' && e.offsetParent).map(e => e.type === 'checkbox' ? e.checked : e.value),
+    plots: Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => (el.data || []).map(t => [t.name || '', t.x ? t.x.length : 0,
+        t.x ? String(t.x[t.x.length - 1]) : '', t.y ? String(t.y[t.y.length - 1]) : '', t.z ? String(t.z[0] && t.z[0][0]) : ''])),
+})"""
+
+
+def _screen(page):
+    """What the page shows, once it has settled (the same three times in a row, two seconds apart)."""
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=240_000)
+    seen = []
+    for _ in range(90):
+        _idle(page, 300_000)
+        page.wait_for_timeout(2000)
+        seen.append(page.evaluate(SCREEN_JS))
+        if len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]:
+            return seen[-1]
+    raise AssertionError("the page never settled")
+
+
+@pytest.mark.parametrize("path, title", LESSONS)
+def test_a_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server, path, title):
+    """Open the page, change its first slider, copy the link into a fresh browser: the same settings,
+    the same figures (every trace's name, length and last point)."""
+    with browser() as ctx:
+        page = ctx.new_page()
+        page.goto(server + path)
+        page.get_by_role("heading", name=title).first.wait_for(timeout=240_000)
+        before = _screen(page)
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        slider.press("ArrowRight")
+        slider.press("ArrowRight")
+        page.wait_for_function("() => location.search.length > 1", timeout=60_000)
+        shown = _screen(page)
+        link = page.url
+        assert shown["sliders"] != before["sliders"]
+    with browser() as fresh:
+        page = fresh.new_page()
+        page.goto(link)
+        page.get_by_role("heading", name=title).first.wait_for(timeout=240_000)
+        again = _screen(page)
+        assert again == shown
+        assert page.locator("[data-testid=stException]").count() == 0
