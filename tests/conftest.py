@@ -1,4 +1,5 @@
-"""Shared test set-up: strict dtype promotion, and a surface-switching landscape."""
+"""Shared test set-up: strict dtype promotion, a surface-switching landscape, and for the browser tests one
+Streamlit server (for the whole run) and a chromium per module."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import sys
 
 import jax
+import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 jax.config.update("jax_numpy_dtype_promotion", "strict")
@@ -37,3 +39,21 @@ def as_union(scape: landscapes.Landscape) -> landscapes.Landscape:
     values.update({f"{scape.name}.{k}": v for k, v in scape.values.items()})
     values["_id"] = float(_NAMES.index(scape.name))
     return dataclasses.replace(scape, family=_union_family, key="test-union", values=values)
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The app on a loopback port, started once for every browser test."""
+    from tests.browser import streamlit_server
+
+    with streamlit_server() as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    """Debian's chromium (Playwright), one persistent profile per test module."""
+    from tests.browser import browser
+
+    with browser() as c:
+        yield c

@@ -4,23 +4,11 @@ import os
 
 import pytest
 
-from tests.browser import ROOT, browser, have_chromium, player_frame, streamlit_server, wait_for_plots
+from tests.browser import ROOT, have_chromium, player_frame, wait_for_plots
 
 pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def ctx():
-    with browser() as c:
-        yield c
 
 
 def _plots_in_all_frames(page) -> int:

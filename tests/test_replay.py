@@ -66,7 +66,7 @@ def test_the_filled_in_numbers_compute_the_shown_result(name):
 
 
 def test_newton_shows_its_hessian_as_a_matrix():
-    scn = Scenario(surface="saddle", start=(1.5, 0.3), steps=5, optimizers=(OptimizerConfig.make("newton", 1.0),))
+    scn = Scenario(surface="saddle", start=(1.5, 0.3), steps=10, optimizers=(OptimizerConfig.make("newton", 1.0),))
     (traj,) = scn.run()
     eq = viz.scenario_equations(scn, scn.optimizers[0], traj)
     (line,) = eq["lines"]

@@ -12,24 +12,12 @@ from PIL import Image
 
 import optimizers
 import viz
-from tests.browser import ROOT, browser, have_chromium, player_frame, streamlit_server
+from tests.browser import ROOT, have_chromium, player_frame
 
 pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 PRESET = "momentum-vs-nesterov-saddle"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def ctx():
-    with browser() as c:
-        yield c
 
 
 def plot_box(frame) -> list[float]:

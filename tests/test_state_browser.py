@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import browser, have_chromium, player_frame, streamlit_server
+from tests.browser import browser, have_chromium, player_frame
 
 pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
 
@@ -15,12 +15,6 @@ PAGES = [("/", "Optiscape"), ("/Playground", "Playground"), ("/Compare", "Compar
          ("/Schedules", "Learning-rate schedules"), ("/Hyperparameter_search", "Grid search vs random search"),
          ("/Averaging", "Averaging"), ("/Quadratic_theory", "Convergence on a quadratic"),
          ("/Basins", "Basins of attraction"), ("/Neural_network", "The loss landscape of a real (small) network")]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _):
-        yield url
 
 
 def _idle(page, timeout=180_000):
@@ -151,12 +145,13 @@ SCREEN_JS = """() => ({
 
 
 def _screen(page):
-    """What the page shows, once it has settled (the same three times in a row, two seconds apart)."""
+    """What the page shows, once it has settled (the same three times in a row, 0.7 s apart, each after the
+    app reported that it stopped running)."""
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=240_000)
     seen = []
     for _ in range(90):
         _idle(page, 300_000)
-        page.wait_for_timeout(2000)
+        page.wait_for_timeout(700)
         seen.append(page.evaluate(SCREEN_JS))
         if len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]:
             return seen[-1]
