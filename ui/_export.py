@@ -31,7 +31,8 @@ def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs, repla
             return viz.to_html(_fig())
         from ._replay import replay_payload
 
-        return viz.replay_html(replay_payload(replay, tuple(labels), scape.title, 620), title=f"Optiscape: {scape.title}")
+        data = replay_payload(replay, tuple(labels), scape.title, 560)  # the page's own (cached) payload
+        return viz.replay_html({**data, "height": 620}, title=f"Optiscape: {scape.title}")
 
     lim = _server.session_limit("export", _server.EXPORTS_PER_MINUTE)
     with st.expander("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON", expanded=False):

@@ -7,9 +7,6 @@ import urllib.parse
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-#: page file -> URL path
-PAGES = {"1_Playground.py": "Playground", "2_Compare.py": "Compare"}
-
 
 def link_page(file: str, label: str, icon: str, query: dict[str, str]) -> None:
     """A link to another page with a query string (a plain markdown link when a page runs on its own,
@@ -17,4 +14,5 @@ def link_page(file: str, label: str, icon: str, query: dict[str, str]) -> None:
     try:
         st.page_link(f"app_pages/{file}", label=label, icon=icon, query_params=query)
     except StreamlitPageNotFoundError:
-        st.markdown(f"{icon} [{label}](./{PAGES[file]}?{urllib.parse.urlencode(query)})")
+        url_path = file.removesuffix(".py").split("_", 1)[1]  # "2_Compare.py" -> "Compare", as app.py names it
+        st.markdown(f"{icon} [{label}](./{url_path}?{urllib.parse.urlencode(query)})")

@@ -69,8 +69,8 @@ def step_arrows(traj, method: str, extent: float) -> dict[str, np.ndarray]:
     n = len(pts) - 1
     x = pts[:-1]
     step = pts[1:] - x
-    ep = np.asarray(getattr(traj, "eval_points", x), float)[:n]
-    g = np.asarray(getattr(traj, "eval_grads", traj.grads[:-1]), float)[:n]
+    ep = np.asarray(traj.eval_points, float)[:n]
+    g = np.asarray(traj.eval_grads, float)[:n]
     live = np.ones(n, bool)
     if traj.diverged_at is not None:
         live[max(traj.diverged_at - 1, 0):] = False  # frozen: no update is drawn after divergence
@@ -89,10 +89,8 @@ def step_arrows(traj, method: str, extent: float) -> dict[str, np.ndarray]:
         d = -g / np.where(norm > 0, norm, 1.0) * 0.08 * extent
         out["direction"] = np.where(ok[:, None], np.hstack([ep, ep + d]), nan)
     out["step"] = np.where(live[:, None], np.hstack([x, x + step]), nan)
-    for k, a in out.items():  # arrows too short to see are not drawn (no stray arrowheads)
-        short = np.hypot(a[:, 2] - a[:, 0], a[:, 3] - a[:, 1]) < 1e-9 * max(extent, 1e-300)
-        a[short] = np.nan
-        out[k] = a
+    for a in out.values():  # arrows too short to see are not drawn (no stray arrowheads)
+        a[np.hypot(a[:, 2] - a[:, 0], a[:, 3] - a[:, 1]) < 1e-9 * max(extent, 1e-300)] = np.nan
     return out
 
 
@@ -168,7 +166,7 @@ def equation_data(trace) -> dict | None:
 
 
 def replay_data(scape, grid, paths: list[ReplayPath], *, title: str = "", height: int = 520,
-                step: int | None = None, equations_closed: bool = False) -> dict:
+                equations_closed: bool = False) -> dict:
     """Everything the player draws, JSON-able; ``rev`` changes exactly when the picture does. With
     ``equations_closed`` the equations start folded (a page with many paths and little room)."""
     xs, ys, z = grid
@@ -177,7 +175,7 @@ def replay_data(scape, grid, paths: list[ReplayPath], *, title: str = "", height
     (x0, x1), (y0, y1) = scape.bounds
     surface = {"x": _b64(xs, "f4"), "y": _b64(ys, "f4"), "z": _b64(zd, "f4"), "nx": len(xs), "ny": len(ys),
                "zlabel": zlabel}
-    surface["key"] = hashlib.blake2b(json.dumps(surface, sort_keys=True).encode(), digest_size=8).hexdigest()[:16]
+    surface["key"] = hashlib.blake2b(json.dumps(surface, sort_keys=True).encode(), digest_size=8).hexdigest()
     data = {
         "title": title, "height": int(height), "bounds": [float(x0), float(x1), float(y0), float(y1)],
         "surface": surface, "arrow_styles": ARROW_STYLES, "equations_closed": bool(equations_closed),
@@ -191,9 +189,7 @@ def replay_data(scape, grid, paths: list[ReplayPath], *, title: str = "", height
             "eq": p.equation,
         } for p in paths],
     }
-    if step is not None:
-        data["step"] = int(step)
-    data["rev"] = hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=8).hexdigest()[:16]
+    data["rev"] = hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=8).hexdigest()
     return data
 
 
@@ -239,11 +235,10 @@ def scenario_equations(scn, oc, traj) -> dict | None:
 def scenario_replay(scn, trajs, labels, grid, *, title: str = "", height: int = 520,
                     equations_closed: bool = False) -> dict:
     """The player's data for every optimizer of a :class:`optimizers.Scenario` and its trajectories."""
-    from ._data import PALETTE
+    from ._data import paths_from  # the same colours as the page's other charts
 
     scape = scn.landscape()
-    paths = [ReplayPath(label=label, color=PALETTE[i % len(PALETTE)], points=t.points, losses=t.losses,
-                        diverged_at=t.diverged_at, arrows=step_arrows(t, oc.name, scape.extent),
-                        equation=scenario_equations(scn, oc, t))
-             for i, (oc, t, label) in enumerate(zip(scn.optimizers, trajs, labels, strict=True))]
+    paths = [ReplayPath(label=p.label, color=p.color, points=p.points, losses=p.losses, diverged_at=p.diverged_at,
+                        arrows=step_arrows(t, oc.name, scape.extent), equation=scenario_equations(scn, oc, t))
+             for oc, t, p in zip(scn.optimizers, trajs, paths_from(trajs, labels), strict=True)]
     return replay_data(scape, grid, paths, title=title, height=height, equations_closed=equations_closed)

@@ -160,8 +160,7 @@
       }
       this.drawForeground();
       this.drawLegend();
-      let k = this.step === null || d.reset_step ? (d.step === undefined ? this.n : d.step) : this.step;
-      this.step = null;
+      const k = this.step === null ? this.n : this.step;  // a new run keeps the shown step
       this.go(Math.min(k, this.n), true);
     }
 
@@ -326,7 +325,6 @@
       });
       Plotly.restyle(this.fg, {x: xs, y: ys, customdata: cd}, idx);
       this.drawEquations(k);
-      if (this.hooks.onStep) this.hooks.onStep(k);
       if (k >= this.n && this.timer) this.pause();
     }
 
