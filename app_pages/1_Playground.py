@@ -72,7 +72,7 @@ def playground():
             fig = viz.surface3d_figure(scape, ui.cached_grid(scn, 80), paths, title=scape.title)
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
         else:
-            fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title, click_grid=0)
+            fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
             ui.replay_map(PAGE, ui.replay_payload(key, (oc.label,), scape.title, 560), key=f"{PAGE}:map")
             st.caption("Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed (after a click "
                        "on any player button the keys ← → space Home End work too). Click the map to start there; "

@@ -68,7 +68,7 @@ def compare():
         st.caption("All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the slider (after a "
                    "click on any player button the keys ← → space Home End work too). Click the map to start every "
                    "optimizer there.")
-        fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title, click_grid=0)
+        fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=key)
         steps = np.arange(scn.steps + 1)
         fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)

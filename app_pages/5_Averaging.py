@@ -57,7 +57,7 @@ names = ["SGD iterates", f"EMA (beta={ema_beta:g})", f"Polyak average from step 
 colors = ["#999999", viz.PALETTE[1], viz.PALETTE[0]]
 paths = [viz.PathData(n, p, res.losses[0], None, c) for n, p, c in zip(names, averaged(res.paths[0]), colors, strict=True)]
 left, right = st.columns(2)
-left.plotly_chart(viz.landscape_figure(scape, grid, paths, title=f"SGD with noise on {scape.title}", click_grid=0,
+left.plotly_chart(viz.landscape_figure(scape, grid, paths, title=f"SGD with noise on {scape.title}",
                                        height=460), theme=None, key=f"{PAGE}:map")
 steps = np.arange(len(res.paths[0]))
 dist = [(p.label, steps, viz.distance_to_nearest_minimum(scape, p.points), p.color) for p in paths]
@@ -73,7 +73,7 @@ st.write("Five runs with different noise seeds end in different places; their av
 finals = res.final_points
 mean = finals.mean(axis=0)
 ens = [viz.PathData(f"seed {i}", res.paths[i], res.losses[i], None, viz.PALETTE[i % len(viz.PALETTE)]) for i in range(len(finals))]
-fig = viz.landscape_figure(scape, grid, ens, title="five seeds and their mean", click_grid=0, height=440)
+fig = viz.landscape_figure(scape, grid, ens, title="five seeds and their mean", height=440)
 fig.add_scatter(x=[mean[0]], y=[mean[1]], mode="markers", name="ensemble mean",
                 marker=dict(symbol="diamond", size=14, color="white", line=dict(color="black", width=2)))
 st.plotly_chart(fig, theme=None, key=f"{PAGE}:ens")

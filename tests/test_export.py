@@ -63,12 +63,12 @@ def test_pdf_is_a_pdf(run):
     assert pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-1024:]
 
 
-def test_static_figure_drops_the_click_grid_and_no_figure_animates_over_the_contour(run):
+def test_no_figure_animates_over_the_contour(run):
     scape, _, _, paths, _ = run
-    fig = viz.landscape_figure(scape, scape.grid(40), paths, click_grid=8)
+    fig = viz.landscape_figure(scape, scape.grid(40), paths)
     assert not fig.frames and not fig.layout.updatemenus  # frames with redraw: false lose the contour
     f = viz.static_figure(fig)
-    assert all(t.name != viz.CLICK_GRID for t in f.data)
+    assert f.layout.template.layout.paper_bgcolor == "white" and f.layout.margin.b == 60
 
 
 def test_replay_html_holds_plotly_once_the_player_and_every_step():

@@ -414,20 +414,3 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
                          format_func=lambda v: "same as shared" if v == "shared" else ("off" if v == 0 else f"{v:g}"))
         clip = None if c == "shared" else float(c)
     return OptimizerConfig.make(name, lr, clip_norm=clip, schedule=sched, schedule_args=sargs, **hp)
-
-
-def chart_click_callback(page: str, chart_key: str):
-    """Returns an ``on_select`` callback that moves the start to the clicked grid point."""
-
-    def cb():
-        ev = st.session_state.get(chart_key)
-        pts = (ev or {}).get("selection", {}).get("points", []) if isinstance(ev, dict) else getattr(
-            getattr(ev, "selection", None), "points", [])
-        for p in pts:
-            x, y = p.get("x"), p.get("y")
-            if isinstance(x, (int, float)) and isinstance(y, (int, float)):
-                st.session_state[f"{page}:start_x"] = float(x)
-                st.session_state[f"{page}:start_y"] = float(y)
-                break
-
-    return cb

@@ -12,13 +12,12 @@ from ._export import (
     trajectories_csv,
     trajectories_npz,
 )
-from ._figures import CLICK_GRID, TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
+from ._figures import TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
 from ._replay import ARROW_STYLES, PLAYER_DIR, ReplayPath, equation_data, replay_data, replay_html, scenario_equations, scenario_replay, step_arrows
 from ._teaching import basin_figure, decision_figure, heatmap_figure, schedules_grid, slice_figure
 
 __all__ = [
     "ARROW_STYLES",
-    "CLICK_GRID",
     "PALETTE",
     "PLAYER_DIR",
     "TEMPLATE",

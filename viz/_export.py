@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
 from ._data import PathData, frame_indices
-from ._figures import CLICK_GRID, TEMPLATE, landscape_figure
+from ._figures import TEMPLATE, landscape_figure
 
 MAX_PIXELS = 4096 * 4096  # width * height * scale^2 cap for static exports
 MAX_GIF_FRAMES = 200
@@ -46,13 +46,9 @@ def _ensure_server() -> None:
 
 
 def static_figure(fig: go.Figure) -> go.Figure:
-    """A print-ready copy: no playback controls, frames or invisible click targets; light template."""
+    """A print-ready copy: the light template, and a bottom margin no larger than a legend needs."""
     f = go.Figure(fig)
-    f.frames = ()
-    f.layout.updatemenus = []
-    f.layout.sliders = []
     f.update_layout(template=TEMPLATE, paper_bgcolor="white", plot_bgcolor="white")
-    f.data = tuple(t for t in f.data if getattr(t, "name", None) != CLICK_GRID)
     m = f.layout.margin
     f.update_layout(margin=dict(b=60 if (m.b or 0) > 100 else m.b))
     return f
@@ -120,7 +116,7 @@ def animation_frames(scape, grid, paths: list[PathData], *, width: int = 800, he
     if not 2 <= frames <= MAX_GIF_FRAMES:
         raise ExportError(f"frames must be between 2 and {MAX_GIF_FRAMES}")
     margin = dict(l=60, r=20, t=50, b=50)
-    bg = landscape_figure(scape, grid, [], title=title, click_grid=0)
+    bg = landscape_figure(scape, grid, [], title=title)
     bg.update_traces(showscale=False, selector=dict(type="contour"))
     bg.update_layout(margin=dict(**margin, autoexpand=False), showlegend=False, xaxis=dict(constrain=None))
     png = to_image(bg, "png", width=width, height=height, scale=1.0)

@@ -24,9 +24,6 @@ pio.templates[TEMPLATE] = go.layout.Template(
     )
 )
 
-CLICK_GRID = "click-to-set-start"
-
-
 def _z_for_display(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
     if not log:
         return z, "f(x, y)"
@@ -49,14 +46,12 @@ def _markers(points, name, symbol, size, hover) -> dict:
                 hovertemplate=hover + " (%{x:.3f}, %{y:.3f})<extra></extra>")
 
 
-def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", click_grid: int = 0,
-                     height: int = 560) -> go.Figure:
+def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", height: int = 560) -> go.Figure:
     """Contour map with the whole paths, minima and saddles: the static figure that exports draw.
 
     The app replays paths with the player (``viz/player``), which never redraws the contour; this figure
     has no animation frames (Plotly frames with ``redraw: False`` over a contour lose the contour).
-    ``click_grid`` invisible points per side can carry click events (plotly selects points, not contour
-    cells). The contour values go out as float32: half the bytes, no visible difference.
+    The contour values go out as float32: half the bytes, no visible difference.
     """
     xs, ys, z = grid
     zd, zlabel = _z_for_display(z, scape.log_z)
@@ -65,13 +60,6 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
         contours=dict(showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)", smoothing=0),
         colorbar=dict(title=dict(text=zlabel, side="right"), thickness=12), hoverinfo="skip",
     )]
-    if click_grid:
-        gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], click_grid), np.linspace(ys[0], ys[-1], click_grid))
-        data.append(dict(
-            type="scatter", x=gx.ravel(), y=gy.ravel(), mode="markers", name=CLICK_GRID, showlegend=False,
-            marker=dict(size=12, opacity=0, color="black"),
-            hovertemplate="click to start here<br>(%{x:.3f}, %{y:.3f})<extra></extra>",
-        ))
     if scape.minima:
         data.append(_markers(scape.minima, "minima", "star", 14, "minimum"))
     if scape.saddles:
@@ -93,8 +81,6 @@ def landscape_figure(scape, grid, paths: list[PathData], *, title: str = "", cli
     (x0, x1), (y0, y1) = scape.bounds
     layout = dict(
         height=height, uirevision="keep",
-        # what Streamlit would otherwise set after the first draw (one redraw less per update)
-        **(dict(clickmode="event+select", hovermode="closest", dragmode="pan") if click_grid else {}),
         title=dict(text=title, x=0.01, xanchor="left", y=0.985, yanchor="top"),
         xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"), yaxis=dict(range=[y0, y1], title=dict(text="y")),
         # the legend goes below, clear of the title in a narrow column
