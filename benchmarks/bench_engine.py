@@ -16,7 +16,6 @@ Run: ``python benchmarks/bench_engine.py [repeats]``
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import statistics
 import sys
@@ -33,20 +32,9 @@ import jax.numpy as jnp  # noqa: E402
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
 from optimizers import _analysis, _engine  # noqa: E402
+from tests.engine_reference import engine_before  # noqa: E402
 
-
-def load_before():
-    """The previous engine as module ``optimizers._engine_before``."""
-    name = "optimizers._engine_before"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "benchmarks", "engine_before.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-BEFORE = load_before()
+BEFORE = engine_before()
 
 
 def interleaved(variants: dict, repeat: int) -> dict[str, float]:

@@ -9,33 +9,17 @@ after a few hundred steps), so the cases here are non-chaotic and the tolerance 
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
-
 import numpy as np
 import pytest
 
 import landscapes
 import optimizers
 from optimizers import _engine
+from tests.engine_reference import engine_before
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTOL, ATOL = 1e-9, 1e-12
 FIELDS = ("points", "losses", "grads", "lrs", "updates", "velocity", "lookahead", "mhat", "eff_lr", "eval_points",
           "eval_grads")
-
-
-def _reference():
-    name = "optimizers._engine_before"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "benchmarks", "engine_before.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 SURFACES = ("rosenbrock", "saddle", "himmelblau", "quadratic", "beale", "six_hump_camel")
 SCHEDULES = optimizers.schedule_names()
 CASES = [(name, SURFACES[i % len(SURFACES)], SCHEDULES[i % len(SCHEDULES)]) for i, name in enumerate(optimizers.names())]
@@ -58,7 +42,7 @@ def test_run_equals_the_previous_engine(name, surface, schedule):
     spec = optimizers.get(name)
     kw = dict(steps=173, lr=0.3 * spec.lr.default, schedule=schedule, noise_std=0.05, seed=3, clip_norm=5.0,
               clip_value=3.0, momentum_warmup=20 if spec.momentum_key else 0, warmup_steps=4)
-    _assert_same_trajectory(optimizers.run(scape, name, **kw), _reference().run(scape, name, **kw))
+    _assert_same_trajectory(optimizers.run(scape, name, **kw), engine_before().run(scape, name, **kw))
 
 
 def test_diverging_run_equals_the_previous_engine():
@@ -68,7 +52,7 @@ def test_diverging_run_equals_the_previous_engine():
         a = optimizers.run(scape, name, **kw)
         if name == "sgd":
             assert a.diverged_at is not None
-        _assert_same_trajectory(a, _reference().run(scape, name, **kw))
+        _assert_same_trajectory(a, engine_before().run(scape, name, **kw))
 
 
 @pytest.mark.parametrize("name", ["sgd", "nesterov", "adam", "lion", "newton"])
@@ -84,7 +68,7 @@ def test_sweep_equals_the_previous_engine(name):
     lr = np.geomspace(1e-4, 0.3, 24) * optimizers.get(name).lr.default / 0.01
     for steps, paths, extra in ((37, True, {}), (250, False, {}), (61, False, {"noise_std": 0.2, "clip_norm": 3.0})):
         kw = dict(starts=starts, lr=lr, steps=steps, return_paths=paths, seeds=np.arange(24), **extra)
-        a, b = optimizers.sweep(scape, name, **kw), _reference().sweep(scape, name, **kw)
+        a, b = optimizers.sweep(scape, name, **kw), engine_before().sweep(scape, name, **kw)
         np.testing.assert_array_equal(a.diverged_at, b.diverged_at)
         np.testing.assert_allclose(a.final_points, b.final_points, rtol=RTOL, atol=ATOL)
         np.testing.assert_allclose(a.final_losses, b.final_losses, rtol=RTOL, atol=ATOL)
