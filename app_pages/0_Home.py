@@ -4,6 +4,7 @@ import streamlit as st
 
 import landscapes
 import optimizers
+import scenarios
 import ui
 
 ui.page_setup("Home")
@@ -32,7 +33,7 @@ with c2:
     st.metric("optimizers", len(optimizers.names()))
     st.metric("schedules", len(optimizers.schedule_names()))
 st.markdown("### One-click lessons")
-for p in optimizers.PRESETS:
+for p in scenarios.PRESETS:
     page = "app_pages/2_Compare.py" if p.page == "compare" else "app_pages/1_Playground.py"
     st.page_link(page, label=p.title, query_params={"preset": p.slug}, icon=":material/play_lesson:")
     st.caption(p.explanation.split(". ")[0] + ".")

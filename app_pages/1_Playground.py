@@ -6,9 +6,10 @@ import numpy as np
 import streamlit as st
 
 import optimizers
+import scenarios
 import ui
 import viz
-from optimizers import Scenario
+from scenarios import Scenario
 
 PAGE = "play"
 TOGGLES = {"view3d": f"{PAGE}:3d"}  # page-only flags in the link
@@ -16,7 +17,7 @@ ui.page_setup("Playground")
 st.title("Playground")
 st.caption("One optimizer in depth: pick a surface and an optimizer, click the map to choose a start, press ▶ to replay.")
 
-DEFAULT = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario
+DEFAULT = scenarios.get_preset("momentum-vs-nesterov-saddle").scenario
 url_preset = st.query_params.get("preset")
 for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optimizers=DEFAULT.optimizers[1:2]), TOGGLES):
     st.warning(w)
@@ -24,26 +25,26 @@ for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optim
 
 def _race_note(slug: str) -> None:
     """A Compare preset here: say that Playground shows its first optimizer, and link the whole race."""
-    p = optimizers.get_preset(slug)
+    p = scenarios.get_preset(slug)
     if len(p.scenario.optimizers) > 1:
         st.info(f"“{p.title}” races {len(p.scenario.optimizers)} optimizers; Playground shows the first, "
                 f"{p.scenario.optimizers[0].label}. Its explanation and checked claims are on Compare.", icon="ℹ️")
         ui.link_page("2_Compare.py", f"Open “{p.title}” on Compare", "🏁", {"preset": slug})
 
 
-if url_preset in optimizers.preset_names():
+if url_preset in scenarios.preset_names():
     _race_note(url_preset)
 with st.expander("Presets", expanded=False):
-    pick = st.selectbox("preset", optimizers.preset_names(), format_func=lambda s: optimizers.get_preset(s).title,
+    pick = st.selectbox("preset", scenarios.preset_names(), format_func=lambda s: scenarios.get_preset(s).title,
                         key=f"{PAGE}:preset_pick", persist_state=ui.KEEP)
     if st.button("Load preset (first optimizer)", key="play:load"):
-        scn = optimizers.get_preset(pick).scenario
+        scn = scenarios.get_preset(pick).scenario
         ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)
         st.rerun()
-    if len(optimizers.get_preset(pick).scenario.optimizers) > 1:
+    if len(scenarios.get_preset(pick).scenario.optimizers) > 1:
         _race_note(pick)
     else:
-        st.write(optimizers.get_preset(pick).explanation)
+        st.write(scenarios.get_preset(pick).explanation)
         ui.show_claims(pick)
 
 

@@ -3,34 +3,34 @@
 import numpy as np
 import streamlit as st
 
-import optimizers
+import scenarios
 import ui
 import viz
-from optimizers import MAX_OPTIMIZERS, Scenario
+from scenarios import MAX_OPTIMIZERS, Scenario
 
 PAGE = "cmp"
 ui.page_setup("Compare")
 st.title("Compare optimizers")
 
-RACES = [p.slug for p in optimizers.PRESETS if p.page == "compare"]  # a one-optimizer preset opens on Playground
+RACES = [p.slug for p in scenarios.PRESETS if p.page == "compare"]  # a one-optimizer preset opens on Playground
 url_preset = st.query_params.get("preset")
-if url_preset in optimizers.preset_names() and url_preset not in RACES:
+if url_preset in scenarios.preset_names() and url_preset not in RACES:
     st.query_params.clear()
-    st.info(f"“{optimizers.get_preset(url_preset).title}” is a one-optimizer preset: it opens on Playground.", icon="ℹ️")
+    st.info(f"“{scenarios.get_preset(url_preset).title}” is a one-optimizer preset: it opens on Playground.", icon="ℹ️")
     ui.link_page("1_Playground.py", "Open it on Playground", "🔬", {"preset": url_preset})
-for w in ui.init_page(PAGE, optimizers.get_preset("momentum-vs-nesterov-saddle").scenario):
+for w in ui.init_page(PAGE, scenarios.get_preset("momentum-vs-nesterov-saddle").scenario):
     st.warning(w)
 
 cols = st.columns([3, 1])
 slugs = RACES
-pick = cols[0].selectbox("preset", slugs, format_func=lambda s: optimizers.get_preset(s).title, key="cmp:preset_pick",
+pick = cols[0].selectbox("preset", slugs, format_func=lambda s: scenarios.get_preset(s).title, key="cmp:preset_pick",
                          label_visibility="collapsed", persist_state=ui.KEEP)
 if cols[1].button("Load preset", type="primary", width="stretch"):
-    ui.load_scenario(optimizers.get_preset(pick).scenario, PAGE)
+    ui.load_scenario(scenarios.get_preset(pick).scenario, PAGE)
     st.query_params.clear()
     st.rerun()
 with st.expander("What this preset shows", expanded=False):
-    st.write(optimizers.get_preset(pick).explanation)
+    st.write(scenarios.get_preset(pick).explanation)
     ui.show_claims(pick)
 
 
@@ -55,7 +55,7 @@ def compare():
     paths = viz.paths_from(trajs, labels)
     with right:
         shown = st.session_state.get(f"{PAGE}:preset_pick")
-        if shown in RACES and not ui.same_scenario(scn, optimizers.get_preset(shown).scenario):
+        if shown in RACES and not ui.same_scenario(scn, scenarios.get_preset(shown).scenario):
             st.caption(":material/info: You have changed the preset's settings: the checked claims under “What "
                        "this preset shows” describe the preset's own runs, not the map below.")
         ui.divergence_banner(sum(p.diverged_at is not None for p in paths), len(paths), "optimizers")

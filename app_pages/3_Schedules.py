@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 import optimizers
+import scenarios
 import ui
 import viz
 
@@ -27,19 +28,19 @@ with st.expander("Formulas"):
 st.header("Race the schedules")
 c1, c2, c3 = st.columns(3)
 titles = {s.name: s.title for s in optimizers.SCHEDULES}
-picked = c1.multiselect("schedules", optimizers.schedule_names(), default=list(optimizers.RACE_SCHEDULES),
+picked = c1.multiselect("schedules", optimizers.schedule_names(), default=list(scenarios.RACE_SCHEDULES),
                         format_func=titles.get, key=f"{PAGE}:picked", bind=ui.LINK, max_selections=6)
-surface = c2.selectbox("surface", optimizers.RACE_SURFACES, key=f"{PAGE}:surface", bind=ui.LINK)
-opt = c3.selectbox("optimizer", optimizers.RACE_OPTIMIZERS, format_func=optimizers.titles().get, key=f"{PAGE}:opt", bind=ui.LINK)
+surface = c2.selectbox("surface", scenarios.RACE_SURFACES, key=f"{PAGE}:surface", bind=ui.LINK)
+opt = c3.selectbox("optimizer", scenarios.RACE_OPTIMIZERS, format_func=optimizers.titles().get, key=f"{PAGE}:opt", bind=ui.LINK)
 spec = optimizers.get(opt)
 lr_key = f"{PAGE}:lr:{surface}:{opt}"  # one learning rate per surface and optimizer, each starting where no schedule diverges
-st.session_state.setdefault(lr_key, optimizers.schedule_race_lr(surface, opt))
+st.session_state.setdefault(lr_key, scenarios.schedule_race_lr(surface, opt))
 lr = ui.log_select("base learning rate", 1e-5, 1.0, lr_key, bind=ui.LINK)
 mom_ramp = st.toggle("momentum schedule: ramp momentum / beta1 from 0.5 to its value over the first quarter", key=f"{PAGE}:ramp", bind=ui.LINK)
 if len(picked) < 1:
     st.info("Pick at least one schedule.")
     st.stop()
-scn = optimizers.schedule_race(surface, opt, lr, steps, tuple(picked), mom_ramp)
+scn = scenarios.schedule_race(surface, opt, lr, steps, tuple(picked), mom_ramp)
 trajs = ui.cached_run(scn.to_json())
 scape = scn.landscape()
 labels = [titles[n] for n in picked]

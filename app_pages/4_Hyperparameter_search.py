@@ -8,7 +8,7 @@ import streamlit as st
 import optimizers
 import ui
 import viz
-from optimizers import Axis
+from lessons import Axis
 
 PAGE = "hps"
 ui.page_setup("Hyperparameter search")

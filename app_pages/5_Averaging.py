@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import landscapes
-import optimizers
+import lessons
 import ui
 import viz
 
@@ -23,12 +23,12 @@ st.write("Tomorrow's temperature depends more on today's than on last week's: "
 c1, c2 = st.columns(2)
 beta = c1.slider("beta", 0.0, 0.99, 0.9, 0.01, key=f"{PAGE}:beta", bind=ui.LINK)
 corrected = c2.toggle("bias correction", True, key=f"{PAGE}:bc", bind=ui.LINK)
-temps = optimizers.temperature_series(100)
+temps = lessons.temperature_series(100)
 days = np.arange(1, 101)
 series = [("daily temperature", days, temps, "#999999"),
-          (f"EWA beta={beta:g}" + (" (bias-corrected)" if corrected else ""), days, optimizers.ewa(temps, beta, corrected), viz.PALETTE[0])]
+          (f"EWA beta={beta:g}" + (" (bias-corrected)" if corrected else ""), days, lessons.ewa(temps, beta, corrected), viz.PALETTE[0])]
 if corrected:
-    series.append(("without correction", days, optimizers.ewa(temps, beta, False), viz.PALETTE[1]))
+    series.append(("without correction", days, lessons.ewa(temps, beta, False), viz.PALETTE[1]))
 st.plotly_chart(viz.curves_figure(series, title="temperature and its exponentially weighted average", ylabel="°C",
                                   xlabel="day", height=320), theme=None, key=f"{PAGE}:ewa")
 
@@ -50,7 +50,7 @@ grid = scape.grid(100)  # both maps below
 
 def averaged(path):
     """The iterates, their EMA, and their running mean from step ``burn`` on (the iterates before it)."""
-    return path, optimizers.ewa(path, ema_beta, True), np.vstack([path[:burn], optimizers.polyak_average(path[burn:])])
+    return path, lessons.ewa(path, ema_beta, True), np.vstack([path[:burn], lessons.polyak_average(path[burn:])])
 
 
 names = ["SGD iterates", f"EMA (beta={ema_beta:g})", f"Polyak average from step {burn}"]

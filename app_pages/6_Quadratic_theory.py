@@ -3,8 +3,9 @@
 import numpy as np
 import streamlit as st
 
+import engine
 import landscapes
-import optimizers
+import lessons
 import ui
 import viz
 
@@ -15,7 +16,7 @@ st.write(r"On $f = \tfrac12 x^\top A x$ with eigenvalues $\mu = 1$ and $L = \kap
          "so its rate can be predicted exactly. The dashed lines are the predictions, the solid lines what the engine measured.")
 
 kappa = st.select_slider("condition number kappa", [2, 5, 10, 20, 50, 100, 200, 500, 1000], value=100, key=f"{PAGE}:kappa", bind=ui.LINK)
-opt = optimizers.optimal_parameters(float(kappa))
+opt = lessons.optimal_parameters(float(kappa))
 first = f"{PAGE}:kappa_seen" not in st.session_state
 new_kappa = st.session_state.get(f"{PAGE}:kappa_seen") != kappa  # alpha, beta follow kappa (a link's own ones win)
 st.session_state[f"{PAGE}:kappa_seen"] = kappa
@@ -38,9 +39,9 @@ series, rows = [], []
 t = np.arange(steps + 1)
 for i, (m, (title, engine_name)) in enumerate(names.items()):
     a, b = params[m]
-    tr = optimizers.run(scape, engine_name, start=(1.0, 1.0), steps=steps, lr=a, hparams={} if m == "gd" else {"momentum": b})
-    rho = optimizers.predicted_rate(m, a, b, (1.0, float(kappa)))
-    meas = optimizers.measured_rate(tr.points)
+    tr = engine.run(scape, engine_name, start=(1.0, 1.0), steps=steps, lr=a, hparams={} if m == "gd" else {"momentum": b})
+    rho = lessons.predicted_rate(m, a, b, (1.0, float(kappa)))
+    meas = lessons.measured_rate(tr.points)
     norm = np.linalg.norm(tr.points, axis=1)
     color = viz.PALETTE[i]
     series.append((f"{title} (measured)", t, norm, color))
@@ -59,7 +60,7 @@ st.write(r"Rate of heavy ball over $(\alpha, \beta)$. It is stable only where $\
          r"the best rate, $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$, sits at the star.")
 alphas = np.linspace(0.002, 4.2 / kappa, 80)
 betas = np.linspace(0.0, 0.99, 60)
-z = optimizers.rate_map(float(kappa), alphas, betas)
+z = lessons.rate_map(float(kappa), alphas, betas)
 a_opt, b_opt = opt["heavy_ball"]
 fig = viz.heatmap_figure(alphas, betas, np.minimum(z, 1.2), xlabel="alpha", ylabel="beta", title=f"heavy-ball rate, kappa = {kappa}",
                          zlabel="rate", best=(a_opt, b_opt), zmin=float(z.min()), zmax=1.2, colorscale="Viridis",

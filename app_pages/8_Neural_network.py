@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+import network as m
 import optimizers
 import ui
 import viz
@@ -17,7 +18,6 @@ st.write("A 2-20-20-2 network (522 parameters) learns a toy data set. Its loss l
 with st.expander("A note on the notes: is a network's loss convex?"):
     ui.notes_on_notes(network=True)
 
-m = optimizers.mlp
 c = st.columns(4)
 dataset = c[0].selectbox("data set", list(m.DATASETS), key=f"{PAGE}:data", bind=ui.LINK)
 noise = c[1].slider("label noise", 0.0, 0.5, 0.15, 0.05, key=f"{PAGE}:noise", bind=ui.LINK)

@@ -18,7 +18,8 @@ import numpy as np  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import landscapes  # noqa: E402
-import optimizers  # noqa: E402
+import lessons  # noqa: E402
+import network  # noqa: E402
 
 
 def rerun_ms() -> float:
@@ -39,25 +40,25 @@ def rerun_ms() -> float:
 
 def grid_search_s() -> float:
     scape = landscapes.get("rosenbrock")
-    ax, ay = optimizers.Axis("lr", 1e-6, 1e-1, True), optimizers.Axis("momentum", 0.0, 0.99, False)
-    optimizers.search(scape, "momentum", ax, ay, budget=10_000, steps=500)
+    ax, ay = lessons.Axis("lr", 1e-6, 1e-1, True), lessons.Axis("momentum", 0.0, 0.99, False)
+    lessons.search(scape, "momentum", ax, ay, budget=10_000, steps=500)
     t0 = time.perf_counter()
-    optimizers.search(scape, "momentum", ax, ay, budget=10_000, steps=500)
+    lessons.search(scape, "momentum", ax, ay, budget=10_000, steps=500)
     return time.perf_counter() - t0
 
 
 def mlp_slice_s() -> float:
     import jax
 
-    m = optimizers.mlp
-    x, y = m.make_dataset("moons", 300, 0.15)
-    run = m.train_mlp(x, y, x, y, steps=200)
+
+    x, y = network.make_dataset("moons", 300, 0.15)
+    run = network.train_mlp(x, y, x, y, steps=200)
     th = run.thetas[-1]
-    d1 = m.filter_normalized_direction(th, run.sizes, key=jax.random.key(1))
-    d2 = m.filter_normalized_direction(th, run.sizes, key=jax.random.key(2))
-    m.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    d1 = network.filter_normalized_direction(th, run.sizes, key=jax.random.key(1))
+    d2 = network.filter_normalized_direction(th, run.sizes, key=jax.random.key(2))
+    network.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
     t0 = time.perf_counter()
-    m.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    network.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
     return time.perf_counter() - t0
 
 

@@ -29,9 +29,10 @@ sys.path.insert(0, ROOT)
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 
+import engine  # noqa: E402
 import landscapes  # noqa: E402
-import optimizers  # noqa: E402
-from optimizers import _analysis, _engine  # noqa: E402
+from engine import _core as _engine  # noqa: E402
+from lessons import _analysis  # noqa: E402
 from tests.engine_reference import engine_before  # noqa: E402
 
 BEFORE = engine_before()
@@ -90,7 +91,7 @@ def hand_vmap_adam(lrs, b1s):
 
 
 def with_engine(module, fn):
-    """Run ``fn`` with ``optimizers._analysis`` calling ``module``'s sweep."""
+    """Run ``fn`` with ``lessons._analysis`` calling ``module``'s sweep."""
 
     def call():
         saved = _analysis._engine
@@ -119,7 +120,7 @@ def main(repeat: int = 21):
     rows = []
 
     # 1. one trajectory
-    traj = {"now": lambda: optimizers.run(scape, "adam", start=start, steps=1000, lr=0.01),
+    traj = {"now": lambda: engine.run(scape, "adam", start=start, steps=1000, lr=0.01),
             "before": lambda: BEFORE.run(scape, "adam", start=start, steps=1000, lr=0.01)}
     t = interleaved(traj, repeat * 5)
     t_np = interleaved({"np": lambda: numpy_adam(start, 0.01, 0.9, 1000)}, 3)["np"]
@@ -132,7 +133,7 @@ def main(repeat: int = 21):
     lrs = 10 ** rng.uniform(-4, -1, n)
     b1s = rng.uniform(0.5, 0.99, n)
     kw = dict(starts=start, lr=lrs, hparams={"b1": b1s}, steps=500)
-    sw = {"now": lambda: optimizers.sweep(scape, "adam", **kw),
+    sw = {"now": lambda: engine.sweep(scape, "adam", **kw),
           "before": lambda: BEFORE.sweep(scape, "adam", **kw),
           "hand": lambda: np.asarray(hand_vmap_adam(lrs, b1s))}
     t = interleaved(sw, max(repeat // 2, 3))
@@ -160,13 +161,13 @@ def main(repeat: int = 21):
     # 4. compile costs (each measured once: a first call after clearing the caches)
     q = landscapes.get("quadratic", kappa=5.0)
     costs = [
-        ("run, steps 1..2,048 (one buffer)", lambda: optimizers.run(q, "adam", steps=150),
+        ("run, steps 1..2,048 (one buffer)", lambda: engine.run(q, "adam", steps=150),
          lambda: BEFORE.run(q, "adam", steps=150), "before: one per bucket, 7 buckets in 10..2,000"),
-        ("run, steps 2,049..10,000", lambda: optimizers.run(q, "adam", steps=5000),
+        ("run, steps 2,049..10,000", lambda: engine.run(q, "adam", steps=5000),
          lambda: BEFORE.run(q, "adam", steps=5000), ""),
-        ("sweep, final points, any steps (per run count)", lambda: optimizers.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300),
+        ("sweep, final points, any steps (per run count)", lambda: engine.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300),
          lambda: BEFORE.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300), "before: one per bucket"),
-        ("sweep with paths, steps 1..2,048", lambda: optimizers.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True),
+        ("sweep with paths, steps 1..2,048", lambda: engine.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True),
          lambda: BEFORE.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True), ""),
     ]
     print(f"\n{'compile cost (first call, no disk cache)':56s} {'now':>10s} {'before':>10s}")

@@ -586,9 +586,9 @@ async def run_restart(urls: list[str], servers: Servers, a) -> dict:
     """Sessions on several presets; kill -9 one process; every session it had reconnects (through the proxy:
     to another process or the restarted one) and must draw its scenario again with no error box."""
     sys.path.insert(0, ROOT)
-    import optimizers
+    import scenarios
 
-    slugs = optimizers.preset_names()
+    slugs = scenarios.preset_names()
     sessions = [Session(f"{urls[i % len(urls)]}/Compare?preset={slugs[i % len(slugs)]}", cookie=f"optiscape={os.urandom(8).hex()}")
                 for i in range(a.sessions)]
     opened = await asyncio.gather(*(s.open(timeout=a.timeout) for s in sessions), return_exceptions=True)

@@ -27,12 +27,12 @@ def warm(which: str) -> float:
     t0 = time.perf_counter()
     if which == "none":
         return 0.0
-    import optimizers
+    import scenarios
     import ui
 
     ui._server.prepare()
     ui._controls._enable_compile_cache()
-    presets = optimizers.PRESETS if which == "all" else optimizers.PRESETS[:1]
+    presets = scenarios.PRESETS if which == "all" else scenarios.PRESETS[:1]
     for p in presets:
         scn = p.scenario
         scn.run()

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizers
+import scenarios
 
 TIMEOUT = 180
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ def test_home_links_every_page_and_every_preset_in_the_same_tab():
     links = [p.proto for p in at.get("page_link")]
     assert {p.page for p in links if not p.query_string} == set(URL_PATHS)
     presets = {p.query_string: p.page for p in links if p.query_string}
-    assert presets == {f"preset={p.slug}": "Compare" if p.page == "compare" else "Playground" for p in optimizers.PRESETS}
+    assert presets == {f"preset={p.slug}": "Compare" if p.page == "compare" else "Playground" for p in scenarios.PRESETS}
     assert not any(p.external for p in links)  # st.page_link: the same tab, the app's own router
 
 
@@ -80,9 +81,9 @@ def test_every_page_runs_without_exception(page):
     assert _player_paths(at)
 
 
-@pytest.mark.parametrize("slug", optimizers.preset_names())
+@pytest.mark.parametrize("slug", scenarios.preset_names())
 def test_every_preset_opens_by_url_and_draws_each_path(slug):
-    preset = optimizers.get_preset(slug)
+    preset = scenarios.get_preset(slug)
     page = "app_pages/2_Compare.py" if preset.page == "compare" else "app_pages/1_Playground.py"
     at = app(page)
     at.query_params["preset"] = slug
@@ -97,7 +98,7 @@ def test_every_preset_opens_by_url_and_draws_each_path(slug):
     assert at.selectbox(key=pick).value == slug
     # the URL now carries the whole scenario and decodes back to it
     q = {k: at.query_params[k] for k in at.query_params}
-    scn, warn = optimizers.Scenario.from_query(q)
+    scn, warn = scenarios.Scenario.from_query(q)
     assert not warn
     want = preset.scenario
     assert scn.surface == want.surface and scn.start_point() == want.start_point()

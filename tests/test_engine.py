@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import engine
 import landscapes
 import optimizers
-from optimizers import _engine
+from engine import _core as _engine
 from tests.engine_reference import engine_before
 
 RTOL, ATOL = 1e-9, 1e-12
@@ -42,14 +43,14 @@ def test_run_equals_the_previous_engine(name, surface, schedule):
     spec = optimizers.get(name)
     kw = dict(steps=173, lr=0.3 * spec.lr.default, schedule=schedule, noise_std=0.05, seed=3, clip_norm=5.0,
               clip_value=3.0, momentum_warmup=20 if spec.momentum_key else 0, warmup_steps=4)
-    _assert_same_trajectory(optimizers.run(scape, name, **kw), engine_before().run(scape, name, **kw))
+    _assert_same_trajectory(engine.run(scape, name, **kw), engine_before().run(scape, name, **kw))
 
 
 def test_diverging_run_equals_the_previous_engine():
     scape = landscapes.get("rosenbrock")
     for name in ("sgd", "adam"):
         kw = dict(steps=300, lr=0.02 if name == "sgd" else 5.0, start=(-1.5, 2.0))
-        a = optimizers.run(scape, name, **kw)
+        a = engine.run(scape, name, **kw)
         if name == "sgd":
             assert a.diverged_at is not None
         _assert_same_trajectory(a, engine_before().run(scape, name, **kw))
@@ -68,7 +69,7 @@ def test_sweep_equals_the_previous_engine(name):
     lr = np.geomspace(1e-4, 0.3, 24) * optimizers.get(name).lr.default / 0.01
     for steps, paths, extra in ((37, True, {}), (250, False, {}), (61, False, {"noise_std": 0.2, "clip_norm": 3.0})):
         kw = dict(starts=starts, lr=lr, steps=steps, return_paths=paths, seeds=np.arange(24), **extra)
-        a, b = optimizers.sweep(scape, name, **kw), engine_before().sweep(scape, name, **kw)
+        a, b = engine.sweep(scape, name, **kw), engine_before().sweep(scape, name, **kw)
         np.testing.assert_array_equal(a.diverged_at, b.diverged_at)
         np.testing.assert_allclose(a.final_points, b.final_points, rtol=RTOL, atol=ATOL)
         np.testing.assert_allclose(a.final_losses, b.final_losses, rtol=RTOL, atol=ATOL)
@@ -81,21 +82,21 @@ def test_moving_the_steps_slider_anywhere_never_compiles():
     """The steps slider (10..2,000, step 10) after one run: no compilation for ``run`` or for
     ``sweep``; the decoder's whole range (1..10,000) uses two recording buffers and one sweep."""
     scape = landscapes.get("quadratic", kappa=4.0)
-    optimizers.run(scape, "momentum", steps=10)
-    optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=10)
-    optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=10, return_paths=True)
+    engine.run(scape, "momentum", steps=10)
+    engine.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=10)
+    engine.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=10, return_paths=True)
     before = _engine.TRACE_COUNT
     for steps in range(10, 2001, 10):
-        tr = optimizers.run(scape, "momentum", steps=steps, lr=0.01)
+        tr = engine.run(scape, "momentum", steps=steps, lr=0.01)
         assert tr.points.shape == (steps + 1, 2)
     for steps in (10, 150, 600, 1990, 2000):
-        res = optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps)
-        paths = optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps, return_paths=True)
+        res = engine.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps)
+        paths = engine.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps, return_paths=True)
         np.testing.assert_array_equal(paths.paths[:, -1], res.final_points)
     assert _engine.TRACE_COUNT == before
     for steps in (1, 2047, 2048, 2049, 5000, 9999, 10_000):
-        optimizers.run(scape, "momentum", steps=steps, lr=0.01)
-        optimizers.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps)
+        engine.run(scape, "momentum", steps=steps, lr=0.01)
+        engine.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps)
     assert _engine.TRACE_COUNT == before + 1  # the second recording buffer (2,049..10,000 steps)
 
 
@@ -103,23 +104,23 @@ def test_step_counts_are_exact_and_steps_past_the_count_do_not_leak():
     """``run(steps=n)`` is the prefix of ``run(steps=m)`` for ``n < m`` (the loop's last block
     masks the steps past ``n``), in both buffers, and a sweep's final point is the run's."""
     scape = landscapes.get("rosenbrock")
-    long = optimizers.run(scape, "adam", steps=2600, lr=0.01)
+    long = engine.run(scape, "adam", steps=2600, lr=0.01)
     for n in (1, 15, 16, 17, 333, 2048, 2049, 2600):
-        tr = optimizers.run(scape, "adam", steps=n, lr=0.01)
+        tr = engine.run(scape, "adam", steps=n, lr=0.01)
         np.testing.assert_allclose(tr.points, long.points[: n + 1], rtol=RTOL, atol=ATOL)
         np.testing.assert_allclose(tr.lrs, long.lrs[:n], rtol=RTOL, atol=ATOL)
-        res = optimizers.sweep(scape, "adam", lr=0.01, steps=n, fast=False)
+        res = engine.sweep(scape, "adam", lr=0.01, steps=n, fast=False)
         np.testing.assert_allclose(res.final_points[0], tr.points[-1], rtol=RTOL, atol=ATOL)
 
 
 def test_warm_up_compiles_what_a_first_visit_needs():
-    spent = optimizers.warm_up(["booth"], ["rmsprop"], sweep_runs=(5,))
+    spent = engine.warm_up(["booth"], ["rmsprop"], sweep_runs=(5,))
     assert set(spent) == {"booth/rmsprop/run", "booth/rmsprop/sweep5"}
     assert all(t >= 0 for t in spent.values())
     before = _engine.TRACE_COUNT
     scape = landscapes.get("booth")
-    optimizers.run(scape, "rmsprop", steps=730, lr=0.02, start=(1.0, 2.0))
-    optimizers.sweep(scape, "rmsprop", starts=np.zeros((5, 2)), lr=0.02, steps=420)
+    engine.run(scape, "rmsprop", steps=730, lr=0.02, start=(1.0, 2.0))
+    engine.sweep(scape, "rmsprop", starts=np.zeros((5, 2)), lr=0.02, steps=420)
     assert _engine.TRACE_COUNT == before
 
 

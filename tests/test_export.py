@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import optimizers
+import scenarios
 import viz
 from tests.browser import have_chromium
 from viz import export as cli
 
 needs_browser = pytest.mark.skipif(not have_chromium(), reason="kaleido needs chromium")
 
-SCN = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario
+SCN = scenarios.get_preset("momentum-vs-nesterov-saddle").scenario
 
 
 @pytest.fixture(scope="module")
@@ -150,10 +150,10 @@ def test_npz_round_trips(run):
     np.testing.assert_array_equal(z["1_points"], trajs[1].points)
 
 
-@pytest.mark.parametrize("slug", optimizers.preset_names())
+@pytest.mark.parametrize("slug", scenarios.preset_names())
 def test_scenario_json_round_trips_exactly(slug):
-    scn = optimizers.get_preset(slug).scenario
-    back, warnings = optimizers.Scenario.from_json(scn.to_json())
+    scn = scenarios.get_preset(slug).scenario
+    back, warnings = scenarios.Scenario.from_json(scn.to_json())
     assert not warnings and back == scn
     assert json.loads(back.to_json()) == json.loads(scn.to_json())
 

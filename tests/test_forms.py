@@ -10,9 +10,11 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+import engine
 import landscapes
+import lessons
 import optimizers
-from optimizers import _engine
+from engine import _core as _engine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEEDS = os.path.join(os.path.dirname(ROOT), "shared", "seeds")
@@ -58,7 +60,7 @@ def framework_nesterov(grad, y, lr, mu, steps):
                                                ("quadratic", (-2.5, 2.0), 0.05)])
 def test_nesterov_is_the_notes_code_with_its_look_ahead_point_and_gradient(surface, start, lr):
     scape, mu, n = landscapes.get(surface), 0.9, 60
-    tr = optimizers.run(scape, "nesterov", start=start, steps=n, lr=lr, hparams={"momentum": mu})
+    tr = engine.run(scape, "nesterov", start=start, steps=n, lr=lr, hparams={"momentum": mu})
     pts, aheads, gs, vs = notes_nesterov(_grad(scape), start, lr, mu, n)
     np.testing.assert_allclose(tr.points, pts, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(tr.eval_points, aheads, rtol=1e-9, atol=1e-12)  # the gradient is taken at x + mu v
@@ -68,8 +70,8 @@ def test_nesterov_is_the_notes_code_with_its_look_ahead_point_and_gradient(surfa
     np.testing.assert_allclose(tr.lookahead[:-1], tr.eval_points, rtol=1e-12, atol=1e-12)
     assert np.abs(tr.eval_points[1:] - tr.points[1:-1]).max() > 1e-3  # really not at x
     # its first step is momentum's; the framework form's is (1 + mu) times it
-    hb = optimizers.run(scape, "momentum", start=start, steps=3, lr=lr, hparams={"momentum": mu})
-    fw = optimizers.run(scape, "nesterov_rewritten", start=start, steps=n, lr=lr, hparams={"momentum": mu})
+    hb = engine.run(scape, "momentum", start=start, steps=3, lr=lr, hparams={"momentum": mu})
+    fw = engine.run(scape, "nesterov_rewritten", start=start, steps=n, lr=lr, hparams={"momentum": mu})
     np.testing.assert_allclose(tr.updates[0], hb.updates[0], rtol=1e-12)
     np.testing.assert_allclose(fw.updates[0], (1 + mu) * hb.updates[0], rtol=1e-12)
     # the framework form is PyTorch's code, and its stored variable is the notes' look-ahead sequence
@@ -81,7 +83,7 @@ def test_nesterov_is_the_notes_code_with_its_look_ahead_point_and_gradient(surfa
 
 def test_momentum_look_ahead_is_x_plus_mu_v_and_its_gradient_is_taken_at_x():
     scape = landscapes.get("saddle")
-    tr = optimizers.run(scape, "momentum", start=(-1.8, 1e-3), steps=40, lr=0.05, hparams={"momentum": 0.8})
+    tr = engine.run(scape, "momentum", start=(-1.8, 1e-3), steps=40, lr=0.05, hparams={"momentum": 0.8})
     np.testing.assert_allclose(tr.velocity[1:], np.diff(tr.points, axis=0), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(tr.lookahead, tr.points + 0.8 * tr.velocity, rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(tr.eval_points, tr.points[:-1])
@@ -91,9 +93,9 @@ def test_momentum_look_ahead_is_x_plus_mu_v_and_its_gradient_is_taken_at_x():
 def test_noise_and_clipping_apply_to_the_gradient_at_the_evaluation_point():
     scape = landscapes.get("saddle")
     kw = dict(start=(-1.8, 1e-3), steps=50, lr=0.05, hparams={"momentum": 0.9}, seed=3)
-    clean = optimizers.run(scape, "nesterov", **kw)
-    noisy = optimizers.run(scape, "nesterov", noise_std=0.5, **kw)
-    clipped = optimizers.run(scape, "nesterov", noise_std=0.5, clip_norm=0.3, **kw)
+    clean = engine.run(scape, "nesterov", **kw)
+    noisy = engine.run(scape, "nesterov", noise_std=0.5, **kw)
+    clipped = engine.run(scape, "nesterov", noise_std=0.5, clip_norm=0.3, **kw)
     g = _grad(scape)
     true_at_eval = np.array([g(q) for q in noisy.eval_points])
     np.testing.assert_allclose(clean.eval_grads, np.array([g(q) for q in clean.eval_points]), rtol=1e-12)
@@ -125,18 +127,18 @@ def notes_adagrad(grad, x, lr, eps, steps, cache0=0.0, eps_inside=False):
 def test_adagrad_default_is_the_notes_code_and_optax_form_is_the_variant():
     scape = landscapes.get("rosenbrock")
     g = _grad(scape)
-    tr = optimizers.run(scape, "adagrad", start=(-1.2, 1.0), steps=150, lr=0.05)
+    tr = engine.run(scape, "adagrad", start=(-1.2, 1.0), steps=150, lr=0.05)
     np.testing.assert_allclose(tr.points, notes_adagrad(g, (-1.2, 1.0), 0.05, 1e-8, 150), rtol=1e-9)
     np.testing.assert_allclose(np.abs(tr.updates[0]), [0.05, 0.05], rtol=1e-9)  # first step: lr per coordinate
-    ox = optimizers.run(scape, "adagrad_optax", start=(-1.2, 1.0), steps=150, lr=0.05)
+    ox = engine.run(scape, "adagrad_optax", start=(-1.2, 1.0), steps=150, lr=0.05)
     np.testing.assert_allclose(ox.points, notes_adagrad(g, (-1.2, 1.0), 0.05, 1e-7, 150, 0.1, True), rtol=1e-9)
 
 
 @pytest.mark.parametrize("lr", [0.1, 0.5])
 def test_on_the_plateau_the_notes_adagrad_reaches_the_hole_and_optax_form_stays_stuck(lr):
     scape = landscapes.get("plateau")
-    notes = optimizers.run(scape, "adagrad", steps=300, lr=lr)
-    ox = optimizers.run(scape, "adagrad_optax", steps=300, lr=lr)
+    notes = engine.run(scape, "adagrad", steps=300, lr=lr)
+    ox = engine.run(scape, "adagrad_optax", steps=300, lr=lr)
     assert notes.losses[-1] < 1e-6 and np.linalg.norm(notes.points[-1]) < 1e-3
     assert ox.losses[-1] > 0.99 and np.linalg.norm(ox.points[-1] - ox.points[0]) < 0.2
     np.testing.assert_allclose(ox.updates[:50], -lr * ox.grads[:50] / np.sqrt(0.1), rtol=1e-3)  # SGD-like: lr g / 0.32
@@ -149,15 +151,15 @@ def test_on_the_plateau_the_notes_adagrad_reaches_the_hole_and_optax_form_stays_
 def test_momentum_forms_coincide_for_a_constant_rate():
     scape = landscapes.get("rosenbrock")
     kw = dict(start=(-1.2, 1.0), steps=300, hparams={"momentum": 0.9})
-    notes = optimizers.run(scape, "momentum", lr=5e-4, **kw)
-    torch = optimizers.run(scape, "momentum_pytorch", lr=5e-4, **kw)
-    ema = optimizers.run(scape, "momentum_ema", lr=5e-4 / (1 - 0.9), **kw)  # lr scaled by 1/(1-beta)
+    notes = engine.run(scape, "momentum", lr=5e-4, **kw)
+    torch = engine.run(scape, "momentum_pytorch", lr=5e-4, **kw)
+    ema = engine.run(scape, "momentum_ema", lr=5e-4 / (1 - 0.9), **kw)  # lr scaled by 1/(1-beta)
     np.testing.assert_allclose(torch.points, notes.points, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(ema.points, notes.points, rtol=1e-9, atol=1e-12)
     for tr in (torch, ema):  # one velocity: the step just taken
         np.testing.assert_allclose(tr.velocity, notes.velocity, rtol=1e-8, atol=1e-13)
         np.testing.assert_allclose(tr.lookahead, notes.lookahead, rtol=1e-9, atol=1e-12)
-    same_lr = optimizers.run(scape, "momentum_ema", lr=5e-4, **kw)  # without the scaling it is 10x slower
+    same_lr = engine.run(scape, "momentum_ema", lr=5e-4, **kw)  # without the scaling it is 10x slower
     assert np.abs(same_lr.points - notes.points).max() > 0.1
 
 
@@ -167,9 +169,9 @@ def test_momentum_forms_differ_under_a_schedule_pytorch_rescales_old_gradients()
     scape = landscapes.get("quadratic", kappa=10.0)
     kw = dict(start=(-2.5, 2.0), steps=40, lr=0.005, hparams={"momentum": 0.9}, schedule="step",
               schedule_args={"step_size": 20, "gamma": 0.1})
-    notes = optimizers.run(scape, "momentum", **kw)
-    torch = optimizers.run(scape, "momentum_pytorch", **kw)
-    ema = optimizers.run(scape, "momentum_ema", **{**kw, "lr": 0.05})
+    notes = engine.run(scape, "momentum", **kw)
+    torch = engine.run(scape, "momentum_pytorch", **kw)
+    ema = engine.run(scape, "momentum_ema", **{**kw, "lr": 0.05})
     size = lambda tr, k: np.linalg.norm(tr.updates[k])
     np.testing.assert_allclose(notes.points[:21], torch.points[:21], rtol=1e-9)  # same until the drop
     assert size(torch, 20) / size(torch, 19) < 0.15
@@ -181,8 +183,8 @@ def test_momentum_forms_differ_under_a_schedule_pytorch_rescales_old_gradients()
 def test_momentum_ramp_drives_every_form():
     scape = landscapes.get("quadratic", kappa=10.0)
     for name in ("momentum", "nesterov", "nesterov_rewritten", "momentum_ema", "momentum_pytorch"):
-        a = optimizers.run(scape, name, steps=50, lr=0.01, hparams={"momentum": 0.99}, momentum_warmup=40)
-        b = optimizers.run(scape, name, steps=50, lr=0.01, hparams={"momentum": 0.99})
+        a = engine.run(scape, name, steps=50, lr=0.01, hparams={"momentum": 0.99}, momentum_warmup=40)
+        b = engine.run(scape, name, steps=50, lr=0.01, hparams={"momentum": 0.99})
         assert not np.allclose(a.points, b.points), name
         np.testing.assert_allclose(a.momenta[[0, 20, 40, 49]], [0.5, 0.5 + 0.49 * 0.5, 0.99, 0.99], rtol=1e-12)
         np.testing.assert_allclose(b.momenta, 0.99)
@@ -209,7 +211,7 @@ def _textbook_of(name, scape, traj, hp, momenta=None):
 def test_shown_code_matches_engine_under_every_schedule(name, schedule):
     scape = landscapes.get("quadratic", **QUAD)
     spec = optimizers.get(name)
-    traj = optimizers.run(scape, name, start=(-2.5, 2.0), steps=200, lr=LRS[name], schedule=schedule, warmup_steps=5)
+    traj = engine.run(scape, name, start=(-2.5, 2.0), steps=200, lr=LRS[name], schedule=schedule, warmup_steps=5)
     assert traj.diverged_at is None
     assert schedule == "constant" or np.ptp(traj.lrs) > 0.1 * traj.lrs.max()  # the rate really changes
     want = _textbook_of(name, scape, traj, spec.defaults()).points
@@ -222,7 +224,7 @@ def test_shown_code_matches_engine_with_the_momentum_ramp_and_a_schedule(name):
     scape = landscapes.get("quadratic", **QUAD)
     spec = optimizers.get(name)
     lr = LRS.get(name, 0.02)
-    traj = optimizers.run(scape, name, start=(-2.5, 2.0), steps=120, lr=lr, schedule="cosine",
+    traj = engine.run(scape, name, start=(-2.5, 2.0), steps=120, lr=lr, schedule="cosine",
                           schedule_args={"decay_steps": 120}, momentum_warmup=60)
     assert traj.diverged_at is None and np.ptp(traj.momenta) > 0.3
     want = _textbook_of(name, scape, traj, spec.defaults(), momenta=traj.momenta).points
@@ -237,7 +239,7 @@ def test_every_shown_code_matches_engine_under_step_decay(name):
     scape = landscapes.get("quadratic", **QUAD)
     spec = optimizers.get(name)
     lr = LRS.get(name, {"adadelta": 2.0, "newton": 0.5, "lion": 0.02, "sign_sgd": 0.02}.get(name, 0.05))
-    traj = optimizers.run(scape, name, start=(-2.5, 2.0), steps=120, lr=lr, schedule="step",
+    traj = engine.run(scape, name, start=(-2.5, 2.0), steps=120, lr=lr, schedule="step",
                           schedule_args={"step_size": 40, "gamma": 0.3})
     assert traj.diverged_at is None
     want = _textbook_of(name, scape, traj, spec.defaults()).points
@@ -246,7 +248,7 @@ def test_every_shown_code_matches_engine_under_step_decay(name):
 
 def test_textbook_lines_fill_in_the_update_with_its_numbers():
     scape = landscapes.get("saddle")
-    traj = optimizers.run(scape, "momentum", start=(-1.8, 1e-3), steps=30, lr=0.05, hparams={"momentum": 0.9},
+    traj = engine.run(scape, "momentum", start=(-1.8, 1e-3), steps=30, lr=0.05, hparams={"momentum": 0.9},
                           schedule="inverse_time", noise_std=0.2, seed=1)
     tr = optimizers.textbook_replay(traj, "momentum", {"momentum": 0.9})
     np.testing.assert_allclose(tr.points, traj.points, rtol=1e-12, atol=1e-14)
@@ -263,7 +265,7 @@ def test_textbook_lines_fill_in_the_update_with_its_numbers():
     assert x_line.source == "x += v" and [k for k, _ in x_line.reads] == ["x", "v"]
     np.testing.assert_allclose(dict(x_line.reads)["x"], traj.points[t - 1], rtol=1e-12)  # the value *before*
     np.testing.assert_allclose(x_line.value, traj.points[t], rtol=1e-12)
-    ad = optimizers.textbook_replay(optimizers.run(scape, "adam", steps=5, lr=0.05), "adam")
+    ad = optimizers.textbook_replay(engine.run(scape, "adam", steps=5, lr=0.05), "adam")
     assert dict(ad.lines[2][2].reads)["t"] == 3 and ad.lines[2][2].target == "m_hat"
 
 
@@ -280,7 +282,7 @@ def test_textbook_trace_rejects_bad_input_clearly():
 
 
 def test_replay_stops_at_a_divergence():
-    traj = optimizers.run(landscapes.get("rosenbrock"), "nesterov", steps=50, lr=0.05)
+    traj = engine.run(landscapes.get("rosenbrock"), "nesterov", steps=50, lr=0.05)
     assert traj.diverged_at is not None
     rep = optimizers.textbook_replay(traj, "nesterov")
     np.testing.assert_allclose(rep.points, traj.points[: len(rep.points)], rtol=1e-12)
@@ -293,15 +295,15 @@ def test_replay_stops_at_a_divergence():
 
 def test_sweeps_do_not_record_evaluation_points_and_sliders_do_not_recompile():
     scape = landscapes.get("quadratic", kappa=5.0)
-    res = optimizers.sweep(scape, "nesterov", lr=np.array([0.01, 0.02]), steps=40, return_paths=True)
-    single = optimizers.run(scape, "nesterov", lr=0.02, steps=40)
+    res = engine.sweep(scape, "nesterov", lr=np.array([0.01, 0.02]), steps=40, return_paths=True)
+    single = engine.run(scape, "nesterov", lr=0.02, steps=40)
     np.testing.assert_allclose(res.paths[1], single.points, rtol=1e-9)
     cfg = _engine.Static(scape.key, "nesterov", "constant", 2048, True, True, True)
     out = _engine._unpack(cfg, _engine._compiled(cfg)(_sweep_args(scape)))
     assert set(out) == {"p", "loss", "div_at", "points", "losses"}
     before = _engine.TRACE_COUNT
-    optimizers.run(scape, "nesterov", lr=0.05, steps=40, hparams={"momentum": 0.5}, noise_std=0.1, start=(1.0, 1.0))
-    optimizers.run(scape, "nesterov", lr=0.01, steps=35, hparams={"momentum": 0.95}, clip_norm=0.5)
+    engine.run(scape, "nesterov", lr=0.05, steps=40, hparams={"momentum": 0.5}, noise_std=0.1, start=(1.0, 1.0))
+    engine.run(scape, "nesterov", lr=0.01, steps=35, hparams={"momentum": 0.95}, clip_norm=0.5)
     assert _engine.TRACE_COUNT == before
 
 
@@ -321,17 +323,17 @@ def test_averaging_page_claim_momentum_ema_and_adam_apply_the_ewa_to_the_gradien
     assert "momentum_ema" in page and "exactly" in page
     scape = landscapes.get("rosenbrock")
     beta, lr = 0.8, 0.01
-    tr = optimizers.run(scape, "momentum_ema", start=(-1.2, 1.0), steps=80, lr=lr, hparams={"momentum": beta},
+    tr = engine.run(scape, "momentum_ema", start=(-1.2, 1.0), steps=80, lr=lr, hparams={"momentum": beta},
                         noise_std=0.3, seed=2)
     v = -tr.velocity[1:] / lr  # the engine's own average: x_t = x_{t-1} - lr v_t
-    np.testing.assert_allclose(v, optimizers.ewa(tr.eval_grads, beta, bias_correction=False), rtol=1e-10, atol=1e-12)
-    ad = optimizers.run(scape, "adam", start=(-1.2, 1.0), steps=80, lr=lr, hparams={"b1": beta})
-    np.testing.assert_allclose(ad.mhat[1:], optimizers.ewa(ad.eval_grads, beta, bias_correction=True), rtol=1e-10)
+    np.testing.assert_allclose(v, lessons.ewa(tr.eval_grads, beta, bias_correction=False), rtol=1e-10, atol=1e-12)
+    ad = engine.run(scape, "adam", start=(-1.2, 1.0), steps=80, lr=lr, hparams={"b1": beta})
+    np.testing.assert_allclose(ad.mhat[1:], lessons.ewa(ad.eval_grads, beta, bias_correction=True), rtol=1e-10)
     a = lr * (1 - beta)  # the notes' velocity is the same average times -a/(1-beta)
-    notes = optimizers.run(scape, "momentum", start=(-1.2, 1.0), steps=80, lr=a, hparams={"momentum": beta},
+    notes = engine.run(scape, "momentum", start=(-1.2, 1.0), steps=80, lr=a, hparams={"momentum": beta},
                            noise_std=0.3, seed=2)
     assert notes.diverged_at is None
-    np.testing.assert_allclose(notes.velocity[1:], -a / (1 - beta) * optimizers.ewa(notes.eval_grads, beta, False),
+    np.testing.assert_allclose(notes.velocity[1:], -a / (1 - beta) * lessons.ewa(notes.eval_grads, beta, False),
                                rtol=1e-9, atol=1e-13)
 
 
@@ -378,7 +380,7 @@ def test_the_notes_rmsprop_function_resets_its_cache_and_is_a_scaled_sign_step()
         ns["rmsprop"](params, {"w": g(before)}, learning_rate=0.01)
         steps.append(params["w"] - before)
     np.testing.assert_allclose(np.abs(steps), 0.01 / np.sqrt(0.1), rtol=1e-5)  # every step: 3.16 lr per coordinate
-    ours = optimizers.run(scape, "rmsprop", start=(-2.5, 2.0), steps=20, lr=0.01)
+    ours = engine.run(scape, "rmsprop", start=(-2.5, 2.0), steps=20, lr=0.01)
     assert np.abs(np.abs(ours.updates[5:]) - 0.01 / np.sqrt(0.1)).max() > 0.01  # a real average does not
 
 

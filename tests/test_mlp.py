@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import optimizers
+import network as m
 
-m = optimizers.mlp
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import engine
 import landscapes
 import optimizers
-from optimizers import _engine
+from engine import _core as _engine
 from tests.conftest import as_union
 
 OPTIMIZERS = optimizers.names()
@@ -48,7 +49,7 @@ def test_textbook_form_matches_engine(name, surface):
     hp = spec.defaults()
     if "weight_decay" in hp:
         hp["weight_decay"] = 0.05
-    traj = optimizers.run(scape, name, start=start, steps=200, lr=lr, hparams=hp)
+    traj = engine.run(scape, name, start=start, steps=200, lr=lr, hparams=hp)
     assert traj.diverged_at is None
     want = textbook_run(spec, scape, start, lr, hp, 200)
     assert np.abs(want[-1] - want[0]).max() > 1e-3  # the run really moved
@@ -64,7 +65,7 @@ def _rate(points, lo, hi):
 def test_gradient_descent_rate_on_quadratic(kappa):
     scape = landscapes.get("quadratic", kappa=kappa, angle=0.0)
     alpha = 2.0 / (1.0 + kappa)
-    tr = optimizers.run(scape, "sgd", start=(1.0, 1.0), steps=400, lr=alpha)
+    tr = engine.run(scape, "sgd", start=(1.0, 1.0), steps=400, lr=alpha)
     predicted = (kappa - 1) / (kappa + 1)
     assert _rate(tr.points, 200, 400) == pytest.approx(predicted, rel=0.01)
 
@@ -75,7 +76,7 @@ def test_heavy_ball_rate_on_quadratic(kappa):
     sk = np.sqrt(kappa)
     alpha = (2.0 / (1.0 + sk)) ** 2
     beta = ((sk - 1) / (sk + 1)) ** 2
-    tr = optimizers.run(scape, "momentum", start=(1.0, 1.0), steps=400, lr=alpha, hparams={"momentum": beta})
+    tr = engine.run(scape, "momentum", start=(1.0, 1.0), steps=400, lr=alpha, hparams={"momentum": beta})
     predicted = (sk - 1) / (sk + 1)
     assert _rate(tr.points, 200, 400) == pytest.approx(predicted, rel=0.01)
 
@@ -83,14 +84,14 @@ def test_heavy_ball_rate_on_quadratic(kappa):
 def test_adam_first_step_has_size_lr_per_coordinate():
     scape = landscapes.get("rosenbrock")
     for lr in (0.1, 0.003):
-        tr = optimizers.run(scape, "adam", start=(-1.2, 1.0), steps=3, lr=lr)
+        tr = engine.run(scape, "adam", start=(-1.2, 1.0), steps=3, lr=lr)
         np.testing.assert_allclose(np.abs(tr.updates[0]), [lr, lr], rtol=1e-6)
-    nb = optimizers.run(scape, "adam_nobias", start=(-1.2, 1.0), steps=3, lr=0.1)
+    nb = engine.run(scape, "adam_nobias", start=(-1.2, 1.0), steps=3, lr=0.1)
     assert np.abs(nb.updates[0]).min() > 2.5 * 0.1  # (1-b1)/sqrt(1-b2) ~ 3.16
 
 
 def test_divergence_freezes_the_path():
-    tr = optimizers.run(landscapes.get("rosenbrock"), "sgd", steps=100, lr=1e3)
+    tr = engine.run(landscapes.get("rosenbrock"), "sgd", steps=100, lr=1e3)
     assert tr.diverged_at is not None and 1 <= tr.diverged_at <= 100
     for arr in (tr.points, tr.losses, tr.grads, tr.updates, tr.velocity, tr.mhat, tr.eff_lr, tr.lookahead):
         assert np.isfinite(arr).all()
@@ -100,22 +101,22 @@ def test_divergence_freezes_the_path():
 
 def test_no_recompilation_when_only_traced_values_change():
     scape = landscapes.get("quadratic", kappa=5.0)
-    optimizers.run(scape, "adam", steps=100, lr=0.1)
+    engine.run(scape, "adam", steps=100, lr=0.1)
     before = _engine.TRACE_COUNT
-    optimizers.run(scape, "adam", steps=100, lr=0.05, hparams={"b1": 0.5, "b2": 0.9, "eps": 1e-3}, start=(1.0, -2.0))
-    optimizers.run(scape, "adam", steps=120, lr=0.02, noise_std=0.3, seed=4, clip_norm=1.0, clip_value=0.5,
+    engine.run(scape, "adam", steps=100, lr=0.05, hparams={"b1": 0.5, "b2": 0.9, "eps": 1e-3}, start=(1.0, -2.0))
+    engine.run(scape, "adam", steps=120, lr=0.02, noise_std=0.3, seed=4, clip_norm=1.0, clip_value=0.5,
                    warmup_steps=5)
-    optimizers.run(landscapes.get("quadratic", kappa=50.0, angle=20.0), "adam", steps=90, lr=0.3)
+    engine.run(landscapes.get("quadratic", kappa=50.0, angle=20.0), "adam", steps=90, lr=0.3)
     assert _engine.TRACE_COUNT == before
-    optimizers.run(scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 50})
+    engine.run(scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 50})
     after_new_schedule = _engine.TRACE_COUNT
     assert after_new_schedule == before + 1  # a new schedule *kind* compiles once ...
-    optimizers.run(scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 80, "alpha": 0.1})
+    engine.run(scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 80, "alpha": 0.1})
     assert _engine.TRACE_COUNT == after_new_schedule  # ... its arguments never do
-    optimizers.run(scape, "adam", steps=100, lr=0.1, momentum_warmup=20)
+    engine.run(scape, "adam", steps=100, lr=0.1, momentum_warmup=20)
     with_ramp = _engine.TRACE_COUNT
     assert with_ramp == after_new_schedule + 1  # switching the momentum ramp on compiles once ...
-    optimizers.run(scape, "adam", steps=100, lr=0.1, momentum_warmup=50, hparams={"b1": 0.95})
+    engine.run(scape, "adam", steps=100, lr=0.1, momentum_warmup=50, hparams={"b1": 0.95})
     assert _engine.TRACE_COUNT == with_ramp  # ... its length and target never do
 
 
@@ -131,10 +132,10 @@ def test_sweep_matches_single_runs_and_fast_adam_matches_optax():
     scape = landscapes.get("rosenbrock")
     lrs = np.array([1e-3, 1e-2, 5e-2])
     b1s = np.array([0.5, 0.9, 0.95])
-    res = optimizers.sweep(scape, "adam", lr=lrs, hparams={"b1": b1s}, steps=150, return_paths=True)
-    slow = optimizers.sweep(scape, "adam", lr=lrs, hparams={"b1": b1s}, steps=150, fast=False)
+    res = engine.sweep(scape, "adam", lr=lrs, hparams={"b1": b1s}, steps=150, return_paths=True)
+    slow = engine.sweep(scape, "adam", lr=lrs, hparams={"b1": b1s}, steps=150, fast=False)
     for i in range(3):
-        tr = optimizers.run(scape, "adam", lr=float(lrs[i]), hparams={"b1": float(b1s[i])}, steps=150)
+        tr = engine.run(scape, "adam", lr=float(lrs[i]), hparams={"b1": float(b1s[i])}, steps=150)
         np.testing.assert_allclose(res.paths[i], tr.points, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(res.losses[i], tr.losses, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(res.final_points, slow.final_points, rtol=1e-10)
@@ -148,8 +149,8 @@ def test_split_sweep_equals_one_device_sweep():
     n = _engine.MIN_SPLIT + 1  # odd: padding is exercised when there are 2+ devices
     kw = dict(starts=rng.uniform(-4, 4, (n, 2)), lr=10 ** rng.uniform(-4, 0, n), hparams={"momentum": rng.uniform(0, 0.99, n)},
               steps=60, noise_std=0.1, seeds=np.arange(n), return_paths=True)
-    one = optimizers.sweep(scape, "momentum", parallel=False, **kw)
-    split = optimizers.sweep(scape, "momentum", parallel=True, **kw)
+    one = engine.sweep(scape, "momentum", parallel=False, **kw)
+    split = engine.sweep(scape, "momentum", parallel=True, **kw)
     assert split.final_points.shape == (n, 2) and split.paths.shape == (n, 61, 2)
     if (os.cpu_count() or 1) > 1:  # landscapes exposes the cores as host devices
         assert len(jax.devices("cpu")) > 1
@@ -179,7 +180,7 @@ def test_running_product_adam_equals_optax_adam():
 def test_sweep_over_starts():
     scape = landscapes.get("himmelblau")
     starts = np.array([[1.0, 1.0], [-1.0, 1.0], [-1.0, -1.0], [1.0, -1.0]])
-    res = optimizers.sweep(scape, "sgd", starts=starts, lr=0.01, steps=500)
+    res = engine.sweep(scape, "sgd", starts=starts, lr=0.01, steps=500)
     mins = np.array([m.xy for m in scape.minima])
     d = np.linalg.norm(res.final_points[:, None, :] - mins[None], axis=-1).min(axis=1)
     assert (d < 1e-4).all()
@@ -231,36 +232,36 @@ def test_warmup_and_momentum_schedule():
     np.testing.assert_allclose(lrs[:10], 0.1 * np.arange(1, 11) / 10)
     assert (lrs[10:] == 0.1).all()
     scape = landscapes.get("quadratic")
-    a = optimizers.run(scape, "momentum", steps=50, lr=0.01, hparams={"momentum": 0.99}, momentum_warmup=40)
-    b = optimizers.run(scape, "momentum", steps=50, lr=0.01, hparams={"momentum": 0.99})
+    a = engine.run(scape, "momentum", steps=50, lr=0.01, hparams={"momentum": 0.99}, momentum_warmup=40)
+    b = engine.run(scape, "momentum", steps=50, lr=0.01, hparams={"momentum": 0.99})
     assert not np.allclose(a.points, b.points)
 
 
 def test_clipping_bounds_each_step():
     scape = landscapes.get("cliff", height=20.0, steep=30.0)
-    tr = optimizers.run(scape, "sgd", start=(-3.0, 1.0), steps=200, lr=0.3, clip_norm=1.0)
+    tr = engine.run(scape, "sgd", start=(-3.0, 1.0), steps=200, lr=0.3, clip_norm=1.0)
     assert np.linalg.norm(tr.updates, axis=1).max() <= 0.3 + 1e-9
-    free = optimizers.run(scape, "sgd", start=(-3.0, 1.0), steps=200, lr=0.3)
+    free = engine.run(scape, "sgd", start=(-3.0, 1.0), steps=200, lr=0.3)
     assert np.linalg.norm(free.updates, axis=1).max() > 5.0
 
 
 def test_noise_is_seeded_and_scales():
     scape = landscapes.get("quadratic")
-    a = optimizers.run(scape, "sgd", steps=50, lr=0.05, noise_std=0.5, seed=1)
-    b = optimizers.run(scape, "sgd", steps=50, lr=0.05, noise_std=0.5, seed=1)
-    c = optimizers.run(scape, "sgd", steps=50, lr=0.05, noise_std=0.5, seed=2)
+    a = engine.run(scape, "sgd", steps=50, lr=0.05, noise_std=0.5, seed=1)
+    b = engine.run(scape, "sgd", steps=50, lr=0.05, noise_std=0.5, seed=1)
+    c = engine.run(scape, "sgd", steps=50, lr=0.05, noise_std=0.5, seed=2)
     np.testing.assert_array_equal(a.points, b.points)
     assert not np.allclose(a.points, c.points)
 
 
 def test_trajectory_views_for_the_playground():
     scape = landscapes.get("saddle")
-    tr = optimizers.run(scape, "nesterov", steps=30, lr=0.05, hparams={"momentum": 0.9})
+    tr = engine.run(scape, "nesterov", steps=30, lr=0.05, hparams={"momentum": 0.9})
     np.testing.assert_allclose(tr.velocity[1:], np.diff(tr.points, axis=0) * 0 + tr.velocity[1:])
     np.testing.assert_allclose(tr.lookahead, tr.points + 0.9 * tr.velocity, atol=1e-12)
-    hb = optimizers.run(scape, "momentum", steps=30, lr=0.05)
+    hb = engine.run(scape, "momentum", steps=30, lr=0.05)
     np.testing.assert_allclose(hb.velocity[1:], np.diff(hb.points, axis=0), atol=1e-12)  # x_{t+1} = x_t + v_{t+1}
-    ad = optimizers.run(scape, "adam", steps=30, lr=0.05)
+    ad = engine.run(scape, "adam", steps=30, lr=0.05)
     assert np.abs(ad.mhat[1:]).sum() > 0 and np.isfinite(ad.eff_lr).all()
     assert tr.grads.shape == (31, 2) and tr.lrs.shape == (30,)
 
@@ -282,7 +283,7 @@ def test_property_every_surface_and_hyperparameter_gives_finite_arrays(name, dat
         hp["b2"] = 1.0
     (x0, x1), (y0, y1) = scape.bounds
     start = (data.draw(st.floats(x0, x1)), data.draw(st.floats(y0, y1)))
-    tr = optimizers.run(as_union(scape), name, start=start, steps=60, lr=lr, hparams=hp,
+    tr = engine.run(as_union(scape), name, start=start, steps=60, lr=lr, hparams=hp,
                         noise_std=data.draw(st.sampled_from([0.0, 1.0])))
     for arr in (tr.points, tr.losses, tr.grads, tr.lrs, tr.updates, tr.velocity, tr.mhat, tr.eff_lr, tr.lookahead):
         assert np.isfinite(arr).all()

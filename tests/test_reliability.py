@@ -12,9 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+import engine
 import landscapes
+import lessons
 import optimizers
-from optimizers import _engine
+import scenarios
+from engine import _core as _engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*ROOT.glob("*.py"), *ROOT.glob("app_pages/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("viz/*.py"),
@@ -37,11 +40,11 @@ _KEYS = st.sampled_from(["surface", "sp", "formula", "bounds", "start", "opt", "
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(_KEYS, _TEXT, max_size=8))
 def test_query_decoder_fuzz_always_gives_a_valid_scenario(q):
-    scn, warnings = optimizers.Scenario.from_query(q)
-    assert isinstance(scn, optimizers.Scenario) and all(isinstance(w, str) for w in warnings)
+    scn, warnings = scenarios.Scenario.from_query(q)
+    assert isinstance(scn, scenarios.Scenario) and all(isinstance(w, str) for w in warnings)
     assert all(_no_markdown_links(w) for w in warnings)
-    assert 1 <= scn.steps <= optimizers.MAX_STEPS and 1 <= len(scn.optimizers) <= optimizers.MAX_OPTIMIZERS
-    back, w2 = optimizers.Scenario.from_query(scn.to_query())
+    assert 1 <= scn.steps <= engine.MAX_STEPS and 1 <= len(scn.optimizers) <= scenarios.MAX_OPTIMIZERS
+    back, w2 = scenarios.Scenario.from_query(scn.to_query())
     assert back == scn and not w2  # whatever came in, what goes out round-trips cleanly
 
 
@@ -54,17 +57,17 @@ _JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | _
                                         "steps", "clip_norm", "noise_std", "batch_size", "seed", "formula", "bounds"]),
                        _JSON, max_size=8))
 def test_json_decoder_fuzz(d):
-    scn, warnings = optimizers.Scenario.from_dict(d)
-    assert isinstance(scn, optimizers.Scenario)
+    scn, warnings = scenarios.Scenario.from_dict(d)
+    assert isinstance(scn, scenarios.Scenario)
     assert all(_no_markdown_links(w) for w in warnings)
-    assert optimizers.Scenario.from_json(scn.to_json()) == (scn, [])
+    assert scenarios.Scenario.from_json(scn.to_json()) == (scn, [])
 
 
 @pytest.mark.parametrize("text", ["", "[]", "null", "{", '{"steps": 1e999}', '{"optimizers": "sgd"}', "x" * 10_000,
                                   '{"optimizers": [{"name": "sgd", "lr": "NaN"}], "steps": -4, "start": [1e308, "a"]}'])
 def test_malformed_json_files(text):
-    scn, warnings = optimizers.Scenario.from_json(text)
-    assert isinstance(scn, optimizers.Scenario) and warnings
+    scn, warnings = scenarios.Scenario.from_json(text)
+    assert isinstance(scn, scenarios.Scenario) and warnings
     assert scn.steps >= 1
 
 
@@ -94,16 +97,16 @@ def test_hostile_formula_in_link_is_rejected_safely():
 def test_limits_have_clear_messages():
     scape = landscapes.get("quadratic")
     with pytest.raises(ValueError, match="steps must be between"):
-        optimizers.run(scape, "sgd", steps=optimizers.MAX_STEPS + 1)
+        engine.run(scape, "sgd", steps=engine.MAX_STEPS + 1)
     with pytest.raises(ValueError, match="sweep too large"):
-        optimizers.sweep(scape, "sgd", lr=np.full(optimizers.MAX_SWEEP + 1, 0.1), steps=10)
+        engine.sweep(scape, "sgd", lr=np.full(engine.MAX_SWEEP + 1, 0.1), steps=10)
     with pytest.raises(ValueError, match="grid of starts"):
-        optimizers.basins(scape, "sgd", n=10_000)
+        lessons.basins(scape, "sgd", n=10_000)
     with pytest.raises(ValueError, match="budget"):
-        optimizers.search(scape, "sgd", optimizers.Axis("lr", 1e-3, 1, True), optimizers.Axis("lr", 1e-3, 1, True), budget=10**7)
+        lessons.search(scape, "sgd", lessons.Axis("lr", 1e-3, 1, True), lessons.Axis("lr", 1e-3, 1, True), budget=10**7)
     many = {"optimizers": [{"name": "sgd"}] * 20}
-    scn, warnings = optimizers.Scenario.from_dict(many)
-    assert len(scn.optimizers) == optimizers.MAX_OPTIMIZERS and any("at most" in w for w in warnings)
+    scn, warnings = scenarios.Scenario.from_dict(many)
+    assert len(scn.optimizers) == scenarios.MAX_OPTIMIZERS and any("at most" in w for w in warnings)
     import viz
 
     with pytest.raises(viz.ExportError, match=r"too large|must be"):
@@ -113,7 +116,7 @@ def test_limits_have_clear_messages():
 def test_caches_are_bounded():
     import ui
 
-    assert optimizers._engine._compiled.cache_info().maxsize <= 256
+    assert engine._core._compiled.cache_info().maxsize <= 256
     assert landscapes._surfaces._build.cache_info().maxsize <= 512
     for fn in (ui.cached_run, ui._controls._grid, ui.cached_search, ui.cached_basins, ui.cached_sweep_paths):
         assert 0 < fn._info.max_entries <= 256
@@ -136,9 +139,9 @@ def test_memory_stays_flat_over_500_distinct_scenarios():
     def scenario(i):
         s, o, b = combos[i % len(combos)]
         params = (("kappa", float(rng.uniform(1, 100))),) if s == "quadratic" else ()
-        return optimizers.Scenario(surface=s, surface_params=params, start=tuple(rng.uniform(-1, 1, 2)),
+        return scenarios.Scenario(surface=s, surface_params=params, start=tuple(rng.uniform(-1, 1, 2)),
                                    steps=int(b - rng.integers(0, 30)),
-                                   optimizers=(optimizers.OptimizerConfig.make(o, float(10 ** rng.uniform(-4, -2))),))
+                                   optimizers=(scenarios.OptimizerConfig.make(o, float(10 ** rng.uniform(-4, -2))),))
 
     for i in range(2 * len(combos)):  # warm-up: compile every (surface, optimizer, step bucket) once
         scenario(i).run()
@@ -157,7 +160,7 @@ def test_memory_stays_flat_over_500_distinct_scenarios():
 def test_extreme_settings_are_finite_with_a_flag(lr):
     for name in ("adam", "rmsprop", "adagrad", "newton", "lion"):
         hp = {k: v for k, v in {"eps": 0.0, "b2": 1.0}.items() if k in optimizers.get(name).hyperparams}
-        tr = optimizers.run(landscapes.get("rosenbrock"), name, steps=50, lr=lr, hparams=hp)
+        tr = engine.run(landscapes.get("rosenbrock"), name, steps=50, lr=lr, hparams=hp)
         for arr in (tr.points, tr.losses, tr.grads, tr.updates, tr.mhat, tr.velocity):
             assert np.isfinite(arr).all()
 
@@ -192,5 +195,5 @@ def test_no_eval_or_exec_in_the_product():
 
 def test_json_import_is_size_capped():
     text = json.dumps({"surface": "saddle", "formula": "x" * 2_000_000})
-    scn, _ = optimizers.Scenario.from_json(text[:1_000_000])
-    assert isinstance(scn, optimizers.Scenario)
+    scn, _ = scenarios.Scenario.from_json(text[:1_000_000])
+    assert isinstance(scn, scenarios.Scenario)

@@ -5,9 +5,11 @@ import base64
 import numpy as np
 import pytest
 
+import engine
 import optimizers
+import scenarios
 import viz
-from optimizers import OptimizerConfig, Scenario
+from scenarios import OptimizerConfig, Scenario
 
 COURSE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
@@ -79,7 +81,7 @@ def test_newton_shows_its_hessian_as_a_matrix():
 
 
 def test_momentum_and_nesterov_arrows_add_up_to_the_step_and_nesterov_evaluates_ahead():
-    scn = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario
+    scn = scenarios.get_preset("momentum-vs-nesterov-saddle").scenario
     trajs = scn.run()
     ext = scn.landscape().extent
     for oc, t in zip(scn.optimizers, trajs, strict=True):
@@ -104,7 +106,7 @@ def test_momentum_and_nesterov_arrows_add_up_to_the_step_and_nesterov_evaluates_
 
 
 def test_no_arrow_after_a_divergence():
-    scn = optimizers.get_preset("lr-too-large").scenario
+    scn = scenarios.get_preset("lr-too-large").scenario
     trajs = scn.run()
     t = trajs[2]
     assert t.diverged_at is not None
@@ -136,9 +138,9 @@ def test_divergence_words_match_the_engines_rule():
     map's centre: a run on the quadratic at lr 0.5 is flagged at the first step past 100 widths."""
     import landscapes
 
-    assert optimizers._engine.RUNAWAY == 100.0
+    assert engine._core.RUNAWAY == 100.0
     scape = landscapes.get("quadratic")
-    t = optimizers.run(scape, "sgd", lr=0.5, steps=100, start=(-2.5, 2.0))
+    t = engine.run(scape, "sgd", lr=0.5, steps=100, start=(-2.5, 2.0))
     far = np.max(np.abs(t.points - np.array(scape.center)), axis=1) > 100 * scape.extent
     d = t.diverged_at
     assert d is not None and not far[: d].any()

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import optimizers
+import scenarios
 import viz
 from tests.browser import ROOT, have_chromium, player_frame
 
@@ -89,7 +89,7 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
     assert fr.evaluate("() => window.ospPlayer.step") == 4
 
     # the arrows drawn at step 4 are the engine's, for every optimizer
-    scn = optimizers.get_preset(PRESET).scenario
+    scn = scenarios.get_preset(PRESET).scenario
     trajs = scn.run()
     drawn = fr.evaluate("""() => { const P = window.ospPlayer;
         return P.traceIndex.map(at => Object.fromEntries(Object.entries(at.arrows).map(([k, i]) => [k, [P.fg.data[i].x, P.fg.data[i].y]]))); }""")

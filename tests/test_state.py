@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import engine
 import landscapes
-import optimizers
-from optimizers import Scenario
+import scenarios
+from scenarios import Scenario
 from tests.test_app import ROOT, TIMEOUT, _player, _player_paths
 
 COMPARE, PLAYGROUND = "app_pages/2_Compare.py", "app_pages/1_Playground.py"
@@ -36,11 +37,11 @@ def test_page_switches_keep_each_pages_scenario():
     at = _go(_nav(), COMPARE, {"preset": "sgd-zigzag-ravine"})
     assert not at.exception
     cmp_url, cmp_paths = _query(at), _player_paths(at)
-    preset = optimizers.get_preset("sgd-zigzag-ravine").scenario
+    preset = scenarios.get_preset("sgd-zigzag-ravine").scenario
     assert Scenario.from_query(cmp_url)[0] == dataclasses.replace(preset, start=preset.start_point())
     at = _go(at, PLAYGROUND, {"preset": "momentum-vs-nesterov-saddle"})
     play_url, play_name = _query(at), _player_paths(at)[0]["name"]
-    first = optimizers.get_preset("momentum-vs-nesterov-saddle").scenario.optimizers[0]
+    first = scenarios.get_preset("momentum-vs-nesterov-saddle").scenario.optimizers[0]
     assert play_name == first.label
     for _ in range(3):  # any number of switches: each page draws what it drew, and writes the same link
         at = _go(at, COMPARE)
@@ -53,7 +54,7 @@ def test_page_switches_keep_each_pages_scenario():
     # a link with another scenario (a home-page preset link, back/forward) is loaded even on a visited page
     at = _go(at, COMPARE, {"preset": "lr-too-large"})
     assert [p["name"] for p in _player_paths(at)] != [p["name"] for p in cmp_paths]
-    assert len(_player_paths(at)) == len(optimizers.get_preset("lr-too-large").scenario.optimizers)
+    assert len(_player_paths(at)) == len(scenarios.get_preset("lr-too-large").scenario.optimizers)
 
 
 @pytest.mark.parametrize("steps, want", [("5000", 2000), ("5", 10), ("1e308", 2000), ("-5", 10), ("nan", 200)])
@@ -138,13 +139,13 @@ def test_formula_minima_are_where_the_gradient_vanishes_with_a_positive_hessian(
 def test_a_step_across_a_pole_is_a_divergence(formula, start):
     """Descent runs towards the pole at x = 0 (where f -> -inf) and a step jumps across it."""
     s = landscapes.from_expression(formula)
-    tr = optimizers.run(s, "sgd", start=start, steps=200, lr=0.01)
+    tr = engine.run(s, "sgd", start=start, steps=200, lr=0.01)
     k = tr.diverged_at
     assert k is not None
     assert np.sign(tr.points[k - 1, 0]) == np.sign(start[0])  # frozen on the side it came from
     assert np.all(tr.points[k:] == tr.points[k - 1]) and np.all(np.sign(tr.points[:, 0]) == np.sign(start[0]))
     # a smooth formula does not trip it
-    assert optimizers.run(landscapes.from_expression("x^2 + 3*y^2 + sin(3*x)"), "adam", start=(2.0, 1.0), steps=300,
+    assert engine.run(landscapes.from_expression("x^2 + 3*y^2 + sin(3*x)"), "adam", start=(2.0, 1.0), steps=300,
                           lr=0.1).diverged_at is None
 
 
@@ -197,7 +198,7 @@ def test_compare_tolerance_and_playground_3d_travel_in_the_link():
 
 
 LESSON_LINKS = [  # (page, {parameter: value}, how to read it back)
-    ("app_pages/3_Schedules.py", {"sched:steps": "800", "sched:surface": optimizers.RACE_SURFACES[-1]}, ("slider", "selectbox")),
+    ("app_pages/3_Schedules.py", {"sched:steps": "800", "sched:surface": scenarios.RACE_SURFACES[-1]}, ("slider", "selectbox")),
     ("app_pages/5_Averaging.py", {"avg:beta": "0.5", "avg:surface": "ravine"}, ("slider", "selectbox")),
     ("app_pages/6_Quadratic_theory.py", {"quad:kappa": "200", "quad:a_gd": "0.0123"}, ("select_slider", "number_input")),
 ]

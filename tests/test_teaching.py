@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import engine
 import landscapes
-import optimizers
+import lessons
+import scenarios
 import viz
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,18 +45,18 @@ def test_heavy_ball_stability_boundary():
     kappa = 10.0
     for beta in (0.0, 0.5, 0.9):
         edge = (2 + 2 * beta) / kappa
-        assert optimizers.predicted_rate("heavy_ball", edge * 0.98, beta, (1.0, kappa)) < 1.0
-        assert optimizers.predicted_rate("heavy_ball", edge * 1.02, beta, (1.0, kappa)) > 1.0
+        assert lessons.predicted_rate("heavy_ball", edge * 0.98, beta, (1.0, kappa)) < 1.0
+        assert lessons.predicted_rate("heavy_ball", edge * 1.02, beta, (1.0, kappa)) > 1.0
 
 
 def test_search_best_point_matches_direct_runs():
     scape = landscapes.get("quadratic", kappa=10.0)
-    ax, ay = optimizers.Axis("lr", 1e-3, 0.3, True), optimizers.Axis("momentum", 0.0, 0.9, False)
-    res = optimizers.search(scape, "momentum", ax, ay, budget=16, kind="grid", steps=60, f_star=0.0)
+    ax, ay = lessons.Axis("lr", 1e-3, 0.3, True), lessons.Axis("momentum", 0.0, 0.9, False)
+    res = lessons.search(scape, "momentum", ax, ay, budget=16, kind="grid", steps=60, f_star=0.0)
     direct = []
     for lr in ax.grid(4):
         for mom in ay.grid(4):
-            tr = optimizers.run(scape, "momentum", steps=60, lr=float(lr), hparams={"momentum": float(mom)})
+            tr = engine.run(scape, "momentum", steps=60, lr=float(lr), hparams={"momentum": float(mom)})
             direct.append((np.nan if tr.diverged_at else tr.losses[-1], lr, mom))
     best = min((d for d in direct if not np.isnan(d[0])), key=lambda d: d[0])
     assert res.best[0] == pytest.approx(best[1]) and res.best[1] == pytest.approx(best[2])
@@ -63,17 +65,17 @@ def test_search_best_point_matches_direct_runs():
 
 def test_search_warns_when_best_is_on_the_edge():
     scape = landscapes.get("quadratic", kappa=10.0)
-    res = optimizers.search(scape, "momentum", optimizers.Axis("lr", 1e-8, 1e-6, True), optimizers.Axis("momentum", 0.0, 0.9, False),
+    res = lessons.search(scape, "momentum", lessons.Axis("lr", 1e-8, 1e-6, True), lessons.Axis("momentum", 0.0, 0.9, False),
                             budget=25, kind="grid", steps=30, f_star=0.0)
     assert any("upper edge" in w and "lr" in w for w in res.edge)
-    rnd = optimizers.search(scape, "momentum", optimizers.Axis("lr", 1e-6, 10.0, True), optimizers.Axis("momentum", 0.0, 0.9, False),
+    rnd = lessons.search(scape, "momentum", lessons.Axis("lr", 1e-6, 10.0, True), lessons.Axis("momentum", 0.0, 0.9, False),
                             budget=50, kind="random", seed=1, steps=30, f_star=0.0)
     assert len(np.unique(rnd.x)) == 50  # random search tries 50 distinct learning rates, a 7x7 grid only 7
 
 
 def test_random_search_figure_marks_diverged_runs_apart():
     scape = landscapes.get("rosenbrock")
-    res = optimizers.search(scape, "momentum", optimizers.Axis("lr", 1e-6, 10.0, True), optimizers.Axis("momentum", 0.0, 0.99, False),
+    res = lessons.search(scape, "momentum", lessons.Axis("lr", 1e-6, 10.0, True), lessons.Axis("momentum", 0.0, 0.99, False),
                             budget=60, kind="random", seed=0, steps=100)
     z = np.log10(np.maximum(res.loss, 1e-16))
     n_bad = int(np.isnan(res.loss).sum())
@@ -94,20 +96,20 @@ def test_hps_page_edge_warning_is_visible():
 
 
 def test_ewa_matches_weighted_sum():
-    x = optimizers.temperature_series(30, seed=0)
+    x = lessons.temperature_series(30, seed=0)
     beta = 0.9
-    got = optimizers.ewa(x, beta, bias_correction=True)
+    got = lessons.ewa(x, beta, bias_correction=True)
     for t in (0, 5, 29):
         w = (1 - beta) * beta ** np.arange(t, -1, -1)
         assert got[t] == pytest.approx(np.dot(w, x[: t + 1]) / w.sum())
-    raw = optimizers.ewa(x, beta, bias_correction=False)
+    raw = lessons.ewa(x, beta, bias_correction=False)
     assert raw[0] == pytest.approx(0.1 * x[0])
 
 
 def test_polyak_average_of_noisy_sgd_is_closer():
     scape = landscapes.get("quadratic", kappa=5.0)
-    tr = optimizers.run(scape, "sgd", steps=600, lr=0.05, noise_std=2.0, seed=0)
-    avg = optimizers.polyak_average(tr.points[200:])
+    tr = engine.run(scape, "sgd", steps=600, lr=0.05, noise_std=2.0, seed=0)
+    avg = lessons.polyak_average(tr.points[200:])
     assert np.linalg.norm(avg[-1]) < 0.5 * np.linalg.norm(tr.points[200:], axis=1).mean()
 
 
@@ -125,12 +127,12 @@ def test_averaging_page_numbers_support_its_claim(surface):
 
 def test_basins_match_direct_runs():
     scape = landscapes.get("himmelblau")
-    bm = optimizers.basins(scape, "sgd", n=12, steps=300, lr=0.01)
+    bm = lessons.basins(scape, "sgd", n=12, steps=300, lr=0.01)
     assert sum(bm.counts.values()) == 144 and bm.counts["diverged"] == 0
     assert len({int(v) for v in bm.label.ravel() if v >= 0}) == 4
     mins = np.array([m.xy for m in scape.minima])
     for j, i in ((0, 0), (5, 7), (11, 3)):
-        tr = optimizers.run(scape, "sgd", start=(bm.xs[i], bm.ys[j]), steps=300, lr=0.01)
+        tr = engine.run(scape, "sgd", start=(bm.xs[i], bm.ys[j]), steps=300, lr=0.01)
         assert bm.label[j, i] == int(np.linalg.norm(mins - tr.points[-1], axis=1).argmin())
 
 
@@ -159,7 +161,7 @@ def test_basins_page_banner_when_most_starts_diverge():
     at.select_slider(key="basin:n").set_value(50).run()
     at.select_slider(key="basin:lr0:sgd").set_value(0.0367).run()
     assert not at.exception
-    bm = optimizers.basins(landscapes.get("himmelblau"), "sgd", n=50, steps=300, lr=0.0367)
+    bm = lessons.basins(landscapes.get("himmelblau"), "sgd", n=50, steps=300, lr=0.0367)
     n_div = bm.counts["diverged"]
     assert 1250 < n_div < 2500
     banners = [w.value for w in at.warning if "diverged:" in w.value]
@@ -171,6 +173,6 @@ def test_schedules_race_caption_reads_its_own_runs():
     at = app("app_pages/3_Schedules.py").run()
     assert not at.exception
     (cap,) = [c.value for c in at.caption if c.value.startswith("Lowest final loss in this race")]
-    scn = next(p for p in optimizers.PRESETS if p.slug == "schedules-step-cosine-warmup").scenario
+    scn = next(p for p in scenarios.PRESETS if p.slug == "schedules-step-cosine-warmup").scenario
     if "Constant" in cap.split("**")[1]:
         assert "noise sigma 2" in cap and scn.noise_std == 2.0  # the preset the caption points to has that noise

@@ -29,9 +29,9 @@ FAILS = ":red[:material/cancel:] **does not hold:**"
 @st.cache_data(show_spinner="Checking the preset's claims on its runs...", max_entries=32)
 def preset_claims(slug: str) -> list[tuple[str, bool, str]]:
     """``(sentence, holds, evidence)`` for every claim of a preset, from the engine's runs (cached)."""
-    import optimizers
+    import scenarios
 
-    return optimizers.check_claims(slug)
+    return scenarios.check_claims(slug)
 
 
 def show_claims(slug: str) -> None:

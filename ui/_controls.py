@@ -1,4 +1,4 @@
-"""Widgets <-> :class:`optimizers.Scenario`, URL sync, and cached engine calls.
+"""Widgets <-> :class:`scenarios.Scenario`, URL sync, and cached engine calls.
 
 All widget state lives in ``st.session_state`` under stable keys, so a Scenario can be
 written into the widgets (presets, links, JSON import) and read back out of them.
@@ -14,9 +14,10 @@ import streamlit as st
 
 import landscapes
 import optimizers
-from optimizers import OptimizerConfig, Scenario
-from optimizers._params import LR, START, ParamSpec
-from optimizers._scenario import MAX_FORMULA
+import scenarios
+from scenarios import OptimizerConfig, Scenario
+from scenarios._params import LR, START, ParamSpec
+from scenarios._scenario import MAX_FORMULA
 
 from . import _server
 
@@ -172,10 +173,10 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
     scn = default
     if "preset" in q:
         try:
-            scn = optimizers.get_preset(q["preset"]).scenario
+            scn = scenarios.get_preset(q["preset"]).scenario
             ss[f"{page}:preset_pick"] = q["preset"]  # the preset picker shows what is drawn
         except KeyError:
-            warnings.append(f"unknown preset {optimizers.safe_text(q['preset'])}; showing the default scenario")
+            warnings.append(f"unknown preset {scenarios.safe_text(q['preset'])}; showing the default scenario")
     elif q:
         scn, warnings = Scenario.from_query(q, extra=tuple(toggles or ()))
     _write_state(scn, page)
@@ -276,7 +277,7 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
         except landscapes.ExpressionError as e:
             good, gb = ss.get(f"{page}:formula_good") or (DEFAULT_FORMULA, b)
             err.error(f"Formula not accepted: {e.message} (position {e.position + 1}). The map keeps the last "
-                      f"formula that worked: {optimizers.safe_text(good, 60)}.\n\n```\n{e}\n```")
+                      f"formula that worked: {scenarios.safe_text(good, 60)}.\n\n```\n{e}\n```")
             kw.update(formula=good, bounds=gb)
             ss[f"{page}:formula_typed"] = formula  # the link keeps what was typed
     else:
@@ -344,7 +345,7 @@ def _choice(key: str, options, label: str) -> None:
     replaced by the first option, with a warning."""
     v = st.session_state.get(key)
     if v is not None and v not in options:
-        st.warning(f"{label}: {optimizers.safe_text(v)} is not one of the choices; using {optimizers.safe_text(options[0])}")
+        st.warning(f"{label}: {scenarios.safe_text(v)} is not one of the choices; using {scenarios.safe_text(options[0])}")
         st.session_state[key] = options[0]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import viz
-from optimizers import Scenario
+from scenarios import Scenario
 
 from . import _server
 from ._controls import load_scenario

@@ -234,7 +234,7 @@ def scenario_equations(scn, oc, traj) -> dict | None:
 
 def scenario_replay(scn, trajs, labels, grid, *, title: str = "", height: int = 520,
                     equations_closed: bool = False) -> dict:
-    """The player's data for every optimizer of a :class:`optimizers.Scenario` and its trajectories."""
+    """The player's data for every optimizer of a :class:`scenarios.Scenario` and its trajectories."""
     from ._data import paths_from  # the same colours as the page's other charts
 
     scape = scn.landscape()

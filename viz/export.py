@@ -24,19 +24,19 @@ FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "npz", "json")
 
 def load_scenario(source: str):
     """``preset:SLUG``, a path to a Scenario JSON file, or a share URL / query string."""
-    import optimizers
+    import scenarios
 
     if source.startswith("preset:"):
-        return optimizers.get_preset(source.split(":", 1)[1]).scenario, []
+        return scenarios.get_preset(source.split(":", 1)[1]).scenario, []
     if os.path.exists(source):
         with open(source, encoding="utf-8") as fh:
             text = fh.read(1_000_000)
-        return optimizers.Scenario.from_json(text)
+        return scenarios.Scenario.from_json(text)
     query = urlparse(source).query if "://" in source else source.lstrip("?")
     q = dict(parse_qsl(query, keep_blank_values=True))
     if "preset" in q:
-        return optimizers.get_preset(q["preset"]).scenario, []
-    return optimizers.Scenario.from_query(q)
+        return scenarios.get_preset(q["preset"]).scenario, []
+    return scenarios.Scenario.from_query(q)
 
 
 def render(scn, fmt: str, *, width: int = 1600, height: int = 1000, scale: float = 1.0, frames: int = 40,

@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import landscapes
+from engine import _core as _engine
+from optimizers import _schedules, _specs
 
-from . import _engine, _params, _schedules, _specs
+from . import _params
 from ._params import ParamSpec
 
 MAX_OPTIMIZERS = 6

@@ -19,8 +19,8 @@ import numpy as np
 import optax
 from jax.flatten_util import ravel_pytree
 
-from ._schedules import make_schedule, schedule_args
-from ._specs import get
+from optimizers._schedules import make_schedule, schedule_args
+from optimizers._specs import get
 
 DATASETS = ("moons", "spirals", "xor")
 INITS = ("gaussian", "uniform", "glorot", "he", "orthogonal")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from optimizers import get_schedule
+
 from ._claims import Claim as C
 from ._claims import check
 from ._scenario import OptimizerConfig as O
 from ._scenario import Scenario
-from ._schedules import get_schedule
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,7 +18,8 @@ from typing import Any
 import jax
 import numpy as np
 
-from . import _schedules
+from optimizers import _schedules
+
 from ._scenario import OptimizerConfig, Scenario
 
 Ref = int | str

@@ -26,9 +26,8 @@ import numpy as np
 import optax
 
 from landscapes import first_break
-
-from ._schedules import make_schedule, schedule_args
-from ._specs import OptimizerSpec, ProbeContext, get
+from optimizers._schedules import make_schedule, schedule_args
+from optimizers._specs import OptimizerSpec, ProbeContext, get
 
 MAX_STEPS = 10_000
 MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
@@ -510,8 +509,7 @@ def warm_up(surfaces=None, optimizer_names=None, sweep_runs=(2,)) -> dict[str, f
     import time
 
     import landscapes
-
-    from ._scenario import Scenario
+    from scenarios import Scenario
 
     default = Scenario()
     surfaces = (default.surface,) if surfaces is None else tuple(surfaces)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from . import _engine
+from engine import _core as _engine
 
 # --- exponentially weighted averages -------------------------------------------------------------
 
