@@ -11,8 +11,10 @@ ui.page_setup("Home")
 st.title("⛰️ Optiscape")
 st.subheader("An optimization-landscape lab: watch optimizers cross a loss surface.")
 st.write(
-    "Pick an optimizer, its hyperparameters and a learning-rate schedule; watch the trajectory cross an analytic "
-    "surface and read the loss curves. Every picture is a link: the whole scenario lives in the URL."
+    "Pick an optimizer, its hyperparameters and a learning-rate schedule; watch the "
+    "trajectory cross an analytic "
+    "surface and read the loss curves. Every picture is a link: the whole scenario lives in "
+    "the URL."
 )
 PAGES = (
     ("app_pages/2_Compare.py", "Compare: race 2-6 optimizers from one start", "🏁"),
@@ -35,5 +37,7 @@ with c2:
 st.markdown("### One-click lessons")
 for p in scenarios.PRESETS:
     page = "app_pages/2_Compare.py" if p.page == "compare" else "app_pages/1_Playground.py"
-    st.page_link(page, label=p.title, query_params={"preset": p.slug}, icon=":material/play_lesson:")
+    st.page_link(
+        page, label=p.title, query_params={"preset": p.slug}, icon=":material/play_lesson:"
+    )
     st.caption(p.explanation.split(". ")[0] + ".")

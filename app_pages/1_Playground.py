@@ -15,11 +15,18 @@ PAGE = "play"
 TOGGLES = {"view3d": f"{PAGE}:3d"}  # page-only flags in the link
 ui.page_setup("Playground")
 st.title("Playground")
-st.caption("One optimizer in depth: pick a surface and an optimizer, click the map to choose a start, press ▶ to replay.")
+st.caption(
+    "One optimizer in depth: pick a surface and an optimizer, click the map to choose a "
+    "start, press ▶ to replay."
+)
 
 DEFAULT = scenarios.get_preset("momentum-vs-nesterov-saddle").scenario
 url_preset = st.query_params.get("preset")
-for w in ui.init_page(PAGE, Scenario(surface="saddle", start=(-1.8, 1e-3), optimizers=DEFAULT.optimizers[1:2]), TOGGLES):
+for w in ui.init_page(
+    PAGE,
+    Scenario(surface="saddle", start=(-1.8, 1e-3), optimizers=DEFAULT.optimizers[1:2]),
+    TOGGLES,
+):
     st.warning(w)
 
 
@@ -27,16 +34,25 @@ def _race_note(slug: str) -> None:
     """A Compare preset here: say that Playground shows its first optimizer, and link the whole race."""
     p = scenarios.get_preset(slug)
     if len(p.scenario.optimizers) > 1:
-        st.info(f"“{p.title}” races {len(p.scenario.optimizers)} optimizers; Playground shows the first, "
-                f"{p.scenario.optimizers[0].label}. Its explanation and checked claims are on Compare.", icon="ℹ️")
+        st.info(
+            f"“{p.title}” races {len(p.scenario.optimizers)} optimizers; Playground shows the "
+            "first, "
+            f"{p.scenario.optimizers[0].label}. Its explanation and checked claims are on Compare.",
+            icon="ℹ️",
+        )
         ui.link_page("2_Compare.py", f"Open “{p.title}” on Compare", "🏁", {"preset": slug})
 
 
 if url_preset in scenarios.preset_names():
     _race_note(url_preset)
 with st.expander("Presets", expanded=False):
-    pick = st.selectbox("preset", scenarios.preset_names(), format_func=lambda s: scenarios.get_preset(s).title,
-                        key=f"{PAGE}:preset_pick", persist_state=ui.KEEP)
+    pick = st.selectbox(
+        "preset",
+        scenarios.preset_names(),
+        format_func=lambda s: scenarios.get_preset(s).title,
+        key=f"{PAGE}:preset_pick",
+        persist_state=ui.KEEP,
+    )
     if st.button("Load preset (first optimizer)", key="play:load"):
         scn = scenarios.get_preset(pick).scenario
         ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)
@@ -65,41 +81,92 @@ def playground():
     paths = viz.paths_from([traj], [oc.label])
     with right:
         if traj.diverged_at is not None:
-            st.error(f"Diverged at step {traj.diverged_at}: the iterate became non-finite, left the function's domain "
-                     "or ran more than 100 map widths from its centre. The path is frozen at its last point before that (which can "
-                     "lie far off the map). Try a smaller learning rate, or clip the gradient.")
+            st.error(
+                f"Diverged at step {traj.diverged_at}: the iterate became non-finite, left "
+                "the function's domain "
+                "or ran more than 100 map widths from its centre. The path is frozen at its "
+                "last point before that (which can "
+                "lie far off the map). Try a smaller learning rate, or clip the gradient."
+            )
         grid = ui.cached_grid(scn)
         if view3d:
             fig = viz.surface3d_figure(scape, ui.cached_grid(scn, 80), paths, title=scape.title)
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
         else:
             fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
-            ui.replay_map(PAGE, ui.replay_payload(key, (oc.label,), scape.title, 560), key=f"{PAGE}:map")
-            st.caption("Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed (after a click "
-                       "on any player button the keys ← → space Home End work too). Click the map to start there; "
-                       "drag to pan, scroll to zoom, double-click to reset.")
+            ui.replay_map(
+                PAGE, ui.replay_payload(key, (oc.label,), scape.title, 560), key=f"{PAGE}:map"
+            )
+            st.caption(
+                "Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed "
+                "(after a click "
+                "on any player button the keys ← → space Home End work too). Click the map to "
+                "start there; "
+                "drag to pan, scroll to zoom, double-click to reset."
+            )
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else key)
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)
-        gap = traj.losses - (scape.f_star if scape.f_star is not None else traj.losses.min()) + 1e-16
-        c1.plotly_chart(viz.curves_figure([("f - f*", steps, gap, viz.PALETTE[0])], title="loss gap f - f* (log)",
-                                          ylabel="f - f*", log_y=True), theme=None, key=f"{PAGE}:loss")
-        c2.plotly_chart(viz.curves_figure([("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
-                                          title="gradient norm", ylabel="|∇f|", log_y=True), theme=None, key=f"{PAGE}:gnorm")
+        gap = (
+            traj.losses - (scape.f_star if scape.f_star is not None else traj.losses.min()) + 1e-16
+        )
+        c1.plotly_chart(
+            viz.curves_figure(
+                [("f - f*", steps, gap, viz.PALETTE[0])],
+                title="loss gap f - f* (log)",
+                ylabel="f - f*",
+                log_y=True,
+            ),
+            theme=None,
+            key=f"{PAGE}:loss",
+        )
+        c2.plotly_chart(
+            viz.curves_figure(
+                [("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
+                title="gradient norm",
+                ylabel="|∇f|",
+                log_y=True,
+            ),
+            theme=None,
+            key=f"{PAGE}:gnorm",
+        )
         c3, c4 = st.columns(2)
-        c3.plotly_chart(viz.curves_figure([("lr", steps[:-1], traj.lrs, viz.PALETTE[2])], title="learning rate",
-                                          ylabel="lr"), theme=None, key=f"{PAGE}:lr")
-        c4.plotly_chart(viz.curves_figure([("distance", steps, viz.distance_to_nearest_minimum(scape, traj.points), viz.PALETTE[3])],
-                                          title="distance to nearest minimum", ylabel="distance", log_y=True),
-                        theme=None, key=f"{PAGE}:dist")
+        c3.plotly_chart(
+            viz.curves_figure(
+                [("lr", steps[:-1], traj.lrs, viz.PALETTE[2])], title="learning rate", ylabel="lr"
+            ),
+            theme=None,
+            key=f"{PAGE}:lr",
+        )
+        c4.plotly_chart(
+            viz.curves_figure(
+                [
+                    (
+                        "distance",
+                        steps,
+                        viz.distance_to_nearest_minimum(scape, traj.points),
+                        viz.PALETTE[3],
+                    )
+                ],
+                title="distance to nearest minimum",
+                ylabel="distance",
+                log_y=True,
+            ),
+            theme=None,
+            key=f"{PAGE}:dist",
+        )
         s = viz.summarize(scape, traj, oc.label)
         st.dataframe([s.row()], hide_index=True)
         t1, t2, t3 = st.tabs(["Update rule", "Textbook numpy", "About the surface"])
         t1.latex(spec.latex)
         t1.caption(f"{spec.description}  \nReferences: {spec.reference}")
         ui.notes_on_notes([oc.name], container=t1)
-        t2.code(("# state\n" + spec.textbook_init + "\n\n" if spec.textbook_init else "") + "# each step t = 1, 2, ...\n" + spec.textbook,
-                language="python")
+        t2.code(
+            ("# state\n" + spec.textbook_init + "\n\n" if spec.textbook_init else "")
+            + "# each step t = 1, 2, ...\n"
+            + spec.textbook,
+            language="python",
+        )
         t3.write(scape.description)
         t3.caption(f"References: {scape.reference}")
         ui.notes_on_notes(saddle=bool(scape.saddles), container=t3)

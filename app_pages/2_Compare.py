@@ -12,19 +12,31 @@ PAGE = "cmp"
 ui.page_setup("Compare")
 st.title("Compare optimizers")
 
-RACES = [p.slug for p in scenarios.PRESETS if p.page == "compare"]  # a one-optimizer preset opens on Playground
+RACES = [
+    p.slug for p in scenarios.PRESETS if p.page == "compare"
+]  # a one-optimizer preset opens on Playground
 url_preset = st.query_params.get("preset")
 if url_preset in scenarios.preset_names() and url_preset not in RACES:
     st.query_params.clear()
-    st.info(f"“{scenarios.get_preset(url_preset).title}” is a one-optimizer preset: it opens on Playground.", icon="ℹ️")
+    st.info(
+        f"“{scenarios.get_preset(url_preset).title}” is a one-optimizer preset: it opens on "
+        "Playground.",
+        icon="ℹ️",
+    )
     ui.link_page("1_Playground.py", "Open it on Playground", "🔬", {"preset": url_preset})
 for w in ui.init_page(PAGE, scenarios.get_preset("momentum-vs-nesterov-saddle").scenario):
     st.warning(w)
 
 cols = st.columns([3, 1])
 slugs = RACES
-pick = cols[0].selectbox("preset", slugs, format_func=lambda s: scenarios.get_preset(s).title, key="cmp:preset_pick",
-                         label_visibility="collapsed", persist_state=ui.KEEP)
+pick = cols[0].selectbox(
+    "preset",
+    slugs,
+    format_func=lambda s: scenarios.get_preset(s).title,
+    key="cmp:preset_pick",
+    label_visibility="collapsed",
+    persist_state=ui.KEEP,
+)
 if cols[1].button("Load preset", type="primary", width="stretch"):
     ui.load_scenario(scenarios.get_preset(pick).scenario, PAGE)
     st.query_params.clear()
@@ -40,7 +52,15 @@ def compare():
     with left:
         kw = ui.shared_controls(PAGE)
         st.session_state.setdefault(f"{PAGE}:n_opt", 2)
-        n = int(st.number_input("number of optimizers", 2, MAX_OPTIMIZERS, key=f"{PAGE}:n_opt", persist_state=ui.KEEP))
+        n = int(
+            st.number_input(
+                "number of optimizers",
+                2,
+                MAX_OPTIMIZERS,
+                key=f"{PAGE}:n_opt",
+                persist_state=ui.KEEP,
+            )
+        )
         configs = []
         for i in range(n):
             with st.expander(f"Optimizer {i + 1}", expanded=i < 2):
@@ -56,32 +76,71 @@ def compare():
     with right:
         shown = st.session_state.get(f"{PAGE}:preset_pick")
         if shown in RACES and not ui.same_scenario(scn, scenarios.get_preset(shown).scenario):
-            st.caption(":material/info: You have changed the preset's settings: the checked claims under “What "
-                       "this preset shows” describe the preset's own runs, not the map below.")
-        ui.divergence_banner(sum(p.diverged_at is not None for p in paths), len(paths), "optimizers")
+            st.caption(
+                ":material/info: You have changed the preset's settings: the checked claims "
+                "under “What "
+                "this preset shows” describe the preset's own runs, not the map below."
+            )
+        ui.divergence_banner(
+            sum(p.diverged_at is not None for p in paths), len(paths), "optimizers"
+        )
         for p in paths:
             if p.diverged_at is not None:
-                st.error(f"{p.label} diverged at step {p.diverged_at} (non-finite, or more than 100 map widths from its centre); its path "
-                         "is frozen at its last point before that, which can lie far off the map.")
+                st.error(
+                    f"{p.label} diverged at step {p.diverged_at} (non-finite, or more than "
+                    "100 map widths from its centre); its path "
+                    "is frozen at its last point before that, which can lie far off the map."
+                )
         grid = ui.cached_grid(scn)
-        ui.replay_map(PAGE, ui.replay_payload(key, tuple(labels), scape.title, 560), key=f"{PAGE}:map")
-        st.caption("All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the slider (after a "
-                   "click on any player button the keys ← → space Home End work too). Click the map to start every "
-                   "optimizer there.")
+        ui.replay_map(
+            PAGE, ui.replay_payload(key, tuple(labels), scape.title, 560), key=f"{PAGE}:map"
+        )
+        st.caption(
+            "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
+            "slider (after a "
+            "click on any player button the keys ← → space Home End work too). Click the map "
+            "to start every "
+            "optimizer there."
+        )
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=key)
         steps = np.arange(scn.steps + 1)
         fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
-        series = [(p.label, steps, t.losses - fstar + 1e-16, p.color) for p, t in zip(paths, trajs, strict=True)]
-        marks = [(f"{p.label} diverged", p.diverged_at, float(t.losses[p.diverged_at] - fstar + 1e-16), p.color)
-                 for p, t in zip(paths, trajs, strict=True) if p.diverged_at is not None]
-        st.plotly_chart(viz.curves_figure(series, title="loss gap f - f* (log scale)", ylabel="f - f*", log_y=True,
-                                          height=340, marks=marks), theme=None, key=f"{PAGE}:loss")
-        rows = [viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)]
+        series = [
+            (p.label, steps, t.losses - fstar + 1e-16, p.color)
+            for p, t in zip(paths, trajs, strict=True)
+        ]
+        marks = [
+            (
+                f"{p.label} diverged",
+                p.diverged_at,
+                float(t.losses[p.diverged_at] - fstar + 1e-16),
+                p.color,
+            )
+            for p, t in zip(paths, trajs, strict=True)
+            if p.diverged_at is not None
+        ]
+        st.plotly_chart(
+            viz.curves_figure(
+                series,
+                title="loss gap f - f* (log scale)",
+                ylabel="f - f*",
+                log_y=True,
+                height=340,
+                marks=marks,
+            ),
+            theme=None,
+            key=f"{PAGE}:loss",
+        )
+        rows = [
+            viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)
+        ]
         st.dataframe(rows, hide_index=True, width="stretch")
         found = ui.errata_for([c.name for c in configs], saddle=bool(scape.saddles))
         if found:
-            with st.expander(f"A note on the notes ({len(found)}): where the course notes are wrong about this"):
+            with st.expander(
+                f"A note on the notes ({len(found)}): where the course notes are wrong about this"
+            ):
                 ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
 
 

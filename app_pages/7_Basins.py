@@ -10,27 +10,66 @@ import viz
 PAGE = "basin"
 ui.page_setup("Basins of attraction")
 st.title("Basins of attraction")
-st.write("Every pixel is a start. Its colour says which minimum the optimizer reached from there "
-         "(grey: not converged in time, black: diverged). The map belongs to the optimizer, not only to the surface.")
+st.write(
+    "Every pixel is a start. Its colour says which minimum the optimizer reached from there "
+    "(grey: not converged in time, black: diverged). The map belongs to the optimizer, not "
+    "only to the surface."
+)
 
 c1, c2, c3 = st.columns(3)
-surface = c1.selectbox("surface", ["himmelblau", "six_hump_camel", "three_hump_camel", "rastrigin", "flat_sharp", "saddle"],
-                       format_func=landscapes.titles().get, key=f"{PAGE}:surface", bind=ui.LINK)
-n = c2.select_slider("grid of starts", [50, 100, 150, 200], value=100, key=f"{PAGE}:n", bind=ui.LINK)
-steps = c3.select_slider("steps", [100, 200, 300, 500], value=300, key=f"{PAGE}:steps", bind=ui.LINK)
+surface = c1.selectbox(
+    "surface",
+    ["himmelblau", "six_hump_camel", "three_hump_camel", "rastrigin", "flat_sharp", "saddle"],
+    format_func=landscapes.titles().get,
+    key=f"{PAGE}:surface",
+    bind=ui.LINK,
+)
+n = c2.select_slider(
+    "grid of starts", [50, 100, 150, 200], value=100, key=f"{PAGE}:n", bind=ui.LINK
+)
+steps = c3.select_slider(
+    "steps", [100, 200, 300, 500], value=300, key=f"{PAGE}:steps", bind=ui.LINK
+)
 scape = landscapes.get(surface)
-defaults = {"himmelblau": (0.01, 0.002, 0.05), "six_hump_camel": (0.02, 0.005, 0.05), "three_hump_camel": (0.02, 0.005, 0.05),
-            "rastrigin": (0.002, 0.001, 0.05), "flat_sharp": (0.1, 0.05, 0.05), "saddle": (0.05, 0.02, 0.05)}[surface]
+defaults = {
+    "himmelblau": (0.01, 0.002, 0.05),
+    "six_hump_camel": (0.02, 0.005, 0.05),
+    "three_hump_camel": (0.02, 0.005, 0.05),
+    "rastrigin": (0.002, 0.001, 0.05),
+    "flat_sharp": (0.1, 0.05, 0.05),
+    "saddle": (0.05, 0.02, 0.05),
+}[surface]
 cols = st.columns(2)
 for i, (col, default_opt) in enumerate(zip(cols, ("sgd", "momentum"), strict=True)):
     with col:
-        name = st.selectbox("optimizer", ["sgd", "momentum", "nesterov", "adam", "rmsprop", "newton"], index=["sgd", "momentum"].index(default_opt),
-                            format_func=optimizers.titles().get, key=f"{PAGE}:opt{i}", bind=ui.LINK)
+        name = st.selectbox(
+            "optimizer",
+            ["sgd", "momentum", "nesterov", "adam", "rmsprop", "newton"],
+            index=["sgd", "momentum"].index(default_opt),
+            format_func=optimizers.titles().get,
+            key=f"{PAGE}:opt{i}",
+            bind=ui.LINK,
+        )
         spec = optimizers.get(name)
-        st.session_state.setdefault(f"{PAGE}:lr{i}:{name}", {"sgd": defaults[0], "momentum": defaults[1], "nesterov": defaults[1]}.get(name, defaults[2]))
+        st.session_state.setdefault(
+            f"{PAGE}:lr{i}:{name}",
+            {"sgd": defaults[0], "momentum": defaults[1], "nesterov": defaults[1]}.get(
+                name, defaults[2]
+            ),
+        )
         lr = ui.log_select("learning rate", 1e-4, 2.0, f"{PAGE}:lr{i}:{name}", bind=ui.LINK)
-        bm = ui.cached_basins(surface, name, int(n), int(steps), float(lr), tuple(sorted(spec.defaults().items())))
-        ui.divergence_banner(bm.counts.get("diverged", 0), int(n) * int(n), what="runs",
-                             hint="Black pixels are diverged runs: lower the learning rate")
-        st.plotly_chart(viz.basin_figure(bm, scape, title=f"{spec.title}, lr {lr:g}"), theme=None, key=f"{PAGE}:map{i}")
+        bm = ui.cached_basins(
+            surface, name, int(n), int(steps), float(lr), tuple(sorted(spec.defaults().items()))
+        )
+        ui.divergence_banner(
+            bm.counts.get("diverged", 0),
+            int(n) * int(n),
+            what="runs",
+            hint="Black pixels are diverged runs: lower the learning rate",
+        )
+        st.plotly_chart(
+            viz.basin_figure(bm, scape, title=f"{spec.title}, lr {lr:g}"),
+            theme=None,
+            key=f"{PAGE}:map{i}",
+        )
         st.caption(" · ".join(f"{k}: {v / (n * n):.0%}" for k, v in bm.counts.items() if v))

@@ -1,5 +1,7 @@
-"""App benchmarks: server-side rerun after a slider change (AppTest), browser slider-to-chart latency,
-the replay's step-forward-to-redrawn latency, first page load, and the 100 x 100 x 500-step hyperparameter grid. Prints a table (not a test).
+"""App benchmarks: server-side rerun after a slider change (AppTest), browser slider-to-chart
+latency,
+the replay's step-forward-to-redrawn latency, first page load, and the 100 x 100 x 500-step
+hyperparameter grid. Prints a table (not a test).
 
 Run: ``python benchmarks/bench_app.py``   (needs /usr/bin/chromium for the browser rows)
 """
@@ -23,7 +25,9 @@ import network  # noqa: E402
 
 
 def rerun_ms() -> float:
-    at = AppTest.from_file(os.path.join(ROOT, "app_pages/1_Playground.py"), default_timeout=300).run()
+    at = AppTest.from_file(
+        os.path.join(ROOT, "app_pages/1_Playground.py"), default_timeout=300
+    ).run()
     sl = at.select_slider(key="play:o0:momentum:lr")
     opts = [0.001, 0.002, 0.005, 0.01, 0.02]
     at.select_slider(key="play:o0:momentum:lr").set_value(opts[0]).run()  # compile + warm caches
@@ -49,7 +53,6 @@ def grid_search_s() -> float:
 
 def mlp_slice_s() -> float:
     import jax
-
 
     x, y = network.make_dataset("moons", 300, 0.15)
     run = network.train_mlp(x, y, x, y, steps=200)
@@ -111,13 +114,30 @@ def main():
     ms = mlp_slice_s()
     first, lat, step = browser_rows()
     print(f"{'benchmark':55s} {'measured':>12s} {'target':>10s} {'ratio':>7s}")
-    print(f"{'server rerun after a slider change (AppTest, median)':55s} {r:10.0f}ms {'100 ms':>10s} {r / 100:6.2f}x")
-    print(f"{'hyperparameter grid 100 x 100 x 500 steps':55s} {g:11.2f}s {'2 s':>10s} {g / 2:6.2f}x")
-    print(f"{'MLP loss slice 41 x 41, 522 parameters, 300 points':55s} {ms:11.2f}s {'3 s':>10s} {ms / 3:6.2f}x")
+    print(
+        f"{'server rerun after a slider change (AppTest, median)':55s} {r:10.0f}ms "
+        f"{'100 ms':>10s} {r / 100:6.2f}x"
+    )
+    print(
+        f"{'hyperparameter grid 100 x 100 x 500 steps':55s} {g:11.2f}s {'2 s':>10s} {g / 2:6.2f}x"
+    )
+    print(
+        f"{'MLP loss slice 41 x 41, 522 parameters, 300 points':55s} {ms:11.2f}s {'3 s':>10s} "
+        f"{ms / 3:6.2f}x"
+    )
     if first is not None:
-        print(f"{'first page load after server start (Compare preset)':55s} {first:11.2f}s {'3 s':>10s} {first / 3:6.2f}x")
-        print(f"{'browser: slider change to chart updated (median)':55s} {lat:10.0f}ms {'500 ms':>10s} {lat / 500:6.2f}x")
-        print(f"{'browser: step forward to redrawn (median of 40)':55s} {step:10.1f}ms {'150 ms':>10s} {step / 150:6.2f}x")
+        print(
+            f"{'first page load after server start (Compare preset)':55s} {first:11.2f}s "
+            f"{'3 s':>10s} {first / 3:6.2f}x"
+        )
+        print(
+            f"{'browser: slider change to chart updated (median)':55s} {lat:10.0f}ms "
+            f"{'500 ms':>10s} {lat / 500:6.2f}x"
+        )
+        print(
+            f"{'browser: step forward to redrawn (median of 40)':55s} {step:10.1f}ms "
+            f"{'150 ms':>10s} {step / 150:6.2f}x"
+        )
     print("(ratio = measured / target; below 1 meets the target)")
 
 

@@ -4,7 +4,8 @@ The previous engine (``engine_before.py``, the engine before the chunked loop) r
 with today's: each repetition times every variant once, and the table shows medians, so both
 see the same load (this CPU's 2 cores are shared; the load average is printed).
 
-1. One 1,000-step Adam trajectory on Rosenbrock with full recording.  Target: <= 0.3 ms, >= 30x numpy.
+1. One 1,000-step Adam trajectory on Rosenbrock with full recording.  Target: <= 0.3 ms, >= 30x
+numpy.
 2. A sweep of 10,000 (lr, beta1) configurations x 500 steps, final points only.  Target: <= 25 ms,
    <= 1.2x a hand-written ``jit(vmap(scan))`` Adam loop.
 3. The Basins page (100 x 100 starts, 300 steps) and the Hyperparameter-search page (budget 100
@@ -120,12 +121,21 @@ def main(repeat: int = 21):
     rows = []
 
     # 1. one trajectory
-    traj = {"now": lambda: engine.run(scape, "adam", start=start, steps=1000, lr=0.01),
-            "before": lambda: BEFORE.run(scape, "adam", start=start, steps=1000, lr=0.01)}
+    traj = {
+        "now": lambda: engine.run(scape, "adam", start=start, steps=1000, lr=0.01),
+        "before": lambda: BEFORE.run(scape, "adam", start=start, steps=1000, lr=0.01),
+    }
     t = interleaved(traj, repeat * 5)
     t_np = interleaved({"np": lambda: numpy_adam(start, 0.01, 0.9, 1000)}, 3)["np"]
-    rows.append(("1 Adam trajectory, 1,000 steps, full recording", t["now"], t["before"],
-                 f"{t_np / t['now']:.0f}x numpy ({t_np * 1e3:.1f} ms)", "<= 0.3 ms, >= 30x numpy"))
+    rows.append(
+        (
+            "1 Adam trajectory, 1,000 steps, full recording",
+            t["now"],
+            t["before"],
+            f"{t_np / t['now']:.0f}x numpy ({t_np * 1e3:.1f} ms)",
+            "<= 0.3 ms, >= 30x numpy",
+        )
+    )
 
     # 2. the 10k x 500 sweep
     rng = np.random.default_rng(0)
@@ -133,42 +143,85 @@ def main(repeat: int = 21):
     lrs = 10 ** rng.uniform(-4, -1, n)
     b1s = rng.uniform(0.5, 0.99, n)
     kw = dict(starts=start, lr=lrs, hparams={"b1": b1s}, steps=500)
-    sw = {"now": lambda: engine.sweep(scape, "adam", **kw),
-          "before": lambda: BEFORE.sweep(scape, "adam", **kw),
-          "hand": lambda: np.asarray(hand_vmap_adam(lrs, b1s))}
+    sw = {
+        "now": lambda: engine.sweep(scape, "adam", **kw),
+        "before": lambda: BEFORE.sweep(scape, "adam", **kw),
+        "hand": lambda: np.asarray(hand_vmap_adam(lrs, b1s)),
+    }
     t = interleaved(sw, max(repeat // 2, 3))
-    rows.append(("sweep 10,000 (lr, beta1) x 500 steps, final points", t["now"], t["before"],
-                 f"{t['now'] / t['hand']:.2f}x hand vmap ({t['hand'] * 1e3:.1f} ms)", "<= 25 ms, <= 1.2x hand vmap"))
+    rows.append(
+        (
+            "sweep 10,000 (lr, beta1) x 500 steps, final points",
+            t["now"],
+            t["before"],
+            f"{t['now'] / t['hand']:.2f}x hand vmap ({t['hand'] * 1e3:.1f} ms)",
+            "<= 25 ms, <= 1.2x hand vmap",
+        )
+    )
 
     # 3. the Basins and Hyperparameter-search pages' engine calls
     him = landscapes.get("himmelblau")
-    ax, ay = _analysis.Axis("lr", 1e-6, 10 ** -0.5, log=True), _analysis.Axis("b1", 0.5, 0.999, log=False)
-    cases = {"Basins 100 x 100 starts x 300 steps (momentum)":
-             lambda: _analysis.basins(him, "momentum", n=100, steps=300, lr=0.01)}
+    ax, ay = (
+        _analysis.Axis("lr", 1e-6, 10**-0.5, log=True),
+        _analysis.Axis("b1", 0.5, 0.999, log=False),
+    )
+    cases = {
+        "Basins 100 x 100 starts x 300 steps (momentum)": lambda: _analysis.basins(
+            him, "momentum", n=100, steps=300, lr=0.01
+        )
+    }
     for budget in (100, 2500):
-        cases[f"Hyperparameter search, budget {budget} x 200 steps (adam)"] = (
-            lambda b=budget: _analysis.search(scape, "adam", ax, ay, budget=b, steps=200, start=start))
+        cases[f"Hyperparameter search, budget {budget} x 200 steps (adam)"] = lambda b=budget: (
+            _analysis.search(scape, "adam", ax, ay, budget=b, steps=200, start=start)
+        )
     for name, fn in cases.items():
-        t = interleaved({"now": with_engine(_engine, fn), "before": with_engine(BEFORE, fn)}, max(repeat // 2, 3))
+        t = interleaved(
+            {"now": with_engine(_engine, fn), "before": with_engine(BEFORE, fn)},
+            max(repeat // 2, 3),
+        )
         rows.append((name, t["now"], t["before"], "", "<= 0.4x before"))
 
-    print(f"load average at start {load0[0]:.1f} / {load0[1]:.1f}, at end {os.getloadavg()[0]:.1f} (2 cores); "
-          f"medians of interleaved runs")
-    print(f"{'benchmark':56s} {'now':>10s} {'before':>10s} {'now/before':>10s}  {'other':30s} target")
+    print(
+        f"load average at start {load0[0]:.1f} / {load0[1]:.1f}, at end "
+        f"{os.getloadavg()[0]:.1f} (2 cores); "
+        f"medians of interleaved runs"
+    )
+    print(
+        f"{'benchmark':56s} {'now':>10s} {'before':>10s} {'now/before':>10s}  {'other':30s} target"
+    )
     for name, now, before, other, target in rows:
-        print(f"{name:56s} {now * 1e3:8.3f}ms {before * 1e3:8.2f}ms {now / before:9.2f}x  {other:30s} {target}")
+        print(
+            f"{name:56s} {now * 1e3:8.3f}ms {before * 1e3:8.2f}ms {now / before:9.2f}x  "
+            f"{other:30s} {target}"
+        )
 
     # 4. compile costs (each measured once: a first call after clearing the caches)
     q = landscapes.get("quadratic", kappa=5.0)
     costs = [
-        ("run, steps 1..2,048 (one buffer)", lambda: engine.run(q, "adam", steps=150),
-         lambda: BEFORE.run(q, "adam", steps=150), "before: one per bucket, 7 buckets in 10..2,000"),
-        ("run, steps 2,049..10,000", lambda: engine.run(q, "adam", steps=5000),
-         lambda: BEFORE.run(q, "adam", steps=5000), ""),
-        ("sweep, final points, any steps (per run count)", lambda: engine.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300),
-         lambda: BEFORE.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300), "before: one per bucket"),
-        ("sweep with paths, steps 1..2,048", lambda: engine.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True),
-         lambda: BEFORE.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True), ""),
+        (
+            "run, steps 1..2,048 (one buffer)",
+            lambda: engine.run(q, "adam", steps=150),
+            lambda: BEFORE.run(q, "adam", steps=150),
+            "before: one per bucket, 7 buckets in 10..2,000",
+        ),
+        (
+            "run, steps 2,049..10,000",
+            lambda: engine.run(q, "adam", steps=5000),
+            lambda: BEFORE.run(q, "adam", steps=5000),
+            "",
+        ),
+        (
+            "sweep, final points, any steps (per run count)",
+            lambda: engine.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300),
+            lambda: BEFORE.sweep(q, "adam", lr=np.ones(100) * 0.01, steps=300),
+            "before: one per bucket",
+        ),
+        (
+            "sweep with paths, steps 1..2,048",
+            lambda: engine.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True),
+            lambda: BEFORE.sweep(q, "adam", lr=np.ones(8) * 0.01, steps=150, return_paths=True),
+            "",
+        ),
     ]
     print(f"\n{'compile cost (first call, no disk cache)':56s} {'now':>10s} {'before':>10s}")
     for name, now, before, note in costs:

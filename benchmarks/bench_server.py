@@ -2,21 +2,29 @@
 
 Runs, one after another, on loopback (each bounded; about 10 minutes in all on 2 cores):
 
-1. ``cpu``: 10 sessions move the start point of the Compare preset every 2-3 s for 60 s, with Streamlit's
-   defaults for the runner (postScriptGC on, fastReruns on) and with the shipped config: server CPU-s per
+1. ``cpu``: 10 sessions move the start point of the Compare preset every 2-3 s for 60 s, with
+Streamlit's
+   defaults for the runner (postScriptGC on, fastReruns on) and with the shipped config: server
+   CPU-s per
    update once every session has its first page;
 2. ``50``: 50 sessions arriving over 20 s, each changing a widget every 2-3 s for 60 s, one process;
-3. ``150``: 150 sessions arriving over 10 s, for 60 s, one process: who starved (no first page, no update);
+3. ``150``: 150 sessions arriving over 10 s, for 60 s, one process: who starved (no first page, no
+update);
 4. ``flood``: one client sends 500 full reruns back to back while 5 sessions work: their latency;
 5. ``export``: 150 requests for the interactive HTML export from 10 sessions: served, refused, RSS;
 6. ``deploy``: ``deploy/supervise.py`` with 2 processes + nginx, 100 sessions through nginx;
-7. ``restart``: one process under ``deploy/supervise.py`` + nginx, 20 sessions on the presets, ``kill -9``:
-   every session reconnects to the restarted process; with a warm-up of every preset before it listens,
-   without (executables loaded from the on-disk cache on demand), and with the cache emptied (compiled);
+7. ``restart``: one process under ``deploy/supervise.py`` + nginx, 20 sessions on the presets,
+``kill -9``:
+   every session reconnects to the restarted process; with a warm-up of every preset before it
+   listens,
+   without (executables loaded from the on-disk cache on demand), and with the cache emptied
+   (compiled);
    then 2 processes, where the killed one's sessions move to the other.
 
-Servers run with the repository's ``.streamlit/config.toml`` and ``deploy/streamlit.env`` (the deployment).
-``python benchmarks/bench_server.py [row ...] [1p|2p]`` (default: all rows; ``restart 2p``: only the 2-process
+Servers run with the repository's ``.streamlit/config.toml`` and ``deploy/streamlit.env`` (the
+deployment).
+``python benchmarks/bench_server.py [row ...] [1p|2p]`` (default: all rows; ``restart 2p``: only the
+2-process
 variant); prints each run's report, then the table.
 """
 
@@ -46,48 +54,124 @@ def load(extra: list[str]) -> dict:
 
 
 def row_cpu() -> list[str]:
-    before = load(["--sessions", "10", "--seconds", "60", "--ramp", "5", *[x for s in DEFAULTS for x in ("--set", s)]])
+    before = load(
+        [
+            "--sessions",
+            "10",
+            "--seconds",
+            "60",
+            "--ramp",
+            "5",
+            *[x for s in DEFAULTS for x in ("--set", s)],
+        ]
+    )
     after = load(["--sessions", "10", "--seconds", "60", "--ramp", "5"])
-    return [f"| server CPU per Compare update (10 sessions, start point moved every 2-3 s) | "
-            f"{before['steady_cpu_per_update']:.3f} CPU-s (Streamlit's runner defaults) -> **{after['steady_cpu_per_update']:.3f} CPU-s**; "
-            f"p50 {before['p50'] * 1e3:.0f} -> {after['p50'] * 1e3:.0f} ms | <= 0.05 CPU-s |"]
+    return [
+        f"| server CPU per Compare update (10 sessions, start point moved every 2-3 s) | "
+        f"{before['steady_cpu_per_update']:.3f} CPU-s (Streamlit's runner defaults) -> "
+        f"**{after['steady_cpu_per_update']:.3f} CPU-s**; "
+        f"p50 {before['p50'] * 1e3:.0f} -> {after['p50'] * 1e3:.0f} ms | <= 0.05 CPU-s |"
+    ]
 
 
 def row_50() -> list[str]:
     r = load(["--sessions", "50", "--seconds", "60", "--ramp", "20"])
-    return [f"| one process, 50 sessions each changing a widget every 2-3 s | p50 {r['p50'] * 1e3:.0f} ms, p95 **{r['p95'] * 1e3:.0f} ms**, "
-            f"max {r['max'] * 1e3:.0f} ms; {r['updates']} updates, {r['errors']} errors; {r['steady_cpu_per_update']:.3f} CPU-s/update; "
-            f"RSS {r['rss'][0]:.0f} -> {r['rss'][1]:.0f} MB | p95 < 2 s, 0 errors |"]
+    return [
+        "| one process, 50 sessions each changing a widget every 2-3 s | p50 "
+        f"{r['p50'] * 1e3:.0f} ms, p95 **{r['p95'] * 1e3:.0f} ms**, "
+        f"max {r['max'] * 1e3:.0f} ms; {r['updates']} updates, {r['errors']} errors; "
+        f"{r['steady_cpu_per_update']:.3f} CPU-s/update; "
+        f"RSS {r['rss'][0]:.0f} -> {r['rss'][1]:.0f} MB | p95 < 2 s, 0 errors |"
+    ]
 
 
 def row_150() -> list[str]:
     r = load(["--sessions", "150", "--seconds", "60", "--ramp", "10", "--timeout", "120"])
-    return [f"| one process, 150 sessions arriving in 10 s (past saturation) | **{r['starved']} starved**, {r['errors']} errors; "
-            f"first page p50 {r['first_p50']:.1f} s / max {r['first_max']:.1f} s; update p50 {r['p50']:.1f} s / p95 {r['p95']:.1f} s; "
-            f"{r['updates']} updates | nobody starves |"]
+    return [
+        f"| one process, 150 sessions arriving in 10 s (past saturation) | **{r['starved']} "
+        f"starved**, {r['errors']} errors; "
+        f"first page p50 {r['first_p50']:.1f} s / max {r['first_max']:.1f} s; update p50 "
+        f"{r['p50']:.1f} s / p95 {r['p95']:.1f} s; "
+        f"{r['updates']} updates | nobody starves |"
+    ]
 
 
 def row_flood() -> list[str]:
     out = []
-    for label, sets in (("fastReruns on (default)", ["--set", "runner.fastReruns=true"]), ("shipped", [])):
-        r = wc.main(["flood", "--warm", "--sessions", "5", "--seconds", "30", "--ramp", "2", "--reruns", "500", *sets])
+    for label, sets in (
+        ("fastReruns on (default)", ["--set", "runner.fastReruns=true"]),
+        ("shipped", []),
+    ):
+        r = wc.main(
+            [
+                "flood",
+                "--warm",
+                "--sessions",
+                "5",
+                "--seconds",
+                "30",
+                "--ramp",
+                "2",
+                "--reruns",
+                "500",
+                *sets,
+            ]
+        )
         out.append(f"{label}: p95 {r['p95'] * 1e3:.0f} ms, max {r['max'] * 1e3:.0f} ms")
-    return [f"| a client sends 500 full reruns; 5 other sessions' latency | {'; '.join(out)} | another session < 1 s |"]
+    return [
+        f"| a client sends 500 full reruns; 5 other sessions' latency | {'; '.join(out)} | "
+        "another session < 1 s |"
+    ]
 
 
 def row_export() -> list[str]:
-    r = wc.main(["export", "--warm", "--sessions", "10", "--requests", "150", "--label", "HTML (interactive)"])
+    r = wc.main(
+        [
+            "export",
+            "--warm",
+            "--sessions",
+            "10",
+            "--requests",
+            "150",
+            "--label",
+            "HTML (interactive)",
+        ]
+    )
     rss = r["rss"]
-    return [f"| export flood: 150 interactive-HTML requests from 10 sessions at once | {r['served']} served, {r['refused']} refused (10 a minute "
-            f"per session, 2 at once per process); RSS {rss[0]:.0f} MB -> peak **{rss[1]:.0f} MB** -> {rss[3]:.0f} MB after | RSS bounded |"]
+    return [
+        "| export flood: 150 interactive-HTML requests from 10 sessions at once | "
+        f"{r['served']} served, {r['refused']} refused (10 a minute "
+        f"per session, 2 at once per process); RSS {rss[0]:.0f} MB -> peak **{rss[1]:.0f} "
+        f"MB** -> {rss[3]:.0f} MB after | RSS bounded |"
+    ]
 
 
 def _deployment(run_dir: str, cache: str, warm: str, procs: int = 1):
     listen, base = wc.free_port(), wc.free_port()
     log = open(os.path.join(run_dir, "supervise.log"), "ab")
-    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "deploy", "supervise.py"), "--procs", str(procs), "--listen", f"127.0.0.1:{listen}",
-                          "--base-port", str(base), "--run-dir", run_dir, "--cache", cache, "--warm", warm, "--per-ip", "200"],
-                         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(ROOT, "deploy", "supervise.py"),
+            "--procs",
+            str(procs),
+            "--listen",
+            f"127.0.0.1:{listen}",
+            "--base-port",
+            str(base),
+            "--run-dir",
+            run_dir,
+            "--cache",
+            cache,
+            "--warm",
+            warm,
+            "--per-ip",
+            "200",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     log.close()
     return p, f"http://127.0.0.1:{listen}", base
 
@@ -112,11 +196,18 @@ def _wait_up(run_dir: str, timeout: float = 300) -> dict:
 
 def row_restart(names=()) -> list[str]:
     out = []
-    for label, warm, empty, procs in (("1 process; the restarted one loads the default preset before it listens", "first", False, 1),
-                                      ("1 process; the restarted one loads every preset before it listens", "all", False, 1),
-                                      ("1 process, no warm-up, compile cache on disk", "none", False, 1),
-                                      ("1 process, no warm-up, compile cache emptied at the kill", "none", True, 1),
-                                      ("2 processes: the other one takes the sessions", "first", False, 2)):
+    for label, warm, empty, procs in (
+        (
+            "1 process; the restarted one loads the default preset before it listens",
+            "first",
+            False,
+            1,
+        ),
+        ("1 process; the restarted one loads every preset before it listens", "all", False, 1),
+        ("1 process, no warm-up, compile cache on disk", "none", False, 1),
+        ("1 process, no warm-up, compile cache emptied at the kill", "none", True, 1),
+        ("2 processes: the other one takes the sessions", "first", False, 2),
+    ):
         if names and label.split(" ")[0] + "p" not in names:
             continue
         run_dir = tempfile.mkdtemp(prefix="optiscape-bench-")
@@ -131,12 +222,18 @@ def row_restart(names=()) -> list[str]:
                 clear_cache = cache if empty else ""
 
             r = asyncio.run(wc.run_restart([url], wc.Servers([pid]), A))
-            out.append(f"{label}: {r['back']}/{r['hit']} back, **{r['boxes']} error boxes**, kill -> chart p50 {r['p50']:.1f} s / max {r['max']:.1f} s")
+            out.append(
+                f"{label}: {r['back']}/{r['hit']} back, **{r['boxes']} error boxes**, kill -> "
+                f"chart p50 {r['p50']:.1f} s / max {r['max']:.1f} s"
+            )
         finally:
             sup.send_signal(signal.SIGTERM)
             sup.wait(60)
             shutil.rmtree(run_dir, ignore_errors=True)
-    return [f"| kill -9 of a process under the supervisor, 20 sessions on the presets reconnect through nginx | {'; '.join(out)} | 0 error boxes |"]
+    return [
+        "| kill -9 of a process under the supervisor, 20 sessions on the presets reconnect "
+        f"through nginx | {'; '.join(out)} | 0 error boxes |"
+    ]
 
 
 def row_deploy() -> list[str]:
@@ -146,25 +243,52 @@ def row_deploy() -> list[str]:
     try:
         st = _wait_up(run_dir)
         pids = [str(p) for p in st["pids"].values()]
-        r = wc.main(["load", "--warm", "--url", url, *[x for p in pids for x in ("--pid", p)], "--sessions", "100", "--seconds", "60",
-                     "--ramp", "20"])
+        r = wc.main(
+            [
+                "load",
+                "--warm",
+                "--url",
+                url,
+                *[x for p in pids for x in ("--pid", p)],
+                "--sessions",
+                "100",
+                "--seconds",
+                "60",
+                "--ramp",
+                "20",
+            ]
+        )
     finally:
         sup.send_signal(signal.SIGTERM)
         sup.wait(60)
         shutil.rmtree(run_dir, ignore_errors=True)
-    return [f"| nginx + 2 processes (deploy/), 100 sessions each changing a widget every 2-3 s | p50 {r['p50'] * 1e3:.0f} ms, "
-            f"p95 **{r['p95'] * 1e3:.0f} ms**, max {r['max'] * 1e3:.0f} ms; {r['updates']} updates, {r['errors']} errors, {r['starved']} starved; "
-            f"{r['steady_cpu_per_update']:.3f} CPU-s/update | (students per process) |"]
+    return [
+        "| nginx + 2 processes (deploy/), 100 sessions each changing a widget every 2-3 s | "
+        f"p50 {r['p50'] * 1e3:.0f} ms, "
+        f"p95 **{r['p95'] * 1e3:.0f} ms**, max {r['max'] * 1e3:.0f} ms; {r['updates']} "
+        f"updates, {r['errors']} errors, {r['starved']} starved; "
+        f"{r['steady_cpu_per_update']:.3f} CPU-s/update | (students per process) |"
+    ]
 
 
-ROWS = {"cpu": row_cpu, "50": row_50, "150": row_150, "flood": row_flood, "export": row_export, "deploy": row_deploy, "restart": row_restart}
+ROWS = {
+    "cpu": row_cpu,
+    "50": row_50,
+    "150": row_150,
+    "flood": row_flood,
+    "export": row_export,
+    "deploy": row_deploy,
+    "restart": row_restart,
+}
 
 
 def main() -> None:
     sys.path.insert(0, os.path.join(ROOT, "deploy"))
     from supervise import load_env
 
-    os.environ.update(load_env(os.path.join(ROOT, "deploy", "streamlit.env")))  # the deployment's settings
+    os.environ.update(
+        load_env(os.path.join(ROOT, "deploy", "streamlit.env"))
+    )  # the deployment's settings
     names = [n for n in sys.argv[1:] if n in ROWS] or list(ROWS)
     variants = [n for n in sys.argv[1:] if n not in ROWS]  # restart variants: 1p, 2p
     lines = []

@@ -1,4 +1,5 @@
-r"""Optiscape's engine as it was before the chunked loop (commit 13cb511), kept only as the reference
+r"""Optiscape's engine as it was before the chunked loop (commit 13cb511), kept only as the
+reference
 that tests/test_engine.py and bench_engine.py compare the engine with. Not part of the product.
 
 The jitted trajectory engine: ``lax.scan`` over steps, ``vmap`` over configurations.
@@ -35,7 +36,9 @@ RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centr
 TRACE_COUNT = 0
 
 _FAMILIES: collections.OrderedDict[str, Any] = collections.OrderedDict()
-MAX_FAMILIES = 256  # surfaces (incl. custom formulas) remembered for compilation; oldest forgotten first
+MAX_FAMILIES = (
+    256  # surfaces (incl. custom formulas) remembered for compilation; oldest forgotten first
+)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -50,13 +53,23 @@ class Trajectory:
     lrs: np.ndarray  # (steps,)
     updates: np.ndarray  # (steps, 2)
     velocity: np.ndarray  # (steps+1, 2) momentum methods' v (zeros otherwise)
-    lookahead: np.ndarray  # (steps+1, 2) where the next step's inertia (momentum) or look-ahead gradient points; x otherwise
+    # (steps+1, 2) where the next step's inertia (momentum) or look-ahead gradient points; x
+    # otherwise
+    lookahead: np.ndarray
     mhat: np.ndarray  # (steps+1, 2) Adam-family bias-corrected first moment
-    eff_lr: np.ndarray  # (steps, 2) effective per-coordinate step size -dx_i / (df/dx_i), w.r.t. the true gradient
+    eff_lr: (
+        np.ndarray
+    )  # (steps, 2) effective per-coordinate step size -dx_i / (df/dx_i), w.r.t. the true gradient
     diverged_at: int | None
-    eval_points: np.ndarray  # (steps, 2) where step k's gradient was taken (x_k, or x_k + mu v_k for Nesterov)
-    eval_grads: np.ndarray  # (steps, 2) the gradient step k used there, after noise and clipping (0 once diverged)
-    momenta: np.ndarray | None  # (steps,) the momentum hyperparameter of each step (momentum_key), None without one
+    eval_points: (
+        np.ndarray
+    )  # (steps, 2) where step k's gradient was taken (x_k, or x_k + mu v_k for Nesterov)
+    eval_grads: (
+        np.ndarray
+    )  # (steps, 2) the gradient step k used there, after noise and clipping (0 once diverged)
+    momenta: (
+        np.ndarray | None
+    )  # (steps,) the momentum hyperparameter of each step (momentum_key), None without one
 
     @property
     def steps(self) -> int:
@@ -116,15 +129,37 @@ def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool, mom_sched:
     return optax.inject_hyperparams(factory)(learning_rate=lr_fn, **hp)
 
 
-def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, mom_sched: bool,
-              views_too: bool):
+def _simulate(
+    key: str,
+    opt_name: str,
+    schedule: str,
+    n_total: int,
+    record: bool,
+    fast: bool,
+    mom_sched: bool,
+    views_too: bool,
+):
     """Build the (un-jitted) single-run function for one static configuration."""
     spec = get(opt_name)
     family = _FAMILIES[key]
     use_inject = mom_sched and spec.momentum_key is not None
 
-    def one(start, lr, hp, sargs, warmup, mom_warmup, clip_norm, clip_value, noise_std, seed, fparams, n_steps,
-            center, radius):
+    def one(
+        start,
+        lr,
+        hp,
+        sargs,
+        warmup,
+        mom_warmup,
+        clip_norm,
+        clip_value,
+        noise_std,
+        seed,
+        fparams,
+        n_steps,
+        center,
+        radius,
+    ):
         global TRACE_COUNT
         TRACE_COUNT += 1
         f = lambda xy: family(xy, fparams)
@@ -146,7 +181,10 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp applied)."""
             if not use_inject:
                 return hp
-            return {**hp, spec.momentum_key: momentum_ramp(hp[spec.momentum_key], mom_warmup)(count)}
+            return {
+                **hp,
+                spec.momentum_key: momentum_ramp(hp[spec.momentum_key], mom_warmup)(count),
+            }
 
         def eval_point(p, s, count):
             return p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count))
@@ -162,11 +200,14 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             out["lookahead"] = eval_point(p, s, count) if spec.eval_point is not None else p + shift
             return {k: _finite(v) for k, v in out.items()}
 
-        # Only what the optimizer really has is recorded inside the loop (every per-step output costs
+        # Only what the optimizer really has is recorded inside the loop (every per-step output
+        # costs
         # a buffer update on each iteration); gradients, rates and steps are derived after it.
         probed = set()
         if spec.probe is not None:
-            probed = set(spec.probe(parts(state0), ProbeContext(hp_at(0), lr_fn(0), hp_at(0), lr_fn(0), 0)))
+            probed = set(
+                spec.probe(parts(state0), ProbeContext(hp_at(0), lr_fn(0), hp_at(0), lr_fn(0), 0))
+            )
         if "lookahead_shift" in probed or spec.eval_point is not None:
             probed.add("lookahead")
         probed.discard("lookahead_shift")
@@ -177,12 +218,16 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             g_true = grad(q)
             g = g_true + jax.lax.cond(
                 noise_std > 0,
-                lambda: noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype),
+                lambda: (
+                    noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype)
+                ),
                 lambda: jnp.zeros(2, dtype=p.dtype),
             )
             g = clip_gradient(g, clip_value, clip_norm)
             extra = {"hessian": jax.hessian(f)(p)} if spec.needs_hessian else {}
-            with jax.numpy_dtype_promotion("standard"):  # optax's bias correction: float ** int32 count
+            with jax.numpy_dtype_promotion(
+                "standard"
+            ):  # optax's bias correction: float ** int32 count
                 u, s_new = opt.update(g, s, p, **extra)
             p_new = p + u
             ok = jnp.all(jnp.isfinite(p_new)) & jnp.all(jnp.isfinite(g_true))
@@ -195,12 +240,15 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             was_div = div
             div = div | bad
             keep = div | (t >= n_steps)
-            p_out = jnp.where(keep, p, p_new)  # the optimizer state is not frozen: nothing reads it after this
+            p_out = jnp.where(
+                keep, p, p_new
+            )  # the optimizer state is not frozen: nothing reads it after this
             if not record:
                 return (p_out, s_new, div, div_at, loss_p), None
             loss_out = jnp.where(keep, loss_p, loss_new)
             rec = {"p": p_out, "loss": loss_out}
-            if views_too:  # where this step's gradient was taken and the gradient used (frozen after divergence)
+            # where this step's gradient was taken and the gradient used (frozen after divergence)
+            if views_too:
                 rec["eval_g"] = jnp.where(was_div, 0.0, _finite(g))
                 if spec.eval_point is not None:
                     rec["eval_p"] = jnp.where(was_div, p, _finite(q))
@@ -222,12 +270,16 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
             final["grads"] = _finite(jax.vmap(grad)(pts))
             final["lrs"] = jax.vmap(lr_fn)(jnp.arange(n_total))
             if spec.momentum_key is not None:
-                final["momenta"] = jax.vmap(lambda c: jnp.asarray(hp_at(c)[spec.momentum_key], jnp.float64))(
-                    jnp.arange(n_total))
+                final["momenta"] = jax.vmap(
+                    lambda c: jnp.asarray(hp_at(c)[spec.momentum_key], jnp.float64)
+                )(jnp.arange(n_total))
             for k in ("velocity", "mhat", "lookahead"):
                 first = v0[k][None]
-                final[k] = jnp.concatenate([first, rec[k]]) if k in rec else (
-                    pts if k == "lookahead" else jnp.zeros_like(pts))
+                final[k] = (
+                    jnp.concatenate([first, rec[k]])
+                    if k in rec
+                    else (pts if k == "lookahead" else jnp.zeros_like(pts))
+                )
             final["eval_grads"] = rec["eval_g"]
             final["eval_points"] = rec["eval_p"] if "eval_p" in rec else pts[:-1]
         return final
@@ -236,11 +288,21 @@ def _simulate(key: str, opt_name: str, schedule: str, n_total: int, record: bool
 
 
 @functools.lru_cache(maxsize=128)
-def _compiled(key: str, opt_name: str, schedule: str, n_total: int, record: bool, fast: bool, batched: bool,
-              mom_sched: bool = False):
+def _compiled(
+    key: str,
+    opt_name: str,
+    schedule: str,
+    n_total: int,
+    record: bool,
+    fast: bool,
+    batched: bool,
+    mom_sched: bool = False,
+):
     fn = _simulate(key, opt_name, schedule, n_total, record, fast, mom_sched, views_too=not batched)
     if batched:
-        fn = jax.vmap(fn, in_axes=(0, 0, 0, None, None, None, None, None, None, 0, None, None, None, None))
+        fn = jax.vmap(
+            fn, in_axes=(0, 0, 0, None, None, None, None, None, None, 0, None, None, None, None)
+        )
     return jax.jit(fn)
 
 
@@ -251,8 +313,15 @@ def _split(batch, n: int):
     if len(devices) < 2 or n < MIN_SPLIT:
         return batch
     pad = -n % len(devices)
-    sharding = jax.sharding.NamedSharding(jax.sharding.Mesh(np.array(devices), ("runs",)), jax.sharding.PartitionSpec("runs"))
-    return jax.tree.map(lambda a: jax.device_put(np.concatenate([a, np.repeat(a[-1:], pad, axis=0)]) if pad else a, sharding), batch)
+    sharding = jax.sharding.NamedSharding(
+        jax.sharding.Mesh(np.array(devices), ("runs",)), jax.sharding.PartitionSpec("runs")
+    )
+    return jax.tree.map(
+        lambda a: jax.device_put(
+            np.concatenate([a, np.repeat(a[-1:], pad, axis=0)]) if pad else a, sharding
+        ),
+        batch,
+    )
 
 
 def _f64(v) -> np.ndarray:
@@ -261,8 +330,17 @@ def _f64(v) -> np.ndarray:
     return np.asarray(v, dtype=np.float64)
 
 
-def _common(landscape, spec, schedule, schedule_args_, clip_norm, clip_value, noise_std, warmup_steps,
-            momentum_warmup):
+def _common(
+    landscape,
+    spec,
+    schedule,
+    schedule_args_,
+    clip_norm,
+    clip_value,
+    noise_std,
+    warmup_steps,
+    momentum_warmup,
+):
     _FAMILIES.setdefault(landscape.key, landscape.family)
     _FAMILIES.move_to_end(landscape.key)
     while len(_FAMILIES) > MAX_FAMILIES:
@@ -276,13 +354,36 @@ def _common(landscape, spec, schedule, schedule_args_, clip_norm, clip_value, no
     fparams = {k: _f64(v) for k, v in landscape.values.items()}
     center = _f64(landscape.center)
     radius = _f64(RUNAWAY * landscape.extent)
-    return (sargs, _f64(warmup_steps), _f64(momentum_warmup), _f64(cn), _f64(cv), _f64(ns), fparams, center, radius)
+    return (
+        sargs,
+        _f64(warmup_steps),
+        _f64(momentum_warmup),
+        _f64(cn),
+        _f64(cv),
+        _f64(ns),
+        fparams,
+        center,
+        radius,
+    )
 
 
-def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None = None, schedule: str = "constant",
-        schedule_args: Mapping[str, float] | None = None, hparams: Mapping[str, float] | None = None,
-        clip_norm: float | None = None, clip_value: float | None = None, noise_std: float = 0.0, seed: int = 0,
-        warmup_steps: float = 0.0, momentum_warmup: float = 0.0) -> Trajectory:
+def run(
+    landscape,
+    optimizer,
+    *,
+    start=None,
+    steps: int = 200,
+    lr: float | None = None,
+    schedule: str = "constant",
+    schedule_args: Mapping[str, float] | None = None,
+    hparams: Mapping[str, float] | None = None,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+    noise_std: float = 0.0,
+    seed: int = 0,
+    warmup_steps: float = 0.0,
+    momentum_warmup: float = 0.0,
+) -> Trajectory:
     """Run one optimizer on one surface and return its :class:`Trajectory`.
 
     ``noise_std`` adds :math:`\\mathcal N(0, \\sigma^2 I)` to every gradient (a mini-batch
@@ -296,12 +397,37 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     hp = {k: _f64(v) for k, v in spec.hparams(hparams).items()}
     lr = float(spec.lr.default if lr is None else lr)
     start = landscape.start if start is None else start
-    common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
-                     momentum_warmup)
+    common = _common(
+        landscape,
+        spec,
+        schedule,
+        schedule_args,
+        clip_norm,
+        clip_value,
+        noise_std,
+        warmup_steps,
+        momentum_warmup,
+    )
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    fn = _compiled(landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0))
-    out = fn(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, np.uint32(int(seed) % (2**32)),
-             fparams, np.int64(steps), center, radius)
+    fn = _compiled(
+        landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0)
+    )
+    out = fn(
+        _f64(start),
+        _f64(lr),
+        hp,
+        sargs,
+        w,
+        mw,
+        cn,
+        cv,
+        ns,
+        np.uint32(int(seed) % (2**32)),
+        fparams,
+        np.int64(steps),
+        center,
+        radius,
+    )
     out = jax.tree.map(np.asarray, out)
     n = steps
     points = out["points"][: n + 1]
@@ -328,10 +454,26 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     )
 
 
-def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, Any] | None = None, steps: int = 200,
-          schedule: str = "constant", schedule_args: Mapping[str, float] | None = None, clip_norm=None,
-          clip_value=None, noise_std: float = 0.0, seeds=0, warmup_steps: float = 0.0, momentum_warmup: float = 0.0,
-          return_paths: bool = False, fast: bool = True, parallel: bool = True) -> SweepResult:
+def sweep(
+    landscape,
+    optimizer,
+    *,
+    starts=None,
+    lr=None,
+    hparams: Mapping[str, Any] | None = None,
+    steps: int = 200,
+    schedule: str = "constant",
+    schedule_args: Mapping[str, float] | None = None,
+    clip_norm=None,
+    clip_value=None,
+    noise_std: float = 0.0,
+    seeds=0,
+    warmup_steps: float = 0.0,
+    momentum_warmup: float = 0.0,
+    return_paths: bool = False,
+    fast: bool = True,
+    parallel: bool = True,
+) -> SweepResult:
     """The same engine ``vmap``-ped over many starts and/or hyperparameter values.
 
     ``starts`` is ``(n, 2)`` or one point; ``lr`` and each ``hparams`` entry a scalar or an
@@ -351,24 +493,68 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
         raise KeyError(f"{spec.name} has no hyperparameter(s) {sorted(extra)}")
     hp = {k: np.asarray(given.get(k, v.default), dtype=float) for k, v in spec.hyperparams.items()}
     seeds = np.asarray(seeds, dtype=np.int64) % (2**32)
-    sizes = [starts.shape[0] if starts.ndim == 2 else 1, lr.size, seeds.size, *(v.size for v in hp.values())]
+    sizes = [
+        starts.shape[0] if starts.ndim == 2 else 1,
+        lr.size,
+        seeds.size,
+        *(v.size for v in hp.values()),
+    ]
     n = max(sizes)
     if any(s not in (1, n) for s in sizes):
         raise ValueError(f"sweep inputs must have length 1 or {n}, got {sizes}")
     if n * max(steps, 1) > MAX_SWEEP * 500 or n > MAX_SWEEP:
-        raise ValueError(f"sweep too large: {n} runs x {steps} steps (limit {MAX_SWEEP} runs, {MAX_SWEEP * 500} run-steps)")
+        raise ValueError(
+            f"sweep too large: {n} runs x {steps} steps (limit {MAX_SWEEP} runs, "
+            f"{MAX_SWEEP * 500} run-steps)"
+        )
     starts_b = np.broadcast_to(starts.reshape(-1, 2), (n, 2))
-    common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
-                     momentum_warmup)
+    common = _common(
+        landscape,
+        spec,
+        schedule,
+        schedule_args,
+        clip_norm,
+        clip_value,
+        noise_std,
+        warmup_steps,
+        momentum_warmup,
+    )
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    fn = _compiled(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True, bool(momentum_warmup > 0))
-    batch = (_f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
-             {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
-             np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32))
+    fn = _compiled(
+        landscape.key,
+        spec.name,
+        schedule,
+        n_total,
+        bool(return_paths),
+        bool(fast),
+        True,
+        bool(momentum_warmup > 0),
+    )
+    batch = (
+        _f64(starts_b),
+        _f64(np.broadcast_to(lr.ravel(), (n,))),
+        {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
+        np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32),
+    )
     if parallel:
         batch = _split(batch, n)
     starts_a, lr_a, hp_a, seeds_a = batch
-    out = fn(starts_a, lr_a, hp_a, sargs, w, mw, cn, cv, ns, seeds_a, fparams, np.int64(steps), center, radius)
+    out = fn(
+        starts_a,
+        lr_a,
+        hp_a,
+        sargs,
+        w,
+        mw,
+        cn,
+        cv,
+        ns,
+        seeds_a,
+        fparams,
+        np.int64(steps),
+        center,
+        radius,
+    )
     out = jax.tree.map(lambda a: np.asarray(a)[:n], out)
     paths = losses = None
     if return_paths:

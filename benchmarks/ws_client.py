@@ -1,22 +1,28 @@
 """Protocol-level Streamlit load client (no browser): speaks BackMsg/ForwardMsg over the websocket.
 
-A :class:`Session` opens a page the way the front end does (a ``rerun_script`` BackMsg with the page name
-and the query string of the URL), learns the widgets from the deltas that come back (id, kind, label,
+A :class:`Session` opens a page the way the front end does (a ``rerun_script`` BackMsg with the page
+name
+and the query string of the URL), learns the widgets from the deltas that come back (id, kind,
+label,
 current value, the fragment they live in), and changes one to a fresh value, measuring the time from
-the message sent to the ``script_finished`` of that run. Exception deltas (the red error box) are errors;
+the message sent to the ``script_finished`` of that run. Exception deltas (the red error box) are
+errors;
 ``st.error``/``st.warning`` texts are collected separately (they are the app's clear messages).
 
 Scenarios (``python benchmarks/ws_client.py SCENARIO --help``):
 
-- ``load``: N sessions arrive over ``--ramp`` s; each changes a widget (``--widget``, default the start x) to a value it has not sent
+- ``load``: N sessions arrive over ``--ramp`` s; each changes a widget (``--widget``, default the
+  start x) to a value it has not sent
   before every 2-3 s (think time) for ``--seconds`` s. Prints latency p50/p95/max, first-page times,
   server CPU-s per update, RSS before/after/after the sessions closed, errors, and the sessions that
   starved (no first page, or no update finished).
 - ``flood``: one client sends ``--reruns`` full reruns back to back while N normal sessions work;
   prints the normal sessions' latencies.
-- ``restart``: N sessions on the presets (through a proxy); ``kill -9`` of one process; the sessions it had
+- ``restart``: N sessions on the presets (through a proxy); ``kill -9`` of one process; the sessions
+  it had
   reconnect and rerun their URL's scenario: kill-to-chart time, error boxes, scenarios that changed.
-- ``export``: N sessions request a download (``--label``) ``--requests`` times in all; prints RSS and
+- ``export``: N sessions request a download (``--label``) ``--requests`` times in all; prints RSS
+  and
   how many were served or refused.
 
 Servers: ``--serve K`` starts K Streamlit processes on free loopback ports (the repository's config,
@@ -47,9 +53,27 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_SESSIONS, MAX_SECONDS, MAX_RERUNS = 400, 600, 5000
-DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
-WIDGET_KINDS = ("slider", "selectbox", "number_input", "text_input", "checkbox", "button", "download_button",
-                "radio", "multiselect", "toggle", "text_area", "file_uploader", "plotly_chart", "button_group")
+DONE = {
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+}
+WIDGET_KINDS = (
+    "slider",
+    "selectbox",
+    "number_input",
+    "text_input",
+    "checkbox",
+    "button",
+    "download_button",
+    "radio",
+    "multiselect",
+    "toggle",
+    "text_area",
+    "file_uploader",
+    "plotly_chart",
+    "button_group",
+)
 
 
 def check_loopback(url: str) -> str:
@@ -59,7 +83,9 @@ def check_loopback(url: str) -> str:
     return url.rstrip("/")
 
 
-# --- the server's side: CPU seconds and memory from /proc -------------------------------------------
+# --- the server's side: CPU seconds and memory from /proc
+# -------------------------------------------
+
 
 def cpu_s(pid: int) -> float:
     """User + system CPU seconds of a process (0 if gone)."""
@@ -108,19 +134,42 @@ def wait_healthy(url: str, timeout: float = 120.0, proc: subprocess.Popen | None
 
 
 @contextlib.contextmanager
-def streamlit_servers(n: int = 1, settings: tuple[str, ...] = (), env: dict | None = None, timeout: float = 180.0):
+def streamlit_servers(
+    n: int = 1, settings: tuple[str, ...] = (), env: dict | None = None, timeout: float = 180.0
+):
     """``n`` Streamlit processes of this app on free loopback ports; yields ``[(url, Popen), ...]``."""
     procs = []
     try:
         for _ in range(n):
             port = free_port()
-            cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
-                   "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ]
             for s in settings:
                 k, _, v = s.partition("=")
                 cmd += [f"--{k}", v]
-            log = tempfile.NamedTemporaryFile(prefix=f"optiscape-ws-{port}-", suffix=".log", delete=False)
-            p = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})), stdout=log, stderr=subprocess.STDOUT)
+            log = tempfile.NamedTemporaryFile(
+                prefix=f"optiscape-ws-{port}-", suffix=".log", delete=False
+            )
+            p = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             p.log = log  # type: ignore[attr-defined]
             procs.append((f"http://127.0.0.1:{port}", p))
         for url, p in procs:
@@ -138,7 +187,9 @@ def streamlit_servers(n: int = 1, settings: tuple[str, ...] = (), env: dict | No
             p.log.close()
 
 
-# --- one session ------------------------------------------------------------------------------------
+# --- one session
+# ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Widget:
@@ -197,14 +248,28 @@ class Session:
 
     # connection
     async def connect(self, timeout: float = 30.0, resume: bool = False) -> None:
-        """Opens the websocket; ``resume`` asks for this session back (as the front end does after a network
+        """Opens the websocket; ``resume`` asks for this session back (as the front end does after a
+        network
         blip), which only the process that holds it can grant."""
         ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
         headers = {"Cookie": self.cookie} if self.cookie else None
-        protocols = ["streamlit", "xsrf-unused", self.session_id] if resume and self.session_id else ["streamlit"]
+        protocols = (
+            ["streamlit", "xsrf-unused", self.session_id]
+            if resume and self.session_id
+            else ["streamlit"]
+        )
         self.ws = await asyncio.wait_for(
-            websockets.connect(ws_url, subprotocols=protocols, additional_headers=headers, max_size=self.max_size,
-                               open_timeout=timeout, ping_interval=None, compression=None), timeout)
+            websockets.connect(
+                ws_url,
+                subprotocols=protocols,
+                additional_headers=headers,
+                max_size=self.max_size,
+                open_timeout=timeout,
+                ping_interval=None,
+                compression=None,
+            ),
+            timeout,
+        )
         self.closed = False
         self._reader = asyncio.create_task(self._read())
 
@@ -277,7 +342,9 @@ class Session:
                 p = getattr(el, which)
                 wid = getattr(p, "id", "")
                 if wid:
-                    self.widgets[wid] = Widget(wid, which, getattr(p, "label", ""), p, d.fragment_id)
+                    self.widgets[wid] = Widget(
+                        wid, which, getattr(p, "label", ""), p, d.fragment_id
+                    )
         elif kind == "script_finished":
             status = msg.script_finished
             if self._pending:
@@ -338,14 +405,21 @@ class Session:
         for w in self.widgets.values():
             if w.label == label and (kind is None or w.kind == kind):
                 return w
-        raise KeyError(f"no widget labelled {label!r} ({kind or 'any kind'}); have {sorted({w.label for w in self.widgets.values()})}")
+        raise KeyError(
+            f"no widget labelled {label!r} ({kind or 'any kind'}); have "
+            f"{sorted({w.label for w in self.widgets.values()})}"
+        )
 
     def set_state(self, w: Widget, value) -> None:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         s = WidgetState(id=w.id)
         if w.kind == "slider":
-            s.double_array_value.data.extend([float(value)] if not isinstance(value, (list, tuple)) else [float(v) for v in value])
+            s.double_array_value.data.extend(
+                [float(value)]
+                if not isinstance(value, (list, tuple))
+                else [float(v) for v in value]
+            )
         elif w.kind == "number_input":
             if isinstance(value, int):
                 s.int_value = value
@@ -363,7 +437,9 @@ class Session:
             raise ValueError(f"cannot set a {w.kind}")
         self.states[w.id] = s
 
-    async def change(self, label: str, value, kind: str | None = None, timeout: float = 120.0) -> tuple[float, Run]:
+    async def change(
+        self, label: str, value, kind: str | None = None, timeout: float = 120.0
+    ) -> tuple[float, Run]:
         """Sets a widget (by label) and reruns as the front end does (a fragment run inside a fragment)."""
         w = self.find(label, kind)
         self.set_state(w, value)
@@ -389,7 +465,8 @@ class Session:
         return await asyncio.wait_for(fut, timeout)
 
 
-# --- scenarios ----------------------------------------------------------------------------------------
+# --- scenarios
+# ----------------------------------------------------------------------------------------
 
 PAGE = "/Compare?preset=momentum-vs-nesterov-saddle"
 
@@ -440,13 +517,17 @@ async def student(i: int, url: str, a, st: Stats, end: float, cookie: str | None
     """Opens the page, then changes the widget (``--widget``) to a fresh value every think seconds until ``end``."""
     rng = random.Random(i)  # noqa: S311 (load pattern, not a secret)
     await asyncio.sleep(i * a.ramp / max(a.sessions, 1))
-    s = Session(url + a.page, cookie=cookie or f"optiscape={os.urandom(8).hex()}")  # its own sticky cookie behind nginx
+    s = Session(
+        url + a.page, cookie=cookie or f"optiscape={os.urandom(8).hex()}"
+    )  # its own sticky cookie behind nginx
     st.per_session[i] = 0
     try:
         dt, run = await s.open(timeout=a.timeout)
         st.first.append(dt)
         st.opened.add(i)
-        if len(st.opened) == a.sessions and st.mark is None and st.servers is not None:  # all first pages done
+        if (
+            len(st.opened) == a.sessions and st.mark is None and st.servers is not None
+        ):  # all first pages done
             st.mark = (st.servers.cpu(), len(st.lat))
         st.errors += [f"session {i}: {e}" for e in run.exceptions]
         values = fresh_values(s.find(a.widget), rng)
@@ -469,24 +550,51 @@ async def student(i: int, url: str, a, st: Stats, end: float, cookie: str | None
         await s.close()
 
 
-def report(title: str, st: Stats, a, cpu: float, rss: tuple[float, float, float], wall: float) -> dict:
+def report(
+    title: str, st: Stats, a, cpu: float, rss: tuple[float, float, float], wall: float
+) -> dict:
     n = len(st.lat)
     starved = [i for i in range(a.sessions) if i not in st.opened or st.per_session.get(i, 0) == 0]
     steady = float("nan")
     if st.mark is not None and n > st.mark[1] and st.servers is not None:
         steady = (st.servers.cpu() - st.mark[0]) / (n - st.mark[1])
-    res = {"steady_cpu_per_update": steady, "sessions": a.sessions, "updates": n, "errors": len(st.errors), "starved": len(starved),
-           "p50": pct(st.lat, .5), "p95": pct(st.lat, .95), "max": max(st.lat, default=float("nan")),
-           "first_p50": pct(st.first, .5), "first_p95": pct(st.first, .95), "first_max": max(st.first, default=float("nan")),
-           "cpu_s": cpu, "cpu_per_update": cpu / max(n, 1), "rss": rss, "wall": wall}
-    print(f"{title}: {a.sessions} sessions over {a.ramp:.0f} s, {n} updates in {wall:.0f} s, {len(st.errors)} errors, "
-          f"{len(starved)} starved, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    res = {
+        "steady_cpu_per_update": steady,
+        "sessions": a.sessions,
+        "updates": n,
+        "errors": len(st.errors),
+        "starved": len(starved),
+        "p50": pct(st.lat, 0.5),
+        "p95": pct(st.lat, 0.95),
+        "max": max(st.lat, default=float("nan")),
+        "first_p50": pct(st.first, 0.5),
+        "first_p95": pct(st.first, 0.95),
+        "first_max": max(st.first, default=float("nan")),
+        "cpu_s": cpu,
+        "cpu_per_update": cpu / max(n, 1),
+        "rss": rss,
+        "wall": wall,
+    }
+    print(
+        f"{title}: {a.sessions} sessions over {a.ramp:.0f} s, {n} updates in {wall:.0f} s, "
+        f"{len(st.errors)} errors, "
+        f"{len(starved)} starved, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print("| measure | p50 | p95 | max |\n|---|---|---|---|")
-    print(f"| widget message sent -> script finished | {res['p50'] * 1e3:.0f} ms | {res['p95'] * 1e3:.0f} ms | {res['max'] * 1e3:.0f} ms |")
-    print(f"| first page (connect -> script finished) | {res['first_p50']:.1f} s | {res['first_p95']:.1f} s | {res['first_max']:.1f} s |")
-    print(f"server CPU {cpu:.1f} s = {res['cpu_per_update']:.3f} CPU-s per update (first pages included; "
-          f"{steady:.3f} once every session had its first page); "
-          f"RSS before {rss[0]:.0f} MB, after {rss[1]:.0f} MB, after disconnect {rss[2]:.0f} MB")
+    print(
+        f"| widget message sent -> script finished | {res['p50'] * 1e3:.0f} ms | "
+        f"{res['p95'] * 1e3:.0f} ms | {res['max'] * 1e3:.0f} ms |"
+    )
+    print(
+        f"| first page (connect -> script finished) | {res['first_p50']:.1f} s | "
+        f"{res['first_p95']:.1f} s | {res['first_max']:.1f} s |"
+    )
+    print(
+        f"server CPU {cpu:.1f} s = {res['cpu_per_update']:.3f} CPU-s per update (first pages "
+        "included; "
+        f"{steady:.3f} once every session had its first page); "
+        f"RSS before {rss[0]:.0f} MB, after {rss[1]:.0f} MB, after disconnect {rss[2]:.0f} MB"
+    )
     busy = sum("busy" in x.lower() for x in st.alerts)
     if busy:
         print(f"{busy} 'busy' messages shown")
@@ -524,9 +632,14 @@ async def run_flood(urls: list[str], servers: Servers, a) -> dict:
             await asyncio.sleep(0)
         t = time.perf_counter()
         _, _ = await flood.rerun(timeout=a.timeout)  # the flood has drained when this one finishes
-        print(f"flood: {a.reruns} full reruns sent; server done with them {time.perf_counter() - t:.1f} s after the last")
+        print(
+            f"flood: {a.reruns} full reruns sent; server done with them "
+            f"{time.perf_counter() - t:.1f} s after the last"
+        )
 
-    await asyncio.gather(flooder(), *(student(i, urls[i % len(urls)], a, st, end) for i in range(a.sessions)))
+    await asyncio.gather(
+        flooder(), *(student(i, urls[i % len(urls)], a, st, end) for i in range(a.sessions))
+    )
     wall = time.perf_counter() - t0
     await flood.close()
     cpu = servers.cpu() - cpu0
@@ -554,7 +667,10 @@ async def run_export(urls: list[str], servers: Servers, a) -> dict:
                 msgs.add(r.error_msg)
             peak = max(peak, servers.rss())
 
-    per = [a.requests // a.sessions + (1 if i < a.requests % a.sessions else 0) for i in range(a.sessions)]
+    per = [
+        a.requests // a.sessions + (1 if i < a.requests % a.sessions else 0)
+        for i in range(a.sessions)
+    ]
     await asyncio.gather(*(one(s, k) for s, k in zip(sessions, per, strict=True)))
     wall = time.perf_counter() - t0
     rss1 = servers.rss()
@@ -562,14 +678,19 @@ async def run_export(urls: list[str], servers: Servers, a) -> dict:
         await s.close()
     await asyncio.sleep(a.settle)
     rss2 = servers.rss()
-    print(f"export: {a.requests} requests for {a.label!r} from {a.sessions} sessions in {wall:.0f} s: {served} served, "
-          f"{refused} refused {sorted(msgs)[:3]}; RSS before {rss0:.0f} MB, peak {peak:.0f} MB, after {rss1:.0f} MB, "
-          f"after disconnect {rss2:.0f} MB")
+    print(
+        f"export: {a.requests} requests for {a.label!r} from {a.sessions} sessions in "
+        f"{wall:.0f} s: {served} served, "
+        f"{refused} refused {sorted(msgs)[:3]}; RSS before {rss0:.0f} MB, peak {peak:.0f} MB, "
+        f"after {rss1:.0f} MB, "
+        f"after disconnect {rss2:.0f} MB"
+    )
     return {"served": served, "refused": refused, "rss": (rss0, peak, rss1, rss2)}
 
 
 async def reopen(s: Session, deadline: float) -> Run:
-    """Reconnects a session whose process went away, the way the front end does (retry every 0.5 s), and
+    """Reconnects a session whose process went away, the way the front end does (retry every 0.5 s),
+    and
     reruns its page with the query string the URL has now; returns the run that drew it."""
     while True:
         try:
@@ -583,16 +704,28 @@ async def reopen(s: Session, deadline: float) -> Run:
 
 
 async def run_restart(urls: list[str], servers: Servers, a) -> dict:
-    """Sessions on several presets; kill -9 one process; every session it had reconnects (through the proxy:
+    """Sessions on several presets; kill -9 one process; every session it had reconnects (through
+    the proxy:
     to another process or the restarted one) and must draw its scenario again with no error box."""
     sys.path.insert(0, ROOT)
     import scenarios
 
     slugs = scenarios.preset_names()
-    sessions = [Session(f"{urls[i % len(urls)]}/Compare?preset={slugs[i % len(slugs)]}", cookie=f"optiscape={os.urandom(8).hex()}")
-                for i in range(a.sessions)]
-    opened = await asyncio.gather(*(s.open(timeout=a.timeout) for s in sessions), return_exceptions=True)
-    errors = [f"session {i}: first page: {o!r}"[:200] for i, o in enumerate(opened) if isinstance(o, BaseException)]
+    sessions = [
+        Session(
+            f"{urls[i % len(urls)]}/Compare?preset={slugs[i % len(slugs)]}",
+            cookie=f"optiscape={os.urandom(8).hex()}",
+        )
+        for i in range(a.sessions)
+    ]
+    opened = await asyncio.gather(
+        *(s.open(timeout=a.timeout) for s in sessions), return_exceptions=True
+    )
+    errors = [
+        f"session {i}: first page: {o!r}"[:200]
+        for i, o in enumerate(opened)
+        if isinstance(o, BaseException)
+    ]
     queries = [s.query for s in sessions]
     if a.clear_cache:
         for name in os.listdir(a.clear_cache):
@@ -634,46 +767,112 @@ async def run_restart(urls: list[str], servers: Servers, a) -> dict:
     await asyncio.gather(*(back(i) for i in range(len(sessions))))
     for s in sessions:
         await s.close()
-    print(f"restart: {len(sessions)} sessions, kill -9 of {victims}; {len(hit)} lost their process and reconnected: "
-          f"{len(times)} drew their scenario again, {boxes} error boxes, {changed} scenarios changed; "
-          f"kill -> chart p50 {pct(times, .5):.1f} s, max {max(times, default=float('nan')):.1f} s; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"restart: {len(sessions)} sessions, kill -9 of {victims}; {len(hit)} lost their "
+        "process and reconnected: "
+        f"{len(times)} drew their scenario again, {boxes} error boxes, {changed} scenarios "
+        "changed; "
+        f"kill -> chart p50 {pct(times, 0.5):.1f} s, max {max(times, default=float('nan')):.1f} s; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     for e in errors[:10]:
         print("  ", e)
-    return {"hit": len(hit), "back": len(times), "boxes": boxes, "changed": changed, "errors": errors,
-            "p50": pct(times, .5), "max": max(times, default=float("nan"))}
+    return {
+        "hit": len(hit),
+        "back": len(times),
+        "boxes": boxes,
+        "changed": changed,
+        "errors": errors,
+        "p50": pct(times, 0.5),
+        "max": max(times, default=float("nan")),
+    }
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("scenario", choices=["load", "flood", "export", "restart"])
-    ap.add_argument("--url", action="append", default=[], help="server base URL(s), loopback only (default: start --serve)")
-    ap.add_argument("--pid", action="append", type=int, default=[], help="server pid(s) to measure (with --url)")
-    ap.add_argument("--serve", type=int, default=1, help="start this many server processes (when no --url)")
-    ap.add_argument("--set", action="append", default=[], help="Streamlit option for --serve, e.g. runner.postScriptGC=false")
-    ap.add_argument("--env", action="append", default=[], help="environment variable for --serve, e.g. OPTISCAPE_RUN_SLOTS=0")
+    ap.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        help="server base URL(s), loopback only (default: start --serve)",
+    )
+    ap.add_argument(
+        "--pid", action="append", type=int, default=[], help="server pid(s) to measure (with --url)"
+    )
+    ap.add_argument(
+        "--serve", type=int, default=1, help="start this many server processes (when no --url)"
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="Streamlit option for --serve, e.g. runner.postScriptGC=false",
+    )
+    ap.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        help="environment variable for --serve, e.g. OPTISCAPE_RUN_SLOTS=0",
+    )
     ap.add_argument("--page", default=PAGE, help="page path and query string")
-    ap.add_argument("--widget", default="start x", help="label of the slider or number input each session changes")
+    ap.add_argument(
+        "--widget",
+        default="start x",
+        help="label of the slider or number input each session changes",
+    )
     ap.add_argument("--sessions", type=int, default=10)
-    ap.add_argument("--seconds", type=float, default=30.0, help="widget changes per session, after the ramp")
-    ap.add_argument("--ramp", type=float, default=10.0, help="seconds over which the sessions arrive")
+    ap.add_argument(
+        "--seconds", type=float, default=30.0, help="widget changes per session, after the ramp"
+    )
+    ap.add_argument(
+        "--ramp", type=float, default=10.0, help="seconds over which the sessions arrive"
+    )
     ap.add_argument("--think-min", type=float, default=2.0)
     ap.add_argument("--think-max", type=float, default=3.0)
-    ap.add_argument("--timeout", type=float, default=60.0, help="an update or first page slower than this is an error")
-    ap.add_argument("--settle", type=float, default=3.0, help="wait after disconnect before the last RSS reading")
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="an update or first page slower than this is an error",
+    )
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=3.0,
+        help="wait after disconnect before the last RSS reading",
+    )
     ap.add_argument("--reruns", type=int, default=500, help="flood: full reruns sent back to back")
     ap.add_argument("--requests", type=int, default=150, help="export: downloads asked for in all")
-    ap.add_argument("--label", default="HTML (interactive)", help="export: the download button's label")
-    ap.add_argument("--kill", action="append", type=int, default=[], help="restart: pid(s) to kill -9 (default: the first --pid)")
-    ap.add_argument("--clear-cache", default="", help="restart: empty this compile-cache directory just before the kill")
-    ap.add_argument("--warm", action="store_true", help="open the page once before measuring (compiles, imports)")
+    ap.add_argument(
+        "--label", default="HTML (interactive)", help="export: the download button's label"
+    )
+    ap.add_argument(
+        "--kill",
+        action="append",
+        type=int,
+        default=[],
+        help="restart: pid(s) to kill -9 (default: the first --pid)",
+    )
+    ap.add_argument(
+        "--clear-cache",
+        default="",
+        help="restart: empty this compile-cache directory just before the kill",
+    )
+    ap.add_argument(
+        "--warm",
+        action="store_true",
+        help="open the page once before measuring (compiles, imports)",
+    )
     a = ap.parse_args(argv)
     a.sessions = max(1, min(a.sessions, MAX_SESSIONS))
     a.seconds = max(1.0, min(a.seconds, MAX_SECONDS))
     a.ramp = max(0.0, min(a.ramp, MAX_SECONDS))
     a.reruns = max(1, min(a.reruns, MAX_RERUNS))
     a.requests = max(1, min(a.requests, MAX_RERUNS))
-    fn = {"load": run_load, "flood": run_flood, "export": run_export, "restart": run_restart}[a.scenario]
+    fn = {"load": run_load, "flood": run_flood, "export": run_export, "restart": run_restart}[
+        a.scenario
+    ]
 
     async def go(urls, pids):
         if a.warm:

@@ -1,14 +1,22 @@
-"""One Optiscape server process, ready before it listens: imports, compile-cache warm-up, then Streamlit.
+"""One Optiscape server process, ready before it listens: imports, compile-cache warm-up, then
+Streamlit.
 
-``python deploy/serve.py --port 8601`` imports what the pages use (and what Plotly would import lazily),
+``python deploy/serve.py --port 8601`` imports what the pages use (and what Plotly would import
+lazily),
 installs the admission gate, runs the presets' scenarios once (``OPTISCAPE_WARM``: ``all`` presets,
-``first`` = the default Compare preset only, ``none``) so their XLA executables are in memory, loading
-them from the shared on-disk cache (``OPTISCAPE_JAX_CACHE``) when another process compiled them already,
-and only then starts Streamlit on ``127.0.0.1:PORT``. Until then the port refuses connections, so the
-proxy sends the traffic to the other processes. Streamlit options come from ``.streamlit/config.toml``
-and ``deploy/streamlit.env`` (exported by the supervisor / the container), or extra ``--name value`` pairs.
+``first`` = the default Compare preset only, ``none``) so their XLA executables are in memory,
+loading
+them from the shared on-disk cache (``OPTISCAPE_JAX_CACHE``) when another process compiled them
+already,
+and only then starts Streamlit on ``127.0.0.1:PORT``. Until then the port refuses connections, so
+the
+proxy sends the traffic to the other processes. Streamlit options come from
+``.streamlit/config.toml``
+and ``deploy/streamlit.env`` (exported by the supervisor / the container), or extra ``--name value``
+pairs.
 
-``python deploy/serve.py --warm-only`` fills the on-disk cache and exits (the supervisor runs it once
+``python deploy/serve.py --warm-only`` fills the on-disk cache and exits (the supervisor runs it
+once
 before starting the processes, so they load instead of compiling in parallel).
 """
 
@@ -44,7 +52,11 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=8501)
     ap.add_argument("--address", default="127.0.0.1")
-    ap.add_argument("--warm", default=os.environ.get("OPTISCAPE_WARM", "first"), choices=["all", "first", "none"])
+    ap.add_argument(
+        "--warm",
+        default=os.environ.get("OPTISCAPE_WARM", "first"),
+        choices=["all", "first", "none"],
+    )
     ap.add_argument("--warm-only", action="store_true", help="fill the compile cache and exit")
     a, extra = ap.parse_known_args(argv)
     os.chdir(ROOT)
@@ -55,8 +67,20 @@ def main(argv=None) -> None:
         return
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", os.path.join(ROOT, "app.py"), "--server.address", a.address, "--server.port", str(a.port),
-                "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra]
+    sys.argv = [
+        "streamlit",
+        "run",
+        os.path.join(ROOT, "app.py"),
+        "--server.address",
+        a.address,
+        "--server.port",
+        str(a.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        *extra,
+    ]
     cli.main()
 
 

@@ -1,19 +1,28 @@
 """N Optiscape processes behind nginx on one machine, each restarted if it dies.
 
-``python deploy/supervise.py --procs 2 --listen 127.0.0.1:8080`` (or ``0.0.0.0:80`` on a class server):
+``python deploy/supervise.py --procs 2 --listen 127.0.0.1:8080`` (or ``0.0.0.0:80`` on a class
+server):
 
-1. loads ``deploy/streamlit.env`` into the environment and points every process at one shared compile
+1. loads ``deploy/streamlit.env`` into the environment and points every process at one shared
+compile
    cache (``--cache``, default ``~/.cache/optiscape-jax``);
-2. fills that cache once with every preset (``serve.py --warm-only --warm all``), so the processes load
+2. fills that cache once with every preset (``serve.py --warm-only --warm all``), so the processes
+load
    executables instead of each compiling them (``--warm none`` skips this);
-3. starts ``--procs`` processes (``deploy/serve.py``) on ports ``--base-port``, ``--base-port + 1``, ...;
-   each warms itself before it listens (``OPTISCAPE_WARM``: ``first`` = the default preset, from the disk
-   cache; ``all`` = every preset, seconds longer), and until then nginx sends its share to the others;
-4. writes ``nginx.conf`` from ``deploy/nginx.conf.template`` into ``--run-dir`` and starts Debian's nginx
+3. starts ``--procs`` processes (``deploy/serve.py``) on ports ``--base-port``, ``--base-port + 1``,
+...;
+   each warms itself before it listens (``OPTISCAPE_WARM``: ``first`` = the default preset, from the
+   disk
+   cache; ``all`` = every preset, seconds longer), and until then nginx sends its share to the
+   others;
+4. writes ``nginx.conf`` from ``deploy/nginx.conf.template`` into ``--run-dir`` and starts Debian's
+nginx
    (``--no-nginx`` to skip): sticky sessions (a cookie hashed onto a process, so a tab's websocket,
-   uploads and downloads stay in one process), websocket upgrade, per-IP connection and request limits,
+   uploads and downloads stay in one process), websocket upgrade, per-IP connection and request
+   limits,
    ``/_stcore/metrics`` not served;
-5. checks the processes every 0.5 s and starts a dead one again (after 1 s, doubling up to 30 s while it
+5. checks the processes every 0.5 s and starts a dead one again (after 1 s, doubling up to 30 s
+while it
    keeps dying within a minute); nginx is restarted too if it exits. ``status.json`` in the run
    directory lists the ports, pids and restarts. SIGTERM/SIGINT stop everything.
 """
@@ -46,12 +55,20 @@ def load_env(path: str) -> dict[str, str]:
     return env
 
 
-def render_nginx(template: str, run_dir: str, listen: str, ports: list[int], per_ip: int, req_rate: int) -> str:
+def render_nginx(
+    template: str, run_dir: str, listen: str, ports: list[int], per_ip: int, req_rate: int
+) -> str:
     with open(template) as fh:
         text = fh.read()
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in ports)
-    for k, v in {"RUN_DIR": run_dir, "LISTEN": listen, "UPSTREAMS": servers, "PER_IP": str(per_ip), "REQ_RATE": str(req_rate),
-                 "REQ_BURST": str(20 * req_rate)}.items():
+    for k, v in {
+        "RUN_DIR": run_dir,
+        "LISTEN": listen,
+        "UPSTREAMS": servers,
+        "PER_IP": str(per_ip),
+        "REQ_RATE": str(req_rate),
+        "REQ_BURST": str(20 * req_rate),
+    }.items():
         text = text.replace("{{" + k + "}}", v)
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         os.makedirs(os.path.join(run_dir, "tmp", sub), exist_ok=True)
@@ -63,7 +80,9 @@ def render_nginx(template: str, run_dir: str, listen: str, ports: list[int], per
 
 def healthy(port: int, timeout: float = 1.0) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=timeout) as r:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/_stcore/health", timeout=timeout
+        ) as r:
             return r.status == 200
     except OSError:
         return False
@@ -92,24 +111,46 @@ class Supervisor:
 
     def start(self, port: int) -> None:
         log = open(os.path.join(self.a.run_dir, f"optiscape-{port}.log"), "ab")
-        self.procs[port] = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py"), "--port", str(port)], cwd=ROOT,  # noqa: S603
-                                            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[port] = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "serve.py"), "--port", str(port)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         self.started[port] = time.monotonic()
         self.log(f"process on port {port}: pid {self.procs[port].pid}")
 
     def start_nginx(self) -> None:
-        conf = render_nginx(self.a.nginx_template, self.a.run_dir, self.a.listen, self.ports, self.a.per_ip, self.a.req_rate)
+        conf = render_nginx(
+            self.a.nginx_template,
+            self.a.run_dir,
+            self.a.listen,
+            self.ports,
+            self.a.per_ip,
+            self.a.req_rate,
+        )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        subprocess.run([nginx, "-t", "-q", "-c", conf, "-p", self.a.run_dir], check=True)  # noqa: S603
-        self.nginx = subprocess.Popen([nginx, "-c", conf, "-p", self.a.run_dir, "-g", "daemon off;"], start_new_session=True)  # noqa: S603
+        subprocess.run([nginx, "-t", "-q", "-c", conf, "-p", self.a.run_dir], check=True)
+        self.nginx = subprocess.Popen(
+            [nginx, "-c", conf, "-p", self.a.run_dir, "-g", "daemon off;"], start_new_session=True
+        )
         self.log(f"nginx on {self.a.listen}: pid {self.nginx.pid}")
 
     def write_status(self) -> None:
-        status = {"listen": self.a.listen, "ports": self.ports, "restarts": self.restarts,
-                  "pids": {str(p): (pr.pid if pr and pr.poll() is None else None) for p, pr in self.procs.items()},
-                  "healthy": {str(p): healthy(p, 0.5) for p in self.ports},
-                  "nginx": self.nginx.pid if self.nginx and self.nginx.poll() is None else None}
+        status = {
+            "listen": self.a.listen,
+            "ports": self.ports,
+            "restarts": self.restarts,
+            "pids": {
+                str(p): (pr.pid if pr and pr.poll() is None else None)
+                for p, pr in self.procs.items()
+            },
+            "healthy": {str(p): healthy(p, 0.5) for p in self.ports},
+            "nginx": self.nginx.pid if self.nginx and self.nginx.poll() is None else None,
+        }
         tmp = os.path.join(self.a.run_dir, "status.json.tmp")
         with open(tmp, "w") as fh:
             json.dump(status, fh)
@@ -122,7 +163,10 @@ class Supervisor:
                 lived = now - self.started.get(port, now)
                 self.backoff[port] = 1.0 if lived > 60 else min(self.backoff[port] * 2, 30.0)
                 self.due[port] = now + (0.0 if lived > 60 else self.backoff[port] / 2)
-                self.log(f"process on port {port} exited ({p.returncode}) after {lived:.0f} s; restart in {self.due[port] - now:.1f} s")
+                self.log(
+                    f"process on port {port} exited ({p.returncode}) after {lived:.0f} s; "
+                    f"restart in {self.due[port] - now:.1f} s"
+                )
                 self.procs[port] = None
                 self.restarts += 1
             if self.procs[port] is None and now >= self.due.get(port, 0):
@@ -139,8 +183,14 @@ class Supervisor:
         signal.signal(signal.SIGINT, self.stop)
         if self.env.get("OPTISCAPE_WARM", "all") != "none":
             t0 = time.monotonic()
-            subprocess.run([sys.executable, os.path.join(HERE, "serve.py"), "--warm-only", "--warm", "all"], cwd=ROOT, env=self.env, check=False,  # noqa: S603
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, os.path.join(HERE, "serve.py"), "--warm-only", "--warm", "all"],
+                cwd=ROOT,
+                env=self.env,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             self.log(f"compile cache {self.a.cache} warmed in {time.monotonic() - t0:.0f} s")
         for port in self.ports:
             self.start(port)
@@ -155,7 +205,9 @@ class Supervisor:
             self.shutdown()
 
     def shutdown(self) -> None:
-        children = [p for p in self.procs.values() if p is not None] + ([self.nginx] if self.nginx else [])
+        children = [p for p in self.procs.values() if p is not None] + (
+            [self.nginx] if self.nginx else []
+        )
         for p in children:
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM if p is not self.nginx else signal.SIGQUIT)
@@ -174,15 +226,30 @@ def main(argv=None) -> None:
     ap.add_argument("--procs", type=int, default=max(1, (os.cpu_count() or 1)))
     ap.add_argument("--listen", default="127.0.0.1:8080", help="nginx's address:port")
     ap.add_argument("--base-port", type=int, default=8601)
-    ap.add_argument("--cache", default=os.environ.get("OPTISCAPE_JAX_CACHE", os.path.expanduser("~/.cache/optiscape-jax")))
+    ap.add_argument(
+        "--cache",
+        default=os.environ.get("OPTISCAPE_JAX_CACHE", os.path.expanduser("~/.cache/optiscape-jax")),
+    )
     ap.add_argument("--run-dir", default=os.path.join(tempfile.gettempdir(), "optiscape-deploy"))
     ap.add_argument("--env-file", default=os.path.join(HERE, "streamlit.env"))
     ap.add_argument("--nginx-template", default=os.path.join(HERE, "nginx.conf.template"))
     ap.add_argument("--no-nginx", dest="nginx", action="store_false")
-    ap.add_argument("--per-ip", type=int, default=int(os.environ.get("OPTISCAPE_PER_IP", "64")),
-                    help="concurrent connections per client address (a classroom behind one NAT address needs ~2 per student)")
-    ap.add_argument("--req-rate", type=int, default=30, help="HTTP requests a second per client address (burst 20x)")
-    ap.add_argument("--warm", choices=["all", "first", "none"], default=None, help="override OPTISCAPE_WARM")
+    ap.add_argument(
+        "--per-ip",
+        type=int,
+        default=int(os.environ.get("OPTISCAPE_PER_IP", "64")),
+        help="concurrent connections per client address (a classroom behind one NAT address needs "
+        "~2 per student)",
+    )
+    ap.add_argument(
+        "--req-rate",
+        type=int,
+        default=30,
+        help="HTTP requests a second per client address (burst 20x)",
+    )
+    ap.add_argument(
+        "--warm", choices=["all", "first", "none"], default=None, help="override OPTISCAPE_WARM"
+    )
     a = ap.parse_args(argv)
     a.procs = max(1, min(a.procs, 64))
     Supervisor(a).run()

@@ -1,4 +1,5 @@
-"""The trajectory engine: one optimizer's path over a surface (``run``) and many at once (``sweep``).
+"""The trajectory engine: one optimizer's path over a surface (``run``) and many at once
+(``sweep``).
 
 Traced inputs and static choices are kept apart (:class:`engine._core.Inputs`,
 :class:`engine._core.Static`), so moving a slider never recompiles.

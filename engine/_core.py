@@ -33,8 +33,14 @@ MAX_STEPS = 10_000
 MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
 MAX_SWEEP = 250_000
 CHUNK = 16  # steps per iteration of the outer loop (one inner scan)
-UNROLL = {False: 1, True: 4}  # unrolled steps inside a block, single runs / sweeps (measured, bench_engine.py)
-_BUFFERS = (2048, MAX_STEPS)  # recording buffer lengths: one for the steps slider's range, one for the rest
+UNROLL = {
+    False: 1,
+    True: 4,
+}  # unrolled steps inside a block, single runs / sweeps (measured, bench_engine.py)
+_BUFFERS = (
+    2048,
+    MAX_STEPS,
+)  # recording buffer lengths: one for the steps slider's range, one for the rest
 RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centre count as diverged
 
 #: Number of times an engine function was traced (== compiled); tests read it.
@@ -61,9 +67,22 @@ class Inputs(NamedTuple):
 
 
 #: ``vmap`` axes of a sweep: the runs differ in start, learning rate, hyperparameters and seed.
-BATCH_AXES = Inputs(start=0, lr=0, hparams=0, schedule_args=None, warmup=None, momentum_warmup=None,
-                    clip_norm=None, clip_value=None, noise_std=None, seed=0, surface_params=None,
-                    n_steps=None, center=None, radius=None)
+BATCH_AXES = Inputs(
+    start=0,
+    lr=0,
+    hparams=0,
+    schedule_args=None,
+    warmup=None,
+    momentum_warmup=None,
+    clip_norm=None,
+    clip_value=None,
+    noise_std=None,
+    seed=0,
+    surface_params=None,
+    n_steps=None,
+    center=None,
+    radius=None,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,8 +100,11 @@ class Static:
     noise: bool = True  # gradient noise in the loop (sweeps leave it out when it is 0)
     clip: bool = True  # gradient clipping in the loop (sweeps leave it out when it is off)
 
+
 _FAMILIES: collections.OrderedDict[str, Any] = collections.OrderedDict()
-MAX_FAMILIES = 256  # surfaces (incl. custom formulas) remembered for compilation; oldest forgotten first
+MAX_FAMILIES = (
+    256  # surfaces (incl. custom formulas) remembered for compilation; oldest forgotten first
+)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -97,13 +119,23 @@ class Trajectory:
     lrs: np.ndarray  # (steps,)
     updates: np.ndarray  # (steps, 2)
     velocity: np.ndarray  # (steps+1, 2) momentum methods' v (zeros otherwise)
-    lookahead: np.ndarray  # (steps+1, 2) where the next step's inertia (momentum) or look-ahead gradient points; x otherwise
+    # (steps+1, 2) where the next step's inertia (momentum) or look-ahead gradient points; x
+    # otherwise
+    lookahead: np.ndarray
     mhat: np.ndarray  # (steps+1, 2) Adam-family bias-corrected first moment
-    eff_lr: np.ndarray  # (steps, 2) effective per-coordinate step size -dx_i / (df/dx_i), w.r.t. the true gradient
+    eff_lr: (
+        np.ndarray
+    )  # (steps, 2) effective per-coordinate step size -dx_i / (df/dx_i), w.r.t. the true gradient
     diverged_at: int | None
-    eval_points: np.ndarray  # (steps, 2) where step k's gradient was taken (x_k, or x_k + mu v_k for Nesterov)
-    eval_grads: np.ndarray  # (steps, 2) the gradient step k used there, after noise and clipping (0 once diverged)
-    momenta: np.ndarray | None  # (steps,) the momentum hyperparameter of each step (momentum_key), None without one
+    eval_points: (
+        np.ndarray
+    )  # (steps, 2) where step k's gradient was taken (x_k, or x_k + mu v_k for Nesterov)
+    eval_grads: (
+        np.ndarray
+    )  # (steps, 2) the gradient step k used there, after noise and clipping (0 once diverged)
+    momenta: (
+        np.ndarray | None
+    )  # (steps,) the momentum hyperparameter of each step (momentum_key), None without one
 
     @property
     def steps(self) -> int:
@@ -168,15 +200,34 @@ def _simulate(cfg: Static):
     """Build the (un-jitted) single-run function ``Inputs -> dict`` for one static configuration."""
     spec = get(cfg.optimizer)
     family = _FAMILIES[cfg.surface_key]
-    schedule, n_total, record, fast, mom_sched = cfg.schedule, cfg.n_total, cfg.record, cfg.fast, cfg.momentum_schedule
+    schedule, n_total, record, fast, mom_sched = (
+        cfg.schedule,
+        cfg.n_total,
+        cfg.record,
+        cfg.fast,
+        cfg.momentum_schedule,
+    )
     views_too = not cfg.batched
     use_inject = mom_sched and spec.momentum_key is not None
 
     def one(x: Inputs):
         global TRACE_COUNT
         TRACE_COUNT += 1
-        start, lr, hp, sargs, warmup, mom_warmup = x.start, x.lr, x.hparams, x.schedule_args, x.warmup, x.momentum_warmup
-        clip_norm, clip_value, noise_std, seed, fparams = x.clip_norm, x.clip_value, x.noise_std, x.seed, x.surface_params
+        start, lr, hp, sargs, warmup, mom_warmup = (
+            x.start,
+            x.lr,
+            x.hparams,
+            x.schedule_args,
+            x.warmup,
+            x.momentum_warmup,
+        )
+        clip_norm, clip_value, noise_std, seed, fparams = (
+            x.clip_norm,
+            x.clip_value,
+            x.noise_std,
+            x.seed,
+            x.surface_params,
+        )
         n_steps, center, radius = x.n_steps, x.center, x.radius
         f = lambda xy: family(xy, fparams)
         grad = jax.grad(f)
@@ -197,7 +248,10 @@ def _simulate(cfg: Static):
             """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp applied)."""
             if not use_inject:
                 return hp
-            return {**hp, spec.momentum_key: momentum_ramp(hp[spec.momentum_key], mom_warmup)(count)}
+            return {
+                **hp,
+                spec.momentum_key: momentum_ramp(hp[spec.momentum_key], mom_warmup)(count),
+            }
 
         def eval_point(p, s, count):
             return p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count))
@@ -213,11 +267,14 @@ def _simulate(cfg: Static):
             out["lookahead"] = eval_point(p, s, count) if spec.eval_point is not None else p + shift
             return {k: _finite(v) for k, v in out.items()}
 
-        # Only what the optimizer really has is recorded inside the loop (every per-step output costs
+        # Only what the optimizer really has is recorded inside the loop (every per-step output
+        # costs
         # a buffer update on each iteration); gradients, rates and steps are derived after it.
         probed = set()
         if spec.probe is not None:
-            probed = set(spec.probe(parts(state0), ProbeContext(hp_at(0), lr_fn(0), hp_at(0), lr_fn(0), 0)))
+            probed = set(
+                spec.probe(parts(state0), ProbeContext(hp_at(0), lr_fn(0), hp_at(0), lr_fn(0), 0))
+            )
         if "lookahead_shift" in probed or spec.eval_point is not None:
             probed.add("lookahead")
         probed.discard("lookahead_shift")
@@ -230,32 +287,51 @@ def _simulate(cfg: Static):
             if cfg.noise:
                 g = g + jax.lax.cond(
                     noise_std > 0,
-                    lambda: noise_std * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype),
+                    lambda: (
+                        noise_std
+                        * jax.random.normal(jax.random.fold_in(rng, t), (2,), dtype=p.dtype)
+                    ),
                     lambda: jnp.zeros(2, dtype=p.dtype),
                 )
             if cfg.clip:
                 g = clip_gradient(g, clip_value, clip_norm)
             extra = {"hessian": jax.hessian(f)(p)} if spec.needs_hessian else {}
-            with jax.numpy_dtype_promotion("standard"):  # optax's bias correction: float ** int32 count
+            with jax.numpy_dtype_promotion(
+                "standard"
+            ):  # optax's bias correction: float ** int32 count
                 u, s_new = opt.update(g, s, p, **extra)
             p_new = p + u
             # elementwise on the two coordinates (no reductions: cheaper inside a vmapped loop)
-            ok = jnp.isfinite(p_new[0]) & jnp.isfinite(p_new[1]) & jnp.isfinite(g_true[0]) & jnp.isfinite(g_true[1])
-            ok = ok & (jnp.abs(p_new[0] - center[0]) <= radius) & (jnp.abs(p_new[1] - center[1]) <= radius)
+            ok = (
+                jnp.isfinite(p_new[0])
+                & jnp.isfinite(p_new[1])
+                & jnp.isfinite(g_true[0])
+                & jnp.isfinite(g_true[1])
+            )
+            ok = (
+                ok
+                & (jnp.abs(p_new[0] - center[0]) <= radius)
+                & (jnp.abs(p_new[1] - center[1]) <= radius)
+            )
             if record:  # the sweep catches a non-finite loss one step later, through its gradient
                 loss_new = f(p_new)
                 ok = ok & jnp.isfinite(loss_new)
-            bad = ~div & ~ok if not record else (t < n_steps) & ~div & ~ok  # sweeps run exactly n_steps
+            bad = (
+                ~div & ~ok if not record else (t < n_steps) & ~div & ~ok
+            )  # sweeps run exactly n_steps
             div_at = jnp.where(bad, t + 1, div_at)
             was_div = div
             div = div | bad
             keep = div if not record else div | (t >= n_steps)
-            p_out = jnp.where(keep, p, p_new)  # the optimizer state is not frozen: nothing reads it after this
+            p_out = jnp.where(
+                keep, p, p_new
+            )  # the optimizer state is not frozen: nothing reads it after this
             if not record:
                 return (p_out, s_new, div, div_at, loss_p), None
             loss_out = jnp.where(keep, loss_p, loss_new)
             rec = {"p": p_out, "loss": loss_out}
-            if views_too:  # where this step's gradient was taken and the gradient used (frozen after divergence)
+            # where this step's gradient was taken and the gradient used (frozen after divergence)
+            if views_too:
                 rec["eval_g"] = jnp.where(was_div, 0.0, _finite(g))
                 if spec.eval_point is not None:
                     rec["eval_p"] = jnp.where(was_div, p, _finite(q))
@@ -266,29 +342,41 @@ def _simulate(cfg: Static):
             return (p_out, s_new, div, div_at, loss_out), rec
 
         carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1), loss0)
-        chunk = lambda c, k: jax.lax.scan(body, c, k * CHUNK + jnp.arange(CHUNK), unroll=UNROLL[cfg.batched])
-        if record:  # whole chunks (the steps past n_steps are frozen), written into fixed-size buffers
+        chunk = lambda c, k: jax.lax.scan(
+            body, c, k * CHUNK + jnp.arange(CHUNK), unroll=UNROLL[cfg.batched]
+        )
+        if (
+            record
+        ):  # whole chunks (the steps past n_steps are frozen), written into fixed-size buffers
             shapes = jax.eval_shape(lambda c: body(c, jnp.int64(0))[1], carry0)
             bufs0 = jax.tree.map(lambda a: jnp.zeros((n_total, *a.shape), a.dtype), shapes)
 
             def outer(c):
                 k, carry, bufs = c
                 carry, r = chunk(carry, k)
-                bufs = jax.tree.map(lambda b, v: jax.lax.dynamic_update_slice_in_dim(b, v, k * CHUNK, 0), bufs, r)
+                bufs = jax.tree.map(
+                    lambda b, v: jax.lax.dynamic_update_slice_in_dim(b, v, k * CHUNK, 0), bufs, r
+                )
                 return k + 1, carry, bufs
 
             n_chunks = (jnp.minimum(n_steps, n_total) + CHUNK - 1) // CHUNK
-            _, (p, _, _, div_at, _), rec = jax.lax.while_loop(lambda c: c[0] < n_chunks, outer,
-                                                              (jnp.int64(0), carry0, bufs0))
+            _, (p, _, _, div_at, _), rec = jax.lax.while_loop(
+                lambda c: c[0] < n_chunks, outer, (jnp.int64(0), carry0, bufs0)
+            )
         else:  # exactly n_steps steps: whole chunks, then one step at a time
+
             def outer(c):
                 return c[0] + 1, chunk(c[1], c[0])[0]
 
             def single(c):
                 return c[0] + 1, body(c[1], c[0])[0]
 
-            k, carry = jax.lax.while_loop(lambda c: c[0] < n_steps // CHUNK, outer, (jnp.int64(0), carry0))
-            _, (p, _, _, div_at, _) = jax.lax.while_loop(lambda c: c[0] < n_steps, single, (k * CHUNK, carry))
+            k, carry = jax.lax.while_loop(
+                lambda c: c[0] < n_steps // CHUNK, outer, (jnp.int64(0), carry0)
+            )
+            _, (p, _, _, div_at, _) = jax.lax.while_loop(
+                lambda c: c[0] < n_steps, single, (k * CHUNK, carry)
+            )
         final = {"p": p, "loss": _finite(f(p)), "div_at": div_at}
         if record:
             pts = jnp.concatenate([start[None], rec["p"]])
@@ -299,12 +387,16 @@ def _simulate(cfg: Static):
             final["grads"] = _finite(jax.vmap(grad)(pts))
             final["lrs"] = jax.vmap(lr_fn)(jnp.arange(n_total))
             if spec.momentum_key is not None:
-                final["momenta"] = jax.vmap(lambda c: jnp.asarray(hp_at(c)[spec.momentum_key], jnp.float64))(
-                    jnp.arange(n_total))
+                final["momenta"] = jax.vmap(
+                    lambda c: jnp.asarray(hp_at(c)[spec.momentum_key], jnp.float64)
+                )(jnp.arange(n_total))
             for k in ("velocity", "mhat", "lookahead"):
                 first = v0[k][None]
-                final[k] = jnp.concatenate([first, rec[k]]) if k in rec else (
-                    pts if k == "lookahead" else jnp.zeros_like(pts))
+                final[k] = (
+                    jnp.concatenate([first, rec[k]])
+                    if k in rec
+                    else (pts if k == "lookahead" else jnp.zeros_like(pts))
+                )
             final["eval_grads"] = rec["eval_g"]
             final["eval_points"] = rec["eval_p"] if "eval_p" in rec else pts[:-1]
         return final
@@ -312,8 +404,10 @@ def _simulate(cfg: Static):
     return one
 
 
-#: (name, shape, offset) of each output inside the packed vector, per configuration; refreshed on use,
-#: bounded far above ``_compiled``'s cache (an evicted layout's executable is long gone and retraces).
+# : (name, shape, offset) of each output inside the packed vector, per configuration; refreshed on
+# use,
+# : bounded far above ``_compiled``'s cache (an evicted layout's executable is long gone and
+# retraces).
 _LAYOUTS: collections.OrderedDict[Static, tuple] = collections.OrderedDict()
 MAX_LAYOUTS = 4096
 
@@ -337,8 +431,10 @@ def _unpack(cfg: Static, flat) -> dict[str, np.ndarray]:
     flat = np.asarray(flat)
     lead = flat.shape[:-1]
     _LAYOUTS.move_to_end(cfg)
-    return {k: flat[..., off: off + int(np.prod(shape, dtype=int))].reshape(lead + shape)
-            for k, shape, off in _LAYOUTS[cfg]}
+    return {
+        k: flat[..., off : off + int(np.prod(shape, dtype=int))].reshape(lead + shape)
+        for k, shape, off in _LAYOUTS[cfg]
+    }
 
 
 @functools.lru_cache(maxsize=128)
@@ -357,8 +453,15 @@ def _split(batch, n: int):
     if len(devices) < 2 or n < MIN_SPLIT:
         return batch
     pad = -n % len(devices)
-    sharding = jax.sharding.NamedSharding(jax.sharding.Mesh(np.array(devices), ("runs",)), jax.sharding.PartitionSpec("runs"))
-    return jax.tree.map(lambda a: jax.device_put(np.concatenate([a, np.repeat(a[-1:], pad, axis=0)]) if pad else a, sharding), batch)
+    sharding = jax.sharding.NamedSharding(
+        jax.sharding.Mesh(np.array(devices), ("runs",)), jax.sharding.PartitionSpec("runs")
+    )
+    return jax.tree.map(
+        lambda a: jax.device_put(
+            np.concatenate([a, np.repeat(a[-1:], pad, axis=0)]) if pad else a, sharding
+        ),
+        batch,
+    )
 
 
 def _f64(v) -> np.ndarray:
@@ -367,8 +470,17 @@ def _f64(v) -> np.ndarray:
     return np.asarray(v, dtype=np.float64)
 
 
-def _common(landscape, spec, schedule, schedule_args_, clip_norm, clip_value, noise_std, warmup_steps,
-            momentum_warmup):
+def _common(
+    landscape,
+    spec,
+    schedule,
+    schedule_args_,
+    clip_norm,
+    clip_value,
+    noise_std,
+    warmup_steps,
+    momentum_warmup,
+):
     _FAMILIES.setdefault(landscape.key, landscape.family)
     _FAMILIES.move_to_end(landscape.key)
     while len(_FAMILIES) > MAX_FAMILIES:
@@ -382,13 +494,36 @@ def _common(landscape, spec, schedule, schedule_args_, clip_norm, clip_value, no
     fparams = {k: _f64(v) for k, v in landscape.values.items()}
     center = _f64(landscape.center)
     radius = _f64(RUNAWAY * landscape.extent)
-    return (sargs, _f64(warmup_steps), _f64(momentum_warmup), _f64(cn), _f64(cv), _f64(ns), fparams, center, radius)
+    return (
+        sargs,
+        _f64(warmup_steps),
+        _f64(momentum_warmup),
+        _f64(cn),
+        _f64(cv),
+        _f64(ns),
+        fparams,
+        center,
+        radius,
+    )
 
 
-def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None = None, schedule: str = "constant",
-        schedule_args: Mapping[str, float] | None = None, hparams: Mapping[str, float] | None = None,
-        clip_norm: float | None = None, clip_value: float | None = None, noise_std: float = 0.0, seed: int = 0,
-        warmup_steps: float = 0.0, momentum_warmup: float = 0.0) -> Trajectory:
+def run(
+    landscape,
+    optimizer,
+    *,
+    start=None,
+    steps: int = 200,
+    lr: float | None = None,
+    schedule: str = "constant",
+    schedule_args: Mapping[str, float] | None = None,
+    hparams: Mapping[str, float] | None = None,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+    noise_std: float = 0.0,
+    seed: int = 0,
+    warmup_steps: float = 0.0,
+    momentum_warmup: float = 0.0,
+) -> Trajectory:
     """Run one optimizer on one surface and return its :class:`Trajectory`.
 
     ``noise_std`` adds :math:`\\mathcal N(0, \\sigma^2 I)` to every gradient (a mini-batch
@@ -402,12 +537,39 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     hp = {k: _f64(v) for k, v in spec.hparams(hparams).items()}
     lr = float(spec.lr.default if lr is None else lr)
     start = landscape.start if start is None else start
-    common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
-                     momentum_warmup)
+    common = _common(
+        landscape,
+        spec,
+        schedule,
+        schedule_args,
+        clip_norm,
+        clip_value,
+        noise_std,
+        warmup_steps,
+        momentum_warmup,
+    )
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    cfg = Static(landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0))
-    out = _compiled(cfg)(Inputs(_f64(start), _f64(lr), hp, sargs, w, mw, cn, cv, ns, np.uint32(int(seed) % (2**32)),
-                    fparams, np.int64(steps), center, radius))
+    cfg = Static(
+        landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0)
+    )
+    out = _compiled(cfg)(
+        Inputs(
+            _f64(start),
+            _f64(lr),
+            hp,
+            sargs,
+            w,
+            mw,
+            cn,
+            cv,
+            ns,
+            np.uint32(int(seed) % (2**32)),
+            fparams,
+            np.int64(steps),
+            center,
+            radius,
+        )
+    )
     out = _unpack(cfg, out)
     n = steps
     points = out["points"][: n + 1]
@@ -417,13 +579,17 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     safe = np.abs(g) > 1e-300
     eff = np.where(safe, -updates / np.where(safe, g, 1.0), 0.0)
     div = int(out["div_at"][()])
-    if landscape.name == "custom":  # a formula can have poles: a step across one is a divergence too
+    if (
+        landscape.name == "custom"
+    ):  # a formula can have poles: a step across one is a divergence too
         k = first_break(landscape, points)
-        if k is not None and (div < 0 or k + 1 < div):  # freeze at the last good point, as for any divergence
+        if k is not None and (
+            div < 0 or k + 1 < div
+        ):  # freeze at the last good point, as for any divergence
             div = k + 1
             out = {name: np.array(v) for name, v in out.items()}
             for name in ("points", "losses", "grads", "velocity", "lookahead", "mhat"):
-                out[name][k + 1: n + 1] = out[name][k]
+                out[name][k + 1 : n + 1] = out[name][k]
             out["eval_points"][k:n] = out["points"][k]
             out["eval_grads"][k:n] = 0.0
             points, grads = out["points"][: n + 1], out["grads"][: n + 1]
@@ -446,10 +612,26 @@ def run(landscape, optimizer, *, start=None, steps: int = 200, lr: float | None 
     )
 
 
-def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, Any] | None = None, steps: int = 200,
-          schedule: str = "constant", schedule_args: Mapping[str, float] | None = None, clip_norm=None,
-          clip_value=None, noise_std: float = 0.0, seeds=0, warmup_steps: float = 0.0, momentum_warmup: float = 0.0,
-          return_paths: bool = False, fast: bool = True, parallel: bool = True) -> SweepResult:
+def sweep(
+    landscape,
+    optimizer,
+    *,
+    starts=None,
+    lr=None,
+    hparams: Mapping[str, Any] | None = None,
+    steps: int = 200,
+    schedule: str = "constant",
+    schedule_args: Mapping[str, float] | None = None,
+    clip_norm=None,
+    clip_value=None,
+    noise_std: float = 0.0,
+    seeds=0,
+    warmup_steps: float = 0.0,
+    momentum_warmup: float = 0.0,
+    return_paths: bool = False,
+    fast: bool = True,
+    parallel: bool = True,
+) -> SweepResult:
     """The same engine ``vmap``-ped over many starts and/or hyperparameter values.
 
     ``starts`` is ``(n, 2)`` or one point; ``lr`` and each ``hparams`` entry a scalar or an
@@ -469,26 +651,73 @@ def sweep(landscape, optimizer, *, starts=None, lr=None, hparams: Mapping[str, A
         raise KeyError(f"{spec.name} has no hyperparameter(s) {sorted(extra)}")
     hp = {k: np.asarray(given.get(k, v.default), dtype=float) for k, v in spec.hyperparams.items()}
     seeds = np.asarray(seeds, dtype=np.int64) % (2**32)
-    sizes = [starts.shape[0] if starts.ndim == 2 else 1, lr.size, seeds.size, *(v.size for v in hp.values())]
+    sizes = [
+        starts.shape[0] if starts.ndim == 2 else 1,
+        lr.size,
+        seeds.size,
+        *(v.size for v in hp.values()),
+    ]
     n = max(sizes)
     if any(s not in (1, n) for s in sizes):
         raise ValueError(f"sweep inputs must have length 1 or {n}, got {sizes}")
     if n * max(steps, 1) > MAX_SWEEP * 500 or n > MAX_SWEEP:
-        raise ValueError(f"sweep too large: {n} runs x {steps} steps (limit {MAX_SWEEP} runs, {MAX_SWEEP * 500} run-steps)")
+        raise ValueError(
+            f"sweep too large: {n} runs x {steps} steps (limit {MAX_SWEEP} runs, "
+            f"{MAX_SWEEP * 500} run-steps)"
+        )
     starts_b = np.broadcast_to(starts.reshape(-1, 2), (n, 2))
-    common = _common(landscape, spec, schedule, schedule_args, clip_norm, clip_value, noise_std, warmup_steps,
-                     momentum_warmup)
+    common = _common(
+        landscape,
+        spec,
+        schedule,
+        schedule_args,
+        clip_norm,
+        clip_value,
+        noise_std,
+        warmup_steps,
+        momentum_warmup,
+    )
     sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    cfg = Static(landscape.key, spec.name, schedule, n_total, bool(return_paths), bool(fast), True,
-                 bool(momentum_warmup > 0), noise=bool(ns > 0), clip=bool(np.isfinite(cn) or np.isfinite(cv)))
+    cfg = Static(
+        landscape.key,
+        spec.name,
+        schedule,
+        n_total,
+        bool(return_paths),
+        bool(fast),
+        True,
+        bool(momentum_warmup > 0),
+        noise=bool(ns > 0),
+        clip=bool(np.isfinite(cn) or np.isfinite(cv)),
+    )
     fn = _compiled(cfg)
-    batch = (_f64(starts_b), _f64(np.broadcast_to(lr.ravel(), (n,))),
-             {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
-             np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32))
+    batch = (
+        _f64(starts_b),
+        _f64(np.broadcast_to(lr.ravel(), (n,))),
+        {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
+        np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32),
+    )
     if parallel:
         batch = _split(batch, n)
     starts_a, lr_a, hp_a, seeds_a = batch
-    out = fn(Inputs(starts_a, lr_a, hp_a, sargs, w, mw, cn, cv, ns, seeds_a, fparams, np.int64(steps), center, radius))
+    out = fn(
+        Inputs(
+            starts_a,
+            lr_a,
+            hp_a,
+            sargs,
+            w,
+            mw,
+            cn,
+            cv,
+            ns,
+            seeds_a,
+            fparams,
+            np.int64(steps),
+            center,
+            radius,
+        )
+    )
     out = {k: v[:n] for k, v in _unpack(cfg, out).items()}
     paths = losses = None
     if return_paths:
@@ -504,7 +733,8 @@ def warm_up(surfaces=None, optimizer_names=None, sweep_runs=(2,)) -> dict[str, f
     scenario's) that is one trajectory (steps slider range, any step count) and one sweep
     (final points, any step count) per size in ``sweep_runs`` (a sweep's number of runs is an
     array shape: each compiles once), each without noise and clipping. Returns the seconds spent
-    on each ``"surface/optimizer/run"`` and ``"surface/optimizer/sweep<runs>"``. Compiled executables also go to JAX's persistent
+    on each ``"surface/optimizer/run"`` and ``"surface/optimizer/sweep<runs>"``. Compiled
+    executables also go to JAX's persistent
     cache when one is configured, so a restarted server warms up faster."""
     import time
 
@@ -513,7 +743,11 @@ def warm_up(surfaces=None, optimizer_names=None, sweep_runs=(2,)) -> dict[str, f
 
     default = Scenario()
     surfaces = (default.surface,) if surfaces is None else tuple(surfaces)
-    optimizer_names = tuple(c.name for c in default.optimizers) if optimizer_names is None else tuple(optimizer_names)
+    optimizer_names = (
+        tuple(c.name for c in default.optimizers)
+        if optimizer_names is None
+        else tuple(optimizer_names)
+    )
     spent = {}
     for surface in surfaces:
         scape = landscapes.get(surface)
@@ -523,6 +757,11 @@ def warm_up(surfaces=None, optimizer_names=None, sweep_runs=(2,)) -> dict[str, f
             spent[f"{surface}/{name}/run"] = time.perf_counter() - t0
             for n in sweep_runs:
                 t0 = time.perf_counter()
-                sweep(scape, name, starts=np.broadcast_to(np.asarray(scape.start, float), (int(n), 2)), steps=2)
+                sweep(
+                    scape,
+                    name,
+                    starts=np.broadcast_to(np.asarray(scape.start, float), (int(n), 2)),
+                    steps=2,
+                )
                 spent[f"{surface}/{name}/sweep{int(n)}"] = time.perf_counter() - t0
     return spent

@@ -12,8 +12,10 @@ from typing import Any
 # XLA runs one CPU computation on one core; exposing the cores as host devices lets the engine's
 # sweeps split their batch across them (before JAX starts its backend; an explicit setting wins).
 if "xla_force_host_platform_device_count" not in os.environ.get("XLA_FLAGS", ""):
-    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
-                               + f" --xla_force_host_platform_device_count={min(os.cpu_count() or 1, 8)}").strip()
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "")
+        + f" --xla_force_host_platform_device_count={min(os.cpu_count() or 1, 8)}"
+    ).strip()
 
 import jax
 import jax.numpy as jnp
@@ -102,7 +104,9 @@ class Landscape:
         (x0, x1), (y0, y1) = self.bounds
         xs = np.linspace(x0, x1, n)
         ys = np.linspace(y0, y1, n)
-        z = np.asarray(_grid_eval(self.family, self.key)(jnp.asarray(xs), jnp.asarray(ys), _pvals(self.values)))
+        z = np.asarray(
+            _grid_eval(self.family, self.key)(jnp.asarray(xs), jnp.asarray(ys), _pvals(self.values))
+        )
         z = np.where(np.isfinite(z), z, np.nan)
         return xs, ys, z
 
@@ -155,7 +159,9 @@ def _newton_fn(family: Callable, key: str) -> Callable:
     return refine
 
 
-def refine_stationary(family: Callable, key: str, guess: Point, values: Mapping[str, float]) -> Stationary:
+def refine_stationary(
+    family: Callable, key: str, guess: Point, values: Mapping[str, float]
+) -> Stationary:
     """Polish an approximate stationary point with Newton's method."""
     q, v = _newton_fn(family, key)(jnp.asarray(guess, dtype=jnp.float64), _pvals(values))
     q = np.asarray(q)

@@ -31,22 +31,43 @@ class ExpressionError(ValueError):
         self.message = message
         self.position = position
         shown = text if len(text) <= 80 else text[:80] + "..."
-        caret = "\n  " + shown + "\n  " + " " * min(position, 83) + "^" if text and position <= 80 else ""
+        caret = (
+            "\n  " + shown + "\n  " + " " * min(position, 83) + "^"
+            if text and position <= 80
+            else ""
+        )
         super().__init__(f"{message} (at position {position + 1}){caret}")
 
 
 _UNARY = {
-    "exp": jnp.exp, "log": jnp.log, "ln": jnp.log, "log10": jnp.log10, "log1p": jnp.log1p,
-    "sqrt": jnp.sqrt, "abs": jnp.abs, "sin": jnp.sin, "cos": jnp.cos, "tan": jnp.tan,
-    "tanh": jnp.tanh, "sinh": jnp.sinh, "cosh": jnp.cosh, "arctan": jnp.arctan, "atan": jnp.arctan,
-    "arcsin": jnp.arcsin, "arccos": jnp.arccos, "sigmoid": jax.nn.sigmoid, "softplus": jax.nn.softplus,
+    "exp": jnp.exp,
+    "log": jnp.log,
+    "ln": jnp.log,
+    "log10": jnp.log10,
+    "log1p": jnp.log1p,
+    "sqrt": jnp.sqrt,
+    "abs": jnp.abs,
+    "sin": jnp.sin,
+    "cos": jnp.cos,
+    "tan": jnp.tan,
+    "tanh": jnp.tanh,
+    "sinh": jnp.sinh,
+    "cosh": jnp.cosh,
+    "arctan": jnp.arctan,
+    "atan": jnp.arctan,
+    "arcsin": jnp.arcsin,
+    "arccos": jnp.arccos,
+    "sigmoid": jax.nn.sigmoid,
+    "softplus": jax.nn.softplus,
     "sign": jnp.sign,
 }
 _BINARY = {"min": jnp.minimum, "max": jnp.maximum, "atan2": jnp.arctan2, "hypot": jnp.hypot}
 _CONST = {"pi": math.pi, "e": math.e}
 _VARS = ("x", "y")
 
-_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^(),]))")
+_TOKEN = re.compile(
+    r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^(),]))"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -198,7 +219,9 @@ def parse(text: str):
     if not isinstance(text, str):
         raise ExpressionError("the formula must be text", 0)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"formula is too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH)
+        raise ExpressionError(
+            f"formula is too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH
+        )
     return _Parser(text).parse()
 
 
@@ -215,7 +238,9 @@ def _compile(tree):
         return lambda xy: -a(xy)
     if kind == "bin":
         op, a, b = tree[1], _compile(tree[2]), _compile(tree[3])
-        fn = {"+": jnp.add, "-": jnp.subtract, "*": jnp.multiply, "/": jnp.divide, "^": jnp.power}[op]
+        fn = {"+": jnp.add, "-": jnp.subtract, "*": jnp.multiply, "/": jnp.divide, "^": jnp.power}[
+            op
+        ]
         return lambda xy: fn(a(xy), b(xy))
     if kind == "call":
         name, args = tree[1], [_compile(t) for t in tree[2:]]
@@ -235,7 +260,8 @@ def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
     """Build a :class:`Landscape` from a formula in ``x`` and ``y``.
 
     The minima listed are the formula's local minima inside the box (gradient zero, Hessian positive
-    definite; see :func:`_minima`), none if it has none. Domain errors (``log`` of a negative number)
+    definite; see :func:`_minima`), none if it has none. Domain errors (``log`` of a negative
+    number)
     evaluate to NaN and show as gaps in the plots.
     """
     tree = parse(text)
@@ -244,7 +270,12 @@ def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
         bounds = ((-3.0, 3.0), (-3.0, 3.0))
     (x0, x1), (y0, y1) = bounds
     vals = [x0, x1, y0, y1]
-    if not all(math.isfinite(v) for v in vals) or x1 <= x0 or y1 <= y0 or max(x1 - x0, y1 - y0) > 1e6:
+    if (
+        not all(math.isfinite(v) for v in vals)
+        or x1 <= x0
+        or y1 <= y0
+        or max(x1 - x0, y1 - y0) > 1e6
+    ):
         raise ExpressionError("bounds must be finite with min < max (and a span below 1e6)", 0)
     bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
 
@@ -254,9 +285,19 @@ def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
 
     key = "expr:" + _canon(tree)
     scape = Landscape(
-        name="custom", title=f"f(x, y) = {text.strip()}", f=lambda xy: family(xy, {}), bounds=bounds,
-        minima=(), saddles=(), start=(x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)), params={}, values={},
-        description="Your own formula.", reference="User-defined.", family=family, key=key,
+        name="custom",
+        title=f"f(x, y) = {text.strip()}",
+        f=lambda xy: family(xy, {}),
+        bounds=bounds,
+        minima=(),
+        saddles=(),
+        start=(x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)),
+        params={},
+        values={},
+        description="Your own formula.",
+        reference="User-defined.",
+        family=family,
+        key=key,
     )
     ck = (key, bounds)
     if ck not in _MINIMA:  # a rerun builds the same formula several times: find its minima once
@@ -273,7 +314,8 @@ _MINIMA: collections.OrderedDict = collections.OrderedDict()
 def _minima(scape: Landscape, n: int = 101, most: int = 8) -> tuple[Stationary, ...]:
     r"""The local minima of a formula inside its box: grid points lower than their eight (finite)
     neighbours, refined by Newton's method, kept only where :math:`\|\nabla f\| \approx 0` and the
-    Hessian is positive definite, strictly inside the box. A pole or the box edge is not a minimum."""
+    Hessian is positive definite, strictly inside the box. A pole or the box edge is not a
+    minimum."""
     xs, ys, z = scape.grid(n)
     zp = np.pad(z, 1, constant_values=np.nan)
     core = zp[1:-1, 1:-1]
@@ -281,7 +323,7 @@ def _minima(scape: Landscape, n: int = 101, most: int = 8) -> tuple[Stationary, 
     for dj in (-1, 0, 1):
         for di in (-1, 0, 1):
             if dj or di:
-                nb = zp[1 + dj: zp.shape[0] - 1 + dj, 1 + di: zp.shape[1] - 1 + di]
+                nb = zp[1 + dj : zp.shape[0] - 1 + dj, 1 + di : zp.shape[1] - 1 + di]
                 ok &= np.isfinite(nb) & (core <= nb)
     js, is_ = np.nonzero(ok)
     if len(js) == 0:
@@ -293,12 +335,21 @@ def _minima(scape: Landscape, n: int = 101, most: int = 8) -> tuple[Stationary, 
     (x0, x1), (y0, y1) = scape.bounds
     cell = max(x1 - x0, y1 - y0) / (n - 1)
     eig = np.linalg.eigvalsh(np.where(np.isfinite(h), h, 0.0))
-    good = (np.isfinite(v) & np.all(np.isfinite(g), axis=1) & np.all(np.isfinite(h), axis=(1, 2))
-            & (np.linalg.norm(g, axis=1) * cell <= 1e-8 * (1.0 + np.abs(v)))
-            & (eig[:, 0] > 1e-9 * np.maximum(1.0, np.abs(eig[:, 1])))
-            & (p[:, 0] > x0 + 1e-9 * cell) & (p[:, 0] < x1 - 1e-9 * cell) & (p[:, 1] > y0 + 1e-9 * cell) & (p[:, 1] < y1 - 1e-9 * cell))
+    good = (
+        np.isfinite(v)
+        & np.all(np.isfinite(g), axis=1)
+        & np.all(np.isfinite(h), axis=(1, 2))
+        & (np.linalg.norm(g, axis=1) * cell <= 1e-8 * (1.0 + np.abs(v)))
+        & (eig[:, 0] > 1e-9 * np.maximum(1.0, np.abs(eig[:, 1])))
+        & (p[:, 0] > x0 + 1e-9 * cell)
+        & (p[:, 0] < x1 - 1e-9 * cell)
+        & (p[:, 1] > y0 + 1e-9 * cell)
+        & (p[:, 1] < y1 - 1e-9 * cell)
+    )
     found: list[Stationary] = []
-    for (x, y), val in sorted(zip(p[good].tolist(), v[good].tolist(), strict=True), key=lambda t: t[1]):
+    for (x, y), val in sorted(
+        zip(p[good].tolist(), v[good].tolist(), strict=True), key=lambda t: t[1]
+    ):
         if all(math.hypot(x - m.x, y - m.y) > cell for m in found):
             found.append(Stationary(float(x), float(y), float(val)))
     return tuple(found[:most])
@@ -313,8 +364,19 @@ def _newton(f):
         det, tr = h[:, 0, 0] * h[:, 1, 1] - h[:, 0, 1] * h[:, 1, 0], h[:, 0, 0] + h[:, 1, 1]
         pd = jnp.isfinite(det) & (det > 0) & (tr > 0)
         safe = jnp.where(pd, det, 1.0)
-        step = jnp.stack([h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1], h[:, 0, 0] * g[:, 1] - h[:, 1, 0] * g[:, 0]], axis=1) / safe[:, None]
-        return jnp.where(pd[:, None] & jnp.all(jnp.isfinite(step), axis=1, keepdims=True), p - step, p)
+        step = (
+            jnp.stack(
+                [
+                    h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1],
+                    h[:, 0, 0] * g[:, 1] - h[:, 1, 0] * g[:, 0],
+                ],
+                axis=1,
+            )
+            / safe[:, None]
+        )
+        return jnp.where(
+            pd[:, None] & jnp.all(jnp.isfinite(step), axis=1, keepdims=True), p - step, p
+        )
 
     @jax.jit
     def run(p):
@@ -326,8 +388,10 @@ def _newton(f):
 
 def first_break(scape: Landscape, points: np.ndarray, iters: int = 40) -> int | None:
     r"""The first step ``points[k] -> points[k+1]`` that crosses a pole or a non-finite region of
-    ``scape`` (``None``: none does). Each segment is bisected ``iters`` times towards its larger jump of
-    :math:`f`; on a continuous :math:`f` the jump shrinks with the interval, across a pole (or a jump)
+    ``scape`` (``None``: none does). Each segment is bisected ``iters`` times towards its larger
+    jump of
+    :math:`f`; on a continuous :math:`f` the jump shrinks with the interval, across a pole (or a
+    jump)
     it does not."""
     pts = np.asarray(points, dtype=np.float64)
     if len(pts) < 2:

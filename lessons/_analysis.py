@@ -24,7 +24,8 @@ def temperature_series(days: int = 100, seed: int = 0) -> np.ndarray:
 
 
 def ewa(series, beta: float, bias_correction: bool = True) -> np.ndarray:
-    r"""Exponentially weighted average :math:`v_t = \beta v_{t-1} + (1-\beta)\theta_t`, :math:`v_0 = 0`,
+    r"""Exponentially weighted average :math:`v_t = \beta v_{t-1} + (1-\beta)\theta_t`, :math:`v_0 =
+    0`,
     optionally divided by :math:`1-\beta^t` (bias correction)."""
     x = np.asarray(series, dtype=float)
     out = np.empty_like(x)
@@ -41,7 +42,8 @@ def polyak_average(points) -> np.ndarray:
     return np.cumsum(p, axis=0) / np.arange(1, len(p) + 1)[:, None]
 
 
-# --- theory on quadratics ---------------------------------------------------------------------------
+# --- theory on quadratics
+# ---------------------------------------------------------------------------
 
 
 def _spectral_radius(m: np.ndarray) -> float:
@@ -53,7 +55,8 @@ def predicted_rate(method: str, alpha: float, beta: float, eigenvalues) -> float
 
     GD: :math:`\max_i |1-\alpha\lambda_i|`; heavy ball: spectral radius of
     :math:`\begin{pmatrix}1+\beta-\alpha\lambda & -\beta\\ 1 & 0\end{pmatrix}`; Nesterov: of
-    :math:`\begin{pmatrix}(1+\beta)(1-\alpha\lambda) & -\beta(1-\alpha\lambda)\\ 1 & 0\end{pmatrix}`."""
+    :math:`\begin{pmatrix}(1+\beta)(1-\alpha\lambda) & -\beta(1-\alpha\lambda)\\ 1 &
+    0\end{pmatrix}`."""
     rates = []
     for lam in eigenvalues:
         if method == "gd":
@@ -70,7 +73,8 @@ def predicted_rate(method: str, alpha: float, beta: float, eigenvalues) -> float
 
 def optimal_parameters(kappa: float, mu: float = 1.0) -> dict[str, tuple[float, float]]:
     r"""Classical tunings for eigenvalues in :math:`[\mu, L]`, :math:`L = \kappa\mu`:
-    GD :math:`\alpha = 2/(\mu+L)`; heavy ball :math:`\alpha = 4/(\sqrt L+\sqrt\mu)^2,\ \beta = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2`;
+    GD :math:`\alpha = 2/(\mu+L)`; heavy ball :math:`\alpha = 4/(\sqrt L+\sqrt\mu)^2,\ \beta =
+    ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2`;
     Nesterov :math:`\alpha = 1/L,\ \beta = (\sqrt\kappa-1)/(\sqrt\kappa+1)`."""
     L = kappa * mu
     sk = math.sqrt(kappa)
@@ -97,7 +101,8 @@ def measured_rate(points, burn_in: float = 0.5) -> float:
     return float((n[hi] / n[lo]) ** (1.0 / (hi - lo)))
 
 
-# --- hyperparameter search --------------------------------------------------------------------------
+# --- hyperparameter search
+# --------------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,7 +115,11 @@ class Axis:
     log: bool
 
     def grid(self, n: int) -> np.ndarray:
-        return np.logspace(math.log10(self.low), math.log10(self.high), n) if self.log else np.linspace(self.low, self.high, n)
+        return (
+            np.logspace(math.log10(self.low), math.log10(self.high), n)
+            if self.log
+            else np.linspace(self.low, self.high, n)
+        )
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         if self.log:  # e.g. lr = 10 ** uniform(-6, 1)
@@ -120,7 +129,9 @@ class Axis:
     def position(self, v: float) -> float:
         """Where ``v`` sits in the range, 0..1 (log-scaled for log axes)."""
         if self.log:
-            return (math.log10(v) - math.log10(self.low)) / (math.log10(self.high) - math.log10(self.low))
+            return (math.log10(v) - math.log10(self.low)) / (
+                math.log10(self.high) - math.log10(self.low)
+            )
         return (v - self.low) / (self.high - self.low)
 
     def zoom(self, center: float, factor: float) -> Axis:
@@ -152,8 +163,19 @@ def _assign(optimizer: str, axis: Axis, values, kw: dict, hp: dict) -> None:
         hp[axis.name] = values
 
 
-def search(scape, optimizer: str, ax: Axis, ay: Axis, *, budget: int, kind: str = "grid", seed: int = 0,
-           steps: int = 200, start=None, f_star: float | None = None) -> SearchResult:
+def search(
+    scape,
+    optimizer: str,
+    ax: Axis,
+    ay: Axis,
+    *,
+    budget: int,
+    kind: str = "grid",
+    seed: int = 0,
+    steps: int = 200,
+    start=None,
+    f_star: float | None = None,
+) -> SearchResult:
     """Grid (``sqrt(budget)`` per axis) or random (``budget`` log-uniform samples) search, via ``sweep``."""
     if not 1 <= budget <= MAX_SEARCH_BUDGET:
         raise ValueError(f"the search budget must be 1..{MAX_SEARCH_BUDGET} runs, got {budget}")
@@ -183,15 +205,19 @@ def search(scape, optimizer: str, ax: Axis, ay: Axis, *, budget: int, kind: str 
             pos = axis.position(v)
             if pos <= 0.03 or pos >= 0.97:
                 side = "lower" if pos <= 0.03 else "upper"
-                edge.append(f"the best {axis.name} = {v:.3g} sits on the {side} edge of the search range "
-                            f"[{axis.low:.3g}, {axis.high:.3g}]: the optimum may lie outside it, widen the range")
+                edge.append(
+                    f"the best {axis.name} = {v:.3g} sits on the {side} edge of the search range "
+                    f"[{axis.low:.3g}, {axis.high:.3g}]: the optimum may lie outside it, "
+                    "widen the range"
+                )
     return SearchResult(xs, ys, loss, best, edge)
 
 
 MAX_BASIN_GRID = 400
 MAX_SEARCH_BUDGET = 40_000
 
-# --- basins of attraction ---------------------------------------------------------------------------
+# --- basins of attraction
+# ---------------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -202,8 +228,16 @@ class BasinMap:
     counts: dict[str, int]
 
 
-def basins(scape, optimizer: str, *, n: int = 100, steps: int = 300, lr: float | None = None, hparams=None,
-           tol: float | None = None) -> BasinMap:
+def basins(
+    scape,
+    optimizer: str,
+    *,
+    n: int = 100,
+    steps: int = 300,
+    lr: float | None = None,
+    hparams=None,
+    tol: float | None = None,
+) -> BasinMap:
     """Run from every point of an ``n x n`` grid of starts and label which minimum each run reaches."""
     if not 2 <= n <= MAX_BASIN_GRID:
         raise ValueError(f"the grid of starts must be 2..{MAX_BASIN_GRID} per side, got {n}")

@@ -29,7 +29,9 @@ MAX_MLP_STEPS = 3000
 MAX_SLICE = 81
 
 
-def make_dataset(name: str, n: int = 300, noise: float = 0.15, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_dataset(
+    name: str, n: int = 300, noise: float = 0.15, *, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Two-class toy data: ``moons``, ``spirals`` or ``xor`` (four Gaussian blobs)."""
     rng = np.random.default_rng(seed)
     h = n // 2
@@ -116,7 +118,15 @@ class MLPRun:
 
 
 @functools.lru_cache(maxsize=32)
-def _trainer(opt_name: str, schedule: str, sizes: tuple[int, ...], activation: str, steps: int, batch: int, n_train: int):
+def _trainer(
+    opt_name: str,
+    schedule: str,
+    sizes: tuple[int, ...],
+    activation: str,
+    steps: int,
+    batch: int,
+    n_train: int,
+):
     spec = get(opt_name)
     act = ACTIVATIONS[activation]
     p0 = init_params(sizes, "gaussian", key=jax.random.key(0))
@@ -154,13 +164,30 @@ def _trainer(opt_name: str, schedule: str, sizes: tuple[int, ...], activation: s
     return train
 
 
-def train_mlp(x, y, xv, yv, *, optimizer: str = "adam", lr: float = 0.01, hparams=None, schedule: str = "constant",
-              schedule_args_=None, hidden: tuple[int, ...] = (20, 20), activation: str = "tanh", init: str = "glorot",
-              batch: int = 32, steps: int = 500, seed: int = 0) -> MLPRun:
+def train_mlp(
+    x,
+    y,
+    xv,
+    yv,
+    *,
+    optimizer: str = "adam",
+    lr: float = 0.01,
+    hparams=None,
+    schedule: str = "constant",
+    schedule_args_=None,
+    hidden: tuple[int, ...] = (20, 20),
+    activation: str = "tanh",
+    init: str = "glorot",
+    batch: int = 32,
+    steps: int = 500,
+    seed: int = 0,
+) -> MLPRun:
     """Train a ``2-hidden-2`` MLP with mini-batch gradients and record the whole parameter path."""
     spec = get(optimizer)
     if spec.needs_hessian:
-        raise ValueError(f"{spec.title} needs the full Hessian; pick a first-order optimizer for the network")
+        raise ValueError(
+            f"{spec.title} needs the full Hessian; pick a first-order optimizer for the network"
+        )
     if not 1 <= steps <= MAX_MLP_STEPS:
         raise ValueError(f"steps must be between 1 and {MAX_MLP_STEPS}")
     sizes = (2, *hidden, 2)
@@ -169,13 +196,30 @@ def train_mlp(x, y, xv, yv, *, optimizer: str = "adam", lr: float = 0.01, hparam
     train = _trainer(spec.name, schedule, sizes, activation, int(steps), batch, len(x))
     hp = {k: jnp.float64(v) for k, v in spec.hparams(hparams).items()}
     sargs = {k: jnp.float64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
-    rec, first = train(theta0, jnp.float64(lr), hp, sargs, jnp.asarray(x, jnp.float64), jnp.asarray(y),
-                       jnp.asarray(xv, jnp.float64), jnp.asarray(yv), jnp.uint32(seed))
+    rec, first = train(
+        theta0,
+        jnp.float64(lr),
+        hp,
+        sargs,
+        jnp.asarray(x, jnp.float64),
+        jnp.asarray(y),
+        jnp.asarray(xv, jnp.float64),
+        jnp.asarray(yv),
+        jnp.uint32(seed),
+    )
     th, tl, vl, ta, va, div = (np.asarray(a) for a in rec)
     cat = lambda a0, a: np.concatenate([np.atleast_1d(np.asarray(a0)), a])
     d = np.nonzero(div)[0]
-    return MLPRun(np.concatenate([np.asarray(theta0)[None], th]), cat(first[0], tl), cat(first[1], vl), cat(first[2], ta),
-                  cat(first[3], va), int(d[0]) + 1 if d.size else None, sizes, activation)
+    return MLPRun(
+        np.concatenate([np.asarray(theta0)[None], th]),
+        cat(first[0], tl),
+        cat(first[1], vl),
+        cat(first[2], ta),
+        cat(first[3], va),
+        int(d[0]) + 1 if d.size else None,
+        sizes,
+        activation,
+    )
 
 
 def layer_slices(sizes: tuple[int, ...]) -> list[tuple[slice, tuple[int, int], slice]]:
@@ -190,8 +234,11 @@ def layer_slices(sizes: tuple[int, ...]) -> list[tuple[slice, tuple[int, int], s
     return out
 
 
-def filter_normalized_direction(theta: np.ndarray, sizes: tuple[int, ...], *, key: jax.Array) -> np.ndarray:
-    r"""A Gaussian direction whose every filter (a neuron's incoming weights) has the norm of the same
+def filter_normalized_direction(
+    theta: np.ndarray, sizes: tuple[int, ...], *, key: jax.Array
+) -> np.ndarray:
+    r"""A Gaussian direction whose every filter (a neuron's incoming weights) has the norm of the
+    same
     filter in ``theta``; bias directions are zero (Li et al. 2018)."""
     d = np.asarray(jax.random.normal(key, theta.shape, jnp.float64))
     out = np.zeros_like(d)
@@ -199,7 +246,9 @@ def filter_normalized_direction(theta: np.ndarray, sizes: tuple[int, ...], *, ke
         dw = d[w].reshape(m, n)
         tw = theta[w].reshape(m, n)
         dn = np.linalg.norm(dw, axis=0, keepdims=True)
-        out[w] = (dw / np.where(dn > 0, dn, 1.0) * np.linalg.norm(tw, axis=0, keepdims=True)).ravel()
+        out[w] = (
+            dw / np.where(dn > 0, dn, 1.0) * np.linalg.norm(tw, axis=0, keepdims=True)
+        ).ravel()
     return out
 
 
@@ -227,10 +276,26 @@ def _slice_fn(sizes: tuple[int, ...], activation: str):
 
 def losses_at(thetas, x, y, sizes, activation) -> np.ndarray:
     """Full-batch loss at each row of ``thetas`` (vmapped)."""
-    return np.asarray(_slice_fn(tuple(sizes), activation)(jnp.asarray(thetas), jnp.asarray(x, jnp.float64), jnp.asarray(y)))
+    return np.asarray(
+        _slice_fn(tuple(sizes), activation)(
+            jnp.asarray(thetas), jnp.asarray(x, jnp.float64), jnp.asarray(y)
+        )
+    )
 
 
-def loss_slice(center, d1, d2, x, y, sizes, activation, *, n: int = 41, extent: float = 1.0, extent2: float | None = None) -> Slice:
+def loss_slice(
+    center,
+    d1,
+    d2,
+    x,
+    y,
+    sizes,
+    activation,
+    *,
+    n: int = 41,
+    extent: float = 1.0,
+    extent2: float | None = None,
+) -> Slice:
     r"""Loss on the grid :math:`\theta^* + \alpha d_1 + \beta d_2`, :math:`\alpha,\beta\in[-e, e]`."""
     if not 3 <= n <= MAX_SLICE:
         raise ValueError(f"slice resolution must be 3..{MAX_SLICE}")
@@ -269,11 +334,17 @@ def interpolate_slice(sl: Slice, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ta = (a - sl.alphas[ia]) / (sl.alphas[ia + 1] - sl.alphas[ia])
     tb = (b - sl.betas[ib]) / (sl.betas[ib + 1] - sl.betas[ib])
     z = sl.loss
-    return ((1 - ta) * (1 - tb) * z[ib, ia] + ta * (1 - tb) * z[ib, ia + 1] + (1 - ta) * tb * z[ib + 1, ia]
-            + ta * tb * z[ib + 1, ia + 1])
+    return (
+        (1 - ta) * (1 - tb) * z[ib, ia]
+        + ta * (1 - tb) * z[ib, ia + 1]
+        + (1 - ta) * tb * z[ib + 1, ia]
+        + ta * tb * z[ib + 1, ia + 1]
+    )
 
 
-def interpolation_1d(theta0, theta1, x, y, sizes, activation, *, n: int = 61) -> tuple[np.ndarray, np.ndarray]:
+def interpolation_1d(
+    theta0, theta1, x, y, sizes, activation, *, n: int = 61
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Loss along :math:`(1-t)\theta_0 + t\theta_1`, :math:`t \in [-0.25, 1.25]` (Goodfellow et al. 2015)."""
     t = np.linspace(-0.25, 1.25, n)
     thetas = (1 - t)[:, None] * theta0[None] + t[:, None] * theta1[None]
@@ -295,12 +366,13 @@ def decision_grid(theta, sizes, activation, bounds, n: int = 120):
 def data_bounds(x: np.ndarray, pad: float = 0.3) -> tuple[tuple[float, float], tuple[float, float]]:
     lo, hi = x.min(0), x.max(0)
     span = hi - lo
-    return ((float(lo[0] - pad * span[0]), float(hi[0] + pad * span[0])), (float(lo[1] - pad * span[1]), float(hi[1] + pad * span[1])))
+    return (
+        (float(lo[0] - pad * span[0]), float(hi[0] + pad * span[0])),
+        (float(lo[1] - pad * span[1]), float(hi[1] + pad * span[1])),
+    )
 
 
 def pca_extent(coords: list[np.ndarray]) -> tuple[float, float]:
     a = max(float(np.abs(c[:, 0]).max()) for c in coords)
     b = max(float(np.abs(c[:, 1]).max()) for c in coords)
     return 1.25 * max(a, 1e-6), 1.25 * max(b, 1e-6)
-
-

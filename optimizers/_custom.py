@@ -141,14 +141,17 @@ def momentum_ema(learning_rate, momentum=0.9) -> optax.GradientTransformation:
     def update(g, state, params=None):
         del params
         v = momentum * state.velocity + (1 - momentum) * g
-        return -_lr_at(learning_rate, state.count) * v, VelocityState(optax.safe_increment(state.count), v)
+        return -_lr_at(learning_rate, state.count) * v, VelocityState(
+            optax.safe_increment(state.count), v
+        )
 
     return optax.GradientTransformation(init, update)
 
 
 def adagrad_notes(learning_rate, eps=1e-8) -> optax.GradientTransformation:
     r"""AdaGrad as in the course notes, PyTorch and Duchi et al.: accumulator from 0,
-    :math:`\epsilon` outside the root: :math:`G \leftarrow G + g^2,\ u = -\alpha_t g / (\sqrt G + \epsilon)`.
+    :math:`\epsilon` outside the root: :math:`G \leftarrow G + g^2,\ u = -\alpha_t g / (\sqrt G +
+    \epsilon)`.
 
     (``optax.adagrad`` starts the accumulator at 0.1 and puts :math:`\epsilon` inside the root.)
     References: Duchi, Hazan, Singer, Adaptive Subgradient Methods, JMLR 2011."""
@@ -165,9 +168,15 @@ def adagrad_notes(learning_rate, eps=1e-8) -> optax.GradientTransformation:
     return optax.GradientTransformation(init, update)
 
 
-def adam_no_bias_correction(learning_rate, b1=0.9, b2=0.999, eps=1e-8) -> optax.GradientTransformation:
-    return optax.chain(scale_by_adam_no_bias_correction(b1, b2, eps), optax.scale_by_learning_rate(learning_rate))
+def adam_no_bias_correction(
+    learning_rate, b1=0.9, b2=0.999, eps=1e-8
+) -> optax.GradientTransformation:
+    return optax.chain(
+        scale_by_adam_no_bias_correction(b1, b2, eps), optax.scale_by_learning_rate(learning_rate)
+    )
 
 
 def adam_running_product(learning_rate, b1=0.9, b2=0.999, eps=1e-8) -> optax.GradientTransformation:
-    return optax.chain(scale_by_adam_running_product(b1, b2, eps), optax.scale_by_learning_rate(learning_rate))
+    return optax.chain(
+        scale_by_adam_running_product(b1, b2, eps), optax.scale_by_learning_rate(learning_rate)
+    )

@@ -69,18 +69,25 @@ def _linear(a):
 
 
 def _polynomial(a):
-    return lambda t: (1.0 - a["end_factor"]) * (1.0 - _frac(t, a["transition_steps"])) ** a["power"] + a["end_factor"]
+    return lambda t: (
+        (1.0 - a["end_factor"]) * (1.0 - _frac(t, a["transition_steps"])) ** a["power"]
+        + a["end_factor"]
+    )
 
 
 def _cosine(a):
-    return lambda t: a["alpha"] + (1 - a["alpha"]) * 0.5 * (1 + jnp.cos(jnp.pi * _frac(t, a["decay_steps"])))
+    return lambda t: (
+        a["alpha"] + (1 - a["alpha"]) * 0.5 * (1 + jnp.cos(jnp.pi * _frac(t, a["decay_steps"])))
+    )
 
 
 def _warmup_cosine(a):
     def s(t):
         w = jnp.maximum(a["warmup_steps"], 1.0)
         up = _f(t) / w
-        cos = _cosine({"alpha": a["alpha"], "decay_steps": a["decay_steps"] - a["warmup_steps"]})(_f(t) - a["warmup_steps"])
+        cos = _cosine({"alpha": a["alpha"], "decay_steps": a["decay_steps"] - a["warmup_steps"]})(
+            _f(t) - a["warmup_steps"]
+        )
         return jnp.where(_f(t) < a["warmup_steps"], up, cos)
 
     return s
@@ -143,78 +150,122 @@ def H(default, low, high, log=False, label=""):
 SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec("constant", "Constant", {}, r"\alpha_t = \alpha_0", _constant),
     ScheduleSpec(
-        "step", "Step decay",
-        {"step_size": H(100, 1, 5000, True, "every N steps"), "gamma": H(0.5, 0.01, 1.0, False, "multiply by")},
-        r"\alpha_t = \alpha_0\,\gamma^{\lfloor t/N \rfloor}", _step,
+        "step",
+        "Step decay",
+        {
+            "step_size": H(100, 1, 5000, True, "every N steps"),
+            "gamma": H(0.5, 0.01, 1.0, False, "multiply by"),
+        },
+        r"\alpha_t = \alpha_0\,\gamma^{\lfloor t/N \rfloor}",
+        _step,
     ),
     ScheduleSpec(
-        "exponential", "Exponential",
-        {"decay_rate": H(0.1, 0.001, 1.0, True, "decay rate"), "transition_steps": H(200, 1, 5000, True, "over N steps")},
-        r"\alpha_t = \alpha_0\, r^{t/N}", _exponential,
+        "exponential",
+        "Exponential",
+        {
+            "decay_rate": H(0.1, 0.001, 1.0, True, "decay rate"),
+            "transition_steps": H(200, 1, 5000, True, "over N steps"),
+        },
+        r"\alpha_t = \alpha_0\, r^{t/N}",
+        _exponential,
     ),
     ScheduleSpec(
-        "natural_exp", "Natural exponential", {"k": H(0.01, 1e-5, 1.0, True, "k")},
-        r"\alpha_t = \alpha_0\, e^{-k t}", _natural_exp,
+        "natural_exp",
+        "Natural exponential",
+        {"k": H(0.01, 1e-5, 1.0, True, "k")},
+        r"\alpha_t = \alpha_0\, e^{-k t}",
+        _natural_exp,
     ),
     ScheduleSpec(
-        "inverse_time", "Inverse time (1/t)", {"k": H(0.05, 1e-5, 10.0, True, "k")},
-        r"\alpha_t = \dfrac{\alpha_0}{1 + k t}", _inverse_time,
+        "inverse_time",
+        "Inverse time (1/t)",
+        {"k": H(0.05, 1e-5, 10.0, True, "k")},
+        r"\alpha_t = \dfrac{\alpha_0}{1 + k t}",
+        _inverse_time,
     ),
     ScheduleSpec(
-        "linear", "Linear",
-        {"end_factor": H(0.01, 0.0, 1.0, False, "end / start"), "transition_steps": H(200, 1, 5000, True, "over N steps")},
-        r"\alpha_t = \alpha_0\,\big(1 + (\rho - 1)\min(t/N, 1)\big)", _linear,
+        "linear",
+        "Linear",
+        {
+            "end_factor": H(0.01, 0.0, 1.0, False, "end / start"),
+            "transition_steps": H(200, 1, 5000, True, "over N steps"),
+        },
+        r"\alpha_t = \alpha_0\,\big(1 + (\rho - 1)\min(t/N, 1)\big)",
+        _linear,
     ),
     ScheduleSpec(
-        "polynomial", "Polynomial",
+        "polynomial",
+        "Polynomial",
         {
             "end_factor": H(0.01, 0.0, 1.0, False, "end / start"),
             "power": H(2.0, 0.1, 5.0, False, "power p"),
             "transition_steps": H(200, 1, 5000, True, "over N steps"),
         },
-        r"\alpha_t = \alpha_0\big((1-\rho)(1 - \min(t/N,1))^{p} + \rho\big)", _polynomial,
+        r"\alpha_t = \alpha_0\big((1-\rho)(1 - \min(t/N,1))^{p} + \rho\big)",
+        _polynomial,
     ),
     ScheduleSpec(
-        "cosine", "Cosine",
-        {"decay_steps": H(200, 1, 5000, True, "over N steps"), "alpha": H(0.0, 0.0, 1.0, False, "floor (fraction)")},
-        r"\alpha_t = \alpha_0\big(a + (1-a)\tfrac12(1+\cos(\pi \min(t/N,1)))\big)", _cosine,
+        "cosine",
+        "Cosine",
+        {
+            "decay_steps": H(200, 1, 5000, True, "over N steps"),
+            "alpha": H(0.0, 0.0, 1.0, False, "floor (fraction)"),
+        },
+        r"\alpha_t = \alpha_0\big(a + (1-a)\tfrac12(1+\cos(\pi \min(t/N,1)))\big)",
+        _cosine,
         "Loshchilov & Hutter, SGDR, ICLR 2017.",
     ),
     ScheduleSpec(
-        "warmup_cosine", "Cosine with warm-up",
+        "warmup_cosine",
+        "Cosine with warm-up",
         {
             "warmup_steps": H(20, 1, 2000, True, "warm-up steps W"),
             "decay_steps": H(200, 2, 5000, True, "total steps N"),
             "alpha": H(0.0, 0.0, 1.0, False, "floor (fraction)"),
         },
-        r"\alpha_t = \begin{cases}\alpha_0\, t/W & t<W\\ \alpha_0\big(a+(1-a)\tfrac12(1+\cos\pi\tfrac{t-W}{N-W})\big) & t\ge W\end{cases}",
-        _warmup_cosine, "Goyal et al., Accurate, Large Minibatch SGD, 2017.",
+        r"\alpha_t = \begin{cases}\alpha_0\, t/W & "
+        r"t<W\\ \alpha_0\big(a+(1-a)\tfrac12(1+\cos\pi\tfrac{t-W}{N-W})\big) & t\ge "
+        r"W\end{cases}",
+        _warmup_cosine,
+        "Goyal et al., Accurate, Large Minibatch SGD, 2017.",
     ),
     ScheduleSpec(
-        "cyclic", "Cyclical (triangular)",
-        {"half_cycle": H(50, 1, 2000, True, "half cycle (steps)"), "max_factor": H(4.0, 1.0, 20.0, False, "max / base")},
-        r"\alpha_t = \alpha_0\big(1 + (m-1)\max(0, 1 - |t/h - 2c + 1|)\big),\ c = \lfloor 1 + t/2h \rfloor", _cyclic,
+        "cyclic",
+        "Cyclical (triangular)",
+        {
+            "half_cycle": H(50, 1, 2000, True, "half cycle (steps)"),
+            "max_factor": H(4.0, 1.0, 20.0, False, "max / base"),
+        },
+        r"\alpha_t = \alpha_0\big(1 + (m-1)\max(0, 1 - |t/h - 2c + 1|)\big),\ c = \lfloor 1 + "
+        r"t/2h \rfloor",
+        _cyclic,
         "Smith, Cyclical Learning Rates for Training Neural Networks, WACV 2017.",
     ),
     ScheduleSpec(
-        "onecycle", "One-cycle",
+        "onecycle",
+        "One-cycle",
         {
             "transition_steps": H(200, 2, 5000, True, "cycle length N"),
             "pct_start": H(0.3, 0.05, 0.95, False, "rising fraction"),
             "div_factor": H(25.0, 1.0, 1000.0, True, "start = peak / d"),
             "final_div_factor": H(1e4, 1.0, 1e5, True, "end = start / f"),
         },
-        r"\text{cosine up from } \alpha_0/d \text{ to } \alpha_0 \text{, then down to } \alpha_0/(d f)", _onecycle,
+        r"\text{cosine up from } \alpha_0/d \text{ to } \alpha_0 \text{, then down to } "
+        r"\alpha_0/(d f)",
+        _onecycle,
         "Smith & Topin, Super-Convergence, 2017.",
     ),
     ScheduleSpec(
-        "sgdr", "SGDR (warm restarts)",
+        "sgdr",
+        "SGDR (warm restarts)",
         {
             "period": H(50, 1, 2000, True, "first period T0"),
             "t_mult": H(2.0, 1.0, 4.0, False, "period multiplier"),
             "alpha": H(0.0, 0.0, 1.0, False, "floor (fraction)"),
         },
-        r"\alpha_t = \alpha_0\big(a + (1-a)\tfrac12(1 + \cos(\pi\, t_{cur}/T_i))\big),\ T_i = T_0 m^i", _sgdr,
+        r"\alpha_t = \alpha_0\big(a + (1-a)\tfrac12(1 + \cos(\pi\, t_{cur}/T_i))\big),\ T_i = "
+        r"T_0 m^i",
+        _sgdr,
         "Loshchilov & Hutter, SGDR: Stochastic Gradient Descent with Warm Restarts, ICLR 2017.",
     ),
 )
@@ -255,7 +306,13 @@ def make_schedule(name: str, args: Mapping, warmup_steps=0.0) -> Schedule:
     return s
 
 
-def lr_curve(name: str, args: Mapping[str, float] | None, steps: int, lr: float = 1.0, warmup_steps: float = 0.0):
+def lr_curve(
+    name: str,
+    args: Mapping[str, float] | None,
+    steps: int,
+    lr: float = 1.0,
+    warmup_steps: float = 0.0,
+):
     """Learning rate at steps ``0..steps-1`` (for previews), as a numpy array."""
     import numpy as np
 

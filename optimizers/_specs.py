@@ -16,7 +16,9 @@ from ._specs_base import HParam
 class ProbeContext(NamedTuple):
     """What a probe may read besides the optimizer state, after the step with 0-based index ``count - 1``."""
 
-    hp: Mapping[str, jnp.ndarray]  # hyperparameters of the step just taken (a momentum ramp included)
+    hp: Mapping[
+        str, jnp.ndarray
+    ]  # hyperparameters of the step just taken (a momentum ramp included)
     lr: jnp.ndarray  # its learning rate
     hp_next: Mapping[str, jnp.ndarray]  # hyperparameters of the next step
     lr_next: jnp.ndarray  # its learning rate
@@ -110,7 +112,9 @@ def _ahead(state, params, hp):
 def _mhat(state, ctx):
     r"""Bias-corrected first moment :math:`\hat m = m / (1 - \beta_1^t)`."""
     b1 = ctx.hp["b1"]
-    return {"mhat": _tree(state, "mu") / (1 - b1 ** jnp.maximum(jnp.asarray(ctx.count, b1.dtype), 1.0))}
+    return {
+        "mhat": _tree(state, "mu") / (1 - b1 ** jnp.maximum(jnp.asarray(ctx.count, b1.dtype), 1.0))
+    }
 
 
 def _m(state, ctx):
@@ -131,58 +135,88 @@ class Erratum:
 
 ERRATA: tuple[Erratum, ...] = (
     Erratum(
-        "plain update", "x+=learning_rate*dx", "x += learning_rate * dx",
-        "The step goes against the gradient: x += -learning_rate * dx. With the plus sign every step climbs the "
+        "plain update",
+        "x+=learning_rate*dx",
+        "x += learning_rate * dx",
+        "The step goes against the gradient: x += -learning_rate * dx. With the plus sign "
+        "every step climbs the "
         "loss (the notes' own sentence says to move along the negative gradient, 沿着负梯度方向).",
-        "001 (CS231n notes, 参数更新方法 / 普通更新)", ("sgd",),
+        "001 (CS231n notes, 参数更新方法 / 普通更新)",
+        ("sgd",),
     ),
     Erratum(
-        "convexity", "神经网络具有高维凸优化问题", "neural networks have high-dimensional convex optimization problems",
-        "Training a neural network is a high-dimensional non-convex problem. A convex function has no saddle points "
-        "and every local minimum is global, so the saddles the same sentence goes on to mention could not occur.",
+        "convexity",
+        "神经网络具有高维凸优化问题",
+        "neural networks have high-dimensional convex optimization problems",
+        "Training a neural network is a high-dimensional non-convex problem. A convex "
+        "function has no saddle points "
+        "and every local minimum is global, so the saddles the same sentence goes on to "
+        "mention could not occur.",
         "002 (Deep learning optimizers, numbered problem 1)",
     ),
     Erratum(
-        "saddle point, cross-sections", "从另一个横截面，我们得到一个全局最大值",
+        "saddle point, cross-sections",
+        "从另一个横截面，我们得到一个全局最大值",
         "from another cross-section we get a global maximum",
-        "Along the other cross-section a saddle is a local maximum, not a global one (the loss of a network is "
+        "Along the other cross-section a saddle is a local maximum, not a global one (the "
+        "loss of a network is "
         "unbounded above along most lines).",
         "002 (Deep learning optimizers, numbered problem 1)",
     ),
     Erratum(
-        "saddle point, definition", "鞍点(是指在某些方向上梯度为零而在其他方向上梯度非零的点。)",
-        "a saddle point is a point where the gradient is zero in some directions and non-zero in others",
-        "At a saddle point the gradient is zero in every direction (it is a stationary point); what differs between "
-        "directions is the curvature: the loss curves up along some and down along others (the Hessian has "
+        "saddle point, definition",
+        "鞍点(是指在某些方向上梯度为零而在其他方向上梯度非零的点。)",
+        "a saddle point is a point where the gradient is zero in some directions and non-zero "
+        "in others",
+        "At a saddle point the gradient is zero in every direction (it is a stationary "
+        "point); what differs between "
+        "directions is the curvature: the loss curves up along some and down along others "
+        "(the Hessian has "
         "eigenvalues of both signs). The same notes define it correctly later (梯度在所有方向上都接近或等于零).",
         "003 (神经网络中的优化方法, 一、引入)",
     ),
     Erratum(
-        "RMSprop summary", "RMSprop结合了Momentum和AdaGrad的优势,通过一阶矩估计和二阶矩估计动态调整学习率",
-        "RMSprop combines the advantages of Momentum and AdaGrad, adjusting the learning rate through first- and "
+        "RMSprop summary",
+        "RMSprop结合了Momentum和AdaGrad的优势,通过一阶矩估计和二阶矩估计动态调整学习率",
+        "RMSprop combines the advantages of Momentum and AdaGrad, adjusting the learning rate "
+        "through first- and "
         "second-moment estimates",
-        "That describes Adam. RMSprop keeps only a running average of squared gradients (a second moment) and no "
+        "That describes Adam. RMSprop keeps only a running average of squared gradients (a "
+        "second moment) and no "
         "momentum; Adam adds momentum's first moment to it, as section 六 of the same notes says.",
-        "003 (神经网络中的优化方法, summary 简介)", ("rmsprop",),
+        "003 (神经网络中的优化方法, summary 简介)",
+        ("rmsprop",),
     ),
     Erratum(
         "rmsprop() resets its cache",
-        "def rmsprop(params, grads, learning_rate=0.01, decay_rate=0.9, epsilon=1e-8):\n    cache = {}",
+        "def rmsprop(params, grads, learning_rate=0.01, decay_rate=0.9, epsilon=1e-8):\n    "
+        "cache = {}",
         "def rmsprop(...): cache = {} (then cache[key] = np.zeros_like(params[key]) on every call)",
-        "The cache is created inside the update function, so it is zero again on every call and never averages "
+        "The cache is created inside the update function, so it is zero again on every call "
+        "and never averages "
         "anything: each step is cache = (1 - decay_rate) dx**2 and the update is about "
-        "learning_rate / sqrt(1 - decay_rate) * sign(dx), signSGD with steps 3.16 times the learning rate. "
+        "learning_rate / sqrt(1 - decay_rate) * sign(dx), signSGD with steps 3.16 times the "
+        "learning rate. "
         "The cache is state: create it once, before the loop, and keep it between steps.",
-        "003 (神经网络中的优化方法, 五、RMSProp, code)", ("rmsprop",),
+        "003 (神经网络中的优化方法, 五、RMSProp, code)",
+        ("rmsprop",),
     ),
 )
 
-_SGD_ERRATUM = ("The notes write the plain update as x+=learning_rate*dx, without the minus: that climbs the loss. "
-                "Gradient descent steps against the gradient: x += -learning_rate * dx.")
-_RMSPROP_ERRATUM = ("One set of notes sums RMSprop up as combining Momentum and AdaGrad through first- and second-moment "
-                    "estimates: that is Adam; RMSprop has no momentum. Its sample rmsprop() creates the cache inside the "
-                    "function, so the cache restarts at zero on every call and each step becomes about "
-                    "lr / sqrt(1 - decay) * sign(dx); the cache must persist between steps, as in the code shown here.")
+_SGD_ERRATUM = (
+    "The notes write the plain update as x+=learning_rate*dx, without the minus: that climbs "
+    "the loss. "
+    "Gradient descent steps against the gradient: x += -learning_rate * dx."
+)
+_RMSPROP_ERRATUM = (
+    "One set of notes sums RMSprop up as combining Momentum and AdaGrad through first- and "
+    "second-moment "
+    "estimates: that is Adam; RMSprop has no momentum. Its sample rmsprop() creates the cache "
+    "inside the "
+    "function, so the cache restarts at zero on every call and each step becomes about "
+    "lr / sqrt(1 - decay) * sign(dx); the cache must persist between steps, as in the code "
+    "shown here."
+)
 
 
 def H(default, low, high, log=False, label=""):
@@ -198,112 +232,176 @@ _ADAM_INIT = "m = np.zeros(2)\nv = np.zeros(2)"
 
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     OptimizerSpec(
-        "sgd", "SGD", lambda learning_rate: optax.sgd(learning_rate), {},
+        "sgd",
+        "SGD",
+        lambda learning_rate: optax.sgd(learning_rate),
+        {},
         r"x_{t+1} = x_t - \alpha\,\nabla f(x_t)",
-        "", "x += -learning_rate * dx",
+        "",
+        "x += -learning_rate * dx",
         "Robbins & Monro, A Stochastic Approximation Method, 1951.",
-        "Plain (stochastic) gradient descent: step against the gradient. The course notes' update, with the "
+        "Plain (stochastic) gradient descent: step against the gradient. The course notes' "
+        "update, with the "
         "minus sign their code drops.",
-        lr=H(0.01, 1e-5, 10.0, True, "learning rate"), notes_erratum=_SGD_ERRATUM,
+        lr=H(0.01, 1e-5, 10.0, True, "learning rate"),
+        notes_erratum=_SGD_ERRATUM,
     ),
     OptimizerSpec(
-        "momentum", "Momentum (heavy ball)", _custom.momentum_notes,
+        "momentum",
+        "Momentum (heavy ball)",
+        _custom.momentum_notes,
         {"momentum": MOM},
         r"v_{t+1} = \mu v_t - \alpha_t\nabla f(x_t),\quad x_{t+1} = x_t + v_{t+1}",
-        "v = np.zeros(2)", "v = momentum * v - learning_rate * dx\nx += v",
-        "Polyak, Some methods of speeding up the convergence of iteration methods, 1964; CS231n notes.",
-        "A ball with inertia: the velocity accumulates past gradients. As in the course notes: the "
-        "learning rate is inside the velocity, so under a schedule old gradients keep the rate they were taken with.",
-        momentum_key="momentum", probe=_velocity_notes,
-    ),
-    OptimizerSpec(
-        "nesterov", "Nesterov momentum", _custom.momentum_notes,
-        {"momentum": MOM},
-        r"x^{\text{ahead}}_t = x_t + \mu v_t,\ v_{t+1} = \mu v_t - \alpha_t\nabla f(x^{\text{ahead}}_t),\ x_{t+1} = x_t + v_{t+1}",
         "v = np.zeros(2)",
-        "x_ahead = x + momentum * v\ndx_ahead = grad(x_ahead)\nv = momentum * v - learning_rate * dx_ahead\nx += v",
-        "Nesterov 1983; Sutskever et al., On the importance of initialization and momentum, ICML 2013; CS231n notes.",
-        "Momentum that looks ahead: the gradient is taken at x + mu v, where the velocity is about to carry you. "
-        "As in the course notes: the drawn point is x, its first step equals momentum's.",
-        momentum_key="momentum", probe=_velocity_notes, eval_point=_ahead,
+        "v = momentum * v - learning_rate * dx\nx += v",
+        "Polyak, Some methods of speeding up the convergence of iteration methods, 1964; "
+        "CS231n notes.",
+        "A ball with inertia: the velocity accumulates past gradients. As in the course notes: the "
+        "learning rate is inside the velocity, so under a schedule old gradients keep the "
+        "rate they were taken with.",
+        momentum_key="momentum",
+        probe=_velocity_notes,
     ),
     OptimizerSpec(
-        "nesterov_rewritten", "Nesterov (framework form)",
+        "nesterov",
+        "Nesterov momentum",
+        _custom.momentum_notes,
+        {"momentum": MOM},
+        r"x^{\text{ahead}}_t = x_t + \mu v_t,\ v_{t+1} = \mu v_t - \alpha_t\nabla "
+        r"f(x^{\text{ahead}}_t),\ x_{t+1} = x_t + v_{t+1}",
+        "v = np.zeros(2)",
+        "x_ahead = x + momentum * v\ndx_ahead = grad(x_ahead)\nv = momentum * v - "
+        "learning_rate * dx_ahead\nx += v",
+        "Nesterov 1983; Sutskever et al., On the importance of initialization and momentum, "
+        "ICML 2013; CS231n notes.",
+        "Momentum that looks ahead: the gradient is taken at x + mu v, where the velocity is "
+        "about to carry you. "
+        "As in the course notes: the drawn point is x, its first step equals momentum's.",
+        momentum_key="momentum",
+        probe=_velocity_notes,
+        eval_point=_ahead,
+    ),
+    OptimizerSpec(
+        "nesterov_rewritten",
+        "Nesterov (framework form)",
         lambda learning_rate, momentum: optax.sgd(learning_rate, momentum=momentum, nesterov=True),
         {"momentum": MOM},
-        r"b_{t+1} = \mu b_t + \nabla f(y_t),\quad y_{t+1} = y_t - \alpha_t\big(\nabla f(y_t) + \mu b_{t+1}\big)"
+        r"b_{t+1} = \mu b_t + \nabla f(y_t),\quad y_{t+1} = y_t - \alpha_t\big(\nabla f(y_t) "
+        r"+ \mu b_{t+1}\big)"
         r"\quad (y = x + \mu v)",
-        "v = np.zeros(2)", "v = momentum * v + dx\nx += -learning_rate * (dx + momentum * v)",
-        "Sutskever et al., ICML 2013 (appendix); Bengio et al., Advances in optimizing recurrent networks, 2013; "
+        "v = np.zeros(2)",
+        "v = momentum * v + dx\nx += -learning_rate * (dx + momentum * v)",
+        "Sutskever et al., ICML 2013 (appendix); Bengio et al., Advances in optimizing "
+        "recurrent networks, 2013; "
         "optax.sgd(nesterov=True), torch.optim.SGD(nesterov=True).",
-        "Framework variant (optax, PyTorch): frameworks store the look-ahead point y = x + mu v instead of x, so each "
-        "step needs one gradient, at the stored parameters. The drawn path is the notes' look-ahead sequence; "
-        "its first step is (1 + mu) times momentum's. Equal to the notes' form for a constant learning rate.",
-        momentum_key="momentum", probe=_velocity_rewritten,
+        "Framework variant (optax, PyTorch): frameworks store the look-ahead point y = x + mu "
+        "v instead of x, so each "
+        "step needs one gradient, at the stored parameters. The drawn path is the notes' "
+        "look-ahead sequence; "
+        "its first step is (1 + mu) times momentum's. Equal to the notes' form for a constant "
+        "learning rate.",
+        momentum_key="momentum",
+        probe=_velocity_rewritten,
     ),
     OptimizerSpec(
-        "momentum_ema", "Momentum (averaging form)", _custom.momentum_ema,
+        "momentum_ema",
+        "Momentum (averaging form)",
+        _custom.momentum_ema,
         {"momentum": H(0.9, 0.0, 0.999, False, "momentum beta (averaging weight)")},
         r"v_{t+1} = \beta v_t + (1-\beta)\nabla f(x_t),\quad x_{t+1} = x_t - \alpha_t v_{t+1}",
-        "v = np.zeros(2)", "v = momentum * v + (1 - momentum) * dx\nx += -learning_rate * v",
-        "Ng, Deep Learning Specialization, Course 2 (gradient descent with momentum); the course notes' "
+        "v = np.zeros(2)",
+        "v = momentum * v + (1 - momentum) * dx\nx += -learning_rate * v",
+        "Ng, Deep Learning Specialization, Course 2 (gradient descent with momentum); the "
+        "course notes' "
         "exponentially weighted average.",
-        "The course notes' averaging form of momentum: v is an exponentially weighted average of the gradients, "
+        "The course notes' averaging form of momentum: v is an exponentially weighted average "
+        "of the gradients, "
         "as on the Averaging page. With a constant rate it equals the notes' main form "
         "with learning rate lr(1 - beta); the default rate 0.1 matches its default 0.01.",
-        lr=H(0.1, 1e-5, 10.0, True, "learning rate"), momentum_key="momentum", probe=_velocity_ema,
+        lr=H(0.1, 1e-5, 10.0, True, "learning rate"),
+        momentum_key="momentum",
+        probe=_velocity_ema,
     ),
     OptimizerSpec(
-        "momentum_pytorch", "Momentum (PyTorch form)",
+        "momentum_pytorch",
+        "Momentum (PyTorch form)",
         lambda learning_rate, momentum: optax.sgd(learning_rate, momentum=momentum),
         {"momentum": MOM},
         r"b_{t+1} = \mu b_t + \nabla f(x_t),\quad x_{t+1} = x_t - \alpha_t b_{t+1}",
-        "v = np.zeros(2)", "v = momentum * v + dx\nx += -learning_rate * v",
+        "v = np.zeros(2)",
+        "v = momentum * v + dx\nx += -learning_rate * v",
         "torch.optim.SGD(momentum=...), optax.sgd(momentum=...); Sutskever et al., ICML 2013.",
-        "Framework variant (PyTorch, optax; what the notes' optim.SGD(momentum=0.9) example runs): the buffer sums "
-        "raw gradients and the learning rate multiplies the whole buffer, so a schedule rescales old gradients too. "
+        "Framework variant (PyTorch, optax; what the notes' optim.SGD(momentum=0.9) example "
+        "runs): the buffer sums "
+        "raw gradients and the learning rate multiplies the whole buffer, so a schedule "
+        "rescales old gradients too. "
         "Equal to the notes' form for a constant rate.",
-        momentum_key="momentum", probe=_velocity_trace,
+        momentum_key="momentum",
+        probe=_velocity_trace,
     ),
     OptimizerSpec(
-        "adagrad", "AdaGrad", _custom.adagrad_notes,
+        "adagrad",
+        "AdaGrad",
+        _custom.adagrad_notes,
         {"eps": H(1e-8, 1e-12, 1.0, True, "epsilon")},
-        r"G_t = G_{t-1} + g_t^2,\ G_0 = 0,\quad x_{t+1} = x_t - \alpha_t\, g_t / (\sqrt{G_t} + \epsilon)",
+        r"G_t = G_{t-1} + g_t^2,\ G_0 = 0,\quad x_{t+1} = x_t - \alpha_t\, g_t / (\sqrt{G_t} "
+        r"+ \epsilon)",
         "cache = np.zeros(2)",
         "cache += dx**2\nx += -learning_rate * dx / (np.sqrt(cache) + eps)",
-        "Duchi, Hazan, Singer, Adaptive Subgradient Methods, JMLR 2011; CS231n notes; torch.optim.Adagrad.",
-        "Per-coordinate rates that shrink with the sum of all past squared gradients: it eventually stalls. "
-        "As in the course notes (and PyTorch): the sum starts at 0 and epsilon is outside the root, so the "
+        "Duchi, Hazan, Singer, Adaptive Subgradient Methods, JMLR 2011; CS231n notes; "
+        "torch.optim.Adagrad.",
+        "Per-coordinate rates that shrink with the sum of all past squared gradients: it "
+        "eventually stalls. "
+        "As in the course notes (and PyTorch): the sum starts at 0 and epsilon is outside the "
+        "root, so the "
         "first step has size lr in every coordinate.",
         lr=H(0.5, 1e-5, 10.0, True, "learning rate"),
     ),
     OptimizerSpec(
-        "adagrad_optax", "AdaGrad (optax form)",
-        lambda learning_rate, initial_accumulator_value, eps: optax.adagrad(learning_rate, initial_accumulator_value, eps),
-        {"initial_accumulator_value": H(0.1, 0.0, 1.0, False, "initial accumulator"), "eps": H(1e-7, 1e-12, 1.0, True, "epsilon")},
-        r"G_{t} = G_{t-1} + g_t^2,\ G_0 = 0.1,\quad x_{t+1} = x_t - \alpha_t\, g_t / \sqrt{G_t + \epsilon}",
+        "adagrad_optax",
+        "AdaGrad (optax form)",
+        lambda learning_rate, initial_accumulator_value, eps: optax.adagrad(
+            learning_rate, initial_accumulator_value, eps
+        ),
+        {
+            "initial_accumulator_value": H(0.1, 0.0, 1.0, False, "initial accumulator"),
+            "eps": H(1e-7, 1e-12, 1.0, True, "epsilon"),
+        },
+        r"G_{t} = G_{t-1} + g_t^2,\ G_0 = 0.1,\quad x_{t+1} = x_t - \alpha_t\, g_t / "
+        r"\sqrt{G_t + \epsilon}",
         "cache = np.full(2, initial_accumulator_value)",
         "cache += dx**2\nx += -learning_rate * dx / np.sqrt(cache + eps)",
         "optax.adagrad (defaults); Duchi, Hazan, Singer, JMLR 2011.",
-        "Framework variant (optax's defaults): the sum starts at 0.1 and epsilon is inside the root. While "
-        "the sum of squared gradients is much smaller than 0.1, steps are about lr |g| / 0.32, like SGD's: on a "
+        "Framework variant (optax's defaults): the sum starts at 0.1 and epsilon is inside "
+        "the root. While "
+        "the sum of squared gradients is much smaller than 0.1, steps are about lr |g| / "
+        "0.32, like SGD's: on a "
         "plateau it barely moves.",
         lr=H(0.5, 1e-5, 10.0, True, "learning rate"),
     ),
     OptimizerSpec(
-        "rmsprop", "RMSprop",
-        lambda learning_rate, decay, eps: optax.rmsprop(learning_rate, decay, eps, eps_in_sqrt=False),
+        "rmsprop",
+        "RMSprop",
+        lambda learning_rate, decay, eps: optax.rmsprop(
+            learning_rate, decay, eps, eps_in_sqrt=False
+        ),
         {"decay": H(0.9, 0.0, 0.9999, False, "decay rho"), "eps": EPS},
-        r"s_t = \rho s_{t-1} + (1-\rho) g_t^2,\quad x_{t+1} = x_t - \alpha\, g_t / (\sqrt{s_t} + \epsilon)",
+        r"s_t = \rho s_{t-1} + (1-\rho) g_t^2,\quad x_{t+1} = x_t - \alpha\, g_t / "
+        r"(\sqrt{s_t} + \epsilon)",
         "cache = np.zeros(2)",
-        "cache = decay * cache + (1 - decay) * dx**2\nx += -learning_rate * dx / (np.sqrt(cache) + eps)",
+        "cache = decay * cache + (1 - decay) * dx**2\nx += -learning_rate * dx / "
+        "(np.sqrt(cache) + eps)",
         "Tieleman & Hinton, Lecture 6.5, COURSERA: Neural Networks for Machine Learning, 2012.",
-        "AdaGrad with a leaky (exponentially weighted) accumulator: it does not stall. As in the course notes.",
+        "AdaGrad with a leaky (exponentially weighted) accumulator: it does not stall. As in "
+        "the course notes.",
         notes_erratum=_RMSPROP_ERRATUM,
     ),
     OptimizerSpec(
-        "rmsprop_centered", "RMSprop (centered)",
-        lambda learning_rate, decay, eps: optax.rmsprop(learning_rate, decay, eps, eps_in_sqrt=False, centered=True),
+        "rmsprop_centered",
+        "RMSprop (centered)",
+        lambda learning_rate, decay, eps: optax.rmsprop(
+            learning_rate, decay, eps, eps_in_sqrt=False, centered=True
+        ),
         {"decay": H(0.9, 0.0, 0.9999, False, "decay rho"), "eps": EPS},
         r"\bar g_t = \rho \bar g_{t-1} + (1-\rho) g_t,\ s_t = \rho s_{t-1} + (1-\rho) g_t^2,\ "
         r"x_{t+1} = x_t - \alpha\, g_t / (\sqrt{s_t - \bar g_t^2} + \epsilon)",
@@ -314,110 +412,165 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         "RMSprop normalizing by the gradient's variance instead of its second moment.",
     ),
     OptimizerSpec(
-        "adam", "Adam", lambda learning_rate, b1, b2, eps: optax.adam(learning_rate, b1, b2, eps),
+        "adam",
+        "Adam",
+        lambda learning_rate, b1, b2, eps: optax.adam(learning_rate, b1, b2, eps),
         {"b1": B1, "b2": B2, "eps": EPS},
         r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\ "
-        r"\hat m_t = \frac{m_t}{1-\beta_1^t},\ \hat v_t = \frac{v_t}{1-\beta_2^t},\ x_{t+1} = x_t - \alpha \frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon}",
+        r"\hat m_t = \frac{m_t}{1-\beta_1^t},\ \hat v_t = \frac{v_t}{1-\beta_2^t},\ x_{t+1} = "
+        r"x_t - \alpha \frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon}",
         _ADAM_INIT,
         "m = b1 * m + (1 - b1) * dx\nv = b2 * v + (1 - b2) * dx**2\nm_hat = m / (1 - b1**t)\n"
         "v_hat = v / (1 - b2**t)\nx += -learning_rate * m_hat / (np.sqrt(v_hat) + eps)",
         "Kingma & Ba, Adam: A Method for Stochastic Optimization, ICLR 2015.",
         "Momentum on the gradient plus RMSprop's scaling, with bias correction of both moments.",
-        momentum_key="b1", fast_factory=_custom.adam_running_product, probe=_mhat,
+        momentum_key="b1",
+        fast_factory=_custom.adam_running_product,
+        probe=_mhat,
     ),
     OptimizerSpec(
-        "adam_nobias", "Adam (no bias correction)", _custom.adam_no_bias_correction,
+        "adam_nobias",
+        "Adam (no bias correction)",
+        _custom.adam_no_bias_correction,
         {"b1": B1, "b2": B2, "eps": EPS},
-        r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\ x_{t+1} = x_t - \alpha \frac{m_t}{\sqrt{v_t}+\epsilon}",
+        r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_t = \beta_2 v_{t-1} + (1-\beta_2) "
+        r"g_t^2,\ x_{t+1} = x_t - \alpha \frac{m_t}{\sqrt{v_t}+\epsilon}",
         _ADAM_INIT,
-        "m = b1 * m + (1 - b1) * dx\nv = b2 * v + (1 - b2) * dx**2\nx += -learning_rate * m / (np.sqrt(v) + eps)",
+        "m = b1 * m + (1 - b1) * dx\nv = b2 * v + (1 - b2) * dx**2\nx += -learning_rate * m / "
+        "(np.sqrt(v) + eps)",
         "Kingma & Ba, Adam: A Method for Stochastic Optimization, ICLR 2015 (section 3).",
-        "Adam as first written in the lecture notes: early steps are biased, because m and v start at zero.",
-        momentum_key="b1", probe=_m,
+        "Adam as first written in the lecture notes: early steps are biased, because m and v "
+        "start at zero.",
+        momentum_key="b1",
+        probe=_m,
     ),
     OptimizerSpec(
-        "adamw", "AdamW",
-        lambda learning_rate, b1, b2, eps, weight_decay: optax.adamw(learning_rate, b1, b2, eps, weight_decay=weight_decay),
+        "adamw",
+        "AdamW",
+        lambda learning_rate, b1, b2, eps, weight_decay: optax.adamw(
+            learning_rate, b1, b2, eps, weight_decay=weight_decay
+        ),
         {"b1": B1, "b2": B2, "eps": EPS, "weight_decay": H(0.01, 0.0, 1.0, False, "weight decay")},
         r"x_{t+1} = x_t - \alpha\Big(\frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon} + \lambda x_t\Big)",
         _ADAM_INIT,
         "m = b1 * m + (1 - b1) * dx\nv = b2 * v + (1 - b2) * dx**2\nm_hat = m / (1 - b1**t)\n"
-        "v_hat = v / (1 - b2**t)\nx += -learning_rate * (m_hat / (np.sqrt(v_hat) + eps) + weight_decay * x)",
+        "v_hat = v / (1 - b2**t)\nx += -learning_rate * (m_hat / (np.sqrt(v_hat) + eps) + "
+        "weight_decay * x)",
         "Loshchilov & Hutter, Decoupled Weight Decay Regularization, ICLR 2019.",
         "Adam with weight decay applied to the parameters directly, not through the gradient.",
-        momentum_key="b1", probe=_mhat,
+        momentum_key="b1",
+        probe=_mhat,
     ),
     OptimizerSpec(
-        "adamax", "Adamax", lambda learning_rate, b1, b2, eps: optax.adamax(learning_rate, b1, b2, eps),
+        "adamax",
+        "Adamax",
+        lambda learning_rate, b1, b2, eps: optax.adamax(learning_rate, b1, b2, eps),
         {"b1": B1, "b2": B2, "eps": EPS},
-        r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon),\quad x_{t+1} = x_t - \alpha\,\frac{m_t}{(1-\beta_1^t)\,u_t}",
+        r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon),\quad x_{t+1} = x_t - "
+        r"\alpha\,\frac{m_t}{(1-\beta_1^t)\,u_t}",
         "m = np.zeros(2)\nu = np.zeros(2)",
-        "m = b1 * m + (1 - b1) * dx\nu = np.maximum(b2 * u, np.abs(dx) + eps)\nx += -learning_rate * m / (1 - b1**t) / u",
+        "m = b1 * m + (1 - b1) * dx\nu = np.maximum(b2 * u, np.abs(dx) + eps)\nx += "
+        "-learning_rate * m / (1 - b1**t) / u",
         "Kingma & Ba, Adam: A Method for Stochastic Optimization, ICLR 2015 (section 7).",
         "Adam with the infinity norm in place of the root mean square.",
-        momentum_key="b1", probe=_mhat,
+        momentum_key="b1",
+        probe=_mhat,
     ),
     OptimizerSpec(
-        "nadam", "NAdam", lambda learning_rate, b1, b2, eps: optax.nadam(learning_rate, b1, b2, eps),
+        "nadam",
+        "NAdam",
+        lambda learning_rate, b1, b2, eps: optax.nadam(learning_rate, b1, b2, eps),
         {"b1": B1, "b2": B2, "eps": EPS},
-        r"\hat m_t = \frac{\beta_1 m_t}{1-\beta_1^{t+1}} + \frac{(1-\beta_1) g_t}{1-\beta_1^t},\quad x_{t+1} = x_t - \alpha \frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon}",
+        r"\hat m_t = \frac{\beta_1 m_t}{1-\beta_1^{t+1}} + \frac{(1-\beta_1) "
+        r"g_t}{1-\beta_1^t},\quad x_{t+1} = x_t - \alpha \frac{\hat m_t}{\sqrt{\hat "
+        r"v_t}+\epsilon}",
         _ADAM_INIT,
         "m = b1 * m + (1 - b1) * dx\nv = b2 * v + (1 - b2) * dx**2\n"
         "m_hat = b1 * m / (1 - b1**(t + 1)) + (1 - b1) * dx / (1 - b1**t)\n"
         "v_hat = v / (1 - b2**t)\nx += -learning_rate * m_hat / (np.sqrt(v_hat) + eps)",
         "Dozat, Incorporating Nesterov Momentum into Adam, ICLR workshop 2016.",
         "Adam with a Nesterov-style look-ahead in the first moment.",
-        momentum_key="b1", probe=_mhat,
+        momentum_key="b1",
+        probe=_mhat,
     ),
     OptimizerSpec(
-        "amsgrad", "AMSGrad", lambda learning_rate, b1, b2, eps: optax.amsgrad(learning_rate, b1, b2, eps),
+        "amsgrad",
+        "AMSGrad",
+        lambda learning_rate, b1, b2, eps: optax.amsgrad(learning_rate, b1, b2, eps),
         {"b1": B1, "b2": B2, "eps": EPS},
-        r"\hat v^{\max}_t = \max(\hat v^{\max}_{t-1}, \hat v_t),\quad x_{t+1} = x_t - \alpha \frac{\hat m_t}{\sqrt{\hat v^{\max}_t}+\epsilon}",
+        r"\hat v^{\max}_t = \max(\hat v^{\max}_{t-1}, \hat v_t),\quad x_{t+1} = x_t - \alpha "
+        r"\frac{\hat m_t}{\sqrt{\hat v^{\max}_t}+\epsilon}",
         _ADAM_INIT + "\nv_max = np.zeros(2)",
         "m = b1 * m + (1 - b1) * dx\nv = b2 * v + (1 - b2) * dx**2\nm_hat = m / (1 - b1**t)\n"
-        "v_max = np.maximum(v_max, v / (1 - b2**t))\nx += -learning_rate * m_hat / (np.sqrt(v_max) + eps)",
+        "v_max = np.maximum(v_max, v / (1 - b2**t))\nx += -learning_rate * m_hat / "
+        "(np.sqrt(v_max) + eps)",
         "Reddi, Kale, Kumar, On the Convergence of Adam and Beyond, ICLR 2018.",
         "Adam whose denominator never shrinks, which restores convergence guarantees.",
-        momentum_key="b1", probe=_mhat,
+        momentum_key="b1",
+        probe=_mhat,
     ),
     OptimizerSpec(
-        "adadelta", "Adadelta", lambda learning_rate, rho, eps: optax.adadelta(learning_rate, rho, eps),
+        "adadelta",
+        "Adadelta",
+        lambda learning_rate, rho, eps: optax.adadelta(learning_rate, rho, eps),
         {"rho": H(0.9, 0.0, 0.9999, False, "rho"), "eps": H(1e-6, 1e-12, 1.0, True, "epsilon")},
-        r"E[g^2]_t = \rho E[g^2]_{t-1} + (1-\rho)g_t^2,\ \Delta_t = \frac{\sqrt{E[\Delta^2]_{t-1}+\epsilon}}{\sqrt{E[g^2]_t+\epsilon}}\,g_t,\ "
+        r"E[g^2]_t = \rho E[g^2]_{t-1} + (1-\rho)g_t^2,\ \Delta_t = "
+        r"\frac{\sqrt{E[\Delta^2]_{t-1}+\epsilon}}{\sqrt{E[g^2]_t+\epsilon}}\,g_t,\ "
         r"x_{t+1} = x_t - \alpha\Delta_t",
         "eg = np.zeros(2)\nex = np.zeros(2)",
         "eg = rho * eg + (1 - rho) * dx**2\nd = np.sqrt(ex + eps) / np.sqrt(eg + eps) * dx\n"
         "ex = rho * ex + (1 - rho) * d**2\nx += -learning_rate * d",
         "Zeiler, ADADELTA: An Adaptive Learning Rate Method, 2012.",
-        "Units-corrected RMSprop: the step's scale comes from past steps, so the rate is nearly free.",
+        "Units-corrected RMSprop: the step's scale comes from past steps, so the rate is "
+        "nearly free.",
         lr=H(1.0, 1e-3, 100.0, True, "learning rate"),
     ),
     OptimizerSpec(
-        "lion", "Lion",
-        lambda learning_rate, b1, b2, weight_decay: optax.lion(learning_rate, b1, b2, weight_decay=weight_decay),
-        {"b1": B1, "b2": H(0.99, 0.5, 0.99999, False, "beta2"), "weight_decay": H(0.0, 0.0, 1.0, False, "weight decay")},
-        r"c_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ x_{t+1} = x_t - \alpha(\operatorname{sign} c_t + \lambda x_t),\ m_t = \beta_2 m_{t-1} + (1-\beta_2) g_t",
+        "lion",
+        "Lion",
+        lambda learning_rate, b1, b2, weight_decay: optax.lion(
+            learning_rate, b1, b2, weight_decay=weight_decay
+        ),
+        {
+            "b1": B1,
+            "b2": H(0.99, 0.5, 0.99999, False, "beta2"),
+            "weight_decay": H(0.0, 0.0, 1.0, False, "weight decay"),
+        },
+        r"c_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ x_{t+1} = x_t - "
+        r"\alpha(\operatorname{sign} c_t + \lambda x_t),\ m_t = \beta_2 m_{t-1} + (1-\beta_2) "
+        r"g_t",
         "m = np.zeros(2)",
-        "c = b1 * m + (1 - b1) * dx\nx += -learning_rate * (np.sign(c) + weight_decay * x)\nm = b2 * m + (1 - b2) * dx",
+        "c = b1 * m + (1 - b1) * dx\nx += -learning_rate * (np.sign(c) + weight_decay * x)\nm "
+        "= b2 * m + (1 - b2) * dx",
         "Chen et al., Symbolic Discovery of Optimization Algorithms, NeurIPS 2023.",
         "Steps of fixed size per coordinate, in the sign of an interpolated momentum.",
-        lr=H(0.01, 1e-5, 1.0, True, "learning rate"), momentum_key="b1",
+        lr=H(0.01, 1e-5, 1.0, True, "learning rate"),
+        momentum_key="b1",
     ),
     OptimizerSpec(
-        "sign_sgd", "signSGD", lambda learning_rate: optax.sign_sgd(learning_rate), {},
+        "sign_sgd",
+        "signSGD",
+        lambda learning_rate: optax.sign_sgd(learning_rate),
+        {},
         r"x_{t+1} = x_t - \alpha\,\operatorname{sign}(\nabla f(x_t))",
-        "", "x += -learning_rate * np.sign(dx)",
+        "",
+        "x += -learning_rate * np.sign(dx)",
         "Bernstein et al., signSGD: Compressed Optimisation for Non-Convex Problems, ICML 2018.",
         "Only the sign of each gradient coordinate: fixed-size steps, blind to curvature.",
     ),
     OptimizerSpec(
-        "newton", "Newton (damped)", _custom.newton,
+        "newton",
+        "Newton (damped)",
+        _custom.newton,
         {"damping": H(1e-3, 1e-8, 10.0, True, "damping lambda")},
         r"x_{t+1} = x_t - \alpha\,(\nabla^2 f(x_t) + \lambda I)^{-1}\nabla f(x_t)",
-        "", "x += -learning_rate * np.linalg.solve(H + damping * np.eye(2), dx)",
+        "",
+        "x += -learning_rate * np.linalg.solve(H + damping * np.eye(2), dx)",
         "Nocedal & Wright, Numerical Optimization, 2nd ed., 2006, ch. 3.",
-        "Second order: jumps to the minimum of the local quadratic model (and is attracted to saddles).",
-        lr=H(1.0, 1e-3, 2.0, True, "step size"), needs_hessian=True,
+        "Second order: jumps to the minimum of the local quadratic model (and is attracted to "
+        "saddles).",
+        lr=H(1.0, 1e-3, 2.0, True, "step size"),
+        needs_hessian=True,
     ),
 )
 

@@ -2,7 +2,8 @@ r"""Executes an optimizer's shown numpy code step by step and records every assi
 
 The code strings are the registry's own constants (``OptimizerSpec.textbook_init`` and
 ``OptimizerSpec.textbook``). They are run by a small interpreter, not ``exec``: assignments and
-``+=``-style updates of names, arithmetic (``+ - * / **``, unary minus), numbers, names, ``grad(...)``
+``+=``-style updates of names, arithmetic (``+ - * / **``, unary minus), numbers, names,
+``grad(...)``
 and a whitelist of numpy functions, with Python's own operators, so the numbers are exactly those
 the same lines would give in numpy. Per step :math:`t = 1, 2, \dots` the namespace holds
 ``x`` (the point), ``dx`` (the gradient at ``x``, computed only when the code reads it),
@@ -30,7 +31,9 @@ class TextbookLine:
 
     source: str  # the line as shown, e.g. "v = momentum * v - learning_rate * dx"
     target: str  # the assigned name ("v", "x", ...)
-    reads: tuple[tuple[str, object], ...]  # names read (the target first for +=), values before the line
+    reads: tuple[
+        tuple[str, object], ...
+    ]  # names read (the target first for +=), values before the line
     value: object  # the target's value after the line
 
 
@@ -39,7 +42,9 @@ class TextbookTrace:
     """The shown code run for ``steps`` steps: the points and, per step, its executed lines."""
 
     points: np.ndarray  # (steps+1, 2) x after each step
-    lines: tuple[tuple[TextbookLine, ...], ...]  # lines[t-1]: the assignments executed at step t (1-based t)
+    lines: tuple[
+        tuple[TextbookLine, ...], ...
+    ]  # lines[t-1]: the assignments executed at step t (1-based t)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,11 +67,30 @@ def _value(v):
     return v
 
 
-_NUMPY = {f"np.{k}": getattr(np, k) for k in ("zeros", "ones", "full", "sqrt", "abs", "sign", "maximum", "minimum",
-                                              "eye", "exp", "log")}
+_NUMPY = {
+    f"np.{k}": getattr(np, k)
+    for k in (
+        "zeros",
+        "ones",
+        "full",
+        "sqrt",
+        "abs",
+        "sign",
+        "maximum",
+        "minimum",
+        "eye",
+        "exp",
+        "log",
+    )
+}
 _NUMPY["np.linalg.solve"] = np.linalg.solve
-_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-           ast.Pow: operator.pow}
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
@@ -88,13 +112,30 @@ def _check(node: ast.expr, where: str) -> None:
                 raise ValueError(f"{where}: call not allowed in the shown code: {ast.unparse(n)!r}")
         elif isinstance(n, ast.Constant):
             if not isinstance(n.value, (int, float)) or isinstance(n.value, bool):
-                raise ValueError(f"{where}: only numbers may appear as constants: {ast.unparse(n)!r}")
+                raise ValueError(
+                    f"{where}: only numbers may appear as constants: {ast.unparse(n)!r}"
+                )
         elif (isinstance(n, ast.BinOp) and type(n.op) not in _BINARY) or (
-                isinstance(n, ast.UnaryOp) and type(n.op) not in _UNARY):
+            isinstance(n, ast.UnaryOp) and type(n.op) not in _UNARY
+        ):
             raise ValueError(f"{where}: operator not allowed in the shown code: {ast.unparse(n)!r}")
-        elif not isinstance(n, (ast.Call, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Name, ast.Attribute, ast.Load,
-                                ast.operator, ast.unaryop)):
-            raise ValueError(f"{where}: construct not allowed in the shown code: {ast.unparse(n)!r}")
+        elif not isinstance(
+            n,
+            (
+                ast.Call,
+                ast.Constant,
+                ast.BinOp,
+                ast.UnaryOp,
+                ast.Name,
+                ast.Attribute,
+                ast.Load,
+                ast.operator,
+                ast.unaryop,
+            ),
+        ):
+            raise ValueError(
+                f"{where}: construct not allowed in the shown code: {ast.unparse(n)!r}"
+            )
 
 
 def _eval(node: ast.expr, ns: Mapping[str, object]):
@@ -127,15 +168,31 @@ def _compile(code: str, where: str) -> tuple[_Stmt, ...]:
     tree = ast.parse(code, filename=where)
     out = []
     for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
             target, first, op = node.targets[0].id, (), None
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and type(node.op) in _BINARY:
+        elif (
+            isinstance(node, ast.AugAssign)
+            and isinstance(node.target, ast.Name)
+            and type(node.op) in _BINARY
+        ):
             target, first, op = node.target.id, (node.target.id,), _BINARY[type(node.op)]
         else:
-            raise ValueError(f"{where}: only assignments to a name can be traced: {ast.unparse(node)!r}")
+            raise ValueError(
+                f"{where}: only assignments to a name can be traced: {ast.unparse(node)!r}"
+            )
         _check(node.value, where)
-        names = sorted((n for n in ast.walk(node.value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
-                       key=lambda n: (n.lineno, n.col_offset))
+        names = sorted(
+            (
+                n
+                for n in ast.walk(node.value)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            ),
+            key=lambda n: (n.lineno, n.col_offset),
+        )
         reads = tuple(dict.fromkeys((*first, *(n.id for n in names))))
         source = ast.get_source_segment(code, node) or ast.unparse(node)
         out.append(_Stmt(source, target, reads, op, node.value))
@@ -146,16 +203,27 @@ def _reads_name(stmts: Sequence[_Stmt], name: str) -> bool:
     return any(name in st.reads for st in stmts)
 
 
-def textbook_trace(optimizer: str | OptimizerSpec, *, start, steps: int, hparams: Mapping[str, float] | None,
-                   lrs, grad: Callable[[np.ndarray, int], np.ndarray], momenta=None,
-                   hessian: Callable[[np.ndarray], np.ndarray] | None = None) -> TextbookTrace:
-    """Run the optimizer's shown code for ``steps`` steps from ``start`` and record every assignment.
+def textbook_trace(
+    optimizer: str | OptimizerSpec,
+    *,
+    start,
+    steps: int,
+    hparams: Mapping[str, float] | None,
+    lrs,
+    grad: Callable[[np.ndarray, int], np.ndarray],
+    momenta=None,
+    hessian: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> TextbookTrace:
+    """Run the optimizer's shown code for ``steps`` steps from ``start`` and record every
+    assignment.
 
     ``lrs`` is the ``(steps,)`` learning rate of each step (``Trajectory.lrs``), ``momenta`` the
     per-step value of ``spec.momentum_key`` (``Trajectory.momenta``; ``None``: the constant in
-    ``hparams``), ``grad(point, t)`` the gradient used at step ``t`` at that point, ``hessian(point)``
+    ``hparams``), ``grad(point, t)`` the gradient used at step ``t`` at that point,
+    ``hessian(point)``
     the Hessian (needed by Newton only). With the engine's recorded gradients
-    (``lambda p, t: traj.eval_grads[t - 1]``) the points are the drawn path, noise and clipping included.
+    (``lambda p, t: traj.eval_grads[t - 1]``) the points are the drawn path, noise and clipping
+    included.
     """
     spec = get(optimizer)
     steps = int(steps)
@@ -191,7 +259,9 @@ def textbook_trace(optimizer: str | OptimizerSpec, *, start, steps: int, hparams
         ns["learning_rate"] = float(lrs[t - 1])
         if momenta is not None:
             ns[spec.momentum_key] = float(momenta[t - 1])
-        ns["grad"] = lambda point, _t=t: np.asarray(grad(np.array(point, dtype=float), _t), dtype=float)
+        ns["grad"] = lambda point, _t=t: np.asarray(
+            grad(np.array(point, dtype=float), _t), dtype=float
+        )
         ns.pop("dx", None)
         if wants_dx:
             ns["dx"] = np.asarray(grad(np.array(ns["x"], dtype=float), t), dtype=float)
@@ -211,11 +281,24 @@ def _recordable(v) -> bool:
     return isinstance(v, (numbers.Number, np.ndarray))
 
 
-def textbook_replay(traj, optimizer: str | OptimizerSpec, hparams: Mapping[str, float] | None = None,
-                    hessian: Callable[[np.ndarray], np.ndarray] | None = None) -> TextbookTrace:
-    """The shown code fed with a :class:`Trajectory`'s own gradients, rates and momenta: it retraces the
-    drawn path (up to a divergence) and gives, for each step, the update equation with its numbers."""
+def textbook_replay(
+    traj,
+    optimizer: str | OptimizerSpec,
+    hparams: Mapping[str, float] | None = None,
+    hessian: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> TextbookTrace:
+    """The shown code fed with a :class:`Trajectory`'s own gradients, rates and momenta: it retraces
+    the
+    drawn path (up to a divergence) and gives, for each step, the update equation with its
+    numbers."""
     n = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
-    return textbook_trace(optimizer, start=traj.points[0], steps=n, hparams=hparams, lrs=traj.lrs[:n],
-                          grad=lambda p, t: traj.eval_grads[t - 1], momenta=None if traj.momenta is None else traj.momenta[:n],
-                          hessian=hessian)
+    return textbook_trace(
+        optimizer,
+        start=traj.points[0],
+        steps=n,
+        hparams=hparams,
+        lrs=traj.lrs[:n],
+        grad=lambda p, t: traj.eval_grads[t - 1],
+        momenta=None if traj.momenta is None else traj.momenta[:n],
+        hessian=hessian,
+    )

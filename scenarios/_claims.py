@@ -45,7 +45,9 @@ class Claim:
 
     def __post_init__(self):
         if self.kind not in KINDS:
-            raise ValueError(f"unknown claim kind {self.kind!r}; choose one of {', '.join(sorted(KINDS))}")
+            raise ValueError(
+                f"unknown claim kind {self.kind!r}; choose one of {', '.join(sorted(KINDS))}"
+            )
 
     def scenario_for(self, scenario: Scenario) -> Scenario:
         """The scenario the claim is about: ``scenario`` with the claim's variant applied."""
@@ -72,9 +74,22 @@ class Claim:
 
 # --- variants ------------------------------------------------------------------------------------
 
-_LOWER = {"The", "Every", "In", "On", "At", "Late", "All"}  # sentence starts written in lower case after "With ...:"
-_WORDS = {"noise_std": "gradient noise sigma", "batch_size": "batch size", "steps": "steps", "seed": "seed",
-          "clip_norm": "gradient clipping at norm"}
+_LOWER = {
+    "The",
+    "Every",
+    "In",
+    "On",
+    "At",
+    "Late",
+    "All",
+}  # sentence starts written in lower case after "With ...:"
+_WORDS = {
+    "noise_std": "gradient noise sigma",
+    "batch_size": "batch size",
+    "steps": "steps",
+    "seed": "seed",
+    "clip_norm": "gradient clipping at norm",
+}
 
 
 def apply_variant(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> Scenario:
@@ -90,15 +105,21 @@ def apply_variant(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> Scenar
         elif key.startswith("opt"):
             idx, _, field = key[3:].partition(".")
             o = opts[int(idx)]
-            args: dict[str, Any] = {"lr": o.lr, "clip_norm": o.clip_norm, "schedule": o.schedule,
-                                    "schedule_args": dict(o.schedule_args)}
+            args: dict[str, Any] = {
+                "lr": o.lr,
+                "clip_norm": o.clip_norm,
+                "schedule": o.schedule,
+                "schedule_args": dict(o.schedule_args),
+            }
             args[field] = val
             if field == "schedule":
                 args["schedule_args"] = None
             opts[int(idx)] = OptimizerConfig.make(o.name, **args, **dict(o.hparams))
         else:
             kw[key] = val
-    return dataclasses.replace(scn, surface_params=tuple(sorted(sp.items())), optimizers=tuple(opts), **kw)
+    return dataclasses.replace(
+        scn, surface_params=tuple(sorted(sp.items())), optimizers=tuple(opts), **kw
+    )
 
 
 def variant_text(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> str:
@@ -112,7 +133,9 @@ def variant_text(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> str:
             idx, _, field = key[3:].partition(".")
             who = scn.optimizers[int(idx)].label
             if field == "schedule":
-                parts.append(f"{who} switched to a {_schedules.get_schedule(val).title.lower()} schedule")
+                parts.append(
+                    f"{who} switched to a {_schedules.get_schedule(val).title.lower()} schedule"
+                )
             elif field == "lr":
                 parts.append(f"learning rate {val:g}")
             else:
@@ -125,6 +148,7 @@ def variant_text(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> str:
 
 
 # --- measurements on a trajectory -----------------------------------------------------------------
+
 
 def steps_to_tol(losses, f_star, tol=TOL) -> int | None:
     hit = np.nonzero(np.asarray(losses) - f_star < tol)[0]
@@ -146,14 +170,14 @@ def reversals(traj, extent: float = 1.0) -> int:
 def late_spread(traj, frac: float = LATE) -> float:
     """Radius of the region the iterate rattles in during the last ``frac`` of the run."""
     pts = np.asarray(traj.points)
-    late = pts[math.floor((1 - frac) * (len(pts) - 1)):]
+    late = pts[math.floor((1 - frac) * (len(pts) - 1)) :]
     return float(np.linalg.norm(late - late.mean(axis=0), axis=1).max())
 
 
 def late_motion(traj, frac: float = 0.5) -> float:
     """Distance travelled in the last ``frac`` of the run."""
     pts = np.asarray(traj.points)
-    return path_length(pts[math.floor((1 - frac) * (len(pts) - 1)):])
+    return path_length(pts[math.floor((1 - frac) * (len(pts) - 1)) :])
 
 
 def overshoot(traj, target) -> float:
@@ -179,7 +203,9 @@ def basin(scape, xy) -> int:
     return int(np.linalg.norm(mins - np.asarray(xy), axis=1).argmin())
 
 
-# --- the predicates ----------------------------------------------------------------------------------
+# --- the predicates
+# ----------------------------------------------------------------------------------
+
 
 def _g(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.3g}"
@@ -206,11 +232,15 @@ class _Ctx:
     def idx(self, ref: Ref | None) -> int:
         if isinstance(ref, int):
             if not 0 <= ref < len(self.scn.optimizers):
-                raise IndexError(f"claim refers to optimizer {ref}, the scenario has {len(self.scn.optimizers)}")
+                raise IndexError(
+                    f"claim refers to optimizer {ref}, the scenario has {len(self.scn.optimizers)}"
+                )
             return ref
         hits = [i for i, o in enumerate(self.scn.optimizers) if o.name == ref]
         if len(hits) != 1:
-            raise LookupError(f"claim refers to {ref!r}, which the scenario has {len(hits)} times; use an index")
+            raise LookupError(
+                f"claim refers to {ref!r}, which the scenario has {len(hits)} times; use an index"
+            )
         return hits[0]
 
     def name(self, ref: Ref | None) -> str:
@@ -286,8 +316,14 @@ def _rng(sentence: str, measure: Callable[[_Ctx], float], fmt=_g):
 
     def text(c: _Ctx):
         a = c.A if c.claim.a is not None else ""
-        return sentence.format(a=a, range=c.range_text(), within=c.claim.within, at=c.where(c.claim.at),
-                               other=c.where(c.claim.other) if c.claim.other is not None else "", steps=c.scn.steps)
+        return sentence.format(
+            a=a,
+            range=c.range_text(),
+            within=c.claim.within,
+            at=c.where(c.claim.at),
+            other=c.where(c.claim.other) if c.claim.other is not None else "",
+            steps=c.scn.steps,
+        )
 
     def check(c: _Ctx):
         v = measure(c)
@@ -302,7 +338,9 @@ def _when(c: _Ctx, ref) -> str:
 
 def _reaches_before(c: _Ctx):
     ka, kb = c.tol_steps(c.claim.a), c.tol_steps(c.claim.b)
-    return _earlier(ka, kb), f"f - f* < {_g(c.claim.tol)}: {c.A} {_step_text(ka)}, {c.B} {_step_text(kb)}"
+    return _earlier(
+        ka, kb
+    ), f"f - f* < {_g(c.claim.tol)}: {c.A} {_step_text(ka)}, {c.B} {_step_text(kb)}"
 
 
 def _escapes_before(c: _Ctx):
@@ -312,7 +350,9 @@ def _escapes_before(c: _Ctx):
 
 def _diverges(c: _Ctx):
     d = c.t(c.claim.a).diverged_at
-    return d is not None, "diverged " + ("at step " + str(d) if d is not None else "never") + f" in {c.scn.steps} steps"
+    return d is not None, "diverged " + (
+        "at step " + str(d) if d is not None else "never"
+    ) + f" in {c.scn.steps} steps"
 
 
 def _stable(c: _Ctx):
@@ -328,15 +368,19 @@ def _never(c: _Ctx):
 
 def _within(c: _Ctx):
     k = c.tol_steps(c.claim.a)
-    return k is not None and k <= c.claim.hi and c.t(c.claim.a).diverged_at is None, f"first f - f* < {_g(c.claim.tol)}: {_step_text(k)}"
+    return k is not None and k <= c.claim.hi and c.t(
+        c.claim.a
+    ).diverged_at is None, f"first f - f* < {_g(c.claim.tol)}: {_step_text(k)}"
 
 
 def _ends_in(c: _Ctx):
     t = c.t(c.claim.a)
     end = t.points[-1]
     got = basin(c.scape, end)
-    return (got == (c.claim.at or 0) and t.diverged_at is None,
-            f"ends at {_xy(end)}, nearest minimum {c.where(got)}")
+    return (
+        got == (c.claim.at or 0) and t.diverged_at is None,
+        f"ends at {_xy(end)}, nearest minimum {c.where(got)}",
+    )
 
 
 def _at_saddle(c: _Ctx):
@@ -380,7 +424,11 @@ def _ridge(c: _Ctx):
     _, vecs = hessian_eigs(c.scape, s.xy)
     g = np.asarray(jax.grad(c.scape.f)(start))
     along = abs(float(g @ vecs[:, 0]))
-    return along <= c.claim.hi, f"gradient along the escape direction {_g(along)} (its length {_g(float(np.linalg.norm(g)))})"
+    return (
+        along <= c.claim.hi,
+        f"gradient along the escape direction {_g(along)} (its length "
+        f"{_g(float(np.linalg.norm(g)))})",
+    )
 
 
 def _downhill(c: _Ctx):
@@ -393,8 +441,11 @@ def _eff_shrinks(c: _Ctx):
     e = np.asarray(c.t(c.claim.a).eff_lr)
     rises = np.diff(e, axis=0)
     worst = float((rises / np.maximum(np.abs(e[:-1]), 1e-300)).max()) if len(e) > 1 else 0.0
-    return worst <= 1e-9, (f"effective step size per coordinate: first {_g(float(e[0].max()))}, last {_g(float(e[-1].max()))}; "
-                           f"largest relative rise {_g(worst)}")
+    return worst <= 1e-9, (
+        f"effective step size per coordinate: first {_g(float(e[0].max()))}, last "
+        f"{_g(float(e[-1].max()))}; "
+        f"largest relative rise {_g(worst)}"
+    )
 
 
 def _min_equal(c: _Ctx):
@@ -406,7 +457,11 @@ def _min_equal(c: _Ctx):
 def _flatter(c: _Ctx):
     la, lb = _lam(c, c.claim.at).max(), _lam(c, c.claim.other).max()
     ok = la < lb and c.in_range(lb / la)
-    return ok, f"largest curvature {_g(la)} at {c.where(c.claim.at)}, {_g(lb)} at {c.where(c.claim.other)} (ratio {_g(lb / la)})"
+    return (
+        ok,
+        f"largest curvature {_g(la)} at {c.where(c.claim.at)}, {_g(lb)} at "
+        f"{c.where(c.claim.other)} (ratio {_g(lb / la)})",
+    )
 
 
 def _shorter(c: _Ctx):
@@ -426,76 +481,198 @@ def _grad_early(c: _Ctx):
     k = c.claim.within
     gn = np.linalg.norm(c.t(c.claim.a).grads[: c.t(c.claim.a).steps + 1], axis=1)
     early, rest = float(gn[:k].max()), float(gn[k:].max())
-    return early > rest, f"largest gradient in the first {k} steps {_g(early)}, afterwards {_g(rest)}"
+    return (
+        early > rest,
+        f"largest gradient in the first {k} steps {_g(early)}, afterwards {_g(rest)}",
+    )
 
 
 KINDS: dict[str, tuple[Callable[[_Ctx], str], Callable[[_Ctx], tuple[bool, str]]]] = {
     # --- comparisons of two optimizers
-    "reaches_tol_before": (lambda c: f"{c.A} reaches f - f* < {_g(c.claim.tol)} sooner than {c.B}.", _reaches_before),
+    "reaches_tol_before": (
+        lambda c: f"{c.A} reaches f - f* < {_g(c.claim.tol)} sooner than {c.B}.",
+        _reaches_before,
+    ),
     "escapes_before": (lambda c: f"{c.A} escapes the saddle sooner than {c.B}.", _escapes_before),
-    "ends_lower": _cmp("{a} ends with a lower loss than {b}.",
-                       lambda c, r: float(c.t(r).losses[-1]), "lower", fmt=lambda v: f"final loss {v:.4g}"),
-    "shorter_path": (lambda c: (f"The path of {c.B} is at least {c.claim.lo:g} times as long as that of {c.A}."
-                                if c.claim.lo else f"The path of {c.A} is shorter than that of {c.B}."), _shorter),
-    "calmer_late": _cmp("Late in the run {a} rattles less than {b} (its last fifth of points spreads over a smaller radius).",
-                        lambda c, r: late_spread(c.t(r)), "lower", fmt=lambda v: f"late radius {v:.3g}"),
-    "overshoots_less": _cmp("{a} overshoots the minimum less than {b}.", _overshoot_of, "lower",
-                            fmt=lambda v: f"overshoot {v:.3g}"),
-    "zigzags_more": _cmp("{a} turns back more often than {b} (zig-zag).",
-                         lambda c, r: reversals(c.t(r), c.scape.extent), "higher", fmt=lambda v: f"{v:g} reversals"),
-    "moves_more_late": _cmp("In the second half of the run {a} travels farther than {b} (it keeps moving).",
-                            lambda c, r: late_motion(c.t(r)), "higher", fmt=lambda v: f"distance {v:.3g}"),
-    "first_steps_shorter": (lambda c: f"The first {c.claim.within} steps of {c.A} are shorter than those of {c.B}.",
-                            _shorter_first),
+    "ends_lower": _cmp(
+        "{a} ends with a lower loss than {b}.",
+        lambda c, r: float(c.t(r).losses[-1]),
+        "lower",
+        fmt=lambda v: f"final loss {v:.4g}",
+    ),
+    "shorter_path": (
+        lambda c: (
+            f"The path of {c.B} is at least {c.claim.lo:g} times as long as that of {c.A}."
+            if c.claim.lo
+            else f"The path of {c.A} is shorter than that of {c.B}."
+        ),
+        _shorter,
+    ),
+    "calmer_late": _cmp(
+        "Late in the run {a} rattles less than {b} (its last fifth of points spreads over a "
+        "smaller radius).",
+        lambda c, r: late_spread(c.t(r)),
+        "lower",
+        fmt=lambda v: f"late radius {v:.3g}",
+    ),
+    "overshoots_less": _cmp(
+        "{a} overshoots the minimum less than {b}.",
+        _overshoot_of,
+        "lower",
+        fmt=lambda v: f"overshoot {v:.3g}",
+    ),
+    "zigzags_more": _cmp(
+        "{a} turns back more often than {b} (zig-zag).",
+        lambda c, r: reversals(c.t(r), c.scape.extent),
+        "higher",
+        fmt=lambda v: f"{v:g} reversals",
+    ),
+    "moves_more_late": _cmp(
+        "In the second half of the run {a} travels farther than {b} (it keeps moving).",
+        lambda c, r: late_motion(c.t(r)),
+        "higher",
+        fmt=lambda v: f"distance {v:.3g}",
+    ),
+    "first_steps_shorter": (
+        lambda c: f"The first {c.claim.within} steps of {c.A} are shorter than those of {c.B}.",
+        _shorter_first,
+    ),
     # --- one optimizer
     "diverges": (lambda c: f"{c.A} diverges.", _diverges),
     "no_divergence": (lambda c: f"{c.A} does not diverge.", _stable),
-    "never_reaches_tol": (lambda c: f"{c.A} does not reach f - f* < {_g(c.claim.tol)} in {c.scn.steps} steps.", _never),
-    "reaches_tol_within": (lambda c: f"{c.A} reaches f - f* < {_g(c.claim.tol)} within {c.claim.hi:g} steps.", _within),
-    "ends_in_basin": (lambda c: f"{c.A} ends in the basin of the minimum at {c.where(c.claim.at)}.", _ends_in),
-    "ends_at_saddle": (lambda c: f"{c.A} ends at a saddle point (within {c.claim.hi:g}).", _at_saddle),
-    "overshoot": _rng("{a} overshoots the minimum it ends in by {range} (past it along its line of approach).",
-                      lambda c: _overshoot_of(c, c.claim.a)),
-    "reversals": _rng("{a} turns back {range} times.", lambda c: reversals(c.t(c.claim.a), c.scape.extent), fmt=lambda v: f"{v:g}"),
-    "first_step_ratio": _rng("The first step of {a} is {range} times the learning rate (largest coordinate).",
-                             lambda c: float(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[0])),
-    "peak_step_ratio": _rng("The largest of the first {within} steps of {a} is {range} times the learning rate (largest coordinate).",
-                            lambda c: float(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[: c.claim.within].max())),
-    "median_step_ratio": _rng("The typical step of {a} (median of the first {within}) is {range} times the learning rate "
-                              "(largest coordinate).",
-                              lambda c: float(np.median(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[: c.claim.within]))),
-    "max_step_over_lr": _rng("Every step of {a} has length {range} times the learning rate.",
-                             lambda c: float(np.linalg.norm(c.t(c.claim.a).updates, axis=1).max() / c.lr(c.claim.a))),
-    "longest_step": _rng("The longest single step of {a} has length {range}.",
-                         lambda c: float(np.linalg.norm(c.t(c.claim.a).updates, axis=1).max())),
-    "max_grad": _rng("The largest gradient on the path of {a} has length {range}.",
-                     lambda c: float(np.linalg.norm(c.t(c.claim.a).grads, axis=1).max())),
-    "displacement": _rng("{a} ends {range} away from its start.",
-                         lambda c: float(np.linalg.norm(c.t(c.claim.a).points[-1] - c.t(c.claim.a).points[0]))),
-    "straightness": _rng("The path of {a} is {range} times as long as the straight line from its start to its end.",
-                         lambda c: path_length(c.t(c.claim.a).points)
-                         / max(float(np.linalg.norm(c.t(c.claim.a).points[-1] - c.t(c.claim.a).points[0])), 1e-300)),
-    "lr_over_limit": _rng("The learning rate of {a} is {range} times the stability limit 2/λmax of the minimum at {at}.",
-                          lambda c: c.lr(c.claim.a) * float(_lam(c, c.claim.at).max()) / 2),
+    "never_reaches_tol": (
+        lambda c: f"{c.A} does not reach f - f* < {_g(c.claim.tol)} in {c.scn.steps} steps.",
+        _never,
+    ),
+    "reaches_tol_within": (
+        lambda c: f"{c.A} reaches f - f* < {_g(c.claim.tol)} within {c.claim.hi:g} steps.",
+        _within,
+    ),
+    "ends_in_basin": (
+        lambda c: f"{c.A} ends in the basin of the minimum at {c.where(c.claim.at)}.",
+        _ends_in,
+    ),
+    "ends_at_saddle": (
+        lambda c: f"{c.A} ends at a saddle point (within {c.claim.hi:g}).",
+        _at_saddle,
+    ),
+    "overshoot": _rng(
+        "{a} overshoots the minimum it ends in by {range} (past it along its line of approach).",
+        lambda c: _overshoot_of(c, c.claim.a),
+    ),
+    "reversals": _rng(
+        "{a} turns back {range} times.",
+        lambda c: reversals(c.t(c.claim.a), c.scape.extent),
+        fmt=lambda v: f"{v:g}",
+    ),
+    "first_step_ratio": _rng(
+        "The first step of {a} is {range} times the learning rate (largest coordinate).",
+        lambda c: float(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[0]),
+    ),
+    "peak_step_ratio": _rng(
+        "The largest of the first {within} steps of {a} is {range} times the learning rate "
+        "(largest coordinate).",
+        lambda c: float(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[: c.claim.within].max()),
+    ),
+    "median_step_ratio": _rng(
+        "The typical step of {a} (median of the first {within}) is {range} times the learning rate "
+        "(largest coordinate).",
+        lambda c: float(np.median(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[: c.claim.within])),
+    ),
+    "max_step_over_lr": _rng(
+        "Every step of {a} has length {range} times the learning rate.",
+        lambda c: float(np.linalg.norm(c.t(c.claim.a).updates, axis=1).max() / c.lr(c.claim.a)),
+    ),
+    "longest_step": _rng(
+        "The longest single step of {a} has length {range}.",
+        lambda c: float(np.linalg.norm(c.t(c.claim.a).updates, axis=1).max()),
+    ),
+    "max_grad": _rng(
+        "The largest gradient on the path of {a} has length {range}.",
+        lambda c: float(np.linalg.norm(c.t(c.claim.a).grads, axis=1).max()),
+    ),
+    "displacement": _rng(
+        "{a} ends {range} away from its start.",
+        lambda c: float(np.linalg.norm(c.t(c.claim.a).points[-1] - c.t(c.claim.a).points[0])),
+    ),
+    "straightness": _rng(
+        "The path of {a} is {range} times as long as the straight line from its start to its end.",
+        lambda c: (
+            path_length(c.t(c.claim.a).points)
+            / max(
+                float(np.linalg.norm(c.t(c.claim.a).points[-1] - c.t(c.claim.a).points[0])), 1e-300
+            )
+        ),
+    ),
+    "lr_over_limit": _rng(
+        "The learning rate of {a} is {range} times the stability limit 2/λmax of the minimum "
+        "at {at}.",
+        lambda c: c.lr(c.claim.a) * float(_lam(c, c.claim.at).max()) / 2,
+    ),
     "downhill": (lambda c: f"The loss of {c.A} never increases.", _downhill),
-    "eff_lr_shrinks": (lambda c: f"The effective step size of {c.A} in each coordinate only ever shrinks.", _eff_shrinks),
-    "gradient_largest_early": (lambda c: f"On the path of {c.A} the gradient is largest in the first {c.claim.within} steps.",
-                               _grad_early),
-    "late_spread": _rng("In the last fifth of the run {a} rattles within a radius of {range}.", lambda c: late_spread(c.t(c.claim.a))),
+    "eff_lr_shrinks": (
+        lambda c: f"The effective step size of {c.A} in each coordinate only ever shrinks.",
+        _eff_shrinks,
+    ),
+    "gradient_largest_early": (
+        lambda c: (
+            f"On the path of {c.A} the gradient is largest in the first {c.claim.within} steps."
+        ),
+        _grad_early,
+    ),
+    "late_spread": _rng(
+        "In the last fifth of the run {a} rattles within a radius of {range}.",
+        lambda c: late_spread(c.t(c.claim.a)),
+    ),
     # --- the surface
-    "max_curvature": _rng("The largest curvature λmax of the minimum at {at} is {range}.", lambda c: float(_lam(c, c.claim.at).max())),
-    "condition_number": _rng("The condition number λmax/λmin of the minimum at {at} is {range}.",
-                             lambda c: float(_lam(c, c.claim.at).max() / _lam(c, c.claim.at).min())),
-    "tilt": _rng("The bowl's axes at {at} are turned by {range} degrees from the coordinate axes.", _tilt),
-    "flatter": (lambda c: f"The minimum at {c.where(c.claim.other)} is " + (f"{c.range_text()} times as curved as"
-                          if c.claim.lo or c.claim.hi else "more curved than") + f" the one at {c.where(c.claim.at)}.", _flatter),
-    "minima_equal": (lambda c: f"The minima have equal values (within {c.claim.hi:g}).", _min_equal),
-    "start_gradient": _rng("At the start the gradient has length {range}.",
-                           lambda c: float(np.linalg.norm(jax.grad(c.scape.f)(np.asarray(c.scn.start_point(c.scape), dtype=float))))),
-    "start_gradient_angle": _rng("At the start the gradient is {range} degrees from the steep axis of the minimum at {at}.",
-                                 _start_angle),
-    "start_on_ridge": (lambda c: f"At the start the gradient along the saddle's escape direction is at most {c.claim.hi:g}.", _ridge),
-    "distinct_basins": (lambda c: f"The optimizers end in at least {c.claim.lo:g} different basins.", _distinct),
+    "max_curvature": _rng(
+        "The largest curvature λmax of the minimum at {at} is {range}.",
+        lambda c: float(_lam(c, c.claim.at).max()),
+    ),
+    "condition_number": _rng(
+        "The condition number λmax/λmin of the minimum at {at} is {range}.",
+        lambda c: float(_lam(c, c.claim.at).max() / _lam(c, c.claim.at).min()),
+    ),
+    "tilt": _rng(
+        "The bowl's axes at {at} are turned by {range} degrees from the coordinate axes.", _tilt
+    ),
+    "flatter": (
+        lambda c: (
+            f"The minimum at {c.where(c.claim.other)} is "
+            + (
+                f"{c.range_text()} times as curved as"
+                if c.claim.lo or c.claim.hi
+                else "more curved than"
+            )
+            + f" the one at {c.where(c.claim.at)}."
+        ),
+        _flatter,
+    ),
+    "minima_equal": (
+        lambda c: f"The minima have equal values (within {c.claim.hi:g}).",
+        _min_equal,
+    ),
+    "start_gradient": _rng(
+        "At the start the gradient has length {range}.",
+        lambda c: float(
+            np.linalg.norm(jax.grad(c.scape.f)(np.asarray(c.scn.start_point(c.scape), dtype=float)))
+        ),
+    ),
+    "start_gradient_angle": _rng(
+        "At the start the gradient is {range} degrees from the steep axis of the minimum at {at}.",
+        _start_angle,
+    ),
+    "start_on_ridge": (
+        lambda c: (
+            "At the start the gradient along the saddle's escape direction is at most "
+            f"{c.claim.hi:g}."
+        ),
+        _ridge,
+    ),
+    "distinct_basins": (
+        lambda c: f"The optimizers end in at least {c.claim.lo:g} different basins.",
+        _distinct,
+    ),
 }
 
 
@@ -509,4 +686,3 @@ def check(claims: Sequence[Claim], scenario: Scenario) -> list[tuple[str, bool, 
         holds, evidence = KINDS[c.kind][1](_Ctx(c, c.scenario_for(scenario), runs[c.variant]))
         out.append((c.sentence(scenario), bool(holds), evidence))
     return out
-

@@ -23,7 +23,9 @@ class ParamSpec:
     def contains(self, x: float) -> bool:
         return math.isfinite(x) and self.low <= x <= self.high
 
-    def clamp(self, name: str, v: Any, warn: list[str], default: float | None = None) -> float | int:
+    def clamp(
+        self, name: str, v: Any, warn: list[str], default: float | None = None
+    ) -> float | int:
         """``v`` as a number inside the range; a warning (appended to ``warn``) when it was not."""
         dflt = self.default if default is None else default
         try:

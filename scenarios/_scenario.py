@@ -42,12 +42,26 @@ class OptimizerConfig:
     schedule_args: Pairs = ()
 
     @classmethod
-    def make(cls, name: str, lr: float | None = None, *, clip_norm: float | None = None, schedule: str | None = None,
-             schedule_args: Mapping[str, float] | None = None, **hparams: float) -> OptimizerConfig:
+    def make(
+        cls,
+        name: str,
+        lr: float | None = None,
+        *,
+        clip_norm: float | None = None,
+        schedule: str | None = None,
+        schedule_args: Mapping[str, float] | None = None,
+        **hparams: float,
+    ) -> OptimizerConfig:
         spec = _specs.get(name)
         sa = _pairs(_schedules.schedule_args(schedule, schedule_args)) if schedule else ()
-        return cls(spec.name, float(spec.lr.default if lr is None else lr), _pairs(spec.hparams(hparams)),
-                   clip_norm, schedule, sa)
+        return cls(
+            spec.name,
+            float(spec.lr.default if lr is None else lr),
+            _pairs(spec.hparams(hparams)),
+            clip_norm,
+            schedule,
+            sa,
+        )
 
     @property
     def label(self) -> str:
@@ -80,13 +94,17 @@ class Scenario:
     noise_std: float = _field("noise_std")  # gradient noise at batch size 1
     batch_size: int = _field("batch_size")
     seed: int = _field("seed")
-    tolerance: float = _field("tolerance")  # f - f* below this counts as 'reached' (Compare's table)
+    tolerance: float = _field(
+        "tolerance"
+    )  # f - f* below this counts as 'reached' (Compare's table)
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
             spec = f.metadata.get("spec")
             if spec is not None and not spec.contains(float(getattr(self, f.name))):
-                raise ValueError(f"{f.name} = {getattr(self, f.name)!r} is outside [{spec.low:g}, {spec.high:g}]")
+                raise ValueError(
+                    f"{f.name} = {getattr(self, f.name)!r} is outside [{spec.low:g}, {spec.high:g}]"
+                )
 
     @staticmethod
     def spec(name: str) -> ParamSpec:
@@ -116,12 +134,20 @@ class Scenario:
         start = self.start_point(scape)
         return [
             _engine.run(
-                scape, oc.name, start=start, steps=self.steps, lr=oc.lr, hparams=dict(oc.hparams),
+                scape,
+                oc.name,
+                start=start,
+                steps=self.steps,
+                lr=oc.lr,
+                hparams=dict(oc.hparams),
                 schedule=oc.schedule or self.schedule,
                 schedule_args=dict(oc.schedule_args if oc.schedule else self.schedule_args),
                 clip_norm=self.clip_norm if oc.clip_norm is None else oc.clip_norm,
-                clip_value=self.clip_value, noise_std=self.effective_noise, seed=self.seed,
-                warmup_steps=self.warmup_steps, momentum_warmup=self.momentum_warmup,
+                clip_value=self.clip_value,
+                noise_std=self.effective_noise,
+                seed=self.seed,
+                warmup_steps=self.warmup_steps,
+                momentum_warmup=self.momentum_warmup,
             )
             for oc in self.optimizers
         ]
@@ -149,7 +175,9 @@ class Scenario:
         try:
             d = json.loads(text)
         except (ValueError, TypeError, RecursionError) as e:
-            return cls(), [f"could not read the JSON ({type(e).__name__}); using the default scenario"]
+            return cls(), [
+                f"could not read the JSON ({type(e).__name__}); using the default scenario"
+            ]
         return _decode(d)
 
     # --- URL query params -------------------------------------------------------------------------
@@ -180,19 +208,45 @@ class Scenario:
         return q
 
     @classmethod
-    def from_query(cls, q: Mapping[str, str], extra: tuple[str, ...] = ()) -> tuple[Scenario, list[str]]:
-        """Decode query params (as produced by :meth:`to_query`) with warnings for bad ones; ``extra``
+    def from_query(
+        cls, q: Mapping[str, str], extra: tuple[str, ...] = ()
+    ) -> tuple[Scenario, list[str]]:
+        """Decode query params (as produced by :meth:`to_query`) with warnings for bad ones;
+        ``extra``
         names the page's own parameters (not the scenario's), which are not warned about."""
         d: dict[str, Any] = {}
         warn: list[str] = []
         q = {str(k): str(v) for k, v in q.items()}
-        known = {"surface", "sp", "formula", "bounds", "start", "opt", "sched", "sa", "warmup_steps",
-                 "momentum_warmup", "clip_norm", "clip_value", "noise_std", "batch", "steps", "seed", "tol", "preset",
-                 *extra}
+        known = {
+            "surface",
+            "sp",
+            "formula",
+            "bounds",
+            "start",
+            "opt",
+            "sched",
+            "sa",
+            "warmup_steps",
+            "momentum_warmup",
+            "clip_norm",
+            "clip_value",
+            "noise_std",
+            "batch",
+            "steps",
+            "seed",
+            "tol",
+            "preset",
+            *extra,
+        }
         unknown = sorted(set(q) - known)
         if unknown:  # one warning, however many
-            shown = ", ".join(safe_text(k, 30) for k in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-            warn.append(f"ignored {len(unknown)} unknown link parameter{'s' if len(unknown) > 1 else ''}: {shown}")
+            shown = ", ".join(safe_text(k, 30) for k in unknown[:5]) + (
+                f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            )
+            warn.append(
+                f"ignored {len(unknown)} unknown link "
+                f"parameter{'s' if len(unknown) > 1 else ''}: {shown}"
+            )
         if not any(k in q for k in known - {"preset"}):
             return cls(), warn
         try:
@@ -230,11 +284,18 @@ class Scenario:
             for name in ("warmup_steps", "momentum_warmup", "clip_norm", "clip_value", "noise_std"):
                 if name in q:
                     d[name] = q[name]
-            for src, dst in (("batch", "batch_size"), ("steps", "steps"), ("seed", "seed"), ("tol", "tolerance")):
+            for src, dst in (
+                ("batch", "batch_size"),
+                ("steps", "steps"),
+                ("seed", "seed"),
+                ("tol", "tolerance"),
+            ):
                 if src in q:
                     d[dst] = q[src]
         except (ValueError, TypeError) as e:
-            warn.append(f"could not read part of the link ({type(e).__name__}); using defaults for the rest")
+            warn.append(
+                f"could not read part of the link ({type(e).__name__}); using defaults for the rest"
+            )
         s, w2 = _decode(d)
         return s, warn + w2
 
@@ -339,17 +400,23 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
             if len(b) != 4 or not all(math.isfinite(v) for v in b) or b[1] <= b[0] or b[3] <= b[2]:
                 raise ValueError
         except (TypeError, ValueError):
-            warn.append("bounds must be four finite numbers xmin,xmax,ymin,ymax; using the default box")
+            warn.append(
+                "bounds must be four finite numbers xmin,xmax,ymin,ymax; using the default box"
+            )
             b = base.bounds
         try:
             landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
             kw.update(formula=formula, bounds=b)
         except landscapes.ExpressionError as e:
-            warn.append(f"formula rejected: {e.message} (position {e.position + 1}); using {base.surface!r}")
+            warn.append(
+                f"formula rejected: {e.message} (position {e.position + 1}); using {base.surface!r}"
+            )
             kw["surface"] = base.surface
     if kw["surface"] != "custom":
         spec_params = {s.name: s for s in landscapes.SURFACES}[kw["surface"]].params
-        kw["surface_params"] = _pairs(_checked(d.get("surface_params") or {}, spec_params, f"surface {kw['surface']!r}", warn))
+        kw["surface_params"] = _pairs(
+            _checked(d.get("surface_params") or {}, spec_params, f"surface {kw['surface']!r}", warn)
+        )
     st = d.get("start")
     if st is not None:
         try:
@@ -374,14 +441,29 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
                 continue
             spec = _specs.get(o["name"])
             hp = _checked(o.get("hparams") or {}, spec.hyperparams, spec.name, warn)
-            lr = _params.LR.clamp("lr", o["lr"], warn, spec.lr.default) if o.get("lr") is not None else spec.lr.default
-            clip = None if o.get("clip_norm") is None else _num_field(o, "clip_norm", 0.0, 0.0, 1e6, warn)
+            lr = (
+                _params.LR.clamp("lr", o["lr"], warn, spec.lr.default)
+                if o.get("lr") is not None
+                else spec.lr.default
+            )
+            clip = (
+                None
+                if o.get("clip_norm") is None
+                else _num_field(o, "clip_norm", 0.0, 0.0, 1e6, warn)
+            )
             osched, osa = o.get("schedule"), o.get("schedule_args") or {}
             if osched is not None and osched not in _schedules.schedule_names():
-                warn.append(f"unknown schedule {safe_text(osched, 40)} for {spec.name}; using the scenario's")
+                warn.append(
+                    f"unknown schedule {safe_text(osched, 40)} for {spec.name}; using the "
+                    "scenario's"
+                )
                 osched = None
             osa = _sched_args(osched, osa, warn) if osched else {}
-            good_opts.append(OptimizerConfig.make(spec.name, lr, clip_norm=clip, schedule=osched, schedule_args=osa, **hp))
+            good_opts.append(
+                OptimizerConfig.make(
+                    spec.name, lr, clip_norm=clip, schedule=osched, schedule_args=osa, **hp
+                )
+            )
         if not good_opts:
             warn.append("no valid optimizer given; using the default")
             good_opts = list(base.optimizers)

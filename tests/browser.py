@@ -14,8 +14,16 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def have_chromium() -> bool:
@@ -33,9 +41,25 @@ def streamlit_server(timeout: float = 60.0):
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -66,7 +90,11 @@ def browser():
     try:
         with sync_playwright() as pw:
             ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS, viewport={"width": 1500, "height": 1000},
+                profile,
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_FLAGS,
+                viewport={"width": 1500, "height": 1000},
             )
             try:
                 yield ctx
@@ -82,9 +110,14 @@ PLOT_TRACES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'
 
 
 def wait_for_plots(page, n: int = 1, timeout: float = 120_000) -> None:
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=timeout)
-    page.wait_for_function("""() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
-        return !s || !s.innerText.includes('Running'); }""", timeout=timeout)
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=timeout
+    )
+    page.wait_for_function(
+        """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+        return !s || !s.innerText.includes('Running'); }""",
+        timeout=timeout,
+    )
 
 
 def player_frame(page, timeout_s: float = 180):
@@ -92,7 +125,10 @@ def player_frame(page, timeout_s: float = 180):
     for _ in range(int(timeout_s * 2)):
         for f in page.frames:
             try:
-                if f.evaluate("() => !!(window.ospPlayer && window.ospPlayer.paths && window.ospPlayer.fg._fullLayout)"):
+                if f.evaluate(
+                    "() => !!(window.ospPlayer && window.ospPlayer.paths && "
+                    "window.ospPlayer.fg._fullLayout)"
+                ):
                     return f
             except Exception:  # noqa: S112  (a frame that is navigating or gone)
                 continue

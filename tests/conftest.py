@@ -1,4 +1,5 @@
-"""Shared test set-up: strict dtype promotion, a surface-switching landscape, and for the browser tests one
+"""Shared test set-up: strict dtype promotion, a surface-switching landscape, and for the browser
+tests one
 Streamlit server (for the whole run) and a chromium per module."""
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ _NAMES = landscapes.names()
 def _union_family(xy, p):
     branches = []
     for d in landscapes.SURFACES:
+
         def branch(q, d=d):
-            return jnp.asarray(d.family(q, {k: p[f"{d.name}.{k}"] for k in d.params}), dtype=jnp.float64)
+            return jnp.asarray(
+                d.family(q, {k: p[f"{d.name}.{k}"] for k in d.params}), dtype=jnp.float64
+            )
 
         branches.append(branch)
     return jax.lax.switch(p["_id"].astype(jnp.int32), branches, xy)
@@ -35,7 +39,9 @@ def as_union(scape: landscapes.Landscape) -> landscapes.Landscape:
 
     The engine then compiles once per optimizer for *all* surfaces, which keeps the
     optimizer x surface property tests fast."""
-    values = {f"{d.name}.{k}": spec.default for d in landscapes.SURFACES for k, spec in d.params.items()}
+    values = {
+        f"{d.name}.{k}": spec.default for d in landscapes.SURFACES for k, spec in d.params.items()
+    }
     values.update({f"{scape.name}.{k}": v for k, v in scape.values.items()})
     values["_id"] = float(_NAMES.index(scape.name))
     return dataclasses.replace(scape, family=_union_family, key="test-union", values=values)

@@ -1,5 +1,7 @@
-"""The previous engine (``benchmarks/engine_before.py``), imported as ``optimizers._engine_before`` so its
-relative imports resolve: the tests check the engine equals it, the engine benchmark times against it."""
+"""The previous engine (``benchmarks/engine_before.py``), imported as ``optimizers._engine_before``
+so its
+relative imports resolve: the tests check the engine equals it, the engine benchmark times against
+it."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def engine_before():
     name = "optimizers._engine_before"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "benchmarks", "engine_before.py"))
+        spec = importlib.util.spec_from_file_location(
+            name, os.path.join(ROOT, "benchmarks", "engine_before.py")
+        )
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)

@@ -37,8 +37,16 @@ def _player_paths(at) -> list[dict]:
     return out
 
 
-URL_PATHS = ["Playground", "Compare", "Schedules", "Hyperparameter_search", "Averaging", "Quadratic_theory", "Basins",
-             "Neural_network"]  # every page's address, as before st.navigation (old links keep working)
+URL_PATHS = [
+    "Playground",
+    "Compare",
+    "Schedules",
+    "Hyperparameter_search",
+    "Averaging",
+    "Quadratic_theory",
+    "Basins",
+    "Neural_network",
+]  # every page's address, as before st.navigation (old links keep working)
 
 
 def test_home_links_every_page_and_every_preset_in_the_same_tab():
@@ -48,7 +56,10 @@ def test_home_links_every_page_and_every_preset_in_the_same_tab():
     links = [p.proto for p in at.get("page_link")]
     assert {p.page for p in links if not p.query_string} == set(URL_PATHS)
     presets = {p.query_string: p.page for p in links if p.query_string}
-    assert presets == {f"preset={p.slug}": "Compare" if p.page == "compare" else "Playground" for p in scenarios.PRESETS}
+    assert presets == {
+        f"preset={p.slug}": "Compare" if p.page == "compare" else "Playground"
+        for p in scenarios.PRESETS
+    }
     assert not any(p.external for p in links)  # st.page_link: the same tab, the app's own router
 
 
@@ -64,7 +75,9 @@ def test_navigation_titles_sections_and_addresses():
             pages[node.args[0].value] = kw
             assert (ROOT / node.args[0].value).exists()
             assert kw["icon"].startswith(":material/")
-    assert pages["app_pages/0_Home.py"]["title"] == "Home" and pages["app_pages/0_Home.py"]["default"]
+    assert (
+        pages["app_pages/0_Home.py"]["title"] == "Home" and pages["app_pages/0_Home.py"]["default"]
+    )
     assert sorted(kw["url_path"] for kw in pages.values() if "url_path" in kw) == sorted(URL_PATHS)
     at = app("app.py").run()
     assert not at.exception
@@ -73,7 +86,9 @@ def test_navigation_titles_sections_and_addresses():
         assert not at.exception, path
 
 
-@pytest.mark.parametrize("page", ["app_pages/1_Playground.py", "app_pages/2_Compare.py"])  # Home: through app.py, above
+@pytest.mark.parametrize(
+    "page", ["app_pages/1_Playground.py", "app_pages/2_Compare.py"]
+)  # Home: through app.py, above
 def test_every_page_runs_without_exception(page):
     at = app(page).run()
     assert not at.exception
@@ -102,7 +117,9 @@ def test_every_preset_opens_by_url_and_draws_each_path(slug):
     assert not warn
     want = preset.scenario
     assert scn.surface == want.surface and scn.start_point() == want.start_point()
-    assert [o.name for o in scn.optimizers] == [o.name for o in want.optimizers][: len(scn.optimizers)]
+    assert [o.name for o in scn.optimizers] == [o.name for o in want.optimizers][
+        : len(scn.optimizers)
+    ]
 
 
 def test_widgets_drive_the_result():
@@ -111,7 +128,8 @@ def test_widgets_drive_the_result():
     at.run()
     assert any("diverged" in e.value for e in at.error)
     before = _player_paths(at)[2]
-    # lower the third optimizer's learning rate: the divergence message goes away and the path changes
+    # lower the third optimizer's learning rate: the divergence message goes away and the path
+    # changes
     lr = at.select_slider(key="cmp:o2:sgd:lr")
     lr.set_value(0.01).run()
     assert not at.exception
@@ -123,7 +141,15 @@ def test_widgets_drive_the_result():
 
 def test_malformed_link_warns_and_falls_back():
     at = app("app_pages/1_Playground.py")
-    at.query_params.update({"surface": "nope", "steps": "abc", "opt": "evil();sgd,lr=nan", "start": "1,2,3", "junk": "1"})
+    at.query_params.update(
+        {
+            "surface": "nope",
+            "steps": "abc",
+            "opt": "evil();sgd,lr=nan",
+            "start": "1,2,3",
+            "junk": "1",
+        }
+    )
     at.run()
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
@@ -144,7 +170,8 @@ def test_custom_formula_and_hostile_formula():
 
 @pytest.mark.parametrize("name", optimizers.names())
 def test_every_optimizer_steps_on_playground_with_its_equations(name):
-    """Each optimizer opens by link with a schedule on; the player gets every step and, for each, the
+    """Each optimizer opens by link with a schedule on; the player gets every step and, for each,
+    the
     shown code's lines filled in."""
     at = app("app_pages/1_Playground.py")
     at.query_params.update({"surface": "rosenbrock", "opt": name, "steps": "30", "sched": "cosine"})

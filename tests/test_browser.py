@@ -6,7 +6,9 @@ import pytest
 
 from tests.browser import ROOT, have_chromium, player_frame, wait_for_plots
 
-pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
+pytestmark = pytest.mark.skipif(
+    not have_chromium() and not os.environ.get("CI"), reason="chromium not installed"
+)
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 
@@ -21,12 +23,20 @@ def _plots_in_all_frames(page) -> int:
     return n
 
 
-@pytest.mark.parametrize("path, title", [
-    ("/", "Optiscape"), ("/Playground", "Playground"), ("/Compare", "Compare optimizers"),
-    ("/Schedules", "Learning-rate schedules"), ("/Hyperparameter_search", "Grid search vs random search"),
-    ("/Averaging", "Averaging"), ("/Quadratic_theory", "Convergence on a quadratic"), ("/Basins", "Basins of attraction"),
-    ("/Neural_network", "The loss landscape of a real (small) network"),
-])
+@pytest.mark.parametrize(
+    "path, title",
+    [
+        ("/", "Optiscape"),
+        ("/Playground", "Playground"),
+        ("/Compare", "Compare optimizers"),
+        ("/Schedules", "Learning-rate schedules"),
+        ("/Hyperparameter_search", "Grid search vs random search"),
+        ("/Averaging", "Averaging"),
+        ("/Quadratic_theory", "Convergence on a quadratic"),
+        ("/Basins", "Basins of attraction"),
+        ("/Neural_network", "The loss landscape of a real (small) network"),
+    ],
+)
 def test_deep_link_to_every_page(server, ctx, path, title):
     page = ctx.new_page()
     page.goto(server + path)
@@ -48,8 +58,15 @@ def test_compare_preset_by_link_then_the_steps_slider(server, ctx):
     page.goto(server + "/Compare?preset=momentum-vs-nesterov-saddle")
     fr = player_frame(page)
     names = fr.evaluate("() => window.ospPlayer.paths.map(p => p.label)")
-    assert any("Momentum" in n for n in names) and any("Nesterov" in n for n in names) and len(names) == 3
-    x0, y0, n0 = fr.evaluate("() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1], window.ospPlayer.n]")
+    assert (
+        any("Momentum" in n for n in names)
+        and any("Nesterov" in n for n in names)
+        and len(names) == 3
+    )
+    x0, y0, n0 = fr.evaluate(
+        "() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1], "
+        "window.ospPlayer.n]"
+    )
     assert (round(x0, 3), round(y0, 3)) == (-1.8, 0.001) and n0 == 150
     page.screenshot(path=os.path.join(ARTIFACTS, "compare-preset.png"))
 
@@ -64,7 +81,9 @@ def test_compare_preset_by_link_then_the_steps_slider(server, ctx):
             break
         page.wait_for_timeout(500)
     assert fr.evaluate("() => window.ospPlayer.n") > 150
-    page.wait_for_function("() => /steps=(1[6-9]\\d|2\\d\\d)/.test(location.search)", timeout=30_000)
+    page.wait_for_function(
+        "() => /steps=(1[6-9]\\d|2\\d\\d)/.test(location.search)", timeout=30_000
+    )
     page.close()
 
 
@@ -74,8 +93,17 @@ def test_every_download_button_delivers_its_file(server, ctx):
     player_frame(page)
     wait_for_plots(page, 1)
     page.get_by_text("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON").click()
-    expected = {"PNG": b"\x89PNG", "SVG": b"<svg", "PDF": b"%PDF", "HTML (interactive)": b"<html", "GIF (replay)": b"GIF8", "MP4 (replay)": b"ftyp",
-                "CSV (data)": b"optimizer,step", "NPZ (arrays)": b"PK", "Scenario JSON": b"{"}
+    expected = {
+        "PNG": b"\x89PNG",
+        "SVG": b"<svg",
+        "PDF": b"%PDF",
+        "HTML (interactive)": b"<html",
+        "GIF (replay)": b"GIF8",
+        "MP4 (replay)": b"ftyp",
+        "CSV (data)": b"optimizer,step",
+        "NPZ (arrays)": b"PK",
+        "Scenario JSON": b"{",
+    }
     for label, magic in expected.items():
         with page.expect_download(timeout=90_000) as dl:
             page.get_by_role("button", name=label, exact=True).click()

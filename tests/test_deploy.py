@@ -1,7 +1,10 @@
-"""deploy/: 2 Optiscape processes + Debian's nginx on loopback, driven through nginx at the protocol level.
+"""deploy/: 2 Optiscape processes + Debian's nginx on loopback, driven through nginx at the protocol
+level.
 
-Checks sticky sessions (a reconnect with the cookie finds its session), that both processes serve, that the
-metrics endpoint is not served through nginx, and that after ``kill -9`` of a process its sessions come back
+Checks sticky sessions (a reconnect with the cookie finds its session), that both processes serve,
+that the
+metrics endpoint is not served through nginx, and that after ``kill -9`` of a process its sessions
+come back
 (through nginx) with their scenario and no error box while the supervisor starts the process again.
 Needs the ``nginx`` binary (``.ci/run`` installs Debian's package); about a minute."""
 
@@ -54,8 +57,11 @@ def _get(url: str) -> tuple[int, dict, bytes]:
 def _served_runs(port: int) -> int:
     """Lookups of the scenario cache in one process (its own metrics, read directly, not through nginx)."""
     _, _, body = _get(f"http://127.0.0.1:{port}/_stcore/metrics")
-    return sum(int(float(line.rsplit(" ", 1)[1])) for line in body.decode().splitlines()
-               if line.startswith('cache_lookups_total{cache="ui._controls.cached_run"'))
+    return sum(
+        int(float(line.rsplit(" ", 1)[1]))
+        for line in body.decode().splitlines()
+        if line.startswith('cache_lookups_total{cache="ui._controls.cached_run"')
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +69,27 @@ def deployment(tmp_path_factory):
     run_dir = str(tmp_path_factory.mktemp("deploy"))
     listen, base = wc.free_port(), _free_pair()
     log = open(os.path.join(run_dir, "supervise.log"), "wb")
-    sup = subprocess.Popen([sys.executable, os.path.join(ROOT, "deploy", "supervise.py"), "--procs", "2", "--listen", f"127.0.0.1:{listen}",
-                            "--base-port", str(base), "--run-dir", run_dir, "--warm", "first", "--per-ip", str(PER_IP)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    sup = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(ROOT, "deploy", "supervise.py"),
+            "--procs",
+            "2",
+            "--listen",
+            f"127.0.0.1:{listen}",
+            "--base-port",
+            str(base),
+            "--run-dir",
+            run_dir,
+            "--warm",
+            "first",
+            "--per-ip",
+            str(PER_IP),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     status_path = os.path.join(run_dir, "status.json")
 
     def status():
@@ -84,7 +109,12 @@ def deployment(tmp_path_factory):
             time.sleep(0.5)
         else:
             raise AssertionError(f"deployment not up in 240 s: {status()}")
-        yield {"url": f"http://127.0.0.1:{listen}", "ports": [base, base + 1], "status": status, "run_dir": run_dir}
+        yield {
+            "url": f"http://127.0.0.1:{listen}",
+            "ports": [base, base + 1],
+            "status": status,
+            "run_dir": run_dir,
+        }
     finally:
         sup.send_signal(signal.SIGTERM)
         try:
@@ -102,7 +132,9 @@ def test_nginx_serves_the_app_sets_the_sticky_cookie_and_hides_metrics(deploymen
     assert "optiscape=" in headers.get("Set-Cookie", "")
     assert _get(url + "/_stcore/health")[0] == 200
     assert _get(url + "/_stcore/metrics")[0] == 404  # not public ...
-    assert _get(f"http://127.0.0.1:{ports[0]}/_stcore/metrics")[0] == 200  # ... but there for a scraper inside
+    assert (
+        _get(f"http://127.0.0.1:{ports[0]}/_stcore/metrics")[0] == 200
+    )  # ... but there for a scraper inside
 
 
 def test_both_processes_serve_and_sessions_stick(deployment):
@@ -119,7 +151,9 @@ def test_both_processes_serve_and_sessions_stick(deployment):
                 _, run = await s.change("start x", 0.25 + 0.01 * i, timeout=120)
                 assert run.exceptions == []
             resumed = 0
-            for s in sessions[:8]:  # a network blip: the same cookie must lead back to the process that has the session
+            for s in sessions[
+                :8
+            ]:  # a network blip: the same cookie must lead back to the process that has the session
                 sid = s.session_id
                 await s.close()
                 await s.connect(resume=True)

@@ -19,17 +19,33 @@ from engine import _core as _engine
 from tests.engine_reference import engine_before
 
 RTOL, ATOL = 1e-9, 1e-12
-FIELDS = ("points", "losses", "grads", "lrs", "updates", "velocity", "lookahead", "mhat", "eff_lr", "eval_points",
-          "eval_grads")
+FIELDS = (
+    "points",
+    "losses",
+    "grads",
+    "lrs",
+    "updates",
+    "velocity",
+    "lookahead",
+    "mhat",
+    "eff_lr",
+    "eval_points",
+    "eval_grads",
+)
 SURFACES = ("rosenbrock", "saddle", "himmelblau", "quadratic", "beale", "six_hump_camel")
 SCHEDULES = optimizers.schedule_names()
-CASES = [(name, SURFACES[i % len(SURFACES)], SCHEDULES[i % len(SCHEDULES)]) for i, name in enumerate(optimizers.names())]
+CASES = [
+    (name, SURFACES[i % len(SURFACES)], SCHEDULES[i % len(SCHEDULES)])
+    for i, name in enumerate(optimizers.names())
+]
 
 
 def _assert_same_trajectory(a, b):
     assert a.diverged_at == b.diverged_at
     for field in FIELDS:
-        np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=RTOL, atol=ATOL, err_msg=field)
+        np.testing.assert_allclose(
+            getattr(a, field), getattr(b, field), rtol=RTOL, atol=ATOL, err_msg=field
+        )
     assert (a.momenta is None) == (b.momenta is None)
     if a.momenta is not None:
         np.testing.assert_allclose(a.momenta, b.momenta, rtol=RTOL, atol=ATOL)
@@ -41,8 +57,17 @@ def test_run_equals_the_previous_engine(name, surface, schedule):
     ramp on), at a step count that is not a multiple of the 16-step block."""
     scape = landscapes.get(surface)
     spec = optimizers.get(name)
-    kw = dict(steps=173, lr=0.3 * spec.lr.default, schedule=schedule, noise_std=0.05, seed=3, clip_norm=5.0,
-              clip_value=3.0, momentum_warmup=20 if spec.momentum_key else 0, warmup_steps=4)
+    kw = dict(
+        steps=173,
+        lr=0.3 * spec.lr.default,
+        schedule=schedule,
+        noise_std=0.05,
+        seed=3,
+        clip_norm=5.0,
+        clip_value=3.0,
+        momentum_warmup=20 if spec.momentum_key else 0,
+        warmup_steps=4,
+    )
     _assert_same_trajectory(engine.run(scape, name, **kw), engine_before().run(scape, name, **kw))
 
 
@@ -67,8 +92,14 @@ def test_sweep_equals_the_previous_engine(name):
     rng = np.random.default_rng(1)
     starts = rng.uniform(-4, 4, (24, 2))
     lr = np.geomspace(1e-4, 0.3, 24) * optimizers.get(name).lr.default / 0.01
-    for steps, paths, extra in ((37, True, {}), (250, False, {}), (61, False, {"noise_std": 0.2, "clip_norm": 3.0})):
-        kw = dict(starts=starts, lr=lr, steps=steps, return_paths=paths, seeds=np.arange(24), **extra)
+    for steps, paths, extra in (
+        (37, True, {}),
+        (250, False, {}),
+        (61, False, {"noise_std": 0.2, "clip_norm": 3.0}),
+    ):
+        kw = dict(
+            starts=starts, lr=lr, steps=steps, return_paths=paths, seeds=np.arange(24), **extra
+        )
         a, b = engine.sweep(scape, name, **kw), engine_before().sweep(scape, name, **kw)
         np.testing.assert_array_equal(a.diverged_at, b.diverged_at)
         np.testing.assert_allclose(a.final_points, b.final_points, rtol=RTOL, atol=ATOL)
@@ -91,7 +122,9 @@ def test_moving_the_steps_slider_anywhere_never_compiles():
         assert tr.points.shape == (steps + 1, 2)
     for steps in (10, 150, 600, 1990, 2000):
         res = engine.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps)
-        paths = engine.sweep(scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps, return_paths=True)
+        paths = engine.sweep(
+            scape, "momentum", lr=np.array([0.01, 0.02]), steps=steps, return_paths=True
+        )
         np.testing.assert_array_equal(paths.paths[:, -1], res.final_points)
     assert _engine.TRACE_COUNT == before
     for steps in (1, 2047, 2048, 2049, 5000, 9999, 10_000):
@@ -126,10 +159,28 @@ def test_warm_up_compiles_what_a_first_visit_needs():
 
 def test_inputs_and_static_are_the_engines_signature():
     """One pytree of traced inputs and one hashable static configuration (equinox's split)."""
-    assert _engine.Inputs._fields == ("start", "lr", "hparams", "schedule_args", "warmup", "momentum_warmup",
-                                      "clip_norm", "clip_value", "noise_std", "seed", "surface_params", "n_steps",
-                                      "center", "radius")
-    assert {k for k, v in _engine.BATCH_AXES._asdict().items() if v == 0} == {"start", "lr", "hparams", "seed"}
+    assert _engine.Inputs._fields == (
+        "start",
+        "lr",
+        "hparams",
+        "schedule_args",
+        "warmup",
+        "momentum_warmup",
+        "clip_norm",
+        "clip_value",
+        "noise_std",
+        "seed",
+        "surface_params",
+        "n_steps",
+        "center",
+        "radius",
+    )
+    assert {k for k, v in _engine.BATCH_AXES._asdict().items() if v == 0} == {
+        "start",
+        "lr",
+        "hparams",
+        "seed",
+    }
     cfg = _engine.Static("quadratic", "adam")
     assert hash(cfg) == hash(_engine.Static("quadratic", "adam"))
     with pytest.raises(AttributeError):

@@ -31,7 +31,8 @@ def run():
 
 
 def assert_map_not_blank(rgb: np.ndarray) -> None:
-    """The plot area (inside the fixed 60/20/50/50 px margins of the replay frames) shows the contour:
+    """The plot area (inside the fixed 60/20/50/50 px margins of the replay frames) shows the
+    contour:
     hardly any white pixel, and the colours vary."""
     area = np.asarray(rgb, dtype=float)[50:-50, 60:-20]
     assert np.mean(area.min(axis=2) > 235) < 0.1
@@ -54,7 +55,9 @@ def test_svg_parses_and_contains_the_paths(run):
     assert root.tag.endswith("svg")
     assert len(root.findall(".//{http://www.w3.org/2000/svg}path")) > 10
     for label in run[2]:
-        assert label.split(", ")[0].split(". ")[1].split(" ")[0] in svg  # legend text: SGD, Momentum, Nesterov
+        assert (
+            label.split(", ")[0].split(". ")[1].split(" ")[0] in svg
+        )  # legend text: SGD, Momentum, Nesterov
 
 
 @needs_browser
@@ -66,7 +69,9 @@ def test_pdf_is_a_pdf(run):
 def test_no_figure_animates_over_the_contour(run):
     scape, _, _, paths, _ = run
     fig = viz.landscape_figure(scape, scape.grid(40), paths)
-    assert not fig.frames and not fig.layout.updatemenus  # frames with redraw: false lose the contour
+    assert (
+        not fig.frames and not fig.layout.updatemenus
+    )  # frames with redraw: false lose the contour
     f = viz.static_figure(fig)
     assert f.layout.template.layout.paper_bgcolor == "white" and f.layout.margin.b == 60
 
@@ -84,7 +89,9 @@ def test_replay_html_holds_plotly_once_the_player_and_every_step():
     for p, t in zip(data["paths"], trajs, strict=True):
         import base64
 
-        np.testing.assert_array_equal(np.frombuffer(base64.b64decode(p["xy"]), "<f8").reshape(-1, 2), t.points)
+        np.testing.assert_array_equal(
+            np.frombuffer(base64.b64decode(p["xy"]), "<f8").reshape(-1, 2), t.points
+        )
 
 
 def test_figure_html_is_self_contained(run):
@@ -163,7 +170,9 @@ def test_cli_formats(tmp_path):
         out = tmp_path / f"f.{fmt}"
         assert cli.main(["preset:lr-too-large", "-o", str(out)]) == 0
         assert out.stat().st_size > 100
-    scn, w = cli.load_scenario("http://127.0.0.1:8501/Compare?" + "&".join(f"{k}={v}" for k, v in SCN.to_query().items()))
+    scn, w = cli.load_scenario(
+        "http://127.0.0.1:8501/Compare?" + "&".join(f"{k}={v}" for k, v in SCN.to_query().items())
+    )
     assert not w and scn == SCN
     with pytest.raises(SystemExit):
         cli.main(["preset:lr-too-large", "-o", str(tmp_path / "f.exe")])
@@ -171,7 +180,37 @@ def test_cli_formats(tmp_path):
 
 @needs_browser
 def test_cli_png_and_gif(tmp_path):
-    assert cli.main(["preset:cliff-clipping", "-o", str(tmp_path / "a.png"), "--width", "800", "--height", "450", "--scale", "2"]) == 0
+    assert (
+        cli.main(
+            [
+                "preset:cliff-clipping",
+                "-o",
+                str(tmp_path / "a.png"),
+                "--width",
+                "800",
+                "--height",
+                "450",
+                "--scale",
+                "2",
+            ]
+        )
+        == 0
+    )
     assert Image.open(tmp_path / "a.png").size == (1600, 900)
-    assert cli.main(["preset:cliff-clipping", "-o", str(tmp_path / "a.gif"), "--width", "400", "--height", "300", "--frames", "8"]) == 0
+    assert (
+        cli.main(
+            [
+                "preset:cliff-clipping",
+                "-o",
+                str(tmp_path / "a.gif"),
+                "--width",
+                "400",
+                "--height",
+                "300",
+                "--frames",
+                "8",
+            ]
+        )
+        == 0
+    )
     assert Image.open(tmp_path / "a.gif").n_frames == 8

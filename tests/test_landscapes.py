@@ -18,9 +18,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def test_registry_has_at_least_16_surfaces_with_metadata():
     assert len(SURFACES) >= 16
-    for name in ("saddle", "monkey_saddle", "ravine", "cliff", "flat_sharp", "plateau", "quadratic", "linreg",
-                 "rosenbrock", "beale", "himmelblau", "rastrigin", "ackley", "booth", "goldstein_price",
-                 "six_hump_camel", "three_hump_camel"):
+    for name in (
+        "saddle",
+        "monkey_saddle",
+        "ravine",
+        "cliff",
+        "flat_sharp",
+        "plateau",
+        "quadratic",
+        "linreg",
+        "rosenbrock",
+        "beale",
+        "himmelblau",
+        "rastrigin",
+        "ackley",
+        "booth",
+        "goldstein_price",
+        "six_hump_camel",
+        "three_hump_camel",
+    ):
         assert name in SURFACES
     for name in SURFACES:
         s = landscapes.get(name)
@@ -43,7 +59,9 @@ def _check_minima(s, gtol=1e-6):
         xy = jnp.asarray(sd.xy)
         assert float(jnp.linalg.norm(grad(xy))) < gtol
         ev = np.linalg.eigvalsh(np.asarray(hess(xy)))
-        assert ev.min() <= 1e-9 and ev.max() >= -1e-9  # indefinite (or degenerate, the monkey saddle)
+        assert (
+            ev.min() <= 1e-9 and ev.max() >= -1e-9
+        )  # indefinite (or degenerate, the monkey saddle)
 
 
 @pytest.mark.parametrize("name", SURFACES)
@@ -86,18 +104,27 @@ def test_linreg_standardization_rounds_the_bowl():
 
 
 def test_expression_parser_builds_jax_function():
-    s = landscapes.from_expression("x^2 + 3*sin(y)**2 - exp(-x*y) + max(x, y) + pi", bounds=((-2, 2), (-1, 1)))
+    s = landscapes.from_expression(
+        "x^2 + 3*sin(y)**2 - exp(-x*y) + max(x, y) + pi", bounds=((-2, 2), (-1, 1))
+    )
     x, y = 0.3, -0.4
     want = x**2 + 3 * np.sin(y) ** 2 - np.exp(-x * y) + max(x, y) + np.pi
     assert float(s.f(jnp.array([x, y]))) == pytest.approx(want)
-    assert float(jax.grad(s.f)(jnp.array([x, y]))[0]) == pytest.approx(2 * x + y * np.exp(-x * y) + 1.0)
+    assert float(jax.grad(s.f)(jnp.array([x, y]))[0]) == pytest.approx(
+        2 * x + y * np.exp(-x * y) + 1.0
+    )
     assert s.bounds == ((-2.0, 2.0), (-1.0, 1.0))
-    # its lowest point sits on the kink x = y of max(x, y), where no gradient vanishes: no minimum is claimed
+    # its lowest point sits on the kink x = y of max(x, y), where no gradient vanishes: no minimum
+    # is claimed
     xs, ys, z = s.grid(201)
     j, i = np.unravel_index(np.nanargmin(z), z.shape)
     assert abs(xs[i] - ys[j]) < 0.02 and s.minima == ()
-    smooth = landscapes.from_expression("x^2 + 3*sin(y)**2 - exp(-x*y) + pi", bounds=((-2, 2), (-1, 1)))
-    assert [(round(m.x, 9), round(m.y, 9)) for m in smooth.minima] == [(0.0, 0.0)]  # grad = (0 + 0, 0 + 0) there
+    smooth = landscapes.from_expression(
+        "x^2 + 3*sin(y)**2 - exp(-x*y) + pi", bounds=((-2, 2), (-1, 1))
+    )
+    assert [(round(m.x, 9), round(m.y, 9)) for m in smooth.minima] == [
+        (0.0, 0.0)
+    ]  # grad = (0 + 0, 0 + 0) there
 
 
 def test_expression_precedence():
@@ -153,8 +180,12 @@ _ATOMS = st.sampled_from(["x", "y", "2", "0.5", "pi", "e", "1e3"])
 _EXPR = st.recursive(
     _ATOMS,
     lambda c: st.one_of(
-        st.tuples(c, st.sampled_from(["+", "-", "*", "/", "^"]), c).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
-        st.tuples(st.sampled_from(["sin", "cos", "exp", "log", "sqrt", "abs", "tanh"]), c).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(c, st.sampled_from(["+", "-", "*", "/", "^"]), c).map(
+            lambda t: f"({t[0]}{t[1]}{t[2]})"
+        ),
+        st.tuples(st.sampled_from(["sin", "cos", "exp", "log", "sqrt", "abs", "tanh"]), c).map(
+            lambda t: f"{t[0]}({t[1]})"
+        ),
     ),
     max_leaves=12,
 )
@@ -170,8 +201,13 @@ def test_parser_accepts_generated_formulas_and_matches_python(text):
     fn = _compile(tree)
     val = float(fn(jnp.array([0.7, -0.3])))
     f64 = np.float64
-    env = {"x": f64(0.7), "y": f64(-0.3), "pi": f64(np.pi), "e": f64(np.e), **{k: getattr(np, k) for k in
-           ["sin", "cos", "exp", "log", "sqrt", "abs", "tanh"]}}
+    env = {
+        "x": f64(0.7),
+        "y": f64(-0.3),
+        "pi": f64(np.pi),
+        "e": f64(np.e),
+        **{k: getattr(np, k) for k in ["sin", "cos", "exp", "log", "sqrt", "abs", "tanh"]},
+    }
     oracle = text.replace("^", "**")
     for lit in ("1e3", "0.5", "2"):
         oracle = oracle.replace(lit, f"f64({lit})") if lit != "2" else oracle
@@ -179,7 +215,9 @@ def test_parser_accepts_generated_formulas_and_matches_python(text):
     with np.errstate(all="ignore"):
         try:
             # test oracle only, on text generated above from a fixed alphabet
-            want = eval(oracle.replace("2", "f64(2)").replace("1ef64(3)", "1e3"), {"__builtins__": {}}, env)
+            want = eval(
+                oracle.replace("2", "f64(2)").replace("1ef64(3)", "1e3"), {"__builtins__": {}}, env
+            )
         except (ZeroDivisionError, OverflowError):
             return
     if np.isreal(want) and np.isfinite(want) and abs(want) < 1e12:
@@ -190,11 +228,27 @@ def test_atheris_fuzzes_the_parser(tmp_path):
     """Coverage-guided fuzzing (tests/fuzz_formula.py) for a bounded number of inputs: no crash, no hang."""
     pytest.importorskip("atheris")
     env = dict(os.environ, PYTHONPATH=ROOT)
-    # JAX keeps a compiled kernel per distinct operation the fuzzer invents (the process grows past libFuzzer's
-    # default 2 GB limit within ~8,000 inputs); a leak in the parser itself would still show as a crash or hang
-    r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "fuzz_formula.py"), str(tmp_path), "-runs=30000",
-                        "-max_total_time=60", "-timeout=5", "-seed=1", "-rss_limit_mb=6144"], cwd=tmp_path, env=env,
-                       capture_output=True, text=True, timeout=300)
+    # JAX keeps a compiled kernel per distinct operation the fuzzer invents (the process grows past
+    # libFuzzer's
+    # default 2 GB limit within ~8,000 inputs); a leak in the parser itself would still show as a
+    # crash or hang
+    r = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(ROOT, "tests", "fuzz_formula.py"),
+            str(tmp_path),
+            "-runs=30000",
+            "-max_total_time=60",
+            "-timeout=5",
+            "-seed=1",
+            "-rss_limit_mb=6144",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert "Done " in r.stderr  # libFuzzer's summary: it ran to the end
 
@@ -205,5 +259,7 @@ def test_linreg_description_numbers():
         scape = landscapes.get("linreg", standardized=std)
         ev, vecs = np.linalg.eigh(np.asarray(jax.hessian(scape.f)(np.array(scape.minima[0].xy))))
         assert round(ev[-1] / ev[0], 1 if std else 0) == cond
-    assert 40 < abs(np.degrees(np.arctan2(vecs[1, -1], vecs[0, -1]))) % 180 < 140  # axes not along x and y
+    assert (
+        40 < abs(np.degrees(np.arctan2(vecs[1, -1], vecs[0, -1]))) % 180 < 140
+    )  # axes not along x and y
     assert "115 -> 3.7" in landscapes.get("linreg").description

@@ -56,8 +56,11 @@ def test_filter_normalization_preserves_per_filter_norms(trained):
     th = run.thetas[-1]
     d = m.filter_normalized_direction(th, run.sizes, key=jax.random.key(5))
     for w, shape, b in m.layer_slices(run.sizes):
-        np.testing.assert_allclose(np.linalg.norm(d[w].reshape(shape), axis=0), np.linalg.norm(th[w].reshape(shape), axis=0),
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            np.linalg.norm(d[w].reshape(shape), axis=0),
+            np.linalg.norm(th[w].reshape(shape), axis=0),
+            rtol=1e-12,
+        )
         assert (d[b] == 0).all()
     # the flat layout really is ravel_pytree's: weights unravel to the layer's shape
     from jax.flatten_util import ravel_pytree
@@ -74,16 +77,23 @@ def test_pca_projection_reproduces_losses_of_an_in_plane_path(trained):
     rng = np.random.default_rng(0)
     v1, v2 = rng.normal(size=(2, th.size)) * 0.05
     t = np.linspace(1, 0, 60)
-    path = th[None] + (t * np.cos(3 * t))[:, None] * v1[None] + (t * np.sin(2 * t))[:, None] * v2[None]
+    path = (
+        th[None] + (t * np.cos(3 * t))[:, None] * v1[None] + (t * np.sin(2 * t))[:, None] * v2[None]
+    )
     recorded = m.losses_at(path, x, y, run.sizes, run.activation)
     pca = m.pca_directions([path], th)
     assert sum(pca.explained) > 1 - 1e-9
     ea, eb = m.pca_extent(pca.coords)
-    sl = m.loss_slice(th, pca.u1, pca.u2, x, y, run.sizes, run.activation, n=61, extent=ea, extent2=eb)
+    sl = m.loss_slice(
+        th, pca.u1, pca.u2, x, y, run.sizes, run.activation, n=61, extent=ea, extent2=eb
+    )
     interp = m.interpolate_slice(sl, pca.coords[0][:, 0], pca.coords[0][:, 1])
     # interpolation error bound from the grid's second differences
     h2 = max(np.diff(sl.alphas)[0], np.diff(sl.betas)[0]) ** 2
-    curv = max(np.abs(np.diff(sl.loss, 2, axis=0)).max(), np.abs(np.diff(sl.loss, 2, axis=1)).max()) / h2
+    curv = (
+        max(np.abs(np.diff(sl.loss, 2, axis=0)).max(), np.abs(np.diff(sl.loss, 2, axis=1)).max())
+        / h2
+    )
     np.testing.assert_allclose(interp, recorded, atol=curv * h2 / 4 + 1e-12)
 
 
@@ -92,13 +102,18 @@ def test_pca_of_a_real_path_matches_its_slice(trained):
     th = run.thetas[-1]
     pca = m.pca_directions([run.thetas], th)
     ea, eb = m.pca_extent(pca.coords)
-    sl = m.loss_slice(th, pca.u1, pca.u2, x, y, run.sizes, run.activation, n=41, extent=ea, extent2=eb)
+    sl = m.loss_slice(
+        th, pca.u1, pca.u2, x, y, run.sizes, run.activation, n=41, extent=ea, extent2=eb
+    )
     c = pca.coords[0]
     projected = th[None] + c[:, :1] * pca.u1[None] + c[:, 1:] * pca.u2[None]
     exact = m.losses_at(projected, x, y, run.sizes, run.activation)
     interp = m.interpolate_slice(sl, c[:, 0], c[:, 1])
     h2 = max(np.diff(sl.alphas)[0], np.diff(sl.betas)[0]) ** 2
-    curv = max(np.abs(np.diff(sl.loss, 2, axis=0)).max(), np.abs(np.diff(sl.loss, 2, axis=1)).max()) / h2
+    curv = (
+        max(np.abs(np.diff(sl.loss, 2, axis=0)).max(), np.abs(np.diff(sl.loss, 2, axis=1)).max())
+        / h2
+    )
     np.testing.assert_allclose(interp, exact, atol=curv * h2 / 4 + 1e-12)
 
 

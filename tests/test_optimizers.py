@@ -21,10 +21,16 @@ def textbook_run(spec, scape, start, lr, hp, steps, lrs=None, momenta=None):
     """Execute the spec's numpy textbook code for ``steps`` steps (with the true gradient)."""
     grad = jax.jit(jax.grad(scape.f))
     hess = jax.jit(jax.hessian(scape.f))
-    tr = optimizers.textbook_trace(spec, start=start, steps=steps, hparams=hp,
-                                   lrs=np.full(steps, lr) if lrs is None else lrs,
-                                   grad=lambda p, t: np.asarray(grad(jnp.asarray(p))), momenta=momenta,
-                                   hessian=lambda p: np.asarray(hess(jnp.asarray(p))))
+    tr = optimizers.textbook_trace(
+        spec,
+        start=start,
+        steps=steps,
+        hparams=hp,
+        lrs=np.full(steps, lr) if lrs is None else lrs,
+        grad=lambda p, t: np.asarray(grad(jnp.asarray(p))),
+        momenta=momenta,
+        hessian=lambda p: np.asarray(hess(jnp.asarray(p))),
+    )
     return tr.points
 
 
@@ -33,10 +39,28 @@ CASES = {
     "rosenbrock": ((-1.2, 1.0), 0.02),
     "saddle": ((-1.5, 0.01), 0.2),
 }
-LR = {"sgd": 1e-3, "momentum": 5e-4, "nesterov": 5e-4, "nesterov_rewritten": 5e-4, "momentum_ema": 5e-3,
-      "momentum_pytorch": 5e-4, "adagrad": 0.05, "adagrad_optax": 0.05, "rmsprop": 1e-3, "rmsprop_centered": 2e-4,
-      "adam": 5e-3, "adam_nobias": 5e-3, "adamw": 5e-3, "adamax": 5e-3, "nadam": 5e-3, "amsgrad": 5e-3,
-      "adadelta": 1.0, "lion": 2e-3, "sign_sgd": 2e-3, "newton": 0.5}
+LR = {
+    "sgd": 1e-3,
+    "momentum": 5e-4,
+    "nesterov": 5e-4,
+    "nesterov_rewritten": 5e-4,
+    "momentum_ema": 5e-3,
+    "momentum_pytorch": 5e-4,
+    "adagrad": 0.05,
+    "adagrad_optax": 0.05,
+    "rmsprop": 1e-3,
+    "rmsprop_centered": 2e-4,
+    "adam": 5e-3,
+    "adam_nobias": 5e-3,
+    "adamw": 5e-3,
+    "adamax": 5e-3,
+    "nadam": 5e-3,
+    "amsgrad": 5e-3,
+    "adadelta": 1.0,
+    "lion": 2e-3,
+    "sign_sgd": 2e-3,
+    "newton": 0.5,
+}
 
 
 @pytest.mark.parametrize("surface", sorted(CASES))
@@ -76,7 +100,9 @@ def test_heavy_ball_rate_on_quadratic(kappa):
     sk = np.sqrt(kappa)
     alpha = (2.0 / (1.0 + sk)) ** 2
     beta = ((sk - 1) / (sk + 1)) ** 2
-    tr = engine.run(scape, "momentum", start=(1.0, 1.0), steps=400, lr=alpha, hparams={"momentum": beta})
+    tr = engine.run(
+        scape, "momentum", start=(1.0, 1.0), steps=400, lr=alpha, hparams={"momentum": beta}
+    )
     predicted = (sk - 1) / (sk + 1)
     assert _rate(tr.points, 200, 400) == pytest.approx(predicted, rel=0.01)
 
@@ -93,9 +119,18 @@ def test_adam_first_step_has_size_lr_per_coordinate():
 def test_divergence_freezes_the_path():
     tr = engine.run(landscapes.get("rosenbrock"), "sgd", steps=100, lr=1e3)
     assert tr.diverged_at is not None and 1 <= tr.diverged_at <= 100
-    for arr in (tr.points, tr.losses, tr.grads, tr.updates, tr.velocity, tr.mhat, tr.eff_lr, tr.lookahead):
+    for arr in (
+        tr.points,
+        tr.losses,
+        tr.grads,
+        tr.updates,
+        tr.velocity,
+        tr.mhat,
+        tr.eff_lr,
+        tr.lookahead,
+    ):
         assert np.isfinite(arr).all()
-    frozen = tr.points[tr.diverged_at - 1:]
+    frozen = tr.points[tr.diverged_at - 1 :]
     assert (frozen == frozen[0]).all()
 
 
@@ -103,15 +138,40 @@ def test_no_recompilation_when_only_traced_values_change():
     scape = landscapes.get("quadratic", kappa=5.0)
     engine.run(scape, "adam", steps=100, lr=0.1)
     before = _engine.TRACE_COUNT
-    engine.run(scape, "adam", steps=100, lr=0.05, hparams={"b1": 0.5, "b2": 0.9, "eps": 1e-3}, start=(1.0, -2.0))
-    engine.run(scape, "adam", steps=120, lr=0.02, noise_std=0.3, seed=4, clip_norm=1.0, clip_value=0.5,
-                   warmup_steps=5)
+    engine.run(
+        scape,
+        "adam",
+        steps=100,
+        lr=0.05,
+        hparams={"b1": 0.5, "b2": 0.9, "eps": 1e-3},
+        start=(1.0, -2.0),
+    )
+    engine.run(
+        scape,
+        "adam",
+        steps=120,
+        lr=0.02,
+        noise_std=0.3,
+        seed=4,
+        clip_norm=1.0,
+        clip_value=0.5,
+        warmup_steps=5,
+    )
     engine.run(landscapes.get("quadratic", kappa=50.0, angle=20.0), "adam", steps=90, lr=0.3)
     assert _engine.TRACE_COUNT == before
-    engine.run(scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 50})
+    engine.run(
+        scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 50}
+    )
     after_new_schedule = _engine.TRACE_COUNT
     assert after_new_schedule == before + 1  # a new schedule *kind* compiles once ...
-    engine.run(scape, "adam", steps=100, lr=0.1, schedule="cosine", schedule_args={"decay_steps": 80, "alpha": 0.1})
+    engine.run(
+        scape,
+        "adam",
+        steps=100,
+        lr=0.1,
+        schedule="cosine",
+        schedule_args={"decay_steps": 80, "alpha": 0.1},
+    )
     assert _engine.TRACE_COUNT == after_new_schedule  # ... its arguments never do
     engine.run(scape, "adam", steps=100, lr=0.1, momentum_warmup=20)
     with_ramp = _engine.TRACE_COUNT
@@ -147,8 +207,15 @@ def test_split_sweep_equals_one_device_sweep():
     scape = landscapes.get("beale")
     rng = np.random.default_rng(3)
     n = _engine.MIN_SPLIT + 1  # odd: padding is exercised when there are 2+ devices
-    kw = dict(starts=rng.uniform(-4, 4, (n, 2)), lr=10 ** rng.uniform(-4, 0, n), hparams={"momentum": rng.uniform(0, 0.99, n)},
-              steps=60, noise_std=0.1, seeds=np.arange(n), return_paths=True)
+    kw = dict(
+        starts=rng.uniform(-4, 4, (n, 2)),
+        lr=10 ** rng.uniform(-4, 0, n),
+        hparams={"momentum": rng.uniform(0, 0.99, n)},
+        steps=60,
+        noise_std=0.1,
+        seeds=np.arange(n),
+        return_paths=True,
+    )
     one = engine.sweep(scape, "momentum", parallel=False, **kw)
     split = engine.sweep(scape, "momentum", parallel=True, **kw)
     assert split.final_points.shape == (n, 2) and split.paths.shape == (n, 61, 2)
@@ -156,10 +223,16 @@ def test_split_sweep_equals_one_device_sweep():
         assert len(jax.devices("cpu")) > 1
     if len(jax.devices()) > 1:  # and the batch really is spread over them
         parts = _engine._split((np.zeros((n, 2)),), n)[0]
-        assert len(parts.sharding.device_set) == len(jax.devices()) and parts.shape[0] % len(jax.devices()) == 0
+        assert (
+            len(parts.sharding.device_set) == len(jax.devices())
+            and parts.shape[0] % len(jax.devices()) == 0
+        )
     assert (one.diverged_at >= 0).any() and (one.diverged_at < 0).any()
-    for a, b in zip((one.final_points, one.final_losses, one.diverged_at, one.paths, one.losses),
-                    (split.final_points, split.final_losses, split.diverged_at, split.paths, split.losses), strict=True):
+    for a, b in zip(
+        (one.final_points, one.final_losses, one.diverged_at, one.paths, one.losses),
+        (split.final_points, split.final_losses, split.diverged_at, split.paths, split.losses),
+        strict=True,
+    ):
         np.testing.assert_array_equal(a, b)
 
 
@@ -167,7 +240,10 @@ def test_running_product_adam_equals_optax_adam():
     g = jnp.array([0.3, -2.0])
     for b1, b2 in ((0.9, 0.999), (0.5, 0.9)):
         b1, b2 = jnp.float64(b1), jnp.float64(b2)
-        a, b = optax.scale_by_adam(b1, b2, 1e-8), optimizers.scale_by_adam_running_product(b1, b2, 1e-8)
+        a, b = (
+            optax.scale_by_adam(b1, b2, 1e-8),
+            optimizers.scale_by_adam_running_product(b1, b2, 1e-8),
+        )
         sa, sb = a.init(g), b.init(g)
         for k in range(50):
             gk = g * (1 + 0.1 * k) * (-1) ** k
@@ -193,7 +269,9 @@ def test_schedules_match_optax_or_formula(name):
     spec = optimizers.get_schedule(name)
     a = spec.defaults()
     ours = optimizers.lr_curve(name, a, 600)
-    with jax.numpy_dtype_promotion("standard"):  # optax's schedules mix int steps with float arguments
+    with jax.numpy_dtype_promotion(
+        "standard"
+    ):  # optax's schedules mix int steps with float arguments
         ref = _reference(name, a, t)
     np.testing.assert_allclose(ours, np.asarray(ref), rtol=1e-6, atol=1e-9)
 
@@ -201,19 +279,43 @@ def test_schedules_match_optax_or_formula(name):
 def _reference(name, a, t):
     return {
         "constant": lambda: np.ones_like(t, dtype=float),
-        "step": lambda: optax.exponential_decay(1.0, int(a["step_size"]), a["gamma"], staircase=True)(t),
-        "exponential": lambda: optax.exponential_decay(1.0, int(a["transition_steps"]), a["decay_rate"])(t),
+        "step": lambda: optax.exponential_decay(
+            1.0, int(a["step_size"]), a["gamma"], staircase=True
+        )(t),
+        "exponential": lambda: optax.exponential_decay(
+            1.0, int(a["transition_steps"]), a["decay_rate"]
+        )(t),
         "natural_exp": lambda: np.exp(-a["k"] * t),
         "inverse_time": lambda: 1.0 / (1.0 + a["k"] * t),
-        "linear": lambda: optax.linear_schedule(1.0, a["end_factor"], int(a["transition_steps"]))(t),
-        "polynomial": lambda: optax.polynomial_schedule(1.0, a["end_factor"], a["power"], int(a["transition_steps"]))(t),
+        "linear": lambda: optax.linear_schedule(1.0, a["end_factor"], int(a["transition_steps"]))(
+            t
+        ),
+        "polynomial": lambda: optax.polynomial_schedule(
+            1.0, a["end_factor"], a["power"], int(a["transition_steps"])
+        )(t),
         "cosine": lambda: optax.cosine_decay_schedule(1.0, int(a["decay_steps"]), a["alpha"])(t),
         "warmup_cosine": lambda: optax.warmup_cosine_decay_schedule(
-            0.0, 1.0, int(a["warmup_steps"]), int(a["decay_steps"]), a["alpha"])(t),
-        "cyclic": lambda: 1 + (a["max_factor"] - 1) * np.maximum(
-            0, 1 - np.abs(t / a["half_cycle"] - 2 * np.floor(1 + t / (2 * a["half_cycle"])) + 1)),
-        "onecycle": lambda: [float(optax.cosine_onecycle_schedule(
-            int(a["transition_steps"]), 1.0, a["pct_start"], a["div_factor"], a["final_div_factor"])(s)) for s in t],
+            0.0, 1.0, int(a["warmup_steps"]), int(a["decay_steps"]), a["alpha"]
+        )(t),
+        "cyclic": lambda: (
+            1
+            + (a["max_factor"] - 1)
+            * np.maximum(
+                0, 1 - np.abs(t / a["half_cycle"] - 2 * np.floor(1 + t / (2 * a["half_cycle"])) + 1)
+            )
+        ),
+        "onecycle": lambda: [
+            float(
+                optax.cosine_onecycle_schedule(
+                    int(a["transition_steps"]),
+                    1.0,
+                    a["pct_start"],
+                    a["div_factor"],
+                    a["final_div_factor"],
+                )(s)
+            )
+            for s in t
+        ],
         "sgdr": lambda: _sgdr_ref(t, a["period"], a["t_mult"], a["alpha"]),
     }[name]()
 
@@ -232,7 +334,9 @@ def test_warmup_and_momentum_schedule():
     np.testing.assert_allclose(lrs[:10], 0.1 * np.arange(1, 11) / 10)
     assert (lrs[10:] == 0.1).all()
     scape = landscapes.get("quadratic")
-    a = engine.run(scape, "momentum", steps=50, lr=0.01, hparams={"momentum": 0.99}, momentum_warmup=40)
+    a = engine.run(
+        scape, "momentum", steps=50, lr=0.01, hparams={"momentum": 0.99}, momentum_warmup=40
+    )
     b = engine.run(scape, "momentum", steps=50, lr=0.01, hparams={"momentum": 0.99})
     assert not np.allclose(a.points, b.points)
 
@@ -260,13 +364,16 @@ def test_trajectory_views_for_the_playground():
     np.testing.assert_allclose(tr.velocity[1:], np.diff(tr.points, axis=0) * 0 + tr.velocity[1:])
     np.testing.assert_allclose(tr.lookahead, tr.points + 0.9 * tr.velocity, atol=1e-12)
     hb = engine.run(scape, "momentum", steps=30, lr=0.05)
-    np.testing.assert_allclose(hb.velocity[1:], np.diff(hb.points, axis=0), atol=1e-12)  # x_{t+1} = x_t + v_{t+1}
+    np.testing.assert_allclose(
+        hb.velocity[1:], np.diff(hb.points, axis=0), atol=1e-12
+    )  # x_{t+1} = x_t + v_{t+1}
     ad = engine.run(scape, "adam", steps=30, lr=0.05)
     assert np.abs(ad.mhat[1:]).sum() > 0 and np.isfinite(ad.eff_lr).all()
     assert tr.grads.shape == (31, 2) and tr.lrs.shape == (30,)
 
 
 # --- properties over every optimizer x surface x hyperparameter range --------------------------
+
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -283,10 +390,27 @@ def test_property_every_surface_and_hyperparameter_gives_finite_arrays(name, dat
         hp["b2"] = 1.0
     (x0, x1), (y0, y1) = scape.bounds
     start = (data.draw(st.floats(x0, x1)), data.draw(st.floats(y0, y1)))
-    tr = engine.run(as_union(scape), name, start=start, steps=60, lr=lr, hparams=hp,
-                        noise_std=data.draw(st.sampled_from([0.0, 1.0])))
-    for arr in (tr.points, tr.losses, tr.grads, tr.lrs, tr.updates, tr.velocity, tr.mhat, tr.eff_lr, tr.lookahead):
+    tr = engine.run(
+        as_union(scape),
+        name,
+        start=start,
+        steps=60,
+        lr=lr,
+        hparams=hp,
+        noise_std=data.draw(st.sampled_from([0.0, 1.0])),
+    )
+    for arr in (
+        tr.points,
+        tr.losses,
+        tr.grads,
+        tr.lrs,
+        tr.updates,
+        tr.velocity,
+        tr.mhat,
+        tr.eff_lr,
+        tr.lookahead,
+    ):
         assert np.isfinite(arr).all()
     if tr.diverged_at is not None:
-        assert (tr.points[tr.diverged_at - 1:] == tr.points[tr.diverged_at - 1]).all()
+        assert (tr.points[tr.diverged_at - 1 :] == tr.points[tr.diverged_at - 1]).all()
     np.testing.assert_allclose(tr.losses[0], scape.value(start), rtol=1e-9, atol=1e-12)

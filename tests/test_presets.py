@@ -25,7 +25,11 @@ def _runs(slug):
     return scenarios.get_preset(slug).scenario.run()
 
 
-@pytest.mark.parametrize(("slug", "i"), CASES, ids=[f"{s}-{i}-{scenarios.get_preset(s).claims[i].kind}" for s, i in CASES])
+@pytest.mark.parametrize(
+    ("slug", "i"),
+    CASES,
+    ids=[f"{s}-{i}-{scenarios.get_preset(s).claims[i].kind}" for s, i in CASES],
+)
 def test_preset_claim_holds(slug, i):
     preset = scenarios.get_preset(slug)
     claim = preset.claims[i]
@@ -42,7 +46,11 @@ def test_every_preset_states_its_claims(slug):
     # every optimizer of a compare preset is the subject of some claim
     refs = set()
     for r in used - {None}:
-        refs.add(r if isinstance(r, int) else next(k for k, o in enumerate(preset.scenario.optimizers) if o.name == r))
+        refs.add(
+            r
+            if isinstance(r, int)
+            else next(k for k, o in enumerate(preset.scenario.optimizers) if o.name == r)
+        )
     assert preset.page != "compare" or refs == set(range(n_opt))
     for c in preset.claims:
         s = c.sentence(preset.scenario)
@@ -53,7 +61,10 @@ def test_every_preset_states_its_claims(slug):
 def test_noisy_presets_do_not_rest_on_one_lucky_seed(slug):
     """A claim about noisy runs must hold for most noise seeds, not only the preset's own."""
     p = scenarios.get_preset(slug)
-    good = [all(ok for _, ok, _ in check(p.claims, dataclasses.replace(p.scenario, seed=s))) for s in range(8)]
+    good = [
+        all(ok for _, ok, _ in check(p.claims, dataclasses.replace(p.scenario, seed=s)))
+        for s in range(8)
+    ]
     assert sum(good) >= 6, good
 
 
@@ -66,8 +77,11 @@ def test_claims_can_fail():
     assert not Claim("diverges", "sgd").evaluate(tr, p.scenario)[0]
     q = scenarios.get_preset("flat-vs-sharp-noise")
     assert not Claim("ends_in_basin", 0, at=1).evaluate(_runs(q.slug), q.scenario)[0]
-    # with noise removed the lr-0.1 run stays in the sharp well: the variant really reruns the engine
-    ok, ev = Claim("ends_in_basin", 0, at=0, variant=(("noise_std", 0.0),)).evaluate(_runs(q.slug), q.scenario)
+    # with noise removed the lr-0.1 run stays in the sharp well: the variant really reruns the
+    # engine
+    ok, ev = Claim("ends_in_basin", 0, at=0, variant=(("noise_std", 0.0),)).evaluate(
+        _runs(q.slug), q.scenario
+    )
     assert not ok and "(1.99, 0)" in ev
 
 
@@ -90,18 +104,27 @@ def test_saddle_column_only_for_paths_that_came_near():
     him = scenarios.get_preset("himmelblau-minima")
     scape = him.scenario.landscape()
     rows = [viz.summarize(scape, t, "x") for t in _runs(him.slug)]
-    assert rows[0].saddle_status == "never came near one" and rows[0].escaped_saddle_at is None  # SGD: straight to (3, 2)
+    assert (
+        rows[0].saddle_status == "never came near one" and rows[0].escaped_saddle_at is None
+    )  # SGD: straight to (3, 2)
     sad = scenarios.get_preset("momentum-vs-nesterov-saddle")
     scape = sad.scenario.landscape()
     for t in _runs(sad.slug):
         s = viz.summarize(scape, t, "x")
         assert s.saddle_status == f"yes, at step {s.escaped_saddle_at}"
-        assert np.linalg.norm(t.points[: s.escaped_saddle_at + 1], axis=1).min() < SADDLE_RADIUS * scape.extent
+        assert (
+            np.linalg.norm(t.points[: s.escaped_saddle_at + 1], axis=1).min()
+            < SADDLE_RADIUS * scape.extent
+        )
         assert t.losses[s.escaped_saddle_at] < -0.05 and t.losses[s.escaped_saddle_at - 1] >= -0.05
     newton = scenarios.get_preset("newton-saddle")
     tr = _runs(newton.slug)
-    assert viz.summarize(scape, tr[0], "x").saddle_status.startswith("no (near it")  # stuck on the saddle
-    assert viz.summarize(scape, tr[1], "x").saddle_status == "never came near one"  # downhill far from it
+    assert viz.summarize(scape, tr[0], "x").saddle_status.startswith(
+        "no (near it"
+    )  # stuck on the saddle
+    assert (
+        viz.summarize(scape, tr[1], "x").saddle_status == "never came near one"
+    )  # downhill far from it
     assert viz.summarize(landscapes.get("quadratic"), tr[1], "x").saddle_status == "no saddle"
 
 
@@ -116,7 +139,11 @@ def test_divergence_message_only_when_most_diverged():
 def test_schedule_race_defaults_do_not_diverge(surface):
     for opt in scenarios.RACE_OPTIMIZERS:
         scn = scenarios.schedule_race(surface, opt, scenarios.schedule_race_lr(surface, opt))
-        bad = [o.label for o, t in zip(scn.optimizers, scn.run(), strict=True) if t.diverged_at is not None]
+        bad = [
+            o.label
+            for o, t in zip(scn.optimizers, scn.run(), strict=True)
+            if t.diverged_at is not None
+        ]
         assert not bad, f"{surface}, {opt}: {bad} diverged at the page's default learning rate"
 
 
@@ -130,8 +157,10 @@ def test_schedules_page_banner_when_most_runs_diverge():
 
 def test_each_page_shows_its_presets_claims_holding():
     """Compare shows every race preset's claims, Playground every one-optimizer preset's, all holding."""
-    pages = {"compare": ("app_pages/2_Compare.py", "cmp:preset_pick", "What this preset shows"),
-             "playground": ("app_pages/1_Playground.py", "play:preset_pick", "Presets")}
+    pages = {
+        "compare": ("app_pages/2_Compare.py", "cmp:preset_pick", "What this preset shows"),
+        "playground": ("app_pages/1_Playground.py", "play:preset_pick", "Presets"),
+    }
     for kind, (file, key, label) in pages.items():
         at = AppTest.from_file(str(ROOT / file), default_timeout=300).run()
         assert not at.exception

@@ -20,8 +20,14 @@ import scenarios
 from engine import _core as _engine
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [*ROOT.glob("*.py"), *ROOT.glob("app_pages/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("viz/*.py"),
-           *ROOT.glob("optimizers/*.py"), *ROOT.glob("landscapes/*.py")]
+SOURCES = [
+    *ROOT.glob("*.py"),
+    *ROOT.glob("app_pages/*.py"),
+    *ROOT.glob("ui/*.py"),
+    *ROOT.glob("viz/*.py"),
+    *ROOT.glob("optimizers/*.py"),
+    *ROOT.glob("landscapes/*.py"),
+]
 
 
 def _no_markdown_links(text: str) -> bool:
@@ -33,8 +39,28 @@ def _no_markdown_links(text: str) -> bool:
 # --- URL and JSON decoding ---------------------------------------------------------------------
 
 _TEXT = st.text(max_size=80)
-_KEYS = st.sampled_from(["surface", "sp", "formula", "bounds", "start", "opt", "sched", "sa", "warmup_steps",
-                         "momentum_warmup", "clip_norm", "clip_value", "noise_std", "batch", "steps", "seed", "x", "preset"])
+_KEYS = st.sampled_from(
+    [
+        "surface",
+        "sp",
+        "formula",
+        "bounds",
+        "start",
+        "opt",
+        "sched",
+        "sa",
+        "warmup_steps",
+        "momentum_warmup",
+        "clip_norm",
+        "clip_value",
+        "noise_std",
+        "batch",
+        "steps",
+        "seed",
+        "x",
+        "preset",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -43,19 +69,44 @@ def test_query_decoder_fuzz_always_gives_a_valid_scenario(q):
     scn, warnings = scenarios.Scenario.from_query(q)
     assert isinstance(scn, scenarios.Scenario) and all(isinstance(w, str) for w in warnings)
     assert all(_no_markdown_links(w) for w in warnings)
-    assert 1 <= scn.steps <= engine.MAX_STEPS and 1 <= len(scn.optimizers) <= scenarios.MAX_OPTIMIZERS
+    assert (
+        1 <= scn.steps <= engine.MAX_STEPS and 1 <= len(scn.optimizers) <= scenarios.MAX_OPTIMIZERS
+    )
     back, w2 = scenarios.Scenario.from_query(scn.to_query())
     assert back == scn and not w2  # whatever came in, what goes out round-trips cleanly
 
 
-_JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | _TEXT,
-                     lambda c: st.lists(c, max_size=4) | st.dictionaries(_TEXT | _KEYS, c, max_size=5), max_leaves=20)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | _TEXT,
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(_TEXT | _KEYS, c, max_size=5),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from(["surface", "surface_params", "start", "optimizers", "schedule", "schedule_args",
-                                        "steps", "clip_norm", "noise_std", "batch_size", "seed", "formula", "bounds"]),
-                       _JSON, max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "surface",
+                "surface_params",
+                "start",
+                "optimizers",
+                "schedule",
+                "schedule_args",
+                "steps",
+                "clip_norm",
+                "noise_std",
+                "batch_size",
+                "seed",
+                "formula",
+                "bounds",
+            ]
+        ),
+        _JSON,
+        max_size=8,
+    )
+)
 def test_json_decoder_fuzz(d):
     scn, warnings = scenarios.Scenario.from_dict(d)
     assert isinstance(scn, scenarios.Scenario)
@@ -63,8 +114,19 @@ def test_json_decoder_fuzz(d):
     assert scenarios.Scenario.from_json(scn.to_json()) == (scn, [])
 
 
-@pytest.mark.parametrize("text", ["", "[]", "null", "{", '{"steps": 1e999}', '{"optimizers": "sgd"}', "x" * 10_000,
-                                  '{"optimizers": [{"name": "sgd", "lr": "NaN"}], "steps": -4, "start": [1e308, "a"]}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "[]",
+        "null",
+        "{",
+        '{"steps": 1e999}',
+        '{"optimizers": "sgd"}',
+        "x" * 10_000,
+        '{"optimizers": [{"name": "sgd", "lr": "NaN"}], "steps": -4, "start": [1e308, "a"]}',
+    ],
+)
 def test_malformed_json_files(text):
     scn, warnings = scenarios.Scenario.from_json(text)
     assert isinstance(scn, scenarios.Scenario) and warnings
@@ -84,15 +146,25 @@ def test_markdown_injection_in_links_is_neutralised():
 
 def test_hostile_formula_in_link_is_rejected_safely():
     at = AppTest.from_file(str(ROOT / "app_pages/1_Playground.py"), default_timeout=300)
-    at.query_params.update({"surface": "custom", "formula": "__import__('os').system('touch /tmp/pwned')", "bounds": "-1,1,-1,1"})
+    at.query_params.update(
+        {
+            "surface": "custom",
+            "formula": "__import__('os').system('touch /tmp/pwned')",
+            "bounds": "-1,1,-1,1",
+        }
+    )
     at.run()
     assert not at.exception
-    assert any("Formula not accepted" in e.value for e in at.error)  # under the input, which keeps the text
+    assert any(
+        "Formula not accepted" in e.value for e in at.error
+    )  # under the input, which keeps the text
     assert at.text_input(key="play:formula").value.startswith("__import__")
     assert not Path("/tmp/pwned").exists()
 
 
-# --- limits ------------------------------------------------------------------------------------------
+# --- limits
+# ------------------------------------------------------------------------------------------
+
 
 def test_limits_have_clear_messages():
     scape = landscapes.get("quadratic")
@@ -103,7 +175,13 @@ def test_limits_have_clear_messages():
     with pytest.raises(ValueError, match="grid of starts"):
         lessons.basins(scape, "sgd", n=10_000)
     with pytest.raises(ValueError, match="budget"):
-        lessons.search(scape, "sgd", lessons.Axis("lr", 1e-3, 1, True), lessons.Axis("lr", 1e-3, 1, True), budget=10**7)
+        lessons.search(
+            scape,
+            "sgd",
+            lessons.Axis("lr", 1e-3, 1, True),
+            lessons.Axis("lr", 1e-3, 1, True),
+            budget=10**7,
+        )
     many = {"optimizers": [{"name": "sgd"}] * 20}
     scn, warnings = scenarios.Scenario.from_dict(many)
     assert len(scn.optimizers) == scenarios.MAX_OPTIMIZERS and any("at most" in w for w in warnings)
@@ -118,7 +196,13 @@ def test_caches_are_bounded():
 
     assert engine._core._compiled.cache_info().maxsize <= 256
     assert landscapes._surfaces._build.cache_info().maxsize <= 512
-    for fn in (ui.cached_run, ui._controls._grid, ui.cached_search, ui.cached_basins, ui.cached_sweep_paths):
+    for fn in (
+        ui.cached_run,
+        ui._controls._grid,
+        ui.cached_search,
+        ui.cached_basins,
+        ui.cached_sweep_paths,
+    ):
         assert 0 < fn._info.max_entries <= 256
     assert _engine.MAX_FAMILIES <= 1024
 
@@ -134,16 +218,27 @@ def _rss_mb() -> float:
 def test_memory_stays_flat_over_500_distinct_scenarios():
     """500 distinct scenarios (start, lr, steps, surface parameters) after warm-up: RSS grows < 100 MB."""
     rng = np.random.default_rng(0)
-    combos = [(s, o, b) for s in ("saddle", "quadratic", "rosenbrock") for o in ("momentum", "adam") for b in (100, 200)]
+    combos = [
+        (s, o, b)
+        for s in ("saddle", "quadratic", "rosenbrock")
+        for o in ("momentum", "adam")
+        for b in (100, 200)
+    ]
 
     def scenario(i):
         s, o, b = combos[i % len(combos)]
         params = (("kappa", float(rng.uniform(1, 100))),) if s == "quadratic" else ()
-        return scenarios.Scenario(surface=s, surface_params=params, start=tuple(rng.uniform(-1, 1, 2)),
-                                   steps=int(b - rng.integers(0, 30)),
-                                   optimizers=(scenarios.OptimizerConfig.make(o, float(10 ** rng.uniform(-4, -2))),))
+        return scenarios.Scenario(
+            surface=s,
+            surface_params=params,
+            start=tuple(rng.uniform(-1, 1, 2)),
+            steps=int(b - rng.integers(0, 30)),
+            optimizers=(scenarios.OptimizerConfig.make(o, float(10 ** rng.uniform(-4, -2))),),
+        )
 
-    for i in range(2 * len(combos)):  # warm-up: compile every (surface, optimizer, step bucket) once
+    for i in range(
+        2 * len(combos)
+    ):  # warm-up: compile every (surface, optimizer, step bucket) once
         scenario(i).run()
     compiles = _engine.TRACE_COUNT
     before = _rss_mb()
@@ -154,18 +249,26 @@ def test_memory_stays_flat_over_500_distinct_scenarios():
     assert after - before < 100, (before, after)
 
 
-# --- numerics at the extremes ----------------------------------------------------------------------
+# --- numerics at the extremes
+# ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lr", [1e-8, 1e3])
 def test_extreme_settings_are_finite_with_a_flag(lr):
     for name in ("adam", "rmsprop", "adagrad", "newton", "lion"):
-        hp = {k: v for k, v in {"eps": 0.0, "b2": 1.0}.items() if k in optimizers.get(name).hyperparams}
+        hp = {
+            k: v
+            for k, v in {"eps": 0.0, "b2": 1.0}.items()
+            if k in optimizers.get(name).hyperparams
+        }
         tr = engine.run(landscapes.get("rosenbrock"), name, steps=50, lr=lr, hparams=hp)
         for arr in (tr.points, tr.losses, tr.grads, tr.updates, tr.mhat, tr.velocity):
             assert np.isfinite(arr).all()
 
 
-# --- server configuration ------------------------------------------------------------------------------
+# --- server configuration
+# ------------------------------------------------------------------------------
+
 
 def test_server_config_is_locked_down():
     cfg = tomllib.loads((ROOT / ".streamlit/config.toml").read_text())
@@ -187,7 +290,10 @@ def test_no_eval_or_exec_in_the_product():
     for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                assert node.func.id not in ("eval", "exec", "compile", "__import__"), (path, node.lineno)
+                assert node.func.id not in ("eval", "exec", "compile", "__import__"), (
+                    path,
+                    node.lineno,
+                )
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [a.name for a in node.names] + [getattr(node, "module", "") or ""]
                 assert not any(n.startswith("sympy") for n in names), path

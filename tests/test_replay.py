@@ -16,14 +16,24 @@ COURSE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
 def _values(eq) -> list[list[np.ndarray]]:
     """``out[k][s]``: slot ``s`` of step ``k`` (a number, a vector or a flattened 2x2 matrix)."""
-    flat = np.frombuffer(base64.b64decode(eq["values"]), "<f4").astype(float).reshape(-1, sum(eq["widths"]))
+    flat = (
+        np.frombuffer(base64.b64decode(eq["values"]), "<f4")
+        .astype(float)
+        .reshape(-1, sum(eq["widths"]))
+    )
     cuts = np.cumsum(eq["widths"])[:-1]
     return [np.split(row, cuts) for row in flat]
 
 
 def _scenario(name: str, **kw) -> Scenario:
-    return Scenario(surface="rosenbrock", start=(-1.5, 2.0), steps=40, schedule="cosine",
-                    schedule_args=(("decay_steps", 40.0),), optimizers=(OptimizerConfig.make(name, **kw),))
+    return Scenario(
+        surface="rosenbrock",
+        start=(-1.5, 2.0),
+        steps=40,
+        schedule="cosine",
+        schedule_args=(("decay_steps", 40.0),),
+        optimizers=(OptimizerConfig.make(name, **kw),),
+    )
 
 
 @pytest.mark.parametrize("name", optimizers.names())
@@ -38,18 +48,27 @@ def test_the_equations_end_on_the_drawn_path(name):
     # the last slot of the last line that assigns x is x after the step
     last_x = max(i for i, ln in enumerate(eq["lines"]) if ln["parts"][0] == "x = ")
     slot = eq["lines"][last_x]["parts"][-1]
-    np.testing.assert_allclose([v[slot] for v in vals], traj.points[1 : n + 1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        [v[slot] for v in vals], traj.points[1 : n + 1], rtol=1e-5, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize("name", COURSE)
 def test_the_filled_in_numbers_compute_the_shown_result(name):
-    """Evaluate each filled-in line as written (the numbers in place of the names): it gives the result
+    """Evaluate each filled-in line as written (the numbers in place of the names): it gives the
+    result
     the line shows, so the arithmetic on screen is right, not only its end point."""
     scn = _scenario(name, lr=1e-3)
     (traj,) = scn.run()
     eq = viz.scenario_equations(scn, scn.optimizers[0], traj)
     vals = _values(eq)
-    ns = {"sqrt": np.sqrt, "sign": np.sign, "abs": np.abs, "maximum": np.maximum, "grad": lambda p: None}
+    ns = {
+        "sqrt": np.sqrt,
+        "sign": np.sign,
+        "abs": np.abs,
+        "maximum": np.maximum,
+        "grad": lambda p: None,
+    }
     for k in (0, 1, 17, len(vals) - 1):
         for line in eq["lines"]:
             text = []
@@ -61,14 +80,26 @@ def test_the_filled_in_numbers_compute_the_shown_result(name):
                     text.append(part)
             expr = "".join(text).split(" = ", 1)[1].rsplit(" = ", 1)[0]
             if "grad(" in expr:
-                continue  # a call to the surface's gradient: its value is the next slot, checked above
+                # a call to the surface's gradient: its value is the next slot, checked above
+                continue
             got = eval(expr, {"np": np, **ns})
             want = vals[k][line["parts"][-1]]
-            np.testing.assert_allclose(np.ravel(got), want, rtol=2e-4, atol=1e-6, err_msg=f"{name} step {k}: {line['code']}")
+            np.testing.assert_allclose(
+                np.ravel(got),
+                want,
+                rtol=2e-4,
+                atol=1e-6,
+                err_msg=f"{name} step {k}: {line['code']}",
+            )
 
 
 def test_newton_shows_its_hessian_as_a_matrix():
-    scn = Scenario(surface="saddle", start=(1.5, 0.3), steps=10, optimizers=(OptimizerConfig.make("newton", 1.0),))
+    scn = Scenario(
+        surface="saddle",
+        start=(1.5, 0.3),
+        steps=10,
+        optimizers=(OptimizerConfig.make("newton", 1.0),),
+    )
     (traj,) = scn.run()
     eq = viz.scenario_equations(scn, scn.optimizers[0], traj)
     (line,) = eq["lines"]
@@ -86,18 +117,30 @@ def test_momentum_and_nesterov_arrows_add_up_to_the_step_and_nesterov_evaluates_
     ext = scn.landscape().extent
     for oc, t in zip(scn.optimizers, trajs, strict=True):
         a = viz.step_arrows(t, oc.name, ext)
-        assert set(a) == {"sgd": {"direction", "step"}, "momentum": {"momentum", "gradient", "step"},
-                          "nesterov": {"momentum", "gradient", "lookahead", "step"}}[oc.name]
+        assert (
+            set(a)
+            == {
+                "sgd": {"direction", "step"},
+                "momentum": {"momentum", "gradient", "step"},
+                "nesterov": {"momentum", "gradient", "lookahead", "step"},
+            }[oc.name]
+        )
         if oc.name == "sgd":
             continue
         k = np.arange(1, t.steps)  # step 0: v = 0, no momentum arrow
-        k = k[~np.isnan(a["momentum"][k]).any(1) & ~np.isnan(a["gradient"][k]).any(1)]  # (too short to draw: left out)
+        k = k[
+            ~np.isnan(a["momentum"][k]).any(1) & ~np.isnan(a["gradient"][k]).any(1)
+        ]  # (too short to draw: left out)
         assert len(k) > 0.8 * t.steps
-        total = (a["momentum"][k, 2:] - a["momentum"][k, :2]) + (a["gradient"][k, 2:] - a["gradient"][k, :2])
+        total = (a["momentum"][k, 2:] - a["momentum"][k, :2]) + (
+            a["gradient"][k, 2:] - a["gradient"][k, :2]
+        )
         np.testing.assert_allclose(total, t.points[k + 1] - t.points[k], atol=1e-12)
         if oc.name == "nesterov":  # the gradient arrow starts at the look-ahead point x + mu v
             mu = dict(oc.hparams)["momentum"]
-            np.testing.assert_allclose(a["gradient"][k, :2], t.points[k] + mu * t.velocity[k], atol=1e-12)
+            np.testing.assert_allclose(
+                a["gradient"][k, :2], t.points[k] + mu * t.velocity[k], atol=1e-12
+            )
             np.testing.assert_allclose(a["lookahead"][k, 2:], a["momentum"][k, 2:], atol=1e-12)
     # at step 0 nothing is stale: no momentum yet, so no momentum arrow and no look-ahead diamond
     a = viz.step_arrows(trajs[2], "nesterov", ext)
@@ -111,12 +154,17 @@ def test_no_arrow_after_a_divergence():
     t = trajs[2]
     assert t.diverged_at is not None
     a = viz.step_arrows(t, scn.optimizers[2].name, scn.landscape().extent)
-    assert np.isnan(a["step"][t.diverged_at - 1:]).all() and not np.isnan(a["step"][: t.diverged_at - 1]).any()
+    assert (
+        np.isnan(a["step"][t.diverged_at - 1 :]).all()
+        and not np.isnan(a["step"][: t.diverged_at - 1]).any()
+    )
 
 
 def test_pages_show_the_note_on_the_notes_where_the_notes_are_wrong():
-    """SGD on a saddle: the sign erratum and the saddle-definition erratum appear on Playground; Compare
-    lists RMSprop's; each erratum quotes the notes' own words (checked against the notes elsewhere)."""
+    """SGD on a saddle: the sign erratum and the saddle-definition erratum appear on Playground;
+    Compare
+    lists RMSprop's; each erratum quotes the notes' own words (checked against the notes
+    elsewhere)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file("../app_pages/1_Playground.py", default_timeout=180)
@@ -134,7 +182,8 @@ def test_pages_show_the_note_on_the_notes_where_the_notes_are_wrong():
 
 
 def test_divergence_words_match_the_engines_rule():
-    """The pages say a run diverged when it became non-finite or went more than 100 map widths from the
+    """The pages say a run diverged when it became non-finite or went more than 100 map widths from
+    the
     map's centre: a run on the quadratic at lr 0.5 is flagged at the first step past 100 widths."""
     import landscapes
 
@@ -143,7 +192,7 @@ def test_divergence_words_match_the_engines_rule():
     t = engine.run(scape, "sgd", lr=0.5, steps=100, start=(-2.5, 2.0))
     far = np.max(np.abs(t.points - np.array(scape.center)), axis=1) > 100 * scape.extent
     d = t.diverged_at
-    assert d is not None and not far[: d].any()
+    assert d is not None and not far[:d].any()
     import jax
 
     g = jax.grad(scape.f)
@@ -151,4 +200,6 @@ def test_divergence_words_match_the_engines_rule():
     for _ in range(d):  # plain SGD without the engine's freeze
         x.append(x[-1] - 0.5 * np.asarray(g(x[-1])))
     dist = [np.max(np.abs(p - np.array(scape.center))) for p in x]
-    assert dist[d - 1] <= 100 * scape.extent < dist[d]  # flagged at exactly the step that went past 100 widths
+    assert (
+        dist[d - 1] <= 100 * scape.extent < dist[d]
+    )  # flagged at exactly the step that went past 100 widths

@@ -1,6 +1,8 @@
-"""The replay player in Debian's chromium, checked on screen: the map is still drawn after Play and at
+"""The replay player in Debian's chromium, checked on screen: the map is still drawn after Play and
+at
 every scrubbed step (pixels of a screenshot, not only the Plotly data), every step is reachable by
-button, slider and keyboard, the arrows are the engine's, a click sets the start, and the exported HTML
+button, slider and keyboard, the arrows are the engine's, a click sets the start, and the exported
+HTML
 replays offline."""
 
 import io
@@ -14,7 +16,9 @@ import scenarios
 import viz
 from tests.browser import ROOT, have_chromium, player_frame
 
-pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
+pytestmark = pytest.mark.skipif(
+    not have_chromium() and not os.environ.get("CI"), reason="chromium not installed"
+)
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 PRESET = "momentum-vs-nesterov-saddle"
@@ -32,7 +36,9 @@ def map_pixels(page, frame, name: str) -> np.ndarray:
     el = frame.frame_element() if frame.parent_frame is not None else None
     ox, oy = (el.bounding_box()["x"], el.bounding_box()["y"]) if el else (0, 0)
     os.makedirs(ARTIFACTS, exist_ok=True)
-    png = page.screenshot(path=os.path.join(ARTIFACTS, name), clip={"x": ox + x, "y": oy + y, "width": w, "height": h})
+    png = page.screenshot(
+        path=os.path.join(ARTIFACTS, name), clip={"x": ox + x, "y": oy + y, "width": w, "height": h}
+    )
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
 
 
@@ -47,7 +53,9 @@ def assert_map_drawn(page, frame, name: str) -> None:
 
 
 def shown_lengths(frame) -> list[int]:
-    return frame.evaluate("""() => window.ospPlayer.traceIndex.map(at => window.ospPlayer.fg.data[at.path].x.length)""")
+    return frame.evaluate(
+        """() => window.ospPlayer.traceIndex.map(at => window.ospPlayer.fg.data[at.path].x.length)"""
+    )
 
 
 def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
@@ -62,7 +70,9 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
     fr.select_option(".osp-speed select", "200")
     fr.get_by_role("button", name="play / pause (space)").click()
     fr.wait_for_function("() => window.ospPlayer.timer !== null", timeout=10_000)
-    fr.wait_for_function(f"() => window.ospPlayer.step === {n} && window.ospPlayer.timer === null", timeout=60_000)
+    fr.wait_for_function(
+        f"() => window.ospPlayer.step === {n} && window.ospPlayer.timer === null", timeout=60_000
+    )
     assert_map_drawn(page, fr, "replay-after-play.png")
     assert shown_lengths(fr) == [n + 1] * 3
 
@@ -103,11 +113,19 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
             elif kind == "lookahead":
                 np.testing.assert_allclose([xs[0], ys[0]], w[2:], rtol=1e-5, atol=1e-6)
             else:
-                np.testing.assert_allclose([xs[0], ys[0], xs[1], ys[1]], w[[0, 1, 2, 3]], rtol=1e-5, atol=1e-6)
+                np.testing.assert_allclose(
+                    [xs[0], ys[0], xs[1], ys[1]], w[[0, 1, 2, 3]], rtol=1e-5, atol=1e-6
+                )
     # ... and the momentum and gradient steps add up to the step taken (the notes' picture)
     mom = viz.step_arrows(trajs[1], "momentum", scn.landscape().extent)
-    np.testing.assert_allclose(mom["momentum"][4, 2:] - mom["momentum"][4, :2] + mom["gradient"][4, 2:] - mom["gradient"][4, :2],
-                               trajs[1].points[5] - trajs[1].points[4], atol=1e-12)
+    np.testing.assert_allclose(
+        mom["momentum"][4, 2:]
+        - mom["momentum"][4, :2]
+        + mom["gradient"][4, 2:]
+        - mom["gradient"][4, :2],
+        trajs[1].points[5] - trajs[1].points[4],
+        atol=1e-12,
+    )
 
     # the equation of that step, filled in with its numbers, for every optimizer
     cards = fr.locator(".osp-card")
@@ -129,7 +147,9 @@ def test_click_on_the_map_moves_the_start(server, ctx):
     page.mouse.click(el["x"] + x + w * 0.7, el["y"] + y + h * 0.25)
     for _ in range(120):
         fr = player_frame(page)
-        now = fr.evaluate("() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1]]")
+        now = fr.evaluate(
+            "() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1]]"
+        )
         if now != before:
             break
         page.wait_for_timeout(500)
@@ -138,9 +158,13 @@ def test_click_on_the_map_moves_the_start(server, ctx):
         return [Math.abs(L.xaxis.p2c(1) - L.xaxis.p2c(0)), Math.abs(L.yaxis.p2c(1) - L.yaxis.p2c(0))]; }""")
     # where the mouse was, to within 3 pixels (the old snapping grid was off by up to 12)
     assert abs(now[0] - want[0]) < 3 * px[0] and abs(now[1] - want[1]) < 3 * px[1], (now, want, px)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('start') !== null", timeout=30_000)
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('start') !== null", timeout=30_000
+    )
     start = page.evaluate("() => new URLSearchParams(location.search).get('start')")
-    np.testing.assert_allclose([float(v) for v in start.split(",")], now, atol=1e-9)  # the link carries it
+    np.testing.assert_allclose(
+        [float(v) for v in start.split(",")], now, atol=1e-9
+    )  # the link carries it
     assert_map_drawn(page, fr, "playground-after-click.png")
     page.close()
 
@@ -158,7 +182,9 @@ def test_exported_html_replays_offline(ctx, tmp_path):
         fr = player_frame(page, 60)
         assert fr.evaluate("() => window.ospPlayer.n") == 150
         fr.evaluate("() => { window.ospPlayer.speed.value = '200'; window.ospPlayer.play(); }")
-        fr.wait_for_function("() => window.ospPlayer.step === 150 && window.ospPlayer.timer === null", timeout=60_000)
+        fr.wait_for_function(
+            "() => window.ospPlayer.step === 150 && window.ospPlayer.timer === null", timeout=60_000
+        )
         assert_map_drawn(page, fr, "export-html-after-play.png")
         fr.evaluate("() => window.ospPlayer.jump(3)")
         assert shown_lengths(fr) == [4, 4, 4]

@@ -73,10 +73,15 @@ def test_limited_export_refuses_with_a_clear_message_and_counts_per_session():
     calls = []
     fn = _server.limited_export(lambda: calls.append(1) or b"data", lim)
     assert fn() == b"data" and fn() == b"data"
-    with pytest.raises(_server.ExportRefused, match=r"export limit: 2 files a minute per session; try again in \d+ s"):
+    with pytest.raises(
+        _server.ExportRefused,
+        match=r"export limit: 2 files a minute per session; try again in \d+ s",
+    ):
         fn()
     assert len(calls) == 2  # the refused one never ran
-    other = _server.limited_export(lambda: b"x", _server.RateLimit(2, 60))  # another session has its own budget
+    other = _server.limited_export(
+        lambda: b"x", _server.RateLimit(2, 60)
+    )  # another session has its own budget
     assert other() == b"x"
 
 
@@ -93,7 +98,9 @@ def test_formula_rate_limit_in_the_app():
 
     at = AppTest.from_file(os.path.join(ROOT, "app_pages", "1_Playground.py"), default_timeout=120)
     at.run()
-    at.selectbox(key="play:surface").set_value("custom").run()  # the default formula is the first new one
+    at.selectbox(key="play:surface").set_value(
+        "custom"
+    ).run()  # the default formula is the first new one
     formulas = [f"x^2 + {k}*y^2" for k in range(2, 2 + _server.FORMULAS_PER_MINUTE)]
     for f in formulas[:-1]:
         at.text_input(key="play:formula").set_value(f).run()
@@ -101,18 +108,25 @@ def test_formula_rate_limit_in_the_app():
     at.text_input(key="play:formula").set_value(formulas[-1]).run()
     assert not at.exception
     msgs = [w.value for w in at.warning if "New formulas are limited" in w.value]
-    assert len(msgs) == 1 and repr(formulas[-2]) in msgs[0]  # over the limit: the last accepted formula is drawn meanwhile
+    assert (
+        len(msgs) == 1 and repr(formulas[-2]) in msgs[0]
+    )  # over the limit: the last accepted formula is drawn meanwhile
     assert at.query_params.get("formula") in (formulas[-2], [formulas[-2]])
     at.text_input(key="play:formula").set_value(formulas[0]).run()  # one already compiled is free
     assert not [w for w in at.warning if "New formulas are limited" in w.value]
 
 
-# --- against a real server, at the protocol level -------------------------------------------------------
+# --- against a real server, at the protocol level
+# -------------------------------------------------------
+
 
 def test_protocol_client_many_sessions_none_starve_and_no_error_box():
-    """More sessions at once than one process serves without queueing, on a fresh process: each opens Compare
-    and makes two changes; every one finishes, with no exception box. (Without the start-up imports, 18 of 20
-    sessions opening together on a fresh process got ``partially initialized module 'pandas'``.) Bounded:
+    """More sessions at once than one process serves without queueing, on a fresh process: each
+    opens Compare
+    and makes two changes; every one finishes, with no exception box. (Without the start-up imports,
+    18 of 20
+    sessions opening together on a fresh process got ``partially initialized module 'pandas'``.)
+    Bounded:
     40 sessions, 240 s."""
     import ws_client as wc
 
@@ -204,7 +218,9 @@ def test_admission_gate_wraps_script_runs_and_clear_cache_stays_in_its_session()
         return x * x
 
     square(3)
-    app_session.AppSession._handle_clear_cache_request(FakeSession)  # a client's "clear cache" message
+    app_session.AppSession._handle_clear_cache_request(
+        FakeSession
+    )  # a client's "clear cache" message
     square(3)
     assert calls == [3]  # everyone's cached results survive
     assert FakeSession._session_state.cleared  # the sender's own state is reset

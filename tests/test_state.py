@@ -38,26 +38,36 @@ def test_page_switches_keep_each_pages_scenario():
     assert not at.exception
     cmp_url, cmp_paths = _query(at), _player_paths(at)
     preset = scenarios.get_preset("sgd-zigzag-ravine").scenario
-    assert Scenario.from_query(cmp_url)[0] == dataclasses.replace(preset, start=preset.start_point())
+    assert Scenario.from_query(cmp_url)[0] == dataclasses.replace(
+        preset, start=preset.start_point()
+    )
     at = _go(at, PLAYGROUND, {"preset": "momentum-vs-nesterov-saddle"})
     play_url, play_name = _query(at), _player_paths(at)[0]["name"]
     first = scenarios.get_preset("momentum-vs-nesterov-saddle").scenario.optimizers[0]
     assert play_name == first.label
-    for _ in range(3):  # any number of switches: each page draws what it drew, and writes the same link
+    for _ in range(
+        3
+    ):  # any number of switches: each page draws what it drew, and writes the same link
         at = _go(at, COMPARE)
         assert not at.exception and _query(at) == cmp_url
         assert at.selectbox(key="cmp:surface").value == "ravine"
         assert [p["name"] for p in _player_paths(at)] == [p["name"] for p in cmp_paths]
-        assert all(np.array_equal(a["xy"], b["xy"]) for a, b in zip(_player_paths(at), cmp_paths, strict=True))
+        assert all(
+            np.array_equal(a["xy"], b["xy"])
+            for a, b in zip(_player_paths(at), cmp_paths, strict=True)
+        )
         at = _go(at, PLAYGROUND)
         assert _query(at) == play_url and _player_paths(at)[0]["name"] == play_name
-    # a link with another scenario (a home-page preset link, back/forward) is loaded even on a visited page
+    # a link with another scenario (a home-page preset link, back/forward) is loaded even on a
+    # visited page
     at = _go(at, COMPARE, {"preset": "lr-too-large"})
     assert [p["name"] for p in _player_paths(at)] != [p["name"] for p in cmp_paths]
     assert len(_player_paths(at)) == len(scenarios.get_preset("lr-too-large").scenario.optimizers)
 
 
-@pytest.mark.parametrize("steps, want", [("5000", 2000), ("5", 10), ("1e308", 2000), ("-5", 10), ("nan", 200)])
+@pytest.mark.parametrize(
+    "steps, want", [("5000", 2000), ("5", 10), ("1e308", 2000), ("-5", 10), ("nan", 200)]
+)
 def test_out_of_range_link_is_clamped_with_one_warning(steps, want):
     at = AppTest.from_file(str(ROOT / COMPARE), default_timeout=TIMEOUT)
     at.query_params.update({"surface": "saddle", "opt": "sgd,lr=0.1", "steps": steps})
@@ -74,7 +84,16 @@ def test_every_scenario_number_has_one_range_for_widget_decoder_and_engine():
     spec = Scenario.spec("steps")
     s = at.slider(key="cmp:steps")
     assert (s.min, s.max, s.step) == (spec.low, spec.high, spec.step)
-    for name in ("warmup_steps", "momentum_warmup", "clip_norm", "clip_value", "noise_std", "batch_size", "seed", "tolerance"):
+    for name in (
+        "warmup_steps",
+        "momentum_warmup",
+        "clip_norm",
+        "clip_value",
+        "noise_std",
+        "batch_size",
+        "seed",
+        "tolerance",
+    ):
         spec = Scenario.spec(name)
         w = at.number_input(key=f"cmp:{'tol' if name == 'tolerance' else name}")
         assert (w.min, w.max) == (spec.low, spec.high), name
@@ -84,7 +103,9 @@ def test_every_scenario_number_has_one_range_for_widget_decoder_and_engine():
         with pytest.raises(ValueError):  # the engine never sees a number outside the range
             Scenario(**{name: spec.high * 10 + 1})
     fields = {f.name: f.metadata.get("spec") for f in dataclasses.fields(Scenario)}
-    assert fields["steps"] is Scenario.spec("steps") and fields["tolerance"] is Scenario.spec("tolerance")
+    assert fields["steps"] is Scenario.spec("steps") and fields["tolerance"] is Scenario.spec(
+        "tolerance"
+    )
 
 
 def test_999_unknown_link_parameters_give_one_warning():
@@ -106,9 +127,16 @@ def test_formula_typo_keeps_the_last_good_formula_and_the_typed_text():
     assert "(x-1)^2" in good and not at.error
     at.text_input(key="play:formula").set_value("(x-1)^2 + 2*(y+0.5").run()
     assert not at.exception
-    assert at.selectbox(key="play:surface").value == "custom" and _player(at)["title"] == good  # not a Saddle
-    assert any("Formula not accepted" in e.value and "(x-1)^2 + 2*(y+0.5)^2" in e.value for e in at.error)
-    assert at.query_params["surface"] == "custom" and at.query_params["formula"] == "(x-1)^2 + 2*(y+0.5"
+    assert (
+        at.selectbox(key="play:surface").value == "custom" and _player(at)["title"] == good
+    )  # not a Saddle
+    assert any(
+        "Formula not accepted" in e.value and "(x-1)^2 + 2*(y+0.5)^2" in e.value for e in at.error
+    )
+    assert (
+        at.query_params["surface"] == "custom"
+        and at.query_params["formula"] == "(x-1)^2 + 2*(y+0.5"
+    )
     # a reload (a fresh session on that link) shows the typed text and the same error
     again = AppTest.from_file(str(ROOT / PLAYGROUND), default_timeout=TIMEOUT)
     again.query_params.update(_query(at))
@@ -132,7 +160,10 @@ def test_formula_minima_are_where_the_gradient_vanishes_with_a_positive_hessian(
     s = landscapes.from_expression("x^2 + 3*y^2 + sin(3*x)")
     assert len(s.minima) == 2
     for m in s.minima:  # 2x + 3cos(3x) = 0 and 6 - 9 sin(3x) > 0 at each
-        assert 2 * m.x + 3 * math.cos(3 * m.x) == pytest.approx(0, abs=1e-9) and 2 - 9 * math.sin(3 * m.x) > 0
+        assert (
+            2 * m.x + 3 * math.cos(3 * m.x) == pytest.approx(0, abs=1e-9)
+            and 2 - 9 * math.sin(3 * m.x) > 0
+        )
 
 
 @pytest.mark.parametrize("formula, start", [("1/x + y^2", (-1.0, 0.5)), ("-1/x + y^2", (1.0, 0.5))])
@@ -143,14 +174,25 @@ def test_a_step_across_a_pole_is_a_divergence(formula, start):
     k = tr.diverged_at
     assert k is not None
     assert np.sign(tr.points[k - 1, 0]) == np.sign(start[0])  # frozen on the side it came from
-    assert np.all(tr.points[k:] == tr.points[k - 1]) and np.all(np.sign(tr.points[:, 0]) == np.sign(start[0]))
+    assert np.all(tr.points[k:] == tr.points[k - 1]) and np.all(
+        np.sign(tr.points[:, 0]) == np.sign(start[0])
+    )
     # a smooth formula does not trip it
-    assert engine.run(landscapes.from_expression("x^2 + 3*y^2 + sin(3*x)"), "adam", start=(2.0, 1.0), steps=300,
-                          lr=0.1).diverged_at is None
+    assert (
+        engine.run(
+            landscapes.from_expression("x^2 + 3*y^2 + sin(3*x)"),
+            "adam",
+            start=(2.0, 1.0),
+            steps=300,
+            lr=0.1,
+        ).diverged_at
+        is None
+    )
 
 
 def test_crafted_widget_values_warn_and_stay_out_of_the_link():
-    """Values in the session that no widget would produce (set before the widgets exist, as a crafted
+    """Values in the session that no widget would produce (set before the widgets exist, as a
+    crafted
     message or an old session would): a warning each, never an exception, never in the link."""
     at = AppTest.from_file(str(ROOT / COMPARE), default_timeout=TIMEOUT)
     at.session_state["cmp:ready"] = True
@@ -162,9 +204,19 @@ def test_crafted_widget_values_warn_and_stay_out_of_the_link():
     at.run()
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
-    assert text.count("not one of the choices") == 2 and "start x" in text and "steps" in text and "tolerance" in text
+    assert (
+        text.count("not one of the choices") == 2
+        and "start x" in text
+        and "steps" in text
+        and "tolerance" in text
+    )
     q = _query(at)
-    assert "nan" not in str(q).lower() and "script" not in str(q) and "evil" not in str(q) and "abc" not in str(q)
+    assert (
+        "nan" not in str(q).lower()
+        and "script" not in str(q)
+        and "evil" not in str(q)
+        and "abc" not in str(q)
+    )
     assert q["surface"] == "saddle" and q["steps"] == "2000" and q["opt"].startswith("sgd,")
     assert _player_paths(at) and math.isfinite(_player_paths(at)[0]["xy"][0, 0])
 
@@ -198,9 +250,21 @@ def test_compare_tolerance_and_playground_3d_travel_in_the_link():
 
 
 LESSON_LINKS = [  # (page, {parameter: value}, how to read it back)
-    ("app_pages/3_Schedules.py", {"sched:steps": "800", "sched:surface": scenarios.RACE_SURFACES[-1]}, ("slider", "selectbox")),
-    ("app_pages/5_Averaging.py", {"avg:beta": "0.5", "avg:surface": "ravine"}, ("slider", "selectbox")),
-    ("app_pages/6_Quadratic_theory.py", {"quad:kappa": "200", "quad:a_gd": "0.0123"}, ("select_slider", "number_input")),
+    (
+        "app_pages/3_Schedules.py",
+        {"sched:steps": "800", "sched:surface": scenarios.RACE_SURFACES[-1]},
+        ("slider", "selectbox"),
+    ),
+    (
+        "app_pages/5_Averaging.py",
+        {"avg:beta": "0.5", "avg:surface": "ravine"},
+        ("slider", "selectbox"),
+    ),
+    (
+        "app_pages/6_Quadratic_theory.py",
+        {"quad:kappa": "200", "quad:a_gd": "0.0123"},
+        ("select_slider", "number_input"),
+    ),
 ]
 
 
@@ -213,7 +277,9 @@ def test_a_lesson_pages_link_sets_its_widgets(page, query, kinds):
     for (key, text), kind in zip(query.items(), kinds, strict=True):
         value = getattr(at, kind)(key=key).value
         assert str(value) == text or value == pytest.approx(float(text)), key
-    bad = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)  # an invalid value is dropped, no exception
+    bad = AppTest.from_file(
+        str(ROOT / page), default_timeout=TIMEOUT
+    )  # an invalid value is dropped, no exception
     bad.query_params.update({k: "1e308" for k in query})
     bad.run()
     assert not bad.exception and len(bad.get("plotly_chart")) >= 1

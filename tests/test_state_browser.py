@@ -9,17 +9,29 @@ import pytest
 
 from tests.browser import browser, have_chromium, player_frame
 
-pytestmark = pytest.mark.skipif(not have_chromium() and not os.environ.get("CI"), reason="chromium not installed")
+pytestmark = pytest.mark.skipif(
+    not have_chromium() and not os.environ.get("CI"), reason="chromium not installed"
+)
 
-PAGES = [("/", "Optiscape"), ("/Playground", "Playground"), ("/Compare", "Compare optimizers"),
-         ("/Schedules", "Learning-rate schedules"), ("/Hyperparameter_search", "Grid search vs random search"),
-         ("/Averaging", "Averaging"), ("/Quadratic_theory", "Convergence on a quadratic"),
-         ("/Basins", "Basins of attraction"), ("/Neural_network", "The loss landscape of a real (small) network")]
+PAGES = [
+    ("/", "Optiscape"),
+    ("/Playground", "Playground"),
+    ("/Compare", "Compare optimizers"),
+    ("/Schedules", "Learning-rate schedules"),
+    ("/Hyperparameter_search", "Grid search vs random search"),
+    ("/Averaging", "Averaging"),
+    ("/Quadratic_theory", "Convergence on a quadratic"),
+    ("/Basins", "Basins of attraction"),
+    ("/Neural_network", "The loss landscape of a real (small) network"),
+]
 
 
 def _idle(page, timeout=180_000):
-    page.wait_for_function("""() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
-        return !s || !s.innerText.includes('Running'); }""", timeout=timeout)
+    page.wait_for_function(
+        """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+        return !s || !s.innerText.includes('Running'); }""",
+        timeout=timeout,
+    )
 
 
 def _nav(page, title):
@@ -33,7 +45,10 @@ def _query(page) -> dict:
 
 def _paths(page):
     fr = player_frame(page)
-    return fr.evaluate("() => [window.ospPlayer.paths.map(p => p.label), Array.from(window.ospPlayer.paths[0].xy.slice(0, 4)), window.ospPlayer.n]")
+    return fr.evaluate(
+        "() => [window.ospPlayer.paths.map(p => p.label), "
+        "Array.from(window.ospPlayer.paths[0].xy.slice(0, 4)), window.ospPlayer.n]"
+    )
 
 
 @pytest.mark.parametrize("path, title", PAGES)
@@ -64,7 +79,9 @@ def test_page_switches_reload_and_back_forward_keep_the_scenario(server):
             _idle(page)
             _nav(page, "Compare")
             page.get_by_role("heading", name="Compare optimizers").first.wait_for(timeout=120_000)
-            page.wait_for_function("() => location.search.includes('surface=ravine')", timeout=60_000)
+            page.wait_for_function(
+                "() => location.search.includes('surface=ravine')", timeout=60_000
+            )
             _idle(page)
             assert _query(page) == url0 and _paths(page) == drawn0
         page.reload()
@@ -72,8 +89,11 @@ def test_page_switches_reload_and_back_forward_keep_the_scenario(server):
         _idle(page)
         assert _query(page) == url0 and _paths(page) == drawn0
         _nav(page, "Playground")
-        page.wait_for_function("() => location.pathname.endsWith('/Playground') && location.search.includes('surface=')",
-                               timeout=120_000)
+        page.wait_for_function(
+            "() => location.pathname.endsWith('/Playground') && "
+            "location.search.includes('surface=')",
+            timeout=120_000,
+        )
         _idle(page)
         _history(page, "back", "Compare optimizers")
         page.wait_for_function("() => location.search.includes('surface=ravine')", timeout=60_000)
@@ -114,7 +134,10 @@ def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server):
     typo = "(x-1)^2 + 2*(y+0.5"
     with browser() as ctx:
         page = ctx.new_page()
-        page.goto(server + "/Playground?surface=custom&formula=(x-1)%5E2%20%2B%202*(y%2B0.5)%5E2&opt=sgd,lr=0.05&steps=50")
+        page.goto(
+            server
+            + "/Playground?surface=custom&formula=(x-1)%5E2%20%2B%202*(y%2B0.5)%5E2&opt=sgd,lr=0.05&steps=50"
+        )
         good = player_frame(page).evaluate("() => window.ospPlayer.titleEl.textContent")
         assert "(x-1)^2" in good
         box = page.get_by_role("textbox", name="f(x, y) =")
@@ -122,15 +145,22 @@ def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server):
         box.press("Enter")
         page.get_by_text("Formula not accepted").first.wait_for(timeout=60_000)
         _idle(page)
-        assert player_frame(page).evaluate("() => window.ospPlayer.titleEl.textContent") == good  # the map keeps the good one
+        assert (
+            player_frame(page).evaluate("() => window.ospPlayer.titleEl.textContent") == good
+        )  # the map keeps the good one
         sel = page.locator("[data-testid=stSelectbox]", has_text="surface").first
-        assert "Custom formula" in sel.inner_text() + " ".join(sel.locator("input").evaluate_all("els => els.map(e => e.value)"))
+        assert "Custom formula" in sel.inner_text() + " ".join(
+            sel.locator("input").evaluate_all("els => els.map(e => e.value)")
+        )
         assert _query(page)["formula"] == typo
         page.reload()
         page.get_by_text("Formula not accepted").first.wait_for(timeout=120_000)
         _idle(page)
         page.wait_for_timeout(1000)
-        assert page.get_by_role("textbox", name="f(x, y) =").input_value() == typo and _query(page)["formula"] == typo
+        assert (
+            page.get_by_role("textbox", name="f(x, y) =").input_value() == typo
+            and _query(page)["formula"] == typo
+        )
         assert page.locator("[data-testid=stException]").count() == 0
 
 
@@ -145,9 +175,12 @@ SCREEN_JS = """() => ({
 
 
 def _screen(page):
-    """What the page shows, once it has settled (the same three times in a row, 0.7 s apart, each after the
+    """What the page shows, once it has settled (the same three times in a row, 0.7 s apart, each
+    after the
     app reported that it stopped running)."""
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=240_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=240_000
+    )
     seen = []
     for _ in range(90):
         _idle(page, 300_000)
@@ -160,7 +193,8 @@ def _screen(page):
 
 @pytest.mark.parametrize("path, title", LESSONS)
 def test_a_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server, path, title):
-    """Open the page, change its first slider, copy the link into a fresh browser: the same settings,
+    """Open the page, change its first slider, copy the link into a fresh browser: the same
+    settings,
     the same figures (every trace's name, length and last point)."""
     with browser() as ctx:
         page = ctx.new_page()

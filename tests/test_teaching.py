@@ -21,8 +21,16 @@ def app(page):
     return AppTest.from_file(str(ROOT / page), default_timeout=300)
 
 
-@pytest.mark.parametrize("page", ["app_pages/3_Schedules.py", "app_pages/4_Hyperparameter_search.py", "app_pages/5_Averaging.py",
-                                  "app_pages/6_Quadratic_theory.py", "app_pages/7_Basins.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app_pages/3_Schedules.py",
+        "app_pages/4_Hyperparameter_search.py",
+        "app_pages/5_Averaging.py",
+        "app_pages/6_Quadratic_theory.py",
+        "app_pages/7_Basins.py",
+    ],
+)
 def test_teaching_pages_run(page):
     at = app(page).run()
     assert not at.exception
@@ -56,7 +64,9 @@ def test_search_best_point_matches_direct_runs():
     direct = []
     for lr in ax.grid(4):
         for mom in ay.grid(4):
-            tr = engine.run(scape, "momentum", steps=60, lr=float(lr), hparams={"momentum": float(mom)})
+            tr = engine.run(
+                scape, "momentum", steps=60, lr=float(lr), hparams={"momentum": float(mom)}
+            )
             direct.append((np.nan if tr.diverged_at else tr.losses[-1], lr, mom))
     best = min((d for d in direct if not np.isnan(d[0])), key=lambda d: d[0])
     assert res.best[0] == pytest.approx(best[1]) and res.best[1] == pytest.approx(best[2])
@@ -65,26 +75,64 @@ def test_search_best_point_matches_direct_runs():
 
 def test_search_warns_when_best_is_on_the_edge():
     scape = landscapes.get("quadratic", kappa=10.0)
-    res = lessons.search(scape, "momentum", lessons.Axis("lr", 1e-8, 1e-6, True), lessons.Axis("momentum", 0.0, 0.9, False),
-                            budget=25, kind="grid", steps=30, f_star=0.0)
+    res = lessons.search(
+        scape,
+        "momentum",
+        lessons.Axis("lr", 1e-8, 1e-6, True),
+        lessons.Axis("momentum", 0.0, 0.9, False),
+        budget=25,
+        kind="grid",
+        steps=30,
+        f_star=0.0,
+    )
     assert any("upper edge" in w and "lr" in w for w in res.edge)
-    rnd = lessons.search(scape, "momentum", lessons.Axis("lr", 1e-6, 10.0, True), lessons.Axis("momentum", 0.0, 0.9, False),
-                            budget=50, kind="random", seed=1, steps=30, f_star=0.0)
-    assert len(np.unique(rnd.x)) == 50  # random search tries 50 distinct learning rates, a 7x7 grid only 7
+    rnd = lessons.search(
+        scape,
+        "momentum",
+        lessons.Axis("lr", 1e-6, 10.0, True),
+        lessons.Axis("momentum", 0.0, 0.9, False),
+        budget=50,
+        kind="random",
+        seed=1,
+        steps=30,
+        f_star=0.0,
+    )
+    assert (
+        len(np.unique(rnd.x)) == 50
+    )  # random search tries 50 distinct learning rates, a 7x7 grid only 7
 
 
 def test_random_search_figure_marks_diverged_runs_apart():
     scape = landscapes.get("rosenbrock")
-    res = lessons.search(scape, "momentum", lessons.Axis("lr", 1e-6, 10.0, True), lessons.Axis("momentum", 0.0, 0.99, False),
-                            budget=60, kind="random", seed=0, steps=100)
+    res = lessons.search(
+        scape,
+        "momentum",
+        lessons.Axis("lr", 1e-6, 10.0, True),
+        lessons.Axis("momentum", 0.0, 0.99, False),
+        budget=60,
+        kind="random",
+        seed=0,
+        steps=100,
+    )
     z = np.log10(np.maximum(res.loss, 1e-16))
     n_bad = int(np.isnan(res.loss).sum())
     assert 0 < n_bad < 60
-    fig = viz.heatmap_figure([1e-6, 10.0], [0.0, 0.99], np.full((2, 2), np.nan), xlabel="lr", ylabel="momentum", title="t",
-                             zlabel="z", log_x=True, points=(res.x, res.y, z))
+    fig = viz.heatmap_figure(
+        [1e-6, 10.0],
+        [0.0, 0.99],
+        np.full((2, 2), np.nan),
+        xlabel="lr",
+        ylabel="momentum",
+        title="t",
+        zlabel="z",
+        log_x=True,
+        points=(res.x, res.y, z),
+    )
     runs, bad = (next(t for t in fig.data if t.name == name) for name in ("run", "diverged"))
     assert len(bad.x) == n_bad and len(runs.x) == 60 - n_bad
-    assert np.isfinite(np.asarray(runs.marker.color)).all() and runs.marker.showscale  # the empty map leaves the colour bar to the runs
+    assert (
+        np.isfinite(np.asarray(runs.marker.color)).all() and runs.marker.showscale
+    )  # the empty map leaves the colour bar to the runs
     assert not fig.data[0].showscale
 
 
@@ -115,13 +163,16 @@ def test_polyak_average_of_noisy_sgd_is_closer():
 
 @pytest.mark.parametrize("surface", ["quadratic", "ravine", "himmelblau", "booth"])
 def test_averaging_page_numbers_support_its_claim(surface):
-    """The page says the averages sit closer than the rattling iterates: its own numbers (five seeds,
+    """The page says the averages sit closer than the rattling iterates: its own numbers (five
+    seeds,
     last 100 steps) must show it with the default settings."""
     at = app("app_pages/5_Averaging.py").run()
     at.selectbox(key="avg:surface").set_value(surface).run()
     assert not at.exception
     line = next(m.value for m in at.markdown if m.value.startswith("Mean distance to the minimum"))
-    sgd, ema, polyak = (float(v) for v in re.findall(r"\*\* ([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)", line))
+    sgd, ema, polyak = (
+        float(v) for v in re.findall(r"\*\* ([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)", line)
+    )
     assert polyak < sgd and ema < sgd
 
 
@@ -146,7 +197,9 @@ def test_basins_page_compares_two_optimizers():
 def test_hps_page_banner_when_most_runs_diverge():
     at = app("app_pages/4_Hyperparameter_search.py").run()
     assert not at.exception
-    assert not any("diverged:" in w.value for w in at.warning)  # the default range: a minority diverges
+    assert not any(
+        "diverged:" in w.value for w in at.warning
+    )  # the default range: a minority diverges
     at.select_slider(key="hps:budget").set_value(16).run()
     at.slider(key="hps:lr_range").set_value((0.0, 2.0)).run()
     assert not at.exception
@@ -165,8 +218,11 @@ def test_basins_page_banner_when_most_starts_diverge():
     n_div = bm.counts["diverged"]
     assert 1250 < n_div < 2500
     banners = [w.value for w in at.warning if "diverged:" in w.value]
-    assert banners == [f"{n_div} of 2500 runs diverged: the picture mostly shows blow-ups, not the optimizer at work. "
-                       "Black pixels are diverged runs: lower the learning rate."]
+    assert banners == [
+        f"{n_div} of 2500 runs diverged: the picture mostly shows blow-ups, not the optimizer "
+        "at work. "
+        "Black pixels are diverged runs: lower the learning rate."
+    ]
 
 
 def test_schedules_race_caption_reads_its_own_runs():
@@ -175,4 +231,6 @@ def test_schedules_race_caption_reads_its_own_runs():
     (cap,) = [c.value for c in at.caption if c.value.startswith("Lowest final loss in this race")]
     scn = next(p for p in scenarios.PRESETS if p.slug == "schedules-step-cosine-warmup").scenario
     if "Constant" in cap.split("**")[1]:
-        assert "noise sigma 2" in cap and scn.noise_std == 2.0  # the preset the caption points to has that noise
+        assert (
+            "noise sigma 2" in cap and scn.noise_std == 2.0
+        )  # the preset the caption points to has that noise

@@ -1,6 +1,14 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
-from ._banners import FAILS, HOLDS, divergence_banner, divergence_message, preset_claims, same_scenario, show_claims
+from ._banners import (
+    FAILS,
+    HOLDS,
+    divergence_banner,
+    divergence_message,
+    preset_claims,
+    same_scenario,
+    show_claims,
+)
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     KEEP,

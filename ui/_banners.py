@@ -5,16 +5,27 @@ from __future__ import annotations
 import streamlit as st
 
 
-def divergence_message(n_diverged: int, n_total: int, what: str = "runs", hint: str = "lower the learning rate") -> str | None:
+def divergence_message(
+    n_diverged: int, n_total: int, what: str = "runs", hint: str = "lower the learning rate"
+) -> str | None:
     """The banner's text when most (more than half) of ``n_total`` runs diverged, else ``None``."""
     n_diverged, n_total = int(n_diverged), int(n_total)
     if n_total <= 0 or 2 * n_diverged <= n_total:
         return None
-    head = f"All {n_total} {what} diverged" if n_diverged == n_total else f"{n_diverged} of {n_total} {what} diverged"
-    return f"{head}: the picture mostly shows blow-ups, not the optimizer at work. {hint[:1].upper()}{hint[1:]}."
+    head = (
+        f"All {n_total} {what} diverged"
+        if n_diverged == n_total
+        else f"{n_diverged} of {n_total} {what} diverged"
+    )
+    return (
+        f"{head}: the picture mostly shows blow-ups, not the optimizer at work. "
+        f"{hint[:1].upper()}{hint[1:]}."
+    )
 
 
-def divergence_banner(n_diverged: int, n_total: int, what: str = "runs", hint: str = "lower the learning rate") -> bool:
+def divergence_banner(
+    n_diverged: int, n_total: int, what: str = "runs", hint: str = "lower the learning rate"
+) -> bool:
     """Show a warning when most runs on the page diverged. Returns whether it was shown."""
     msg = divergence_message(n_diverged, n_total, what, hint)
     if msg is not None:

@@ -30,7 +30,9 @@ def _enable_compile_cache() -> None:
     """Keep XLA executables on disk so a restarted server does not recompile (first load stays fast)."""
     import jax
 
-    path = os.environ.get("OPTISCAPE_JAX_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "optiscape-jax"))
+    path = os.environ.get(
+        "OPTISCAPE_JAX_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "optiscape-jax")
+    )
     if path and jax.config.jax_compilation_cache_dir != path:
         try:
             os.makedirs(path, exist_ok=True)
@@ -43,7 +45,8 @@ def _enable_compile_cache() -> None:
 
 
 KEEP = "session"  # every widget keeps its value across page switches (Streamlit's persist_state)
-LINK = "query-params"  # a lesson page's widget lives in its link too (Streamlit's bind; its key names the parameter)
+# a lesson page's widget lives in its link too (Streamlit's bind; its key names the parameter)
+LINK = "query-params"
 
 
 def page_setup(title: str) -> None:
@@ -54,6 +57,7 @@ def page_setup(title: str) -> None:
 
 
 # --- cached computation -------------------------------------------------------------------------
+
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_run(scenario_json: str):
@@ -71,11 +75,17 @@ def _grid(surface_json: str, n: int):
 def cached_grid(scn: Scenario, n: int = 100):
     """The surface sampled on an ``n x n`` grid, cached on the surface alone (moving an optimizer's
     slider does not recompute it)."""
-    surface = Scenario(surface=scn.surface, surface_params=scn.surface_params, formula=scn.formula, bounds=scn.bounds)
+    surface = Scenario(
+        surface=scn.surface,
+        surface_params=scn.surface_params,
+        formula=scn.formula,
+        bounds=scn.bounds,
+    )
     return _grid(surface.to_json(), n)
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
 
 def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
     a, b = math.log10(lo), math.log10(hi)
@@ -83,7 +93,9 @@ def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
     return sorted({float(f"{v:.3g}") for v in np.logspace(a, b, n)})
 
 
-def log_select(label: str, lo: float, hi: float, key: str, help: str | None = None, bind: str | None = None) -> float:
+def log_select(
+    label: str, lo: float, hi: float, key: str, help: str | None = None, bind: str | None = None
+) -> float:
     """A log-scale slider (select_slider over a geometric grid that always holds the current value)."""
     opts = _log_options(lo, hi)
     cur = st.session_state.get(key)
@@ -94,18 +106,38 @@ def log_select(label: str, lo: float, hi: float, key: str, help: str | None = No
         opts = sorted({*opts, float(cur)})
     if cur is None:
         st.session_state[key] = opts[len(opts) // 2]
-    return float(st.select_slider(label, options=opts, key=key, persist_state=KEEP, format_func=lambda v: f"{v:g}", help=help,
-                                  bind=bind))
+    return float(
+        st.select_slider(
+            label,
+            options=opts,
+            key=key,
+            persist_state=KEEP,
+            format_func=lambda v: f"{v:g}",
+            help=help,
+            bind=bind,
+        )
+    )
 
 
 def _hp_widget(label: str, spec, key: str) -> float:
     if spec.log:
         return log_select(label, spec.low, spec.high, key)
     step = 0.001 if spec.high <= 1.0 else (1.0 if spec.high >= 100 else 0.01)
-    return float(st.slider(label, float(spec.low), float(spec.high), step=step, key=key, persist_state=KEEP, format="%g"))
+    return float(
+        st.slider(
+            label,
+            float(spec.low),
+            float(spec.high),
+            step=step,
+            key=key,
+            persist_state=KEEP,
+            format="%g",
+        )
+    )
 
 
 # --- Scenario -> session state --------------------------------------------------------------------
+
 
 def load_scenario(scn: Scenario, page: str) -> None:
     """Queue a scenario to be written into the widgets at the top of the next run."""
@@ -158,7 +190,8 @@ def _write_schedule(page, who, name, args):
 
 
 def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = None) -> list[str]:
-    """Load the page's scenario from the URL (or ``default``) on its first run in a session, and again
+    """Load the page's scenario from the URL (or ``default``) on its first run in a session, and
+    again
     whenever the page is opened with a link that differs from the one it last wrote (a preset link,
     back/forward). A page switch without a query keeps the page's widgets, which Streamlit keeps for
     the session (``persist_state``). ``toggles`` maps page-only URL flags to their widget keys."""
@@ -167,7 +200,9 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
     if ss.get(f"{page}:ready"):
         apply_pending(page)
         others = [v for k, v in ss.get(LINKS, {}).items() if k != page]
-        if not q or q == ss.get(f"{page}:url") or q in others:  # (back/forward can hand over another page's query)
+        if (
+            not q or q == ss.get(f"{page}:url") or q in others
+        ):  # (back/forward can hand over another page's query)
             return ss.pop(f"{page}:warnings_next", [])
     warnings: list[str] = []
     scn = default
@@ -176,12 +211,15 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
             scn = scenarios.get_preset(q["preset"]).scenario
             ss[f"{page}:preset_pick"] = q["preset"]  # the preset picker shows what is drawn
         except KeyError:
-            warnings.append(f"unknown preset {scenarios.safe_text(q['preset'])}; showing the default scenario")
+            warnings.append(
+                f"unknown preset {scenarios.safe_text(q['preset'])}; showing the default scenario"
+            )
     elif q:
         scn, warnings = Scenario.from_query(q, extra=tuple(toggles or ()))
     _write_state(scn, page)
     if q.get("surface") == CUSTOM and "formula" in q and scn.surface != CUSTOM:
-        # a formula that does not parse: the input shows the typed text and its error, as before the reload
+        # a formula that does not parse: the input shows the typed text and its error, as before the
+        # reload
         ss[f"{page}:surface"], ss[f"{page}:formula"] = CUSTOM, q["formula"][:MAX_FORMULA]
         if "bounds" in q:
             ss[f"{page}:bounds"] = q["bounds"][:100]
@@ -211,17 +249,26 @@ def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | N
         st.query_params.from_dict(q)
 
 
-# --- widgets -> Scenario ----------------------------------------------------------------------------
+# --- widgets -> Scenario
+# ----------------------------------------------------------------------------
 
-def _schedule_controls(page: str, who: str, allow_shared: bool, steps: int) -> tuple[str | None, dict]:
+
+def _schedule_controls(
+    page: str, who: str, allow_shared: bool, steps: int
+) -> tuple[str | None, dict]:
     names = optimizers.schedule_names()
     options = (["shared"] if allow_shared else []) + names
     key = f"{page}:{who}:sched" if allow_shared else f"{page}:{who}:schedule"
     if st.session_state.get(key) not in options:
         st.session_state[key] = options[0]
     titles = {s.name: s.title for s in optimizers.SCHEDULES}
-    name = st.selectbox("learning-rate schedule", options, key=key, persist_state=KEEP,
-                        format_func=lambda n: "same as shared settings" if n == "shared" else titles[n])
+    name = st.selectbox(
+        "learning-rate schedule",
+        options,
+        key=key,
+        persist_state=KEEP,
+        format_func=lambda n: "same as shared settings" if n == "shared" else titles[n],
+    )
     if name == "shared":
         return None, {}
     spec = optimizers.get_schedule(name)
@@ -234,7 +281,16 @@ def _schedule_controls(page: str, who: str, allow_shared: bool, steps: int) -> t
         if h.log:
             args[k] = log_select(h.label or k, h.low, h.high, wkey)
         else:
-            args[k] = float(st.slider(h.label or k, float(h.low), float(h.high), key=wkey, persist_state=KEEP, format="%g"))
+            args[k] = float(
+                st.slider(
+                    h.label or k,
+                    float(h.low),
+                    float(h.high),
+                    key=wkey,
+                    persist_state=KEEP,
+                    format="%g",
+                )
+            )
     if allow_shared:
         st.session_state[f"{page}:{who}:schedule"] = name
     return name, args
@@ -246,17 +302,30 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
     titles = landscapes.titles()
     surfaces = [*landscapes.names(), CUSTOM]
     _choice(f"{page}:surface", surfaces, "surface")
-    surface = st.selectbox("surface", surfaces, key=f"{page}:surface", persist_state=KEEP,
-                           format_func=lambda n: titles.get(n, "Custom formula f(x, y)"))
+    surface = st.selectbox(
+        "surface",
+        surfaces,
+        key=f"{page}:surface",
+        persist_state=KEEP,
+        format_func=lambda n: titles.get(n, "Custom formula f(x, y)"),
+    )
     kw: dict = {"surface": surface}
     if surface == CUSTOM:
         ss.setdefault(f"{page}:formula", DEFAULT_FORMULA)
         ss.setdefault(f"{page}:bounds", "-3, 3, -3, 3")
-        formula = st.text_input("f(x, y) =", key=f"{page}:formula", persist_state=KEEP, max_chars=MAX_FORMULA,
-                                help="x, y, numbers, + - * / ^, exp log sqrt abs sin cos tan tanh sigmoid softplus min max, pi, e")
+        formula = st.text_input(
+            "f(x, y) =",
+            key=f"{page}:formula",
+            persist_state=KEEP,
+            max_chars=MAX_FORMULA,
+            help="x, y, numbers, + - * / ^, exp log sqrt abs sin cos tan tanh sigmoid softplus min "
+            "max, pi, e",
+        )
         formula = formula if isinstance(formula, str) else ""
         err = st.empty()  # the formula's error, right under its input
-        bounds_text = st.text_input("box: xmin, xmax, ymin, ymax", key=f"{page}:bounds", persist_state=KEEP)
+        bounds_text = st.text_input(
+            "box: xmin, xmax, ymin, ymax", key=f"{page}:bounds", persist_state=KEEP
+        )
         try:
             b = tuple(float(v) for v in str(bounds_text).split(","))
             if len(b) != 4 or b[1] <= b[0] or b[3] <= b[2] or not all(math.isfinite(v) for v in b):
@@ -266,18 +335,25 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
             b = (-3.0, 3.0, -3.0, 3.0)
         try:
             landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
-            drawn, limit_msg = _server.formula_gate(page, formula)  # new formulas compile: a few a minute per session
+            drawn, limit_msg = _server.formula_gate(
+                page, formula
+            )  # new formulas compile: a few a minute per session
             if limit_msg:
                 st.warning(limit_msg)
             if drawn == formula:
                 ss[f"{page}:formula_good"] = (formula, b)
-            ss.pop(f"{page}:formula_typed", None)  # (over the limit: the map and the link show the last one drawn)
+            ss.pop(
+                f"{page}:formula_typed", None
+            )  # (over the limit: the map and the link show the last one drawn)
             good, gb = ss.get(f"{page}:formula_good") or (DEFAULT_FORMULA, b)
             kw.update(formula=good, bounds=gb)
         except landscapes.ExpressionError as e:
             good, gb = ss.get(f"{page}:formula_good") or (DEFAULT_FORMULA, b)
-            err.error(f"Formula not accepted: {e.message} (position {e.position + 1}). The map keeps the last "
-                      f"formula that worked: {scenarios.safe_text(good, 60)}.\n\n```\n{e}\n```")
+            err.error(
+                f"Formula not accepted: {e.message} (position {e.position + 1}). The map "
+                "keeps the last "
+                f"formula that worked: {scenarios.safe_text(good, 60)}.\n\n```\n{e}\n```"
+            )
             kw.update(formula=good, bounds=gb)
             ss[f"{page}:formula_typed"] = formula  # the link keeps what was typed
     else:
@@ -290,10 +366,22 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
                 params[k] = log_select(p.label or k, p.low, p.high, wkey)
             else:
                 step = 1.0 if (k == "standardized") else None
-                params[k] = float(st.slider(p.label or k, float(p.low), float(p.high), key=wkey, persist_state=KEEP, step=step, format="%g"))
+                params[k] = float(
+                    st.slider(
+                        p.label or k,
+                        float(p.low),
+                        float(p.high),
+                        key=wkey,
+                        persist_state=KEEP,
+                        step=step,
+                        format="%g",
+                    )
+                )
         kw["surface_params"] = tuple(sorted(params.items()))
     scape_default = _default_start(kw)
-    clicked = ss.pop(f"{page}:start_next", None)  # a click on the map, queued before the inputs exist
+    clicked = ss.pop(
+        f"{page}:start_next", None
+    )  # a click on the map, queued before the inputs exist
     if clicked is not None:
         if all(START.contains(float(v)) for v in clicked):
             ss[f"{page}:start_x"], ss[f"{page}:start_y"] = (float(v) for v in clicked)
@@ -306,19 +394,23 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
     spec = Scenario.spec("steps")
     ss.setdefault(f"{page}:steps", spec.default)
     _guard(f"{page}:steps", spec, "steps")
-    steps = st.slider("steps", spec.low, spec.high, key=f"{page}:steps", persist_state=KEEP, step=spec.step)
+    steps = st.slider(
+        "steps", spec.low, spec.high, key=f"{page}:steps", persist_state=KEEP, step=spec.step
+    )
     kw["steps"] = _checked_value(steps, spec, "steps")
     if show_schedule:
         name, args = _schedule_controls(page, "shared", False, kw["steps"])
         kw["schedule"], kw["schedule_args"] = name, tuple(sorted(args.items()))
     with st.expander("warm-up, clipping, noise", expanded=False):
-        for name, label in (("warmup_steps", "linear warm-up steps"),
-                            ("momentum_warmup", "ramp momentum/beta1 from 0.5 over N steps"),
-                            ("clip_norm", "clip gradient norm at (0 = off)"),
-                            ("clip_value", "clip each coordinate at (0 = off)"),
-                            ("noise_std", "gradient noise sigma (batch size 1)"),
-                            ("batch_size", "batch size B (noise sigma / sqrt(B))"),
-                            ("seed", "noise seed")):
+        for name, label in (
+            ("warmup_steps", "linear warm-up steps"),
+            ("momentum_warmup", "ramp momentum/beta1 from 0.5 over N steps"),
+            ("clip_norm", "clip gradient norm at (0 = off)"),
+            ("clip_value", "clip each coordinate at (0 = off)"),
+            ("noise_std", "gradient noise sigma (batch size 1)"),
+            ("batch_size", "batch size B (noise sigma / sqrt(B))"),
+            ("seed", "noise seed"),
+        ):
             kw[name] = _number(st, label, f"{page}:{name}", Scenario.spec(name))
     return kw
 
@@ -345,7 +437,10 @@ def _choice(key: str, options, label: str) -> None:
     replaced by the first option, with a warning."""
     v = st.session_state.get(key)
     if v is not None and v not in options:
-        st.warning(f"{label}: {scenarios.safe_text(v)} is not one of the choices; using {scenarios.safe_text(options[0])}")
+        st.warning(
+            f"{label}: {scenarios.safe_text(v)} is not one of the choices; using "
+            f"{scenarios.safe_text(options[0])}"
+        )
         st.session_state[key] = options[0]
 
 
@@ -358,7 +453,15 @@ def _checked_value(v, spec: ParamSpec, name: str):
     return out
 
 
-def _number(where, label: str, key: str, spec: ParamSpec, *, default: float | None = None, fmt: str | None = None):
+def _number(
+    where,
+    label: str,
+    key: str,
+    spec: ParamSpec,
+    *,
+    default: float | None = None,
+    fmt: str | None = None,
+):
     """A number input whose range, step and type come from ``spec``."""
     ss = st.session_state
     ss.setdefault(key, spec._cast(spec.default if default is None else default))
@@ -366,7 +469,15 @@ def _number(where, label: str, key: str, spec: ParamSpec, *, default: float | No
     cast = int if spec.integer else float
     step = spec.step if spec.step is not None else (1 if spec.integer else 0.1)
     kwargs = {"format": fmt} if fmt else {}
-    v = where.number_input(label, cast(spec.low), cast(spec.high), key=key, persist_state=KEEP, step=cast(step), **kwargs)
+    v = where.number_input(
+        label,
+        cast(spec.low),
+        cast(spec.high),
+        key=key,
+        persist_state=KEEP,
+        step=cast(step),
+        **kwargs,
+    )
     return _checked_value(v, spec, label)
 
 
@@ -376,14 +487,31 @@ def tolerance_input(page: str) -> float:
     key = f"{page}:tol"
     st.session_state.setdefault(key, spec.default)
     _guard(key, spec, "tolerance")
-    v = st.number_input("tolerance for 'reached' (f - f*)", spec.low, spec.high, format="%.0e", key=key, persist_state=KEEP)
+    v = st.number_input(
+        "tolerance for 'reached' (f - f*)",
+        spec.low,
+        spec.high,
+        format="%.0e",
+        key=key,
+        persist_state=KEEP,
+    )
     return _checked_value(v, spec, "tolerance")
 
 
 def _default_start(kw: dict) -> tuple[float, float]:
     try:
-        return Scenario(**{k: v for k, v in kw.items() if k in ("surface", "surface_params", "formula", "bounds")}).start_point()
-    except (landscapes.ExpressionError, KeyError, ValueError):  # a formula that does not parse: start at the origin
+        return Scenario(
+            **{
+                k: v
+                for k, v in kw.items()
+                if k in ("surface", "surface_params", "formula", "bounds")
+            }
+        ).start_point()
+    except (
+        landscapes.ExpressionError,
+        KeyError,
+        ValueError,
+    ):  # a formula that does not parse: start at the origin
         return (0.0, 0.0)
 
 
@@ -393,7 +521,9 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
     key = f"{page}:o{i}:name"
     ss.setdefault(key, optimizers.names()[min(i, 2)])
     _choice(key, optimizers.names(), "optimizer")
-    name = st.selectbox("optimizer", optimizers.names(), key=key, persist_state=KEEP, format_func=titles.get)
+    name = st.selectbox(
+        "optimizer", optimizers.names(), key=key, persist_state=KEEP, format_func=titles.get
+    )
     spec = optimizers.get(name)
     lr_key = f"{page}:o{i}:{name}:lr"
     ss.setdefault(lr_key, spec.lr.default)
@@ -411,7 +541,14 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
         opts = ["shared", 0.0, 0.5, 1.0, 2.0, 5.0, 10.0]
         if ss[ckey] not in opts:
             opts.append(ss[ckey])
-        c = st.selectbox("clip norm", opts, key=ckey, persist_state=KEEP,
-                         format_func=lambda v: "same as shared" if v == "shared" else ("off" if v == 0 else f"{v:g}"))
+        c = st.selectbox(
+            "clip norm",
+            opts,
+            key=ckey,
+            persist_state=KEEP,
+            format_func=lambda v: (
+                "same as shared" if v == "shared" else ("off" if v == 0 else f"{v:g}")
+            ),
+        )
         clip = None if c == "shared" else float(c)
     return OptimizerConfig.make(name, lr, clip_norm=clip, schedule=sched, schedule_args=sargs, **hp)

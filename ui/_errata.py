@@ -12,8 +12,11 @@ def errata_for(names=(), *, saddle: bool = False, network: bool = False) -> list
     networks (the convexity claim)."""
     out = []
     for e in optimizers.ERRATA:
-        if (set(e.optimizers) & set(names)) or (saddle and e.topic.startswith("saddle")) or (
-                network and e.topic == "convexity"):
+        if (
+            (set(e.optimizers) & set(names))
+            or (saddle and e.topic.startswith("saddle"))
+            or (network and e.topic == "convexity")
+        ):
             out.append(e)
     return out
 
@@ -23,6 +26,9 @@ def notes_on_notes(names=(), *, saddle: bool = False, network: bool = False, con
     box = container or st
     found = errata_for(names, saddle=saddle, network=network)
     for e in found:
-        box.info(f"**A note on the notes — {e.topic}.** The notes ({e.where}) say: “{e.notes_say}” "
-                 f"({e.notes_say_en}). {e.right}", icon="📝")
+        box.info(
+            f"**A note on the notes — {e.topic}.** The notes ({e.where}) say: “{e.notes_say}” "
+            f"({e.notes_say_en}). {e.right}",
+            icon="📝",
+        )
     return len(found)

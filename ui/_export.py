@@ -10,12 +10,20 @@ from scenarios import Scenario
 from . import _server
 from ._controls import load_scenario
 
-SIZES = {"1920 x 1080 (slides, 16:9)": (1920, 1080), "1280 x 720": (1280, 720), "1600 x 1200 (4:3)": (1600, 1200),
-         "1024 x 768": (1024, 768), "800 x 600": (800, 600)}
+SIZES = {
+    "1920 x 1080 (slides, 16:9)": (1920, 1080),
+    "1280 x 720": (1280, 720),
+    "1600 x 1200 (4:3)": (1600, 1200),
+    "1024 x 768": (1024, 768),
+    "800 x 600": (800, 600),
+}
 
 
-def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs, replay: str | None = None) -> None:
-    """Downloads of the page's figure (``fig``: a figure or a function that builds one when asked) and,
+def export_panel(
+    page: str, scn: Scenario, fig, scape, grid, paths, trajs, replay: str | None = None
+) -> None:
+    """Downloads of the page's figure (``fig``: a figure or a function that builds one when asked)
+    and,
     with ``replay`` (the scenario's JSON), the step-by-step replay as a standalone HTML page."""
     labels = [p.label for p in paths]
     figure = fig if not callable(fig) else None
@@ -31,40 +39,115 @@ def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs, repla
             return viz.to_html(_fig())
         from ._replay import replay_payload
 
-        data = replay_payload(replay, tuple(labels), scape.title, 560)  # the page's own (cached) payload
+        data = replay_payload(
+            replay, tuple(labels), scape.title, 560
+        )  # the page's own (cached) payload
         return viz.replay_html({**data, "height": 620}, title=f"Optiscape: {scape.title}")
 
     lim = _server.session_limit("export", _server.EXPORTS_PER_MINUTE)
     with st.expander("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON", expanded=False):
-        st.caption(f"At most {lim.limit} files a minute per session (a class shares this server)."
-                   + (f" Next one in {lim.wait_s():.0f} s." if lim.wait_s() else ""))
+        st.caption(
+            f"At most {lim.limit} files a minute per session (a class shares this server)."
+            + (f" Next one in {lim.wait_s():.0f} s." if lim.wait_s() else "")
+        )
         c1, c2 = st.columns(2)
         size = c1.selectbox("image size", list(SIZES), key=f"{page}:exp_size")
-        scale = c2.selectbox("scale (pixel density)", [1, 2, 3], key=f"{page}:exp_scale", format_func=lambda s: f"@{s}x")
+        scale = c2.selectbox(
+            "scale (pixel density)",
+            [1, 2, 3],
+            key=f"{page}:exp_scale",
+            format_func=lambda s: f"@{s}x",
+        )
         w, h = SIZES[size]
         if w * h * scale * scale > viz._export.MAX_PIXELS:
             st.warning("That size is over the export limit; using scale 1.")
             scale = 1
         row1 = st.columns(4)
-        row1[0].download_button("PNG", _server.limited_export(lambda: viz.to_image(_fig(), "png", width=w, height=h, scale=scale), lim),
-                                file_name="optiscape.png", mime="image/png", on_click="ignore", key=f"{page}:dl_png")
-        row1[1].download_button("SVG", _server.limited_export(lambda: viz.to_image(_fig(), "svg", width=w, height=h), lim),
-                                file_name="optiscape.svg", mime="image/svg+xml", on_click="ignore", key=f"{page}:dl_svg")
-        row1[2].download_button("PDF", _server.limited_export(lambda: viz.to_image(_fig(), "pdf", width=w, height=h), lim),
-                                file_name="optiscape.pdf", mime="application/pdf", on_click="ignore", key=f"{page}:dl_pdf")
-        row1[3].download_button("HTML (interactive)", _server.limited_export(_html, lim), file_name="optiscape.html",
-                                mime="text/html", on_click="ignore", key=f"{page}:dl_html")
+        row1[0].download_button(
+            "PNG",
+            _server.limited_export(
+                lambda: viz.to_image(_fig(), "png", width=w, height=h, scale=scale), lim
+            ),
+            file_name="optiscape.png",
+            mime="image/png",
+            on_click="ignore",
+            key=f"{page}:dl_png",
+        )
+        row1[1].download_button(
+            "SVG",
+            _server.limited_export(lambda: viz.to_image(_fig(), "svg", width=w, height=h), lim),
+            file_name="optiscape.svg",
+            mime="image/svg+xml",
+            on_click="ignore",
+            key=f"{page}:dl_svg",
+        )
+        row1[2].download_button(
+            "PDF",
+            _server.limited_export(lambda: viz.to_image(_fig(), "pdf", width=w, height=h), lim),
+            file_name="optiscape.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            key=f"{page}:dl_pdf",
+        )
+        row1[3].download_button(
+            "HTML (interactive)",
+            _server.limited_export(_html, lim),
+            file_name="optiscape.html",
+            mime="text/html",
+            on_click="ignore",
+            key=f"{page}:dl_html",
+        )
         row2 = st.columns(5)
-        row2[0].download_button("GIF (replay)", _server.limited_export(lambda: viz.animation_gif(scape, grid, paths, width=800, height=600, title=scape.title), lim),
-                                file_name="optiscape.gif", mime="image/gif", on_click="ignore", key=f"{page}:dl_gif")
-        row2[4].download_button("MP4 (replay)", _server.limited_export(lambda: viz.animation_mp4(scape, grid, paths, width=800, height=600, title=scape.title), lim),
-                                file_name="optiscape.mp4", mime="video/mp4", on_click="ignore", key=f"{page}:dl_mp4")
-        row2[1].download_button("CSV (data)", _server.limited_export(lambda: viz.trajectories_csv(labels, trajs), lim), file_name="optiscape.csv",
-                                mime="text/csv", on_click="ignore", key=f"{page}:dl_csv")
-        row2[2].download_button("NPZ (arrays)", _server.limited_export(lambda: viz.trajectories_npz(labels, trajs), lim), file_name="optiscape.npz",
-                                mime="application/octet-stream", on_click="ignore", key=f"{page}:dl_npz")
-        row2[3].download_button("Scenario JSON", scn.to_json(), file_name="optiscape-scenario.json",
-                                mime="application/json", on_click="ignore", key=f"{page}:dl_json")
+        row2[0].download_button(
+            "GIF (replay)",
+            _server.limited_export(
+                lambda: viz.animation_gif(
+                    scape, grid, paths, width=800, height=600, title=scape.title
+                ),
+                lim,
+            ),
+            file_name="optiscape.gif",
+            mime="image/gif",
+            on_click="ignore",
+            key=f"{page}:dl_gif",
+        )
+        row2[4].download_button(
+            "MP4 (replay)",
+            _server.limited_export(
+                lambda: viz.animation_mp4(
+                    scape, grid, paths, width=800, height=600, title=scape.title
+                ),
+                lim,
+            ),
+            file_name="optiscape.mp4",
+            mime="video/mp4",
+            on_click="ignore",
+            key=f"{page}:dl_mp4",
+        )
+        row2[1].download_button(
+            "CSV (data)",
+            _server.limited_export(lambda: viz.trajectories_csv(labels, trajs), lim),
+            file_name="optiscape.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key=f"{page}:dl_csv",
+        )
+        row2[2].download_button(
+            "NPZ (arrays)",
+            _server.limited_export(lambda: viz.trajectories_npz(labels, trajs), lim),
+            file_name="optiscape.npz",
+            mime="application/octet-stream",
+            on_click="ignore",
+            key=f"{page}:dl_npz",
+        )
+        row2[3].download_button(
+            "Scenario JSON",
+            scn.to_json(),
+            file_name="optiscape-scenario.json",
+            mime="application/json",
+            on_click="ignore",
+            key=f"{page}:dl_json",
+        )
         up = st.file_uploader("Import a scenario JSON", type=["json"], key=f"{page}:import")
         if up is not None and st.session_state.get(f"{page}:imported") != up.file_id:
             st.session_state[f"{page}:imported"] = up.file_id
@@ -72,4 +155,7 @@ def export_panel(page: str, scn: Scenario, fig, scape, grid, paths, trajs, repla
             st.session_state[f"{page}:warnings_next"] = warnings
             load_scenario(new, page)
             st.rerun()
-        st.caption("Command line: `python -m viz.export preset:momentum-vs-nesterov-saddle -o fig.png --width 1920 --height 1080 --scale 2`")
+        st.caption(
+            "Command line: `python -m viz.export preset:momentum-vs-nesterov-saddle -o "
+            "fig.png --width 1920 --height 1080 --scale 2`"
+        )

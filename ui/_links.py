@@ -9,10 +9,13 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 
 def link_page(file: str, label: str, icon: str, query: dict[str, str]) -> None:
-    """A link to another page with a query string (a plain markdown link when a page runs on its own,
+    """A link to another page with a query string (a plain markdown link when a page runs on its
+    own,
     as in AppTest, where the other pages are not registered)."""
     try:
         st.page_link(f"app_pages/{file}", label=label, icon=icon, query_params=query)
     except StreamlitPageNotFoundError:
-        url_path = file.removesuffix(".py").split("_", 1)[1]  # "2_Compare.py" -> "Compare", as app.py names it
+        url_path = file.removesuffix(".py").split("_", 1)[
+            1
+        ]  # "2_Compare.py" -> "Compare", as app.py names it
         st.markdown(f"{icon} [{label}](./{url_path}?{urllib.parse.urlencode(query)})")

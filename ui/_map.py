@@ -1,7 +1,9 @@
 """The map on Playground and Compare: the replay player (``viz/player``) as a Streamlit component.
 
-The component lives across reruns (a stable key): new data restyles it in place, zoom and pan survive,
-and stepping, playing and scrubbing happen in the browser with no round trip. A click on the map comes
+The component lives across reruns (a stable key): new data restyles it in place, zoom and pan
+survive,
+and stepping, playing and scrubbing happen in the browser with no round trip. A click on the map
+comes
 back as exact coordinates and moves the start.
 """
 
@@ -47,7 +49,8 @@ _component = components.declare_component("optiscape_map", path=_build_dir())
 
 
 def replay_map(page: str, data: dict, *, key: str, clickable: bool = True) -> None:
-    """Draw the player; with ``clickable``, a click on the map moves the page's start there (the next run
+    """Draw the player; with ``clickable``, a click on the map moves the page's start there (the
+    next run
     draws it)."""
     value = _component(data={**data, "clickable": clickable}, key=key, default=None)
     if not clickable or not isinstance(value, dict):

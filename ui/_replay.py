@@ -11,9 +11,21 @@ from ._controls import cached_grid, cached_run
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def replay_payload(scenario_json: str, labels: tuple[str, ...], title: str, height: int,
-                   equations_closed: bool = False) -> dict:
+def replay_payload(
+    scenario_json: str,
+    labels: tuple[str, ...],
+    title: str,
+    height: int,
+    equations_closed: bool = False,
+) -> dict:
     """The player's data: paths, every step's arrows and the shown code's equations filled in."""
     scn, _ = Scenario.from_json(scenario_json)
-    return viz.scenario_replay(scn, cached_run(scenario_json), labels, cached_grid(scn), title=title, height=height,
-                               equations_closed=equations_closed)
+    return viz.scenario_replay(
+        scn,
+        cached_run(scenario_json),
+        labels,
+        cached_grid(scn),
+        title=title,
+        height=height,
+        equations_closed=equations_closed,
+    )

@@ -1,16 +1,25 @@
-"""Server-side guards for a class sharing one process: start-up imports, admission, per-session limits.
+"""Server-side guards for a class sharing one process: start-up imports, admission, per-session
+limits.
 
-- :func:`warm_imports` imports, once and before any page draws, the modules that Plotly and Streamlit
-  would otherwise import lazily inside a script run. Plotly looks optional modules up in ``sys.modules``
+- :func:`warm_imports` imports, once and before any page draws, the modules that Plotly and
+  Streamlit
+  would otherwise import lazily inside a script run. Plotly looks optional modules up in
+  ``sys.modules``
   without importing them, so while one session's thread is still importing pandas another session's
-  chart sees a half-initialized module (``partially initialized module 'pandas' has no attribute 'Series'``).
-- :func:`install_admission` puts every script run of the process through a first-come-first-served gate
-  of ``OPTISCAPE_RUN_SLOTS`` concurrent runs (default 2). A saturated process then queues work instead
-  of sharing the GIL between a hundred half-done runs (and starving its own websocket loop): each run
+  chart sees a half-initialized module (``partially initialized module 'pandas' has no attribute
+  'Series'``).
+- :func:`install_admission` puts every script run of the process through a first-come-first-served
+  gate
+  of ``OPTISCAPE_RUN_SLOTS`` concurrent runs (default 2). A saturated process then queues work
+  instead
+  of sharing the GIL between a hundred half-done runs (and starving its own websocket loop): each
+  run
   waits its turn, so every session finishes. The queue is bounded by the sessions (one runner each),
-  which the proxy bounds (``deploy/``). It also confines a client's ``clear_cache`` message to its own
+  which the proxy bounds (``deploy/``). It also confines a client's ``clear_cache`` message to its
+  own
   session (Streamlit clears every user's caches by default).
-- :class:`RateLimit` counts a session's expensive requests (exports, new custom formulas) in a sliding
+- :class:`RateLimit` counts a session's expensive requests (exports, new custom formulas) in a
+  sliding
   window and says how long to wait.
 """
 
@@ -26,11 +35,27 @@ import time
 
 _LOG = logging.getLogger(__name__)
 
-# imported lazily by plotly (io._json, offline, tools, animation), by st.dataframe (pandas, pyarrow) and plotly's
+# imported lazily by plotly (io._json, offline, tools, animation), by st.dataframe (pandas, pyarrow)
+# and plotly's
 # narwhals/orjson back ends; found by diffing sys.modules around a Compare run
-WARM_MODULES = ("pandas", "pyarrow", "orjson", "narwhals", "narwhals._interchange.dataframe", "zoneinfo", "dateutil",
-                "plotly.graph_objects", "plotly.io", "plotly.io._json", "plotly.offline", "plotly.tools", "plotly.animation",
-                "streamlit.elements.plotly_chart", "streamlit.elements.arrow", "streamlit.dataframe_util")
+WARM_MODULES = (
+    "pandas",
+    "pyarrow",
+    "orjson",
+    "narwhals",
+    "narwhals._interchange.dataframe",
+    "zoneinfo",
+    "dateutil",
+    "plotly.graph_objects",
+    "plotly.io",
+    "plotly.io._json",
+    "plotly.offline",
+    "plotly.tools",
+    "plotly.animation",
+    "streamlit.elements.plotly_chart",
+    "streamlit.elements.arrow",
+    "streamlit.dataframe_util",
+)
 
 
 @functools.cache
@@ -64,7 +89,9 @@ class Gate:
                 return True
             self.waited += 1
             self._queue.append(me)
-            ok = self._cv.wait_for(lambda: self._queue[0] is me and self._busy < self.slots, timeout)
+            ok = self._cv.wait_for(
+                lambda: self._queue[0] is me and self._busy < self.slots, timeout
+            )
             self._queue.remove(me)
             if ok:
                 self._busy += 1
@@ -109,7 +136,9 @@ def install_admission(gate: Gate = GATE) -> bool:
         gated._optiscape_gate = gate
         runner._run_script = gated
 
-        def clear_own_cache(self):  # the toolbar's "Clear cache": this session's state, not every user's caches
+        def clear_own_cache(
+            self,
+        ):  # the toolbar's "Clear cache": this session's state, not every user's caches
             self._session_state.clear()
 
         if hasattr(app_session.AppSession, "_handle_clear_cache_request"):
@@ -131,9 +160,12 @@ _pruned = [0.0]
 
 
 def prune_dir(path: str, max_bytes: int, every_s: float = 600.0) -> int:
-    """Keeps a cache directory (the JAX compile cache, shared by the processes) under ``max_bytes``: when over,
-    deletes the least recently used files down to 3/4 of it. Runs at most every ``every_s`` s per process;
-    returns the files deleted. A file another process is reading stays readable; one found missing is recompiled."""
+    """Keeps a cache directory (the JAX compile cache, shared by the processes) under ``max_bytes``:
+    when over,
+    deletes the least recently used files down to 3/4 of it. Runs at most every ``every_s`` s per
+    process;
+    returns the files deleted. A file another process is reading stays readable; one found missing
+    is recompiled."""
     now = time.monotonic()
     if _pruned[0] and now - _pruned[0] < every_s:
         return 0
@@ -214,8 +246,10 @@ def session_limit(name: str, limit: int, window: float = 60.0) -> RateLimit:
 
 
 def _sweep_downloads() -> None:
-    """Streamlit keeps a generated download until two script runs (anyone's) have passed since nobody
-    referenced it; a flood of exports with no runs in between would pile them up in memory. Each export
+    """Streamlit keeps a generated download until two script runs (anyone's) have passed since
+    nobody
+    referenced it; a flood of exports with no runs in between would pile them up in memory. Each
+    export
     counts as such a pass, so at most the last few generated files are held."""
     try:
         from streamlit import runtime
@@ -232,7 +266,9 @@ def limited_export(fn, lim: RateLimit):
     def run():
         wait = lim.take()
         if wait:
-            raise ExportRefused(f"export limit: {lim.limit} files a minute per session; try again in {wait:.0f} s")
+            raise ExportRefused(
+                f"export limit: {lim.limit} files a minute per session; try again in {wait:.0f} s"
+            )
         if not EXPORT_SLOTS.acquire(timeout=20):
             raise ExportRefused("the server is busy with other exports; try again in a moment")
         try:
@@ -245,8 +281,10 @@ def limited_export(fn, lim: RateLimit):
 
 
 def formula_gate(page: str, formula: str) -> tuple[str | None, str | None]:
-    """A new custom formula costs seconds of compilation: at most :data:`FORMULAS_PER_MINUTE` new ones a
-    minute per session. Returns (formula to draw, message); over the limit, the last accepted formula
+    """A new custom formula costs seconds of compilation: at most :data:`FORMULAS_PER_MINUTE` new
+    ones a
+    minute per session. Returns (formula to draw, message); over the limit, the last accepted
+    formula
     (None if there is none) and a message saying when to try again."""
     import streamlit as st
 
@@ -261,5 +299,7 @@ def formula_gate(page: str, formula: str) -> tuple[str | None, str | None]:
         del seen[:-32]
         return formula, None
     last = seen[-1] if seen else None
-    return last, (f"New formulas are limited to {FORMULAS_PER_MINUTE} a minute (each one is compiled); "
-                  f"try this one again in {wait:.0f} s" + (f". Showing {last!r} meanwhile." if last else "."))
+    return last, (
+        f"New formulas are limited to {FORMULAS_PER_MINUTE} a minute (each one is compiled); "
+        f"try this one again in {wait:.0f} s" + (f". Showing {last!r} meanwhile." if last else ".")
+    )

@@ -1,6 +1,14 @@
 """Plotly figure builders and their small data objects (pure: data in, figures out)."""
 
-from ._data import PALETTE, PathData, RunSummary, distance_to_nearest_minimum, frame_indices, paths_from, summarize
+from ._data import (
+    PALETTE,
+    PathData,
+    RunSummary,
+    distance_to_nearest_minimum,
+    frame_indices,
+    paths_from,
+    summarize,
+)
 from ._export import (
     ExportError,
     animation_frames,
@@ -13,7 +21,17 @@ from ._export import (
     trajectories_npz,
 )
 from ._figures import TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
-from ._replay import ARROW_STYLES, PLAYER_DIR, ReplayPath, equation_data, replay_data, replay_html, scenario_equations, scenario_replay, step_arrows
+from ._replay import (
+    ARROW_STYLES,
+    PLAYER_DIR,
+    ReplayPath,
+    equation_data,
+    replay_data,
+    replay_html,
+    scenario_equations,
+    scenario_replay,
+    step_arrows,
+)
 from ._teaching import basin_figure, decision_figure, heatmap_figure, schedules_grid, slice_figure
 
 __all__ = [

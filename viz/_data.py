@@ -35,7 +35,9 @@ class RunSummary:
             "optimizer": self.label,
             "final loss": f"{self.final_loss:.6g}",
             "f - f*": "n/a" if self.gap is None else f"{self.gap:.3g}",
-            "steps to f - f* < tol": "never" if self.steps_to_tol is None else str(self.steps_to_tol),
+            "steps to f - f* < tol": "never"
+            if self.steps_to_tol is None
+            else str(self.steps_to_tol),
             "escaped saddle": self.saddle_status,
             "diverged": "no" if self.diverged_at is None else f"at step {self.diverged_at}",
             "path length": f"{self.path_length:.4g}",
@@ -56,8 +58,10 @@ SADDLE_RADIUS = 0.05
 def saddle_escape(scape, points, losses) -> tuple[str, int | None]:
     """Whether and when a path escaped a saddle it actually came near.
 
-    Only a path that passes within ``SADDLE_RADIUS * extent`` of a listed saddle is judged (the first
-    one it comes near); it escaped at the first step after that at which its loss is below the saddle's
+    Only a path that passes within ``SADDLE_RADIUS * extent`` of a listed saddle is judged (the
+    first
+    one it comes near); it escaped at the first step after that at which its loss is below the
+    saddle's
     value by 5% of the saddle-to-minimum depth. Returns the table's status text and that step."""
     if not scape.saddles:
         return "no saddle", None
@@ -92,7 +96,9 @@ def summarize(scape, trajectory, label: str, tol: float = 1e-3) -> RunSummary:
         steps_to_tol = int(hit[0]) if hit.size else None
     status, escaped = saddle_escape(scape, trajectory.points, losses)
     length = float(np.linalg.norm(np.diff(trajectory.points, axis=0), axis=1).sum())
-    return RunSummary(label, float(losses[-1]), gap, steps_to_tol, escaped, status, trajectory.diverged_at, length)
+    return RunSummary(
+        label, float(losses[-1]), gap, steps_to_tol, escaped, status, trajectory.diverged_at, length
+    )
 
 
 def distance_to_nearest_minimum(scape, points) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 Examples::
 
-    python -m viz.export preset:momentum-vs-nesterov-saddle -o fig.png --width 1920 --height 1080 --scale 2
+    python -m viz.export preset:momentum-vs-nesterov-saddle -o fig.png --width 1920 --height 1080
+    --scale 2
     python -m viz.export scenario.json -o race.gif --frames 60
     python -m viz.export "http://127.0.0.1:8501/Compare?surface=saddle&opt=sgd,lr=0.05" -o fig.svg
 
@@ -39,15 +40,26 @@ def load_scenario(source: str):
     return scenarios.Scenario.from_query(q)
 
 
-def render(scn, fmt: str, *, width: int = 1600, height: int = 1000, scale: float = 1.0, frames: int = 40,
-           view: str = "landscape") -> bytes:
+def render(
+    scn,
+    fmt: str,
+    *,
+    width: int = 1600,
+    height: int = 1000,
+    scale: float = 1.0,
+    frames: int = 40,
+    view: str = "landscape",
+) -> bytes:
     """The bytes of ``scn`` exported as ``fmt``."""
     import viz
 
     if fmt == "json":
         return scn.to_json().encode()
     trajs = scn.run()
-    labels = [f"{i + 1}. {o.label}" if len(scn.optimizers) > 1 else o.label for i, o in enumerate(scn.optimizers)]
+    labels = [
+        f"{i + 1}. {o.label}" if len(scn.optimizers) > 1 else o.label
+        for i, o in enumerate(scn.optimizers)
+    ]
     if fmt == "csv":
         return viz.trajectories_csv(labels, trajs).encode()
     if fmt == "npz":
@@ -57,14 +69,27 @@ def render(scn, fmt: str, *, width: int = 1600, height: int = 1000, scale: float
     grid = scape.grid(150)
     if fmt in ("gif", "mp4"):
         make = viz.animation_gif if fmt == "gif" else viz.animation_mp4
-        return make(scape, grid, paths, width=width, height=height, frames=frames, title=scape.title)
+        return make(
+            scape, grid, paths, width=width, height=height, frames=frames, title=scape.title
+        )
     if view == "loss":
         fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
-        series = [(p.label, np.arange(len(t.losses)), t.losses - fstar + 1e-16, p.color) for p, t in zip(paths, trajs, strict=True)]
-        fig = viz.curves_figure(series, title=f"{scape.title}: loss gap f - f*", ylabel="f - f*", log_y=True, height=height)
+        series = [
+            (p.label, np.arange(len(t.losses)), t.losses - fstar + 1e-16, p.color)
+            for p, t in zip(paths, trajs, strict=True)
+        ]
+        fig = viz.curves_figure(
+            series,
+            title=f"{scape.title}: loss gap f - f*",
+            ylabel="f - f*",
+            log_y=True,
+            height=height,
+        )
     else:
         if fmt == "html":  # the step-by-step player, as in the app
-            data = viz.scenario_replay(scn, trajs, labels, grid, title=scape.title, height=min(height, 900))
+            data = viz.scenario_replay(
+                scn, trajs, labels, grid, title=scape.title, height=min(height, 900)
+            )
             return viz.replay_html(data, title=f"Optiscape: {scape.title}").encode()
         fig = viz.landscape_figure(scape, grid, paths, title=scape.title, height=height)
     if fmt == "html":
@@ -75,7 +100,9 @@ def render(scn, fmt: str, *, width: int = 1600, height: int = 1000, scale: float
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m viz.export", description=__doc__.split("\n\n")[0])
     ap.add_argument("source", help="preset:SLUG, a Scenario JSON file, or a share URL")
-    ap.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format")
+    ap.add_argument(
+        "-o", "--output", required=True, help="output file; its suffix picks the format"
+    )
     ap.add_argument("--width", type=int, default=1600)
     ap.add_argument("--height", type=int, default=1000)
     ap.add_argument("--scale", type=float, default=1.0)
@@ -94,7 +121,15 @@ def main(argv: list[str] | None = None) -> int:
     import viz
 
     try:
-        data = render(scn, fmt, width=args.width, height=args.height, scale=args.scale, frames=args.frames, view=args.view)
+        data = render(
+            scn,
+            fmt,
+            width=args.width,
+            height=args.height,
+            scale=args.scale,
+            frames=args.frames,
+            view=args.view,
+        )
     except viz.ExportError as e:
         ap.error(str(e))
     with open(args.output, "wb") as fh:
