@@ -74,8 +74,7 @@ def playground():
         view3d = st.toggle("3-D surface", key=f"{PAGE}:3d", persist_state=ui.KEEP)
     scn = Scenario(**kw, optimizers=(oc,))
     ui.sync_url(scn, PAGE, TOGGLES)
-    key = scn.to_json()
-    traj = ui.cached_run(key)[0]
+    traj = ui.cached_run(scn)[0]
     scape = scn.landscape()
     spec = optimizers.get(oc.name)
     paths = viz.paths_from([traj], [oc.label])
@@ -95,7 +94,7 @@ def playground():
         else:
             fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
             ui.replay_map(
-                PAGE, ui.replay_payload(key, (oc.label,), scape.title, 560), key=f"{PAGE}:map"
+                PAGE, ui.replay_payload(scn, (oc.label,), scape.title, 560), key=f"{PAGE}:map"
             )
             st.caption(
                 "Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed "
@@ -104,7 +103,7 @@ def playground():
                 "start there; "
                 "drag to pan, scroll to zoom, double-click to reset."
             )
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else key)
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)
         gap = (

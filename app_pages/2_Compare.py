@@ -68,8 +68,7 @@ def compare():
         tol = ui.tolerance_input(PAGE)
     scn = Scenario(**kw, optimizers=tuple(configs), tolerance=tol)
     ui.sync_url(scn, PAGE)
-    key = scn.to_json()
-    trajs = ui.cached_run(key)
+    trajs = ui.cached_run(scn)
     scape = scn.landscape()
     labels = [f"{i + 1}. {c.label}" for i, c in enumerate(configs)]
     paths = viz.paths_from(trajs, labels)
@@ -93,7 +92,7 @@ def compare():
                 )
         grid = ui.cached_grid(scn)
         ui.replay_map(
-            PAGE, ui.replay_payload(key, tuple(labels), scape.title, 560), key=f"{PAGE}:map"
+            PAGE, ui.replay_payload(scn, tuple(labels), scape.title, 560), key=f"{PAGE}:map"
         )
         st.caption(
             "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
@@ -103,7 +102,7 @@ def compare():
             "optimizer there."
         )
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=key)
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
         steps = np.arange(scn.steps + 1)
         fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
         series = [

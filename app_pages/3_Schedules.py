@@ -66,7 +66,7 @@ if len(picked) < 1:
     st.info("Pick at least one schedule.")
     st.stop()
 scn = scenarios.schedule_race(surface, opt, lr, steps, tuple(picked), mom_ramp)
-trajs = ui.cached_run(scn.to_json())
+trajs = ui.cached_run(scn)
 scape = scn.landscape()
 labels = [titles[n] for n in picked]
 paths = viz.paths_from(trajs, labels)
@@ -81,7 +81,7 @@ with left:  # the race, replayed step by step (all schedules at the same step)
     ui.replay_map(
         PAGE,
         ui.replay_payload(
-            scn.to_json(),
+            scn,
             tuple(labels),
             f"{spec.title} on {scape.title}",
             480,

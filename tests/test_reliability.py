@@ -196,6 +196,8 @@ def test_caches_are_bounded():
 
     assert engine._core._compiled.cache_info().maxsize <= 256
     assert landscapes._surfaces._build.cache_info().maxsize <= 512
+    for fn in (landscapes._expr._compiled, landscapes._expr._landscape):
+        assert 0 < fn.cache_info().maxsize <= 256
     for fn in (
         ui.cached_run,
         ui._controls._grid,

@@ -60,16 +60,18 @@ def page_setup(title: str) -> None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_run(scenario_json: str):
-    """Trajectories for a scenario (keyed on its JSON, a small hashable spec)."""
-    scn, _ = Scenario.from_json(scenario_json)
+def cached_run(scn: Scenario):
+    """Trajectories for a scenario, cached on the Scenario itself (a frozen dataclass that
+    Streamlit hashes field by field): the widgets' Scenario goes to the engine as it is, with no
+    JSON round trip and no second validation."""
+    if not isinstance(scn, Scenario):
+        raise TypeError(f"cached_run takes a Scenario, not {type(scn).__name__}")
     return scn.run()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _grid(surface_json: str, n: int):
-    scn, _ = Scenario.from_json(surface_json)
-    return scn.landscape().grid(n)
+def _grid(surface: Scenario, n: int):
+    return surface.landscape().grid(n)
 
 
 def cached_grid(scn: Scenario, n: int = 100):
@@ -81,7 +83,7 @@ def cached_grid(scn: Scenario, n: int = 100):
         formula=scn.formula,
         bounds=scn.bounds,
     )
-    return _grid(surface.to_json(), n)
+    return _grid(surface, n)
 
 
 # --- helpers -------------------------------------------------------------------------------------
