@@ -106,12 +106,10 @@ def playground():
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)
-        gap = (
-            traj.losses - (scape.f_star if scape.f_star is not None else traj.losses.min()) + 1e-16
-        )
+        (gap,) = viz.loss_gaps(scape, [traj])
         c1.plotly_chart(
             viz.curves_figure(
-                [("f - f*", steps, gap, viz.PALETTE[0])],
+                [viz.Series("f - f*", steps, gap, viz.PALETTE[0])],
                 title="loss gap f - f* (log)",
                 ylabel="f - f*",
                 log_y=True,
@@ -121,7 +119,7 @@ def playground():
         )
         c2.plotly_chart(
             viz.curves_figure(
-                [("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
+                [viz.Series("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
                 title="gradient norm",
                 ylabel="|∇f|",
                 log_y=True,
@@ -132,7 +130,9 @@ def playground():
         c3, c4 = st.columns(2)
         c3.plotly_chart(
             viz.curves_figure(
-                [("lr", steps[:-1], traj.lrs, viz.PALETTE[2])], title="learning rate", ylabel="lr"
+                [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])],
+                title="learning rate",
+                ylabel="lr",
             ),
             theme=None,
             key=f"{PAGE}:lr",
@@ -140,7 +140,7 @@ def playground():
         c4.plotly_chart(
             viz.curves_figure(
                 [
-                    (
+                    viz.Series(
                         "distance",
                         steps,
                         viz.distance_to_nearest_minimum(scape, traj.points),

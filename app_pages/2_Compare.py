@@ -104,19 +104,11 @@ def compare():
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
         steps = np.arange(scn.steps + 1)
-        fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
-        series = [
-            (p.label, steps, t.losses - fstar + 1e-16, p.color)
-            for p, t in zip(paths, trajs, strict=True)
-        ]
+        gaps = viz.loss_gaps(scape, trajs)
+        series = [viz.Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]
         marks = [
-            (
-                f"{p.label} diverged",
-                p.diverged_at,
-                float(t.losses[p.diverged_at] - fstar + 1e-16),
-                p.color,
-            )
-            for p, t in zip(paths, trajs, strict=True)
+            viz.Series(f"{p.label} diverged", p.diverged_at, g[p.diverged_at], p.color)
+            for p, g in zip(paths, gaps, strict=True)
             if p.diverged_at is not None
         ]
         st.plotly_chart(

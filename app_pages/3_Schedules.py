@@ -91,12 +91,11 @@ with left:  # the race, replayed step by step (all schedules at the same step)
         clickable=False,
     )
 t = np.arange(steps + 1)
-fstar = scape.f_star or 0.0
 right.plotly_chart(
     viz.curves_figure(
         [
-            (lab, t, tr.losses - fstar + 1e-16, p.color)
-            for lab, tr, p in zip(labels, trajs, paths, strict=True)
+            viz.Series(lab, t, g, p.color)
+            for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
         ],
         title="loss gap f - f*",
         ylabel="f - f*",
@@ -108,7 +107,10 @@ right.plotly_chart(
 )
 right.plotly_chart(
     viz.curves_figure(
-        [(lab, t[:-1], tr.lrs, p.color) for lab, tr, p in zip(labels, trajs, paths, strict=True)],
+        [
+            viz.Series(lab, t[:-1], tr.lrs, p.color)
+            for lab, tr, p in zip(labels, trajs, paths, strict=True)
+        ],
         title="learning rate used",
         ylabel="lr",
         height=240,

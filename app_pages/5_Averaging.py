@@ -32,8 +32,8 @@ corrected = c2.toggle("bias correction", True, key=f"{PAGE}:bc", bind=ui.LINK)
 temps = lessons.temperature_series(100)
 days = np.arange(1, 101)
 series = [
-    ("daily temperature", days, temps, "#999999"),
-    (
+    viz.Series("daily temperature", days, temps, "#999999"),
+    viz.Series(
         f"EWA beta={beta:g}" + (" (bias-corrected)" if corrected else ""),
         days,
         lessons.ewa(temps, beta, corrected),
@@ -41,7 +41,9 @@ series = [
     ),
 ]
 if corrected:
-    series.append(("without correction", days, lessons.ewa(temps, beta, False), viz.PALETTE[1]))
+    series.append(
+        viz.Series("without correction", days, lessons.ewa(temps, beta, False), viz.PALETTE[1])
+    )
 st.plotly_chart(
     viz.curves_figure(
         series,
@@ -109,7 +111,10 @@ left.plotly_chart(
     key=f"{PAGE}:map",
 )
 steps = np.arange(len(res.paths[0]))
-dist = [(p.label, steps, viz.distance_to_nearest_minimum(scape, p.points), p.color) for p in paths]
+dist = [
+    viz.Series(p.label, steps, viz.distance_to_nearest_minimum(scape, p.points), p.color)
+    for p in paths
+]
 right.plotly_chart(
     viz.curves_figure(
         dist, title="distance to the minimum", ylabel="distance", log_y=True, height=460

@@ -73,8 +73,8 @@ for i, (m, (title, engine_name)) in enumerate(names.items()):
     meas = lessons.measured_rate(tr.points)
     norm = np.linalg.norm(tr.points, axis=1)
     color = viz.PALETTE[i]
-    series.append((f"{title} (measured)", t, norm, color))
-    series.append((f"{title} predicted rho={rho:.4f}", t, norm[0] * rho**t, color))
+    series.append(viz.Series(f"{title} (measured)", t, norm, color))
+    series.append(viz.Series(f"{title} predicted rho={rho:.4f}", t, norm[0] * rho**t, color))
     rows.append(
         {
             "method": title,

@@ -84,8 +84,8 @@ t = np.arange(steps + 1)
 series = []
 for i, (lab, r) in enumerate(zip(labels, trained, strict=True)):
     series += [
-        (f"{lab} train", t, r.train_loss, viz.PALETTE[2 * i]),
-        (f"{lab} validation", t, r.val_loss, viz.PALETTE[2 * i + 1]),
+        viz.Series(f"{lab} train", t, r.train_loss, viz.PALETTE[2 * i]),
+        viz.Series(f"{lab} validation", t, r.val_loss, viz.PALETTE[2 * i + 1]),
     ]
 left.plotly_chart(
     viz.curves_figure(series, title="cross-entropy loss", ylabel="loss", log_y=True, height=300),
@@ -93,7 +93,7 @@ left.plotly_chart(
     key=f"{PAGE}:loss",
 )
 acc = [
-    (f"{lab} {k}", t, getattr(r, f"{k}_acc"), viz.PALETTE[2 * i + j])
+    viz.Series(f"{lab} {k}", t, getattr(r, f"{k}_acc"), viz.PALETTE[2 * i + j])
     for i, (lab, r) in enumerate(zip(labels, trained, strict=True))
     for j, k in enumerate(("train", "val"))
 ]
@@ -152,7 +152,7 @@ st.caption(
 tt, li = res["interp"]
 st.plotly_chart(
     viz.curves_figure(
-        [("loss", tt, li, viz.PALETTE[0])],
+        [viz.Series("loss", tt, li, viz.PALETTE[0])],
         title="1-D interpolation from the initial to the final weights",
         ylabel="loss",
         xlabel="t  (0 = initial, 1 = final)",

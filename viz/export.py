@@ -73,10 +73,9 @@ def render(
             scape, grid, paths, width=width, height=height, frames=frames, title=scape.title
         )
     if view == "loss":
-        fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
         series = [
-            (p.label, np.arange(len(t.losses)), t.losses - fstar + 1e-16, p.color)
-            for p, t in zip(paths, trajs, strict=True)
+            viz.Series(p.label, np.arange(len(g)), g, p.color)
+            for p, g in zip(paths, viz.loss_gaps(scape, trajs), strict=True)
         ]
         fig = viz.curves_figure(
             series,
