@@ -1,9 +1,13 @@
 """A real (small) network: an MLP on toy data sets, trained with the registry's optimizers, and
 the views of its 522-dimensional loss (filter-normalized random slices, PCA of the paths, 1-D
-interpolation, decision boundary).
+interpolation, decision boundary). Float64: :func:`jaxsetup.configure`.
 """
 
-from ._mlp import (
+import jaxsetup
+
+jaxsetup.configure()
+
+from ._mlp import (  # noqa: E402
     ACTIVATIONS,
     DATASETS,
     INITS,

@@ -108,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--frames", type=int, default=40, help="GIF/MP4 frames")
     ap.add_argument("--view", choices=("landscape", "loss"), default="landscape")
     args = ap.parse_args(argv)
+    import jaxsetup
+
+    jaxsetup.configure()  # float64 and the host devices, before any computation
     fmt = os.path.splitext(args.output)[1].lstrip(".").lower()
     if fmt not in FORMATS:
         ap.error(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
