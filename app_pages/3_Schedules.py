@@ -11,6 +11,7 @@ import viz
 PAGE = "sched"
 ui.page_setup("Schedules")
 st.title("Learning-rate schedules")
+link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
     "A schedule multiplies the base learning rate at every step. Decay lets a run take big "
     "steps early and "
@@ -62,6 +63,7 @@ mom_ramp = st.toggle(
     key=f"{PAGE}:ramp",
     bind=ui.LINK,
 )
+link.check()
 if len(picked) < 1:
     st.info("Pick at least one schedule.")
     st.stop()

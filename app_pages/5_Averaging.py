@@ -11,6 +11,7 @@ import viz
 PAGE = "avg"
 ui.page_setup("Averaging")
 st.title("Averaging")
+link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 
 st.header("1. The exponentially weighted average")
 st.write(
@@ -80,6 +81,7 @@ burn = c4.slider(
     help="Averaging from step 0 drags in the far-away start; too late leaves few iterates to "
     "average.",
 )
+link.check()
 scape = landscapes.get(surface)
 lr = {"quadratic": 0.02, "ravine": 0.05, "himmelblau": 0.005, "booth": 0.01}[surface]
 res = ui.cached_sweep_paths(surface, "sgd", lr, (), tuple(scape.start), 600, noise, tuple(range(5)))
