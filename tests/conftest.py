@@ -57,6 +57,14 @@ def as_union(scape: landscapes.Landscape) -> landscapes.Landscape:
     return dataclasses.replace(scape, family=_union_family, key="test-union", values=values)
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that drives chromium against the app (the ``ctx`` or ``server`` fixture) is a
+    ``browser`` test."""
+    for item in items:
+        if {"ctx", "server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def server():
     """The app on a loopback port, started once for every browser test."""

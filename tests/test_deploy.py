@@ -31,7 +31,10 @@ import ws_client as wc  # noqa: E402
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 PER_IP = 40  # concurrent connections per client address at nginx
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx not installed (.ci/run installs it)")
+pytestmark = [
+    pytest.mark.skipif(NGINX is None, reason="nginx not installed (.ci/run installs it)"),
+    pytest.mark.slow,
+]
 
 
 def _free_pair() -> int:
