@@ -14,7 +14,8 @@ from ._specs_base import HParam
 
 
 class ProbeContext(NamedTuple):
-    """What a probe may read besides the optimizer state, after the step with 0-based index ``count - 1``."""
+    """What a probe may read besides the optimizer state, after the step with 0-based index ``count
+    - 1``."""
 
     hp: Mapping[
         str, jnp.ndarray
@@ -81,13 +82,15 @@ def _tree(state, key):
 
 
 def _velocity_notes(state, ctx):
-    r"""The notes' velocity :math:`v` (so :math:`x_{t} - x_{t-1} = v_t`) and the look-ahead shift :math:`\mu v`."""
+    r"""The notes' velocity :math:`v` (so :math:`x_{t} - x_{t-1} = v_t`) and the look-ahead shift
+    :math:`\mu v`."""
     v = _tree(state, "velocity")
     return {"velocity": v, "lookahead_shift": ctx.hp_next["momentum"] * v}
 
 
 def _velocity_ema(state, ctx):
-    r"""Velocity :math:`-\alpha_t v` (the step just taken); inertia of the next step :math:`-\alpha_{t+1}\beta v`."""
+    r"""Velocity :math:`-\alpha_t v` (the step just taken); inertia of the next step
+    :math:`-\alpha_{t+1}\beta v`."""
     v = _tree(state, "velocity")
     return {"velocity": -ctx.lr * v, "lookahead_shift": -ctx.lr_next * ctx.hp_next["momentum"] * v}
 
@@ -100,7 +103,8 @@ def _velocity_trace(state, ctx):
 
 
 def _velocity_rewritten(state, ctx):
-    r"""The notes' :math:`v = -\alpha b` (exact for a constant rate); the stored point *is* the look-ahead point."""
+    r"""The notes' :math:`v = -\alpha b` (exact for a constant rate); the stored point *is* the
+    look-ahead point."""
     return {"velocity": -ctx.lr * _tree(state, "trace"), "lookahead_shift": jnp.zeros(2)}
 
 
@@ -172,7 +176,8 @@ ERRATA: tuple[Erratum, ...] = (
         "point); what differs between "
         "directions is the curvature: the loss curves up along some and down along others "
         "(the Hessian has "
-        "eigenvalues of both signs). The same notes define it correctly later (梯度在所有方向上都接近或等于零).",
+        "eigenvalues of both signs). The same notes define it correctly later "
+        "(梯度在所有方向上都接近或等于零).",
         "003 (神经网络中的优化方法, 一、引入)",
     ),
     Erratum(

@@ -1,4 +1,5 @@
-"""End-to-end in Debian's chromium: deep links to every page, the Compare preset, a slider, a click on the chart."""
+"""End-to-end in Debian's chromium: deep links to every page, the Compare preset, a slider, a click
+on the chart."""
 
 import os
 
@@ -52,7 +53,8 @@ def test_deep_link_to_every_page(server, ctx, path, title):
 
 
 def test_compare_preset_by_link_then_the_steps_slider(server, ctx):
-    """The preset's three paths from its start, then the steps slider lengthens them and the link follows."""
+    """The preset's three paths from its start, then the steps slider lengthens them and the link
+    follows."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     page = ctx.new_page()
     page.goto(server + "/Compare?preset=momentum-vs-nesterov-saddle")
