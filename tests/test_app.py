@@ -47,6 +47,7 @@ URL_PATHS = [
     "Quadratic_theory",
     "Basins",
     "Neural_network",
+    "Batch_size",
 ]  # every page's address, as before st.navigation (old links keep working)
 
 

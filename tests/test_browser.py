@@ -36,6 +36,7 @@ def _plots_in_all_frames(page) -> int:
         ("/Quadratic_theory", "Convergence on a quadratic"),
         ("/Basins", "Basins of attraction"),
         ("/Neural_network", "The loss landscape of a real (small) network"),
+        ("/Batch_size", "Batch size and gradient noise"),
     ],
 )
 def test_deep_link_to_every_page(server, ctx, path, title):

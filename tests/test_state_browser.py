@@ -23,6 +23,7 @@ PAGES = [
     ("/Quadratic_theory", "Convergence on a quadratic"),
     ("/Basins", "Basins of attraction"),
     ("/Neural_network", "The loss landscape of a real (small) network"),
+    ("/Batch_size", "Batch size and gradient noise"),
 ]
 
 
