@@ -2,7 +2,8 @@
 (``sweep``).
 
 Traced inputs and static choices are kept apart (:class:`engine._core.Inputs`,
-:class:`engine._core.Static`), so moving a slider never recompiles. Float64 and the host devices: :func:`jaxsetup.configure`.
+:class:`engine._core.Static`), so moving a slider never recompiles. Float64 and the host
+devices: :func:`jaxsetup.configure`.
 """
 
 import jaxsetup

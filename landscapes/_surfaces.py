@@ -186,7 +186,8 @@ def rastrigin(xy, p):
 
 
 def ackley(xy, p):
-    r"""Ackley: :math:`-20e^{-0.2\sqrt{(x^2+y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20`."""
+    r"""Ackley: :math:`-20e^{-0.2\sqrt{(x^2+y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e +
+    20`."""
     del p
     x, y = xy[0], xy[1]
     r = _safe_sqrt(0.5 * (x**2 + y**2))

@@ -14,7 +14,8 @@ from ._specs_base import HParam
 
 
 class ProbeContext(NamedTuple):
-    """What a probe may read besides the optimizer state, after the step with 0-based index ``count - 1``."""
+    """What a probe may read besides the optimizer state, after the step with 0-based index ``count
+    - 1``."""
 
     hp: Mapping[
         str, jnp.ndarray
@@ -82,13 +83,15 @@ def _tree(state, key):
 
 
 def _velocity_notes(state, ctx):
-    r"""The notes' velocity :math:`v` (so :math:`x_{t} - x_{t-1} = v_t`) and the look-ahead shift :math:`\mu v`."""
+    r"""The notes' velocity :math:`v` (so :math:`x_{t} - x_{t-1} = v_t`) and the look-ahead shift
+    :math:`\mu v`."""
     v = _tree(state, "velocity")
     return {"velocity": v, "lookahead_shift": ctx.hp_next["momentum"] * v}
 
 
 def _velocity_ema(state, ctx):
-    r"""Velocity :math:`-\alpha_t v` (the step just taken); inertia of the next step :math:`-\alpha_{t+1}\beta v`."""
+    r"""Velocity :math:`-\alpha_t v` (the step just taken); inertia of the next step
+    :math:`-\alpha_{t+1}\beta v`."""
     v = _tree(state, "velocity")
     return {"velocity": -ctx.lr * v, "lookahead_shift": -ctx.lr_next * ctx.hp_next["momentum"] * v}
 
@@ -101,7 +104,8 @@ def _velocity_trace(state, ctx):
 
 
 def _velocity_rewritten(state, ctx):
-    r"""The notes' :math:`v = -\alpha b` (exact for a constant rate); the stored point *is* the look-ahead point."""
+    r"""The notes' :math:`v = -\alpha b` (exact for a constant rate); the stored point *is* the
+    look-ahead point."""
     return {"velocity": -ctx.lr * _tree(state, "trace"), "lookahead_shift": jnp.zeros(2)}
 
 

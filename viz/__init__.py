@@ -23,6 +23,7 @@ from ._export import (
     trajectories_npz,
 )
 from ._figures import TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
+from ._minibatch import batch_maps_figure, data_figure
 from ._replay import (
     ARROW_STYLES,
     PLAYER_DIR,
@@ -50,7 +51,9 @@ __all__ = [
     "animation_gif",
     "animation_mp4",
     "basin_figure",
+    "batch_maps_figure",
     "curves_figure",
+    "data_figure",
     "decision_figure",
     "distance_to_nearest_minimum",
     "equation_data",

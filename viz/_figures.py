@@ -158,12 +158,14 @@ def _path_trace(p: PathData, k: int) -> dict:
         line=dict(color=p.color, width=2.5),
         marker=dict(size=4, color=p.color),
         customdata=np.arange(len(pts)),
-        hovertemplate=f"{p.label}<br>step %{{customdata}}<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
+        hovertemplate=f"{p.label}<br>step %{{customdata}}"
+        f"<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
     )
 
 
 def _typed(a: np.ndarray, dtype: str = "f8", shape: tuple[int, ...] | None = None) -> dict:
-    """plotly.js's typed-array form, encoded here once (plotly.py would inspect every array again)."""
+    """plotly.js's typed-array form, encoded here once (plotly.py would inspect every array
+    again)."""
     out = {
         "dtype": dtype,
         "bdata": base64.b64encode(np.ascontiguousarray(a, dtype="<" + dtype).tobytes()).decode(),
