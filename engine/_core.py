@@ -33,6 +33,7 @@ MAX_STEPS = 10_000
 MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
 MAX_SWEEP = 250_000
 CHUNK = 16  # steps per iteration of the outer loop (one inner scan)
+SMALL_FLOATS = 64  # float64s in XLA:CPU's sequential-execution buffer limit (512 bytes)
 UNROLL = {
     False: 1,
     True: 4,
@@ -279,12 +280,14 @@ def _simulate(cfg: Static):
             probed.add("lookahead")
         probed.discard("lookahead_shift")
 
-        def body(carry, t):
+        def body(carry, t, noise=None):
             p, s, div, div_at, loss_p = carry
             q = eval_point(p, s, t)  # where this step's gradient is taken
             g_true = grad(q)
             g = g_true
-            if cfg.noise:
+            if noise is not None:  # drawn before the loop (recording runs)
+                g = g + noise
+            elif cfg.noise:
                 g = g + jax.lax.cond(
                     noise_std > 0,
                     lambda: (
@@ -345,24 +348,86 @@ def _simulate(cfg: Static):
         chunk = lambda c, k: jax.lax.scan(
             body, c, k * CHUNK + jnp.arange(CHUNK), unroll=UNROLL[cfg.batched]
         )
-        if (
-            record
-        ):  # whole chunks (the steps past n_steps are frozen), written into fixed-size buffers
+        if record:  # whole chunks (the steps past n_steps are frozen), one packed record per step
             shapes = jax.eval_shape(lambda c: body(c, jnp.int64(0))[1], carry0)
-            bufs0 = jax.tree.map(lambda a: jnp.zeros((n_total, *a.shape), a.dtype), shapes)
+            names = sorted(shapes)
+            widths = [int(np.prod(shapes[k].shape, dtype=int)) for k in names]
+            if cfg.noise and not cfg.batched:
+                # The gradient noise of every step, drawn before the loop (it does not depend on
+                # the path): the loop's body stays free of the random-number generator.
+                noise_all = jax.lax.cond(
+                    noise_std > 0,
+                    lambda: (
+                        noise_std
+                        * jax.vmap(
+                            lambda t: jax.random.normal(
+                                jax.random.fold_in(rng, t), (2,), dtype=start.dtype
+                            )
+                        )(jnp.arange(n_total))
+                    ),
+                    lambda: jnp.zeros((n_total, 2), start.dtype),
+                )
+            else:
+                noise_all = None
+
+            # Records packed into as few per-chunk buffers as stay within XLA:CPU's 512-byte
+            # "small buffer" limit, so that the block's body runs as a plain sequence of kernels.
+            groups, width = [], 0
+            for n, w in zip(names, widths, strict=True):
+                if not groups or width + w > SMALL_FLOATS // CHUNK:
+                    groups.append([])
+                    width = 0
+                groups[-1].append(n)
+                width += w
+
+            def packed_step(c, xs):
+                k, carry = c
+                if noise_all is None:
+                    carry, r = body(carry, k)
+                else:
+                    carry, r = body(carry, k, xs)
+                rows = tuple(
+                    jnp.concatenate([jnp.ravel(r[n]).astype(jnp.float64) for n in g])
+                    for g in groups
+                )
+                return (k + 1, carry), rows
 
             def outer(c):
                 k, carry, bufs = c
-                carry, r = chunk(carry, k)
-                bufs = jax.tree.map(
-                    lambda b, v: jax.lax.dynamic_update_slice_in_dim(b, v, k * CHUNK, 0), bufs, r
+                xs = (
+                    None
+                    if noise_all is None
+                    else jax.lax.dynamic_slice_in_dim(noise_all, k * CHUNK, CHUNK, 0)
+                )
+                (_, carry), rows = jax.lax.scan(
+                    packed_step,
+                    (k * CHUNK, carry),
+                    xs,
+                    length=CHUNK,
+                    unroll=UNROLL[cfg.batched],
+                )
+                bufs = tuple(
+                    jax.lax.dynamic_update_slice_in_dim(b, r, k * CHUNK, 0)
+                    for b, r in zip(bufs, rows, strict=True)
                 )
                 return k + 1, carry, bufs
 
             n_chunks = (jnp.minimum(n_steps, n_total) + CHUNK - 1) // CHUNK
-            _, (p, _, _, div_at, _), rec = jax.lax.while_loop(
+            bufs0 = tuple(
+                jnp.zeros((n_total, sum(widths[names.index(n)] for n in g)), jnp.float64)
+                for g in groups
+            )
+            _, (p, _, _, div_at, _), bufs = jax.lax.while_loop(
                 lambda c: c[0] < n_chunks, outer, (jnp.int64(0), carry0, bufs0)
             )
+            rec = {}
+            for g, buf in zip(groups, bufs, strict=True):
+                off = 0
+                for n in g:
+                    w = widths[names.index(n)]
+                    v = buf[:, off : off + w].reshape((n_total, *shapes[n].shape))
+                    rec[n] = v.astype(shapes[n].dtype)
+                    off += w
         else:  # exactly n_steps steps: whole chunks, then one step at a time
 
             def outer(c):
