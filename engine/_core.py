@@ -8,8 +8,11 @@ hyperparameters, schedule arguments, clipping, noise, seed, surface parameters, 
 is traced, so changing it never recompiles.
 
 The loop runs blocks of 16 steps (an inner scan, unrolled 4x in sweeps) inside a ``while_loop``
-with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise; all
-outputs come back as one packed vector.
+with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise. A
+recording block writes its steps into packed buffers of at most 512 bytes (XLA:CPU then runs the
+block's body as a plain sequence of kernels instead of through its dependency scheduler), and a
+run's gradient noise is drawn before the loop. The inputs go in as one vector (plus one matrix of
+per-run values in a sweep) and all outputs come back as one packed vector.
 """
 
 from __future__ import annotations
@@ -482,8 +485,9 @@ def _pack(cfg: Static, out: dict):
     the layout is noted at trace time."""
     layout, off = [], 0
     for k in sorted(out):
-        layout.append((k, tuple(out[k].shape), off))
-        off += int(np.prod(out[k].shape, dtype=int))
+        size = int(np.prod(out[k].shape, dtype=int))
+        layout.append((k, tuple(out[k].shape), off, off + size))
+        off += size
     _LAYOUTS[cfg] = tuple(layout)
     _LAYOUTS.move_to_end(cfg)
     while len(_LAYOUTS) > MAX_LAYOUTS:
@@ -496,24 +500,78 @@ def _unpack(cfg: Static, flat) -> dict[str, np.ndarray]:
     flat = np.asarray(flat)
     lead = flat.shape[:-1]
     _LAYOUTS.move_to_end(cfg)
-    return {
-        k: flat[..., off : off + int(np.prod(shape, dtype=int))].reshape(lead + shape)
-        for k, shape, off in _LAYOUTS[cfg]
-    }
+    return {k: flat[..., off:end].reshape(lead + shape) for k, shape, off, end in _LAYOUTS[cfg]}
+
+
+def _pack_inputs(x: Inputs, batched: bool):
+    """``Inputs`` as one float64 vector of the shared values and, for a sweep, one ``(runs, k)``
+    float64 matrix of the per-run values (``BATCH_AXES``), plus their layout (hashable).
+
+    ``jit`` pays ~1.6 us per argument on this CPU; the ~20 leaves of ``Inputs`` cost more than
+    a short run. Every leaf is exact in float64 (uint32 seeds, int64 step counts below 2**53)."""
+    split = [a == 0 and batched for a in BATCH_AXES]
+    shared = Inputs(*(None if b else v for v, b in zip(x, split, strict=True)))
+    per_run = Inputs(*(v if b else None for v, b in zip(x, split, strict=True)))
+    leaves, tree = jax.tree.flatten(shared)
+    arrays = [np.asarray(v) for v in leaves]
+    vec = np.concatenate(arrays, axis=None, dtype=np.float64, casting="unsafe")
+    layout = (tree, tuple((a.shape, a.dtype) for a in arrays))
+    if not batched:
+        return (layout, None), vec, None
+    leaves_b, tree_b = jax.tree.flatten(per_run)
+    arrays_b = [np.asarray(v) for v in leaves_b]
+    n = arrays_b[0].shape[0]
+    mat = np.concatenate(
+        [a.astype(np.float64, copy=False).reshape(n, -1) for a in arrays_b], axis=1
+    )
+    return (layout, (tree_b, tuple((a.shape[1:], a.dtype) for a in arrays_b))), vec, mat
+
+
+def _unpack_inputs(layout, flat):
+    """The pytree of a packed vector (traced): the inverse of :func:`_pack_inputs`."""
+    tree, leaves = layout
+    out, off = [], 0
+    for shape, dtype in leaves:
+        size = int(np.prod(shape, dtype=int))
+        out.append(flat[off : off + size].reshape(shape).astype(dtype))
+        off += size
+    return jax.tree.unflatten(tree, out)
+
+
+@functools.lru_cache(maxsize=128)
+def _executable(cfg: Static, layout):
+    """The jitted ``(shared vector, per-run matrix or None) -> packed outputs`` of ``cfg``."""
+    one = _simulate(cfg)
+    shared_layout, batch_layout = layout
+
+    def merged(vec, row):
+        shared = _unpack_inputs(shared_layout, vec)
+        if row is None:
+            return _pack(cfg, one(shared))
+        per_run = _unpack_inputs(batch_layout, row)
+        x = Inputs(*(b if b is not None else s for s, b in zip(shared, per_run, strict=True)))
+        return _pack(cfg, one(x))
+
+    if cfg.batched:
+        return jax.jit(jax.vmap(merged, in_axes=(None, 0)))
+    return jax.jit(lambda vec: merged(vec, None))
 
 
 @functools.lru_cache(maxsize=128)
 def _compiled(cfg: Static):
-    one = _simulate(cfg)
-    fn = lambda x: _pack(cfg, one(x))
-    if cfg.batched:
-        fn = jax.vmap(fn, in_axes=(BATCH_AXES,))
-    return jax.jit(fn)
+    """``Inputs -> packed outputs`` for ``cfg`` (one executable per input layout)."""
+
+    def call(x: Inputs):
+        layout, vec, mat = _pack_inputs(x, cfg.batched)
+        fn = _executable(cfg, layout)
+        return fn(vec) if mat is None else fn(vec, mat)
+
+    return call
 
 
 def _split(batch, n: int):
-    """Pads the batch to a multiple of the device count and shards it along the runs (as is when
-    there is one device or the sweep is small)."""
+    """Pads the per-run arrays to a multiple of the device count and shards them along the runs
+    (as is when there is one device or the sweep is small)."""
     devices = jax.devices()
     if len(devices) < 2 or n < MIN_SPLIT:
         return batch
@@ -755,34 +813,24 @@ def sweep(
         noise=bool(ns > 0),
         clip=bool(np.isfinite(cn) or np.isfinite(cv)),
     )
-    fn = _compiled(cfg)
-    batch = (
+    x = Inputs(
         _f64(starts_b),
         _f64(np.broadcast_to(lr.ravel(), (n,))),
         {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
-        np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32),
+        sargs,
+        w,
+        mw,
+        cn,
+        cv,
+        ns,
+        np.broadcast_to(seeds.ravel(), (n,)).astype(np.uint32),
+        fparams,
+        np.int64(steps),
+        center,
+        radius,
     )
-    if parallel:
-        batch = _split(batch, n)
-    starts_a, lr_a, hp_a, seeds_a = batch
-    out = fn(
-        Inputs(
-            starts_a,
-            lr_a,
-            hp_a,
-            sargs,
-            w,
-            mw,
-            cn,
-            cv,
-            ns,
-            seeds_a,
-            fparams,
-            np.int64(steps),
-            center,
-            radius,
-        )
-    )
+    layout, vec, mat = _pack_inputs(x, True)
+    out = _executable(cfg, layout)(vec, _split(mat, n) if parallel else mat)
     out = {k: v[:n] for k, v in _unpack(cfg, out).items()}
     paths = losses = None
     if return_paths:
