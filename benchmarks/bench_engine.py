@@ -109,6 +109,7 @@ def with_engine(module, fn):
 def compile_cost(fn) -> float:
     jax.clear_caches()
     _engine._compiled.cache_clear()
+    _engine._executable.cache_clear()
     BEFORE._compiled.cache_clear()
     t0 = time.perf_counter()
     fn()
