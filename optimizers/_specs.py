@@ -27,8 +27,11 @@ class ProbeContext(NamedTuple):
 
 #: ``probe(state, ctx) -> {"velocity": ..., "mhat": ..., "lookahead_shift": ...}`` (any subset).
 Probe = Callable[[optax.OptState, ProbeContext], dict]
-#: ``eval_point(state, params, hparams) -> point``: where the next gradient is taken.
-EvalPoint = Callable[[optax.OptState, jnp.ndarray, Mapping[str, jnp.ndarray]], jnp.ndarray]
+#: ``eval_point(state, params, hparams, grad) -> point``: where the next gradient is taken
+#: (``grad``: the surface's exact gradient function, for rules such as SAM that need a second one).
+EvalPoint = Callable[
+    [optax.OptState, jnp.ndarray, Mapping[str, jnp.ndarray], Callable], jnp.ndarray
+]
 
 
 _DEFAULT_LR = HParam(0.01, 1e-5, 10.0, True, "learning rate")
@@ -104,7 +107,7 @@ def _velocity_rewritten(state, ctx):
     return {"velocity": -ctx.lr * _tree(state, "trace"), "lookahead_shift": jnp.zeros(2)}
 
 
-def _ahead(state, params, hp):
+def _ahead(state, params, hp, grad=None):
     r"""The notes' Nesterov look-ahead point :math:`x + \mu v`, where the gradient is taken."""
     return params + hp["momentum"] * _tree(state, "velocity")
 
@@ -574,6 +577,9 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
 )
 
+from ._modern import MODERN  # noqa: E402  (the optimizers of today; they use OptimizerSpec)
+
+OPTIMIZERS = OPTIMIZERS + MODERN
 _TABLE = {o.name: o for o in OPTIMIZERS}
 
 
