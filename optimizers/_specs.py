@@ -577,9 +577,9 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
 )
 
-from ._modern import MODERN  # noqa: E402  (the optimizers of today; they use OptimizerSpec)
+from ._modern import specs as _modern_specs  # noqa: E402  (the optimizers of today)
 
-OPTIMIZERS = OPTIMIZERS + MODERN
+OPTIMIZERS = OPTIMIZERS + _modern_specs()
 _TABLE = {o.name: o for o in OPTIMIZERS}
 
 
