@@ -343,10 +343,8 @@ def textbook_series(
     retraces the drawn path: e.g. Prodigy's step-size estimate ``d``, Schedule-Free's ``z``,
     Lookahead's ``slow`` weights."""
     spec = get(optimizer)
+    if not any(st.target == name for st in _compile(spec.textbook, spec.name)):
+        raise ValueError(f"{spec.name}'s shown code assigns no variable {name!r}")
     rep = textbook_replay(traj, spec, hparams)
     vals = [next(ln.value for ln in reversed(step) if ln.target == name) for step in rep.lines]
-    if not vals:
-        if not any(st.target == name for st in _compile(spec.textbook, spec.name)):
-            raise ValueError(f"{spec.name}'s shown code assigns no variable {name!r}")
-        return np.zeros((0,))
     return np.array(vals, dtype=float)
