@@ -15,7 +15,7 @@ from ._custom import (
     scale_by_adam_no_bias_correction,
     scale_by_adam_running_product,
 )
-from ._modern import sequences
+from ._modern import lr_estimate, sequences
 from ._schedules import (
     SCHEDULES,
     ScheduleSpec,
@@ -51,6 +51,7 @@ __all__ = [
     "get",
     "get_schedule",
     "lr_curve",
+    "lr_estimate",
     "make_schedule",
     "momentum_ema",
     "momentum_notes",

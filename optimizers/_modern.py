@@ -415,3 +415,20 @@ def sequences(traj, optimizer: str, hparams=None) -> dict[str, jax.Array]:
     b1 = spec.hparams(hparams)["b1"]
     x, y = np.asarray(traj.points[:-1]), np.asarray(traj.eval_points)
     return {"x": x, "y": y, "z": (y - b1 * x) / (1 - b1)}
+
+
+def lr_estimate(traj, optimizer: str, hparams=None):
+    """``(label, values)`` of the step size an optimizer estimates for itself at each step (Prodigy:
+    the rate times the estimate d the step used, before bias correction), or ``None``."""
+    import numpy as np
+
+    from ._specs import get
+    from ._textbook import textbook_series
+
+    spec = get(optimizer)
+    if spec.name != "prodigy":
+        return None
+    hp = spec.hparams(hparams)
+    d = textbook_series(traj, spec, "d", hp)
+    used = np.concatenate([[hp["d0"]], d[:-1]])
+    return "lr · d (Prodigy's estimate)", np.asarray(traj.lrs[: len(used)]) * used

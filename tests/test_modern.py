@@ -27,6 +27,13 @@ QUAD = landscapes.get("quadratic", kappa=10.0, angle=30.0)
 START = (-2.5, 2.0)
 
 
+def _run(name, **kw):
+    """A run on QUAD under a step decay that comes after the test's last step (the constant rate the
+    optax loops use): it reuses the compilation of tests/test_forms.py's step-decay runs."""
+    sched = dict(schedule="step", schedule_args={"step_size": 1000, "gamma": 0.5})
+    return engine.run(QUAD, name, **{"start": START, **sched, **kw})
+
+
 def _loop(opt, params, grad, steps, extra=None):
     """optax as its users call it: ``updates, state = opt.update(g, state, params)``."""
     state = opt.init(params)
@@ -66,14 +73,14 @@ def test_sam_is_optax_contrib_sam_and_takes_its_gradient_rho_uphill():
 
 
 def test_sam_at_a_stationary_point_does_not_perturb():
-    tr = engine.run(QUAD, "sam", start=(0.0, 0.0), steps=3, lr=0.1, hparams={"rho": 0.5})
+    tr = _run("sam", start=(0.0, 0.0), steps=3, lr=0.1, hparams={"rho": 0.5})
     assert tr.diverged_at is None and np.all(tr.points == 0.0) and np.all(tr.eval_points == 0.0)
 
 
 @pytest.mark.parametrize("name", ["schedule_free_sgd", "schedule_free_adamw"])
 def test_schedule_free_is_optax_contrib_with_x_drawn_and_its_three_sequences(name):
     lr, b1, n = 0.05, 0.9, 60
-    tr = engine.run(QUAD, name, start=START, steps=n, lr=lr, hparams={"b1": b1})
+    tr = _run(name, steps=n, lr=lr, hparams={"b1": b1})
     if name == "schedule_free_sgd":
         opt = optax.contrib.schedule_free_sgd(lr, b1=b1)
     else:
@@ -94,7 +101,7 @@ def test_schedule_free_is_optax_contrib_with_x_drawn_and_its_three_sequences(nam
 
 def test_prodigy_estimate_is_optax_state_and_grows():
     n = 80
-    tr = engine.run(QUAD, "prodigy", start=START, steps=n, lr=1.0)
+    tr = _run("prodigy", steps=n, lr=1.0)
     pts, states = _loop(optax.contrib.prodigy(1.0), jnp.array(START), jax.grad(QUAD.f), n)
     np.testing.assert_allclose(tr.points, np.array(pts), rtol=1e-9, atol=1e-12)
     d = optimizers.textbook_series(tr, "prodigy", "d")
@@ -102,6 +109,9 @@ def test_prodigy_estimate_is_optax_state_and_grows():
     assert d[0] < 1e-5 and d[-1] > 0.3 and np.all(np.diff(d) >= 0)
     with pytest.raises(ValueError, match="no variable"):
         optimizers.textbook_series(tr, "prodigy", "nope")
+    label, step = optimizers.lr_estimate(tr, "prodigy")  # the Playground's extra curve
+    np.testing.assert_allclose(step, tr.lrs * np.concatenate([[1e-6], d[:-1]]), rtol=1e-12)
+    assert "estimate" in label and optimizers.lr_estimate(tr, "adam") is None
 
 
 def test_qhm_is_sgd_momentum_and_nesterov_at_special_settings_under_a_schedule():
@@ -125,7 +135,7 @@ def test_qhm_is_sgd_momentum_and_nesterov_at_special_settings_under_a_schedule()
 
 def test_lookahead_is_optax_lookahead_fast_weights_drawn_slow_weights_kept():
     lr, n = 0.05, 23
-    tr = engine.run(QUAD, "lookahead", start=START, steps=n, lr=lr, hparams={"k": 5, "alpha": 0.5})
+    tr = _run("lookahead", steps=n, lr=lr, hparams={"k": 5, "alpha": 0.5})
     opt = optax.lookahead(optax.sgd(lr), sync_period=5, slow_step_size=0.5)
     p = optax.LookaheadParams.init_synced(jnp.array(START))
     state = opt.init(p)
@@ -143,7 +153,7 @@ def test_lookahead_is_optax_lookahead_fast_weights_drawn_slow_weights_kept():
 
 def test_radam_takes_momentum_steps_until_rho_reaches_5():
     lr, b1, b2 = 0.05, 0.9, 0.999
-    tr = engine.run(QUAD, "radam", start=START, steps=10, lr=lr)
+    tr = _run("radam", steps=10, lr=lr)
     t = np.arange(1, 11)
     rho = (2 / (1 - b2) - 1) - 2 * t * b2**t / (1 - b2**t)
     m = np.zeros(2)
@@ -154,17 +164,17 @@ def test_radam_takes_momentum_steps_until_rho_reaches_5():
     plain = rho < 5
     assert plain.sum() == 5 and not plain[5:].any()
     np.testing.assert_allclose(tr.updates[plain], -lr * np.array(mhat)[plain], rtol=1e-12)
-    ad = engine.run(QUAD, "adam", start=START, steps=10, lr=lr)
+    ad = _run("adam", steps=10, lr=lr)
     assert np.all(np.abs(tr.updates[5:]) < np.abs(ad.updates[5:]))  # rectified: r_t < 1
 
 
 def test_adopt_first_step_only_measures():
-    tr = engine.run(QUAD, "adopt", start=START, steps=3, lr=0.1)
+    tr = _run("adopt", steps=3, lr=0.1)
     assert np.all(tr.points[1] == tr.points[0]) and np.abs(tr.points[2] - tr.points[1]).max() > 0
 
 
 @pytest.mark.parametrize("name", MODERN)
-def test_shown_code_retraces_a_noisy_clipped_scheduled_run(name):
+def test_shown_code_retraces_a_noisy_clipped_run_under_step_decay(name):
     """The replay (the equations under the map) lands on every drawn point, noise and clipping on."""
     spec = optimizers.get(name)
     lr = {"prodigy": 1.0, "qhm": 0.05, "sam": 0.02}.get(name, 0.05)
@@ -174,8 +184,8 @@ def test_shown_code_retraces_a_noisy_clipped_scheduled_run(name):
         start=START,
         steps=60,
         lr=lr,
-        schedule="cosine",
-        schedule_args={"decay_steps": 60},
+        schedule="step",  # (the compilations of tests/test_forms.py's step-decay runs)
+        schedule_args={"step_size": 20, "gamma": 0.5},
         noise_std=0.5,
         clip_norm=5.0,
         seed=4,
@@ -213,3 +223,29 @@ def test_textbook_language_has_comparisons_where_and_modulo_but_no_branches():
                 lrs=[0.1],
                 grad=lambda p, t: np.ones(2),
             )
+
+
+def test_playground_plots_prodigys_estimate_and_the_network_page_offers_only_honest_rules():
+    """On screen (the page's figure data): the learning-rate chart gets Prodigy's lr · d on a log
+    axis; the network page's optimizer list leaves out rules whose gradient point it ignores."""
+    import base64
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import ROOT, TIMEOUT
+
+    at = AppTest.from_file(str(ROOT / "app_pages/1_Playground.py"), default_timeout=TIMEOUT)
+    at.query_params.update({"surface": "quadratic", "opt": "prodigy,lr=1", "steps": "80"})
+    at.run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (lr_fig,) = [f for f in specs if f["layout"]["title"]["text"] == "learning rate"]
+    names = [tr["name"] for tr in lr_fig["data"]]
+    assert names == ["lr", "lr · d (Prodigy's estimate)"]
+    assert lr_fig["layout"]["yaxis"]["type"] == "log"
+    y = lr_fig["data"][1]["y"]  # plotly's typed-array encoding
+    est = np.frombuffer(base64.b64decode(y["bdata"]), y["dtype"]) if isinstance(y, dict) else y
+    assert est[0] == pytest.approx(1e-6) and est[-1] > 1e3 * est[0]
+    net = open(ROOT / "app_pages/8_Neural_network.py", encoding="utf-8").read()
+    assert "eval_point is None" in net
