@@ -193,8 +193,8 @@ def specs() -> tuple:
             reference="Foret, Kleiner, Mobahi, Neyshabur, Sharpness-Aware Minimization for "
             "Efficiently Improving Generalization, ICLR 2021; optax.contrib.sam (opaque mode).",
             description="Sharpness-aware minimization: first climb a distance rho straight uphill, to "
-            "roughly the worst point of the neighbourhood, take the gradient there (drawn as a "
-            "diamond) and apply it at x. It minimises the loss of the neighbourhood's worst point, "
+            "roughly the worst point of the neighbourhood, take the gradient there (the map's "
+            "downhill arrow starts there) and apply it at x. It minimises the loss of the neighbourhood's worst point, "
             "so it is pushed out of narrow wells whose walls rise within rho. Each step costs two "
             "gradients: the uphill direction uses the exact gradient at x; gradient noise and "
             "clipping apply to the gradient at the perturbed point, which is the one the step uses.",
@@ -215,9 +215,9 @@ def specs() -> tuple:
             "Scheduled, NeurIPS 2024; optax.contrib.schedule_free_sgd.",
             description="Three sequences instead of a schedule: z takes plain SGD steps with a "
             "constant rate, x (the drawn path, the point you evaluate) is the running average of "
-            "the z's, and the gradient is taken at y, between them (the diamond). Averaging does "
+            "the z's, and the gradient is taken at y, between them (where the map's downhill arrow starts). Averaging does "
             "what a decaying rate would do: with noisy gradients x settles while z keeps rattling. "
-            r"Here \bar\alpha_t is the largest rate so far (it weights warm-up steps less).",
+            "The averaging weights use the largest rate so far, so warm-up steps count less.",
             eval_point=schedule_free_point,
         ),
         OptimizerSpec(
@@ -242,7 +242,8 @@ def specs() -> tuple:
             "optax.contrib.schedule_free_adamw.",
             description="Schedule-Free with Adam's per-coordinate scaling (no first moment: the "
             "averaging of x replaces momentum). z takes the RMS-scaled steps, x (drawn) averages "
-            "them, the gradient is taken at y (the diamond).",
+            "them, the gradient is taken at y (where the map's downhill arrow "
+            "starts).",
             lr=H(0.01, 1e-5, 10.0, True, "learning rate"),
             eval_point=schedule_free_point,
         ),

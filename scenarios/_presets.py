@@ -418,7 +418,7 @@ PRESETS: tuple[Preset, ...] = (
         "Noisy gradients and a constant rate: SGD never settles, it rattles around the minimum. "
         "Schedule-Free SGD keeps the same constant rate for its SGD iterate z, but draws (and "
         "evaluates) x, the running average of the z's, and takes the gradient at y between them "
-        "(the diamond). The average settles as a decaying rate would, without choosing when to "
+        "(where the downhill arrow starts). The average settles as a decaying rate would, without choosing when to "
         "decay (the third run is SGD under a cosine schedule, for comparison). Without noise "
         "there is nothing to average out, and plain SGD settles sooner: the average lags.",
         (
