@@ -129,12 +129,12 @@ def playground():
             key=f"{PAGE}:gnorm",
         )
         c3, c4 = st.columns(2)
+        lr_lines = [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])]
+        est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
+        if est is not None:
+            lr_lines.append(viz.Series(est[0], steps[: len(est[1])], est[1], viz.PALETTE[4]))
         c3.plotly_chart(
-            viz.curves_figure(
-                [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])],
-                title="learning rate",
-                ylabel="lr",
-            ),
+            viz.curves_figure(lr_lines, title="learning rate", ylabel="lr", log_y=est is not None),
             theme=None,
             key=f"{PAGE}:lr",
         )

@@ -36,7 +36,13 @@ steps = c[2].select_slider(
     "steps", [100, 200, 500, 1000, 2000], value=500, key=f"{PAGE}:steps", bind=ui.LINK
 )
 seed = c[3].number_input("seed", 0, 1000, 0, key=f"{PAGE}:seed", bind=ui.LINK)
-first_order = [n for n in optimizers.names() if not optimizers.get(n).needs_hessian]
+# the trainer takes every gradient at the weights: rules that take it elsewhere (eval_point:
+# the notes' Nesterov, SAM, Schedule-Free) would silently run as another method
+first_order = [
+    n
+    for n in optimizers.names()
+    if not optimizers.get(n).needs_hessian and optimizers.get(n).eval_point is None
+]
 c = st.columns(2)
 runs = []
 for i, (col, (name, lr)) in enumerate(zip(c, [("adam", 0.01), ("sgd", 0.3)], strict=True)):

@@ -261,7 +261,9 @@ def _simulate(cfg: Static):
             }
 
         def eval_point(p, s, count):
-            return p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count))
+            return (
+                p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count), grad)
+            )
 
         def views(p, s, count):
             """Velocity, first moment and look-ahead point after ``count`` steps."""

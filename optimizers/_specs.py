@@ -28,8 +28,11 @@ class ProbeContext(NamedTuple):
 
 #: ``probe(state, ctx) -> {"velocity": ..., "mhat": ..., "lookahead_shift": ...}`` (any subset).
 Probe = Callable[[optax.OptState, ProbeContext], dict]
-#: ``eval_point(state, params, hparams) -> point``: where the next gradient is taken.
-EvalPoint = Callable[[optax.OptState, jnp.ndarray, Mapping[str, jnp.ndarray]], jnp.ndarray]
+#: ``eval_point(state, params, hparams, grad) -> point``: where the next gradient is taken
+#: (``grad``: the surface's exact gradient function, for rules such as SAM that need a second one).
+EvalPoint = Callable[
+    [optax.OptState, jnp.ndarray, Mapping[str, jnp.ndarray], Callable], jnp.ndarray
+]
 
 
 _DEFAULT_LR = HParam(0.01, 1e-5, 10.0, True, "learning rate")
@@ -109,7 +112,7 @@ def _velocity_rewritten(state, ctx):
     return {"velocity": -ctx.lr * _tree(state, "trace"), "lookahead_shift": jnp.zeros(2)}
 
 
-def _ahead(state, params, hp):
+def _ahead(state, params, hp, grad=None):
     r"""The notes' Nesterov look-ahead point :math:`x + \mu v`, where the gradient is taken."""
     return params + hp["momentum"] * _tree(state, "velocity")
 
@@ -695,6 +698,9 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
 )
 
+from ._modern import specs as _modern_specs  # noqa: E402  (the optimizers of today)
+
+OPTIMIZERS = OPTIMIZERS + _modern_specs()
 _TABLE = {o.name: o for o in OPTIMIZERS}
 
 

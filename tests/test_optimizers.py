@@ -60,6 +60,16 @@ LR = {
     "lion": 2e-3,
     "sign_sgd": 2e-3,
     "newton": 0.5,
+    # the optimizers of today (optimizers/_modern.py)
+    "sam": 1e-3,
+    "schedule_free_sgd": 1e-3,
+    "schedule_free_adamw": 5e-3,
+    "prodigy": 0.5,
+    "adopt": 5e-3,
+    "ademamix": 5e-3,
+    "qhm": 5e-3,
+    "radam": 5e-3,
+    "lookahead": 1e-3,
 }
 
 
