@@ -192,12 +192,14 @@ def specs() -> tuple:
             "dx_sam = grad(x + e)\nx += -learning_rate * dx_sam",
             reference="Foret, Kleiner, Mobahi, Neyshabur, Sharpness-Aware Minimization for "
             "Efficiently Improving Generalization, ICLR 2021; optax.contrib.sam (opaque mode).",
-            description="Sharpness-aware minimization: first climb a distance rho straight uphill, to "
-            "roughly the worst point of the neighbourhood, take the gradient there (the map's "
-            "downhill arrow starts there) and apply it at x. It minimises the loss of the neighbourhood's worst point, "
+            description="Sharpness-aware minimization: first climb a distance rho straight uphill, "
+            "to roughly the worst point of the neighbourhood, take the gradient there (the map's "
+            "downhill arrow starts there) and apply it at x. It minimises the loss of the "
+            "neighbourhood's worst point, "
             "so it is pushed out of narrow wells whose walls rise within rho. Each step costs two "
             "gradients: the uphill direction uses the exact gradient at x; gradient noise and "
-            "clipping apply to the gradient at the perturbed point, which is the one the step uses.",
+            "clipping apply to the gradient at the perturbed point, which is the one the step "
+            "uses.",
             eval_point=sam_point,
         ),
         OptimizerSpec(
@@ -215,7 +217,8 @@ def specs() -> tuple:
             "Scheduled, NeurIPS 2024; optax.contrib.schedule_free_sgd.",
             description="Three sequences instead of a schedule: z takes plain SGD steps with a "
             "constant rate, x (the drawn path, the point you evaluate) is the running average of "
-            "the z's, and the gradient is taken at y, between them (where the map's downhill arrow starts). Averaging does "
+            "the z's, and the gradient is taken at y, between them (where the map's downhill "
+            "arrow starts). Averaging does "
             "what a decaying rate would do: with noisy gradients x settles while z keeps rattling. "
             "The averaging weights use the largest rate so far, so warm-up steps count less.",
             eval_point=schedule_free_point,
@@ -264,7 +267,9 @@ def specs() -> tuple:
             r"s_t = \sqrt{\beta_2}\, s_{t-1} + \frac{\hat\alpha_t d_t}{d_0} g_t,\ "
             r"d_{t+1} = \max\Big(d_t, \frac{r_t}{\|s_t\|_1}\Big),\ "
             r"x_{t+1} = x_t - \hat\alpha_t\frac{m_t}{\sqrt{v_t} + d_{t+1}\epsilon}",
-            textbook_init="m = np.zeros(2)\nv = np.zeros(2)\ns = np.zeros(2)\nx0 = x\nd = d0\nr = 0",
+            textbook_init=(
+                "m = np.zeros(2)\nv = np.zeros(2)\ns = np.zeros(2)\nx0 = x\nd = d0\nr = 0"
+            ),
             textbook="a = d * learning_rate * np.sqrt(1 - b2**t) / (1 - b1**t)\n"
             "r = np.sqrt(b2) * r + d / d0 * a * np.sum(dx * (x0 - x))\n"
             "m = b1 * m + (1 - b1) * d * dx\nv = b2 * v + (1 - b2) * (d * dx) ** 2\n"
@@ -345,8 +350,12 @@ def specs() -> tuple:
             latex=r"b_{t+1} = \beta b_t + (1-\beta) g_t,\quad x_{t+1} = x_t - \alpha_t\big((1-\nu) "
             r"g_t + \nu\, b_{t+1}\big)",
             textbook_init="b = np.zeros(2)",
-            textbook="b = beta * b + (1 - beta) * dx\nx += -learning_rate * ((1 - nu) * dx + nu * b)",
-            reference="Ma & Yarats, Quasi-hyperbolic momentum and Adam for deep learning, ICLR 2019.",
+            textbook=(
+                "b = beta * b + (1 - beta) * dx\nx += -learning_rate * ((1 - nu) * dx + nu * b)"
+            ),
+            reference=(
+                "Ma & Yarats, Quasi-hyperbolic momentum and Adam for deep learning, ICLR 2019."
+            ),
             description="One rule, a weighted mix of the plain gradient and its average. nu = 0 is "
             "SGD, nu = 1 is momentum (averaging form), and nu = beta is Nesterov's momentum (the "
             "framework form with the rate lr(1 - beta)); the tests check all three equalities.",
@@ -359,7 +368,8 @@ def specs() -> tuple:
             factory=lambda learning_rate, b1, b2, eps: optax.radam(learning_rate, b1, b2, eps),
             hyperparams={"b1": B1, "b2": B2, "eps": EPS},
             latex=r"\rho_t = \rho_\infty - \frac{2t\beta_2^t}{1-\beta_2^t},\ r_t = "
-            r"\sqrt{\frac{(\rho_t-4)(\rho_t-2)\rho_\infty}{(\rho_\infty-4)(\rho_\infty-2)\rho_t}},\ "
+            r"\sqrt{\frac{(\rho_t-4)(\rho_t-2)\rho_\infty}"
+            r"{(\rho_\infty-4)(\rho_\infty-2)\rho_t}},\ "
             r"x_{t+1} = x_t - \alpha_t\begin{cases} r_t\,\hat m_t/(\sqrt{\hat v_t}+\epsilon) & "
             r"\rho_t \ge 5\\ \hat m_t & \text{else}\end{cases}",
             textbook_init=_ADAM_INIT + "\nrho_inf = 2 / (1 - b2) - 1",
@@ -390,8 +400,8 @@ def specs() -> tuple:
             textbook="x += -learning_rate * dx\n"
             "slow = np.where(t % period == 0, slow + alpha * (x - slow), slow)\n"
             "x = np.where(t % period == 0, slow, x)",
-            reference="Zhang, Lucas, Hinton, Ba, Lookahead Optimizer: k steps forward, 1 step back, "
-            "NeurIPS 2019; optax.lookahead.",
+            reference="Zhang, Lucas, Hinton, Ba, Lookahead Optimizer: k steps forward, 1 step "
+            "back, NeurIPS 2019; optax.lookahead.",
             description="k steps forward, one step back: fast SGD weights (the drawn path) explore "
             "for k steps, then the slow weights move the fraction alpha towards them and the fast "
             "weights restart from there (the jump back on the map). Oscillations across a valley "

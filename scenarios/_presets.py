@@ -385,7 +385,8 @@ PRESETS: tuple[Preset, ...] = (
         "SGD stays there: its rate is below the well's stability limit and this noise is too weak "
         "to throw it out. SAM first steps a distance rho = 0.5 uphill (twice the well's width) "
         "and takes the gradient there: it feels the walls of the neighbourhood, not of the point, "
-        "so in a well narrower than rho it gets pushed around until it leaves, and ends in the wide "
+        "so in a well narrower than rho it gets pushed around until it leaves, and ends in "
+        "the wide "
         "well, whose neighbourhood is low everywhere. Without the noise SAM stays too: it needs "
         "the kicks to cross the plateau between the wells.",
         (
@@ -420,7 +421,8 @@ PRESETS: tuple[Preset, ...] = (
         "Noisy gradients and a constant rate: SGD never settles, it rattles around the minimum. "
         "Schedule-Free SGD keeps the same constant rate for its SGD iterate z, but draws (and "
         "evaluates) x, the running average of the z's, and takes the gradient at y between them "
-        "(where the downhill arrow starts). The average settles as a decaying rate would, without choosing when to "
+        "(where the downhill arrow starts). The average settles as a decaying rate would, "
+        "without choosing when to "
         "decay (the third run is SGD under a cosine schedule, for comparison). Without noise "
         "there is nothing to average out, and plain SGD settles sooner: the average lags.",
         (
@@ -558,8 +560,10 @@ PRESETS: tuple[Preset, ...] = (
             optimizers=(O.make("sgd", 0.2), O.make("lookahead", 0.2, k=5.0, alpha=0.5)),
         ),
         "At this rate SGD is past the stability limit 2/λmax of the ravine's steep wall, so "
-        "each bounce across it is longer than the last. Lookahead runs the same SGD for k = 5 steps, then moves its slow "
-        "weights only halfway (alpha = 0.5) to where the fast ones got and restarts them there (the "
+        "each bounce across it is longer than the last. Lookahead runs the same SGD for k = 5 "
+        "steps, then moves its slow "
+        "weights only halfway (alpha = 0.5) to where the fast ones got and restarts them "
+        "there (the "
         "jump back on the map). Five growing bounces alternate in sign, so the halfway point lies "
         "closer than the start: the slow weights contract and settle at the minimum.",
         (

@@ -175,7 +175,8 @@ def test_adopt_first_step_only_measures():
 
 @pytest.mark.parametrize("name", MODERN)
 def test_shown_code_retraces_a_noisy_clipped_run_under_step_decay(name):
-    """The replay (the equations under the map) lands on every drawn point, noise and clipping on."""
+    """The replay (the equations under the map) lands on every drawn point, noise and clipping
+    on."""
     spec = optimizers.get(name)
     lr = {"prodigy": 1.0, "qhm": 0.05, "sam": 0.02}.get(name, 0.05)
     tr = engine.run(
