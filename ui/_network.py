@@ -247,10 +247,11 @@ def show_layers(cfg, trained) -> None:
     g = [(n, r.steps_at, r.grad_norm[:, i], pal(i)) for i, n in enumerate(names)]
     a = [(n, r.steps_at, r.act_std[:, i], pal(i)) for i, n in enumerate(names)]
     left, right = st.columns(2)
+    log = bool(np.all(r.act_std > 0) and np.all(r.grad_norm > 0))  # a zero init: linear axes
     _chart(left, viz.curves_figure(g, title="back-propagated gradient |dL/dh| at "
-                                   "each hidden layer", ylabel="norm", log_y=True), "grad")  # fmt: skip
+                                   "each hidden layer", ylabel="norm", log_y=log), "grad")  # fmt: skip
     _chart(right, viz.curves_figure(a, title="spread (std) of each hidden layer's output",
-                                    ylabel="std", log_y=True), "act")  # fmt: skip
+                                    ylabel="std", log_y=log), "act")  # fmt: skip
     kind, q = network.views.gradient_verdict(r)
     what = {
         "vanishing": "the gradient **vanishes** toward the input (梯度消失)",
