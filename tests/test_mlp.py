@@ -47,7 +47,7 @@ def test_moving_a_slider_never_recompiles(data):
     """lr, steps, seed, noise, init and its scale, activation, residual and LayerNorm are traced:
     one compiled loop per (optimizer, schedule, depth, width, batch)."""
     x, y, xv, yv = data
-    f = _mlp._trainer("momentum", "cosine", (3, 8), 16, len(x))
+    f = _mlp._trainer("momentum", "cosine", (3, 6), 16, len(x))
     before = f._cache_size()
     for i, (lr, steps, act, res, ln, init, scale) in enumerate(
         [
@@ -56,7 +56,7 @@ def test_moving_a_slider_never_recompiles(data):
             (0.02, 2000, "tanh", True, True, "zeros", 0.0),
         ]
     ):
-        arch = m.Arch(3, 8, act, res, ln)
+        arch = m.Arch(3, 6, act, res, ln)
         xs = x + 0.01 * i
         run = m.train_mlp(
             xs, y, xv, yv, optimizer="momentum", lr=lr, schedule="cosine",
@@ -70,8 +70,8 @@ def test_moving_a_slider_never_recompiles(data):
         m.interpolation_1d(th, 0 * th, xs, y, arch, n=61)
         m.decision_grid(th, arch, m.data_bounds(xs), n=30 + i)
     assert f._cache_size() - before == 1
-    assert _mlp._plane_fn((3, 8))._cache_size() == 1
-    assert _mlp._proba_fn((3, 8))._cache_size() == 1
+    assert _mlp._plane_fn((3, 6))._cache_size() == 1
+    assert _mlp._proba_fn((3, 6))._cache_size() == 1
 
 
 def test_slice_center_equals_training_loss(trained):

@@ -4,6 +4,7 @@ warning), the cached computations (one per view, so a view switch never retrains
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import streamlit as st
@@ -166,9 +167,23 @@ def _averaging(cfg):
     return network.views.averaging(cfg, cached_mlp(cfg)[0], members)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _warm(shape: tuple[int, int]) -> threading.Thread:
+    """Compile the slice function of a new architecture in the background, once, while the
+    reader looks at the training view (the landscape views then open without compiling)."""
+    arch = network.Arch(*shape)
+    z = np.zeros(arch.n_params)
+    x, y = np.zeros((300, 2)), np.zeros(300, int)  # the page's data shape
+    job = lambda: network.losses_at_plane(z, z, z, np.zeros((1, 2)), x, y, arch)
+    t = threading.Thread(target=job, daemon=True, name="optiscape-warm-slice")
+    t.start()
+    return t
+
+
 def runs(cfg: network.Config):
     with st.spinner(_spin(cfg, "Training the network"), show_time=True):
         trained = cached_mlp(cfg)
+    _warm(cfg.arch.shape)
     for lab, r in zip(cfg.labels(), trained, strict=True):
         if r.diverged_at is not None:
             st.error(
