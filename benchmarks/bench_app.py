@@ -52,16 +52,14 @@ def grid_search_s() -> float:
 
 
 def mlp_slice_s() -> float:
-    import jax
-
     x, y = network.make_dataset("moons", 300, 0.15)
     run = network.train_mlp(x, y, x, y, steps=200)
-    th = run.thetas[-1]
-    d1 = network.filter_normalized_direction(th, run.sizes, key=jax.random.key(1))
-    d2 = network.filter_normalized_direction(th, run.sizes, key=jax.random.key(2))
-    network.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    th = run.final
+    d1 = network.filter_normalized_direction(th, run.sizes, seed=1)
+    d2 = network.filter_normalized_direction(th, run.sizes, seed=2)
+    network.loss_slice(th, d1, d2, x, y, run.arch, n=41)
     t0 = time.perf_counter()
-    network.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    network.loss_slice(th, d1, d2, x, y, run.arch, n=41)
     return time.perf_counter() - t0
 
 
