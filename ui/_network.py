@@ -211,12 +211,12 @@ def show_training(cfg, trained) -> None:
     loss, acc, marks = [], [], []
     for i, (lab, r) in enumerate(zip(cfg.labels(), trained, strict=True)):
         c0, c1 = viz.PALETTE[2 * i], viz.PALETTE[2 * i + 1]
-        loss += [(f"{lab} train", r.steps_at, r.train_loss, c0)]
-        loss += [(f"{lab} validation", r.steps_at, r.val_loss, c1)]
-        acc += [(f"{lab} train", r.steps_at, r.train_acc, c0)]
-        acc += [(f"{lab} validation", r.steps_at, r.val_acc, c1)]
+        loss += [viz.Series(f"{lab} train", r.steps_at, r.train_loss, c0)]
+        loss += [viz.Series(f"{lab} validation", r.steps_at, r.val_loss, c1)]
+        acc += [viz.Series(f"{lab} train", r.steps_at, r.train_acc, c0)]
+        acc += [viz.Series(f"{lab} validation", r.steps_at, r.val_acc, c1)]
         b = int(np.nanargmin(np.where(np.isfinite(r.val_loss), r.val_loss, np.inf)))
-        marks.append((f"best validation ({lab})", r.steps_at[b], r.val_loss[b], c1))
+        marks.append(viz.Series(f"best validation ({lab})", r.steps_at[b], r.val_loss[b], c1))
     _chart(left, viz.curves_figure(loss, title="cross-entropy loss", ylabel="loss", log_y=True,
                                    height=300, marks=marks), "loss")  # fmt: skip
     _chart(left, viz.curves_figure(acc, title="accuracy", ylabel="accuracy", height=300), "acc")
@@ -255,7 +255,7 @@ def show_landscape(cfg, trained) -> None:
         "path is its shadow, and the contour under a point is the loss of the projected weights."
     )
     t, li = v["interp"]
-    fig = viz.curves_figure([("loss", t, li, viz.PALETTE[0])], log_y=True, height=280,
+    fig = viz.curves_figure([viz.Series("loss", t, li, viz.PALETTE[0])], log_y=True, height=280,
                             title="1-D interpolation from the initial to the final weights",
                             ylabel="loss", xlabel="t  (0 = initial, 1 = final)")  # fmt: skip
     _chart(st, fig, "interp")
@@ -265,8 +265,8 @@ def show_layers(cfg, trained) -> None:
     r, d = trained[0], cfg.depth
     names = [f"layer {i + 1}" for i in range(d)]
     pal = lambda i: viz.PALETTE[i % len(viz.PALETTE)]
-    g = [(n, r.steps_at, r.grad_norm[:, i], pal(i)) for i, n in enumerate(names)]
-    a = [(n, r.steps_at, r.act_std[:, i], pal(i)) for i, n in enumerate(names)]
+    g = [viz.Series(n, r.steps_at, r.grad_norm[:, i], pal(i)) for i, n in enumerate(names)]
+    a = [viz.Series(n, r.steps_at, r.act_std[:, i], pal(i)) for i, n in enumerate(names)]
     left, right = st.columns(2)
     log = bool(np.all(r.act_std > 0) and np.all(r.grad_norm > 0))  # a zero init: linear axes
     fig = viz.curves_figure(
@@ -326,7 +326,7 @@ def show_ensembles(cfg) -> None:
     with st.spinner(_spin(cfg, "Training 10 more networks at once"), show_time=True):
         v = _ensembles(cfg)
     series = [
-        (name, np.arange(1, len(a) + 1), a, viz.PALETTE[i])
+        viz.Series(name, np.arange(1, len(a) + 1), a, viz.PALETTE[i])
         for i, (name, a) in enumerate(v["acc"].items())
     ]
     fig = viz.curves_figure(series, title="validation accuracy of the ensemble (mean predicted "
@@ -354,8 +354,8 @@ def show_averaging(cfg) -> None:
     )
     t = v["t"]
     series = [
-        ("final -> SWA of the same run", t, v["along_run"], viz.PALETTE[0]),
-        ("network A -> network B (independent seeds)", t, v["across"], viz.PALETTE[1]),
+        viz.Series("final -> SWA of the same run", t, v["along_run"], viz.PALETTE[0]),
+        viz.Series("network A -> network B (independent seeds)", t, v["across"], viz.PALETTE[1]),
     ]
     fig = viz.curves_figure(series, title="training loss on the straight line between two "
                             "weight vectors", ylabel="loss", xlabel="t", log_y=True)  # fmt: skip
