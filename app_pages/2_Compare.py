@@ -104,6 +104,7 @@ def compare():
         )
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=key)
+        ui.inside_panel(PAGE, key, tuple(labels))
         steps = np.arange(scn.steps + 1)
         fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
         series = [

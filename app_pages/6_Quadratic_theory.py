@@ -57,7 +57,7 @@ for col, (m, (title, _)) in zip(cols, names.items(), strict=True):
 
 scape = landscapes.get("quadratic", kappa=float(kappa), angle=0.0)
 steps = 300
-series, rows = [], []
+series, rows, eig_series = [], [], []
 t = np.arange(steps + 1)
 for i, (m, (title, engine_name)) in enumerate(names.items()):
     a, b = params[m]
@@ -73,6 +73,9 @@ for i, (m, (title, engine_name)) in enumerate(names.items()):
     meas = lessons.measured_rate(tr.points)
     norm = np.linalg.norm(tr.points, axis=1)
     color = viz.PALETTE[i]
+    err = lessons.eigen_errors(tr.points)  # A = diag(1, kappa): the eigendirections are the axes
+    eig_series += [(f"{title}, λ = 1", t, err[:, 0], color)]
+    eig_series += [(f"{title}, λ = κ = {kappa}", t, err[:, 1], color)]
     series.append((f"{title} (measured)", t, norm, color))
     series.append((f"{title} predicted rho={rho:.4f}", t, norm[0] * rho**t, color))
     rows.append(
@@ -94,6 +97,19 @@ for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
 st.plotly_chart(fig, theme=None, key=f"{PAGE}:rates")
 st.dataframe(rows, hide_index=True, width="stretch")
+
+st.subheader("The error along each eigendirection")
+st.write(
+    "Each eigendirection of A is its own linear recurrence (as Goh's “Why momentum really "
+    "works” draws it): solid the direction of the smallest eigenvalue, dashed the largest."
+)
+fig = viz.curves_figure(
+    eig_series, title="|q_i · x_t| per eigendirection", ylabel="|q_i · x_t|", log_y=True, height=420
+)
+for tr_ in fig.data[1::2]:
+    tr_.line.dash = "dash"
+st.plotly_chart(fig, theme=None, key=f"{PAGE}:eig")
+st.write(lessons.acceleration(float(kappa)).sentence())
 
 st.header("Where heavy ball converges")
 st.write(

@@ -405,7 +405,7 @@ def inside_figure(d: InsideData, *, height_per_row: int = 190, step: int | None 
         ax = "" if i == 0 else str(i + 1)
         top = 1 - i * (h + gap)
         layout[f"yaxis{ax}"] = {
-            "domain": [top - h, top],
+            "domain": [max(0.0, round(top - h, 6)), min(1.0, round(top, 6))],
             "title": {"text": title, "font": {"size": 12}},
             "type": "log" if log else "linear",
             "anchor": f"x{ax}",
