@@ -508,6 +508,8 @@ def sharpness_figure(items: list[Sharpness], *, height: int = 320) -> object:
 def curvature_figure(c: Curvature, *, radius: float, n: int = 41) -> object:
     """The local quadratic model around ``c.point`` (contours), its eigendirections and the
     Newton step."""
+    if c.newton_step is not None:  # widen the view to show the model's stationary point
+        radius = min(max(radius, 1.15 * float(np.max(np.abs(c.newton_step)))), 4 * radius)
     s = np.linspace(-radius, radius, n)
     gx, gy = np.meshgrid(s, s)
     d = np.stack([gx, gy], -1)
@@ -539,7 +541,7 @@ def curvature_figure(c: Curvature, *, radius: float, n: int = 41) -> object:
                 "line": {"color": ("#009E73", "#CC79A7")[k], "width": 3},
             }
         )
-    if c.newton_step is not None and np.all(np.abs(c.newton_step) <= 2 * radius):
+    if c.newton_step is not None and np.all(np.abs(c.newton_step) <= radius):
         data.append(
             {
                 "type": "scatter",
