@@ -133,6 +133,8 @@ def test_every_optimizer_has_a_unified_form_and_a_payload():
     assert all(isinstance(v, float) for q in p["q"] for v in q["v"])  # numbers, not strings
     assert {q["key"] for q in p["q"]} == {"m", "v", "m_hat", "v_hat", "bc1", "bc2", "eff_lr"}
     assert len(viz.inside_figure(_inside(tr, "adam")).data) == 12
+    html = viz.replay_html({"paths": []})
+    assert "global.OptiscapeInside = " in html and "OptiscapeInside.render(this, k)" in html
 
 
 def test_curvature_readout_and_the_newton_model():

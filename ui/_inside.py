@@ -67,7 +67,10 @@ def inside_panel(page: str, scenario_json: str, labels: tuple[str, ...]) -> None
                 st.caption("This optimizer keeps no state: each step uses only its gradient.")
         else:
             st.info("No step was taken (or the run diverged at once): no state to show.")
-        st.markdown("**Curvature here** (at the start: click the map to move it and this)")
+        st.markdown(
+            "**Curvature here**: at the start, the point last clicked on the map (a click moves "
+            "the start and this readout)"
+        )
         try:
             c, extent = _curvature(scenario_json)
         except (ValueError, FloatingPointError, np.linalg.LinAlgError) as e:
@@ -84,7 +87,10 @@ def inside_panel(page: str, scenario_json: str, labels: tuple[str, ...]) -> None
                 rf"{c.hessian[1, 0]:.4g} & {c.hessian[1, 1]:.4g} \end{{pmatrix}}"
             )
             st.plotly_chart(
-                viz.curvature_figure(c, radius=0.15 * extent), theme=None, key=f"{page}:curv"
+                viz.curvature_figure(c, radius=0.15 * extent),
+                theme=None,
+                key=f"{page}:curv",
+                width="content",
             )
         st.markdown("**Sharpness along the path**")
         sharp = [s for _, s in items]

@@ -72,8 +72,8 @@ EFFECTIVE_LR: dict[str, str] = {
 
 #: what each state variable of the shown code is, by optimizer family
 _STATE_NAMES = {
-    "v": "velocity v",
     "m": "first moment m",
+    "v": "velocity v",
     "m_hat": "m̂ = m/(1−β1^t)",
     "v_hat": "v̂ = v/(1−β2^t)",
     "v_max": "v_max (largest v̂ so far)",
@@ -422,7 +422,9 @@ def inside_figure(d: InsideData, *, height_per_row: int = 190, step: int | None 
             for c in range(vals.shape[1]):
                 name = q.label + ((" (x)", " (y)")[c] if vals.shape[1] == 2 else "")
                 if q.key == "hess_eig":
-                    name = q.label.split(" ")[0] + f" λ{c + 1}"
+                    name = f"H: λ{c + 1}"
+                elif q.key == "newton_eig":
+                    name = f"H + λI: eigenvalue {c + 1}"
                 data.append(
                     {
                         "type": "scatter",
@@ -468,8 +470,14 @@ _PANEL_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 
 
 def sharpness_figure(items: list[Sharpness], *, height: int = 320) -> object:
-    """Sharpness (largest Hessian eigenvalue) along each path against its 2/lr stability line."""
-    data = []
+    """Sharpness (largest Hessian eigenvalue) along each path against its 2/lr stability line; the
+    axis follows the sharpness, and a line far above it is named with its value instead."""
+    data, top, bottom = [], 0.0, 0.0
+    for s in items:
+        if len(s.sharpness):
+            top = max(top, float(np.max(s.sharpness)))
+            bottom = min(bottom, float(np.min(s.sharpness)))
+    hi = 1.4 * top if top > 0 else 1.0
     for s in items:
         t = np.arange(len(s.sharpness))
         data.append(
@@ -483,13 +491,18 @@ def sharpness_figure(items: list[Sharpness], *, height: int = 320) -> object:
             }
         )
         lim = np.where(np.isfinite(s.limit), s.limit, np.nan)
+        name = f"{s.label}: 2/lr"
+        if len(lim) and np.nanmin(lim) > hi:
+            name += f" = {_fmt(float(np.nanmin(lim)))} (above the chart)"
+        elif len(lim) and np.nanmax(lim) < 2.5 * hi:
+            hi = max(hi, 1.1 * float(np.nanmax(lim)))
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
                 "x": t[:-1],
                 "y": lim,
-                "name": f"{s.label}: 2/lr",
+                "name": name,
                 "line": {"color": s.color, "dash": "dash"},
             }
         )
@@ -499,7 +512,10 @@ def sharpness_figure(items: list[Sharpness], *, height: int = 320) -> object:
             "title": {"text": "sharpness along the path vs the stability line 2/lr"},
             "height": height,
             "xaxis": {"title": {"text": "step"}},
-            "yaxis": {"title": {"text": "λ_max of the Hessian"}},
+            "yaxis": {
+                "title": {"text": "λ_max of the Hessian"},
+                "range": [1.1 * bottom if bottom < 0 else 0.0, hi],
+            },
             "legend": {"orientation": "h", "y": -0.25, "x": 0},
         },
     )
@@ -557,7 +573,8 @@ def curvature_figure(c: Curvature, *, radius: float, n: int = 41) -> object:
         data,
         {
             "title": {"text": f"local quadratic model at ({_fmt(x0)}, {_fmt(y0)})"},
-            "height": 360,
+            "height": 440,
+            "width": 560,
             "xaxis": {"range": [x0 - radius, x0 + radius], "title": {"text": "x"}},
             "yaxis": {
                 "range": [y0 - radius, y0 + radius],
