@@ -101,13 +101,15 @@ st.dataframe(rows, hide_index=True, width="stretch")
 st.subheader("The error along each eigendirection")
 st.write(
     "Each eigendirection of A is its own linear recurrence (as Goh's “Why momentum really "
-    "works” draws it): solid the direction of the smallest eigenvalue, dashed the largest."
+    "works” draws it): solid the direction of the smallest eigenvalue, dashed the largest "
+    "(below 1e-12 off the chart)."
 )
 fig = viz.curves_figure(
     eig_series, title="|q_i · x_t| per eigendirection", ylabel="|q_i · x_t|", log_y=True, height=420
 )
 for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
+fig.update_yaxes(range=[-12, 0.5])
 st.plotly_chart(fig, theme=None, key=f"{PAGE}:eig")
 st.write(lessons.acceleration(float(kappa)).sentence())
 
