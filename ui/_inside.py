@@ -80,8 +80,8 @@ def inside_panel(page: str, scenario_json: str, labels: tuple[str, ...]) -> None
             st.info("The Hessian is not finite at this point: no curvature to show.")
         else:
             st.write(c.sentence())
+            st.latex(r"f(x+d) \approx m(d) = f + g^\top d + \tfrac12 d^\top H d")
             st.latex(
-                r"f(x+d) \approx m(d) = f + g^\top d + \tfrac12 d^\top H d,\quad "
                 rf"f = {c.f:.4g},\ g = ({c.grad[0]:.4g},\ {c.grad[1]:.4g}),\ "
                 rf"H = \begin{{pmatrix}} {c.hessian[0, 0]:.4g} & {c.hessian[0, 1]:.4g} \\ "
                 rf"{c.hessian[1, 0]:.4g} & {c.hessian[1, 1]:.4g} \end{{pmatrix}}"

@@ -166,9 +166,9 @@ def inside_data(trace, name: str, *, label: str = "", color: str = "#0072B2") ->
     if n and "v" in steps[0] and name not in _SECOND_MOMENT:
         add("speed", "|v|", lambda ns: np.linalg.norm(ns["v"]))
     if n and ("m_hat" in steps[0] or name == "adamax"):
-        add("bc1", "1/(1−β1^t)", lambda ns: 1.0 / (1.0 - ns["b1"] ** ns["t"]))
+        add("bc1", "1/(1−β1^t)", lambda ns: 1.0 / (1.0 - ns["b1"] ** ns["t"]), True)
     if n and ("v_hat" in steps[0] or name == "amsgrad"):
-        add("bc2", "1/(1−β2^t)", lambda ns: 1.0 / (1.0 - ns["b2"] ** ns["t"]))
+        add("bc2", "1/(1−β2^t)", lambda ns: 1.0 / (1.0 - ns["b2"] ** ns["t"]), True)
     if name in EFFECTIVE_LR:
         add("eff_lr", "α/(√G+ε) per coordinate", lambda ns: _eval(EFFECTIVE_LR[name], ns), True)
     if n and "H" in steps[0]:
@@ -377,7 +377,8 @@ def sharpness(scape, traj, *, label: str = "", color: str = "#0072B2") -> Sharpn
 _GROUPS = (
     ("moments", ("v", "m", "m_hat", "mean", "c", "d", "x_ahead", "dx_ahead"), False),
     ("accumulator", ("cache", "v_hat", "v_max", "u", "eg", "ex"), True),
-    ("factors", ("speed", "bc1", "bc2"), False),
+    ("|v|", ("speed",), False),
+    ("bias correction", ("bc1", "bc2"), True),
     ("effective learning rate", ("eff_lr",), True),
     ("Hessian eigenvalues", ("hess_eig", "newton_eig"), False),
 )
@@ -456,7 +457,7 @@ def inside_figure(d: InsideData, *, height_per_row: int = 190, step: int | None 
             }
         )
     layout.update(
-        title={"text": f"Inside {d.label}: state at every update (x solid, y dashed)"},
+        title={"text": f"{d.label}: x solid, y dashed"},
         height=max(260, height_per_row * n + 110),
         showlegend=True,
         shapes=shapes,
