@@ -154,6 +154,9 @@ def test_curvature_readout_and_the_newton_model():
     cap = landscapes.from_expression("-(x**2 + 2*y**2)")
     assert viz.curvature_at(cap, (0.3, 0.2)).kind == "cap"
     assert viz.classify([0.0, 1.0]) == "flat"
+    assert "the gradient is zero: a stationary point" in viz.curvature_at(SADDLE, (0, 0)).sentence()
+    with pytest.raises(ValueError, match="not finite"):  # the panel shows this as a message
+        viz.curvature_at(landscapes.from_expression("sqrt(x) + y**2"), (-0.5, 0.5))
     fig = viz.curvature_figure(c, radius=0.5)
     assert any("Newton step" in (t.name or "") for t in fig.data)
 

@@ -232,6 +232,8 @@ def inside_notes(d: InsideData) -> tuple[str, ...]:
 def _fmt(v: float) -> str:
     if not math.isfinite(v):
         return str(v)
+    if v == 0:
+        return "0"
     return f"{v:.4g}"
 
 
@@ -293,6 +295,8 @@ class Curvature:
             "flat": "an eigenvalue is (nearly) zero: the surface is flat along that direction "
             "to second order",
         }[self.kind]
+        if np.linalg.norm(self.grad) <= 1e-9 * max(1.0, abs(self.f)):
+            what = what.split(" (")[0] + " — and the gradient is zero: a stationary point"
         s = f"Hessian eigenvalues {_fmt(l1)} and {_fmt(l2)}: {what}."
         if self.newton_step is not None:
             minmax = {"bowl": "the minimum", "cap": "the maximum", "saddle": "the saddle"}.get(
@@ -332,6 +336,8 @@ def curvature_at(scape, point) -> Curvature:
     p = np.asarray(point, dtype=float).reshape(2)
     h = _hessians(scape, p[None])[0]
     h = 0.5 * (h + h.T)
+    if not np.all(np.isfinite(h)):
+        raise ValueError(f"the Hessian is not finite at ({p[0]:.4g}, {p[1]:.4g})")
     w, v = np.linalg.eigh(h)
     g = np.asarray(jax.grad(scape.f)(p), dtype=float)
     kind = classify(w)
@@ -364,7 +370,11 @@ def sharpness(scape, traj, *, label: str = "", color: str = "#0072B2") -> Sharpn
     """The sharpness along ``traj``'s points (up to a divergence) against ``2 / lr``."""
     n = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
     pts = np.asarray(traj.points, dtype=float)[: n + 1]
-    lam = np.linalg.eigvalsh(_hessians(scape, pts))[:, -1]
+    h = _hessians(scape, pts)
+    ok = np.all(np.isfinite(h), axis=(1, 2))
+    lam = np.full(len(pts), np.nan)
+    if ok.any():
+        lam[ok] = np.linalg.eigvalsh(h[ok])[:, -1]
     lrs = np.asarray(traj.lrs, dtype=float)[:n]
     with np.errstate(divide="ignore"):
         limit = np.where(lrs > 0, 2.0 / np.where(lrs > 0, lrs, 1.0), np.inf)
