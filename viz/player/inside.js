@@ -79,7 +79,7 @@
       if (!ins.q.length) {
         card.appendChild(el('div', 'osp-in-form', 'no state: each step uses only this step’s gradient'));
       } else if (k >= rows) {
-        card.appendChild(el('div', 'osp-in-form', 'the run ends here (no further update)'));
+        card.appendChild(el('div', 'osp-in-form', 'no update from this step: the run ended (or diverged) before it'));
       } else {
         const t = el('table', 'osp-in-table'), head = el('tr');
         for (const h of ['quantity', 'x', 'y']) head.appendChild(el('th', null, h));
