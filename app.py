@@ -50,6 +50,12 @@ PAGES = {
             url_path="Quadratic_theory",
         ),
         st.Page("app_pages/7_Basins.py", title="Basins", icon=":material/map:", url_path="Basins"),
+        st.Page(
+            "app_pages/9_Batch_size.py",
+            title="Batch size and noise",
+            icon=":material/scatter_plot:",
+            url_path="Batch_size",
+        ),
     ],
     "Network": [
         st.Page(

@@ -31,7 +31,8 @@ for w in ui.init_page(
 
 
 def _race_note(slug: str) -> None:
-    """A Compare preset here: say that Playground shows its first optimizer, and link the whole race."""
+    """A Compare preset here: say that Playground shows its first optimizer, and link the whole
+    race."""
     p = scenarios.get_preset(slug)
     if len(p.scenario.optimizers) > 1:
         st.info(

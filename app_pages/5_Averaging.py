@@ -88,7 +88,8 @@ grid = scape.grid(100)  # both maps below
 
 
 def averaged(path):
-    """The iterates, their EMA, and their running mean from step ``burn`` on (the iterates before it)."""
+    """The iterates, their EMA, and their running mean from step ``burn`` on (the iterates before
+    it)."""
     return (
         path,
         lessons.ewa(path, ema_beta, True),

@@ -78,7 +78,8 @@ def _player(page):
 
 
 def browser_rows():
-    """First load, slider -> new path drawn, and step forward -> redrawn (two animation frames later)."""
+    """First load, slider -> new path drawn, and step forward -> redrawn (two animation frames
+    later)."""
     from tests.browser import browser, have_chromium, streamlit_server
 
     if not have_chromium():
@@ -101,8 +102,10 @@ def browser_rows():
             lat.append((time.perf_counter() - t0) * 1e3)
         fr.evaluate("() => window.ospPlayer.jump(0)")
         step = fr.evaluate("""async () => { const P = window.ospPlayer, out = [];
-            const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-            for (let i = 0; i < 40; i++) { const t0 = performance.now(); P.jump(P.step + 1); await frame();
+            const frame = () => new Promise(
+                r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            for (let i = 0; i < 40; i++) {
+                const t0 = performance.now(); P.jump(P.step + 1); await frame();
                 out.push(performance.now() - t0); }
             out.sort((a, b) => a - b); return out[out.length >> 1]; }""")
         return first, float(np.median(lat[1:])), float(step)

@@ -40,7 +40,8 @@ BEFORE = engine_before()
 
 
 def interleaved(variants: dict, repeat: int) -> dict[str, float]:
-    """Median seconds of each variant, every repetition timing each variant once (after one warm call)."""
+    """Median seconds of each variant, every repetition timing each variant once (after one warm
+    call)."""
     for fn in variants.values():
         fn()
     times = {k: [] for k in variants}

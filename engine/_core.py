@@ -175,7 +175,8 @@ def clip_gradient(g, clip_value, clip_norm):
 
 
 def momentum_ramp(target, mom_warmup):
-    """The momentum schedule: from ``min(0.5, target)`` linearly up to ``target`` over ``mom_warmup`` steps."""
+    """The momentum schedule: from ``min(0.5, target)`` linearly up to ``target`` over
+    ``mom_warmup`` steps."""
 
     def mom(count):
         frac = jnp.clip(jnp.asarray(count, jnp.float64) / jnp.maximum(mom_warmup, 1.0), 0.0, 1.0)
@@ -241,11 +242,13 @@ def _simulate(cfg: Static):
         bad0 = ~(jnp.all(jnp.isfinite(start)) & jnp.isfinite(loss0) & jnp.all(jnp.isfinite(g0)))
 
         def parts(s):
-            """The optimizer's own state (inside ``inject_hyperparams`` when the momentum is scheduled)."""
+            """The optimizer's own state (inside ``inject_hyperparams`` when the momentum is
+            scheduled)."""
             return s.inner_state if use_inject else s
 
         def hp_at(count):
-            """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp applied)."""
+            """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp
+            applied)."""
             if not use_inject:
                 return hp
             return {

@@ -100,7 +100,8 @@ class Landscape:
         return min((m.value for m in self.minima), default=None)
 
     def grid(self, n: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Evaluate ``f`` on an ``n x n`` grid over the bounds; non-finite values become NaN gaps."""
+        """Evaluate ``f`` on an ``n x n`` grid over the bounds; non-finite values become NaN
+        gaps."""
         (x0, x1), (y0, y1) = self.bounds
         xs = np.linspace(x0, x1, n)
         ys = np.linspace(y0, y1, n)

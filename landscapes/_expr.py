@@ -356,7 +356,8 @@ def _minima(scape: Landscape, n: int = 101, most: int = 8) -> tuple[Stationary, 
 
 
 def _newton(f):
-    """Newton's method on many points at once (a step only where the Hessian is positive definite)."""
+    """Newton's method on many points at once (a step only where the Hessian is positive
+    definite)."""
     grad, hess = jax.vmap(jax.grad(f)), jax.vmap(jax.hessian(f))
 
     def body(_, p):

@@ -57,7 +57,8 @@ def make_dataset(
 
 
 def raw_units(x: np.ndarray) -> np.ndarray:
-    """The same features in badly scaled 'raw' units (feature 2 in units 20x smaller, both offset)."""
+    """The same features in badly scaled 'raw' units (feature 2 in units 20x smaller, both
+    offset)."""
     return x * np.array([1.0, 20.0]) + np.array([3.0, -10.0])
 
 
@@ -223,7 +224,8 @@ def train_mlp(
 
 
 def layer_slices(sizes: tuple[int, ...]) -> list[tuple[slice, tuple[int, int], slice]]:
-    """(weight slice, weight shape, bias slice) of each layer inside the flat vector (ravel_pytree order)."""
+    """(weight slice, weight shape, bias slice) of each layer inside the flat vector (ravel_pytree
+    order)."""
     out, o = [], 0
     for m, n in itertools.pairwise(sizes):
         # ravel_pytree flattens each layer dict in key order: "b" then "w"
@@ -296,7 +298,8 @@ def loss_slice(
     extent: float = 1.0,
     extent2: float | None = None,
 ) -> Slice:
-    r"""Loss on the grid :math:`\theta^* + \alpha d_1 + \beta d_2`, :math:`\alpha,\beta\in[-e, e]`."""
+    r"""Loss on the grid :math:`\theta^* + \alpha d_1 + \beta d_2`, :math:`\alpha,\beta\in[-e,
+    e]`."""
     if not 3 <= n <= MAX_SLICE:
         raise ValueError(f"slice resolution must be 3..{MAX_SLICE}")
     a = np.linspace(-extent, extent, n)
@@ -345,7 +348,8 @@ def interpolate_slice(sl: Slice, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def interpolation_1d(
     theta0, theta1, x, y, sizes, activation, *, n: int = 61
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Loss along :math:`(1-t)\theta_0 + t\theta_1`, :math:`t \in [-0.25, 1.25]` (Goodfellow et al. 2015)."""
+    r"""Loss along :math:`(1-t)\theta_0 + t\theta_1`, :math:`t \in [-0.25, 1.25]` (Goodfellow et al.
+    2015)."""
     t = np.linspace(-0.25, 1.25, n)
     thetas = (1 - t)[:, None] * theta0[None] + t[:, None] * theta1[None]
     return t, losses_at(thetas, x, y, sizes, activation)

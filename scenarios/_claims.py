@@ -64,7 +64,8 @@ class Claim:
         return text
 
     def evaluate(self, trajectories: Sequence[Any] | None, scenario: Scenario) -> tuple[bool, str]:
-        """Check the claim on ``trajectories`` (the runs of ``scenario``; a variant runs its own)."""
+        """Check the claim on ``trajectories`` (the runs of ``scenario``; a variant runs its
+        own)."""
         scn = self.scenario_for(scenario)
         if self.variant or trajectories is None:
             trajectories = scn.run()
@@ -93,7 +94,8 @@ _WORDS = {
 
 
 def apply_variant(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> Scenario:
-    """``scn`` with changes: ``"surface.<param>"``, ``"opt<i>.<lr|schedule|clip_norm>"`` or a Scenario field."""
+    """``scn`` with changes: ``"surface.<param>"``, ``"opt<i>.<lr|schedule|clip_norm>"`` or a
+    Scenario field."""
     if not variant:
         return scn
     kw: dict[str, Any] = {}
@@ -160,7 +162,8 @@ def path_length(points) -> float:
 
 
 def reversals(traj, extent: float = 1.0) -> int:
-    """How often the step turns back (consecutive steps at more than 90 degrees): zig-zag and oscillation."""
+    """How often the step turns back (consecutive steps at more than 90 degrees): zig-zag and
+    oscillation."""
     u = np.asarray(traj.updates)
     n = np.linalg.norm(u, axis=1)
     moving = (n[:-1] > MOVE_EPS * extent) & (n[1:] > MOVE_EPS * extent)
@@ -181,7 +184,8 @@ def late_motion(traj, frac: float = 0.5) -> float:
 
 
 def overshoot(traj, target) -> float:
-    r"""How far the path goes past ``target`` along the line from the start to it: :math:`\max_k (x_k - x^*)\cdot d`."""
+    r"""How far the path goes past ``target`` along the line from the start to it: :math:`\max_k
+    (x_k - x^*)\cdot d`."""
     pts = np.asarray(traj.points)
     d = np.asarray(target) - pts[0]
     d = d / max(np.linalg.norm(d), 1e-300)

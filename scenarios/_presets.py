@@ -1,4 +1,5 @@
-"""One-click teaching presets: a :class:`Scenario`, the page it opens on, and a short explanation."""
+"""One-click teaching presets: a :class:`Scenario`, the page it opens on, and a short
+explanation."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class Preset:
     claims: tuple[C, ...] = ()
 
     def check_claims(self) -> list[tuple[str, bool, str]]:
-        """``(sentence, holds, evidence)`` for each claim, on the engine's own runs of the scenario."""
+        """``(sentence, holds, evidence)`` for each claim, on the engine's own runs of the
+        scenario."""
         return check(self.claims, self.scenario)
 
 
@@ -392,7 +394,8 @@ def schedule_race(
     schedules: tuple[str, ...] = RACE_SCHEDULES,
     momentum_ramp: bool = False,
 ) -> Scenario:
-    """The Schedules page's race: one optimizer under several schedules, each scaled to ``steps``."""
+    """The Schedules page's race: one optimizer under several schedules, each scaled to
+    ``steps``."""
     scaled = {
         "step_size": steps // 4,
         "decay_steps": steps,

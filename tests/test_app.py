@@ -1,4 +1,5 @@
-"""Streamlit AppTest: every page and every preset runs, draws figures, and widgets drive the result."""
+"""Streamlit AppTest: every page and every preset runs, draws figures, and widgets drive the
+result."""
 
 import base64
 import json
@@ -46,6 +47,7 @@ URL_PATHS = [
     "Quadratic_theory",
     "Basins",
     "Neural_network",
+    "Batch_size",
 ]  # every page's address, as before st.navigation (old links keep working)
 
 
@@ -193,7 +195,8 @@ def test_compare_says_when_the_settings_are_no_longer_the_presets():
 
 
 def test_presets_open_on_their_own_page():
-    """A one-optimizer preset on Compare points to Playground; a race on Playground says it shows the first."""
+    """A one-optimizer preset on Compare points to Playground; a race on Playground says it shows
+    the first."""
     at = app("app_pages/2_Compare.py")
     at.query_params["preset"] = "feature-scaling"
     at.run()

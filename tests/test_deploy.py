@@ -55,7 +55,8 @@ def _get(url: str) -> tuple[int, dict, bytes]:
 
 
 def _served_runs(port: int) -> int:
-    """Lookups of the scenario cache in one process (its own metrics, read directly, not through nginx)."""
+    """Lookups of the scenario cache in one process (its own metrics, read directly, not through
+    nginx)."""
     _, _, body = _get(f"http://127.0.0.1:{port}/_stcore/metrics")
     return sum(
         int(float(line.rsplit(" ", 1)[1]))
@@ -171,7 +172,8 @@ def test_both_processes_serve_and_sessions_stick(deployment):
 
 
 def test_per_ip_connection_limit(deployment):
-    """Websockets past ``--per-ip`` from one address are refused at the proxy (429), the others work."""
+    """Websockets past ``--per-ip`` from one address are refused at the proxy (429), the others
+    work."""
     import websockets
 
     async def go():

@@ -27,6 +27,10 @@ SOURCES = [
     *ROOT.glob("viz/*.py"),
     *ROOT.glob("optimizers/*.py"),
     *ROOT.glob("landscapes/*.py"),
+    *ROOT.glob("engine/*.py"),
+    *ROOT.glob("scenarios/*.py"),
+    *ROOT.glob("lessons/*.py"),
+    *ROOT.glob("network/*.py"),
 ]
 
 
@@ -216,7 +220,8 @@ def _rss_mb() -> float:
 
 
 def test_memory_stays_flat_over_500_distinct_scenarios():
-    """500 distinct scenarios (start, lr, steps, surface parameters) after warm-up: RSS grows < 100 MB."""
+    """500 distinct scenarios (start, lr, steps, surface parameters) after warm-up: RSS grows < 100
+    MB."""
     rng = np.random.default_rng(0)
     combos = [
         (s, o, b)

@@ -38,7 +38,8 @@ def _scenario(name: str, **kw) -> Scenario:
 
 @pytest.mark.parametrize("name", optimizers.names())
 def test_the_equations_end_on_the_drawn_path(name):
-    """The shown code, retraced on the engine's gradients, lands on every drawn point (a schedule on)."""
+    """The shown code, retraced on the engine's gradients, lands on every drawn point (a schedule
+    on)."""
     scn = _scenario(name, lr=1e-3 if name not in ("adadelta", "newton") else None)
     (traj,) = scn.run()
     eq = viz.scenario_equations(scn, scn.optimizers[0], traj)

@@ -1,4 +1,5 @@
-"""Server guards (ui/_server.py) and the protocol-level load client (benchmarks/ws_client.py) against a real server."""
+"""Server guards (ui/_server.py) and the protocol-level load client (benchmarks/ws_client.py)
+against a real server."""
 
 from __future__ import annotations
 

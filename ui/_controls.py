@@ -27,7 +27,8 @@ LINKS = "links:last"  # the link each page last wrote, by page
 
 
 def _enable_compile_cache() -> None:
-    """Keep XLA executables on disk so a restarted server does not recompile (first load stays fast)."""
+    """Keep XLA executables on disk so a restarted server does not recompile (first load stays
+    fast)."""
     import jax
 
     path = os.environ.get(
@@ -50,7 +51,8 @@ LINK = "query-params"
 
 
 def page_setup(title: str) -> None:
-    """Per-page setup (the page config is set once, in ``app.py``); ``title`` names the page in logs."""
+    """Per-page setup (the page config is set once, in ``app.py``); ``title`` names the page in
+    logs."""
     del title
     _server.prepare()  # start-up imports and the admission gate (once per process)
     _enable_compile_cache()
@@ -96,7 +98,8 @@ def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
 def log_select(
     label: str, lo: float, hi: float, key: str, help: str | None = None, bind: str | None = None
 ) -> float:
-    """A log-scale slider (select_slider over a geometric grid that always holds the current value)."""
+    """A log-scale slider (select_slider over a geometric grid that always holds the current
+    value)."""
     opts = _log_options(lo, hi)
     cur = st.session_state.get(key)
     if cur is not None:
@@ -297,7 +300,8 @@ def _schedule_controls(
 
 
 def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
-    """Surface, start, steps, shared schedule, clipping and noise widgets; returns Scenario kwargs."""
+    """Surface, start, steps, shared schedule, clipping and noise widgets; returns Scenario
+    kwargs."""
     ss = st.session_state
     titles = landscapes.titles()
     surfaces = [*landscapes.names(), CUSTOM]
@@ -445,7 +449,8 @@ def _choice(key: str, options, label: str) -> None:
 
 
 def _checked_value(v, spec: ParamSpec, name: str):
-    """The widget's value, checked once more against its spec (a crafted message can carry anything)."""
+    """The widget's value, checked once more against its spec (a crafted message can carry
+    anything)."""
     warn: list[str] = []
     out = spec.clamp(name, v, warn)
     for w in warn:

@@ -1,4 +1,5 @@
-"""The export panel shared by the pages: downloads (figure, animation, data, Scenario) and JSON import."""
+"""The export panel shared by the pages: downloads (figure, animation, data, Scenario) and JSON
+import."""
 
 from __future__ import annotations
 

@@ -37,6 +37,7 @@ from ._inside import (
     sharpness,
     sharpness_figure,
 )
+from ._minibatch import batch_maps_figure, data_figure
 from ._replay import (
     ARROW_STYLES,
     PLAYER_DIR,
@@ -70,10 +71,12 @@ __all__ = [
     "animation_gif",
     "animation_mp4",
     "basin_figure",
+    "batch_maps_figure",
     "classify",
     "curvature_at",
     "curvature_figure",
     "curves_figure",
+    "data_figure",
     "decision_figure",
     "distance_to_nearest_minimum",
     "equation_data",

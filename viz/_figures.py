@@ -158,12 +158,14 @@ def _path_trace(p: PathData, k: int) -> dict:
         line=dict(color=p.color, width=2.5),
         marker=dict(size=4, color=p.color),
         customdata=np.arange(len(pts)),
-        hovertemplate=f"{p.label}<br>step %{{customdata}}<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
+        hovertemplate=f"{p.label}<br>step %{{customdata}}"
+        f"<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
     )
 
 
 def _typed(a: np.ndarray, dtype: str = "f8", shape: tuple[int, ...] | None = None) -> dict:
-    """plotly.js's typed-array form, encoded here once (plotly.py would inspect every array again)."""
+    """plotly.js's typed-array form, encoded here once (plotly.py would inspect every array
+    again)."""
     out = {
         "dtype": dtype,
         "bdata": base64.b64encode(np.ascontiguousarray(a, dtype="<" + dtype).tobytes()).decode(),
@@ -215,7 +217,8 @@ def curves_figure(
     height: int = 300,
     marks: list[tuple[str, float, float, str]] | None = None,
 ) -> go.Figure:
-    """Line plot of ``(label, x, y, colour)`` series; ``marks`` adds ``(text, x, y, colour)`` markers."""
+    """Line plot of ``(label, x, y, colour)`` series; ``marks`` adds ``(text, x, y, colour)``
+    markers."""
     data = []
     for label, x, y, color in series:
         y = np.asarray(y, dtype=float)

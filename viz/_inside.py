@@ -56,7 +56,7 @@ UNIFIED: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: the per-coordinate effective learning rate (the factor in front of M_t), in the shown code's names
+#: the per-coordinate effective learning rate (the factor in front of M_t), in the code's names
 EFFECTIVE_LR: dict[str, str] = {
     "adagrad": "learning_rate / (np.sqrt(cache) + eps)",
     "adagrad_optax": "learning_rate / np.sqrt(cache + eps)",
@@ -261,14 +261,15 @@ def inside_payload(d: InsideData) -> dict:
     }
 
 
-# --- curvature -------------------------------------------------------------------------------------
+# --- curvature ------------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Curvature:
     r"""The surface at a point: :math:`f`, :math:`g`, :math:`H`, its eigen-decomposition, what the
-    point looks like, and the local quadratic model :math:`m(d) = f + g^\top d + \tfrac12 d^\top H d`
-    whose stationary point :math:`d = -H^{-1} g` is the undamped Newton step."""
+    point looks like, and the local quadratic model
+    :math:`m(d) = f + g^\top d + \tfrac12 d^\top H d` whose
+    stationary point :math:`d = -H^{-1} g` is the undamped Newton step."""
 
     point: np.ndarray
     f: float
@@ -381,7 +382,7 @@ def sharpness(scape, traj, *, label: str = "", color: str = "#0072B2") -> Sharpn
     return Sharpness(label, color, lam, limit, int(np.sum(lam[:n] > limit)))
 
 
-# --- figures ---------------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
 
 
 _GROUPS = (
