@@ -105,6 +105,7 @@ def playground():
                 "drag to pan, scroll to zoom, double-click to reset."
             )
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
+        ui.inside_panel(PAGE, scn, (oc.label,))
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)
         (gap,) = viz.loss_gaps(scape, [traj])

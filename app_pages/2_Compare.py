@@ -103,6 +103,7 @@ def compare():
         )
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
+        ui.inside_panel(PAGE, scn, tuple(labels))
         steps = np.arange(scn.steps + 1)
         gaps = viz.loss_gaps(scape, trajs)
         series = [viz.Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]

@@ -60,7 +60,7 @@ link.check()
 
 scape = landscapes.get("quadratic", kappa=float(kappa), angle=0.0)
 steps = 300
-series, rows = [], []
+series, rows, eig_series = [], [], []
 t = np.arange(steps + 1)
 for i, (m, (title, engine_name)) in enumerate(names.items()):
     a, b = params[m]
@@ -76,6 +76,9 @@ for i, (m, (title, engine_name)) in enumerate(names.items()):
     meas = lessons.measured_rate(tr.points)
     norm = np.linalg.norm(tr.points, axis=1)
     color = viz.PALETTE[i]
+    err = lessons.eigen_errors(tr.points)  # A = diag(1, kappa): the eigendirections are the axes
+    eig_series += [viz.Series(f"{title}, λ = 1", t, err[:, 0], color)]
+    eig_series += [viz.Series(f"{title}, λ = κ = {kappa}", t, err[:, 1], color)]
     series.append(viz.Series(f"{title} (measured)", t, norm, color))
     series.append(viz.Series(f"{title} predicted rho={rho:.4f}", t, norm[0] * rho**t, color))
     rows.append(
@@ -97,6 +100,21 @@ for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
 st.plotly_chart(fig, theme=None, key=f"{PAGE}:rates")
 st.dataframe(rows, hide_index=True, width="stretch")
+
+st.subheader("The error along each eigendirection")
+st.write(
+    "Each eigendirection of A is its own linear recurrence (as Goh's “Why momentum really "
+    "works” draws it): solid the direction of the smallest eigenvalue, dashed the largest "
+    "(below 1e-12 off the chart)."
+)
+fig = viz.curves_figure(
+    eig_series, title="|q_i · x_t| per eigendirection", ylabel="|q_i · x_t|", log_y=True, height=420
+)
+for tr_ in fig.data[1::2]:
+    tr_.line.dash = "dash"
+fig.update_yaxes(range=[-12, 0.5])
+st.plotly_chart(fig, theme=None, key=f"{PAGE}:eig")
+st.write(lessons.acceleration(float(kappa)).sentence())
 
 st.header("Where heavy ball converges")
 st.write(

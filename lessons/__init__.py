@@ -3,10 +3,13 @@ basins of attraction, each computed with the engine and returned as a small data
 """
 
 from ._analysis import (
+    Acceleration,
     Axis,
     BasinMap,
     SearchResult,
+    acceleration,
     basins,
+    eigen_errors,
     ewa,
     measured_rate,
     optimal_parameters,
@@ -18,10 +21,13 @@ from ._analysis import (
 )
 
 __all__ = [
+    "Acceleration",
     "Axis",
     "BasinMap",
     "SearchResult",
+    "acceleration",
     "basins",
+    "eigen_errors",
     "ewa",
     "measured_rate",
     "optimal_parameters",

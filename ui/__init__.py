@@ -28,6 +28,7 @@ from ._controls import (
 )
 from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
+from ._inside import cached_inside, inside_panel
 from ._links import link_page
 from ._map import replay_map
 from ._replay import replay_payload
@@ -41,6 +42,7 @@ __all__ = [
     "apply_pending",
     "cached_basins",
     "cached_grid",
+    "cached_inside",
     "cached_mlp",
     "cached_run",
     "cached_search",
@@ -50,6 +52,7 @@ __all__ = [
     "errata_for",
     "export_panel",
     "init_page",
+    "inside_panel",
     "link_page",
     "load_scenario",
     "log_select",

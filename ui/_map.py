@@ -19,7 +19,7 @@ import streamlit.components.v1 as components
 
 import viz
 
-_FILES = ("index.html", "player.js", "player.css")
+_FILES = ("index.html", "player.js", "player.css", "inside.js")
 
 
 def _build_dir() -> str:

@@ -71,6 +71,7 @@ class ReplayPath:
     diverged_at: int | None
     arrows: dict[str, np.ndarray]
     equation: dict | None = None
+    inside: dict | None = None  # the optimizer's state per step (viz/_inside.py, player/inside.js)
 
 
 def _b64(a: np.ndarray, dtype: str) -> str:
@@ -234,6 +235,7 @@ def replay_data(
                 "diverged_at": p.diverged_at,
                 "arrows": {k: _b64(a, "f4") for k, a in p.arrows.items()},
                 "eq": p.equation,
+                "inside": p.inside,
             }
             for p in paths
         ],
@@ -260,7 +262,8 @@ def replay_html(data: dict, *, title: str = "Optiscape replay") -> str:
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc}</title>\n<style>{_asset('player.css')}\nbody {{ margin: 16px; }}</style>\n"
-        f"<script>{get_plotlyjs()}</script>\n<script>{_asset('player.js')}</script>\n</head>\n<body>\n"
+        f"<script>{get_plotlyjs()}</script>\n<script>{_asset('player.js')}</script>\n"
+        f"<script>{_asset('inside.js')}</script>\n</head>\n<body>\n"
         '<div id="root"></div>\n'
         f"<script>window.ospPlayer = new OptiscapePlayer(document.getElementById('root'), {{}});\n"
         f"window.ospPlayer.setData({payload});</script>\n</body>\n</html>\n"
@@ -270,6 +273,12 @@ def replay_html(data: dict, *, title: str = "Optiscape replay") -> str:
 def scenario_equations(scn, oc, traj) -> dict | None:
     """The shown numpy code executed step by step on the engine's own gradients, rates and momenta
     (the gradient each step used, noise and clipping included), as the player's equation data."""
+    trace = scenario_trace(scn, oc, traj)
+    return None if trace is None else equation_data(trace)
+
+
+def scenario_trace(scn, oc, traj):
+    """The shown code retraced on the run (:func:`optimizers.textbook_replay`), or ``None``."""
     import optimizers
 
     spec = optimizers.get(oc.name)
@@ -283,7 +292,7 @@ def scenario_equations(scn, oc, traj) -> dict | None:
             np.asarray(jax.vmap(jax.hessian(scn.landscape().f))(np.asarray(traj.points[:-1])))
         )
         hessian = lambda point: next(hs)
-    return equation_data(optimizers.textbook_replay(traj, spec, dict(oc.hparams), hessian=hessian))
+    return optimizers.textbook_replay(traj, spec, dict(oc.hparams), hessian=hessian)
 
 
 def scenario_replay(
@@ -292,20 +301,24 @@ def scenario_replay(
     """The player's data for every optimizer of a :class:`scenarios.Scenario` and its
     trajectories."""
     from ._data import paths_from  # the same colours as the page's other charts
+    from ._inside import inside_data, inside_payload
 
     scape = scn.landscape()
-    paths = [
-        ReplayPath(
-            label=p.label,
-            color=p.color,
-            points=p.points,
-            losses=p.losses,
-            diverged_at=p.diverged_at,
-            arrows=step_arrows(t, oc.name, scape.extent),
-            equation=scenario_equations(scn, oc, t),
+    paths = []
+    for oc, t, p in zip(scn.optimizers, trajs, paths_from(trajs, labels), strict=True):
+        trace = scenario_trace(scn, oc, t)
+        paths.append(
+            ReplayPath(
+                label=p.label,
+                color=p.color,
+                points=p.points,
+                losses=p.losses,
+                diverged_at=p.diverged_at,
+                arrows=step_arrows(t, oc.name, scape.extent),
+                equation=None if trace is None else equation_data(trace),
+                inside=None if trace is None else inside_payload(inside_data(trace, oc.name)),
+            )
         )
-        for oc, t, p in zip(scn.optimizers, trajs, paths_from(trajs, labels), strict=True)
-    ]
     return replay_data(
         scape, grid, paths, title=title, height=height, equations_closed=equations_closed
     )

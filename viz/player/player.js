@@ -325,6 +325,7 @@
       });
       Plotly.restyle(this.fg, {x: xs, y: ys, customdata: cd}, idx);
       this.drawEquations(k);
+      if (global.OptiscapeInside) global.OptiscapeInside.render(this, k);  // viz/player/inside.js
       if (k >= this.n && this.timer) this.pause();
     }
 
