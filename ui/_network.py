@@ -269,13 +269,9 @@ def show_layers(cfg, trained) -> None:
     a = [viz.Series(n, r.steps_at, r.act_std[:, i], pal(i)) for i, n in enumerate(names)]
     left, right = st.columns(2)
     log = bool(np.all(r.act_std > 0) and np.all(r.grad_norm > 0))  # a zero init: linear axes
-    fig = viz.curves_figure(
-        g, title="back-propagated gradient |dL/dh| at each hidden layer", ylabel="norm", log_y=log
-    )
+    fig = viz.curves_figure(g, title="back-propagated |dL/dh| per layer", ylabel="norm", log_y=log)
     _chart(left, fig, "grad")
-    fig = viz.curves_figure(
-        a, title="spread (std) of each hidden layer's output", ylabel="std", log_y=log
-    )
+    fig = viz.curves_figure(a, title="spread (std) of each layer's output", ylabel="std", log_y=log)
     _chart(right, fig, "act")
     kind, q = network.views.gradient_verdict(r)
     what = {
@@ -304,9 +300,13 @@ def show_resln(cfg) -> None:
     left, right = st.columns(2)
     for col, (name, e) in zip((left, right), (("plain", p), (f"with {what}", w)), strict=True):
         sl = e["slice"]
-        title = f"{name}: roughness {e['roughness']:.3f}, loss {e['run'].train_loss[-1]:.3g}"
+        title = f"{name}: roughness {e['roughness']:.3f}"
         _chart(col, viz.slice_figure(sl.alphas, sl.betas, sl.loss, title=title,
                                      xlabel="direction 1", ylabel="direction 2"), name)  # fmt: skip
+    st.caption(
+        f"Final training loss: plain {p['run'].train_loss[-1]:.3g}, with {what} "
+        f"{w['run'].train_loss[-1]:.3g}; stars mark the final weights."
+    )
     verdict = network.views.smoother_verdict(p["roughness"], w["roughness"])
     claim = "residual connections and normalisation make the landscape smoother (更平滑的优化地形)"
     text = {
