@@ -475,3 +475,19 @@ def facts(lesson: Lesson) -> list[tuple[str, bool, str]]:
         if kind in FACTS:
             out += FACTS[kind](fig.scenario())
     return out
+
+
+def msgids(lessons_: tuple[Lesson, ...] | None = None) -> set[str]:
+    """Every text of the lessons that is shown translated: titles, texts, questions, answers,
+    figure titles and the English side of their errata."""
+    import optimizers
+
+    out: set[str] = set()
+    for les in lessons_ or load():
+        q = les.question
+        out |= {les.title, les.text, q.ask, q.reveal, *q.choices}
+        out |= {f.title for f in les.figures if f.title}
+        for e in optimizers.ERRATA:
+            if e.topic in les.errata:
+                out |= {e.notes_say_en, e.right}
+    return out

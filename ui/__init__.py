@@ -25,8 +25,12 @@ from ._controls import (
     sync_url,
     tolerance_input,
 )
+from ._course import current_lesson, lesson_pages, set_current, t
+from ._course import facts as lesson_facts
+from ._course import figure as lesson_figure
 from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
+from ._i18n import lang, lang_in_url, language_switch
 from ._links import link_page
 from ._map import replay_map
 from ._replay import replay_payload
@@ -43,11 +47,18 @@ __all__ = [
     "cached_run",
     "cached_search",
     "cached_sweep_paths",
+    "current_lesson",
     "divergence_banner",
     "divergence_message",
     "errata_for",
     "export_panel",
     "init_page",
+    "lang",
+    "lang_in_url",
+    "language_switch",
+    "lesson_facts",
+    "lesson_figure",
+    "lesson_pages",
     "link_page",
     "load_scenario",
     "log_select",
@@ -58,8 +69,10 @@ __all__ = [
     "replay_map",
     "replay_payload",
     "same_scenario",
+    "set_current",
     "shared_controls",
     "show_claims",
     "sync_url",
+    "t",
     "tolerance_input",
 ]
