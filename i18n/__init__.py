@@ -114,7 +114,8 @@ def extract(paths: Iterable[pathlib.Path]) -> dict[str, list[str]]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                rel = pathlib.Path(path).resolve().relative_to(ROOT)
+                p = pathlib.Path(path).resolve()
+                rel = p.relative_to(ROOT) if p.is_relative_to(ROOT) else p
                 found.setdefault(node.args[0].value, []).append(f"{rel}:{node.lineno}")
     return found
 

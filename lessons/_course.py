@@ -224,8 +224,7 @@ def linear_momentum(steps: int, target: float, warmup: float) -> np.ndarray:
     """The engine's own ramp (``engine.momentum_ramp``): 0.5 -> ``target`` over ``warmup`` steps."""
     from engine import _core
 
-    ramp = _core.momentum_ramp(target, warmup)
-    return np.array([float(ramp(t)) for t in range(steps)])
+    return np.asarray(_core.momentum_ramp(target, warmup)(np.arange(steps)), dtype=float)
 
 
 def network_size(hidden=(20, 20)) -> int:
