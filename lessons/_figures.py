@@ -127,16 +127,23 @@ def average_figure(_: Tr) -> go.Figure:
 
 
 def batch_figure(scn: Scenario, _: Tr) -> go.Figure:
-    s = c.batch_spread(scn)
-    return viz.curves_figure(
-        [(_("late spread of the iterates"), np.array(c.BATCHES), np.array(s), viz.PALETTE[0]),
-         (_("1/sqrt(B)"), np.array(c.BATCHES), s[0] / np.sqrt(c.BATCHES), "#999999")],
+    s = np.array(c.batch_spread(scn))
+    b = np.array(c.BATCHES)
+    fig = viz.curves_figure(
+        [
+            (_("1/sqrt(B)"), b, s[0] / np.sqrt(b), "#999999"),
+            (_("late spread of the iterates"), b, s, viz.PALETTE[0]),
+        ],
         title=_("spread of the iterates vs batch size"),
         ylabel=_("spread"),
         xlabel=_("batch size B"),
         log_y=True,
         height=320,
-    )  # fmt: skip
+    )
+    fig.data[0].update(line=dict(dash="dash", width=4))
+    fig.data[1].update(mode="lines+markers", marker=dict(size=10))
+    fig.update_xaxes(type="log")
+    return fig
 
 
 def init_figure(_: Tr) -> go.Figure:
