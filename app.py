@@ -9,62 +9,59 @@ import ui
 st.set_page_config(page_title="Optiscape", page_icon="⛰️", layout="wide")
 ui.page_setup("Optiscape")
 ui.language_switch()
-_ = ui.t
 PAGES = {
-    "": [st.Page("app_pages/0_Home.py", title=_("Home"), icon=":material/home:", default=True)],
-    _("Explore"): [
+    "": [st.Page("app_pages/0_Home.py", title="Home", icon=":material/home:", default=True)],
+    "Explore": [
         st.Page(
             "app_pages/1_Playground.py",
-            title=_("Playground"),
+            title="Playground",
             icon=":material/science:",
             url_path="Playground",
         ),
         st.Page(
             "app_pages/2_Compare.py",
-            title=_("Compare"),
+            title="Compare",
             icon=":material/compare_arrows:",
             url_path="Compare",
         ),
     ],
-    _("Lessons"): [
+    "Lessons": [
         st.Page(
             "app_pages/3_Schedules.py",
-            title=_("Schedules"),
+            title="Schedules",
             icon=":material/trending_down:",
             url_path="Schedules",
         ),
         st.Page(
             "app_pages/4_Hyperparameter_search.py",
-            title=_("Hyperparameter search"),
+            title="Hyperparameter search",
             icon=":material/grid_on:",
             url_path="Hyperparameter_search",
         ),
         st.Page(
             "app_pages/5_Averaging.py",
-            title=_("Averaging"),
+            title="Averaging",
             icon=":material/stacked_line_chart:",
             url_path="Averaging",
         ),
         st.Page(
             "app_pages/6_Quadratic_theory.py",
-            title=_("Quadratic theory"),
+            title="Quadratic theory",
             icon=":material/functions:",
             url_path="Quadratic_theory",
         ),
-        st.Page(
-            "app_pages/7_Basins.py", title=_("Basins"), icon=":material/map:", url_path="Basins"
-        ),
+        st.Page("app_pages/7_Basins.py", title="Basins", icon=":material/map:", url_path="Basins"),
     ],
-    _("Network"): [
+    "Network": [
         st.Page(
             "app_pages/8_Neural_network.py",
-            title=_("Neural network"),
+            title="Neural network",
             icon=":material/hub:",
             url_path="Neural_network",
         ),
     ],
-    _("Course"): ui.lesson_pages(),
+    "Course": ui.lesson_pages(),
 }
-page = st.navigation(PAGES)
+page = st.navigation(ui.translated(PAGES))
 ui.set_current(page)
 page.run()

@@ -90,8 +90,23 @@ def test_staged_momentum_is_the_notes_list():
     assert st[0] == 0.5 and st[-1] == 0.99 and np.all(np.diff(st) >= 0)
 
 
+def _navigation_texts() -> set[str]:
+    """app.py's page titles and section names (literals there, translated by ui.translated)."""
+    import ast
+
+    out = set()
+    for node in ast.walk(ast.parse((ROOT / "app.py").read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
+            out |= {k.value.value for k in node.keywords if k.arg == "title"}
+        if isinstance(node, ast.Dict):
+            out |= {k.value for k in node.keys if isinstance(k, ast.Constant) and k.value}
+    return out
+
+
 def test_every_ui_string_has_a_chinese_translation():
-    ids = set(i18n.extract(UI_FILES)) | _course.msgids()
+    nav = _navigation_texts()
+    assert {"Home", "Explore", "Course", "Compare"} <= nav
+    ids = set(i18n.extract(UI_FILES)) | _course.msgids() | nav
     assert len(ids) > 150
     assert i18n.missing("zh", ids) == []
 

@@ -30,7 +30,7 @@ from ._course import facts as lesson_facts
 from ._course import figure as lesson_figure
 from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
-from ._i18n import lang, lang_in_url, language_switch
+from ._i18n import lang, lang_in_url, language_switch, translated
 from ._links import link_page
 from ._map import replay_map
 from ._replay import replay_payload
@@ -75,4 +75,5 @@ __all__ = [
     "sync_url",
     "t",
     "tolerance_input",
+    "translated",
 ]

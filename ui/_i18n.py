@@ -4,6 +4,8 @@ pages that read no scenario from their link (Home, the lessons), in the URL as `
 
 from __future__ import annotations
 
+import copy
+
 import streamlit as st
 
 import i18n
@@ -49,3 +51,17 @@ def lang_in_url(url_path: str) -> None:
     elif KEY in st.query_params:
         del st.query_params[KEY]
     ss[f"{KEY}:url"] = st.query_params.get(KEY)
+
+
+def translated(pages: dict) -> dict:
+    """``st.navigation``'s pages with their section names and titles in the page's language
+    (``app.py`` keeps them as English literals)."""
+    out = {}
+    for section, items in pages.items():
+        copies = []
+        for p in items:
+            q = copy.copy(p)
+            q._title = _(p.title)  # st.Page has no setter; a copy keeps its path and address
+            copies.append(q)
+        out[_(section) if section else section] = copies
+    return out
