@@ -26,7 +26,7 @@ import scenarios
 from scenarios import Claim, Scenario
 
 COURSE_DIR = pathlib.Path(__file__).with_name("course")
-KINDS = ("map", "loss", "forms", "temperature", "momentum_schedule", "search", "second_order", "average",
+KINDS = ("map", "loss", "forms", "coarse_to_fine", "temperature", "momentum_schedule", "search", "second_order", "average",
          "batch", "init")  # fmt: skip
 PAGES = {  # full pages a lesson can open, with the query each takes
     "compare": "2_Compare.py",
@@ -323,6 +323,47 @@ def search_runs(budget: int = SEARCH["budget"]):
     )
 
 
+C2F_STEPS = (50, 150, 400)  # the notes: one epoch, then five, then many
+
+
+@functools.cache
+def coarse_to_fine(budget: int = 16, zoom: float = 4.0, seed: int = 0):
+    """The notes' staged search: random search of lr on 10**[-6, 0] with few steps, then ranges
+    ``zoom`` times narrower (in log lr) around the last best, each stage with more steps.
+    Returns ``[(lr axis, steps, SearchResult), ...]``."""
+    from lessons import Axis, search
+
+    scn = Scenario(surface=SEARCH["surface"])
+    scape = scn.landscape()
+    ax, ay = Axis("lr", 1e-6, 1.0, True), Axis("momentum", 0.5, 0.99, False)
+    out = []
+    for k, steps in enumerate(C2F_STEPS):
+        res = search(scape, "momentum", ax, ay, budget=budget, kind="random", seed=seed + k,
+                     steps=steps, start=scn.start_point(scape), f_star=scape.f_star)  # fmt: skip
+        out.append((ax, steps, res))
+        if math.isfinite(res.best[0]):
+            ax = ax.zoom(res.best[0], zoom)
+    return out
+
+
+def _facts_coarse_to_fine(scn: Scenario | None = None) -> list:
+    st = coarse_to_fine()
+    inside = all(
+        a.low <= r.best[0] <= a.high and b.low >= a.low and b.high <= a.high
+        for (a, _, r), (b, _, _) in itertools.pairwise(st)
+    )
+    best = [r.best[2] for _, _, r in st]
+    return [
+        _fact(N_("Each stage searches inside the previous one, around its best learning rate, "
+                 "with more steps (50, 150, 400)."),
+              inside and tuple(s for _, s, _ in st) == C2F_STEPS,
+              "; ".join(f"lr in [{a.low:.2g}, {a.high:.2g}], {s} steps" for a, s, _ in st)),
+        _fact(N_("The best loss falls from stage to stage."),
+              all(x > y for x, y in itertools.pairwise(best)),
+              ", ".join(f"{b:.3g}" for b in best)),
+    ]  # fmt: skip
+
+
 def _facts_search(scn: Scenario | None = None) -> list:
     grid, rand = search_runs()
     ng, nr = len(np.unique(np.round(grid.x, 12))), len(np.unique(np.round(rand.x, 12)))
@@ -457,6 +498,7 @@ FACTS: dict[str, Callable[[Scenario | None], list]] = {
     "second_order": _facts_second_order,
     "momentum_schedule": _facts_momentum_schedule,
     "search": _facts_search,
+    "coarse_to_fine": _facts_coarse_to_fine,
     "average": _facts_average,
     "batch": _facts_batch,
     "init": _facts_init,

@@ -98,6 +98,40 @@ def search_figure(_: Tr) -> go.Figure:
     return fig
 
 
+def coarse_to_fine_figure(_: Tr) -> go.Figure:
+    """Every stage's map: the sampled (lr, momentum) runs coloured by log10 of the final loss gap."""
+    from plotly.subplots import make_subplots
+
+    stages = c.coarse_to_fine()
+    fig = make_subplots(rows=1, cols=len(stages), horizontal_spacing=0.06, subplot_titles=[
+        _("stage {k}: {steps} steps").format(k=k + 1, steps=steps)
+        for k, (_a, steps, _r) in enumerate(stages)])  # fmt: skip
+    z = np.concatenate([np.log10(np.maximum(r.loss, 1e-12)) for _a, _s, r in stages])
+    lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
+    for k, (ax, _s, r) in enumerate(stages):
+        ok = np.isfinite(r.loss)
+        fig.add_trace(go.Scatter(
+            x=r.x[ok], y=r.y[ok], mode="markers", showlegend=False,
+            marker=dict(size=10, color=np.log10(np.maximum(r.loss[ok], 1e-12)), cmin=lo, cmax=hi,
+                        colorscale="Viridis_r", showscale=k == 0,
+                        colorbar=dict(title="log10(f - f*)", thickness=12)),
+        ), row=1, col=k + 1)  # fmt: skip
+        fig.add_trace(go.Scatter(x=r.x[~ok], y=r.y[~ok], mode="markers", showlegend=k == 0,
+                                 name=_("diverged"), marker=dict(symbol="x", size=9,
+                                 color="#999999")), row=1, col=k + 1)  # fmt: skip
+        fig.add_trace(go.Scatter(x=[r.best[0]], y=[r.best[1]], mode="markers", showlegend=False,
+                                 marker=dict(symbol="star", size=16, color="red")),
+                      row=1, col=k + 1)  # fmt: skip
+        fig.update_xaxes(type="log", range=[np.log10(ax.low), np.log10(ax.high)],
+                         title_text=_("learning rate"), nticks=4, tickangle=0,
+                         row=1, col=k + 1)  # fmt: skip
+    fig.update_yaxes(title_text=_("Momentum"), row=1, col=1)
+    fig.update_layout(template=viz.TEMPLATE, height=360, margin=dict(t=80),
+                      legend=dict(orientation="h", y=-0.25, x=0),
+                      title=_("coarse to fine: each range around the last best"))  # fmt: skip
+    return fig
+
+
 def second_order_figure(_: Tr) -> go.Figure:
     n = c.network_size()
     cost = c.second_order_cost(n)
@@ -171,6 +205,7 @@ def figure(fig: c.Figure, _: Tr, scn: Scenario | None = None) -> go.Figure:
         "temperature": temperature_figure,
         "momentum_schedule": momentum_schedule_figure,
         "search": search_figure,
+        "coarse_to_fine": coarse_to_fine_figure,
         "second_order": second_order_figure,
         "average": average_figure,
         "init": init_figure,
