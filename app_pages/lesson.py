@@ -65,11 +65,15 @@ ui.link_page(file, _("Open the full page on this scenario"), "🔎", query)
 with st.expander(_("Change the scenario and share this lesson")):
     st.caption(_("Edit the scenario's link parameters; the page's address is the link to share."))
     base = les.scenario()
-    text = urllib.parse.urlencode((scn or base).to_query()) if base is not None else ""
-    new = st.text_input(_("scenario"), text, key=f"{key}:query", disabled=base is None)
-    if base is not None and new != text:
-        st.query_params.from_dict({**dict(urllib.parse.parse_qsl(new)), "lang": ui.lang()})
-        st.rerun()
+    box = f"{key}:query"
+    if base is not None and box not in st.session_state:
+        st.session_state[box] = urllib.parse.urlencode((scn or base).to_query())
+
+    def share():  # the typed scenario becomes the page's link (and so its figures)
+        typed = dict(urllib.parse.parse_qsl(st.session_state[box]))
+        st.query_params.from_dict({**typed, "lang": ui.lang()} if ui.lang() != "en" else typed)
+
+    st.text_input(_("scenario"), key=box, disabled=base is None, on_change=share)
 with st.expander(_("Class pack")):
     st.caption(_("Lessons as one offline file: interactive figures, texts in this language."))
     every = st.checkbox(_("all lessons"), key=f"{key}:all")
