@@ -180,3 +180,18 @@ def test_class_pack_holds_plotly_once_and_the_chosen_language():
     assert "加权平均温度的例子" in page and "偏差修正" in page
     with pytest.raises(ValueError, match="no lesson"):
         lessons.pack_html(("nope",))
+
+
+def test_a_shared_scenario_draws_the_lesson_on_it_and_a_bad_one_warns():
+    at = _lesson_page("clipping", "en")
+    shared = "surface=cliff&sp=height%3A10%2Csteep%3A30&start=-3%2C1&opt=sgd%2Clr%3D0.1%2Cclip%3D0"
+    at.text_input[0].set_value(shared + "%3Bsgd%2Clr%3D0.1%2Cclip%3D1&steps=100").run()
+    assert at.query_params["opt"] in (
+        "sgd,lr=0.1,clip=0;sgd,lr=0.1,clip=1",
+        ["sgd,lr=0.1,clip=0;sgd,lr=0.1,clip=1"],
+    )
+    at.button[0].click().run()
+    assert not at.exception and not at.warning
+    at.text_input[0].set_value("surface=nope&steps=abc").run()
+    assert not at.exception
+    assert any("unknown surface" in w.value for w in at.warning)
