@@ -71,7 +71,7 @@ def _drawn_pixels(page, el, want: int = 500, tries: int = 40) -> int:
 
 
 def test_class_pack_opens_offline_and_every_figure_draws(ctx, tmp_path):
-    data = lessons.class_pack(("temperature", "batch-size", "momentum"), lang="zh")
+    data = lessons.class_pack(("temperature", "batch-size", "clipping"), lang="zh")
     zipfile.ZipFile(io.BytesIO(data)).extractall(tmp_path)
     requests: list[str] = []
     page = ctx.new_page()
@@ -81,7 +81,7 @@ def test_class_pack_opens_offline_and_every_figure_draws(ctx, tmp_path):
         page.goto((tmp_path / "index.html").as_uri())
         page.wait_for_function("window.Plotly && document.querySelectorAll('.main-svg').length")
         plots = page.locator(".js-plotly-plot")
-        n = sum(len(lessons.lesson(s).figures) for s in ("temperature", "batch-size", "momentum"))
+        n = sum(len(lessons.lesson(s).figures) for s in ("temperature", "batch-size", "clipping"))
         assert plots.count() == n
         for i in range(n):
             el = plots.nth(i)
