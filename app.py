@@ -12,6 +12,7 @@ import ui  # noqa: E402
 
 st.set_page_config(page_title="Optiscape", page_icon="⛰️", layout="wide")
 ui.page_setup("Optiscape")
+ui.language_switch()
 PAGES = {
     "": [st.Page("app_pages/0_Home.py", title="Home", icon=":material/home:", default=True)],
     "Explore": [
@@ -69,5 +70,8 @@ PAGES = {
             url_path="Neural_network",
         ),
     ],
+    "Course": ui.lesson_pages(),
 }
-st.navigation(PAGES).run()
+page = st.navigation(ui.translated(PAGES))
+ui.set_current(page)
+page.run()

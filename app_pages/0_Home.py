@@ -35,6 +35,10 @@ with c2:
     st.metric("surfaces", len(landscapes.names()))
     st.metric("optimizers", len(optimizers.names()))
     st.metric("schedules", len(optimizers.schedule_names()))
+_ = ui.t
+st.markdown("### " + _("Course: the notes, lesson by lesson"))
+for page in ui.lesson_pages():
+    st.page_link(page)
 st.markdown("### One-click lessons")
 for p in scenarios.PRESETS:
     page = "app_pages/2_Compare.py" if p.page == "compare" else "app_pages/1_Playground.py"

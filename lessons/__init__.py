@@ -37,3 +37,22 @@ __all__ = [
     "search",
     "temperature_series",
 ]
+
+from . import _course
+from ._course import Figure, Lesson, Question, facts, notes_temperatures
+from ._course import get as lesson
+from ._course import load as course
+from ._pack import class_pack, pack_html
+
+__all__ += [
+    "Figure",
+    "Lesson",
+    "Question",
+    "_course",
+    "class_pack",
+    "course",
+    "facts",
+    "lesson",
+    "notes_temperatures",
+    "pack_html",
+]

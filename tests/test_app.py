@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import lessons
 import optimizers
 import scenarios
 
@@ -56,7 +57,9 @@ def test_home_links_every_page_and_every_preset_in_the_same_tab():
     assert not at.exception
     assert at.title[0].value.endswith("Optiscape")
     links = [p.proto for p in at.get("page_link")]
-    assert {p.page for p in links if not p.query_string} == set(URL_PATHS)
+    pages = {p.page for p in links if not p.query_string}
+    course = {f"lesson-{x.slug}" for x in lessons.course()}  # the Course (tests/test_course.py)
+    assert pages - course == set(URL_PATHS) and course <= pages
     presets = {p.query_string: p.page for p in links if p.query_string}
     assert presets == {
         f"preset={p.slug}": "Compare" if p.page == "compare" else "Playground"

@@ -26,8 +26,12 @@ from ._controls import (
     sync_url,
     tolerance_input,
 )
+from ._course import current_lesson, lesson_pages, set_current, t
+from ._course import facts as lesson_facts
+from ._course import figure as lesson_figure
 from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
+from ._i18n import lang, lang_in_url, language_switch, translated
 from ._inside import cached_inside, inside_panel
 from ._links import link_page
 from ._map import replay_map
@@ -47,12 +51,19 @@ __all__ = [
     "cached_run",
     "cached_search",
     "cached_sweep_paths",
+    "current_lesson",
     "divergence_banner",
     "divergence_message",
     "errata_for",
     "export_panel",
     "init_page",
     "inside_panel",
+    "lang",
+    "lang_in_url",
+    "language_switch",
+    "lesson_facts",
+    "lesson_figure",
+    "lesson_pages",
     "link_page",
     "load_scenario",
     "log_select",
@@ -63,8 +74,11 @@ __all__ = [
     "replay_map",
     "replay_payload",
     "same_scenario",
+    "set_current",
     "shared_controls",
     "show_claims",
     "sync_url",
+    "t",
     "tolerance_input",
+    "translated",
 ]

@@ -1,0 +1,67 @@
+"""The language of the page: a sidebar switch (English / 中文) kept in the session and, on the
+pages that read no scenario from their link (Home, the lessons), in the URL as ``lang=zh``.
+``_()`` translates through the gettext catalog (:mod:`i18n`)."""
+
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+import i18n
+
+KEY = "lang"  # session key and URL parameter
+URL_PAGES = ("", "lesson-")  # url_path prefixes of the pages that keep lang in their URL
+
+
+def lang() -> str:
+    return st.session_state.get(KEY, "en")
+
+
+def _(text: str) -> str:
+    """``text`` in the page's language (English when the catalog has no translation)."""
+    return i18n.gettext_for(lang())(text)
+
+
+def language_switch() -> str:
+    """The sidebar switch; on arrival it takes ``lang`` from the URL."""
+    ss = st.session_state
+    q = st.query_params.get(KEY)
+    if q in i18n.LANGS and ss.get(f"{KEY}:url") != q:
+        ss[KEY] = q
+    ss.setdefault(KEY, "en")
+    st.sidebar.radio(
+        "Language / 语言",
+        list(i18n.LANGS),
+        format_func=i18n.LANGS.get,
+        key=KEY,
+        horizontal=True,
+    )
+    return ss[KEY]
+
+
+def lang_in_url(url_path: str) -> None:
+    """Write ``lang`` into the URL of the pages that keep it (Home is ``""``) and remove it from
+    the others' links, whose every parameter is part of their scenario."""
+    ss = st.session_state
+    keeps = url_path == "" or url_path.startswith(URL_PAGES[1])
+    if keeps and ss.get(KEY, "en") != "en":
+        if st.query_params.get(KEY) != ss[KEY]:
+            st.query_params[KEY] = ss[KEY]
+    elif KEY in st.query_params:
+        del st.query_params[KEY]
+    ss[f"{KEY}:url"] = st.query_params.get(KEY)
+
+
+def translated(pages: dict) -> dict:
+    """``st.navigation``'s pages with their section names and titles in the page's language
+    (``app.py`` keeps them as English literals)."""
+    out = {}
+    for section, items in pages.items():
+        copies = []
+        for p in items:
+            q = copy.copy(p)
+            q._title = _(p.title)  # st.Page has no setter; a copy keeps its path and address
+            copies.append(q)
+        out[_(section) if section else section] = copies
+    return out
