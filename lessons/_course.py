@@ -470,17 +470,16 @@ INITS = ("gaussian", "glorot", "he")
 def saturation(inits=INITS, seed: int = 0) -> dict[str, tuple[float, float]]:
     """Fraction of tanh units with ``|h| > 0.95`` in each hidden layer of the network at
     initialisation, on the moons data: saturated units pass almost no gradient."""
-    import jax
-
     import network
 
     x, _y = network.make_dataset("moons", 200, seed=0)[:2]
+    sizes = (2, 20, 20, 2)
     out = {}
     for init in inits:
-        params = network.init_params((2, 20, 20, 2), init, key=jax.random.key(seed))
+        theta = network.init_params(sizes, init, seed=seed)
         h, fr = np.asarray(x, dtype=float), []
-        for layer in params[:-1]:
-            h = np.tanh(h @ np.asarray(layer["w"]) + np.asarray(layer["b"]))
+        for w, shape, b in network.layer_slices(sizes)[:-1]:
+            h = np.tanh(h @ theta[w].reshape(shape) + theta[b])
             fr.append(float(np.mean(np.abs(h) > 0.95)))
         out[init] = tuple(fr)
     return out
