@@ -248,5 +248,8 @@ def test_playground_plots_prodigys_estimate_and_the_network_page_offers_only_hon
     y = lr_fig["data"][1]["y"]  # plotly's typed-array encoding
     est = np.frombuffer(base64.b64decode(y["bdata"]), y["dtype"]) if isinstance(y, dict) else y
     assert est[0] == pytest.approx(1e-6) and est[-1] > 1e3 * est[0]
-    net = open(ROOT / "app_pages/8_Neural_network.py", encoding="utf-8").read()
-    assert "eval_point is None" in net
+    from ui._network import _first_order  # the network page's optimizer list
+
+    offered = _first_order()
+    assert {"prodigy", "adopt", "ademamix", "qhm", "radam", "lookahead", "adam"} <= set(offered)
+    assert not {"sam", "schedule_free_sgd", "schedule_free_adamw", "nesterov"} & set(offered)
