@@ -1,14 +1,19 @@
 """The map on Playground and Compare: the replay player (``viz/player``) as a Streamlit component.
 
 The component lives across reruns (a stable key): new data restyles it in place, zoom and pan
-survive,
-and stepping, playing and scrubbing happen in the browser with no round trip. A click on the map
-comes
-back as exact coordinates and moves the start.
+survive, and stepping, playing and scrubbing happen in the browser with no round trip. A click on
+the map comes back as exact coordinates and moves the start.
+
+What travels: a small manifest on every run, and only the blobs (surface, one per path; named by
+content hash, see ``viz._replay.pack``) that this session's map has not been sent yet; a map that
+lacks one (a reload, a new page visit) asks for it by id. Plotly is the bundle Streamlit's own
+charts load (one download, cached for good), so the map adds no second copy.
 """
 
 from __future__ import annotations
 
+import collections
+import glob
 import hashlib
 import os
 import shutil
@@ -18,17 +23,30 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import viz
+from viz import _replay as viz_replay
 
 _FILES = ("index.html", "player.js", "player.css")
+SENT_MAX = 48  # blobs remembered as sent per map (the browser keeps 64)
+
+
+def plotly_chunk() -> str | None:
+    """The file name of the plotly.js chunk in Streamlit's static folder (None if not found)."""
+    found = glob.glob(
+        os.path.join(os.path.dirname(st.__file__), "static", "static", "js", "PlotlyChart.*.js")
+    )
+    return os.path.basename(found[0]) if len(found) == 1 else None
 
 
 def _build_dir() -> str:
-    """The component's folder: the player's files and the plotly.js that the plotly package ships,
-    copied once per version into a temporary folder (the package folders may be read-only)."""
+    """The component's folder: the player's files (``index.html`` pointed at Streamlit's plotly.js
+    chunk) and, as a fallback, the plotly.js that the plotly package ships, written once per
+    version into a temporary folder (the package folders may be read-only)."""
     import plotly
 
     src = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
-    h = hashlib.blake2b(plotly.__version__.encode())
+    chunk = plotly_chunk()
+    url = f"../../static/js/{chunk}" if chunk else "plotly.min.js"
+    h = hashlib.blake2b((plotly.__version__ + url).encode())
     for name in _FILES:
         with open(os.path.join(viz.PLAYER_DIR, name), "rb") as fh:
             h.update(fh.read())
@@ -36,7 +54,10 @@ def _build_dir() -> str:
     if not os.path.exists(os.path.join(out, "plotly.min.js")):
         tmp = tempfile.mkdtemp(prefix="optiscape-player-")
         for name in _FILES:
-            shutil.copy(os.path.join(viz.PLAYER_DIR, name), tmp)
+            with open(os.path.join(viz.PLAYER_DIR, name), encoding="utf-8") as fh:
+                text = fh.read()
+            with open(os.path.join(tmp, name), "w", encoding="utf-8") as fh:
+                fh.write(text.replace("{{PLOTLY}}", url) if name == "index.html" else text)
         shutil.copy(src, tmp)
         try:
             os.replace(tmp, out)
@@ -48,12 +69,53 @@ def _build_dir() -> str:
 _component = components.declare_component("optiscape_map", path=_build_dir())
 
 
-def replay_map(page: str, data: dict, *, key: str, clickable: bool = True) -> None:
-    """Draw the player; with ``clickable``, a click on the map moves the page's start there (the
-    next run
-    draws it)."""
-    value = _component(data={**data, "clickable": clickable}, key=key, default=None)
-    if not clickable or not isinstance(value, dict):
+_RECENT: collections.OrderedDict[str, bytes] = collections.OrderedDict()  # id -> blob, any session
+
+
+def blob(bid: str) -> bytes | None:
+    """A blob this process sent recently, by id (for tests and debugging)."""
+    return _RECENT.get(bid)
+
+
+def _sent(key: str) -> collections.OrderedDict:
+    return st.session_state.setdefault(f"{key}:sent", collections.OrderedDict())
+
+
+def _args(key: str, packed: tuple[dict, dict[str, bytes]], clickable: bool) -> tuple[dict, bytes]:
+    """The manifest and the bytes of the blobs this session's map has not been sent (or asked
+    for again)."""
+    manifest, blobs = packed
+    sent = _sent(key)
+    value = st.session_state.get(key)
+    if isinstance(value, dict) and value.get("need") and value.get("id") != sent.get(":need"):
+        sent[":need"] = value.get("id")
+        for bid in value["need"]:
+            sent.pop(bid, None)
+    inline, parts, at = {}, [], 0
+    for bid, blob in blobs.items():
+        _RECENT[bid] = blob
+        _RECENT.move_to_end(bid)
+        if bid in sent:
+            sent.move_to_end(bid)
+            continue
+        inline[bid] = [at, len(blob)]
+        parts.append(blob)
+        at += len(blob)
+        sent[bid] = True
+    while len(_RECENT) > 4 * SENT_MAX:
+        _RECENT.popitem(last=False)
+    while len(sent) > SENT_MAX:
+        sent.popitem(last=False)
+    return {**manifest, "clickable": clickable, "inline": inline}, b"".join(parts)
+
+
+def replay_map(page: str, payload: dict, *, key: str, clickable: bool = True) -> None:
+    """Draw the player for ``payload`` (``ui.replay_payload``'s, or any ``viz.replay_data``); with
+    ``clickable``, a click on the map moves the page's start there (the next run draws it)."""
+    packed = getattr(payload, "packed", None) or viz_replay.pack(payload)
+    data, blob_bytes = _args(key, packed, clickable)
+    value = _component(data=data, blobs=blob_bytes, key=key, default=None)
+    if not clickable or not isinstance(value, dict) or value.get("click") is None:
         return
     click, cid = value.get("click"), value.get("id")
     seen = f"{key}:click_seen"
