@@ -13,7 +13,6 @@ charts load (one download, cached for good), so the map adds no second copy.
 from __future__ import annotations
 
 import collections
-import glob
 import hashlib
 import os
 import shutil
@@ -29,24 +28,13 @@ _FILES = ("index.html", "player.js", "player.css")
 SENT_MAX = 48  # blobs remembered as sent per map (the browser keeps 64)
 
 
-def plotly_chunk() -> str | None:
-    """The file name of the plotly.js chunk in Streamlit's static folder (None if not found)."""
-    found = glob.glob(
-        os.path.join(os.path.dirname(st.__file__), "static", "static", "js", "PlotlyChart.*.js")
-    )
-    return os.path.basename(found[0]) if len(found) == 1 else None
-
-
 def _build_dir() -> str:
-    """The component's folder: the player's files (``index.html`` pointed at Streamlit's plotly.js
-    chunk) and, as a fallback, the plotly.js that the plotly package ships, written once per
-    version into a temporary folder (the package folders may be read-only)."""
+    """The component's folder: the player's files and the plotly.js that the plotly package ships,
+    copied once per version into a temporary folder (the package folders may be read-only)."""
     import plotly
 
     src = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
-    chunk = plotly_chunk()
-    url = f"../../static/js/{chunk}" if chunk else "plotly.min.js"
-    h = hashlib.blake2b((plotly.__version__ + url).encode())
+    h = hashlib.blake2b(plotly.__version__.encode())
     for name in _FILES:
         with open(os.path.join(viz.PLAYER_DIR, name), "rb") as fh:
             h.update(fh.read())
@@ -54,10 +42,7 @@ def _build_dir() -> str:
     if not os.path.exists(os.path.join(out, "plotly.min.js")):
         tmp = tempfile.mkdtemp(prefix="optiscape-player-")
         for name in _FILES:
-            with open(os.path.join(viz.PLAYER_DIR, name), encoding="utf-8") as fh:
-                text = fh.read()
-            with open(os.path.join(tmp, name), "w", encoding="utf-8") as fh:
-                fh.write(text.replace("{{PLOTLY}}", url) if name == "index.html" else text)
+            shutil.copy(os.path.join(viz.PLAYER_DIR, name), tmp)
         shutil.copy(src, tmp)
         try:
             os.replace(tmp, out)

@@ -534,6 +534,7 @@
   }
 
   Player.remember = remember;
+  Player.forget = () => BLOBS.clear();  // as after an eviction (tests)
   Player.missing = missing;
   Player.fromBase64 = fromBase64;
   Player.stepArrows = stepArrows;
