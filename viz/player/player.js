@@ -150,6 +150,7 @@
   }
 
   const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200];
+  const MARKERS_MAX = 300;  // steps
   const MARGIN = {l: 58, r: 96, t: 12, b: 46, pad: 0, autoexpand: false};
 
   class Player {
@@ -321,9 +322,12 @@
       this.traceIndex = [];
       for (const p of this.paths) {
         const at = {path: data.length};
-        data.push({type: 'scatter', mode: 'lines+markers', name: p.label, x: [], y: [], customdata: [],
+        // a marker per iterate while they can be told apart; a long path is a line (each marker is an
+        // SVG node that every step would redraw)
+        data.push({type: 'scatter', mode: p.n <= MARKERS_MAX ? 'lines+markers' : 'lines', name: p.label,
+          x: [], y: [],
           line: {color: p.color, width: 2.5}, marker: {size: 4, color: p.color},
-          hovertemplate: p.label + '<br>step %{customdata}<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
+          hovertemplate: p.label + '<br>step %{pointNumber}<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
         data.push({type: 'scatter', mode: 'markers', x: [p.xy[0]], y: [p.xy[1]], hoverinfo: 'skip',
           marker: {symbol: 'circle-open', size: 14, color: 'black', line: {width: 2}}});
         at.now = data.length;
@@ -420,13 +424,13 @@
       this.step = k;
       this.slider.value = k;
       this.stepLabel.textContent = 'step ' + k + ' / ' + this.n;
-      const xs = [], ys = [], idx = [], cd = [];
-      const put = (i, x, y, c) => { idx.push(i); xs.push(x); ys.push(y); cd.push(c || null); };
+      const xs = [], ys = [], idx = [];
+      const put = (i, x, y) => { idx.push(i); xs.push(x); ys.push(y); };
       this.paths.forEach((p, j) => {
         const at = this.traceIndex[j], m = Math.min(k, p.n);
-        const px = new Array(m + 1), py = new Array(m + 1), steps = new Array(m + 1);
-        for (let i = 0; i <= m; i++) { px[i] = p.xy[2 * i]; py[i] = p.xy[2 * i + 1]; steps[i] = i; }
-        put(at.path, px, py, steps);
+        const px = new Array(m + 1), py = new Array(m + 1);
+        for (let i = 0; i <= m; i++) { px[i] = p.xy[2 * i]; py[i] = p.xy[2 * i + 1]; }
+        put(at.path, px, py);
         put(at.now, [px[m]], [py[m]]);
         for (const [kind, i] of Object.entries(at.arrows)) {
           const a = p.arrows[kind];
@@ -439,7 +443,7 @@
           put(at.div, shown ? [p.xy[2 * q]] : [], shown ? [p.xy[2 * q + 1]] : []);
         }
       });
-      Plotly.restyle(this.fg, {x: xs, y: ys, customdata: cd}, idx);
+      Plotly.restyle(this.fg, {x: xs, y: ys}, idx);
       this.drawEquations(k);
       if (k >= this.n && this.timer) this.pause();
     }
