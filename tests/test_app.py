@@ -1,6 +1,5 @@
 """Streamlit AppTest: every page and every preset runs, draws figures, and widgets drive the result."""
 
-import base64
 import json
 from pathlib import Path
 

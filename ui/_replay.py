@@ -78,7 +78,8 @@ def replay_payload(
         trajs = cached_run(scn.to_json())
         shown = paths_from(trajs, list(labels))
         paths = [
-            _path(scn, i, p.label, p.color, t) for i, (p, t) in enumerate(zip(shown, trajs))
+            _path(scn, i, p.label, p.color, t)
+            for i, (p, t) in enumerate(zip(shown, trajs, strict=True))
         ]
         data = Payload(
             _replay.replay_data(
