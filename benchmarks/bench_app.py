@@ -141,7 +141,7 @@ def update_rows(url, ctx, steps_list=(150, 500, 2000), reps=5):
         )
         page.goto(f"{url}/Compare?preset=momentum-vs-nesterov-saddle&steps={steps}")
         fr = _player(page)
-        out = {"steps": steps}
+        out = {"n": steps}
         for name, slider in (
             ("lr", page.get_by_role("slider", name="learning rate").first),
             ("steps", page.get_by_role("slider", name="steps")),
@@ -258,6 +258,10 @@ def main():
     g = grid_search_s()
     ms = mlp_slice_s()
     browser = browser_rows()
+    if browser is not None:
+        import json
+
+        print(json.dumps({"updates": browser[0], "loads": browser[1]}))
     print(f"load average at start: {load[0]:.1f} (2 cores)")
     print(f"{'benchmark':55s} {'measured':>12s} {'target':>10s} {'ratio':>7s}")
     print(
@@ -274,7 +278,7 @@ def main():
     if browser is not None:
         updates, loads = browser
         for u in updates:
-            n = u["steps"]
+            n = u["n"]
             target = 150 if n <= 150 else 250
             for kind, what in (("lr", "a learning rate"), ("steps", "the steps slider")):
                 lat, nbytes, cpu = u[kind]
