@@ -139,8 +139,17 @@ def update_rows(url, ctx, steps_list=(150, 500, 2000), reps=5):
         page.on(
             "websocket", lambda ws, got=got: ws.on("framereceived", lambda b: got.append(len(b)))
         )
-        page.goto(f"{url}/Compare?preset=momentum-vs-nesterov-saddle&steps={steps}")
+        page.goto(f"{url}/Compare?preset=momentum-vs-nesterov-saddle")
+        _player(page)
+        _idle(page)  # the page writes the preset's whole link; the same link with other steps:
+        page.wait_for_function("() => new URLSearchParams(location.search).get('steps')")
+        link = page.evaluate(
+            "() => { const q = new URLSearchParams(location.search); "
+            f"q.set('steps', '{steps}'); return location.pathname + '?' + q; }}"
+        )
+        page.goto(url + link)
         fr = _player(page)
+        assert fr.evaluate("() => window.ospPlayer.n") == steps, "the link did not set the steps"
         out = {"n": steps}
         for name, slider in (
             ("lr", page.get_by_role("slider", name="learning rate").first),
