@@ -156,7 +156,7 @@ def update_rows(url, ctx, steps_list=(150, 500, 2000), reps=5):
             ("steps", page.get_by_role("slider", name="steps")),
         ):
             res = [
-                _update(page, fr, cdp, got, slider, k) for k in ["ArrowRight", "ArrowLeft"] * reps
+                _update(page, fr, cdp, got, slider, k) for k in ["ArrowLeft", "ArrowRight"] * reps
             ]
             res = res[1:]  # the first one may compile
             out[name] = [statistics.median(r[i] for r in res) for i in range(3)]
