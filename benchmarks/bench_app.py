@@ -1,7 +1,7 @@
-"""App benchmarks: server-side rerun after a slider change (AppTest), browser slider-to-chart
-latency,
-the replay's step-forward-to-redrawn latency, first page load, and the 100 x 100 x 500-step
-hyperparameter grid. Prints a table (not a test).
+"""App benchmarks: server-side rerun after a slider change (AppTest), the 100 x 100 x 500-step
+hyperparameter grid, and in chromium, on Compare at 150, 500 and 2,000 steps: slider to map,
+bytes received and main-thread CPU per update, step forward/back; first load of Compare against a
+bare one-chart Streamlit page in the same run. Prints a table (not a test).
 
 Run: ``python benchmarks/bench_app.py``   (needs /usr/bin/chromium for the browser rows)
 """
@@ -16,7 +16,6 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-import numpy as np  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import landscapes  # noqa: E402
@@ -63,11 +62,22 @@ def mlp_slice_s() -> float:
     return time.perf_counter() - t0
 
 
-def _player(page):
-    for _ in range(600):
+BARE_PAGE = """import plotly.graph_objects as go
+import streamlit as st
+
+st.plotly_chart(go.Figure(go.Scatter(x=[0, 1, 2], y=[1, 3, 2])), key="bare")
+"""
+
+DRAWN_JS = """() => { const P = window.ospPlayer;
+    return !!(P && P.paths && P.fg._fullLayout
+              && P.bg.querySelectorAll('.contourlayer path').length > 20); }"""
+
+
+def _player(page, timeout_s: float = 300):
+    for _ in range(int(timeout_s * 5)):
         for f in page.frames:
             try:
-                if f.evaluate("() => !!(window.ospPlayer && window.ospPlayer.paths)"):
+                if f.evaluate(DRAWN_JS):
                     return f
             except Exception:  # noqa: S112  (a frame that is navigating)
                 continue
@@ -75,45 +85,193 @@ def _player(page):
     raise RuntimeError("no player")
 
 
+def _idle(page):
+    page.wait_for_function(
+        """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+        return !s || !s.innerText.includes('Running'); }""",
+        timeout=300_000,
+    )
+
+
+def _task_s(cdp) -> float:
+    m = {x["name"]: x["value"] for x in cdp.send("Performance.getMetrics")["metrics"]}
+    return m["TaskDuration"]
+
+
+def _update(page, fr, cdp, got, slider, key):
+    """One slider key press -> the map shows the new run: (ms, bytes received, main-thread CPU
+    s)."""
+    rev = fr.evaluate("() => window.ospPlayer.data.rev")
+    _idle(page)
+    page.wait_for_timeout(300)
+    b0, c0 = sum(got), _task_s(cdp)
+    slider.focus()
+    t0 = time.perf_counter()
+    page.keyboard.press(key)
+    fr.wait_for_function(
+        f"() => window.ospPlayer.data.rev !== '{rev}' && window.ospPlayer.fg._fullLayout",
+        timeout=120_000,
+        polling="raf",
+    )
+    ms = (time.perf_counter() - t0) * 1e3
+    _idle(page)
+    page.wait_for_timeout(300)
+    return ms, sum(got) - b0, _task_s(cdp) - c0
+
+
+STEP_JS = """async () => { const P = window.ospPlayer, out = [];
+    const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    P.jump(Math.floor(P.n / 2));
+    for (let i = 0; i < 40; i++) { const t0 = performance.now(); P.jump(P.step + (i % 2 ? -1 : 1));
+        await frame(); out.push(performance.now() - t0); }
+    out.sort((a, b) => a - b); return out[out.length >> 1]; }"""
+
+
+def update_rows(url, ctx, steps_list=(150, 500, 2000), reps=5):
+    """Per step count: a learning-rate change (one path changes) and a steps change (every path
+    changes): latency to the new map, bytes received, main-thread CPU; and step forward/back."""
+    rows = []
+    for steps in steps_list:
+        page = ctx.new_page()
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        got: list[int] = []
+        page.on(
+            "websocket", lambda ws, got=got: ws.on("framereceived", lambda b: got.append(len(b)))
+        )
+        page.goto(f"{url}/Compare?preset=momentum-vs-nesterov-saddle")
+        _player(page)
+        _idle(page)  # the page writes the preset's whole link; the same link with other steps:
+        page.wait_for_function("() => new URLSearchParams(location.search).get('steps')")
+        link = page.evaluate(
+            "() => { const q = new URLSearchParams(location.search); "
+            f"q.set('steps', '{steps}'); return location.pathname + '?' + q; }}"
+        )
+        page.goto(url + link)
+        fr = _player(page)
+        assert fr.evaluate("() => window.ospPlayer.n") == steps, "the link did not set the steps"
+        out = {"n": steps}
+        for name, slider in (
+            ("lr", page.get_by_role("slider", name="learning rate").first),
+            ("steps", page.get_by_role("slider", name="steps")),
+        ):
+            res = [
+                _update(page, fr, cdp, got, slider, k) for k in ["ArrowLeft", "ArrowRight"] * reps
+            ]
+            res = res[1:]  # the first one may compile
+            out[name] = [statistics.median(r[i] for r in res) for i in range(3)]
+        out["step_ms"] = fr.evaluate(STEP_JS)
+        rows.append(out)
+        page.close()
+    return rows
+
+
+def first_load_rows(url, bare_url, reps=3):
+    """First load (new browser profile each time: nothing cached) of Compare vs a bare one-chart
+    page, interleaved; and a second visit of each in the same profile (cache warm)."""
+    from tests.browser import browser
+
+    res = {"compare": [], "bare": [], "compare2": [], "bare2": []}
+    for _ in range(reps):
+        for name, go, ready in (
+            ("bare", bare_url, None),
+            ("compare", url + "/Compare?preset=momentum-vs-nesterov-saddle", True),
+        ):
+            with browser() as ctx:
+                for visit in ("", "2"):
+                    page = ctx.new_page()
+                    t0 = time.perf_counter()
+                    page.goto(go)
+                    if ready:
+                        _player(page)
+                        page.wait_for_function(
+                            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1",
+                            timeout=300_000,
+                        )
+                    else:
+                        page.wait_for_function(
+                            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1",
+                            timeout=300_000,
+                        )
+                    res[name + visit].append(time.perf_counter() - t0)
+                    page.close()
+    return {k: statistics.median(v) for k, v in res.items()}
+
+
 def browser_rows():
-    """First load, slider -> new path drawn, and step forward -> redrawn (two animation frames
-    later)."""
+    import tempfile
+
     from tests.browser import browser, have_chromium, streamlit_server
 
     if not have_chromium():
-        return None, None, None
-    with streamlit_server() as (url, _), browser() as ctx:
-        page = ctx.new_page()
-        t0 = time.perf_counter()
-        page.goto(url + "/Compare?preset=momentum-vs-nesterov-saddle")
-        fr = _player(page)
-        first = time.perf_counter() - t0
-        slider = page.get_by_role("slider").nth(1)
-        lat = []
-        for _ in range(8):
-            fr = _player(page)
-            before = fr.evaluate("() => window.ospPlayer.n")
-            slider.focus()
-            t0 = time.perf_counter()
-            slider.press("ArrowRight")
-            fr.wait_for_function(f"() => window.ospPlayer.n != {before}", timeout=60_000)
-            lat.append((time.perf_counter() - t0) * 1e3)
-        fr.evaluate("() => window.ospPlayer.jump(0)")
-        step = fr.evaluate("""async () => { const P = window.ospPlayer, out = [];
-            const frame = () => new Promise(
-                r => requestAnimationFrame(() => requestAnimationFrame(r)));
-            for (let i = 0; i < 40; i++) {
-                const t0 = performance.now(); P.jump(P.step + 1); await frame();
-                out.push(performance.now() - t0); }
-            out.sort((a, b) => a - b); return out[out.length >> 1]; }""")
-        return first, float(np.median(lat[1:])), float(step)
+        return None
+    bare_dir = tempfile.mkdtemp(prefix="optiscape-bare-")
+    with open(os.path.join(bare_dir, "app.py"), "w") as fh:
+        fh.write(BARE_PAGE)
+    with streamlit_server() as (url, _):
+        with browser() as ctx:  # warm the server (compilation, imports) before timing anything
+            page = ctx.new_page()
+            page.goto(url + "/Compare?preset=momentum-vs-nesterov-saddle")
+            _player(page)
+            page.close()
+            updates = update_rows(url, ctx)
+        bare = _bare_server(bare_dir)
+        try:
+            loads = first_load_rows(url, bare[0])
+        finally:
+            bare[1].terminate()
+            bare[1].wait(10)
+    return updates, loads
+
+
+def _bare_server(folder):
+    import subprocess
+    import urllib.request
+
+    from tests.browser import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                return url, proc
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("bare streamlit server did not start")
 
 
 def main():
+    load = os.getloadavg()
     r = rerun_ms()
     g = grid_search_s()
     ms = mlp_slice_s()
-    first, lat, step = browser_rows()
+    browser = browser_rows()
+    if browser is not None:
+        import json
+
+        print(json.dumps({"updates": browser[0], "loads": browser[1]}))
+    print(f"load average at start: {load[0]:.1f} (2 cores)")
     print(f"{'benchmark':55s} {'measured':>12s} {'target':>10s} {'ratio':>7s}")
     print(
         f"{'server rerun after a slider change (AppTest, median)':55s} {r:10.0f}ms "
@@ -126,19 +284,37 @@ def main():
         f"{'MLP loss slice 41 x 41, 522 parameters, 300 points':55s} {ms:11.2f}s {'3 s':>10s} "
         f"{ms / 3:6.2f}x"
     )
-    if first is not None:
+    if browser is not None:
+        updates, loads = browser
+        for u in updates:
+            n = u["n"]
+            target = 150 if n <= 150 else 250
+            for kind, what in (("lr", "a learning rate"), ("steps", "the steps slider")):
+                lat, nbytes, cpu = u[kind]
+                print(
+                    f"{f'Compare {n} steps, {what}: slider to map':55s} {lat:10.0f}ms "
+                    f"{f'{target} ms':>10s} {lat / target:6.2f}x"
+                )
+                print(
+                    f"{'   bytes received per update':55s} {nbytes / 1e3:10.1f}KB "
+                    f"{'60 KB':>10s} {nbytes / 60e3:6.2f}x"
+                )
+                print(f"{'   main-thread CPU per update':55s} {cpu * 1e3:10.0f}ms")
+            print(
+                f"{f'Compare {n} steps: step forward/back to redrawn':55s} {u['step_ms']:10.1f}ms "
+                f"{'50 ms':>10s} {u['step_ms'] / 50:6.2f}x"
+            )
+        ratio = loads["compare"] / loads["bare"]
         print(
-            f"{'first page load after server start (Compare preset)':55s} {first:11.2f}s "
-            f"{'3 s':>10s} {first / 3:6.2f}x"
+            f"{'first load, Compare / bare one-chart page (new profile)':55s} "
+            f"{loads['compare']:5.2f}s/{loads['bare']:4.2f}s {'1.5x':>10s} {ratio / 1.5:6.2f}x"
         )
+        ratio2 = loads["compare2"] / loads["bare2"]
         print(
-            f"{'browser: slider change to chart updated (median)':55s} {lat:10.0f}ms "
-            f"{'500 ms':>10s} {lat / 500:6.2f}x"
+            f"{'second visit, Compare / bare one-chart page':55s} "
+            f"{loads['compare2']:5.2f}s/{loads['bare2']:4.2f}s {'1.5x':>10s} {ratio2 / 1.5:6.2f}x"
         )
-        print(
-            f"{'browser: step forward to redrawn (median of 40)':55s} {step:10.1f}ms "
-            f"{'150 ms':>10s} {step / 150:6.2f}x"
-        )
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print("(ratio = measured / target; below 1 meets the target)")
 
 

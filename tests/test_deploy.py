@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -139,6 +140,20 @@ def test_nginx_serves_the_app_sets_the_sticky_cookie_and_hides_metrics(deploymen
     assert (
         _get(f"http://127.0.0.1:{ports[0]}/_stcore/metrics")[0] == 200
     )  # ... but there for a scraper inside
+
+
+def test_nginx_compresses_static_files(deployment):
+    """gzip for JavaScript, CSS and JSON in the template, and on the wire through nginx."""
+    with open(os.path.join(ROOT, "deploy", "nginx.conf.template")) as fh:
+        conf = fh.read()
+    assert re.search(r"^\s*gzip on;", conf, re.M)
+    types = re.search(r"gzip_types([^;]*);", conf).group(1).split()
+    assert {"application/javascript", "text/css", "application/json"} <= set(types)
+    _, _, page = _get(deployment["url"] + "/")
+    js = re.search(rb'src="(\./)?(static/js/[^"]+\.js)"', page).group(2).decode()
+    req = urllib.request.Request(deployment["url"] + "/" + js, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.headers.get("Content-Encoding") == "gzip", dict(r.headers)
 
 
 def test_both_processes_serve_and_sessions_stick(deployment):

@@ -72,10 +72,13 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
 
     # Play at full speed to the end: the map is still there afterwards
     fr.select_option(".osp-speed select", "200")
+    fr.evaluate("""() => { const P = window.ospPlayer, play = P.play.bind(P);
+        P.started = 0; P.play = () => { P.started++; play(); }; }""")
     fr.get_by_role("button", name="play / pause (space)").click()
-    fr.wait_for_function("() => window.ospPlayer.timer !== null", timeout=10_000)
     fr.wait_for_function(
-        f"() => window.ospPlayer.step === {n} && window.ospPlayer.timer === null", timeout=60_000
+        f"() => window.ospPlayer.started > 0 && window.ospPlayer.step === {n} "
+        "&& window.ospPlayer.timer === null",
+        timeout=60_000,
     )
     assert_map_drawn(page, fr, "replay-after-play.png")
     assert shown_lengths(fr) == [n + 1] * 3
@@ -137,6 +140,56 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
     assert cards.count() == 3
     text = cards.nth(1).inner_text()
     assert "update 5 (from step 4 to 5)" in text and "v = momentum * v - learning_rate * dx" in text
+    page.close()
+
+
+def _idle(page) -> None:
+    page.wait_for_function(
+        """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+        return !s || !s.innerText.includes('Running'); }""",
+        timeout=120_000,
+    )
+
+
+def test_an_update_sends_what_changed_a_lost_blob_is_asked_for_and_a_reload_redraws(server, ctx):
+    """A learning-rate change sends one path's blob (not the surface, not the other paths) and
+    keeps the map drawn; a map that lost its blobs asks for them and draws; so does a reload."""
+    page = ctx.new_page()
+    got: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda b: got.append(len(b))))
+    page.goto(f"{server}/Compare?preset={PRESET}")
+    fr = player_frame(page)
+    _idle(page)
+    surface = fr.evaluate("() => window.ospPlayer.surfaceKey")
+    blobs = fr.evaluate("() => window.ospPlayer.data.paths.map(p => p.blob)")
+    before, rev = sum(got), fr.evaluate("() => window.ospPlayer.data.rev")
+    lr = page.get_by_role("slider", name="learning rate").first
+    lr.focus()
+    page.keyboard.press("ArrowRight")
+    fr.wait_for_function(f"() => window.ospPlayer.data.rev !== '{rev}'", timeout=60_000)
+    _idle(page)
+    sent = sum(got) - before
+    now = fr.evaluate("() => window.ospPlayer.data.paths.map(p => p.blob)")
+    assert now[0] != blobs[0] and now[1:] == blobs[1:]
+    assert fr.evaluate("() => Object.keys(window.ospPlayer.data.inline)") == [now[0]]
+    assert fr.evaluate("() => window.ospPlayer.surfaceKey") == surface
+    assert sent < 60_000, f"{sent} bytes (the whole page update) for one learning rate"
+    assert_map_drawn(page, fr, "replay-after-slider.png")
+
+    # the map forgets every blob; the next update names blobs it no longer has: it asks, gets, draws
+    fr.evaluate("() => OptiscapePlayer.forget()")
+    rev = fr.evaluate("() => window.ospPlayer.data.rev")
+    lr.focus()
+    page.keyboard.press("ArrowLeft")
+    fr.wait_for_function(f"() => window.ospPlayer.data.rev !== '{rev}'", timeout=60_000)
+    # (paths 2 and 3 were sent before, so they came only because the map asked for them)
+    assert fr.evaluate("() => window.ospPlayer.data.paths.map(p => p.blob)")[1:] == blobs[1:]
+    assert_map_drawn(page, fr, "replay-after-asking.png")
+
+    page.reload()
+    fr = player_frame(page)
+    assert fr.evaluate("() => window.ospPlayer.n") == 150
+    assert_map_drawn(page, fr, "replay-after-reload.png")
     page.close()
 
 

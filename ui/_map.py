@@ -1,14 +1,18 @@
 """The map on Playground and Compare: the replay player (``viz/player``) as a Streamlit component.
 
 The component lives across reruns (a stable key): new data restyles it in place, zoom and pan
-survive,
-and stepping, playing and scrubbing happen in the browser with no round trip. A click on the map
-comes
-back as exact coordinates and moves the start.
+survive, and stepping, playing and scrubbing happen in the browser with no round trip. A click on
+the map comes back as exact coordinates and moves the start.
+
+What travels: a small manifest on every run, and only the blobs (surface, one per path; named by
+content hash, see ``viz._replay.pack``) that this session's map has not been sent yet; a map that
+lacks one (a reload, a new page visit) asks for it by id. Plotly is the bundle Streamlit's own
+charts load (one download, cached for good), so the map adds no second copy.
 """
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import os
 import shutil
@@ -18,8 +22,10 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import viz
+from viz import _replay as viz_replay
 
 _FILES = ("index.html", "player.js", "player.css", "inside.js")
+SENT_MAX = 48  # blobs remembered as sent per map (the browser keeps 64)
 
 
 def _build_dir() -> str:
@@ -48,12 +54,53 @@ def _build_dir() -> str:
 _component = components.declare_component("optiscape_map", path=_build_dir())
 
 
-def replay_map(page: str, data: dict, *, key: str, clickable: bool = True) -> None:
-    """Draw the player; with ``clickable``, a click on the map moves the page's start there (the
-    next run
-    draws it)."""
-    value = _component(data={**data, "clickable": clickable}, key=key, default=None)
-    if not clickable or not isinstance(value, dict):
+_RECENT: collections.OrderedDict[str, bytes] = collections.OrderedDict()  # id -> blob, any session
+
+
+def blob(bid: str) -> bytes | None:
+    """A blob this process sent recently, by id (for tests and debugging)."""
+    return _RECENT.get(bid)
+
+
+def _sent(key: str) -> collections.OrderedDict:
+    return st.session_state.setdefault(f"{key}:sent", collections.OrderedDict())
+
+
+def _args(key: str, packed: tuple[dict, dict[str, bytes]], clickable: bool) -> tuple[dict, bytes]:
+    """The manifest and the bytes of the blobs this session's map has not been sent (or asked
+    for again)."""
+    manifest, blobs = packed
+    sent = _sent(key)
+    value = st.session_state.get(key)
+    if isinstance(value, dict) and value.get("need") and value.get("id") != sent.get(":need"):
+        sent[":need"] = value.get("id")
+        for bid in value["need"]:
+            sent.pop(bid, None)
+    inline, parts, at = {}, [], 0
+    for bid, blob in blobs.items():
+        _RECENT[bid] = blob
+        _RECENT.move_to_end(bid)
+        if bid in sent:
+            sent.move_to_end(bid)
+            continue
+        inline[bid] = [at, len(blob)]
+        parts.append(blob)
+        at += len(blob)
+        sent[bid] = True
+    while len(_RECENT) > 4 * SENT_MAX:
+        _RECENT.popitem(last=False)
+    while len(sent) > SENT_MAX:
+        sent.popitem(last=False)
+    return {**manifest, "clickable": clickable, "inline": inline}, b"".join(parts)
+
+
+def replay_map(page: str, payload: dict, *, key: str, clickable: bool = True) -> None:
+    """Draw the player for ``payload`` (``ui.replay_payload``'s, or any ``viz.replay_data``); with
+    ``clickable``, a click on the map moves the page's start there (the next run draws it)."""
+    packed = getattr(payload, "packed", None) or viz_replay.pack(payload)
+    data, blob_bytes = _args(key, packed, clickable)
+    value = _component(data=data, blobs=blob_bytes, key=key, default=None)
+    if not clickable or not isinstance(value, dict) or value.get("click") is None:
         return
     click, cid = value.get("click"), value.get("id")
     seen = f"{key}:click_seen"

@@ -31,6 +31,7 @@ import json
 import os
 import re
 import tokenize
+import zlib
 
 import numpy as np
 
@@ -60,16 +61,21 @@ ARROW_STYLES = {
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class ReplayPath:
-    """One optimizer's replay: its points and losses, per-step arrows ``(steps, 4)`` as ``x0, y0,
-    x1, y1``
-    (NaN: not drawn at that step) and, optionally, its equation data."""
+    """One optimizer's replay: its points and losses, and what the browser computes each step's
+    arrows from (:func:`step_arrows` is the same rule in numpy): the gradient each step used
+    ``(steps, 2)``, where it was taken ``(steps, 2)`` and each step's learning rate; ``method`` is
+    the optimizer's name (the notes' Momentum and Nesterov draw their two parts), and optionally
+    its equation data."""
 
     label: str
     color: str
     points: np.ndarray
     losses: np.ndarray
     diverged_at: int | None
-    arrows: dict[str, np.ndarray]
+    method: str
+    eval_points: np.ndarray
+    eval_grads: np.ndarray
+    lrs: np.ndarray
     equation: dict | None = None
     inside: dict | None = None  # the optimizer's state per step (viz/_inside.py, player/inside.js)
 
@@ -190,6 +196,10 @@ def equation_data(trace) -> dict | None:
     return {"lines": lines, "values": _b64(vals, "f4"), "widths": widths}
 
 
+def _f8(a) -> str:
+    return _b64(np.asarray(a, float), "f8")
+
+
 def replay_data(
     scape,
     grid,
@@ -199,51 +209,206 @@ def replay_data(
     height: int = 520,
     equations_closed: bool = False,
 ) -> dict:
-    """Everything the player draws, JSON-able; ``rev`` changes exactly when the picture does. With
-    ``equations_closed`` the equations start folded (a page with many paths and little room)."""
+    """Everything the player draws, JSON-able (arrays as base64 little-endian floats); the
+    browser gets it packed (:func:`pack`). With ``equations_closed`` the equations start folded (a
+    page with many paths and little room)."""
     xs, ys, z = grid
     zd, zlabel = _z_for_display(np.asarray(z), scape.log_z)
     zd = np.where(np.isfinite(zd), zd, np.nan)
     (x0, x1), (y0, y1) = scape.bounds
-    surface = {
-        "x": _b64(xs, "f4"),
-        "y": _b64(ys, "f4"),
-        "z": _b64(zd, "f4"),
-        "nx": len(xs),
-        "ny": len(ys),
-        "zlabel": zlabel,
-    }
-    surface["key"] = hashlib.blake2b(
-        json.dumps(surface, sort_keys=True).encode(), digest_size=8
-    ).hexdigest()
-    data = {
+    return {
         "title": title,
         "height": int(height),
         "bounds": [float(x0), float(x1), float(y0), float(y1)],
-        "surface": surface,
+        "extent": float(scape.extent),
+        "surface": {
+            "x": _b64(xs, "f4"),
+            "y": _b64(ys, "f4"),
+            "z": _b64(zd, "f4"),
+            "nx": len(xs),
+            "ny": len(ys),
+            "zlabel": zlabel,
+        },
         "arrow_styles": ARROW_STYLES,
         "equations_closed": bool(equations_closed),
         "minima": [[float(m.x), float(m.y)] for m in scape.minima],
         "saddles": [[float(s.x), float(s.y)] for s in scape.saddles],
-        "paths": [
-            {
-                "label": p.label,
-                "color": p.color,
-                "n": len(p.points) - 1,
-                "xy": _b64(p.points, "f8"),
-                "loss": _b64(p.losses, "f8"),
-                "diverged_at": p.diverged_at,
-                "arrows": {k: _b64(a, "f4") for k, a in p.arrows.items()},
-                "eq": p.equation,
-                "inside": p.inside,
-            }
-            for p in paths
-        ],
+        "paths": [path_data(p) for p in paths],
     }
-    data["rev"] = hashlib.blake2b(
-        json.dumps(data, sort_keys=True).encode(), digest_size=8
+
+
+def path_data(p: ReplayPath) -> dict:
+    """One path of :func:`replay_data`."""
+    return {
+        "label": p.label,
+        "color": p.color,
+        "n": len(p.points) - 1,
+        "xy": _f8(p.points),
+        "loss": _f8(p.losses),
+        "diverged_at": p.diverged_at,
+        "method": p.method,
+        "eval_points": _f8(p.eval_points),
+        "eval_grads": _f8(p.eval_grads),
+        "lrs": _f8(p.lrs),
+        "eq": p.equation,
+        "inside": p.inside,
+    }
+
+
+# --- the packed form the browser gets -------------------------------------------------------------
+#
+# Numbers travel as float32 columns. A column that is constant, or equal to an earlier column
+# shifted by at most one step (``v`` read at step k+1 is ``v`` written at step k; ``dx`` is the
+# gradient; ``x`` is the path), is sent as a reference; the remaining columns are byte-shuffled
+# (all first bytes, then all second bytes...) and deflated (zlib), one blob per path and one for
+# the surface. A blob's id is its content hash, so the browser keeps what it has and a page sends
+# only the blobs that changed.
+
+
+def _arr(s: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(s), "<" + dtype)
+
+
+def _num(v: float) -> float | None:
+    return None if not np.isfinite(v) else float(v)
+
+
+def pack_columns(cols: list[np.ndarray]) -> tuple[list, dict, bytes]:
+    """``cols`` (1-D arrays) as float32 -> ``(specs, shape, blob)``. Spec of column ``i``:
+    ``["r", j, len]`` (row ``j`` of the blob), ``["c", value, len]`` (constant; ``None`` is NaN)
+    or ``["s", i2, off, fill, len]`` (``out[k] = col_i2[k + off]``, ``fill`` where that is out of
+    range)."""
+    raw: list[np.ndarray] = []
+    where: list[int | None] = []  # column -> raw row (None: not raw)
+    specs: list = []
+    bits: list[np.ndarray] = []
+    for c in cols:
+        c = np.ascontiguousarray(c, dtype="<f4").ravel()
+        b = c.view("<u4")
+        bits.append(b)
+        n = len(c)
+        if n == 0 or (b == b[0]).all():
+            specs.append(["c", _num(c[0]) if n else None, n])
+            where.append(None)
+            continue
+        found = None
+        for i2, b2 in enumerate(bits[:-1]):
+            if where[i2] is None and specs[i2][0] != "s":
+                continue
+            for off in (0, 1, -1):
+                lo, hi = max(0, -off), min(n, len(b2) - off)
+                if hi - lo < n - 1 or hi <= lo:
+                    continue
+                if np.array_equal(b[lo:hi], b2[lo + off : hi + off]):
+                    rest = np.r_[b[:lo], b[hi:]]
+                    if len(rest) == 0 or (rest == rest[0]).all():
+                        fill = c[0] if lo > 0 else c[-1]
+                        found = ["s", i2, off, _num(fill) if len(rest) else None, n]
+                        break
+            if found:
+                break
+        if found:
+            specs.append(found)
+            where.append(None)
+        else:
+            specs.append(["r", len(raw), n])
+            where.append(len(raw))
+            raw.append(c)
+    L = max((len(c) for c in raw), default=0)
+    m = np.full((len(raw), L), np.nan, "<f4")
+    for j, c in enumerate(raw):
+        m[j, : len(c)] = c
+    shuffled = m.view(np.uint8).reshape(-1, 4).T.tobytes()
+    return specs, {"rows": len(raw), "len": L}, zlib.compress(shuffled, 6)
+
+
+def unpack_columns(specs: list, shape: dict, blob: bytes) -> list[np.ndarray]:
+    """The inverse of :func:`pack_columns` (float32 columns)."""
+    R, L = shape["rows"], shape["len"]
+    u8 = np.frombuffer(zlib.decompress(blob), np.uint8).reshape(4, R * L).T.copy()
+    m = u8.view("<f4").reshape(R, L)
+    out: list[np.ndarray] = []
+    for sp in specs:
+        kind, n = sp[0], sp[-1]
+        if kind == "r":
+            out.append(m[sp[1], :n])
+        elif kind == "c":
+            out.append(np.full(n, np.nan if sp[1] is None else sp[1], "<f4"))
+        else:
+            src, off = out[sp[1]], sp[2]
+            fill = np.nan if sp[3] is None else sp[3]
+            o = np.full(n, fill, "<f4")
+            lo, hi = max(0, -off), min(n, len(src) - off)
+            o[lo:hi] = src[lo + off : hi + off]
+            out.append(o)
+    return out
+
+
+PATH_COLUMNS = ("x", "y", "loss", "gx", "gy", "ex", "ey", "lr")
+
+
+def pack_path(p: dict) -> tuple[dict, bytes]:
+    """One path of :func:`replay_data` -> its manifest entry and its blob."""
+    xy = _arr(p["xy"], "f8").reshape(-1, 2)
+    ep = _arr(p["eval_points"], "f8").reshape(-1, 2)
+    g = _arr(p["eval_grads"], "f8").reshape(-1, 2)
+    cols = [xy[:, 0], xy[:, 1], _arr(p["loss"], "f8"), g[:, 0], g[:, 1], ep[:, 0], ep[:, 1]]
+    cols.append(_arr(p["lrs"], "f8"))
+    eq = p["eq"]
+    meta = {k: p[k] for k in ("label", "color", "n", "diverged_at", "method")}
+    if eq is not None:
+        W = sum(eq["widths"])
+        vals = _arr(eq["values"], "f4").reshape(-1, W)
+        cols += [vals[:, j] for j in range(W)]
+        meta["eq"] = {"lines": eq["lines"], "widths": eq["widths"], "rows": len(vals)}
+    else:
+        meta["eq"] = None
+    ins = p.get("inside")
+    if ins is not None:  # the state per step: w columns per quantity, read back by the player
+        qs = []
+        for q in ins["q"]:
+            v = np.array([np.nan if x is None else x for x in q["v"]], float).reshape(-1, q["w"])
+            qs.append({"key": q["key"], "label": q["label"], "w": q["w"], "at": len(cols)})
+            cols += [v[:, j] for j in range(q["w"])]
+        meta["inside"] = {"M": ins["M"], "G": ins["G"], "q": qs}
+    else:
+        meta["inside"] = None
+    specs, shape, blob = pack_columns(cols)
+    meta["cols"], meta["shape"] = specs, shape
+    meta["blob"] = hashlib.blake2b(blob, digest_size=8).hexdigest()
+    return meta, blob
+
+
+def pack_surface(s: dict) -> tuple[dict, bytes]:
+    """The surface of :func:`replay_data` -> its manifest entry and its blob."""
+    specs, shape, blob = pack_columns([_arr(s["x"], "f4"), _arr(s["y"], "f4"), _arr(s["z"], "f4")])
+    sid = hashlib.blake2b(blob, digest_size=8).hexdigest()
+    meta = {"blob": sid, "cols": specs, "shape": shape, "nx": s["nx"], "ny": s["ny"]}
+    meta["zlabel"] = s["zlabel"]
+    return meta, blob
+
+
+def pack(
+    data: dict,
+    *,
+    packed_paths: list[tuple[dict, bytes]] | None = None,
+    surface: tuple[dict, bytes] | None = None,
+) -> tuple[dict, dict[str, bytes]]:
+    """:func:`replay_data` -> ``(manifest, blobs)``: the manifest is small JSON that names its
+    blobs by content hash; ``rev`` changes exactly when the picture does. ``packed_paths`` and
+    ``surface``: already packed parts (a cache's)."""
+    smeta, sblob = surface or pack_surface(data["surface"])
+    blobs = {smeta["blob"]: sblob}
+    paths = []
+    for meta, blob in packed_paths or [pack_path(p) for p in data["paths"]]:
+        blobs[meta["blob"]] = blob
+        paths.append(meta)
+    manifest = {k: v for k, v in data.items() if k not in ("surface", "paths")}
+    manifest.update(surface=smeta, paths=paths)
+    manifest["rev"] = hashlib.blake2b(
+        json.dumps(manifest, sort_keys=True).encode(), digest_size=8
     ).hexdigest()
-    return data
+    return manifest, blobs
 
 
 def _asset(name: str) -> str:
@@ -252,21 +417,24 @@ def _asset(name: str) -> str:
 
 
 def replay_html(data: dict, *, title: str = "Optiscape replay") -> str:
-    """A standalone page with plotly.js (once), the player and the data inlined: it opens offline
-    and
-    replays step by step exactly as the app does."""
+    """A standalone page with plotly.js (once), the player and the data (packed, as the app sends
+    it) inlined: it opens offline and replays step by step exactly as the app does."""
     from plotly.offline import get_plotlyjs
 
-    payload = json.dumps(data).replace("</", "<\\/")
+    manifest, blobs = pack(data)
+    b64 = {k: base64.b64encode(v).decode() for k, v in blobs.items()}
+    payload = json.dumps(manifest).replace("</", "<\\/")
+    packed = json.dumps(b64)
     esc = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc}</title>\n<style>{_asset('player.css')}\nbody {{ margin: 16px; }}</style>\n"
         f"<script>{get_plotlyjs()}</script>\n<script>{_asset('player.js')}</script>\n"
-        f"<script>{_asset('inside.js')}</script>\n</head>\n<body>\n"
-        '<div id="root"></div>\n'
-        f"<script>window.ospPlayer = new OptiscapePlayer(document.getElementById('root'), {{}});\n"
-        f"window.ospPlayer.setData({payload});</script>\n</body>\n</html>\n"
+        f"<script>{_asset('inside.js')}</script>\n</head>\n"
+        '<body>\n<div id="root"></div>\n'
+        "<script>window.ospPlayer = new OptiscapePlayer(document.getElementById('root'), {});\n"
+        f"OptiscapePlayer.fromBase64({packed});\n"
+        f"window.ospPlayer.setPacked({payload});</script>\n</body>\n</html>\n"
     )
 
 
@@ -295,30 +463,43 @@ def scenario_trace(scn, oc, traj):
     return optimizers.textbook_replay(traj, spec, dict(oc.hparams), hessian=hessian)
 
 
+def replay_path(scn, oc, traj, label: str, color: str) -> ReplayPath:
+    """One optimizer's :class:`ReplayPath` (its equations and its state per step retraced on the
+    engine's numbers, once)."""
+    from ._inside import inside_data, inside_payload
+
+    trace = scenario_trace(scn, oc, traj)
+    return ReplayPath(
+        label=label,
+        color=color,
+        points=traj.points,
+        losses=traj.losses,
+        diverged_at=traj.diverged_at,
+        method=oc.name,
+        eval_points=traj.eval_points,
+        eval_grads=traj.eval_grads,
+        lrs=traj.lrs,
+        equation=None if trace is None else equation_data(trace),
+        inside=None if trace is None else inside_payload(inside_data(trace, oc.name)),
+    )
+
+
 def scenario_replay(
     scn, trajs, labels, grid, *, title: str = "", height: int = 520, equations_closed: bool = False
 ) -> dict:
     """The player's data for every optimizer of a :class:`scenarios.Scenario` and its
     trajectories."""
     from ._data import paths_from  # the same colours as the page's other charts
-    from ._inside import inside_data, inside_payload
 
-    scape = scn.landscape()
-    paths = []
-    for oc, t, p in zip(scn.optimizers, trajs, paths_from(trajs, labels), strict=True):
-        trace = scenario_trace(scn, oc, t)
-        paths.append(
-            ReplayPath(
-                label=p.label,
-                color=p.color,
-                points=p.points,
-                losses=p.losses,
-                diverged_at=p.diverged_at,
-                arrows=step_arrows(t, oc.name, scape.extent),
-                equation=None if trace is None else equation_data(trace),
-                inside=None if trace is None else inside_payload(inside_data(trace, oc.name)),
-            )
-        )
+    paths = [
+        replay_path(scn, oc, t, p.label, p.color)
+        for oc, t, p in zip(scn.optimizers, trajs, paths_from(trajs, labels), strict=True)
+    ]
     return replay_data(
-        scape, grid, paths, title=title, height=height, equations_closed=equations_closed
+        scn.landscape(),
+        grid,
+        paths,
+        title=title,
+        height=height,
+        equations_closed=equations_closed,
     )

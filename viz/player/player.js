@@ -12,11 +12,136 @@
 (function (global) {
   'use strict';
 
-  function decode(s, kind) {
-    const bin = atob(s);
-    const u8 = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-    return kind === 'f4' ? new Float32Array(u8.buffer) : new Float64Array(u8.buffer);
+  /* ---- the packed data (viz/_replay.py: pack) ----------------------------------------------------
+   * A manifest (small JSON) names its blobs by content hash. A blob is float32 columns, byte-shuffled
+   * and deflated; the manifest says which column is a blob row, a constant, or an earlier column
+   * shifted by one step. Decoded blobs are kept (by id) for the next update. */
+
+  const BLOBS = new Map();  // id -> {bytes: Uint8Array (deflated)} and, once decoded, rows: Promise
+  const KEEP = 64;
+
+  function remember(id, bytes) {
+    const e = BLOBS.get(id);
+    BLOBS.delete(id);
+    BLOBS.set(id, e || {bytes});  // most recently used last
+    while (BLOBS.size > KEEP) BLOBS.delete(BLOBS.keys().next().value);
+  }
+
+  async function inflate(bytes) {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  /** A blob's rows (Float32Array of rows * len), decoded once. */
+  function blobRows(id, shape) {
+    const e = BLOBS.get(id);
+    if (!e) return null;
+    BLOBS.delete(id);
+    BLOBS.set(id, e);
+    if (!e.rows) {
+      e.rows = inflate(e.bytes).then((u8) => {
+        const N = shape.rows * shape.len, out = new Uint8Array(4 * N);
+        for (let b = 0; b < 4; b++) {
+          const o = b * N;
+          for (let i = 0; i < N; i++) out[4 * i + b] = u8[o + i];
+        }
+        return new Float32Array(out.buffer);
+      });
+    }
+    return e.rows;
+  }
+
+  function columns(specs, shape, rows) {
+    const out = [];
+    for (const sp of specs) {
+      const n = sp[sp.length - 1];
+      if (sp[0] === 'r') out.push(rows.subarray(sp[1] * shape.len, sp[1] * shape.len + n));
+      else if (sp[0] === 'c') out.push(new Float32Array(n).fill(sp[1] === null ? NaN : sp[1]));
+      else {
+        const src = out[sp[1]], off = sp[2], o = new Float32Array(n).fill(sp[3] === null ? NaN : sp[3]);
+        for (let k = Math.max(0, -off); k < Math.min(n, src.length - off); k++) o[k] = src[k + off];
+        out.push(o);
+      }
+    }
+    return out;
+  }
+
+  /** The arrows of every update k -> k+1 as (n * 4) arrays [x0, y0, x1, y1] (NaN: not drawn); the
+   * same rule as viz/_replay.py step_arrows. */
+  function stepArrows(p, extent) {
+    const n = p.n, xy = p.xy, dv = p.diverged_at, nan = NaN;
+    const decomposed = p.method === 'momentum' || p.method === 'nesterov';
+    const kinds = decomposed ? ['momentum', 'gradient'].concat(p.method === 'nesterov' ? ['lookahead'] : [])
+      : ['direction'];
+    kinds.push('step');
+    const out = Object.fromEntries(kinds.map((k) => [k, new Float32Array(4 * n).fill(nan)]));
+    const set = (a, k, x0, y0, x1, y1) => { a[4 * k] = x0; a[4 * k + 1] = y0; a[4 * k + 2] = x1; a[4 * k + 3] = y1; };
+    for (let k = 0; k < n; k++) {
+      if (dv !== null && dv !== undefined && k >= Math.max(dv - 1, 0)) break;  // frozen after divergence
+      const x = xy[2 * k], y = xy[2 * k + 1], sx = xy[2 * k + 2] - x, sy = xy[2 * k + 3] - y;
+      const ex = p.ex[k], ey = p.ey[k], gx = p.gx[k], gy = p.gy[k];
+      if (decomposed) {
+        const ux = -p.lr[k] * gx, uy = -p.lr[k] * gy;  // the gradient step; the rest is mu * v
+        set(out.momentum, k, x, y, x + sx - ux, y + sy - uy);
+        set(out.gradient, k, ex, ey, ex + ux, ey + uy);
+        if (out.lookahead) set(out.lookahead, k, x, y, ex, ey);
+      } else {
+        const g = Math.hypot(gx, gy);
+        if (g > 1e-12) set(out.direction, k, ex, ey, ex - gx / g * 0.08 * extent, ey - gy / g * 0.08 * extent);
+      }
+      set(out.step, k, x, y, x + sx, y + sy);
+    }
+    const tiny = 1e-9 * Math.max(extent, 1e-300);
+    for (const a of Object.values(out)) {
+      for (let k = 0; k < n; k++) {
+        if (Math.hypot(a[4 * k + 2] - a[4 * k], a[4 * k + 3] - a[4 * k + 1]) < tiny) a.fill(nan, 4 * k, 4 * k + 4);
+      }
+    }
+    return out;
+  }
+
+  /** The manifest's blob ids that are not here (ask for them again). */
+  function missing(m) {
+    return [m.surface.blob, ...m.paths.map((p) => p.blob)].filter((id) => !BLOBS.has(id));
+  }
+
+  /** Manifest + blobs -> what the player draws (typed arrays). */
+  async function unpack(m) {
+    const s = m.surface;
+    const [sx, sy, sz] = columns(s.cols, s.shape, await blobRows(s.blob, s.shape));
+    const paths = [];
+    for (const p of m.paths) {
+      const c = columns(p.cols, p.shape, await blobRows(p.blob, p.shape));
+      const n = p.n, xy = new Float64Array(2 * n + 2);
+      for (let i = 0; i <= n; i++) { xy[2 * i] = c[0][i]; xy[2 * i + 1] = c[1][i]; }
+      const q = {...p, xy, loss: c[2], gx: c[3], gy: c[4], ex: c[5], ey: c[6], lr: c[7], eqv: null};
+      if (p.eq) {
+        const W = p.eq.widths.reduce((a, b) => a + b, 0), rows = p.eq.rows, v = new Float32Array(rows * W);
+        for (let j = 0; j < W; j++) { const col = c[8 + j]; for (let r = 0; r < rows; r++) v[r * W + j] = col[r]; }
+        q.eqv = v;
+      }
+      if (p.inside) {  // the optimizer's state per step (inside.js): rows of w numbers, null for NaN
+        q.inside = {M: p.inside.M, G: p.inside.G, q: p.inside.q.map((e) => {
+          const rows = c[e.at].length, v = new Array(rows * e.w);
+          for (let j = 0; j < e.w; j++) {
+            const col = c[e.at + j];
+            for (let r = 0; r < rows; r++) v[r * e.w + j] = Number.isNaN(col[r]) ? null : col[r];
+          }
+          return {key: e.key, label: e.label, w: e.w, v};
+        })};
+      }
+      q.arrows = stepArrows(q, m.extent);
+      paths.push(q);
+    }
+    return {...m, surface: {...s, key: s.blob, x: sx, y: sy, z: sz}, paths};
+  }
+
+  function fromBase64(map) {
+    for (const [id, s] of Object.entries(map)) {
+      const bin = atob(s), u8 = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+      remember(id, u8);
+    }
   }
 
   function num(v) {
@@ -35,6 +160,7 @@
   }
 
   const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200];
+  const MARKERS_MAX = 300;  // steps
   const MARGIN = {l: 58, r: 96, t: 12, b: 46, pad: 0, autoexpand: false};
 
   class Player {
@@ -131,17 +257,19 @@
       this.hooks.onClick(xa.p2c(px), ya.p2c(py));
     }
 
+    /** Draw a packed payload (a manifest whose blobs are here: see remember / missing). A later
+     * call wins over one still decoding. */
+    async setPacked(m) {
+      const seq = (this.seq = (this.seq || 0) + 1);
+      const d = await unpack(m);
+      if (seq === this.seq) this.setData(d);
+    }
+
     setData(d) {
       const first = this.data === undefined;
       this.data = d;
       if (first) this.eqWrap.open = !d.equations_closed;
-      this.paths = d.paths.map((p) => ({
-        ...p,
-        xy: decode(p.xy, 'f8'),
-        loss: decode(p.loss, 'f8'),
-        arrows: Object.fromEntries(Object.entries(p.arrows || {}).map(([k, v]) => [k, decode(v, 'f4')])),
-        eqv: p.eq ? decode(p.eq.values, 'f4') : null,
-      }));
+      this.paths = d.paths;
       this.n = Math.max(0, ...this.paths.map((p) => p.n));
       this.slider.max = this.n;
       this.titleEl.textContent = d.title || '';
@@ -180,11 +308,10 @@
 
     drawBackground() {
       const s = this.data.surface;
-      const z = decode(s.z, 'f4');
-      const rows = [];
+      const z = s.z, rows = [];
       for (let j = 0; j < s.ny; j++) rows.push(Array.from(z.subarray(j * s.nx, (j + 1) * s.nx)));
       const trace = {
-        type: 'contour', x: Array.from(decode(s.x, 'f4')), y: Array.from(decode(s.y, 'f4')), z: rows,
+        type: 'contour', x: Array.from(s.x), y: Array.from(s.y), z: rows,
         colorscale: 'Viridis', ncontours: 30, opacity: 0.85, hoverinfo: 'skip',
         contours: {showlines: true}, line: {width: 0.5, color: 'rgba(255,255,255,0.35)', smoothing: 0},
         colorbar: {title: {text: s.zlabel, side: 'right'}, thickness: 12, x: 1.01, xanchor: 'left', xpad: 4},
@@ -205,9 +332,12 @@
       this.traceIndex = [];
       for (const p of this.paths) {
         const at = {path: data.length};
-        data.push({type: 'scatter', mode: 'lines+markers', name: p.label, x: [], y: [], customdata: [],
+        // a marker per iterate while they can be told apart; a long path is a line (each marker is an
+        // SVG node that every step would redraw)
+        data.push({type: 'scatter', mode: p.n <= MARKERS_MAX ? 'lines+markers' : 'lines', name: p.label,
+          x: [], y: [],
           line: {color: p.color, width: 2.5}, marker: {size: 4, color: p.color},
-          hovertemplate: p.label + '<br>step %{customdata}<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
+          hovertemplate: p.label + '<br>step %{pointNumber}<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
         data.push({type: 'scatter', mode: 'markers', x: [p.xy[0]], y: [p.xy[1]], hoverinfo: 'skip',
           marker: {symbol: 'circle-open', size: 14, color: 'black', line: {width: 2}}});
         at.now = data.length;
@@ -304,13 +434,13 @@
       this.step = k;
       this.slider.value = k;
       this.stepLabel.textContent = 'step ' + k + ' / ' + this.n;
-      const xs = [], ys = [], idx = [], cd = [];
-      const put = (i, x, y, c) => { idx.push(i); xs.push(x); ys.push(y); cd.push(c || null); };
+      const xs = [], ys = [], idx = [];
+      const put = (i, x, y) => { idx.push(i); xs.push(x); ys.push(y); };
       this.paths.forEach((p, j) => {
         const at = this.traceIndex[j], m = Math.min(k, p.n);
-        const px = new Array(m + 1), py = new Array(m + 1), steps = new Array(m + 1);
-        for (let i = 0; i <= m; i++) { px[i] = p.xy[2 * i]; py[i] = p.xy[2 * i + 1]; steps[i] = i; }
-        put(at.path, px, py, steps);
+        const px = new Array(m + 1), py = new Array(m + 1);
+        for (let i = 0; i <= m; i++) { px[i] = p.xy[2 * i]; py[i] = p.xy[2 * i + 1]; }
+        put(at.path, px, py);
         put(at.now, [px[m]], [py[m]]);
         for (const [kind, i] of Object.entries(at.arrows)) {
           const a = p.arrows[kind];
@@ -323,7 +453,7 @@
           put(at.div, shown ? [p.xy[2 * q]] : [], shown ? [p.xy[2 * q + 1]] : []);
         }
       });
-      Plotly.restyle(this.fg, {x: xs, y: ys, customdata: cd}, idx);
+      Plotly.restyle(this.fg, {x: xs, y: ys}, idx);
       this.drawEquations(k);
       if (global.OptiscapeInside) global.OptiscapeInside.render(this, k);  // viz/player/inside.js
       if (k >= this.n && this.timer) this.pause();
@@ -418,5 +548,10 @@
     }
   }
 
+  Player.remember = remember;
+  Player.forget = () => BLOBS.clear();  // as after an eviction (tests)
+  Player.missing = missing;
+  Player.fromBase64 = fromBase64;
+  Player.stepArrows = stepArrows;
   global.OptiscapePlayer = Player;
 })(window);
