@@ -231,13 +231,9 @@ def linear_momentum(steps: int, target: float, warmup: float) -> np.ndarray:
 
 def network_size(hidden=(20, 20)) -> int:
     """The number of parameters of the page's 2-hidden-2 network (counted on its own weights)."""
-    import jax
-    from jax.flatten_util import ravel_pytree
-
     import network
 
-    theta, _ = ravel_pytree(network.init_params((2, *hidden, 2), "glorot", key=jax.random.key(0)))
-    return int(theta.size)
+    return int(network.init_params((2, *hidden, 2), "glorot").size)
 
 
 def second_order_cost(n: int) -> dict[str, float]:
