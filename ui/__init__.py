@@ -28,7 +28,7 @@ from ._controls import (
 from ._errata import errata_for, notes_on_notes
 from ._export import export_panel
 from ._links import link_page
-from ._map import replay_map
+from ._map import present_figure, presentation, presentation_toggles, replay_map
 from ._replay import replay_payload
 
 __all__ = [
@@ -54,6 +54,9 @@ __all__ = [
     "notes_on_notes",
     "optimizer_controls",
     "page_setup",
+    "present_figure",
+    "presentation",
+    "presentation_toggles",
     "preset_claims",
     "replay_map",
     "replay_payload",

@@ -19,7 +19,9 @@ import streamlit.components.v1 as components
 
 import viz
 
-_FILES = ("index.html", "player.js", "player.css")
+from ._controls import KEEP
+
+_FILES = ("index.html", "player.js", "player.css", "present.css")
 
 
 def _build_dir() -> str:
@@ -48,11 +50,13 @@ def _build_dir() -> str:
 _component = components.declare_component("optiscape_map", path=_build_dir())
 
 
-def replay_map(page: str, data: dict, *, key: str, clickable: bool = True) -> None:
+def replay_map(
+    page: str, data: dict, *, key: str, clickable: bool = True, present: float = 0
+) -> None:
     """Draw the player; with ``clickable``, a click on the map moves the page's start there (the
-    next run
-    draws it)."""
-    value = _component(data={**data, "clickable": clickable}, key=key, default=None)
+    next run draws it); ``present`` (1.5 or 2) draws it in presentation mode at that scale."""
+    opt = {"scale": float(present)} if present else None
+    value = _component(data={**data, "clickable": clickable, "present": opt}, key=key, default=None)
     if not clickable or not isinstance(value, dict):
         return
     click, cid = value.get("click"), value.get("id")
@@ -70,3 +74,48 @@ def replay_map(page: str, data: dict, *, key: str, clickable: bool = True) -> No
         return
     st.session_state[f"{page}:start_next"] = (round(x, 4), round(y, 4))
     st.rerun()
+
+
+#: the page's chrome in presentation mode: no sidebar, no header bar, the whole width for the map
+_PRESENT_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0.8rem 1.2rem 2rem !important;
+  max-width: 100% !important; }
+</style>"""
+
+
+def presentation_toggles(page: str) -> dict[str, str]:
+    """The page's presentation flags in its link (``present=1``, ``big=1`` for 2x text) and their
+    widget keys, for :func:`ui.init_page` and :func:`ui.sync_url`."""
+    return {"present": f"{page}:present", "big": f"{page}:present_big"}
+
+
+def presentation(page: str) -> float:
+    """The presentation-mode switch (and its text size) at the top of a page; returns the scale the
+    page draws at: 0 (off), 1.5 or 2. On, the sidebar and header are hidden."""
+    keys = presentation_toggles(page)
+    c1, c2 = st.columns([1, 3])
+    on = c1.toggle(
+        "Presentation mode",
+        key=keys["present"],
+        persist_state=KEEP,
+        help="for a projector: the map as large as the window allows with equal aspect, larger "
+        "text and lines, the settings folded away (in the link as present=1)",
+    )
+    if not on:
+        return 0.0
+    big = c2.toggle("text 2x (else 1.5x)", key=keys["big"], persist_state=KEEP)
+    st.html(_PRESENT_CSS)
+    return 2.0 if big else 1.5
+
+
+def present_figure(fig, scale: float):
+    """A page's chart at the presentation scale: text and lines larger, the legend below it."""
+    if not scale:
+        return fig
+    fig.update_layout(font=dict(size=13 * scale), title=dict(font=dict(size=15 * scale)))
+    fig.update_traces(line=dict(width=2 * scale), selector=dict(type="scatter", mode="lines"))
+    m = fig.layout.margin
+    fig.update_layout(margin=dict(l=(m.l or 60) * scale, t=(m.t or 40) * scale))
+    return fig
