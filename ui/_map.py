@@ -82,6 +82,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"] { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding: 0.8rem 1.2rem 2rem !important;
   max-width: 100% !important; }
+[data-testid="stTable"] table { font-size: 1.35rem; }
 </style>"""
 
 
@@ -111,11 +112,14 @@ def presentation(page: str) -> float:
 
 
 def present_figure(fig, scale: float):
-    """A page's chart at the presentation scale: text and lines larger, the legend below it."""
+    """A page's chart at the presentation scale: text and lines larger, the legend beside it."""
     if not scale:
         return fig
     fig.update_layout(font=dict(size=13 * scale), title=dict(font=dict(size=15 * scale)))
     fig.update_traces(line=dict(width=2 * scale), selector=dict(type="scatter", mode="lines"))
     m = fig.layout.margin
-    fig.update_layout(margin=dict(l=(m.l or 60) * scale, t=(m.t or 40) * scale))
+    fig.update_layout(
+        margin=dict(l=(m.l or 60) * scale, t=(m.t or 40) * scale, b=40 * scale, r=20),
+        legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top"),  # beside it
+    )
     return fig
