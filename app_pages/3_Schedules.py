@@ -62,6 +62,7 @@ mom_ramp = st.toggle(
     key=f"{PAGE}:ramp",
     bind=ui.LINK,
 )
+present = ui.presentation(PAGE, bind=ui.LINK)  # 0, or the scale of presentation mode
 if len(picked) < 1:
     st.info("Pick at least one schedule.")
     st.stop()
@@ -76,7 +77,7 @@ ui.divergence_banner(
     what="runs",
     hint="lower the base learning rate",
 )
-left, right = st.columns(2)
+left, right = (st.container(), st.container()) if present else st.columns(2)
 with left:  # the race, replayed step by step (all schedules at the same step)
     ui.replay_map(
         PAGE,
@@ -89,6 +90,7 @@ with left:  # the race, replayed step by step (all schedules at the same step)
         ),
         key=f"{PAGE}:map",
         clickable=False,
+        present=present,
     )
 t = np.arange(steps + 1)
 fstar = scape.f_star or 0.0

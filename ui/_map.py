@@ -92,21 +92,23 @@ def presentation_toggles(page: str) -> dict[str, str]:
     return {"present": f"{page}:present", "big": f"{page}:present_big"}
 
 
-def presentation(page: str) -> float:
+def presentation(page: str, *, bind: str | None = None) -> float:
     """The presentation-mode switch (and its text size) at the top of a page; returns the scale the
-    page draws at: 0 (off), 1.5 or 2. On, the sidebar and header are hidden."""
+    page draws at: 0 (off), 1.5 or 2. On, the sidebar and header are hidden. With ``bind`` (a lesson
+    page's :data:`ui.LINK`) the switches are in the link by their keys."""
     keys = presentation_toggles(page)
+    keep = {"bind": bind} if bind else {"persist_state": KEEP}
     c1, c2 = st.columns([1, 3])
     on = c1.toggle(
         "Presentation mode",
         key=keys["present"],
-        persist_state=KEEP,
+        **keep,
         help="for a projector: the map as large as the window allows with equal aspect, larger "
         "text and lines, the settings folded away (in the link as present=1)",
     )
     if not on:
         return 0.0
-    big = c2.toggle("text 2x (else 1.5x)", key=keys["big"], persist_state=KEEP)
+    big = c2.toggle("text 2x (else 1.5x)", key=keys["big"], **keep)
     st.html(_PRESENT_CSS)
     return 2.0 if big else 1.5
 
