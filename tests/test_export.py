@@ -250,6 +250,8 @@ def test_3d_path_is_above_the_surface_and_replays(run):
         np.testing.assert_array_equal(np.asarray(tr.x), p.points[:, 0])
     first = fig.frames[0].data
     assert len(first[0].x) == 1 and len(fig.frames[-1].data[0].x) == len(paths[0].points)
+    still = viz.slide_figure(fig, width=800, height=450)  # a picture of it has no play button
+    assert not still.layout.sliders and not still.layout.updatemenus and not still.frames
 
 
 def test_export_limits():

@@ -181,6 +181,12 @@ def slide_figure(fig: go.Figure, *, width: int, height: int, text_scale: float =
         marker = getattr(tr, "marker", None)
         if marker is not None and isinstance(getattr(marker, "size", None), (int, float)):
             tr.marker.size = marker.size * k
+    f.layout.updatemenus, f.layout.sliders, f.frames = (), (), ()  # (a picture has no ▶)
+    if any(t.type == "surface" for t in f.data):  # 3-D: the axes' ticks in perspective, smaller
+        small = dict(
+            tickfont=dict(size=round(0.6 * fs)), title=dict(font=dict(size=round(0.8 * fs)))
+        )
+        f.update_scenes(xaxis=small, yaxis=small, zaxis=small)
     contour = next((t for t in f.data if t.type == "contour"), None)
     if contour is None or f.layout.xaxis.range is None or f.layout.yaxis.range is None:
         f.update_layout(margin=dict(l=round(5 * fs), r=20, t=round(4 * fs), b=round(4 * fs)))
