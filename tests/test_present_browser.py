@@ -123,3 +123,6 @@ def test_playground_presentation_2x_at_1024x768(server, ctx):
     fr = player_frame(page)
     assert not fr.evaluate("() => window.ospPlayer.k")
     assert page.locator('[data-testid="stSidebar"]').is_visible()
+    controls = fr.evaluate(BOXES)["controls"]  # in the narrow column too, nothing covers the slider
+    assert not [(a, b) for i, a in enumerate(controls) for b in controls[i + 1 :] if overlap(a, b)]
+    shot(page, "present-off-playground-1024x768.png")

@@ -98,7 +98,7 @@ def presentation(page: str, *, bind: str | None = None) -> float:
     page's :data:`ui.LINK`) the switches are in the link by their keys."""
     keys = presentation_toggles(page)
     keep = {"bind": bind} if bind else {"persist_state": KEEP}
-    c1, c2 = st.columns([1, 3])
+    c1, c2 = st.columns(2)
     on = c1.toggle(
         "Presentation mode",
         key=keys["present"],
