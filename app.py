@@ -2,9 +2,13 @@
 URLs);
 every widget keeps its value across page switches (``persist_state="session"``, :data:`ui.KEEP`)."""
 
-import streamlit as st
+import jaxsetup
 
-import ui
+jaxsetup.configure()  # float64 and the host devices, before JAX starts (jaxsetup.py says why)
+
+import streamlit as st  # noqa: E402
+
+import ui  # noqa: E402
 
 st.set_page_config(page_title="Optiscape", page_icon="⛰️", layout="wide")
 ui.page_setup("Optiscape")
@@ -50,6 +54,12 @@ PAGES = {
             url_path="Quadratic_theory",
         ),
         st.Page("app_pages/7_Basins.py", title="Basins", icon=":material/map:", url_path="Basins"),
+        st.Page(
+            "app_pages/9_Batch_size.py",
+            title="Batch size and noise",
+            icon=":material/scatter_plot:",
+            url_path="Batch_size",
+        ),
     ],
     "Network": [
         st.Page(

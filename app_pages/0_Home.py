@@ -24,6 +24,7 @@ PAGES = (
     ("app_pages/5_Averaging.py", "Averaging: EWA, Polyak, EMA, ensembles", "〰️"),
     ("app_pages/6_Quadratic_theory.py", "Quadratic theory: predicted vs measured rates", "📐"),
     ("app_pages/7_Basins.py", "Basins of attraction", "🗺️"),
+    ("app_pages/9_Batch_size.py", "Batch size and noise: real mini-batches", "🎲"),
     ("app_pages/8_Neural_network.py", "A real network's loss landscape", "🧠"),
 )
 c1, c2 = st.columns([3, 1])

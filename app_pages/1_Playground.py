@@ -32,7 +32,8 @@ present = ui.presentation(PAGE)  # 0, or the scale of presentation mode
 
 
 def _race_note(slug: str) -> None:
-    """A Compare preset here: say that Playground shows its first optimizer, and link the whole race."""
+    """A Compare preset here: say that Playground shows its first optimizer, and link the whole
+    race."""
     p = scenarios.get_preset(slug)
     if len(p.scenario.optimizers) > 1:
         st.info(
@@ -78,8 +79,7 @@ def playground():
         view3d = st.toggle("3-D surface", key=f"{PAGE}:3d", persist_state=ui.KEEP)
     scn = Scenario(**kw, optimizers=(oc,))
     ui.sync_url(scn, PAGE, TOGGLES)
-    key = scn.to_json()
-    traj = ui.cached_run(key)[0]
+    traj = ui.cached_run(scn)[0]
     scape = scn.landscape()
     spec = optimizers.get(oc.name)
     paths = viz.paths_from([traj], [oc.label])
@@ -107,7 +107,7 @@ def playground():
             fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
             ui.replay_map(
                 PAGE,
-                ui.replay_payload(key, (oc.label,), scape.title, 560),
+                ui.replay_payload(scn, (oc.label,), scape.title, 560),
                 key=f"{PAGE}:map",
                 present=present,
             )
@@ -118,15 +118,13 @@ def playground():
                 "start there; "
                 "drag to pan, scroll to zoom, double-click to reset."
             )
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else key)
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
         steps = np.arange(traj.steps + 1)
         c1, c2 = st.columns(2)
-        gap = (
-            traj.losses - (scape.f_star if scape.f_star is not None else traj.losses.min()) + 1e-16
-        )
+        (gap,) = viz.loss_gaps(scape, [traj])
         c1.plotly_chart(
             viz.curves_figure(
-                [("f - f*", steps, gap, viz.PALETTE[0])],
+                [viz.Series("f - f*", steps, gap, viz.PALETTE[0])],
                 title="loss gap f - f* (log)",
                 ylabel="f - f*",
                 log_y=True,
@@ -136,7 +134,7 @@ def playground():
         )
         c2.plotly_chart(
             viz.curves_figure(
-                [("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
+                [viz.Series("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
                 title="gradient norm",
                 ylabel="|∇f|",
                 log_y=True,
@@ -145,17 +143,19 @@ def playground():
             key=f"{PAGE}:gnorm",
         )
         c3, c4 = st.columns(2)
+        lr_lines = [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])]
+        est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
+        if est is not None:
+            lr_lines.append(viz.Series(est[0], steps[: len(est[1])], est[1], viz.PALETTE[4]))
         c3.plotly_chart(
-            viz.curves_figure(
-                [("lr", steps[:-1], traj.lrs, viz.PALETTE[2])], title="learning rate", ylabel="lr"
-            ),
+            viz.curves_figure(lr_lines, title="learning rate", ylabel="lr", log_y=est is not None),
             theme=None,
             key=f"{PAGE}:lr",
         )
         c4.plotly_chart(
             viz.curves_figure(
                 [
-                    (
+                    viz.Series(
                         "distance",
                         steps,
                         viz.distance_to_nearest_minimum(scape, traj.points),

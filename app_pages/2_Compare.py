@@ -73,8 +73,7 @@ def compare():
         tol = ui.tolerance_input(PAGE)
     scn = Scenario(**kw, optimizers=tuple(configs), tolerance=tol)
     ui.sync_url(scn, PAGE, TOGGLES)
-    key = scn.to_json()
-    trajs = ui.cached_run(key)
+    trajs = ui.cached_run(scn)
     scape = scn.landscape()
     labels = [f"{i + 1}. {c.label}" for i, c in enumerate(configs)]
     paths = viz.paths_from(trajs, labels)
@@ -99,7 +98,7 @@ def compare():
         grid = ui.cached_grid(scn)
         ui.replay_map(
             PAGE,
-            ui.replay_payload(key, tuple(labels), scape.title, 560),
+            ui.replay_payload(scn, tuple(labels), scape.title, 560),
             key=f"{PAGE}:map",
             present=present,
         )
@@ -111,21 +110,13 @@ def compare():
             "optimizer there."
         )
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=key)
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
         steps = np.arange(scn.steps + 1)
-        fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
-        series = [
-            (p.label, steps, t.losses - fstar + 1e-16, p.color)
-            for p, t in zip(paths, trajs, strict=True)
-        ]
+        gaps = viz.loss_gaps(scape, trajs)
+        series = [viz.Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]
         marks = [
-            (
-                f"{p.label} diverged",
-                p.diverged_at,
-                float(t.losses[p.diverged_at] - fstar + 1e-16),
-                p.color,
-            )
-            for p, t in zip(paths, trajs, strict=True)
+            viz.Series(f"{p.label} diverged", p.diverged_at, g[p.diverged_at], p.color)
+            for p, g in zip(paths, gaps, strict=True)
             if p.diverged_at is not None
         ]
         st.plotly_chart(

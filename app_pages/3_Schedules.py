@@ -11,6 +11,7 @@ import viz
 PAGE = "sched"
 ui.page_setup("Schedules")
 st.title("Learning-rate schedules")
+link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
     "A schedule multiplies the base learning rate at every step. Decay lets a run take big "
     "steps early and "
@@ -63,11 +64,12 @@ mom_ramp = st.toggle(
     bind=ui.LINK,
 )
 present = ui.presentation(PAGE, bind=ui.LINK)  # 0, or the scale of presentation mode
+link.check()
 if len(picked) < 1:
     st.info("Pick at least one schedule.")
     st.stop()
 scn = scenarios.schedule_race(surface, opt, lr, steps, tuple(picked), mom_ramp)
-trajs = ui.cached_run(scn.to_json())
+trajs = ui.cached_run(scn)
 scape = scn.landscape()
 labels = [titles[n] for n in picked]
 paths = viz.paths_from(trajs, labels)
@@ -82,7 +84,7 @@ with left:  # the race, replayed step by step (all schedules at the same step)
     ui.replay_map(
         PAGE,
         ui.replay_payload(
-            scn.to_json(),
+            scn,
             tuple(labels),
             f"{spec.title} on {scape.title}",
             480,
@@ -93,12 +95,11 @@ with left:  # the race, replayed step by step (all schedules at the same step)
         present=present,
     )
 t = np.arange(steps + 1)
-fstar = scape.f_star or 0.0
 right.plotly_chart(
     viz.curves_figure(
         [
-            (lab, t, tr.losses - fstar + 1e-16, p.color)
-            for lab, tr, p in zip(labels, trajs, paths, strict=True)
+            viz.Series(lab, t, g, p.color)
+            for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
         ],
         title="loss gap f - f*",
         ylabel="f - f*",
@@ -110,7 +111,10 @@ right.plotly_chart(
 )
 right.plotly_chart(
     viz.curves_figure(
-        [(lab, t[:-1], tr.lrs, p.color) for lab, tr, p in zip(labels, trajs, paths, strict=True)],
+        [
+            viz.Series(lab, t[:-1], tr.lrs, p.color)
+            for lab, tr, p in zip(labels, trajs, paths, strict=True)
+        ],
         title="learning rate used",
         ylabel="lr",
         height=240,

@@ -13,6 +13,7 @@ from lessons import Axis
 PAGE = "hps"
 ui.page_setup("Hyperparameter search")
 st.title("Grid search vs random search")
+link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
     "Same budget, two strategies. Random search samples the learning rate log-uniformly "
     "(`lr = 10 ** uniform(a, b)`) and tries a *different* value of every hyperparameter in "
@@ -64,6 +65,7 @@ stages = st.radio(
     key=f"{PAGE}:stages",
     bind=ui.LINK,
 )
+link.check()
 
 zmax = None
 cols = st.columns(2)

@@ -11,6 +11,7 @@ import viz
 PAGE = "avg"
 ui.page_setup("Averaging")
 st.title("Averaging")
+link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 
 st.header("1. The exponentially weighted average")
 st.write(
@@ -32,8 +33,8 @@ corrected = c2.toggle("bias correction", True, key=f"{PAGE}:bc", bind=ui.LINK)
 temps = lessons.temperature_series(100)
 days = np.arange(1, 101)
 series = [
-    ("daily temperature", days, temps, "#999999"),
-    (
+    viz.Series("daily temperature", days, temps, "#999999"),
+    viz.Series(
         f"EWA beta={beta:g}" + (" (bias-corrected)" if corrected else ""),
         days,
         lessons.ewa(temps, beta, corrected),
@@ -41,7 +42,9 @@ series = [
     ),
 ]
 if corrected:
-    series.append(("without correction", days, lessons.ewa(temps, beta, False), viz.PALETTE[1]))
+    series.append(
+        viz.Series("without correction", days, lessons.ewa(temps, beta, False), viz.PALETTE[1])
+    )
 st.plotly_chart(
     viz.curves_figure(
         series,
@@ -78,6 +81,7 @@ burn = c4.slider(
     help="Averaging from step 0 drags in the far-away start; too late leaves few iterates to "
     "average.",
 )
+link.check()
 scape = landscapes.get(surface)
 lr = {"quadratic": 0.02, "ravine": 0.05, "himmelblau": 0.005, "booth": 0.01}[surface]
 res = ui.cached_sweep_paths(surface, "sgd", lr, (), tuple(scape.start), 600, noise, tuple(range(5)))
@@ -88,7 +92,8 @@ grid = scape.grid(100)  # both maps below
 
 
 def averaged(path):
-    """The iterates, their EMA, and their running mean from step ``burn`` on (the iterates before it)."""
+    """The iterates, their EMA, and their running mean from step ``burn`` on (the iterates before
+    it)."""
     return (
         path,
         lessons.ewa(path, ema_beta, True),
@@ -109,7 +114,10 @@ left.plotly_chart(
     key=f"{PAGE}:map",
 )
 steps = np.arange(len(res.paths[0]))
-dist = [(p.label, steps, viz.distance_to_nearest_minimum(scape, p.points), p.color) for p in paths]
+dist = [
+    viz.Series(p.label, steps, viz.distance_to_nearest_minimum(scape, p.points), p.color)
+    for p in paths
+]
 right.plotly_chart(
     viz.curves_figure(
         dist, title="distance to the minimum", ylabel="distance", log_y=True, height=460

@@ -12,6 +12,7 @@ import viz
 PAGE = "quad"
 ui.page_setup("Quadratic theory")
 st.title("Convergence on a quadratic")
+link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
     r"On $f = \tfrac12 x^\top A x$ with eigenvalues $\mu = 1$ and $L = \kappa$ every method "
     r"is a linear recurrence, "
@@ -33,7 +34,8 @@ new_kappa = (
 )  # alpha, beta follow kappa (a link's own ones win)
 st.session_state[f"{PAGE}:kappa_seen"] = kappa
 if st.button("Set optimal alpha, beta", type="primary", key=f"{PAGE}:optimal") or (
-    new_kappa and not (first and f"{PAGE}:a_gd" in st.query_params)
+    new_kappa
+    and not (first and any(k.startswith((f"{PAGE}:a_", f"{PAGE}:b_")) for k in link.given))
 ):
     for m, (a, b) in opt.items():
         st.session_state[f"{PAGE}:a_{m}"] = float(a)
@@ -54,6 +56,7 @@ for col, (m, (title, _)) in zip(cols, names.items(), strict=True):
         else col.number_input("beta", 0.0, 0.9999, key=f"{PAGE}:b_{m}", bind=ui.LINK, format="%.5g")
     )
     params[m] = (a, b)
+link.check()
 
 scape = landscapes.get("quadratic", kappa=float(kappa), angle=0.0)
 steps = 300
@@ -73,8 +76,8 @@ for i, (m, (title, engine_name)) in enumerate(names.items()):
     meas = lessons.measured_rate(tr.points)
     norm = np.linalg.norm(tr.points, axis=1)
     color = viz.PALETTE[i]
-    series.append((f"{title} (measured)", t, norm, color))
-    series.append((f"{title} predicted rho={rho:.4f}", t, norm[0] * rho**t, color))
+    series.append(viz.Series(f"{title} (measured)", t, norm, color))
+    series.append(viz.Series(f"{title} predicted rho={rho:.4f}", t, norm[0] * rho**t, color))
     rows.append(
         {
             "method": title,

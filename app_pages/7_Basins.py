@@ -10,6 +10,7 @@ import viz
 PAGE = "basin"
 ui.page_setup("Basins of attraction")
 st.title("Basins of attraction")
+link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
     "Every pixel is a start. Its colour says which minimum the optimizer reached from there "
     "(grey: not converged in time, black: diverged). The map belongs to the optimizer, not "
@@ -73,3 +74,4 @@ for i, (col, default_opt) in enumerate(zip(cols, ("sgd", "momentum"), strict=Tru
             key=f"{PAGE}:map{i}",
         )
         st.caption(" · ".join(f"{k}: {v / (n * n):.0%}" for k, v in bm.counts.items() if v))
+link.check()

@@ -52,16 +52,14 @@ def grid_search_s() -> float:
 
 
 def mlp_slice_s() -> float:
-    import jax
-
     x, y = network.make_dataset("moons", 300, 0.15)
     run = network.train_mlp(x, y, x, y, steps=200)
-    th = run.thetas[-1]
-    d1 = network.filter_normalized_direction(th, run.sizes, key=jax.random.key(1))
-    d2 = network.filter_normalized_direction(th, run.sizes, key=jax.random.key(2))
-    network.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    th = run.final
+    d1 = network.filter_normalized_direction(th, run.sizes, seed=1)
+    d2 = network.filter_normalized_direction(th, run.sizes, seed=2)
+    network.loss_slice(th, d1, d2, x, y, run.arch, n=41)
     t0 = time.perf_counter()
-    network.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    network.loss_slice(th, d1, d2, x, y, run.arch, n=41)
     return time.perf_counter() - t0
 
 
@@ -78,7 +76,8 @@ def _player(page):
 
 
 def browser_rows():
-    """First load, slider -> new path drawn, and step forward -> redrawn (two animation frames later)."""
+    """First load, slider -> new path drawn, and step forward -> redrawn (two animation frames
+    later)."""
     from tests.browser import browser, have_chromium, streamlit_server
 
     if not have_chromium():
@@ -101,8 +100,10 @@ def browser_rows():
             lat.append((time.perf_counter() - t0) * 1e3)
         fr.evaluate("() => window.ospPlayer.jump(0)")
         step = fr.evaluate("""async () => { const P = window.ospPlayer, out = [];
-            const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-            for (let i = 0; i < 40; i++) { const t0 = performance.now(); P.jump(P.step + 1); await frame();
+            const frame = () => new Promise(
+                r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            for (let i = 0; i < 40; i++) {
+                const t0 = performance.now(); P.jump(P.step + 1); await frame();
                 out.push(performance.now() - t0); }
             out.sort((a, b) => a - b); return out[out.length >> 1]; }""")
         return first, float(np.median(lat[1:])), float(step)

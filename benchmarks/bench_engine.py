@@ -40,7 +40,8 @@ BEFORE = engine_before()
 
 
 def interleaved(variants: dict, repeat: int) -> dict[str, float]:
-    """Median seconds of each variant, every repetition timing each variant once (after one warm call)."""
+    """Median seconds of each variant, every repetition timing each variant once (after one warm
+    call)."""
     for fn in variants.values():
         fn()
     times = {k: [] for k in variants}
@@ -108,6 +109,7 @@ def with_engine(module, fn):
 def compile_cost(fn) -> float:
     jax.clear_caches()
     _engine._compiled.cache_clear()
+    _engine._executable.cache_clear()
     BEFORE._compiled.cache_clear()
     t0 = time.perf_counter()
     fn()

@@ -108,7 +108,8 @@ def clip_gradient(g, clip_value, clip_norm):
 
 
 def momentum_ramp(target, mom_warmup):
-    """The momentum schedule: from ``min(0.5, target)`` linearly up to ``target`` over ``mom_warmup`` steps."""
+    """The momentum schedule: from ``min(0.5, target)`` linearly up to ``target`` over
+    ``mom_warmup`` steps."""
 
     def mom(count):
         frac = jnp.clip(jnp.asarray(count, jnp.float64) / jnp.maximum(mom_warmup, 1.0), 0.0, 1.0)
@@ -174,11 +175,13 @@ def _simulate(
         bad0 = ~(jnp.all(jnp.isfinite(start)) & jnp.isfinite(loss0) & jnp.all(jnp.isfinite(g0)))
 
         def parts(s):
-            """The optimizer's own state (inside ``inject_hyperparams`` when the momentum is scheduled)."""
+            """The optimizer's own state (inside ``inject_hyperparams`` when the momentum is
+            scheduled)."""
             return s.inner_state if use_inject else s
 
         def hp_at(count):
-            """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp applied)."""
+            """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp
+            applied)."""
             if not use_inject:
                 return hp
             return {
@@ -187,7 +190,9 @@ def _simulate(
             }
 
         def eval_point(p, s, count):
-            return p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count))
+            return (
+                p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count), grad)
+            )
 
         def views(p, s, count):
             """Velocity, first moment and look-ahead point after ``count`` steps."""

@@ -137,7 +137,8 @@ def wait_healthy(url: str, timeout: float = 120.0, proc: subprocess.Popen | None
 def streamlit_servers(
     n: int = 1, settings: tuple[str, ...] = (), env: dict | None = None, timeout: float = 180.0
 ):
-    """``n`` Streamlit processes of this app on free loopback ports; yields ``[(url, Popen), ...]``."""
+    """``n`` Streamlit processes of this app on free loopback ports; yields ``[(url, Popen),
+    ...]``."""
     procs = []
     try:
         for _ in range(n):
@@ -440,7 +441,8 @@ class Session:
     async def change(
         self, label: str, value, kind: str | None = None, timeout: float = 120.0
     ) -> tuple[float, Run]:
-        """Sets a widget (by label) and reruns as the front end does (a fragment run inside a fragment)."""
+        """Sets a widget (by label) and reruns as the front end does (a fragment run inside a
+        fragment)."""
         w = self.find(label, kind)
         self.set_state(w, value)
         try:
@@ -497,7 +499,8 @@ class Servers:
 
 
 def fresh_values(w: Widget, rng: random.Random) -> list:
-    """Values of a slider or number input this session has not sent yet (so no cached answer can serve them)."""
+    """Values of a slider or number input this session has not sent yet (so no cached answer can
+    serve them)."""
     p = w.proto
     if w.kind == "slider" and not p.options:
         step = p.step or 1
@@ -514,7 +517,8 @@ def fresh_values(w: Widget, rng: random.Random) -> list:
 
 
 async def student(i: int, url: str, a, st: Stats, end: float, cookie: str | None = None) -> None:
-    """Opens the page, then changes the widget (``--widget``) to a fresh value every think seconds until ``end``."""
+    """Opens the page, then changes the widget (``--widget``) to a fresh value every think seconds
+    until ``end``."""
     rng = random.Random(i)  # noqa: S311 (load pattern, not a secret)
     await asyncio.sleep(i * a.ramp / max(a.sessions, 1))
     s = Session(

@@ -8,8 +8,11 @@ hyperparameters, schedule arguments, clipping, noise, seed, surface parameters, 
 is traced, so changing it never recompiles.
 
 The loop runs blocks of 16 steps (an inner scan, unrolled 4x in sweeps) inside a ``while_loop``
-with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise; all
-outputs come back as one packed vector.
+with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise. A
+recording block writes its steps into packed buffers of at most 512 bytes (XLA:CPU then runs the
+block's body as a plain sequence of kernels instead of through its dependency scheduler), and a
+run's gradient noise is drawn before the loop. The inputs go in as one vector (plus one matrix of
+per-run values in a sweep) and all outputs come back as one packed vector.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ MAX_STEPS = 10_000
 MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
 MAX_SWEEP = 250_000
 CHUNK = 16  # steps per iteration of the outer loop (one inner scan)
+SMALL_FLOATS = 64  # float64s in XLA:CPU's sequential-execution buffer limit (512 bytes)
 UNROLL = {
     False: 1,
     True: 4,
@@ -175,7 +179,8 @@ def clip_gradient(g, clip_value, clip_norm):
 
 
 def momentum_ramp(target, mom_warmup):
-    """The momentum schedule: from ``min(0.5, target)`` linearly up to ``target`` over ``mom_warmup`` steps."""
+    """The momentum schedule: from ``min(0.5, target)`` linearly up to ``target`` over
+    ``mom_warmup`` steps."""
 
     def mom(count):
         frac = jnp.clip(jnp.asarray(count, jnp.float64) / jnp.maximum(mom_warmup, 1.0), 0.0, 1.0)
@@ -241,11 +246,13 @@ def _simulate(cfg: Static):
         bad0 = ~(jnp.all(jnp.isfinite(start)) & jnp.isfinite(loss0) & jnp.all(jnp.isfinite(g0)))
 
         def parts(s):
-            """The optimizer's own state (inside ``inject_hyperparams`` when the momentum is scheduled)."""
+            """The optimizer's own state (inside ``inject_hyperparams`` when the momentum is
+            scheduled)."""
             return s.inner_state if use_inject else s
 
         def hp_at(count):
-            """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp applied)."""
+            """The hyperparameters of the step with 0-based index ``count`` (the momentum ramp
+            applied)."""
             if not use_inject:
                 return hp
             return {
@@ -254,7 +261,9 @@ def _simulate(cfg: Static):
             }
 
         def eval_point(p, s, count):
-            return p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count))
+            return (
+                p if spec.eval_point is None else spec.eval_point(parts(s), p, hp_at(count), grad)
+            )
 
         def views(p, s, count):
             """Velocity, first moment and look-ahead point after ``count`` steps."""
@@ -279,12 +288,14 @@ def _simulate(cfg: Static):
             probed.add("lookahead")
         probed.discard("lookahead_shift")
 
-        def body(carry, t):
+        def body(carry, t, noise=None):
             p, s, div, div_at, loss_p = carry
             q = eval_point(p, s, t)  # where this step's gradient is taken
             g_true = grad(q)
             g = g_true
-            if cfg.noise:
+            if noise is not None:  # drawn before the loop (recording runs)
+                g = g + noise
+            elif cfg.noise:
                 g = g + jax.lax.cond(
                     noise_std > 0,
                     lambda: (
@@ -345,24 +356,86 @@ def _simulate(cfg: Static):
         chunk = lambda c, k: jax.lax.scan(
             body, c, k * CHUNK + jnp.arange(CHUNK), unroll=UNROLL[cfg.batched]
         )
-        if (
-            record
-        ):  # whole chunks (the steps past n_steps are frozen), written into fixed-size buffers
+        if record:  # whole chunks (the steps past n_steps are frozen), one packed record per step
             shapes = jax.eval_shape(lambda c: body(c, jnp.int64(0))[1], carry0)
-            bufs0 = jax.tree.map(lambda a: jnp.zeros((n_total, *a.shape), a.dtype), shapes)
+            names = sorted(shapes)
+            widths = [int(np.prod(shapes[k].shape, dtype=int)) for k in names]
+            if cfg.noise and not cfg.batched:
+                # The gradient noise of every step, drawn before the loop (it does not depend on
+                # the path): the loop's body stays free of the random-number generator.
+                noise_all = jax.lax.cond(
+                    noise_std > 0,
+                    lambda: (
+                        noise_std
+                        * jax.vmap(
+                            lambda t: jax.random.normal(
+                                jax.random.fold_in(rng, t), (2,), dtype=start.dtype
+                            )
+                        )(jnp.arange(n_total))
+                    ),
+                    lambda: jnp.zeros((n_total, 2), start.dtype),
+                )
+            else:
+                noise_all = None
+
+            # Records packed into as few per-chunk buffers as stay within XLA:CPU's 512-byte
+            # "small buffer" limit, so that the block's body runs as a plain sequence of kernels.
+            groups, width = [], 0
+            for n, w in zip(names, widths, strict=True):
+                if not groups or width + w > SMALL_FLOATS // CHUNK:
+                    groups.append([])
+                    width = 0
+                groups[-1].append(n)
+                width += w
+
+            def packed_step(c, xs):
+                k, carry = c
+                if noise_all is None:
+                    carry, r = body(carry, k)
+                else:
+                    carry, r = body(carry, k, xs)
+                rows = tuple(
+                    jnp.concatenate([jnp.ravel(r[n]).astype(jnp.float64) for n in g])
+                    for g in groups
+                )
+                return (k + 1, carry), rows
 
             def outer(c):
                 k, carry, bufs = c
-                carry, r = chunk(carry, k)
-                bufs = jax.tree.map(
-                    lambda b, v: jax.lax.dynamic_update_slice_in_dim(b, v, k * CHUNK, 0), bufs, r
+                xs = (
+                    None
+                    if noise_all is None
+                    else jax.lax.dynamic_slice_in_dim(noise_all, k * CHUNK, CHUNK, 0)
+                )
+                (_, carry), rows = jax.lax.scan(
+                    packed_step,
+                    (k * CHUNK, carry),
+                    xs,
+                    length=CHUNK,
+                    unroll=UNROLL[cfg.batched],
+                )
+                bufs = tuple(
+                    jax.lax.dynamic_update_slice_in_dim(b, r, k * CHUNK, 0)
+                    for b, r in zip(bufs, rows, strict=True)
                 )
                 return k + 1, carry, bufs
 
             n_chunks = (jnp.minimum(n_steps, n_total) + CHUNK - 1) // CHUNK
-            _, (p, _, _, div_at, _), rec = jax.lax.while_loop(
+            bufs0 = tuple(
+                jnp.zeros((n_total, sum(widths[names.index(n)] for n in g)), jnp.float64)
+                for g in groups
+            )
+            _, (p, _, _, div_at, _), bufs = jax.lax.while_loop(
                 lambda c: c[0] < n_chunks, outer, (jnp.int64(0), carry0, bufs0)
             )
+            rec = {}
+            for g, buf in zip(groups, bufs, strict=True):
+                off = 0
+                for n in g:
+                    w = widths[names.index(n)]
+                    v = buf[:, off : off + w].reshape((n_total, *shapes[n].shape))
+                    rec[n] = v.astype(shapes[n].dtype)
+                    off += w
         else:  # exactly n_steps steps: whole chunks, then one step at a time
 
             def outer(c):
@@ -417,8 +490,9 @@ def _pack(cfg: Static, out: dict):
     the layout is noted at trace time."""
     layout, off = [], 0
     for k in sorted(out):
-        layout.append((k, tuple(out[k].shape), off))
-        off += int(np.prod(out[k].shape, dtype=int))
+        size = int(np.prod(out[k].shape, dtype=int))
+        layout.append((k, tuple(out[k].shape), off, off + size))
+        off += size
     _LAYOUTS[cfg] = tuple(layout)
     _LAYOUTS.move_to_end(cfg)
     while len(_LAYOUTS) > MAX_LAYOUTS:
@@ -431,24 +505,78 @@ def _unpack(cfg: Static, flat) -> dict[str, np.ndarray]:
     flat = np.asarray(flat)
     lead = flat.shape[:-1]
     _LAYOUTS.move_to_end(cfg)
-    return {
-        k: flat[..., off : off + int(np.prod(shape, dtype=int))].reshape(lead + shape)
-        for k, shape, off in _LAYOUTS[cfg]
-    }
+    return {k: flat[..., off:end].reshape(lead + shape) for k, shape, off, end in _LAYOUTS[cfg]}
+
+
+def _pack_inputs(x: Inputs, batched: bool):
+    """``Inputs`` as one float64 vector of the shared values and, for a sweep, one ``(runs, k)``
+    float64 matrix of the per-run values (``BATCH_AXES``), plus their layout (hashable).
+
+    ``jit`` pays ~1.6 us per argument on this CPU; the ~20 leaves of ``Inputs`` cost more than
+    a short run. Every leaf is exact in float64 (uint32 seeds, int64 step counts below 2**53)."""
+    split = [a == 0 and batched for a in BATCH_AXES]
+    shared = Inputs(*(None if b else v for v, b in zip(x, split, strict=True)))
+    per_run = Inputs(*(v if b else None for v, b in zip(x, split, strict=True)))
+    leaves, tree = jax.tree.flatten(shared)
+    arrays = [np.asarray(v) for v in leaves]
+    vec = np.concatenate(arrays, axis=None, dtype=np.float64, casting="unsafe")
+    layout = (tree, tuple((a.shape, a.dtype) for a in arrays))
+    if not batched:
+        return (layout, None), vec, None
+    leaves_b, tree_b = jax.tree.flatten(per_run)
+    arrays_b = [np.asarray(v) for v in leaves_b]
+    n = arrays_b[0].shape[0]
+    mat = np.concatenate(
+        [a.astype(np.float64, copy=False).reshape(n, -1) for a in arrays_b], axis=1
+    )
+    return (layout, (tree_b, tuple((a.shape[1:], a.dtype) for a in arrays_b))), vec, mat
+
+
+def _unpack_inputs(layout, flat):
+    """The pytree of a packed vector (traced): the inverse of :func:`_pack_inputs`."""
+    tree, leaves = layout
+    out, off = [], 0
+    for shape, dtype in leaves:
+        size = int(np.prod(shape, dtype=int))
+        out.append(flat[off : off + size].reshape(shape).astype(dtype))
+        off += size
+    return jax.tree.unflatten(tree, out)
+
+
+@functools.lru_cache(maxsize=128)
+def _executable(cfg: Static, layout):
+    """The jitted ``(shared vector, per-run matrix or None) -> packed outputs`` of ``cfg``."""
+    one = _simulate(cfg)
+    shared_layout, batch_layout = layout
+
+    def merged(vec, row):
+        shared = _unpack_inputs(shared_layout, vec)
+        if row is None:
+            return _pack(cfg, one(shared))
+        per_run = _unpack_inputs(batch_layout, row)
+        x = Inputs(*(b if b is not None else s for s, b in zip(shared, per_run, strict=True)))
+        return _pack(cfg, one(x))
+
+    if cfg.batched:
+        return jax.jit(jax.vmap(merged, in_axes=(None, 0)))
+    return jax.jit(lambda vec: merged(vec, None))
 
 
 @functools.lru_cache(maxsize=128)
 def _compiled(cfg: Static):
-    one = _simulate(cfg)
-    fn = lambda x: _pack(cfg, one(x))
-    if cfg.batched:
-        fn = jax.vmap(fn, in_axes=(BATCH_AXES,))
-    return jax.jit(fn)
+    """``Inputs -> packed outputs`` for ``cfg`` (one executable per input layout)."""
+
+    def call(x: Inputs):
+        layout, vec, mat = _pack_inputs(x, cfg.batched)
+        fn = _executable(cfg, layout)
+        return fn(vec) if mat is None else fn(vec, mat)
+
+    return call
 
 
 def _split(batch, n: int):
-    """Pads the batch to a multiple of the device count and shards it along the runs (as is when
-    there is one device or the sweep is small)."""
+    """Pads the per-run arrays to a multiple of the device count and shards them along the runs
+    (as is when there is one device or the sweep is small)."""
     devices = jax.devices()
     if len(devices) < 2 or n < MIN_SPLIT:
         return batch
@@ -690,34 +818,24 @@ def sweep(
         noise=bool(ns > 0),
         clip=bool(np.isfinite(cn) or np.isfinite(cv)),
     )
-    fn = _compiled(cfg)
-    batch = (
+    x = Inputs(
         _f64(starts_b),
         _f64(np.broadcast_to(lr.ravel(), (n,))),
         {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
-        np.ascontiguousarray(np.broadcast_to(seeds.ravel(), (n,)), dtype=np.uint32),
+        sargs,
+        w,
+        mw,
+        cn,
+        cv,
+        ns,
+        np.broadcast_to(seeds.ravel(), (n,)).astype(np.uint32),
+        fparams,
+        np.int64(steps),
+        center,
+        radius,
     )
-    if parallel:
-        batch = _split(batch, n)
-    starts_a, lr_a, hp_a, seeds_a = batch
-    out = fn(
-        Inputs(
-            starts_a,
-            lr_a,
-            hp_a,
-            sargs,
-            w,
-            mw,
-            cn,
-            cv,
-            ns,
-            seeds_a,
-            fparams,
-            np.int64(steps),
-            center,
-            radius,
-        )
-    )
+    layout, vec, mat = _pack_inputs(x, True)
+    out = _executable(cfg, layout)(vec, _split(mat, n) if parallel else mat)
     out = {k: v[:n] for k, v in _unpack(cfg, out).items()}
     paths = losses = None
     if return_paths:

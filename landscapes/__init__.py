@@ -1,12 +1,16 @@
 """Analytic 2-D loss surfaces with metadata, and a safe formula parser.
 
-``jax_enable_x64`` is switched on when this package is imported: trajectories are
-computed in float64 so that they agree with the textbook numpy forms.
+Surfaces are float64 functions: the package calls :func:`jaxsetup.configure` (float64, host
+devices) before anything else, as every package that computes with JAX does.
 """
 
-from ._core import Bounds, Landscape, ParamSpec, Point, Stationary
-from ._expr import ExpressionError, first_break, from_expression, parse
-from ._surfaces import SURFACES, SurfaceDef, get, names, titles
+import jaxsetup
+
+jaxsetup.configure()
+
+from ._core import Bounds, Landscape, ParamSpec, Point, Stationary  # noqa: E402
+from ._expr import ExpressionError, first_break, from_expression, parse  # noqa: E402
+from ._surfaces import SURFACES, SurfaceDef, get, names, titles  # noqa: E402
 
 __all__ = [
     "SURFACES",

@@ -5,23 +5,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
-
-# XLA runs one CPU computation on one core; exposing the cores as host devices lets the engine's
-# sweeps split their batch across them (before JAX starts its backend; an explicit setting wins).
-if "xla_force_host_platform_device_count" not in os.environ.get("XLA_FLAGS", ""):
-    os.environ["XLA_FLAGS"] = (
-        os.environ.get("XLA_FLAGS", "")
-        + f" --xla_force_host_platform_device_count={min(os.cpu_count() or 1, 8)}"
-    ).strip()
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-
-jax.config.update("jax_enable_x64", True)
 
 Point = tuple[float, float]
 Bounds = tuple[tuple[float, float], tuple[float, float]]
@@ -100,7 +89,8 @@ class Landscape:
         return min((m.value for m in self.minima), default=None)
 
     def grid(self, n: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Evaluate ``f`` on an ``n x n`` grid over the bounds; non-finite values become NaN gaps."""
+        """Evaluate ``f`` on an ``n x n`` grid over the bounds; non-finite values become NaN
+        gaps."""
         (x0, x1), (y0, y1) = self.bounds
         xs = np.linspace(x0, x1, n)
         ys = np.linspace(y0, y1, n)

@@ -8,8 +8,8 @@ problem and its position.
 
 from __future__ import annotations
 
-import collections
 import dataclasses
+import functools
 import math
 import re
 
@@ -261,11 +261,10 @@ def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
 
     The minima listed are the formula's local minima inside the box (gradient zero, Hessian positive
     definite; see :func:`_minima`), none if it has none. Domain errors (``log`` of a negative
-    number)
-    evaluate to NaN and show as gaps in the plots.
+    number) evaluate to NaN and show as gaps in the plots. A formula is parsed and compiled once
+    (:func:`_compiled`) and its landscape built once per box (the same object is returned again), so
+    the app's reruns, which ask for it several times, do not redo either.
     """
-    tree = parse(text)
-    fn = _compile(tree)
     if bounds is None:
         bounds = ((-3.0, 3.0), (-3.0, 3.0))
     (x0, x1), (y0, y1) = bounds
@@ -276,14 +275,27 @@ def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
         or y1 <= y0
         or max(x1 - x0, y1 - y0) > 1e6
     ):
+        _compiled(text)  # a formula error names the formula first
         raise ExpressionError("bounds must be finite with min < max (and a span below 1e6)", 0)
-    bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
+    return _landscape(text, ((float(x0), float(x1)), (float(y0), float(y1))))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(text: str):
+    """The formula's tree, its canonical key and its JAX function (errors are not cached)."""
+    tree = parse(text)
+    return "expr:" + _canon(tree), _compile(tree)
+
+
+@functools.lru_cache(maxsize=64)
+def _landscape(text: str, bounds: Bounds) -> Landscape:
+    key, fn = _compiled(text)
+    (x0, x1), (y0, y1) = bounds
 
     def family(xy, p):
         del p
         return jnp.asarray(fn(xy), dtype=jnp.float64) + 0.0 * xy[0]
 
-    key = "expr:" + _canon(tree)
     scape = Landscape(
         name="custom",
         title=f"f(x, y) = {text.strip()}",
@@ -299,16 +311,7 @@ def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
         family=family,
         key=key,
     )
-    ck = (key, bounds)
-    if ck not in _MINIMA:  # a rerun builds the same formula several times: find its minima once
-        _MINIMA[ck] = _minima(scape)
-        while len(_MINIMA) > 64:
-            _MINIMA.popitem(last=False)
-    _MINIMA.move_to_end(ck)
-    return dataclasses.replace(scape, minima=_MINIMA[ck])
-
-
-_MINIMA: collections.OrderedDict = collections.OrderedDict()
+    return dataclasses.replace(scape, minima=_minima(scape))
 
 
 def _minima(scape: Landscape, n: int = 101, most: int = 8) -> tuple[Stationary, ...]:
@@ -356,7 +359,8 @@ def _minima(scape: Landscape, n: int = 101, most: int = 8) -> tuple[Stationary, 
 
 
 def _newton(f):
-    """Newton's method on many points at once (a step only where the Hessian is positive definite)."""
+    """Newton's method on many points at once (a step only where the Hessian is positive
+    definite)."""
     grad, hess = jax.vmap(jax.grad(f)), jax.vmap(jax.hessian(f))
 
     def body(_, p):

@@ -16,10 +16,11 @@ from ._core import Bounds, Landscape, ParamSpec, Point, Stationary, refine_stati
 Meta = Callable[[Mapping[str, float]], list[tuple[float, float, float | None]]]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class SurfaceDef:
     """One row of the registry. ``minima``/``saddles`` map parameter values to
-    ``(x, y, value)``; a ``None`` value means "refine this guess numerically"."""
+    ``(x, y, value)``; a ``None`` value means "refine this guess numerically". Rows are written
+    with keywords (the class is keyword-only)."""
 
     name: str
     title: str
@@ -185,7 +186,8 @@ def rastrigin(xy, p):
 
 
 def ackley(xy, p):
-    r"""Ackley: :math:`-20e^{-0.2\sqrt{(x^2+y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20`."""
+    r"""Ackley: :math:`-20e^{-0.2\sqrt{(x^2+y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e +
+    20`."""
     del p
     x, y = xy[0], xy[1]
     r = _safe_sqrt(0.5 * (x**2 + y**2))
@@ -231,263 +233,308 @@ _NO = lambda p: []
 
 SURFACES: tuple[SurfaceDef, ...] = (
     SurfaceDef(
-        "saddle",
-        "Saddle",
-        saddle,
-        ((-2.0, 2.0), (-2.5, 2.5)),
-        lambda p: [
+        name="saddle",
+        title="Saddle",
+        family=saddle,
+        bounds=((-2.0, 2.0), (-2.5, 2.5)),
+        minima=lambda p: [
             (0.0, math.sqrt(2 * p["a"]), -(p["a"] ** 2)),
             (0.0, -math.sqrt(2 * p["a"]), -(p["a"] ** 2)),
         ],
-        lambda p: [(0.0, 0.0, 0.0)],
-        (-1.8, 1e-3),
-        {"a": ParamSpec(1.0, 0.1, 2.0, label="descent curvature a")},
-        "A saddle point: downhill along y, uphill along x. Started almost exactly on the ridge, "
-        "plain gradient descent crawls; momentum builds up speed and escapes sooner.",
-        "Dauphin et al., Identifying and attacking the saddle point problem, NeurIPS 2014.",
+        saddles=lambda p: [(0.0, 0.0, 0.0)],
+        start=(-1.8, 1e-3),
+        params={"a": ParamSpec(1.0, 0.1, 2.0, label="descent curvature a")},
+        description=(
+            "A saddle point: downhill along y, uphill along x. Started almost exactly on the "
+            "ridge, plain gradient descent crawls; momentum builds up speed and escapes sooner."
+        ),
+        reference=(
+            "Dauphin et al., Identifying and attacking the saddle point problem, NeurIPS 2014."
+        ),
     ),
     SurfaceDef(
-        "monkey_saddle",
-        "Monkey saddle",
-        monkey_saddle,
-        ((-4.0, 4.0), (-4.0, 4.0)),
-        lambda p: [
+        name="monkey_saddle",
+        title="Monkey saddle",
+        family=monkey_saddle,
+        bounds=((-4.0, 4.0), (-4.0, 4.0)),
+        minima=lambda p: [
             (0.75 / p["c"] * math.cos(t), 0.75 / p["c"] * math.sin(t), -((0.75 / p["c"]) ** 3) / 4)
             for t in (math.pi / 3, math.pi, 5 * math.pi / 3)
         ],
-        lambda p: [(0.0, 0.0, 0.0)],
-        (0.3, 0.05),
-        {"c": ParamSpec(0.25, 0.2, 1.0, label="confinement c")},
-        "A degenerate saddle with three valleys (a 'monkey' needs a dip for its tail): the "
-        "Hessian at the origin is zero, so second-order information does not help there.",
-        "Classical example; see e.g. Spivak, Calculus on Manifolds.",
+        saddles=lambda p: [(0.0, 0.0, 0.0)],
+        start=(0.3, 0.05),
+        params={"c": ParamSpec(0.25, 0.2, 1.0, label="confinement c")},
+        description=(
+            "A degenerate saddle with three valleys (a 'monkey' needs a dip for its tail): the "
+            "Hessian at the origin is zero, so second-order information does not help there."
+        ),
+        reference="Classical example; see e.g. Spivak, Calculus on Manifolds.",
     ),
     SurfaceDef(
-        "ravine",
-        "Ravine (narrow valley)",
-        ravine,
-        ((-6.0, 6.0), (-3.0, 3.0)),
-        lambda p: [(0.0, 0.0, 0.0)],
-        _NO,
-        (-5.0, 2.0),
-        {"kappa": ParamSpec(50.0, 1.0, 1000.0, log=True, label="condition number kappa")},
-        "A long, gently curved, narrow valley. Steep walls and a flat floor: gradient descent "
-        "zig-zags across; momentum averages the zig-zag out and runs along the floor.",
-        "Goh, Why Momentum Really Works, Distill 2017.",
+        name="ravine",
+        title="Ravine (narrow valley)",
+        family=ravine,
+        bounds=((-6.0, 6.0), (-3.0, 3.0)),
+        minima=lambda p: [(0.0, 0.0, 0.0)],
+        saddles=_NO,
+        start=(-5.0, 2.0),
+        params={"kappa": ParamSpec(50.0, 1.0, 1000.0, log=True, label="condition number kappa")},
+        description=(
+            "A long, gently curved, narrow valley. Steep walls and a flat floor: gradient "
+            "descent zig-zags across; momentum averages the zig-zag out and runs along the floor."
+        ),
+        reference="Goh, Why Momentum Really Works, Distill 2017.",
     ),
     SurfaceDef(
-        "cliff",
-        "Cliff",
-        cliff,
-        ((-4.0, 6.0), (-3.0, 3.0)),
-        lambda p: [(2.0, 0.0, None)],
-        _NO,
-        (-3.0, 1.0),
-        {
+        name="cliff",
+        title="Cliff",
+        family=cliff,
+        bounds=((-4.0, 6.0), (-3.0, 3.0)),
+        minima=lambda p: [(2.0, 0.0, None)],
+        saddles=_NO,
+        start=(-3.0, 1.0),
+        params={
             "height": ParamSpec(5.0, 0.5, 20.0, label="cliff height H"),
             "steep": ParamSpec(20.0, 1.0, 100.0, log=True, label="steepness s"),
         },
-        "A high plateau ends in a sheer cliff. At the cliff face the gradient is enormous and one "
-        "step throws the iterate far away; clipping the gradient norm tames the jump.",
-        "Pascanu, Mikolov, Bengio, On the difficulty of training recurrent neural networks, "
-        "ICML 2013.",
+        description=(
+            "A high plateau ends in a sheer cliff. At the cliff face the gradient is enormous "
+            "and one step throws the iterate far away; clipping the gradient norm tames the jump."
+        ),
+        reference=(
+            "Pascanu, Mikolov, Bengio, On the difficulty of training recurrent neural networks, "
+            "ICML 2013."
+        ),
     ),
     SurfaceDef(
-        "flat_sharp",
-        "Flat vs sharp minima",
-        flat_sharp,
-        ((-4.5, 4.5), (-3.0, 3.0)),
-        lambda p: [(-2.0, 0.0, None), (2.0, 0.0, None)],
-        _NO,
-        (0.0, 2.5),
-        {"width": ParamSpec(0.25, 0.1, 1.0, label="sharp well width w")},
-        "Two wells of the same depth: a wide, flat one (left) and a narrow, sharp one (right). "
-        "With gradient noise (small batches) the iterate cannot stay in the sharp well.",
-        "Keskar et al., On Large-Batch Training for Deep Learning: Generalization Gap and "
-        "Sharp Minima, ICLR 2017.",
+        name="flat_sharp",
+        title="Flat vs sharp minima",
+        family=flat_sharp,
+        bounds=((-4.5, 4.5), (-3.0, 3.0)),
+        minima=lambda p: [(-2.0, 0.0, None), (2.0, 0.0, None)],
+        saddles=_NO,
+        start=(0.0, 2.5),
+        params={"width": ParamSpec(0.25, 0.1, 1.0, label="sharp well width w")},
+        description=(
+            "Two wells of the same depth: a wide, flat one (left) and a narrow, sharp one "
+            "(right). With gradient noise (small batches) the iterate cannot stay in the sharp "
+            "well."
+        ),
+        reference=(
+            "Keskar et al., On Large-Batch Training for Deep Learning: Generalization Gap and "
+            "Sharp Minima, ICLR 2017."
+        ),
     ),
     SurfaceDef(
-        "plateau",
-        "Plateau",
-        plateau,
-        ((-3.5, 3.5), (-3.5, 3.5)),
-        lambda p: [(0.0, 0.0, 0.0)],
-        _NO,
-        (2.5, 2.0),
-        {"width": ParamSpec(0.7, 0.3, 2.0, label="hole width w")},
-        "A vast flat plateau with one hole. Far from the hole the gradient is tiny: SGD barely "
-        "moves, while adaptive methods (RMSprop, Adam) rescale the step and walk off the plateau.",
-        "Goodfellow, Bengio, Courville, Deep Learning, 2016, section 8.2.3.",
+        name="plateau",
+        title="Plateau",
+        family=plateau,
+        bounds=((-3.5, 3.5), (-3.5, 3.5)),
+        minima=lambda p: [(0.0, 0.0, 0.0)],
+        saddles=_NO,
+        start=(2.5, 2.0),
+        params={"width": ParamSpec(0.7, 0.3, 2.0, label="hole width w")},
+        description=(
+            "A vast flat plateau with one hole. Far from the hole the gradient is tiny: SGD "
+            "barely moves, while adaptive methods (RMSprop, Adam) rescale the step and walk off "
+            "the plateau."
+        ),
+        reference="Goodfellow, Bengio, Courville, Deep Learning, 2016, section 8.2.3.",
     ),
     SurfaceDef(
-        "quadratic",
-        "Ill-conditioned quadratic",
-        quadratic,
-        ((-3.0, 3.0), (-3.0, 3.0)),
-        lambda p: [(0.0, 0.0, 0.0)],
-        _NO,
-        (-2.5, 2.0),
-        {
+        name="quadratic",
+        title="Ill-conditioned quadratic",
+        family=quadratic,
+        bounds=((-3.0, 3.0), (-3.0, 3.0)),
+        minima=lambda p: [(0.0, 0.0, 0.0)],
+        saddles=_NO,
+        start=(-2.5, 2.0),
+        params={
             "kappa": ParamSpec(10.0, 1.0, 1000.0, log=True, label="condition number kappa"),
             "angle": ParamSpec(0.0, 0.0, 90.0, label="rotation (degrees)"),
         },
-        "The model of every minimum: a quadratic bowl whose curvatures differ by the condition "
-        "number kappa. Rotating it breaks per-coordinate methods' advantage.",
-        "Nesterov, Introductory Lectures on Convex Optimization, 2004, ch. 2.",
+        description=(
+            "The model of every minimum: a quadratic bowl whose curvatures differ by the "
+            "condition number kappa. Rotating it breaks per-coordinate methods' advantage."
+        ),
+        reference="Nesterov, Introductory Lectures on Convex Optimization, 2004, ch. 2.",
     ),
     SurfaceDef(
-        "linreg",
-        "Linear regression: feature scaling",
-        linreg,
-        _linreg_bounds,
-        _linreg_min,
-        _NO,
-        _linreg_start,
-        {
+        name="linreg",
+        title="Linear regression: feature scaling",
+        family=linreg,
+        bounds=_linreg_bounds,
+        minima=_linreg_min,
+        saddles=_NO,
+        start=_linreg_start,
+        params={
             "scale": ParamSpec(10.0, 1.0, 30.0, label="unit ratio of feature 2"),
             "standardized": ParamSpec(0.0, 0.0, 1.0, label="standardize features (0/1)"),
         },
-        "The least-squares loss of a two-feature linear regression. When one feature is in "
-        "larger units the bowl is a thin ellipse; standardizing the features makes it much "
-        "rounder (condition "
-        "number 115 -> 3.7 at the defaults), but the features are correlated, so it stays a "
-        "tilted ellipse: "
-        "only whitening (decorrelating) would make it round.",
-        "LeCun, Bottou, Orr, Muller, Efficient BackProp, 1998.",
+        description=(
+            "The least-squares loss of a two-feature linear regression. When one feature is in "
+            "larger units the bowl is a thin ellipse; standardizing the features makes it much "
+            "rounder (condition number 115 -> 3.7 at the defaults), but the features are "
+            "correlated, so it stays a tilted ellipse: only whitening (decorrelating) would make "
+            "it round."
+        ),
+        reference="LeCun, Bottou, Orr, Muller, Efficient BackProp, 1998.",
     ),
     SurfaceDef(
-        "rosenbrock",
-        "Rosenbrock",
-        rosenbrock,
-        ((-2.0, 2.0), (-1.0, 3.0)),
-        lambda p: [(p["a"], p["a"] ** 2, 0.0)],
-        _NO,
-        (-1.5, 2.0),
-        {
+        name="rosenbrock",
+        title="Rosenbrock",
+        family=rosenbrock,
+        bounds=((-2.0, 2.0), (-1.0, 3.0)),
+        minima=lambda p: [(p["a"], p["a"] ** 2, 0.0)],
+        saddles=_NO,
+        start=(-1.5, 2.0),
+        params={
             "a": ParamSpec(1.0, 0.5, 1.5, label="a"),
             "b": ParamSpec(100.0, 1.0, 200.0, log=True, label="b"),
         },
-        "The banana valley: easy to find, hard to follow to the minimum at (a, a^2).",
-        "Rosenbrock, An automatic method for finding the greatest or least value of a "
-        "function, Comput. J. 1960.",
+        description="The banana valley: easy to find, hard to follow to the minimum at (a, a^2).",
+        reference=(
+            "Rosenbrock, An automatic method for finding the greatest or least value of a "
+            "function, Comput. J. 1960."
+        ),
         log_z=True,
     ),
     SurfaceDef(
-        "beale",
-        "Beale",
-        beale,
-        ((-4.5, 4.5), (-4.5, 4.5)),
-        lambda p: [(3.0, 0.5, 0.0)],
-        _NO,
-        (1.0, 1.5),
-        {},
-        "Flat basins and sharp ridges near the corners; minimum at (3, 0.5).",
-        "Beale, On an iterative method for finding a local minimum of a function of more than "
-        "one variable, 1958.",
+        name="beale",
+        title="Beale",
+        family=beale,
+        bounds=((-4.5, 4.5), (-4.5, 4.5)),
+        minima=lambda p: [(3.0, 0.5, 0.0)],
+        saddles=_NO,
+        start=(1.0, 1.5),
+        params={},
+        description="Flat basins and sharp ridges near the corners; minimum at (3, 0.5).",
+        reference=(
+            "Beale, On an iterative method for finding a local minimum of a function of more "
+            "than one variable, 1958."
+        ),
         log_z=True,
     ),
     SurfaceDef(
-        "himmelblau",
-        "Himmelblau",
-        himmelblau,
-        ((-5.0, 5.0), (-5.0, 5.0)),
-        lambda p: [
+        name="himmelblau",
+        title="Himmelblau",
+        family=himmelblau,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        minima=lambda p: [
             (3.0, 2.0, 0.0),
             (-2.805118086952745, 3.131312518250573, 0.0),
             (-3.779310253377747, -3.283185991286170, 0.0),
             (3.584428340330492, -1.848126526964404, 0.0),
         ],
-        lambda p: [
+        saddles=lambda p: [
             (0.0866775, 2.88425, None),
             (-3.07303, -0.081353, None),
             (3.38515, 0.0738519, None),
             (-0.127961, -1.95371, None),
         ],
-        (-0.5, 0.5),
-        {},
-        "Four minima of equal value: which one you land in depends on the start and the optimizer.",
-        "Himmelblau, Applied Nonlinear Programming, 1972.",
+        start=(-0.5, 0.5),
+        params={},
+        description=(
+            "Four minima of equal value: which one you land in depends on the start and the "
+            "optimizer."
+        ),
+        reference="Himmelblau, Applied Nonlinear Programming, 1972.",
         log_z=True,
     ),
     SurfaceDef(
-        "rastrigin",
-        "Rastrigin",
-        rastrigin,
-        ((-5.12, 5.12), (-5.12, 5.12)),
-        lambda p: [(0.0, 0.0, 0.0)],
-        _NO,
-        (3.2, 2.6),
-        {"A": ParamSpec(10.0, 0.0, 20.0, label="ripple amplitude A")},
-        "A bowl covered in ripples: a grid of local minima around the global one at the origin.",
-        "Rastrigin, Systems of extremal control, 1974.",
+        name="rastrigin",
+        title="Rastrigin",
+        family=rastrigin,
+        bounds=((-5.12, 5.12), (-5.12, 5.12)),
+        minima=lambda p: [(0.0, 0.0, 0.0)],
+        saddles=_NO,
+        start=(3.2, 2.6),
+        params={"A": ParamSpec(10.0, 0.0, 20.0, label="ripple amplitude A")},
+        description=(
+            "A bowl covered in ripples: a grid of local minima around the global one at the origin."
+        ),
+        reference="Rastrigin, Systems of extremal control, 1974.",
     ),
     SurfaceDef(
-        "ackley",
-        "Ackley",
-        ackley,
-        ((-5.0, 5.0), (-5.0, 5.0)),
-        lambda p: [(0.0, 0.0, 0.0)],
-        _NO,
-        (3.5, -3.0),
-        {},
-        "A nearly flat, bumpy outer region around one deep funnel at the origin.",
-        "Ackley, A connectionist machine for genetic hillclimbing, 1987.",
+        name="ackley",
+        title="Ackley",
+        family=ackley,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        minima=lambda p: [(0.0, 0.0, 0.0)],
+        saddles=_NO,
+        start=(3.5, -3.0),
+        params={},
+        description="A nearly flat, bumpy outer region around one deep funnel at the origin.",
+        reference="Ackley, A connectionist machine for genetic hillclimbing, 1987.",
     ),
     SurfaceDef(
-        "booth",
-        "Booth",
-        booth,
-        ((-10.0, 10.0), (-10.0, 10.0)),
-        lambda p: [(1.0, 3.0, 0.0)],
-        _NO,
-        (-8.0, -8.0),
-        {},
-        "A tilted quadratic bowl with minimum (1, 3): a sanity check.",
-        "Jamil, Yang, A literature survey of benchmark functions for global optimization "
-        "problems, 2013.",
+        name="booth",
+        title="Booth",
+        family=booth,
+        bounds=((-10.0, 10.0), (-10.0, 10.0)),
+        minima=lambda p: [(1.0, 3.0, 0.0)],
+        saddles=_NO,
+        start=(-8.0, -8.0),
+        params={},
+        description="A tilted quadratic bowl with minimum (1, 3): a sanity check.",
+        reference=(
+            "Jamil, Yang, A literature survey of benchmark functions for global optimization "
+            "problems, 2013."
+        ),
     ),
     SurfaceDef(
-        "goldstein_price",
-        "Goldstein-Price",
-        goldstein_price,
-        ((-2.0, 2.0), (-2.0, 2.0)),
-        lambda p: [(0.0, -1.0, 3.0)],
-        _NO,
-        (-1.0, 1.2),
-        {},
-        "Several local minima and values over six decades; global minimum 3 at (0, -1).",
-        "Goldstein, Price, On descent from local minima, Math. Comp. 1971.",
+        name="goldstein_price",
+        title="Goldstein-Price",
+        family=goldstein_price,
+        bounds=((-2.0, 2.0), (-2.0, 2.0)),
+        minima=lambda p: [(0.0, -1.0, 3.0)],
+        saddles=_NO,
+        start=(-1.0, 1.2),
+        params={},
+        description=(
+            "Several local minima and values over six decades; global minimum 3 at (0, -1)."
+        ),
+        reference="Goldstein, Price, On descent from local minima, Math. Comp. 1971.",
         log_z=True,
     ),
     SurfaceDef(
-        "six_hump_camel",
-        "Six-hump camel",
-        six_hump_camel,
-        ((-2.0, 2.0), (-1.2, 1.2)),
-        lambda p: [
+        name="six_hump_camel",
+        title="Six-hump camel",
+        family=six_hump_camel,
+        bounds=((-2.0, 2.0), (-1.2, 1.2)),
+        minima=lambda p: [
             (0.08984201368301331, -0.7126564032704135, -1.031628453489877),
             (-0.08984201368301331, 0.7126564032704135, -1.031628453489877),
             (-1.703606714, 0.796083568, None),
             (1.703606714, -0.796083568, None),
         ],
-        _NO,
-        (-1.5, -1.0),
-        {},
-        "Six humps, two global minima and two more local ones: a good map for basins of attraction.",
-        "Dixon, Szego, Towards Global Optimisation 2, 1978.",
+        saddles=_NO,
+        start=(-1.5, -1.0),
+        params={},
+        description=(
+            "Six humps, two global minima and two more local ones: a good map for basins of "
+            "attraction."
+        ),
+        reference="Dixon, Szego, Towards Global Optimisation 2, 1978.",
     ),
     SurfaceDef(
-        "three_hump_camel",
-        "Three-hump camel",
-        three_hump_camel,
-        ((-2.5, 2.5), (-2.5, 2.5)),
-        lambda p: [(0.0, 0.0, 0.0), (1.7475523, -0.8737761, None), (-1.7475523, 0.8737761, None)],
-        _NO,
-        (2.2, -2.0),
-        {},
-        "One global minimum at the origin flanked by two shallower local minima.",
-        "Jamil, Yang, A literature survey of benchmark functions for global optimization "
-        "problems, 2013.",
+        name="three_hump_camel",
+        title="Three-hump camel",
+        family=three_hump_camel,
+        bounds=((-2.5, 2.5), (-2.5, 2.5)),
+        minima=lambda p: [
+            (0.0, 0.0, 0.0),
+            (1.7475523, -0.8737761, None),
+            (-1.7475523, 0.8737761, None),
+        ],
+        saddles=_NO,
+        start=(2.2, -2.0),
+        params={},
+        description="One global minimum at the origin flanked by two shallower local minima.",
+        reference=(
+            "Jamil, Yang, A literature survey of benchmark functions for global optimization "
+            "problems, 2013."
+        ),
     ),
 )
 

@@ -37,7 +37,8 @@ def ewa(series, beta: float, bias_correction: bool = True) -> np.ndarray:
 
 
 def polyak_average(points) -> np.ndarray:
-    r"""Running mean of the iterates :math:`\bar x_t = \frac{1}{t+1}\sum_{s\le t} x_s` (Polyak-Ruppert)."""
+    r"""Running mean of the iterates :math:`\bar x_t = \frac{1}{t+1}\sum_{s\le t} x_s`
+    (Polyak-Ruppert)."""
     p = np.asarray(points, dtype=float)
     return np.cumsum(p, axis=0) / np.arange(1, len(p) + 1)[:, None]
 
@@ -135,7 +136,8 @@ class Axis:
         return (v - self.low) / (self.high - self.low)
 
     def zoom(self, center: float, factor: float) -> Axis:
-        """A range ``factor`` times narrower around ``center`` (clipped to stay positive on log axes)."""
+        """A range ``factor`` times narrower around ``center`` (clipped to stay positive on log
+        axes)."""
         if self.log:
             lo, hi = math.log10(self.low), math.log10(self.high)
             half = (hi - lo) / factor / 2
@@ -176,7 +178,8 @@ def search(
     start=None,
     f_star: float | None = None,
 ) -> SearchResult:
-    """Grid (``sqrt(budget)`` per axis) or random (``budget`` log-uniform samples) search, via ``sweep``."""
+    """Grid (``sqrt(budget)`` per axis) or random (``budget`` log-uniform samples) search, via
+    ``sweep``."""
     if not 1 <= budget <= MAX_SEARCH_BUDGET:
         raise ValueError(f"the search budget must be 1..{MAX_SEARCH_BUDGET} runs, got {budget}")
     if kind == "grid":
@@ -238,7 +241,8 @@ def basins(
     hparams=None,
     tol: float | None = None,
 ) -> BasinMap:
-    """Run from every point of an ``n x n`` grid of starts and label which minimum each run reaches."""
+    """Run from every point of an ``n x n`` grid of starts and label which minimum each run
+    reaches."""
     if not 2 <= n <= MAX_BASIN_GRID:
         raise ValueError(f"the grid of starts must be 2..{MAX_BASIN_GRID} per side, got {n}")
     (x0, x1), (y0, y1) = scape.bounds

@@ -1,10 +1,21 @@
 r"""A small MLP trained with the optimizer registry, and its loss landscape.
 
-Toy data sets are generated in code; the network is plain ``jax.numpy``; training is one
-``lax.scan`` with mini-batches. The landscape is seen through 2-D slices
-:math:`\theta^* + \alpha\,d_1 + \beta\,d_2`, along filter-normalized random directions
-(Li et al., Visualizing the Loss Landscape of Neural Nets, NeurIPS 2018) or along the top-2
-principal directions of the training trajectory.
+Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth`` hidden layers
+of ``width`` units, optionally with residual connections
+:math:`h_{l+1} = h_l + \phi(\mathrm{LN}(W_l h_l + b_l))` and LayerNorm without gain/bias
+(Ba et al. 2016; He et al. 2016). Training is one jitted loop per architecture (depth, width,
+batch, optimizer, schedule): the learning rate, hyperparameters, step count, seed, data,
+activation and the residual/LayerNorm switches are traced, so moving those sliders never
+recompiles. 100 checkpoints are recorded: losses, accuracies, per-layer activation spread and
+gradient norm, the weights; an EMA and an SWA average of the weights run along.
+
+The landscape is seen through 2-D slices :math:`\theta^* + \alpha\,d_1 + \beta\,d_2` along
+filter-normalized random directions (Li et al., Visualizing the Loss Landscape of Neural Nets,
+NeurIPS 2018) or along the top-2 principal directions of the trajectory.
+
+References: Glorot & Bengio 2010 (vanishing gradients, Xavier init); He et al. 2016 (residual
+networks); Izmailov et al. 2018 (SWA); Lakshminarayanan et al. 2017 (deep ensembles); Frankle et
+al. 2020 (linear mode connectivity, the interpolation barrier).
 """
 
 from __future__ import annotations
@@ -17,16 +28,56 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from jax.flatten_util import ravel_pytree
 
 from optimizers._schedules import make_schedule, schedule_args
 from optimizers._specs import get
 
 DATASETS = ("moons", "spirals", "xor")
-INITS = ("gaussian", "uniform", "glorot", "he", "orthogonal")
-ACTIVATIONS = {"tanh": jnp.tanh, "relu": jax.nn.relu}
+INITS = ("gaussian", "uniform", "glorot", "he", "orthogonal", "zeros")
+ACTIVATIONS = ("tanh", "relu")
 MAX_MLP_STEPS = 3000
 MAX_SLICE = 81
+MAX_DEPTH = 8
+RECORDS = 100  # checkpoints per run (plus the initial weights)
+LN_EPS = 1e-5
+
+
+@dataclasses.dataclass(frozen=True)
+class Arch:
+    """The network's shape and switches: ``depth`` hidden layers of ``width`` units."""
+
+    depth: int = 2
+    width: int = 20
+    activation: str = "tanh"
+    residual: bool = False
+    layernorm: bool = False
+
+    def __post_init__(self):
+        if not 1 <= self.depth <= MAX_DEPTH:
+            raise ValueError(f"depth must be 1..{MAX_DEPTH} hidden layers")
+        if not 1 <= self.width <= 256:
+            raise ValueError("width must be 1..256 units")
+        if self.activation not in ACTIVATIONS:
+            raise KeyError(f"unknown activation {self.activation!r}; choose one of tanh, relu")
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (2, *([self.width] * self.depth), 2)
+
+    @property
+    def n_params(self) -> int:
+        return sum(m * n + n for m, n in itertools.pairwise(self.sizes))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """What a compiled function depends on (the switches are traced)."""
+        return (self.depth, self.width)
+
+    def flags(self) -> jnp.ndarray:
+        """(relu?, residual?, layernorm?) as a traced vector."""
+        return jnp.array(
+            [self.activation == "relu", self.residual, self.layernorm], dtype=jnp.float64
+        )
 
 
 def make_dataset(
@@ -57,7 +108,8 @@ def make_dataset(
 
 
 def raw_units(x: np.ndarray) -> np.ndarray:
-    """The same features in badly scaled 'raw' units (feature 2 in units 20x smaller, both offset)."""
+    """The same features in badly scaled 'raw' units (feature 2 in units 20x smaller, both
+    offset)."""
     return x * np.array([1.0, 20.0]) + np.array([3.0, -10.0])
 
 
@@ -66,102 +118,238 @@ def standardize(x_train: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
     return [(a - mu) / sd for a in (x_train, *others)]
 
 
-def init_params(sizes: tuple[int, ...], init: str, *, key: jax.Array) -> list[dict[str, jax.Array]]:
-    """Weights by the chosen scheme, zero biases."""
-    inits = {
-        "gaussian": jax.nn.initializers.normal(0.5),
-        "uniform": jax.nn.initializers.uniform(1.0),
-        "glorot": jax.nn.initializers.glorot_normal(),
-        "he": jax.nn.initializers.he_normal(),
-        "orthogonal": jax.nn.initializers.orthogonal(),
-    }
-    if init not in inits:
+# --- parameters: one flat vector, per layer bias then weights (ravel_pytree's order) --------------
+
+
+def layer_slices(sizes: tuple[int, ...]) -> list[tuple[slice, tuple[int, int], slice]]:
+    """(weight slice, weight shape, bias slice) of each layer inside the flat vector."""
+    out, o = [], 0
+    for m, n in itertools.pairwise(sizes):
+        b = slice(o, o + n)
+        w = slice(o + n, o + n + m * n)
+        out.append((w, (m, n), b))
+        o += n + m * n
+    return out
+
+
+def _unravel(theta, sizes):
+    return [(theta[w].reshape(shape), theta[b]) for w, shape, b in layer_slices(sizes)]
+
+
+def init_params(sizes: tuple[int, ...], init: str, *, seed: int = 0, scale: float = 1.0):
+    r"""Flat weights by the chosen scheme times ``scale``, zero biases (numpy: no compilation).
+
+    gaussian :math:`N(0, 0.5^2)`; uniform :math:`U[-1, 1]`; glorot :math:`N(0, 2/(m+n))`;
+    he :math:`N(0, 2/m)`; orthogonal (norm-preserving); zeros (every unit of a layer identical:
+    the symmetry is never broken)."""
+    if init not in INITS:
         raise KeyError(f"unknown initialization {init!r}; choose one of {', '.join(INITS)}")
-    params = []
-    for i, (m, n) in enumerate(itertools.pairwise(sizes)):
-        w = inits[init](jax.random.fold_in(key, i), (m, n), jnp.float64)
-        if init == "uniform":
-            w = w * 2.0 - 1.0
-        params.append({"w": w, "b": jnp.zeros(n, jnp.float64)})
-    return params
+    rng = np.random.default_rng(seed)
+    theta = np.zeros(sum(m * n + n for m, n in itertools.pairwise(sizes)))
+    for w, (m, n), _ in layer_slices(sizes):
+        if init == "gaussian":
+            a = rng.normal(0, 0.5, (m, n))
+        elif init == "uniform":
+            a = rng.uniform(-1, 1, (m, n))
+        elif init == "glorot":
+            a = rng.normal(0, np.sqrt(2 / (m + n)), (m, n))
+        elif init == "he":
+            a = rng.normal(0, np.sqrt(2 / m), (m, n))
+        elif init == "orthogonal":
+            q, r = np.linalg.qr(rng.normal(size=(max(m, n), min(m, n))))
+            q = q * np.sign(np.diag(r))
+            a = q if m >= n else q.T
+        else:
+            a = np.zeros((m, n))
+        theta[w] = (a * scale).ravel()
+    return theta
 
 
-def forward(params, x, act=jnp.tanh):
-    h = x
-    for layer in params[:-1]:
-        h = act(h @ layer["w"] + layer["b"])
-    return h @ params[-1]["w"] + params[-1]["b"]
+def _hidden(theta, x, sizes, flags, eps=None):
+    """Hidden activations ``(depth, N, width)`` and the logits (flags: relu?, residual?,
+    layernorm?). ``eps`` (depth, N, width) is added to each hidden output: the gradient with
+    respect to it is the back-propagated signal of each layer. The equal-shape middle layers run as
+    one ``lax.scan`` over their stacked weights,
+    so the compiled size (and compile time) does not grow with the depth."""
+    relu, res, ln = flags[0], flags[1], flags[2]
+    depth, w = len(sizes) - 2, sizes[1]
+
+    def act(z):
+        mu = z.mean(-1, keepdims=True)
+        zn = (z - mu) / jnp.sqrt(((z - mu) ** 2).mean(-1, keepdims=True) + LN_EPS)
+        z = jnp.where(ln > 0, zn, z)
+        return jnp.where(relu > 0, jax.nn.relu(z), jnp.tanh(z))
+
+    eps = jnp.zeros((depth, x.shape[0], w), x.dtype) if eps is None else eps
+    h = act(x @ theta[w : 3 * w].reshape(2, w) + theta[:w]) + eps[0]
+    o, blk = 3 * w, w + w * w
+    if depth > 1:
+        mid = theta[o : o + (depth - 1) * blk].reshape(depth - 1, blk)
+
+        def layer(h, pe):
+            p, e = pe
+            h = act(h @ p[w:].reshape(w, w) + p[:w]) + res * h + e
+            return h, h
+
+        h_last, hs = jax.lax.scan(layer, h, (mid, eps[1:]))
+        hs = jnp.concatenate([h[None], hs])
+        h, o = h_last, o + (depth - 1) * blk
+    else:
+        hs = h[None]
+    return hs, h @ theta[o + 2 : o + 2 + 2 * w].reshape(w, 2) + theta[o : o + 2]
 
 
-def loss_and_acc(params, x, y, act=jnp.tanh):
-    logits = forward(params, x, act)
+def forward(theta, x, arch: Arch):
+    """Logits of the network with flat weights ``theta``."""
+    return _hidden(jnp.asarray(theta), jnp.asarray(x), arch.sizes, arch.flags())[1]
+
+
+def _loss_acc(theta, x, y, sizes, flags):
+    logits = _hidden(theta, x, sizes, flags)[1]
     loss = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
     return loss, (jnp.argmax(logits, -1) == y).mean()
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class MLPRun:
-    """A training run: flat parameter path and per-step curves."""
+    """A training run recorded at ``RECORDS`` + 1 checkpoints (``steps_at``)."""
 
-    thetas: np.ndarray  # (steps+1, P) flat parameters
+    steps_at: np.ndarray  # (R+1,) step number of each checkpoint (0 = initial weights)
+    thetas: np.ndarray  # (R+1, P) weights at the checkpoints (empty if not kept)
+    final: np.ndarray  # (P,) final weights
     train_loss: np.ndarray
     val_loss: np.ndarray
     train_acc: np.ndarray
     val_acc: np.ndarray
+    act_std: np.ndarray  # (R+1, depth) spread of each hidden layer's output (training set)
+    grad_norm: np.ndarray  # (R+1, depth) norm of dL/dh_l, the back-propagated signal (full batch)
+    ema: np.ndarray  # (P,) exponential moving average of the weights
+    swa: np.ndarray  # (P,) running mean of the weights from the SWA start
     diverged_at: int | None
-    sizes: tuple[int, ...]
-    activation: str
+    arch: Arch
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return self.arch.sizes
 
     @property
     def n_params(self) -> int:
-        return self.thetas.shape[1]
+        return self.final.size
 
 
-@functools.lru_cache(maxsize=32)
-def _trainer(
-    opt_name: str,
-    schedule: str,
-    sizes: tuple[int, ...],
-    activation: str,
-    steps: int,
-    batch: int,
-    n_train: int,
-):
+@functools.lru_cache(maxsize=64)
+def _trainer(opt_name: str, schedule: str, shape: tuple[int, int], batch: int, n_train: int):
+    """One jitted training loop per (optimizer, schedule, depth, width, batch, data size); it is
+    also the unit counted by the no-recompilation test (``_trainer(...)._cache_size()``)."""
     spec = get(opt_name)
-    act = ACTIVATIONS[activation]
-    p0 = init_params(sizes, "gaussian", key=jax.random.key(0))
-    _, unravel = ravel_pytree(p0)
+    depth, width = shape
+    sizes = (2, *([width] * depth), 2)
+    factory = spec.fast_factory or spec.factory
 
-    @jax.jit
-    def train(theta0, lr, hp, sargs, x, y, xv, yv, seed):
-        def loss_flat(theta, xb, yb):
-            return loss_and_acc(unravel(theta), xb, yb, act)
-
+    def run(theta0, lr, hp, sargs, flags, x, y, xv, yv, order, steps, ema_decay, swa_start):
         sched = make_schedule(schedule, sargs)
-        opt = spec.factory(lambda c: lr * sched(c), **hp)
-        state = opt.init(theta0)
-        key = jax.random.key(seed)
+        opt = factory(lambda c: lr * sched(c), **hp)
+        k_inner = (steps + RECORDS - 1) // RECORDS
 
-        def body(carry, t):
-            th, st, div = carry
-            idx = jax.random.choice(jax.random.fold_in(key, t), n_train, (batch,), replace=False)
-            g = jax.grad(lambda q: loss_flat(q, x[idx], y[idx])[0])(th)
+        def loss(th, xb, yb):
+            return _loss_acc(th, xb, yb, sizes, flags)[0]
+
+        def step(_, c):
+            th, st, div_at, ema, nok, swa, t = c
+            idx = jax.lax.dynamic_slice(order, (t * batch,), (batch,))
+            g = jax.grad(loss)(th, x[idx], y[idx])
             with jax.numpy_dtype_promotion("standard"):
-                u, st = opt.update(g, st, th)
+                u, st2 = opt.update(g, st, th)
             new = th + u
+            active = t < steps
             bad = ~jnp.all(jnp.isfinite(new)) | (jnp.max(jnp.abs(new)) > 1e6)
-            div = div | bad
-            th = jnp.where(div, th, new)
-            tl, ta = loss_flat(th, x, y)
-            vl, va = loss_flat(th, xv, yv)
-            return (th, st, div), (th, tl, vl, ta, va, div)
+            div_at = jnp.where(active & bad & (div_at < 0), t + 1, div_at)
+            ok = active & (div_at < 0)
+            th = jnp.where(ok, new, th)
+            st = jax.tree.map(lambda a, b: jnp.where(ok, a, b), st2, st)
+            ema = jnp.where(ok, ema_decay * ema + (1 - ema_decay) * th, ema)
+            nok = nok + ok.astype(jnp.int32)
+            n = jnp.maximum(t + 1 - swa_start, 1).astype(th.dtype)
+            swa = jnp.where(ok & (t >= swa_start), swa + (th - swa) / n, swa)
+            return th, st, div_at, ema, nok, swa, t + active.astype(jnp.int32)
 
-        (_, _, _), rec = jax.lax.scan(body, (theta0, state, jnp.array(False)), jnp.arange(steps))
-        tl0, ta0 = loss_flat(theta0, x, y)
-        vl0, va0 = loss_flat(theta0, xv, yv)
-        return rec, (tl0, vl0, ta0, va0)
+        def record(th, t):
+            tl, ta = _loss_acc(th, x, y, sizes, flags)
+            vl, va = _loss_acc(th, xv, yv, sizes, flags)
+            hs, _ = _hidden(th, x, sizes, flags)
+            sd = hs.std(axis=(1, 2))
 
-    return train
+            def loss_eps(e):
+                logits = _hidden(th, x, sizes, flags, e)[1]
+                return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+
+            g = jax.grad(loss_eps)(jnp.zeros_like(hs))
+            gn = jnp.sqrt((g**2).sum(axis=(1, 2)))
+            return th, t, tl, vl, ta, va, sd, gn
+
+        def outer(c, _):
+            c = jax.lax.fori_loop(0, k_inner, step, c)
+            return c, record(c[0], c[6])
+
+        z = jnp.zeros_like(theta0)
+        c0 = (theta0, opt.init(theta0), jnp.int32(-1), z, jnp.int32(0), theta0, jnp.int32(0))
+        c, rec = jax.lax.scan(outer, c0, None, length=RECORDS)
+        first = record(theta0, jnp.int32(0))
+        rec = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), first, rec)
+        nok = c[4]
+        ema = jnp.where(
+            nok > 0, c[3] / (1 - ema_decay ** jnp.maximum(nok, 1).astype(ema_decay.dtype)), theta0
+        )
+        return rec, c[2], ema, c[5]
+
+    return jax.jit(run)
+
+
+def batch_order(seed: int, steps: int, batch: int, n: int) -> np.ndarray:
+    """Mini-batch indices of a whole run, drawn before the loop (numpy): one permutation per epoch,
+    so every point is used once per epoch (a batch may straddle two epochs)."""
+    rng = np.random.default_rng([seed, 7])
+    epochs = -(-steps * batch // n) + 1
+    order = np.concatenate([rng.permutation(n) for _ in range(epochs)])
+    # padded to the longest run's length: one compiled loop serves every step count
+    out = np.zeros(MAX_MLP_STEPS * batch + batch, np.int32)
+    out[: min(out.size, order.size)] = order[: out.size]
+    return out
+
+
+def _prepare(optimizer, schedule, schedule_args_, hparams, steps, batch, n):
+    spec = get(optimizer)
+    if spec.needs_hessian:
+        raise ValueError(
+            f"{spec.title} needs the full Hessian; pick a first-order optimizer for the network"
+        )
+    if not 1 <= steps <= MAX_MLP_STEPS:
+        raise ValueError(f"steps must be between 1 and {MAX_MLP_STEPS}")
+    hp = {k: jnp.float64(v) for k, v in spec.hparams(hparams).items()}
+    sargs = {k: jnp.float64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
+    return spec, hp, sargs, int(min(max(1, batch), n))
+
+
+def _run_from(rec, div, ema, swa, arch, keep_path=True) -> MLPRun:
+    th, t, tl, vl, ta, va, sd, gn = (np.asarray(a) for a in rec)
+    t = t.astype(int)
+    keep = np.concatenate([[True], np.diff(t) > 0])  # a short run repeats its last checkpoint
+    d = int(div)
+    return MLPRun(
+        t[keep],
+        th[keep] if keep_path else th[:0],
+        th[-1],
+        tl[keep],
+        vl[keep],
+        ta[keep],
+        va[keep],
+        sd[keep],
+        gn[keep],
+        np.asarray(ema),
+        np.asarray(swa),
+        d if d > 0 else None,
+        arch,
+    )
 
 
 def train_mlp(
@@ -175,72 +363,64 @@ def train_mlp(
     hparams=None,
     schedule: str = "constant",
     schedule_args_=None,
-    hidden: tuple[int, ...] = (20, 20),
-    activation: str = "tanh",
+    arch: Arch = Arch(),
     init: str = "glorot",
+    init_scale: float = 1.0,
     batch: int = 32,
     steps: int = 500,
     seed: int = 0,
+    ema_decay: float = 0.98,
+    swa_start: float = 0.5,
 ) -> MLPRun:
-    """Train a ``2-hidden-2`` MLP with mini-batch gradients and record the whole parameter path."""
-    spec = get(optimizer)
-    if spec.needs_hessian:
-        raise ValueError(
-            f"{spec.title} needs the full Hessian; pick a first-order optimizer for the network"
-        )
-    if not 1 <= steps <= MAX_MLP_STEPS:
-        raise ValueError(f"steps must be between 1 and {MAX_MLP_STEPS}")
-    sizes = (2, *hidden, 2)
-    batch = int(min(max(1, batch), len(x)))
-    theta0, _ = ravel_pytree(init_params(sizes, init, key=jax.random.key(seed)))
-    train = _trainer(spec.name, schedule, sizes, activation, int(steps), batch, len(x))
-    hp = {k: jnp.float64(v) for k, v in spec.hparams(hparams).items()}
-    sargs = {k: jnp.float64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
-    rec, first = train(
+    """Train with mini-batch gradients; record 100 checkpoints. ``swa_start`` is a fraction of
+    ``steps``."""
+    spec, hp, sargs, batch = _prepare(
+        optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
+    )
+    theta0 = jnp.asarray(init_params(arch.sizes, init, seed=seed, scale=init_scale))
+    f = _trainer(spec.name, schedule, arch.shape, batch, len(x))
+    rec, div, ema, swa = f(
         theta0,
         jnp.float64(lr),
         hp,
         sargs,
+        arch.flags(),
+        *_data(x, y, xv, yv),
+        jnp.asarray(batch_order(seed, steps, batch, len(x))),
+        jnp.int32(steps),
+        jnp.float64(ema_decay),
+        jnp.int32(int(swa_start * steps)),
+    )
+    return _run_from(rec, div, ema, swa, arch)
+
+
+def _data(x, y, xv, yv):
+    return (
         jnp.asarray(x, jnp.float64),
         jnp.asarray(y),
         jnp.asarray(xv, jnp.float64),
         jnp.asarray(yv),
-        jnp.uint32(seed),
-    )
-    th, tl, vl, ta, va, div = (np.asarray(a) for a in rec)
-    cat = lambda a0, a: np.concatenate([np.atleast_1d(np.asarray(a0)), a])
-    d = np.nonzero(div)[0]
-    return MLPRun(
-        np.concatenate([np.asarray(theta0)[None], th]),
-        cat(first[0], tl),
-        cat(first[1], vl),
-        cat(first[2], ta),
-        cat(first[3], va),
-        int(d[0]) + 1 if d.size else None,
-        sizes,
-        activation,
     )
 
 
-def layer_slices(sizes: tuple[int, ...]) -> list[tuple[slice, tuple[int, int], slice]]:
-    """(weight slice, weight shape, bias slice) of each layer inside the flat vector (ravel_pytree order)."""
-    out, o = [], 0
-    for m, n in itertools.pairwise(sizes):
-        # ravel_pytree flattens each layer dict in key order: "b" then "w"
-        b = slice(o, o + n)
-        w = slice(o + n, o + n + m * n)
-        out.append((w, (m, n), b))
-        o += n + m * n
-    return out
+def train_many(x, y, xv, yv, *, lrs, seeds, optimizer: str = "adam", **kw) -> list[MLPRun]:
+    """Independent runs: member ``i`` has learning rate ``lrs[i]`` and seed ``seeds[i]`` (initial
+    weights and batch order). They reuse the single run's compiled loop (no new compilation)."""
+    return [
+        train_mlp(x, y, xv, yv, optimizer=optimizer, lr=float(lr), seed=int(s), **kw)
+        for lr, s in zip(lrs, seeds, strict=True)
+    ]
+
+
+# --- views ---------------------------------------------------------------------------------------
 
 
 def filter_normalized_direction(
-    theta: np.ndarray, sizes: tuple[int, ...], *, key: jax.Array
+    theta: np.ndarray, sizes: tuple[int, ...], *, seed: int
 ) -> np.ndarray:
     r"""A Gaussian direction whose every filter (a neuron's incoming weights) has the norm of the
-    same
-    filter in ``theta``; bias directions are zero (Li et al. 2018)."""
-    d = np.asarray(jax.random.normal(key, theta.shape, jnp.float64))
+    same filter in ``theta``; bias directions are zero (Li et al. 2018)."""
+    d = np.random.default_rng(seed).normal(size=theta.shape)
     out = np.zeros_like(d)
     for w, (m, n), _ in layer_slices(sizes):
         dw = d[w].reshape(m, n)
@@ -262,25 +442,45 @@ class Slice:
     d2: np.ndarray
 
 
+CHUNK = 128  # rows per call of the view functions: one compiled shape for every view
+
+
+def _chunked(f, rows: np.ndarray, *args) -> np.ndarray:
+    """``f`` on ``rows`` in fixed-size chunks (the last one padded): no recompilation per size."""
+    n = len(rows)
+    pad = np.concatenate([rows, np.repeat(rows[-1:], -n % CHUNK, 0)])
+    out = [np.asarray(f(jnp.asarray(pad[i : i + CHUNK]), *args)) for i in range(0, len(pad), CHUNK)]
+    return np.concatenate(out)[:n]
+
+
 @functools.lru_cache(maxsize=16)
-def _slice_fn(sizes: tuple[int, ...], activation: str):
-    act = ACTIVATIONS[activation]
-    _, unravel = ravel_pytree(init_params(sizes, "gaussian", key=jax.random.key(0)))
+def _plane_fn(shape: tuple[int, int]):
+    """Loss (float32) at ``c + a d1 + b d2`` for a chunk of (a, b) rows."""
+    depth, width = shape
+    sizes = (2, *([width] * depth), 2)
 
     @jax.jit
-    def f(thetas, x, y):
-        return jax.vmap(lambda th: loss_and_acc(unravel(th), x, y, act)[0])(thetas)
+    def f(ab, c, d1, d2, flags, x, y):
+        one = lambda q: _loss_acc(c + q[0] * d1 + q[1] * d2, x, y, sizes, flags)[0]
+        return jax.vmap(one)(ab)
 
     return f
 
 
-def losses_at(thetas, x, y, sizes, activation) -> np.ndarray:
-    """Full-batch loss at each row of ``thetas`` (vmapped)."""
-    return np.asarray(
-        _slice_fn(tuple(sizes), activation)(
-            jnp.asarray(thetas), jnp.asarray(x, jnp.float64), jnp.asarray(y)
-        )
-    )
+def losses_at_plane(center, d1, d2, ab, x, y, arch: Arch) -> np.ndarray:
+    """Full-batch loss at ``center + a d1 + b d2`` for each row ``(a, b)`` of ``ab`` (float32, so
+    about 6 significant digits)."""
+    f32 = lambda a: jnp.asarray(np.asarray(a, np.float32))
+    args = (f32(center), f32(d1), f32(d2), arch.flags().astype(jnp.float32), f32(x))
+    ab = np.asarray(ab, np.float32)
+    return _chunked(_plane_fn(arch.shape), ab, *args, jnp.asarray(y)).astype(np.float64)
+
+
+def losses_at(thetas, x, y, arch: Arch) -> np.ndarray:
+    """Full-batch loss at each row of ``thetas`` (float32, through the plane function)."""
+    thetas = np.atleast_2d(np.asarray(thetas, np.float64))
+    out = [losses_at_plane(t, t, t, np.zeros((1, 2)), x, y, arch)[0] for t in thetas]
+    return np.asarray(out)
 
 
 def loss_slice(
@@ -289,21 +489,31 @@ def loss_slice(
     d2,
     x,
     y,
-    sizes,
-    activation,
+    arch: Arch,
     *,
     n: int = 41,
     extent: float = 1.0,
     extent2: float | None = None,
 ) -> Slice:
-    r"""Loss on the grid :math:`\theta^* + \alpha d_1 + \beta d_2`, :math:`\alpha,\beta\in[-e, e]`."""
+    r"""Loss on the grid :math:`\theta^* + \alpha d_1 + \beta d_2`, :math:`\alpha,\beta\in[-e,
+    e]`."""
     if not 3 <= n <= MAX_SLICE:
         raise ValueError(f"slice resolution must be 3..{MAX_SLICE}")
     a = np.linspace(-extent, extent, n)
     b = np.linspace(-(extent2 or extent), extent2 or extent, n)
     A, B = np.meshgrid(a, b)
-    thetas = center[None] + A.reshape(-1, 1) * d1[None] + B.reshape(-1, 1) * d2[None]
-    return Slice(a, b, losses_at(thetas, x, y, sizes, activation).reshape(n, n), center, d1, d2)
+    z = losses_at_plane(center, d1, d2, np.stack([A.ravel(), B.ravel()], 1), x, y, arch)
+    z = z.reshape(n, n)
+    return Slice(a, b, z, center, d1, d2)
+
+
+def roughness(sl: Slice) -> float:
+    r"""How rugged a slice is: the mean absolute discrete Laplacian of the loss divided by the mean
+    absolute first difference (0 for a plane; large when the loss wiggles at the grid scale)."""
+    z = sl.loss
+    lap = np.abs(z[2:, 1:-1] + z[:-2, 1:-1] + z[1:-1, 2:] + z[1:-1, :-2] - 4 * z[1:-1, 1:-1])
+    grad = np.abs(np.diff(z, axis=0)).mean() + np.abs(np.diff(z, axis=1)).mean()
+    return float(lap.mean() / max(grad, 1e-300))
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -316,15 +526,24 @@ class PCAProjection:
 
 
 def pca_directions(paths: list[np.ndarray], center: np.ndarray) -> PCAProjection:
-    r"""Top-2 principal directions of :math:`\{\theta_t - \theta^*\}` over all given paths, and the
-    paths' coordinates in that plane. Caveat: the path is high-dimensional; only the explained
-    fraction of its variance lies in the plane, so the drawn path is a shadow, not the path."""
+    r"""Top-2 principal directions of :math:`\{\theta_t - \theta^*\}` over all given paths, and
+    the paths' coordinates in that plane, by ``eigh`` of the small :math:`T \times T` Gram matrix
+    :math:`M M^\top` (:math:`u_i = M^\top v_i / \sigma_i`). Caveat: the path is high-dimensional;
+    only the explained fraction of its variance lies in the plane, so the drawn path is a shadow."""
     m = np.concatenate([p - center for p in paths])
-    _, s, vt = np.linalg.svd(m, full_matrices=False)
-    var = s**2 / max((s**2).sum(), 1e-300)
-    u1, u2 = vt[0], vt[1]
-    coords = [np.stack([(p - center) @ u1, (p - center) @ u2], 1) for p in paths]
-    return PCAProjection(u1, u2, coords, (float(var[0]), float(var[1])), center)
+    ev, v = np.linalg.eigh(m @ m.T)
+    ev, v = np.maximum(ev[::-1], 0.0), v[:, ::-1]
+    var = ev / max(ev.sum(), 1e-300)
+    u = [m.T @ v[:, k] / max(np.sqrt(ev[k]), 1e-300) for k in (0, 1)]
+    u = [a / max(np.linalg.norm(a), 1e-300) for a in u]
+    coords = [np.stack([(p - center) @ u[0], (p - center) @ u[1]], 1) for p in paths]
+    return PCAProjection(u[0], u[1], coords, (float(var[0]), float(var[1])), center)
+
+
+def pca_extent(coords: list[np.ndarray]) -> tuple[float, float]:
+    a = max(float(np.abs(c[:, 0]).max()) for c in coords)
+    b = max(float(np.abs(c[:, 1]).max()) for c in coords)
+    return 1.25 * max(a, 1e-6), 1.25 * max(b, 1e-6)
 
 
 def interpolate_slice(sl: Slice, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -343,24 +562,41 @@ def interpolate_slice(sl: Slice, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def interpolation_1d(
-    theta0, theta1, x, y, sizes, activation, *, n: int = 61
+    theta0, theta1, x, y, arch: Arch, *, n: int = 61, lo: float = -0.25, hi: float = 1.25
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Loss along :math:`(1-t)\theta_0 + t\theta_1`, :math:`t \in [-0.25, 1.25]` (Goodfellow et al. 2015)."""
-    t = np.linspace(-0.25, 1.25, n)
-    thetas = (1 - t)[:, None] * theta0[None] + t[:, None] * theta1[None]
-    return t, losses_at(thetas, x, y, sizes, activation)
+    r"""Loss along :math:`(1-t)\theta_0 + t\theta_1` (Goodfellow et al. 2015)."""
+    t = np.linspace(lo, hi, n)
+    ab = np.stack([t, np.zeros_like(t)], 1)
+    return t, losses_at_plane(theta0, theta1 - theta0, theta1 * 0, ab, x, y, arch)
 
 
-def decision_grid(theta, sizes, activation, bounds, n: int = 120):
+@functools.lru_cache(maxsize=16)
+def _proba_fn(shape: tuple[int, int]):
+    depth, width = shape
+    sizes = (2, *([width] * depth), 2)
+
+    @jax.jit
+    def f(x, theta, flags):
+        return jax.nn.softmax(_hidden(theta, x, sizes, flags)[1], -1)[:, 1]
+
+    return f
+
+
+def predict_proba(thetas, x, arch: Arch) -> np.ndarray:
+    """P(class 1) of each network (rows of ``thetas``) at each point: (K, N), float32."""
+    f, fl = _proba_fn(arch.shape), arch.flags().astype(jnp.float32)
+    x = np.asarray(x, np.float32)
+    rows = np.atleast_2d(np.asarray(thetas, np.float32))
+    return np.stack([_chunked(f, x, jnp.asarray(t), fl) for t in rows])
+
+
+def decision_grid(theta, arch: Arch, bounds, n: int = 100):
     """P(class 1) over a grid of inputs (for the decision-boundary plot)."""
-    _, unravel = ravel_pytree(init_params(tuple(sizes), "gaussian", key=jax.random.key(0)))
     (x0, x1), (y0, y1) = bounds
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     X, Y = np.meshgrid(xs, ys)
-    pts = jnp.asarray(np.stack([X.ravel(), Y.ravel()], 1))
-    logits = forward(unravel(jnp.asarray(theta)), pts, ACTIVATIONS[activation])
-    p = np.asarray(jax.nn.softmax(logits, -1)[:, 1]).reshape(n, n)
-    return xs, ys, p
+    p = predict_proba(theta, np.stack([X.ravel(), Y.ravel()], 1), arch)[0]
+    return xs, ys, p.reshape(n, n)
 
 
 def data_bounds(x: np.ndarray, pad: float = 0.3) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -372,7 +608,28 @@ def data_bounds(x: np.ndarray, pad: float = 0.3) -> tuple[tuple[float, float], t
     )
 
 
-def pca_extent(coords: list[np.ndarray]) -> tuple[float, float]:
-    a = max(float(np.abs(c[:, 0]).max()) for c in coords)
-    b = max(float(np.abs(c[:, 1]).max()) for c in coords)
-    return 1.25 * max(a, 1e-6), 1.25 * max(b, 1e-6)
+def ensemble_accuracy(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""Accuracy of the ensemble of the first :math:`k` members (mean of their predicted
+    probabilities), for :math:`k = 1..K`."""
+    mean = np.cumsum(probs, 0) / np.arange(1, len(probs) + 1)[:, None]
+    return ((mean > 0.5) == (np.asarray(y)[None] == 1)).mean(1)
+
+
+def distinct_units(theta: np.ndarray, sizes: tuple[int, ...], tol: float = 1e-9) -> list[int]:
+    """How many different units each hidden layer has (incoming weights and bias): 1 for every
+    layer after a zero (or any constant) initialization, which gradient descent never breaks."""
+    out = []
+    for w, (m, n), b in layer_slices(sizes)[:-1]:
+        cols = np.concatenate([theta[w].reshape(m, n), theta[b][None]], 0).T
+        keep: list[np.ndarray] = []
+        for c in cols:
+            if not any(np.max(np.abs(c - k)) <= tol for k in keep):
+                keep.append(c)
+        out.append(len(keep))
+    return out
+
+
+def barrier(losses: np.ndarray) -> float:
+    r"""Interpolation barrier: :math:`\max_t L((1-t)\theta_a + t\theta_b)` minus the mean of the
+    two end losses, over :math:`t \in [0, 1]` (Frankle et al. 2020)."""
+    return float(np.max(losses) - 0.5 * (losses[0] + losses[-1]))

@@ -94,7 +94,8 @@ def _warmup_cosine(a):
 
 
 def _cyclic(a):
-    r"""Smith's triangular cyclical rate between :math:`\alpha_0` and ``max_factor``:math:`\cdot\alpha_0`."""
+    r"""Smith's triangular cyclical rate between :math:`\alpha_0` and
+    ``max_factor``:math:`\cdot\alpha_0`."""
 
     def s(t):
         half = jnp.maximum(a["half_cycle"], 1.0)

@@ -81,15 +81,28 @@ _NUMPY = {
         "eye",
         "exp",
         "log",
+        "clip",
+        "where",
+        "round",
+        "sum",
     )
 }
 _NUMPY["np.linalg.solve"] = np.linalg.solve
+_NUMPY["np.linalg.norm"] = np.linalg.norm
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
+    ast.Mod: operator.mod,
+}
+_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.GtE: operator.ge,
+    ast.Gt: operator.gt,
+    ast.LtE: operator.le,
+    ast.Lt: operator.lt,
 }
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
@@ -115,8 +128,10 @@ def _check(node: ast.expr, where: str) -> None:
                 raise ValueError(
                     f"{where}: only numbers may appear as constants: {ast.unparse(n)!r}"
                 )
-        elif (isinstance(n, ast.BinOp) and type(n.op) not in _BINARY) or (
-            isinstance(n, ast.UnaryOp) and type(n.op) not in _UNARY
+        elif (
+            (isinstance(n, ast.BinOp) and type(n.op) not in _BINARY)
+            or (isinstance(n, ast.UnaryOp) and type(n.op) not in _UNARY)
+            or (isinstance(n, ast.Compare) and (len(n.ops) != 1 or type(n.ops[0]) not in _COMPARE))
         ):
             raise ValueError(f"{where}: operator not allowed in the shown code: {ast.unparse(n)!r}")
         elif not isinstance(
@@ -131,6 +146,8 @@ def _check(node: ast.expr, where: str) -> None:
                 ast.Load,
                 ast.operator,
                 ast.unaryop,
+                ast.Compare,
+                ast.cmpop,
             ),
         ):
             raise ValueError(
@@ -149,6 +166,8 @@ def _eval(node: ast.expr, ns: Mapping[str, object]):
         return _BINARY[type(node.op)](_eval(node.left, ns), _eval(node.right, ns))
     if isinstance(node, ast.UnaryOp):
         return _UNARY[type(node.op)](_eval(node.operand, ns))
+    if isinstance(node, ast.Compare):
+        return _COMPARE[type(node.ops[0])](_eval(node.left, ns), _eval(node.comparators[0], ns))
     if isinstance(node, ast.Call):
         name = _dotted(node.func)
         fn = _NUMPY.get(name) if "." in name else ns.get(name)
@@ -247,10 +266,11 @@ def textbook_trace(
     body = _compile(spec.textbook, f"<{spec.name} textbook>")
     wants_dx = _reads_name(body, "dx")
 
+    x = np.array(start, dtype=float).reshape(2)
     ns: dict[str, object] = {"np": np, "learning_rate": float(lrs[0]) if steps else 0.0, **hp}
+    ns["x"] = x  # the state may start from the start point (Schedule-Free's z = x)
     for st in init:
         _run(st, ns)
-    x = np.array(start, dtype=float).reshape(2)
     ns["x"] = x
     points = [x.copy()]
     lines = []
@@ -288,17 +308,43 @@ def textbook_replay(
     hessian: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> TextbookTrace:
     """The shown code fed with a :class:`Trajectory`'s own gradients, rates and momenta: it retraces
-    the
-    drawn path (up to a divergence) and gives, for each step, the update equation with its
-    numbers."""
+    the drawn path (up to a divergence) and gives, for each step, the update equation with its
+    numbers.
+
+    The gradient the code asks for at step ``t`` is the one the engine used there
+    (``eval_grads``, noise and clipping included) unless the point asked for is closer to the
+    drawn point ``x`` than to the engine's evaluation point: then it is the exact gradient at
+    ``x`` (``grads``). Only SAM asks for both: its uphill direction uses the exact gradient at
+    ``x``, its step the gradient at the perturbed point."""
     n = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
+
+    def grad(p, t):
+        k = t - 1
+        at_x = np.sum((p - traj.points[k]) ** 2) < np.sum((p - traj.eval_points[k]) ** 2)
+        return traj.grads[k] if at_x else traj.eval_grads[k]
+
     return textbook_trace(
         optimizer,
         start=traj.points[0],
         steps=n,
         hparams=hparams,
         lrs=traj.lrs[:n],
-        grad=lambda p, t: traj.eval_grads[t - 1],
+        grad=grad,
         momenta=None if traj.momenta is None else traj.momenta[:n],
         hessian=hessian,
     )
+
+
+def textbook_series(
+    traj, optimizer: str | OptimizerSpec, name: str, hparams: Mapping[str, float] | None = None
+) -> np.ndarray:
+    """The value of the shown code's variable ``name`` after every step of a :class:`Trajectory`
+    (``(steps,)`` or ``(steps, 2)``, up to a divergence), from :func:`textbook_replay`, which
+    retraces the drawn path: e.g. Prodigy's step-size estimate ``d``, Schedule-Free's ``z``,
+    Lookahead's ``slow`` weights."""
+    spec = get(optimizer)
+    if not any(st.target == name for st in _compile(spec.textbook, spec.name)):
+        raise ValueError(f"{spec.name}'s shown code assigns no variable {name!r}")
+    rep = textbook_replay(traj, spec, hparams)
+    vals = [next(ln.value for ln in reversed(step) if ln.target == name) for step in rep.lines]
+    return np.array(vals, dtype=float)

@@ -64,7 +64,8 @@ class Claim:
         return text
 
     def evaluate(self, trajectories: Sequence[Any] | None, scenario: Scenario) -> tuple[bool, str]:
-        """Check the claim on ``trajectories`` (the runs of ``scenario``; a variant runs its own)."""
+        """Check the claim on ``trajectories`` (the runs of ``scenario``; a variant runs its
+        own)."""
         scn = self.scenario_for(scenario)
         if self.variant or trajectories is None:
             trajectories = scn.run()
@@ -93,7 +94,8 @@ _WORDS = {
 
 
 def apply_variant(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> Scenario:
-    """``scn`` with changes: ``"surface.<param>"``, ``"opt<i>.<lr|schedule|clip_norm>"`` or a Scenario field."""
+    """``scn`` with changes: ``"surface.<param>"``, ``"opt<i>.<lr|schedule|clip_norm>"`` or a
+    Scenario field."""
     if not variant:
         return scn
     kw: dict[str, Any] = {}
@@ -160,7 +162,8 @@ def path_length(points) -> float:
 
 
 def reversals(traj, extent: float = 1.0) -> int:
-    """How often the step turns back (consecutive steps at more than 90 degrees): zig-zag and oscillation."""
+    """How often the step turns back (consecutive steps at more than 90 degrees): zig-zag and
+    oscillation."""
     u = np.asarray(traj.updates)
     n = np.linalg.norm(u, axis=1)
     moving = (n[:-1] > MOVE_EPS * extent) & (n[1:] > MOVE_EPS * extent)
@@ -181,7 +184,8 @@ def late_motion(traj, frac: float = 0.5) -> float:
 
 
 def overshoot(traj, target) -> float:
-    r"""How far the path goes past ``target`` along the line from the start to it: :math:`\max_k (x_k - x^*)\cdot d`."""
+    r"""How far the path goes past ``target`` along the line from the start to it: :math:`\max_k
+    (x_k - x^*)\cdot d`."""
     pts = np.asarray(traj.points)
     d = np.asarray(target) - pts[0]
     d = d / max(np.linalg.norm(d), 1e-300)
@@ -487,6 +491,62 @@ def _grad_early(c: _Ctx):
     )
 
 
+# --- the optimizers of today (optimizers/_modern.py) ----------------------------------------------
+
+
+def _live(t) -> int:
+    """Steps taken before a divergence (all of them without one)."""
+    return t.steps if t.diverged_at is None else max(t.diverged_at - 1, 0)
+
+
+def _eval_offsets(c: _Ctx) -> np.ndarray:
+    t = c.t(c.claim.a)
+    n = _live(t)
+    return np.linalg.norm(t.eval_points[:n] - t.points[:n], axis=1)
+
+
+def _eval_offset(c: _Ctx):
+    d = _eval_offsets(c)
+    ok = d.size > 0 and c.in_range(float(d.min())) and c.in_range(float(d.max()))
+    return ok, f"distance from x to where the gradient is taken: {_g(d.min())} to {_g(d.max())}"
+
+
+def _same_path(c: _Ctx):
+    pa, pb = np.asarray(c.t(c.claim.a).points), np.asarray(c.t(c.claim.b).points)
+    gap = float(np.abs(pa - pb).max())
+    moved = float(np.abs(pa[-1] - pa[0]).max())
+    return gap <= c.claim.tol and moved > 100 * c.claim.tol, (
+        f"largest difference between the two paths {gap:.2g} (the path moves {_g(moved)})"
+    )
+
+
+def _estimate(c: _Ctx) -> tuple[float, float]:
+    """Prodigy's step-size estimate d: (d0, last d), from the shown code retraced on the run."""
+    from optimizers import textbook_series
+
+    o = c.scn.optimizers[c.idx(c.claim.a)]
+    d = textbook_series(c.t(c.claim.a), o.name, "d", dict(o.hparams))
+    spec_d0 = dict(o.hparams).get("d0", 1e-6)
+    return float(spec_d0), float(d[-1]) if d.size else float(spec_d0)
+
+
+def _z_over_x(c: _Ctx) -> tuple[float, float]:
+    """Late spread of Schedule-Free's SGD iterate z and of its average x (the drawn path)."""
+    from optimizers import sequences
+
+    o = c.scn.optimizers[c.idx(c.claim.a)]
+    t = c.t(c.claim.a)
+    z = sequences(t, o.name, dict(o.hparams))["z"]
+    late = z[math.floor((1 - LATE) * len(z)) :]
+    return float(np.linalg.norm(late - late.mean(axis=0), axis=1).max()), late_spread(t)
+
+
+def _averages(c: _Ctx):
+    sz, sx = _z_over_x(c)
+    ratio = sz / max(sx, 1e-300)
+    return c.in_range(ratio), f"late radius: z {_g(sz)}, x {_g(sx)} (ratio {_g(ratio)})"
+
+
 KINDS: dict[str, tuple[Callable[[_Ctx], str], Callable[[_Ctx], tuple[bool, str]]]] = {
     # --- comparisons of two optimizers
     "reaches_tol_before": (
@@ -668,6 +728,33 @@ KINDS: dict[str, tuple[Callable[[_Ctx], str], Callable[[_Ctx], tuple[bool, str]]
             f"{c.claim.hi:g}."
         ),
         _ridge,
+    ),
+    # --- the optimizers of today
+    "eval_offset": (
+        lambda c: (
+            f"{c.A} takes every gradient {c.range_text()} away from its drawn point x (not at x)."
+        ),
+        _eval_offset,
+    ),
+    "same_path": (
+        lambda c: f"{c.A} draws the same path as {c.B} (every point within {_g(c.claim.tol)}).",
+        _same_path,
+    ),
+    "estimate_grows": (
+        lambda c: (
+            f"The step-size estimate d of {c.A} grows {c.range_text()} times over its start "
+            "value d0 (it needs no tuned learning rate)."
+        ),
+        lambda c: (
+            lambda d0, d: (c.in_range(d / d0), f"d0 {_g(d0)}, last d {_g(d)}, ratio {_g(d / d0)}")
+        )(*_estimate(c)),
+    ),
+    "averages_calmer": (
+        lambda c: (
+            f"Late in the run the SGD iterate z of {c.A} rattles over a radius {c.range_text()} "
+            "times that of its average x, the drawn path."
+        ),
+        _averages,
     ),
     "distinct_basins": (
         lambda c: f"The optimizers end in at least {c.claim.lo:g} different basins.",

@@ -1,4 +1,5 @@
-"""One-click teaching presets: a :class:`Scenario`, the page it opens on, and a short explanation."""
+"""One-click teaching presets: a :class:`Scenario`, the page it opens on, and a short
+explanation."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class Preset:
     claims: tuple[C, ...] = ()
 
     def check_claims(self) -> list[tuple[str, bool, str]]:
-        """``(sentence, holds, evidence)`` for each claim, on the engine's own runs of the scenario."""
+        """``(sentence, holds, evidence)`` for each claim, on the engine's own runs of the
+        scenario."""
         return check(self.claims, self.scenario)
 
 
@@ -364,6 +366,213 @@ PRESETS: tuple[Preset, ...] = (
             C("distinct_basins", lo=2),
         ),
     ),
+    # --- the optimizers of today (optimizers/_modern.py) ------------------------------------------
+    Preset(
+        "sam-flat-minimum",
+        "SAM leaves the sharp minimum for the flat one",
+        "compare",
+        Scenario(
+            surface="flat_sharp",
+            surface_params=(("width", 0.25),),
+            start=(2.3, 0.4),
+            steps=1000,
+            noise_std=1.0,
+            batch_size=1,
+            seed=1,
+            optimizers=(O.make("sgd", 0.1), O.make("sam", 0.1, rho=0.5)),
+        ),
+        "Both start in the sharp well with the same learning rate and the same gradient noise. "
+        "SGD stays there: its rate is below the well's stability limit and this noise is too weak "
+        "to throw it out. SAM first steps a distance rho = 0.5 uphill (twice the well's width) "
+        "and takes the gradient there: it feels the walls of the neighbourhood, not of the point, "
+        "so in a well narrower than rho it gets pushed around until it leaves, and ends in "
+        "the wide "
+        "well, whose neighbourhood is low everywhere. Without the noise SAM stays too: it needs "
+        "the kicks to cross the plateau between the wells.",
+        (
+            C("flatter", at=0, other=1, lo=14.0, hi=17.0),
+            C("lr_over_limit", "sgd", at=1, hi=0.9),
+            C("eval_offset", "sam", lo=0.4999, hi=0.5001),
+            C("ends_in_basin", "sgd", at=1),
+            C("ends_in_basin", "sam", at=0),
+            C("ends_in_basin", "sgd", at=1, variant=(("seed", 2),)),
+            C("ends_in_basin", "sam", at=0, variant=(("seed", 2),)),
+            C("ends_in_basin", "sam", at=1, variant=(("noise_std", 0.0),)),
+        ),
+    ),
+    Preset(
+        "schedule-free-averaging",
+        "Schedule-Free SGD: averaging instead of a schedule",
+        "compare",
+        Scenario(
+            surface="quadratic",
+            surface_params=(("kappa", 10.0),),
+            start=(-2.5, 2.0),
+            steps=500,
+            noise_std=1.0,
+            batch_size=1,
+            seed=1,
+            optimizers=(
+                O.make("sgd", 0.05),
+                O.make("schedule_free_sgd", 0.05, b1=0.9),
+                O.make("sgd", 0.05, schedule="cosine", schedule_args={"decay_steps": 500}),
+            ),
+        ),
+        "Noisy gradients and a constant rate: SGD never settles, it rattles around the minimum. "
+        "Schedule-Free SGD keeps the same constant rate for its SGD iterate z, but draws (and "
+        "evaluates) x, the running average of the z's, and takes the gradient at y between them "
+        "(where the downhill arrow starts). The average settles as a decaying rate would, "
+        "without choosing when to "
+        "decay (the third run is SGD under a cosine schedule, for comparison). Without noise "
+        "there is nothing to average out, and plain SGD settles sooner: the average lags.",
+        (
+            C("calmer_late", "schedule_free_sgd", 0),
+            C("ends_lower", "schedule_free_sgd", 0),
+            C("averages_calmer", "schedule_free_sgd", lo=5.0),
+            C("calmer_late", 2, 0),
+            C("calmer_late", 0, "schedule_free_sgd", variant=(("noise_std", 0.0),)),
+        ),
+    ),
+    Preset(
+        "prodigy-no-learning-rate",
+        "Prodigy estimates its own step size",
+        "compare",
+        Scenario(
+            surface="quadratic",
+            surface_params=(("kappa", 10.0),),
+            start=(-2.5, 2.0),
+            steps=300,
+            optimizers=(
+                O.make("prodigy", 1.0),
+                O.make("adam", 0.001),
+                O.make("adam", 0.1),
+            ),
+        ),
+        "Adam needs its learning rate tuned: 0.001 (a common default) crawls, 0.1 is right here. "
+        "Prodigy starts from a step size of 1e-6 and grows its estimate d until the steps match "
+        "the distance still to go (the estimate is plotted on the Playground); its learning "
+        "rate 1 only means: use the estimate. It gets there without tuning.",
+        (
+            C("estimate_grows", "prodigy", lo=1e5),
+            C("reaches_tol_within", "prodigy", hi=150),
+            C("never_reaches_tol", 1),
+            C("reaches_tol_within", 2, hi=300),
+            C("reaches_tol_before", "prodigy", 1),
+        ),
+    ),
+    Preset(
+        "adopt-small-beta2",
+        "ADOPT keeps converging where Adam's small beta2 hurts",
+        "compare",
+        Scenario(
+            surface="rosenbrock",
+            steps=1000,
+            optimizers=(O.make("adam", 0.05, b2=0.5), O.make("adopt", 0.05, b2=0.5)),
+        ),
+        "With beta2 = 0.5 Adam's second moment remembers only the last few gradients, and the "
+        "current gradient sits in its own denominator, so the steps stay large and keep bouncing "
+        "across the banana valley. ADOPT divides each gradient by the "
+        "second moment of the gradients before it and only then averages it into the momentum; "
+        "with the same beta2 and rate it follows the valley floor and ends far lower.",
+        (
+            C("ends_lower", "adopt", "adam"),
+            C("calmer_late", "adopt", "adam"),
+            C("reaches_tol_before", "adopt", "adam", tol=1e-2),
+        ),
+    ),
+    Preset(
+        "ademamix-slow-momentum",
+        "AdEMAMix: a slow momentum that remembers",
+        "compare",
+        Scenario(
+            surface="rosenbrock",
+            steps=1000,
+            optimizers=(O.make("adam", 0.01), O.make("ademamix", 0.01, b3=0.999, alpha=5.0)),
+        ),
+        "Along Rosenbrock's long curved valley the gradient keeps pointing the same way for "
+        "hundreds of steps. Adam's average forgets it after about 10 steps; AdEMAMix adds "
+        "alpha = 5 times a second average with beta3 = 0.999 (a memory of about 1000 steps) that "
+        "keeps building up along the valley, so at the same learning rate it travels farther and "
+        "reaches the minimum.",
+        (
+            C("ends_lower", "ademamix", "adam"),
+            C("moves_more_late", "ademamix", "adam"),
+            C("reaches_tol_within", "ademamix", hi=1000),
+            C("never_reaches_tol", "adam"),
+        ),
+    ),
+    Preset(
+        "qhm-one-rule",
+        "QHM: one rule that is SGD, momentum and Nesterov",
+        "compare",
+        Scenario(
+            surface="ravine",
+            surface_params=(("kappa", 50.0),),
+            steps=200,
+            optimizers=(
+                O.make("sgd", 0.03),
+                O.make("qhm", 0.03, beta=0.9, nu=0.0),
+                O.make("momentum_ema", 0.3, momentum=0.9),
+                O.make("qhm", 0.3, beta=0.9, nu=1.0),
+                O.make("nesterov_rewritten", 0.03, momentum=0.9),
+                O.make("qhm", 0.3, beta=0.9, nu=0.9),
+            ),
+        ),
+        "QHM steps along a mix of the plain gradient and its running average, (1 - nu) g + nu b. "
+        "Three settings of nu give three classic methods, path for path: nu = 0 is SGD, nu = 1 "
+        "is momentum (averaging form, same rate), and nu = beta is Nesterov's momentum (the "
+        "framework form with rate lr(1 - beta)). Values in between interpolate.",
+        (
+            C("same_path", 0, 1, tol=1e-9),
+            C("same_path", 2, 3, tol=1e-9),
+            C("same_path", 4, 5, tol=1e-9),
+        ),
+    ),
+    Preset(
+        "radam-warmup",
+        "RAdam: Adam with a built-in warm-up",
+        "compare",
+        Scenario(
+            surface="plateau",
+            steps=300,
+            optimizers=(O.make("adam", 0.1), O.make("radam", 0.1)),
+        ),
+        "Adam's second moment rests on a single gradient at first, yet its first step already "
+        "has size lr in every coordinate. RAdam does not trust v until it rests on enough "
+        "gradients: its first five steps are plain momentum steps lr m_hat (on this plateau, "
+        "where the gradient is tiny, almost nothing), then Adam's steps scaled by a factor that "
+        "grows towards 1. That is the warm-up people add to Adam by hand; here it costs time.",
+        (
+            C("first_step_ratio", "adam", lo=0.99, hi=1.01),
+            C("peak_step_ratio", "radam", within=5, hi=0.01),
+            C("first_steps_shorter", "radam", "adam", within=10),
+            C("reaches_tol_before", "adam", "radam"),
+        ),
+    ),
+    Preset(
+        "lookahead-tames-lr",
+        "Lookahead tames a learning rate past the limit",
+        "compare",
+        Scenario(
+            surface="ravine",
+            surface_params=(("kappa", 50.0),),
+            steps=300,
+            optimizers=(O.make("sgd", 0.2), O.make("lookahead", 0.2, k=5.0, alpha=0.5)),
+        ),
+        "At this rate SGD is past the stability limit 2/λmax of the ravine's steep wall, so "
+        "each bounce across it is longer than the last. Lookahead runs the same SGD for k = 5 "
+        "steps, then moves its slow "
+        "weights only halfway (alpha = 0.5) to where the fast ones got and restarts them "
+        "there (the "
+        "jump back on the map). Five growing bounces alternate in sign, so the halfway point lies "
+        "closer than the start: the slow weights contract and settle at the minimum.",
+        (
+            C("lr_over_limit", "sgd", lo=1.0),
+            C("ends_lower", "lookahead", "sgd"),
+            C("reaches_tol_within", "lookahead", hi=300),
+            C("never_reaches_tol", "sgd"),
+        ),
+    ),
 )
 
 _TABLE = {p.slug: p for p in PRESETS}
@@ -392,7 +601,8 @@ def schedule_race(
     schedules: tuple[str, ...] = RACE_SCHEDULES,
     momentum_ramp: bool = False,
 ) -> Scenario:
-    """The Schedules page's race: one optimizer under several schedules, each scaled to ``steps``."""
+    """The Schedules page's race: one optimizer under several schedules, each scaled to
+    ``steps``."""
     scaled = {
         "step_size": steps // 4,
         "decay_steps": steps,

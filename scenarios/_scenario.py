@@ -1,4 +1,5 @@
-"""The :class:`Scenario`: one object for URL query params, JSON files, presets, the CLI and the engine."""
+"""The :class:`Scenario`: one object for URL query params, JSON files, presets, the CLI and the
+engine."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ Pairs = tuple[tuple[str, float], ...]
 
 
 def _field(name: str):
-    """A Scenario field whose range is its :class:`ParamSpec` (``dataclasses.fields(...).metadata["spec"]``)."""
+    """A Scenario field whose range is its :class:`ParamSpec`
+    (``dataclasses.fields(...).metadata["spec"]``)."""
     spec = _params.SCENARIO[name]
     return dataclasses.field(default=spec._cast(spec.default), metadata={"spec": spec})
 
@@ -108,7 +110,8 @@ class Scenario:
 
     @staticmethod
     def spec(name: str) -> ParamSpec:
-        """The range of a numeric field: the widget, the decoder and :meth:`run` all read this one."""
+        """The range of a numeric field: the widget, the decoder and :meth:`run` all read this
+        one."""
         return _params.SCENARIO[name]
 
     # --- derived ------------------------------------------------------------------------------
@@ -167,7 +170,8 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, d: Any) -> tuple[Scenario, list[str]]:
-        """Validate a decoded dict. Returns the scenario and warnings; bad fields fall back to defaults."""
+        """Validate a decoded dict. Returns the scenario and warnings; bad fields fall back to
+        defaults."""
         return _decode(d)
 
     @classmethod
@@ -321,7 +325,8 @@ def _opt_dict(o: OptimizerConfig) -> dict[str, Any]:
 
 
 def safe_text(v: Any, n: int = 40) -> str:
-    """User text for a message, as a markdown code span: truncated, printable, no backticks (no injection)."""
+    """User text for a message, as a markdown code span: truncated, printable, no backticks (no
+    injection)."""
     text = "".join(ch for ch in str(v)[:n] if ch.isprintable() and ch != "`")
     return f"`{text}`"
 
@@ -362,7 +367,8 @@ def _num_field(d, key, default, lo, hi, warn, integer=False):
 
 
 def _checked(given: Any, specs: Mapping[str, Any], owner: str, warn: list[str]) -> dict[str, float]:
-    """Keep the known names of ``given``, each a number clamped to its spec's range; warn about the rest."""
+    """Keep the known names of ``given``, each a number clamped to its spec's range; warn about the
+    rest."""
     good: dict[str, float] = {}
     if not isinstance(given, dict):
         return good

@@ -1,4 +1,5 @@
-"""Helpers for real-browser tests: a Streamlit server on loopback and Debian's chromium via Playwright."""
+"""Helpers for real-browser tests: a Streamlit server on loopback and Debian's chromium via
+Playwright."""
 
 from __future__ import annotations
 
@@ -106,7 +107,8 @@ def browser():
 
 PLOT_TRACES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
     el => (el.data || []).map(t => ({name: t.name || '', mode: t.mode || '', type: t.type || '',
-                                     n: t.x ? t.x.length : 0, x0: t.x ? t.x[0] : null, y0: t.y ? t.y[0] : null})))"""
+                                     n: t.x ? t.x.length : 0,
+                                     x0: t.x ? t.x[0] : null, y0: t.y ? t.y[0] : null})))"""
 
 
 def wait_for_plots(page, n: int = 1, timeout: float = 120_000) -> None:

@@ -8,10 +8,20 @@ import dataclasses
 import os
 import sys
 
-import jax
-import pytest
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+# the tests' own XLA compile cache (ignored by git), not the app's ~/.cache/optiscape-jax: suite
+# time must not depend on what the app compiled before; set before JAX is imported (the pages read
+# it in ui.page_setup, subprocesses inherit it)
+os.environ["OPTISCAPE_JAX_CACHE"] = os.path.join(ROOT, ".pytest_cache", "optiscape-jax")
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import jaxsetup  # noqa: E402
+
+jaxsetup.configure()  # float64 and the host devices, as in the app
+
+import jax  # noqa: E402
+import pytest  # noqa: E402
+
 jax.config.update("jax_numpy_dtype_promotion", "strict")
 
 import jax.numpy as jnp  # noqa: E402
@@ -45,6 +55,14 @@ def as_union(scape: landscapes.Landscape) -> landscapes.Landscape:
     values.update({f"{scape.name}.{k}": v for k, v in scape.values.items()})
     values["_id"] = float(_NAMES.index(scape.name))
     return dataclasses.replace(scape, family=_union_family, key="test-union", values=values)
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives chromium against the app (the ``ctx`` or ``server`` fixture) is a
+    ``browser`` test."""
+    for item in items:
+        if {"ctx", "server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Streamlit AppTest: every page and every preset runs, draws figures, and widgets drive the result."""
+"""Streamlit AppTest: every page and every preset runs, draws figures, and widgets drive the
+result."""
 
 import base64
 import json
@@ -46,6 +47,7 @@ URL_PATHS = [
     "Quadratic_theory",
     "Basins",
     "Neural_network",
+    "Batch_size",
 ]  # every page's address, as before st.navigation (old links keep working)
 
 
@@ -81,19 +83,33 @@ def test_navigation_titles_sections_and_addresses():
     assert sorted(kw["url_path"] for kw in pages.values() if "url_path" in kw) == sorted(URL_PATHS)
     at = app("app.py").run()
     assert not at.exception
+    titles = {"Playground": "Playground", "Compare": "Compare optimizers"}
     for path in ("Playground", "Compare"):  # (the lesson pages open by link in the browser tests)
         at.switch_page(next(p for p, kw in pages.items() if kw.get("url_path") == path)).run()
-        assert not at.exception, path
+        assert not at.exception and at.title[0].value == titles[path], path
+        assert _player_paths(at), path  # the page drew its map
 
 
 @pytest.mark.parametrize(
     "page", ["app_pages/1_Playground.py", "app_pages/2_Compare.py"]
 )  # Home: through app.py, above
-def test_every_page_runs_without_exception(page):
+def test_every_page_draws_its_scenario(page):
+    """What the page shows is what its widgets say: every path has the steps of the steps slider,
+    starts at the start inputs, and is named after the optimizer chosen with its learning rate."""
     at = app(page).run()
-    assert not at.exception
-    assert len(at.get("plotly_chart")) >= 1
-    assert _player_paths(at)
+    pre = "play" if "Playground" in page else "cmp"
+    assert not at.exception and len(at.get("plotly_chart")) >= 1
+    start = (
+        at.number_input(key=f"{pre}:start_x").value,
+        at.number_input(key=f"{pre}:start_y").value,
+    )
+    paths = _player_paths(at)
+    assert paths and all(p["n"] == at.slider(key=f"{pre}:steps").value for p in paths)
+    assert all(np.allclose(p["xy"][0], start, rtol=1e-12) for p in paths)
+    for i, p in enumerate(paths):
+        name = optimizers.get(at.selectbox(key=f"{pre}:o{i}:name").value)
+        lr = at.select_slider(key=f"{pre}:o{i}:{name.name}:lr").value
+        assert f"{name.title}, lr {lr:g}" in p["name"]
 
 
 @pytest.mark.parametrize("slug", scenarios.preset_names())
@@ -193,7 +209,8 @@ def test_compare_says_when_the_settings_are_no_longer_the_presets():
 
 
 def test_presets_open_on_their_own_page():
-    """A one-optimizer preset on Compare points to Playground; a race on Playground says it shows the first."""
+    """A one-optimizer preset on Compare points to Playground; a race on Playground says it shows
+    the first."""
     at = app("app_pages/2_Compare.py")
     at.query_params["preset"] = "feature-scaling"
     at.run()

@@ -1,4 +1,5 @@
-"""End-to-end in Debian's chromium: deep links to every page, the Compare preset, a slider, a click on the chart."""
+"""End-to-end in Debian's chromium: deep links to every page, the Compare preset, a slider, a click
+on the chart."""
 
 import os
 
@@ -35,6 +36,7 @@ def _plots_in_all_frames(page) -> int:
         ("/Quadratic_theory", "Convergence on a quadratic"),
         ("/Basins", "Basins of attraction"),
         ("/Neural_network", "The loss landscape of a real (small) network"),
+        ("/Batch_size", "Batch size and gradient noise"),
     ],
 )
 def test_deep_link_to_every_page(server, ctx, path, title):
@@ -52,7 +54,8 @@ def test_deep_link_to_every_page(server, ctx, path, title):
 
 
 def test_compare_preset_by_link_then_the_steps_slider(server, ctx):
-    """The preset's three paths from its start, then the steps slider lengthens them and the link follows."""
+    """The preset's three paths from its start, then the steps slider lengthens them and the link
+    follows."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     page = ctx.new_page()
     page.goto(server + "/Compare?preset=momentum-vs-nesterov-saddle")

@@ -31,7 +31,10 @@ import ws_client as wc  # noqa: E402
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 PER_IP = 40  # concurrent connections per client address at nginx
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx not installed (.ci/run installs it)")
+pytestmark = [
+    pytest.mark.skipif(NGINX is None, reason="nginx not installed (.ci/run installs it)"),
+    pytest.mark.slow,
+]
 
 
 def _free_pair() -> int:
@@ -55,7 +58,8 @@ def _get(url: str) -> tuple[int, dict, bytes]:
 
 
 def _served_runs(port: int) -> int:
-    """Lookups of the scenario cache in one process (its own metrics, read directly, not through nginx)."""
+    """Lookups of the scenario cache in one process (its own metrics, read directly, not through
+    nginx)."""
     _, _, body = _get(f"http://127.0.0.1:{port}/_stcore/metrics")
     return sum(
         int(float(line.rsplit(" ", 1)[1]))
@@ -171,7 +175,8 @@ def test_both_processes_serve_and_sessions_stick(deployment):
 
 
 def test_per_ip_connection_limit(deployment):
-    """Websockets past ``--per-ip`` from one address are refused at the proxy (429), the others work."""
+    """Websockets past ``--per-ip`` from one address are refused at the proxy (429), the others
+    work."""
     import websockets
 
     async def go():

@@ -209,21 +209,29 @@ def test_slide_png_has_equal_aspect_big_text_and_the_legend_outside(run):
 def test_log_axes_label_every_tick_with_its_value():
     x = np.arange(50)
     fig = viz.curves_figure(
-        [("gap", x, np.geomspace(3.0, 0.3, 50), "#000")], title="t", ylabel="f", log_y=True
+        [viz.Series("gap", x, np.geomspace(3.0, 0.3, 50), "#000")],
+        title="t",
+        ylabel="f",
+        log_y=True,
     )
     ya = fig.layout.yaxis
     assert ya.type == "log" and len(ya.tickvals) >= 3
     for v, text in zip(ya.tickvals, ya.ticktext, strict=True):
         assert float(text) == pytest.approx(v)  # "0.5", "1", "2": no bare minor digits
     many = viz.curves_figure(
-        [("gap", x, np.geomspace(1e-12, 10, 50), "#000")], title="t", ylabel="f", log_y=True
+        [viz.Series("gap", x, np.geomspace(1e-12, 10, 50), "#000")],
+        title="t",
+        ylabel="f",
+        log_y=True,
     )
     assert "10⁻¹²" in many.layout.yaxis.ticktext and "1" in many.layout.yaxis.ticktext
 
 
 def test_a_constant_learning_rate_is_drawn_at_its_value():
     x = np.arange(100)
-    fig = viz.curves_figure([("lr", x, np.full(100, 0.05), "#000")], title="t", ylabel="lr")
+    fig = viz.curves_figure(
+        [viz.Series("lr", x, np.full(100, 0.05), "#000")], title="t", ylabel="lr"
+    )
     lo, hi = fig.layout.yaxis.range
     assert lo == 0 and 0.05 < hi <= 0.07  # not a line at 0 in a range of 0.05 +- 1
 

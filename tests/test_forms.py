@@ -257,6 +257,8 @@ LRS = {
     "adagrad_optax": 0.3,
     "rmsprop": 0.02,
     "adam": 0.05,
+    "prodigy": 1.0,  # (its rate is a multiplier of its own estimate)
+    "sam": 0.005,  # (SAM bounces around a minimum within rho, where round-off grows: stay away)
 }
 QUAD = dict(kappa=10.0, angle=30.0)
 

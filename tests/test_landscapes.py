@@ -224,8 +224,10 @@ def test_parser_accepts_generated_formulas_and_matches_python(text):
         assert val == pytest.approx(float(want), rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.slow
 def test_atheris_fuzzes_the_parser(tmp_path):
-    """Coverage-guided fuzzing (tests/fuzz_formula.py) for a bounded number of inputs: no crash, no hang."""
+    """Coverage-guided fuzzing (tests/fuzz_formula.py) for a bounded number of inputs: no crash, no
+    hang."""
     pytest.importorskip("atheris")
     env = dict(os.environ, PYTHONPATH=ROOT)
     # JAX keeps a compiled kernel per distinct operation the fuzzer invents (the process grows past

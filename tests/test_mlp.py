@@ -1,24 +1,33 @@
-"""The small-network page: training, filter-normalized slices, PCA projection, AppTest."""
+"""The network page: training (one compilation per architecture), slices, PCA, per-layer
+statistics, symmetry, weight averages, ensembles; the page and its link (AppTest, chromium)."""
 
+import os
 from pathlib import Path
 
-import jax
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import network as m
+from network import _mlp
+from network import views as v
 
 ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "app_pages/8_Neural_network.py")
 
 
 @pytest.fixture(scope="module")
-def trained():
+def data():
     x, y = m.make_dataset("moons", 200, 0.15, seed=0)
     xv, yv = m.make_dataset("moons", 200, 0.15, seed=1)
     x, xv = m.standardize(x, xv)
-    run = m.train_mlp(x, y, xv, yv, optimizer="adam", lr=0.02, steps=300, batch=32)
-    return x, y, run
+    return x, y, xv, yv
+
+
+@pytest.fixture(scope="module")
+def trained(data):
+    x, y, xv, yv = data
+    return x, y, m.train_mlp(x, y, xv, yv, optimizer="adam", lr=0.02, steps=300, batch=32)
 
 
 @pytest.mark.parametrize("name", m.DATASETS)
@@ -27,34 +36,58 @@ def test_datasets_are_balanced_two_class(name):
     assert x.shape == (300, 2) and set(np.unique(y)) == {0, 1} and abs(y.mean() - 0.5) < 1e-9
 
 
-@pytest.mark.parametrize("init", m.INITS)
-def test_every_initialization_trains(init):
-    x, y = m.make_dataset("xor", 200, 0.1, seed=0)
-    run = m.train_mlp(x, y, x, y, optimizer="momentum", lr=0.05, init=init, steps=200, batch=16)
-    assert run.n_params == 522 and run.diverged_at is None
-    assert run.train_loss[-1] < run.train_loss[0]
-
-
-def test_training_learns_moons(trained):
+def test_training_learns_moons_and_records_100_checkpoints(trained):
     _, _, run = trained
     assert run.train_acc[-1] > 0.95 and run.val_acc[-1] > 0.9
-    assert run.thetas.shape == (301, 522)
+    assert run.thetas.shape == (101, 522) and run.steps_at[0] == 0 and run.steps_at[-1] == 300
+    np.testing.assert_array_equal(run.thetas[-1], run.final)
+
+
+def test_moving_a_slider_never_recompiles(data):
+    """lr, steps, seed, noise, init and its scale, activation, residual and LayerNorm are traced:
+    one compiled loop per (optimizer, schedule, depth, width, batch)."""
+    x, y, xv, yv = data
+    f = _mlp._trainer("momentum", "cosine", (3, 6), 16, len(x))
+    before = f._cache_size()
+    for i, (lr, steps, act, res, ln, init, scale) in enumerate(
+        [
+            (0.05, 100, "tanh", False, False, "glorot", 1.0),
+            (0.1, 700, "relu", True, False, "he", 0.5),
+            (0.02, 2000, "tanh", True, True, "zeros", 0.0),
+        ]
+    ):
+        arch = m.Arch(3, 6, act, res, ln)
+        xs = x + 0.01 * i
+        run = m.train_mlp(
+            xs, y, xv, yv, optimizer="momentum", lr=lr, schedule="cosine",
+            schedule_args_=v.schedule_for("cosine", steps), arch=arch, init=init,
+            init_scale=scale, batch=16, steps=steps, seed=i,
+        )  # fmt: skip
+        assert run.steps_at[-1] == steps
+        th = run.final
+        for n in (5, 41):
+            m.loss_slice(th, th, th, xs, y, arch, n=n)
+        m.interpolation_1d(th, 0 * th, xs, y, arch, n=61)
+        m.decision_grid(th, arch, m.data_bounds(xs), n=30 + i)
+    assert f._cache_size() - before == 1
+    assert _mlp._plane_fn((3, 6))._cache_size() == 1
+    assert _mlp._proba_fn((3, 6))._cache_size() == 1
 
 
 def test_slice_center_equals_training_loss(trained):
     x, y, run = trained
-    th = run.thetas[-1]
-    d1 = m.filter_normalized_direction(th, run.sizes, key=jax.random.key(1))
-    d2 = m.filter_normalized_direction(th, run.sizes, key=jax.random.key(2))
-    sl = m.loss_slice(th, d1, d2, x, y, run.sizes, run.activation, n=41)
+    th = run.final
+    d1 = m.filter_normalized_direction(th, run.sizes, seed=1)
+    d2 = m.filter_normalized_direction(th, run.sizes, seed=2)
+    sl = m.loss_slice(th, d1, d2, x, y, run.arch, n=41)
     assert sl.loss.shape == (41, 41)
-    assert sl.loss[20, 20] == pytest.approx(run.train_loss[-1], rel=1e-10)
+    assert sl.loss[20, 20] == pytest.approx(run.train_loss[-1], rel=2e-5)  # float32 slice
 
 
 def test_filter_normalization_preserves_per_filter_norms(trained):
     _, _, run = trained
-    th = run.thetas[-1]
-    d = m.filter_normalized_direction(th, run.sizes, key=jax.random.key(5))
+    th = run.final
+    d = m.filter_normalized_direction(th, run.sizes, seed=5)
     for w, shape, b in m.layer_slices(run.sizes):
         np.testing.assert_allclose(
             np.linalg.norm(d[w].reshape(shape), axis=0),
@@ -62,66 +95,97 @@ def test_filter_normalization_preserves_per_filter_norms(trained):
             rtol=1e-12,
         )
         assert (d[b] == 0).all()
-    # the flat layout really is ravel_pytree's: weights unravel to the layer's shape
-    from jax.flatten_util import ravel_pytree
-
-    params = m.init_params(run.sizes, "glorot", key=jax.random.key(0))
-    flat, _ = ravel_pytree(params)
-    w, shape, _ = m.layer_slices(run.sizes)[1]
-    np.testing.assert_array_equal(np.asarray(flat)[w].reshape(shape), np.asarray(params[1]["w"]))
 
 
-def test_pca_projection_reproduces_losses_of_an_in_plane_path(trained):
+def test_pca_by_gram_matches_svd_and_reproduces_in_plane_losses(trained):
     x, y, run = trained
-    th = run.thetas[-1]
-    rng = np.random.default_rng(0)
-    v1, v2 = rng.normal(size=(2, th.size)) * 0.05
-    t = np.linspace(1, 0, 60)
-    path = (
-        th[None] + (t * np.cos(3 * t))[:, None] * v1[None] + (t * np.sin(2 * t))[:, None] * v2[None]
-    )
-    recorded = m.losses_at(path, x, y, run.sizes, run.activation)
-    pca = m.pca_directions([path], th)
-    assert sum(pca.explained) > 1 - 1e-9
-    ea, eb = m.pca_extent(pca.coords)
-    sl = m.loss_slice(
-        th, pca.u1, pca.u2, x, y, run.sizes, run.activation, n=61, extent=ea, extent2=eb
-    )
-    interp = m.interpolate_slice(sl, pca.coords[0][:, 0], pca.coords[0][:, 1])
-    # interpolation error bound from the grid's second differences
-    h2 = max(np.diff(sl.alphas)[0], np.diff(sl.betas)[0]) ** 2
-    curv = (
-        max(np.abs(np.diff(sl.loss, 2, axis=0)).max(), np.abs(np.diff(sl.loss, 2, axis=1)).max())
-        / h2
-    )
-    np.testing.assert_allclose(interp, recorded, atol=curv * h2 / 4 + 1e-12)
-
-
-def test_pca_of_a_real_path_matches_its_slice(trained):
-    x, y, run = trained
-    th = run.thetas[-1]
+    th = run.final
     pca = m.pca_directions([run.thetas], th)
+    _, s, vt = np.linalg.svd(run.thetas - th, full_matrices=False)
+    assert pca.explained[0] == pytest.approx(s[0] ** 2 / (s**2).sum(), rel=1e-9)
+    assert abs(pca.u1 @ vt[0]) == pytest.approx(1, abs=1e-9)
+    assert abs(pca.u2 @ vt[1]) == pytest.approx(1, abs=1e-9)
     ea, eb = m.pca_extent(pca.coords)
-    sl = m.loss_slice(
-        th, pca.u1, pca.u2, x, y, run.sizes, run.activation, n=41, extent=ea, extent2=eb
-    )
+    sl = m.loss_slice(th, pca.u1, pca.u2, x, y, run.arch, n=41, extent=ea, extent2=eb)
     c = pca.coords[0]
     projected = th[None] + c[:, :1] * pca.u1[None] + c[:, 1:] * pca.u2[None]
-    exact = m.losses_at(projected, x, y, run.sizes, run.activation)
+    exact = m.losses_at(projected, x, y, run.arch)
     interp = m.interpolate_slice(sl, c[:, 0], c[:, 1])
     h2 = max(np.diff(sl.alphas)[0], np.diff(sl.betas)[0]) ** 2
-    curv = (
-        max(np.abs(np.diff(sl.loss, 2, axis=0)).max(), np.abs(np.diff(sl.loss, 2, axis=1)).max())
-        / h2
-    )
-    np.testing.assert_allclose(interp, exact, atol=curv * h2 / 4 + 1e-12)
+    curv = max(np.abs(np.diff(sl.loss, 2, 0)).max(), np.abs(np.diff(sl.loss, 2, 1)).max()) / h2
+    np.testing.assert_allclose(interp, exact, atol=curv * h2 / 4 + 1e-5)
 
 
 def test_interpolation_endpoints(trained):
     x, y, run = trained
-    t, li = m.interpolation_1d(run.thetas[0], run.thetas[-1], x, y, run.sizes, run.activation, n=61)
-    assert li[np.argmin(np.abs(t))] == pytest.approx(run.train_loss[0], rel=1e-10)
-    assert li[np.argmin(np.abs(t - 1))] == pytest.approx(run.train_loss[-1], rel=1e-10)
+    t, li = m.interpolation_1d(run.thetas[0], run.final, x, y, run.arch, n=61)
+    assert li[np.argmin(np.abs(t))] == pytest.approx(run.train_loss[0], rel=2e-5)
+    assert li[np.argmin(np.abs(t - 1))] == pytest.approx(run.train_loss[-1], rel=2e-5)
+
+
+def test_ema_and_swa_are_the_averages_of_the_iterates(data):
+    x, y, xv, yv = data
+    run = m.train_mlp(x, y, xv, yv, optimizer="sgd", lr=0.1, steps=100, ema_decay=0.9)
+    th = run.thetas  # 100 steps: every step is a checkpoint
+    np.testing.assert_allclose(run.swa, th[51:].mean(0), rtol=1e-9, atol=1e-12)
+    w = 0.1 * 0.9 ** np.arange(99, -1, -1)
+    np.testing.assert_allclose(run.ema, (w[:, None] * th[1:]).sum(0) / (1 - 0.9**100), rtol=1e-9)
+
+
+def test_gradients_vanish_with_depth_at_a_small_init(data):
+    """The notes' vanishing gradient (梯度消失), measured: tanh, Gaussian init x0.25."""
+    x, y, xv, yv = data
+    q = {}
+    for depth in (1, 8):
+        arch = m.Arch(depth, 16, "tanh")
+        run = m.train_mlp(x, y, xv, yv, arch=arch, init="gaussian", init_scale=0.25, steps=100)
+        kind, q[depth] = v.gradient_verdict(run)
+        ratio = run.grad_norm[0, 0] / run.grad_norm[0, -1]
+        assert run.grad_norm.shape == (101, depth)
+        assert q[depth] == pytest.approx(ratio)
+        assert kind == ("vanishing" if ratio < 0.1 else "exploding" if ratio > 10 else "balanced")
+    assert q[1] == 1.0 and q[8] < 0.05 and v.gradient_verdict(run)[0] == "vanishing"
+    # residual connections carry the gradient back
+    res = m.train_mlp(
+        x, y, xv, yv, arch=m.Arch(8, 16, "tanh", True), init="gaussian", init_scale=0.25, steps=100
+    )
+    assert v.gradient_verdict(res)[1] > 20 * q[8]
+
+
+def test_zero_init_never_breaks_the_symmetry(data):
+    x, y, xv, yv = data
+    arch = m.Arch(2, 10, "tanh")
+    run = m.train_mlp(x, y, xv, yv, arch=arch, init="zeros", steps=200, lr=0.05)
+    assert m.distinct_units(run.final, arch.sizes) == [1, 1]
+    assert v.gradient_verdict(run)[0] == "zero"
+    ok = m.train_mlp(x, y, xv, yv, arch=arch, init="glorot", steps=200, lr=0.05)
+    assert m.distinct_units(ok.final, arch.sizes) == [10, 10]
+
+
+def test_divergence_is_reported(data):
+    x, y, _, yv = data
+    raw = m.raw_units(x) * 100
+    run = m.train_mlp(raw, y, raw, yv, optimizer="sgd", lr=1e3, steps=200)
+    assert run.diverged_at is not None and np.all(np.isfinite(run.final))
+
+
+def test_ensemble_accuracy_is_the_mean_prediction():
+    p = np.array([[0.9, 0.4, 0.2], [0.2, 0.8, 0.4], [0.6, 0.7, 0.9]])
+    y = np.array([1, 1, 0])
+    np.testing.assert_allclose(m.ensemble_accuracy(p, y), [2 / 3, 1.0, 1.0])
+    np.testing.assert_allclose(m.ensemble_accuracy(p[1:], y), [2 / 3, 1 / 3])
+
+
+def test_views_follow_the_numbers():
+    """Independent networks have a higher interpolation barrier than one run's average; the page's
+    smoothness sentence follows the measured roughness."""
+    cfg = v.Config(data="moons", noise=0.3, steps=100, runs=(("adam", 0.01),))
+    main = v.train(cfg)[0]
+    ens = v.ensembles(cfg, main)
+    assert set(ens["acc"]) == {"seeds", "learning rates", "checkpoints"}
+    avg = v.averaging(cfg, main, ens["members"])
+    assert avg["barrier_independent"] > avg["barrier_run"]
+    assert v.smoother_verdict(1.0, 0.5) == "smoother" and v.smoother_verdict(1.0, 1.05) == "same"
 
 
 def test_limits():
@@ -130,9 +194,79 @@ def test_limits():
         m.train_mlp(x, y, x, y, optimizer="newton")
     with pytest.raises(ValueError, match="steps"):
         m.train_mlp(x, y, x, y, steps=10**6)
+    with pytest.raises(ValueError, match="depth"):
+        m.Arch(depth=9)
 
 
-def test_network_page_runs():
-    at = AppTest.from_file(str(ROOT / "app_pages/8_Neural_network.py"), default_timeout=300).run()
+def _app(query=None):
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def test_network_page_runs_every_view():
+    at = _app({"mlp:steps": "100", "mlp:noise": "0.3"})
+    assert not at.exception and len(at.get("plotly_chart")) == 3
+    for view, charts in [
+        ("landscape", 3),
+        ("layers", 2),
+        ("residual & LayerNorm", 2),
+        ("ensembles", 1),
+        ("averaging", 1),
+    ]:
+        at.radio(key="mlp:view").set_value(view).run()
+        assert not at.exception, view
+        assert len(at.get("plotly_chart")) == charts, view
+    text = " ".join(md.value for md in at.markdown)
+    assert "Interpolation barrier" in " ".join(c.value for c in at.caption)
+    del text
+
+
+def test_the_smoothness_sentence_is_the_measured_one():
+    at = _app({"mlp:steps": "100", "mlp:view": "residual & LayerNorm", "mlp:cmp": "false"})
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 6
+    cfg = v.Config(steps=100, runs=(("adam", 0.01),))
+    r = v.resln(cfg)
+    verdict = v.smoother_verdict(r["plain"]["roughness"], r["with"]["roughness"])
+    text = " ".join(md.value for md in at.markdown)
+    want = {"smoother": "claim holds", "rougher": "does **not** hold", "same": "does **not** show"}
+    assert want[verdict] in text and f"{r['with']['roughness']:.3f}" in text
+
+
+def test_a_link_sets_every_widget_and_bad_values_are_clamped_with_one_warning():
+    q = {"mlp:depth": "3", "mlp:width": "8", "mlp:lr0": "0.05", "mlp:act": "relu",
+         "mlp:res": "true", "mlp:sched": "cosine", "mlp:steps": "200", "mlp:view": "layers",
+         "mlp:cmp": "false"}  # fmt: skip
+    at = _app(q)
+    assert not at.exception and not at.warning
+    assert at.slider(key="mlp:depth").value == 3 and at.select_slider(key="mlp:width").value == 8
+    assert at.select_slider(key="mlp:lr0").value == 0.05 and at.toggle(key="mlp:res").value
+    assert at.selectbox(key="mlp:sched").value == "cosine" and at.radio(key="mlp:view").value == (
+        "layers"
+    )
+    bad = _app({"mlp:depth": "0", "mlp:width": "1e308", "mlp:act": "sigmoid", "mlp:steps": "7",
+                "mlp:cmp": "false", "mlp:lr0": "nan"})  # fmt: skip
+    assert not bad.exception and len(bad.warning) == 1
+    assert bad.slider(key="mlp:depth").value == 1 and bad.selectbox(key="mlp:act").value == "tanh"
+    assert bad.select_slider(key="mlp:steps").value == 100
+    assert bad.select_slider(key="mlp:width").value == 64
+    assert bad.select_slider(key="mlp:lr0").value == 0.01
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="chromium not installed")
+def test_a_link_shows_the_same_numbers_in_a_fresh_browser(server):
+    """A link with non-default settings, opened in a fresh browser: the caption's numbers are the
+    ones the server computes for that link (AppTest)."""
+    from tests.browser import browser
+
+    q = "mlp:depth=3&mlp:lr0=0.05&mlp:steps=200&mlp:noise=0.3&mlp:seed=4"
+    at = _app(dict(kv.split("=") for kv in q.split("&")))
+    want = next(c.value for c in at.caption if c.value.startswith("Validation set"))
+    with browser() as ctx:
+        page = ctx.new_page()
+        page.goto(f"{server}/Neural_network?{q}")
+        cap = page.get_by_text("Validation set: 300 fresh points").first
+        cap.wait_for(timeout=240_000)
+        assert cap.inner_text().strip() == want.replace("**", "")
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.screenshot(path="/tmp/mlp_link.png", full_page=True)

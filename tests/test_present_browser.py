@@ -1,8 +1,8 @@
-"""Presentation mode in Debian's chromium at 1024x768, 1366x768 and 1920x1080, checked on screen by
-element boxes: the map keeps equal aspect and fills the window's height or the page's width, text is
-1.5x (2x with big=1), no player control covers another (Play/Pause and the slider), the legend and the
-title stay off the plot with four optimizers, the summary table's columns are not cut off, and the
-sidebar is gone. Screenshots go to artifacts/present-*.png."""
+"""Presentation mode in Debian's chromium at 1024x768, 1366x768 and 1920x1080, checked on screen
+by element boxes: the map keeps equal aspect and fills the window's height or the page's width,
+text is 1.5x (2x with big=1), no player control covers another (Play/Pause and the slider), the
+legend and the title stay off the plot with four optimizers, the summary table's columns are not cut
+off, and the sidebar is gone. Screenshots go to artifacts/present-*.png."""
 
 import dataclasses
 import os
@@ -26,7 +26,8 @@ FOUR = dataclasses.replace(
 
 BOXES = """() => {
   const P = window.ospPlayer, L = P.fg._fullLayout, g = P.fg.getBoundingClientRect();
-  const r = (e) => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  const r = (e) => {
+    const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
   return {
     plot: [g.left + L.xaxis._offset, g.top + L.yaxis._offset,
            g.left + L.xaxis._offset + L.xaxis._length, g.top + L.yaxis._offset + L.yaxis._length],
@@ -94,7 +95,8 @@ def test_compare_presentation_at_three_screen_sizes(server, ctx):
     clipped = table.evaluate(
         """(t) => { const b = t.getBoundingClientRect();
         return Array.from(t.querySelectorAll('th, td')).filter((c) => {
-            const r = c.getBoundingClientRect(); return r.right > b.right + 1 || r.left < b.left - 1; })
+            const r = c.getBoundingClientRect();
+            return r.right > b.right + 1 || r.left < b.left - 1; })
           .length + (t.scrollWidth > t.clientWidth + 1 ? 1000 : 0); }"""
     )
     assert clipped == 0

@@ -156,7 +156,8 @@ def test_schedules_page_banner_when_most_runs_diverge():
 
 
 def test_each_page_shows_its_presets_claims_holding():
-    """Compare shows every race preset's claims, Playground every one-optimizer preset's, all holding."""
+    """Compare shows every race preset's claims, Playground every one-optimizer preset's, all
+    holding."""
     pages = {
         "compare": ("app_pages/2_Compare.py", "cmp:preset_pick", "What this preset shows"),
         "playground": ("app_pages/1_Playground.py", "play:preset_pick", "Presets"),

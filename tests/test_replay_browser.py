@@ -26,8 +26,10 @@ PRESET = "momentum-vs-nesterov-saddle"
 
 def plot_box(frame) -> list[float]:
     """The plot area in page pixels: [x, y, width, height]."""
-    return frame.evaluate("""() => { const g = window.ospPlayer.fg, L = g._fullLayout, r = g.getBoundingClientRect();
-        return [r.left + L.xaxis._offset, r.top + L.yaxis._offset, L.xaxis._length, L.yaxis._length]; }""")
+    return frame.evaluate("""() => {
+        const g = window.ospPlayer.fg, L = g._fullLayout, r = g.getBoundingClientRect();
+        return [r.left + L.xaxis._offset, r.top + L.yaxis._offset,
+                L.xaxis._length, L.yaxis._length]; }""")
 
 
 def map_pixels(page, frame, name: str) -> np.ndarray:
@@ -43,7 +45,8 @@ def map_pixels(page, frame, name: str) -> np.ndarray:
 
 
 def assert_map_drawn(page, frame, name: str) -> None:
-    """The contour is in the DOM and on screen: hardly any plot-area pixel is white, and its colours vary."""
+    """The contour is in the DOM and on screen: hardly any plot-area pixel is white, and its colours
+    vary."""
     n = frame.evaluate("() => window.ospPlayer.bg.querySelectorAll('.contourlayer path').length")
     assert n > 20, f"{name}: contour has {n} paths"
     px = map_pixels(page, frame, name)
@@ -54,7 +57,8 @@ def assert_map_drawn(page, frame, name: str) -> None:
 
 def shown_lengths(frame) -> list[int]:
     return frame.evaluate(
-        """() => window.ospPlayer.traceIndex.map(at => window.ospPlayer.fg.data[at.path].x.length)"""
+        """() => window.ospPlayer.traceIndex.map(
+            at => window.ospPlayer.fg.data[at.path].x.length)"""
     )
 
 
@@ -102,7 +106,8 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
     scn = scenarios.get_preset(PRESET).scenario
     trajs = scn.run()
     drawn = fr.evaluate("""() => { const P = window.ospPlayer;
-        return P.traceIndex.map(at => Object.fromEntries(Object.entries(at.arrows).map(([k, i]) => [k, [P.fg.data[i].x, P.fg.data[i].y]]))); }""")
+        return P.traceIndex.map(at => Object.fromEntries(Object.entries(at.arrows).map(
+            ([k, i]) => [k, [P.fg.data[i].x, P.fg.data[i].y]]))); }""")
     for oc, t, got in zip(scn.optimizers, trajs, drawn, strict=True):
         want = viz.step_arrows(t, oc.name, scn.landscape().extent)
         assert set(got) == set(want)
@@ -155,7 +160,8 @@ def test_click_on_the_map_moves_the_start(server, ctx):
         page.wait_for_timeout(500)
     assert now != before, "the click did not move the start"
     px = fr.evaluate("""() => { const L = window.ospPlayer.fg._fullLayout;
-        return [Math.abs(L.xaxis.p2c(1) - L.xaxis.p2c(0)), Math.abs(L.yaxis.p2c(1) - L.yaxis.p2c(0))]; }""")
+        return [Math.abs(L.xaxis.p2c(1) - L.xaxis.p2c(0)),
+                Math.abs(L.yaxis.p2c(1) - L.yaxis.p2c(0))]; }""")
     # where the mouse was, to within 3 pixels (the old snapping grid was off by up to 12)
     assert abs(now[0] - want[0]) < 3 * px[0] and abs(now[1] - want[1]) < 3 * px[1], (now, want, px)
     page.wait_for_function(

@@ -1,4 +1,5 @@
-"""Server guards (ui/_server.py) and the protocol-level load client (benchmarks/ws_client.py) against a real server."""
+"""Server guards (ui/_server.py) and the protocol-level load client (benchmarks/ws_client.py)
+against a real server."""
 
 from __future__ import annotations
 
@@ -120,6 +121,7 @@ def test_formula_rate_limit_in_the_app():
 # -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_protocol_client_many_sessions_none_starve_and_no_error_box():
     """More sessions at once than one process serves without queueing, on a fresh process: each
     opens Compare

@@ -256,6 +256,11 @@ LESSON_LINKS = [  # (page, {parameter: value}, how to read it back)
         ("slider", "selectbox"),
     ),
     (
+        "app_pages/4_Hyperparameter_search.py",
+        {"hps:budget": "25", "hps:surface": "ravine"},
+        ("select_slider", "selectbox"),
+    ),
+    (
         "app_pages/5_Averaging.py",
         {"avg:beta": "0.5", "avg:surface": "ravine"},
         ("slider", "selectbox"),
@@ -265,21 +270,48 @@ LESSON_LINKS = [  # (page, {parameter: value}, how to read it back)
         {"quad:kappa": "200", "quad:a_gd": "0.0123"},
         ("select_slider", "number_input"),
     ),
+    (
+        "app_pages/7_Basins.py",
+        {"basin:n": "50", "basin:steps": "100"},
+        ("select_slider", "select_slider"),
+    ),
 ]
 
 
+def _link_warnings(at):
+    """The page's warnings about its link (other warnings, e.g. divergence, are the page's own)."""
+    return [w for w in at.warning if w.value.startswith("This link")]
+
+
 @pytest.mark.parametrize("page, query, kinds", LESSON_LINKS)
-def test_a_lesson_pages_link_sets_its_widgets(page, query, kinds):
+def test_a_lesson_pages_link_sets_its_widgets_and_warns_once_about_the_rest(page, query, kinds):
     at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
     at.query_params.update(query)
     at.run()
-    assert not at.exception
+    assert not at.exception and not _link_warnings(at)  # a good link: no warning
     for (key, text), kind in zip(query.items(), kinds, strict=True):
         value = getattr(at, kind)(key=key).value
         assert str(value) == text or value == pytest.approx(float(text)), key
-    bad = AppTest.from_file(
-        str(ROOT / page), default_timeout=TIMEOUT
-    )  # an invalid value is dropped, no exception
+    # values no widget accepts and unknown parameters, 999 in all (Streamlit ignores a query of
+    # more than 1000): one warning that names them, the defaults shown, the unknown ones gone
+    bad = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
     bad.query_params.update({k: "1e308" for k in query})
+    bad.query_params.update({f"junk{i}": "1" for i in range(999 - len(query))})
     bad.run()
     assert not bad.exception and len(bad.get("plotly_chart")) >= 1
+    (w,) = _link_warnings(bad)
+    assert f"{999 - len(query)} unknown" in w.value
+    assert f"{len(query)} values this page cannot use" in w.value
+    assert all(k in w.value for k in query), w.value
+    assert not any(k.startswith("junk") for k in bad.query_params)
+    for key, kind in zip(query, kinds, strict=True):
+        assert str(getattr(bad, kind)(key=key).value) != "1e308"
+    # the next rerun (a widget moved) says nothing more
+    key, kind = next(iter(query)), kinds[0]
+    widget = getattr(at, kind)(key=key)
+    if kind == "select_slider":
+        widget.set_value(type(widget.value)(widget.options[0]))
+    else:
+        widget.set_value(widget.min)
+    at.run()
+    assert not at.exception and not _link_warnings(at)

@@ -23,6 +23,7 @@ PAGES = [
     ("/Quadratic_theory", "Convergence on a quadratic"),
     ("/Basins", "Basins of attraction"),
     ("/Neural_network", "The loss landscape of a real (small) network"),
+    ("/Batch_size", "Batch size and gradient noise"),
 ]
 
 
@@ -107,7 +108,8 @@ def test_page_switches_reload_and_back_forward_keep_the_scenario(server):
 
 
 def _history(page, way, heading):
-    """Back (or forward) until the page with ``heading`` shows (a page's link changes are history entries too)."""
+    """Back (or forward) until the page with ``heading`` shows (a page's link changes are history
+    entries too)."""
     for _ in range(4):
         page.go_back() if way == "back" else page.go_forward()
         page.wait_for_timeout(1500)
@@ -136,7 +138,8 @@ def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server):
         page = ctx.new_page()
         page.goto(
             server
-            + "/Playground?surface=custom&formula=(x-1)%5E2%20%2B%202*(y%2B0.5)%5E2&opt=sgd,lr=0.05&steps=50"
+            + "/Playground?surface=custom&formula=(x-1)%5E2%20%2B%202*(y%2B0.5)%5E2"
+            + "&opt=sgd,lr=0.05&steps=50"
         )
         good = player_frame(page).evaluate("() => window.ospPlayer.titleEl.textContent")
         assert "(x-1)^2" in good
@@ -168,9 +171,13 @@ LESSONS = PAGES[3:]
 SCREEN_JS = """() => ({
     sliders: Array.from(document.querySelectorAll('[role=slider], input[type=range]')).map(
         e => e.getAttribute('aria-valuetext') || e.getAttribute('aria-valuenow') || e.value),
-    inputs: Array.from(document.querySelectorAll('input')).filter(e => e.type !== 'file' && e.offsetParent).map(e => e.type === 'checkbox' ? e.checked : e.value),
-    plots: Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => (el.data || []).map(t => [t.name || '', t.x ? t.x.length : 0,
-        t.x ? String(t.x[t.x.length - 1]) : '', t.y ? String(t.y[t.y.length - 1]) : '', t.z ? String(t.z[0] && t.z[0][0]) : ''])),
+    inputs: Array.from(document.querySelectorAll('input'))
+        .filter(e => e.type !== 'file' && e.offsetParent)
+        .map(e => e.type === 'checkbox' ? e.checked : e.value),
+    plots: Array.from(document.querySelectorAll('.js-plotly-plot')).map(
+        el => (el.data || []).map(t => [t.name || '', t.x ? t.x.length : 0,
+        t.x ? String(t.x[t.x.length - 1]) : '', t.y ? String(t.y[t.y.length - 1]) : '',
+        t.z ? String(t.z[0] && t.z[0][0]) : ''])),
 })"""
 
 

@@ -1,5 +1,6 @@
 """Teaching pages: each runs, and the numbers they show match independent computations."""
 
+import json
 import math
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import engine
 import landscapes
 import lessons
+import optimizers
 import scenarios
 import viz
 
@@ -21,20 +23,46 @@ def app(page):
     return AppTest.from_file(str(ROOT / page), default_timeout=300)
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "app_pages/3_Schedules.py",
-        "app_pages/4_Hyperparameter_search.py",
-        "app_pages/5_Averaging.py",
-        "app_pages/6_Quadratic_theory.py",
-        "app_pages/7_Basins.py",
-    ],
-)
-def test_teaching_pages_run(page):
+PAGE_SHOWS = {  # page: (its title, the titles of its figures in order; None: the schedules grid)
+    "app_pages/3_Schedules.py": (
+        "Learning-rate schedules",
+        [None, "loss gap f - f*", "learning rate used"],
+    ),
+    "app_pages/4_Hyperparameter_search.py": (
+        "Grid search vs random search",
+        ["grid search", "random search"],
+    ),
+    "app_pages/5_Averaging.py": (
+        "Averaging",
+        [
+            "temperature and its exponentially weighted average",
+            "SGD with noise on Ill-conditioned quadratic",
+            "distance to the minimum",
+            "five seeds and their mean",
+        ],
+    ),
+    "app_pages/6_Quadratic_theory.py": (
+        "Convergence on a quadratic",
+        ["distance to the minimum ||x_t||", "heavy-ball rate, kappa = 100"],
+    ),
+    "app_pages/7_Basins.py": (
+        "Basins of attraction",
+        ["SGD, lr 0.01", "Momentum (heavy ball), lr 0.002"],
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGE_SHOWS))
+def test_teaching_pages_show_their_figures(page):
     at = app(page).run()
-    assert not at.exception
-    assert len(at.get("plotly_chart")) >= 2
+    title, figures = PAGE_SHOWS[page]
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert not at.exception and at.title[0].value == title
+    assert [(s["layout"].get("title") or {}).get("text") for s in specs] == figures
+    assert all(s["data"] for s in specs)  # every figure draws something
+    if page.endswith("3_Schedules.py"):  # every schedule in the grid, every racer in the race
+        assert [t["name"] for t in specs[0]["data"]] == [sc.title for sc in optimizers.SCHEDULES]
+        assert len(specs[1]["data"]) == len(scenarios.RACE_SCHEDULES)
 
 
 def test_quadratic_page_shows_closed_form_rates():

@@ -9,6 +9,7 @@ from ._banners import (
     same_scenario,
     show_claims,
 )
+from ._bound import LinkCheck
 from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
 from ._controls import (
     KEEP,
@@ -36,6 +37,7 @@ __all__ = [
     "HOLDS",
     "KEEP",
     "LINK",
+    "LinkCheck",
     "apply_pending",
     "cached_basins",
     "cached_grid",

@@ -39,14 +39,16 @@ FAILS = ":red[:material/cancel:] **does not hold:**"
 
 @st.cache_data(show_spinner="Checking the preset's claims on its runs...", max_entries=32)
 def preset_claims(slug: str) -> list[tuple[str, bool, str]]:
-    """``(sentence, holds, evidence)`` for every claim of a preset, from the engine's runs (cached)."""
+    """``(sentence, holds, evidence)`` for every claim of a preset, from the engine's runs
+    (cached)."""
     import scenarios
 
     return scenarios.check_claims(slug)
 
 
 def show_claims(slug: str) -> None:
-    """The preset's claims as a checklist: a tick and the measured numbers for each one that holds."""
+    """The preset's claims as a checklist: a tick and the measured numbers for each one that
+    holds."""
     rows = preset_claims(slug)
     if not rows:
         return

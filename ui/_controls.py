@@ -27,7 +27,8 @@ LINKS = "links:last"  # the link each page last wrote, by page
 
 
 def _enable_compile_cache() -> None:
-    """Keep XLA executables on disk so a restarted server does not recompile (first load stays fast)."""
+    """Keep XLA executables on disk so a restarted server does not recompile (first load stays
+    fast)."""
     import jax
 
     path = os.environ.get(
@@ -50,7 +51,8 @@ LINK = "query-params"
 
 
 def page_setup(title: str) -> None:
-    """Per-page setup (the page config is set once, in ``app.py``); ``title`` names the page in logs."""
+    """Per-page setup (the page config is set once, in ``app.py``); ``title`` names the page in
+    logs."""
     del title
     _server.prepare()  # start-up imports and the admission gate (once per process)
     _enable_compile_cache()
@@ -60,16 +62,18 @@ def page_setup(title: str) -> None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_run(scenario_json: str):
-    """Trajectories for a scenario (keyed on its JSON, a small hashable spec)."""
-    scn, _ = Scenario.from_json(scenario_json)
+def cached_run(scn: Scenario):
+    """Trajectories for a scenario, cached on the Scenario itself (a frozen dataclass that
+    Streamlit hashes field by field): the widgets' Scenario goes to the engine as it is, with no
+    JSON round trip and no second validation."""
+    if not isinstance(scn, Scenario):
+        raise TypeError(f"cached_run takes a Scenario, not {type(scn).__name__}")
     return scn.run()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _grid(surface_json: str, n: int):
-    scn, _ = Scenario.from_json(surface_json)
-    return scn.landscape().grid(n)
+def _grid(surface: Scenario, n: int):
+    return surface.landscape().grid(n)
 
 
 def cached_grid(scn: Scenario, n: int = 100):
@@ -81,7 +85,7 @@ def cached_grid(scn: Scenario, n: int = 100):
         formula=scn.formula,
         bounds=scn.bounds,
     )
-    return _grid(surface.to_json(), n)
+    return _grid(surface, n)
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -96,7 +100,8 @@ def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
 def log_select(
     label: str, lo: float, hi: float, key: str, help: str | None = None, bind: str | None = None
 ) -> float:
-    """A log-scale slider (select_slider over a geometric grid that always holds the current value)."""
+    """A log-scale slider (select_slider over a geometric grid that always holds the current
+    value)."""
     opts = _log_options(lo, hi)
     cur = st.session_state.get(key)
     if cur is not None:
@@ -297,7 +302,8 @@ def _schedule_controls(
 
 
 def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
-    """Surface, start, steps, shared schedule, clipping and noise widgets; returns Scenario kwargs."""
+    """Surface, start, steps, shared schedule, clipping and noise widgets; returns Scenario
+    kwargs."""
     ss = st.session_state
     titles = landscapes.titles()
     surfaces = [*landscapes.names(), CUSTOM]
@@ -445,7 +451,8 @@ def _choice(key: str, options, label: str) -> None:
 
 
 def _checked_value(v, spec: ParamSpec, name: str):
-    """The widget's value, checked once more against its spec (a crafted message can carry anything)."""
+    """The widget's value, checked once more against its spec (a crafted message can carry
+    anything)."""
     warn: list[str] = []
     out = spec.clamp(name, v, warn)
     for w in warn:

@@ -1,4 +1,5 @@
-"""'A note on the notes': where the course notes are wrong about what a page shows, say what is right."""
+"""'A note on the notes': where the course notes are wrong about what a page shows, say what is
+right."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def errata_for(names=(), *, saddle: bool = False, network: bool = False) -> list
 
 
 def notes_on_notes(names=(), *, saddle: bool = False, network: bool = False, container=None) -> int:
-    """Show each relevant erratum: the notes' words (and where), and what is right. Returns how many."""
+    """Show each relevant erratum: the notes' words (and where), and what is right. Returns how
+    many."""
     box = container or st
     found = errata_for(names, saddle=saddle, network=network)
     for e in found:

@@ -1,4 +1,5 @@
-"""The export panel shared by the pages: downloads (figure, animation, data, Scenario) and JSON import."""
+"""The export panel shared by the pages: downloads (figure, animation, data, Scenario) and JSON
+import."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ SIZES = {
 
 
 def export_panel(
-    page: str, scn: Scenario, fig, scape, grid, paths, trajs, replay: str | None = None
+    page: str, scn: Scenario, fig, scape, grid, paths, trajs, replay: Scenario | None = None
 ) -> None:
     """Downloads of the page's figure (``fig``: a figure or a function that builds one when asked)
     and,
-    with ``replay`` (the scenario's JSON), the step-by-step replay as a standalone HTML page."""
+    with ``replay`` (the replayed Scenario), the step-by-step replay as a standalone HTML page."""
     labels = [p.label for p in paths]
     figure = fig if not callable(fig) else None
 

@@ -1,4 +1,5 @@
-"""Links between pages that keep the tab (``st.page_link``), with a plain link where pages are not registered."""
+"""Links between pages that keep the tab (``st.page_link``), with a plain link where pages are not
+registered."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The replay player's data for a Scenario (cached on its JSON)."""
+"""The replay player's data for a Scenario (cached on the Scenario)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,16 @@ from ._controls import cached_grid, cached_run
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def replay_payload(
-    scenario_json: str,
+    scn: Scenario,
     labels: tuple[str, ...],
     title: str,
     height: int,
     equations_closed: bool = False,
 ) -> dict:
     """The player's data: paths, every step's arrows and the shown code's equations filled in."""
-    scn, _ = Scenario.from_json(scenario_json)
     return viz.scenario_replay(
         scn,
-        cached_run(scenario_json),
+        cached_run(scn),
         labels,
         cached_grid(scn),
         title=title,

@@ -72,7 +72,8 @@ def warm_imports() -> tuple[str, ...]:
 
 
 class Gate:
-    """A first-come-first-served counting gate: at most ``slots`` holders, the rest wait in arrival order."""
+    """A first-come-first-served counting gate: at most ``slots`` holders, the rest wait in arrival
+    order."""
 
     def __init__(self, slots: int):
         self.slots = max(1, int(slots))
@@ -113,7 +114,8 @@ _installed = threading.Lock()
 
 
 def install_admission(gate: Gate = GATE) -> bool:
-    """Wraps Streamlit's ``ScriptRunner._run_script`` in ``gate`` (once per process); returns whether it is in place."""
+    """Wraps Streamlit's ``ScriptRunner._run_script`` in ``gate`` (once per process); returns
+    whether it is in place."""
     from streamlit.runtime import app_session
     from streamlit.runtime.scriptrunner import script_runner
 
@@ -261,7 +263,8 @@ def _sweep_downloads() -> None:
 
 
 def limited_export(fn, lim: RateLimit):
-    """Wraps a deferred download's data callable: this session's limit, then one of the process's export slots."""
+    """Wraps a deferred download's data callable: this session's limit, then one of the process's
+    export slots."""
 
     def run():
         wait = lim.take()

@@ -4,8 +4,10 @@ from ._data import (
     PALETTE,
     PathData,
     RunSummary,
+    Series,
     distance_to_nearest_minimum,
     frame_indices,
+    loss_gaps,
     paths_from,
     summarize,
 )
@@ -24,6 +26,7 @@ from ._export import (
     trajectories_npz,
 )
 from ._figures import TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
+from ._minibatch import batch_maps_figure, data_figure
 from ._replay import (
     ARROW_STYLES,
     PLAYER_DIR,
@@ -46,12 +49,15 @@ __all__ = [
     "PathData",
     "ReplayPath",
     "RunSummary",
+    "Series",
     "animation_frames",
     "animation_gif",
     "animation_mp4",
     "animation_steps",
     "basin_figure",
+    "batch_maps_figure",
     "curves_figure",
+    "data_figure",
     "decision_figure",
     "distance_to_nearest_minimum",
     "equation_data",
@@ -59,6 +65,7 @@ __all__ = [
     "frame_indices",
     "heatmap_figure",
     "landscape_figure",
+    "loss_gaps",
     "make_figure",
     "paths_from",
     "replay_data",

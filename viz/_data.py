@@ -19,6 +19,24 @@ class PathData:
     color: str
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class Series:
+    """One line of :func:`viz.curves_figure` (or, with scalar ``x`` and ``y``, one marked point)."""
+
+    label: str
+    x: np.ndarray
+    y: np.ndarray
+    color: str
+
+
+def loss_gaps(scape, trajectories) -> list[np.ndarray]:
+    r"""The loss gap :math:`f - f^* + 10^{-16}` of each trajectory (positive, for log axes):
+    :math:`f^*` is the surface's known minimum, else the lowest loss any of them reached."""
+    losses = [np.asarray(t.losses, dtype=float) for t in trajectories]
+    f_star = scape.f_star if scape.f_star is not None else min(float(v.min()) for v in losses)
+    return [v - f_star + 1e-16 for v in losses]
+
+
 @dataclasses.dataclass(frozen=True)
 class RunSummary:
     label: str

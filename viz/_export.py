@@ -159,9 +159,10 @@ def _text_px(text_scale: float, width: int, height: int) -> int:
 
 
 def slide_figure(fig: go.Figure, *, width: int, height: int, text_scale: float = 1.5) -> go.Figure:
-    """A copy of ``fig`` for a slide of ``width x height`` px: text and lines scaled by ``text_scale``,
-    the legend outside the plot (to its right); a map (a figure with a contour) keeps equal aspect:
-    one unit of x is as long as one unit of y, and the plot is as large as that allows."""
+    """A copy of ``fig`` for a slide of ``width x height`` px: text and lines scaled by
+    ``text_scale``, the legend outside the plot (beside or under it); a map (a figure with a
+    contour) keeps equal aspect: one unit of x is as long as one unit of y, and the plot is as large
+    as that allows."""
     f = static_figure(fig)
     fs = _text_px(text_scale, width, height)
     k = fs / 13

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ._data import PathData, frame_indices
+from ._data import PathData, Series, frame_indices
 
 TEMPLATE = "optiscape"
 pio.templates[TEMPLATE] = go.layout.Template(
@@ -224,12 +224,14 @@ def _path_trace(p: PathData, k: int) -> dict:
         line=dict(color=p.color, width=2.5),
         marker=dict(size=4, color=p.color),
         customdata=np.arange(len(pts)),
-        hovertemplate=f"{p.label}<br>step %{{customdata}}<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
+        hovertemplate=f"{p.label}<br>step %{{customdata}}"
+        f"<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
     )
 
 
 def _typed(a: np.ndarray, dtype: str = "f8", shape: tuple[int, ...] | None = None) -> dict:
-    """plotly.js's typed-array form, encoded here once (plotly.py would inspect every array again)."""
+    """plotly.js's typed-array form, encoded here once (plotly.py would inspect every array
+    again)."""
     out = {
         "dtype": dtype,
         "bdata": base64.b64encode(np.ascontiguousarray(a, dtype="<" + dtype).tobytes()).decode(),
@@ -370,42 +372,42 @@ def surface3d_figure(
 
 
 def curves_figure(
-    series: list[tuple[str, np.ndarray, np.ndarray, str]],
+    series: list[Series],
     *,
     title: str,
     ylabel: str,
     log_y: bool = False,
     xlabel: str = "step",
     height: int = 300,
-    marks: list[tuple[str, float, float, str]] | None = None,
+    marks: list[Series] | None = None,
 ) -> go.Figure:
-    """Line plot of ``(label, x, y, colour)`` series; ``marks`` adds ``(text, x, y, colour)`` markers."""
+    """Line plot of :class:`Series`; ``marks`` adds one-point Series drawn as crosses."""
     data = []
-    for label, x, y, color in series:
-        y = np.asarray(y, dtype=float)
+    for s in series:
+        y = np.asarray(s.y, dtype=float)
         if log_y:
             y = np.where(y > 0, y, np.nan)
         data.append(
             dict(
                 type="scatter",
-                x=np.asarray(x),
+                x=np.asarray(s.x),
                 y=y,
                 mode="lines",
-                name=label,
-                line=dict(color=color, width=2),
+                name=s.label,
+                line=dict(color=s.color, width=2),
             )
         )
-    for text, x, y, color in marks or []:
+    for m in marks or []:
         data.append(
             dict(
                 type="scatter",
-                x=[x],
-                y=[y],
+                x=[m.x],
+                y=[m.y],
                 mode="markers",
-                name=text,
+                name=m.label,
                 showlegend=False,
-                hovertext=text,
-                marker=dict(symbol="x", size=12, color=color, line=dict(width=3)),
+                hovertext=m.label,
+                marker=dict(symbol="x", size=12, color=m.color, line=dict(width=3)),
             )
         )
     layout = dict(

@@ -118,7 +118,8 @@ _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*([-+*/]?=)\s*(.*)$")
 
 
 def _template(source: str, slot_of: dict[str, int], result: int) -> list:
-    """``"v = momentum * v - learning_rate * dx"`` -> ``["v = ", 3, " * ", 4, " - ", 5, " * ", 6, " = ", 7]``."""
+    """``"v = momentum * v - learning_rate * dx"`` -> ``["v = ", 3, " * ", 4, " - ", 5, " * ", 6, "
+    = ", 7]``."""
     m = _ASSIGN.match(source)
     if m is None:
         return [source, " → ", result]
@@ -288,7 +289,8 @@ def scenario_equations(scn, oc, traj) -> dict | None:
 def scenario_replay(
     scn, trajs, labels, grid, *, title: str = "", height: int = 520, equations_closed: bool = False
 ) -> dict:
-    """The player's data for every optimizer of a :class:`scenarios.Scenario` and its trajectories."""
+    """The player's data for every optimizer of a :class:`scenarios.Scenario` and its
+    trajectories."""
     from ._data import paths_from  # the same colours as the page's other charts
 
     scape = scn.landscape()

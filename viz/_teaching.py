@@ -216,7 +216,8 @@ def slice_figure(
     ylabel: str = "beta",
     height: int = 460,
 ) -> go.Figure:
-    """Contour of log10(loss) over a 2-D parameter slice, with optional projected paths ``(label, coords, colour)``."""
+    """Contour of log10(loss) over a 2-D parameter slice, with optional projected paths ``(label,
+    coords, colour)``."""
     z = np.log10(np.maximum(loss, 1e-12))
     fig = go.Figure(
         go.Contour(

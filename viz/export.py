@@ -99,10 +99,9 @@ def render(
             text_scale=text_scale,
         )
     if view == "loss":
-        fstar = scape.f_star if scape.f_star is not None else min(t.losses.min() for t in trajs)
         series = [
-            (p.label, np.arange(len(t.losses)), t.losses - fstar + 1e-16, p.color)
-            for p, t in zip(paths, trajs, strict=True)
+            viz.Series(p.label, np.arange(len(g)), g, p.color)
+            for p, g in zip(paths, viz.loss_gaps(scape, trajs), strict=True)
         ]
         fig = viz.curves_figure(
             series,
@@ -150,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--view", choices=("landscape", "loss"), default="landscape")
     args = ap.parse_args(argv)
+    import jaxsetup
+
+    jaxsetup.configure()  # float64 and the host devices, before any computation
     out = args.output
     named = out is None or os.path.isdir(out)  # a name from the scenario, e.g. saddle-race.gif
     if named:

@@ -1,0 +1,143 @@
+"""Figures of the batch-size page: the data, and the full-batch vs one mini-batch's surface."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._data import PALETTE
+from ._figures import TEMPLATE
+
+
+def data_figure(a: np.ndarray, b: np.ndarray, batch_idx, *, kind: str, height: int = 360):
+    """The examples (feature 1 vs feature 2, coloured by target), the current batch ringed."""
+    fig = go.Figure()
+    cls = kind == "logistic"
+    fig.add_trace(
+        go.Scatter(
+            x=a[:, 0],
+            y=a[:, 1],
+            mode="markers",
+            name="examples",
+            marker=dict(
+                size=6,
+                color=b,
+                colorscale=[[0, PALETTE[1]], [1, PALETTE[0]]] if cls else "Viridis",
+                showscale=not cls,
+                colorbar=dict(title="target", thickness=10) if not cls else None,
+                opacity=0.6,
+            ),
+            hovertemplate="a=(%{x:.2f}, %{y:.2f})<br>target %{marker.color:.2f}<extra></extra>",
+        )
+    )
+    sel = np.asarray(batch_idx)
+    fig.add_trace(
+        go.Scatter(
+            x=a[sel, 0],
+            y=a[sel, 1],
+            mode="markers",
+            name=f"this step's batch ({len(sel)})",
+            marker=dict(size=12, color="rgba(0,0,0,0)", line=dict(color="black", width=2)),
+        )
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        title="the data (ringed: the mini-batch of the chosen step)",
+        height=height,
+        xaxis_title="feature 1",
+        yaxis_title="feature 2",
+        legend=dict(orientation="h", y=-0.2),
+        margin=dict(t=40, l=50, r=10, b=60),
+    )
+    return fig
+
+
+def batch_maps_figure(
+    xs, ys, z_full, z_batch, points, k: int, w_star, *, batch: int, height: int = 420
+):
+    """Two contours side by side: the full-batch loss and the loss of step ``k``'s mini-batch,
+    each with the path up to step ``k``; the mini-batch's own minimum marked on its map."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("full-batch loss (all N examples)", f"step {k}'s mini-batch (B={batch})"),
+        horizontal_spacing=0.08,
+    )
+    lo = min(np.nanmin(z_full), np.nanmin(z_batch))
+    for col, z in ((1, z_full), (2, z_batch)):
+        fig.add_trace(
+            go.Contour(
+                x=xs,
+                y=ys,
+                z=np.log10(z - lo + 1e-2),
+                coloraxis="coloraxis",
+                ncontours=24,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=col,
+        )
+        p = np.asarray(points)[: k + 1]
+        fig.add_trace(
+            go.Scatter(
+                x=p[:, 0],
+                y=p[:, 1],
+                mode="lines+markers",
+                name="path",
+                showlegend=col == 1,
+                line=dict(color="white", width=2),
+                marker=dict(size=3, color="white"),
+            ),
+            row=1,
+            col=col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[p[-1, 0]],
+                y=[p[-1, 1]],
+                mode="markers",
+                name=f"w at step {k}",
+                showlegend=col == 1,
+                marker=dict(size=11, color=PALETTE[1], line=dict(color="black", width=1)),
+            ),
+            row=1,
+            col=col,
+        )
+    j = np.unravel_index(np.nanargmin(z_batch), np.shape(z_batch))
+    fig.add_trace(
+        go.Scatter(
+            x=[w_star[0]],
+            y=[w_star[1]],
+            mode="markers",
+            name="full-batch minimum",
+            marker=dict(symbol="star", size=14, color="white", line=dict(color="black", width=1)),
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[xs[j[1]]],
+            y=[ys[j[0]]],
+            mode="markers",
+            name="this batch's minimum",
+            marker=dict(symbol="x", size=12, color=PALETTE[2], line=dict(width=2)),
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        coloraxis=dict(
+            colorscale="Viridis",
+            colorbar=dict(title="log10(f - min + 0.01)", thickness=10, exponentformat="none"),
+        ),
+        legend=dict(orientation="h", y=-0.22, yanchor="top"),
+        margin=dict(t=50, l=40, r=10, b=90),
+    )
+    fig.update_xaxes(title_text="w1")
+    fig.update_yaxes(title_text="w2", scaleanchor="x", row=1, col=1)
+    fig.update_yaxes(scaleanchor="x2", row=1, col=2)
+    return fig
