@@ -12,7 +12,7 @@ import viz
 from scenarios import Scenario
 
 PAGE = "play"
-TOGGLES = {"view3d": f"{PAGE}:3d"}  # page-only flags in the link
+TOGGLES = {"view3d": f"{PAGE}:3d", **ui.presentation_toggles(PAGE)}  # page-only flags in the link
 ui.page_setup("Playground")
 st.title("Playground")
 st.caption(
@@ -28,6 +28,7 @@ for w in ui.init_page(
     TOGGLES,
 ):
     st.warning(w)
+present = ui.presentation(PAGE)  # 0, or the scale of presentation mode
 
 
 def _race_note(slug: str) -> None:
@@ -67,7 +68,10 @@ with st.expander("Presets", expanded=False):
 
 @st.fragment
 def playground():
-    left, right = st.columns([1, 2.4], gap="medium")
+    if present:  # the settings folded above, the map across the whole width
+        left, right = st.expander("Settings", expanded=False), st.container()
+    else:
+        left, right = st.columns([1, 2.4], gap="medium")
     with left:
         kw = ui.shared_controls(PAGE)
         st.markdown("**Optimizer**")
@@ -90,12 +94,22 @@ def playground():
             )
         grid = ui.cached_grid(scn)
         if view3d:
-            fig = viz.surface3d_figure(scape, ui.cached_grid(scn, 80), paths, title=scape.title)
+            fig = viz.surface3d_figure(
+                scape,
+                ui.cached_grid(scn, 80),
+                paths,
+                title=scape.title,
+                height=int(560 * (present or 1)),
+            )
+            ui.present_figure(fig, present)
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
         else:
             fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
             ui.replay_map(
-                PAGE, ui.replay_payload(scn, (oc.label,), scape.title, 560), key=f"{PAGE}:map"
+                PAGE,
+                ui.replay_payload(scn, (oc.label,), scape.title, 560),
+                key=f"{PAGE}:map",
+                present=present,
             )
             st.caption(
                 "Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed "
@@ -157,7 +171,10 @@ def playground():
             key=f"{PAGE}:dist",
         )
         s = viz.summarize(scape, traj, oc.label)
-        st.dataframe([s.row()], hide_index=True)
+        if present:  # a static table: its columns wrap, none is cut off
+            st.table([s.row()])
+        else:
+            st.dataframe([s.row()], hide_index=True)
         t1, t2, t3 = st.tabs(["Update rule", "Textbook numpy", "About the surface"])
         t1.latex(spec.latex)
         t1.caption(f"{spec.description}  \nReferences: {spec.reference}")

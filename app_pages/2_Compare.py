@@ -9,6 +9,7 @@ import viz
 from scenarios import MAX_OPTIMIZERS, Scenario
 
 PAGE = "cmp"
+TOGGLES = ui.presentation_toggles(PAGE)  # page-only flags in the link
 ui.page_setup("Compare")
 st.title("Compare optimizers")
 
@@ -24,8 +25,9 @@ if url_preset in scenarios.preset_names() and url_preset not in RACES:
         icon="ℹ️",
     )
     ui.link_page("1_Playground.py", "Open it on Playground", "🔬", {"preset": url_preset})
-for w in ui.init_page(PAGE, scenarios.get_preset("momentum-vs-nesterov-saddle").scenario):
+for w in ui.init_page(PAGE, scenarios.get_preset("momentum-vs-nesterov-saddle").scenario, TOGGLES):
     st.warning(w)
+present = ui.presentation(PAGE)  # 0, or the scale of presentation mode
 
 cols = st.columns([3, 1])
 slugs = RACES
@@ -48,7 +50,10 @@ with st.expander("What this preset shows", expanded=False):
 
 @st.fragment
 def compare():
-    left, right = st.columns([1, 2.4], gap="medium")
+    if present:  # the settings folded above, the map across the whole width
+        left, right = st.expander("Settings", expanded=False), st.container()
+    else:
+        left, right = st.columns([1, 2.4], gap="medium")
     with left:
         kw = ui.shared_controls(PAGE)
         st.session_state.setdefault(f"{PAGE}:n_opt", 2)
@@ -67,7 +72,7 @@ def compare():
                 configs.append(ui.optimizer_controls(PAGE, i, overrides=True))
         tol = ui.tolerance_input(PAGE)
     scn = Scenario(**kw, optimizers=tuple(configs), tolerance=tol)
-    ui.sync_url(scn, PAGE)
+    ui.sync_url(scn, PAGE, TOGGLES)
     trajs = ui.cached_run(scn)
     scape = scn.landscape()
     labels = [f"{i + 1}. {c.label}" for i, c in enumerate(configs)]
@@ -92,7 +97,10 @@ def compare():
                 )
         grid = ui.cached_grid(scn)
         ui.replay_map(
-            PAGE, ui.replay_payload(scn, tuple(labels), scape.title, 560), key=f"{PAGE}:map"
+            PAGE,
+            ui.replay_payload(scn, tuple(labels), scape.title, 560),
+            key=f"{PAGE}:map",
+            present=present,
         )
         st.caption(
             "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
@@ -113,13 +121,16 @@ def compare():
             if p.diverged_at is not None
         ]
         st.plotly_chart(
-            viz.curves_figure(
-                series,
-                title="loss gap f - f* (log scale)",
-                ylabel="f - f*",
-                log_y=True,
-                height=340,
-                marks=marks,
+            ui.present_figure(
+                viz.curves_figure(
+                    series,
+                    title="loss gap f - f* (log scale)",
+                    ylabel="f - f*",
+                    log_y=True,
+                    height=int(340 * (present or 1)),
+                    marks=marks,
+                ),
+                present,
             ),
             theme=None,
             key=f"{PAGE}:loss",
@@ -127,7 +138,10 @@ def compare():
         rows = [
             viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)
         ]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        if present:  # a static table: its columns wrap, none is cut off
+            st.table(rows)
+        else:
+            st.dataframe(rows, hide_index=True, width="stretch")
         found = ui.errata_for([c.name for c in configs], saddle=bool(scape.saddles))
         if found:
             with st.expander(

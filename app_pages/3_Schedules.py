@@ -63,6 +63,7 @@ mom_ramp = st.toggle(
     key=f"{PAGE}:ramp",
     bind=ui.LINK,
 )
+present = ui.presentation(PAGE, bind=ui.LINK)  # 0, or the scale of presentation mode
 link.check()
 if len(picked) < 1:
     st.info("Pick at least one schedule.")
@@ -78,7 +79,7 @@ ui.divergence_banner(
     what="runs",
     hint="lower the base learning rate",
 )
-left, right = st.columns(2)
+left, right = (st.container(), st.container()) if present else st.columns(2)
 with left:  # the race, replayed step by step (all schedules at the same step)
     ui.replay_map(
         PAGE,
@@ -91,6 +92,7 @@ with left:  # the race, replayed step by step (all schedules at the same step)
         ),
         key=f"{PAGE}:map",
         clickable=False,
+        present=present,
     )
 t = np.arange(steps + 1)
 right.plotly_chart(

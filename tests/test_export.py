@@ -30,13 +30,38 @@ def run():
     return scape, trajs, labels, paths, fig
 
 
-def assert_map_not_blank(rgb: np.ndarray) -> None:
-    """The plot area (inside the fixed 60/20/50/50 px margins of the replay frames) shows the
-    contour:
-    hardly any white pixel, and the colours vary."""
-    area = np.asarray(rgb, dtype=float)[50:-50, 60:-20]
+def _longest_run(idx: np.ndarray) -> np.ndarray:
+    if idx.size == 0:
+        return idx
+    runs = np.split(idx, np.flatnonzero(np.diff(idx) > 4) + 1)  # (a contour line is no gap)
+    return max(runs, key=len)
+
+
+def plot_box(rgb: np.ndarray) -> tuple[int, int, int, int]:
+    """The map's box in a frame: the rows and columns that are mostly contour colour (not white,
+    not grey text), as (left, top, right, bottom)."""
+    a = np.asarray(rgb, dtype=float)
+    coloured = (a.max(axis=2) - a.min(axis=2)) > 40
+    share = coloured.mean(axis=0)
+    cols = _longest_run(np.flatnonzero(share > 0.6 * share.max()))  # (not the colour bar)
+    assert cols.size, "no map in the frame"
+    rows = np.flatnonzero(coloured[:, cols[0] : cols[-1] + 1].mean(axis=1) > 0.6)
+    assert rows.size, "no map in the frame"
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def assert_map_not_blank(rgb: np.ndarray, bounds=None) -> None:
+    """The map fills a good part of the frame and shows the contour: hardly any white pixel, and
+    the colours vary; with ``bounds``, one unit of x is as long as one unit of y (equal aspect)."""
+    x0, t, r, b = plot_box(rgb)
+    h, w = np.asarray(rgb).shape[:2]
+    assert (r - x0) * (b - t) > 0.15 * w * h, f"map box {(x0, t, r, b)} in a {w}x{h} frame"
+    area = np.asarray(rgb, dtype=float)[t:b, x0:r]
     assert np.mean(area.min(axis=2) > 235) < 0.1
     assert area.std(axis=(0, 1)).max() > 20
+    if bounds is not None:
+        (u0, u1), (v0, v1) = bounds
+        assert (r - x0) / (b - t) == pytest.approx((u1 - u0) / (v1 - v0), rel=0.04)
 
 
 @needs_browser
@@ -103,33 +128,138 @@ def test_figure_html_is_self_contained(run):
 
 
 @needs_browser
-def test_gif_has_size_and_frame_count(run):
-    scape, _, _, paths, _ = run
-    gif = viz.animation_gif(scape, scape.grid(60), paths, width=400, height=300, frames=12)
+def test_gif_takes_size_fps_every_k_hold_and_draws_the_arrows(run):
+    scape, trajs, _, paths, _ = run
+    arrows = [
+        viz.step_arrows(t, o.name, scape.extent) for o, t in zip(SCN.optimizers, trajs, strict=True)
+    ]
+    kw = dict(width=420, height=300, every=30, fps=10, hold=1.5, title=scape.title)
+    gif = viz.animation_gif(scape, scape.grid(50), paths, arrows=arrows, **kw)
     im = Image.open(io.BytesIO(gif))
-    assert im.format == "GIF" and im.size == (400, 300) and im.n_frames == 12
-    im.seek(0)
-    first = np.asarray(im.convert("RGB"))
-    im.seek(11)
-    last = np.asarray(im.convert("RGB"))
-    assert (first != last).any()  # the paths grow
-    for frame in (first, last):
-        assert_map_not_blank(frame)
+    assert im.format == "GIF" and im.size == (420, 300)
+    assert im.n_frames == len(range(0, SCN.steps + 1, 30)) == 6  # steps 0, 30, ..., 150
+    durations, frames = [], []
+    for i in range(im.n_frames):
+        im.seek(i)
+        durations.append(im.info["duration"])
+        frames.append(np.asarray(im.convert("RGB")))
+    assert durations[:-1] == [100] * 5 and durations[-1] == 100 + 1500  # the hold on the last
+    assert (frames[0] != frames[-1]).any()  # the paths grow
+    for frame in (frames[0], frames[-1]):
+        assert_map_not_blank(frame, scape.bounds)
+    # the arrows: the same step without them differs inside the map, by about an arrow's pixels
+    plain = viz.animation_frames(scape, scape.grid(50), paths, width=420, height=300, every=30)
+    x0, t, r, b = plot_box(np.asarray(plain[1]))
+    diff = np.abs(np.asarray(plain[1], float) - frames[1].astype(float)).max(axis=2)
+    inside = (diff[t:b, x0:r] > 60).sum()
+    assert 30 < inside < 0.2 * (r - x0) * (b - t)
 
 
 @needs_browser
-def test_mp4_is_an_h264_video_with_the_frames(run, tmp_path):
+def test_mp4_is_an_h264_video_with_the_frames_and_the_hold(run, tmp_path):
     import imageio.v2 as imageio
 
     scape, _, _, paths, _ = run
-    data = viz.animation_mp4(scape, scape.grid(60), paths, width=400, height=300, frames=10)
+    data = viz.animation_mp4(
+        scape, scape.grid(50), paths, width=401, height=300, every=50, fps=10, hold=0.5
+    )
     assert data[4:8] == b"ftyp"
     (tmp_path / "a.mp4").write_bytes(data)
     reader = imageio.get_reader(str(tmp_path / "a.mp4"))
-    frames = [f for f in reader]
-    assert len(frames) == 10 and frames[0].shape[:2] == (300, 400)
+    assert reader.get_meta_data()["fps"] == 10
+    frames = [np.asarray(f, float) for f in reader]
+    assert len(frames) == 4 + 5 and frames[0].shape[:2] == (300, 400)  # 0, 50, 100, 150 + 0.5 s
+    assert all(np.abs(f - frames[3]).mean() < 1 for f in frames[4:])  # held: the last step
+    assert np.abs(frames[0] - frames[3]).mean() > 0.05  # the paths grow before it
     for frame in (frames[0], frames[-1]):
-        assert_map_not_blank(frame)
+        assert_map_not_blank(frame, scape.bounds)
+
+
+def test_animation_steps_every_k_and_the_limit():
+    assert list(viz.animation_steps(10, every=4)) == [0, 4, 8, 10]  # the last step always
+    assert list(viz.animation_steps(150, frames=4)) == [0, 50, 100, 150]
+    with pytest.raises(viz.ExportError, match="every 6 steps or more"):
+        viz.animation_steps(1000, every=2)
+
+
+def test_export_names_come_from_the_scenario():
+    assert viz.export_name(SCN) == "momentum-vs-nesterov-saddle"
+    other = scenarios.Scenario(
+        surface="rosenbrock",
+        optimizers=(
+            scenarios.OptimizerConfig.make("sgd", 1e-3),
+            scenarios.OptimizerConfig.make("nesterov_rewritten", 1e-3),
+        ),
+    )
+    assert viz.export_name(other) == "sgd-vs-nesterov-rewritten-rosenbrock"
+
+
+@needs_browser
+def test_slide_png_has_equal_aspect_big_text_and_the_legend_outside(run):
+    scape, _, _, _, fig = run
+    slide = viz.slide_figure(fig, width=1280, height=720, text_scale=1.5)
+    assert slide.layout.font.size == 20 and slide.layout.legend.x > slide.layout.xaxis.domain[1]
+    png = viz.to_image(slide, "png", width=1280, height=720)
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert_map_not_blank(rgb, scape.bounds)
+    _, t, _, b = plot_box(rgb)
+    assert b - t > 0.75 * 720  # as tall as the slide allows
+
+
+def test_log_axes_label_every_tick_with_its_value():
+    x = np.arange(50)
+    fig = viz.curves_figure(
+        [viz.Series("gap", x, np.geomspace(3.0, 0.3, 50), "#000")],
+        title="t",
+        ylabel="f",
+        log_y=True,
+    )
+    ya = fig.layout.yaxis
+    assert ya.type == "log" and len(ya.tickvals) >= 3
+    for v, text in zip(ya.tickvals, ya.ticktext, strict=True):
+        assert float(text) == pytest.approx(v)  # "0.5", "1", "2": no bare minor digits
+    many = viz.curves_figure(
+        [viz.Series("gap", x, np.geomspace(1e-12, 10, 50), "#000")],
+        title="t",
+        ylabel="f",
+        log_y=True,
+    )
+    assert "10⁻¹²" in many.layout.yaxis.ticktext and "1" in many.layout.yaxis.ticktext
+
+
+def test_a_constant_learning_rate_is_drawn_at_its_value():
+    x = np.arange(100)
+    fig = viz.curves_figure(
+        [viz.Series("lr", x, np.full(100, 0.05), "#000")], title="t", ylabel="lr"
+    )
+    lo, hi = fig.layout.yaxis.range
+    assert lo == 0 and 0.05 < hi <= 0.07  # not a line at 0 in a range of 0.05 +- 1
+
+
+@needs_browser
+def test_colour_bars_read_powers_of_ten_not_si_prefixes():
+    xs = ys = np.linspace(-1, 1, 20)
+    z = 1e13 * (xs[None] ** 2 + ys[:, None] ** 2)
+    fig = viz.make_figure([dict(type="contour", x=xs, y=ys, z=z)], dict(width=500, height=400))
+    svg = viz.to_image(fig, "svg", width=500, height=400).decode()
+    ticks = re.findall(r'<g class="ycb\w*tick">(.*?)</g>', svg)
+    texts = [re.sub(r"<[^>]+>|\u200b", "", t) for t in ticks]
+    assert len(texts) >= 3 and all(re.fullmatch(r"[\d.]+×10\d+", t) for t in texts), texts
+
+
+def test_3d_path_is_above_the_surface_and_replays(run):
+    scape, _, _, paths, _ = run
+    grid = scape.grid(60)
+    fig = viz.surface3d_figure(scape, grid, paths)
+    assert fig.frames and fig.layout.sliders and fig.layout.updatemenus
+    for p, tr in zip(paths, fig.data[1 : 1 + len(paths)], strict=True):
+        surf = np.array([scape.f(np.array(q)) for q in p.points])  # the surface under the path
+        assert (np.asarray(tr.z) > surf).all()
+        np.testing.assert_array_equal(np.asarray(tr.x), p.points[:, 0])
+    first = fig.frames[0].data
+    assert len(first[0].x) == 1 and len(fig.frames[-1].data[0].x) == len(paths[0].points)
+    still = viz.slide_figure(fig, width=800, height=450)  # a picture of it has no play button
+    assert not still.layout.sliders and not still.layout.updatemenus and not still.frames
 
 
 def test_export_limits():
@@ -214,3 +344,11 @@ def test_cli_png_and_gif(tmp_path):
         == 0
     )
     assert Image.open(tmp_path / "a.gif").n_frames == 8
+
+
+def test_cli_names_the_file_after_the_scenario(tmp_path):
+    assert (
+        cli.main(["preset:momentum-vs-nesterov-saddle", "-o", str(tmp_path), "--format", "json"])
+        == 0
+    )
+    assert (tmp_path / "momentum-vs-nesterov-saddle.json").stat().st_size > 100

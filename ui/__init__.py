@@ -34,7 +34,7 @@ from ._export import export_panel
 from ._i18n import lang, lang_in_url, language_switch, translated
 from ._inside import cached_inside, inside_panel
 from ._links import link_page
-from ._map import replay_map
+from ._map import present_figure, presentation, presentation_toggles, replay_map
 from ._replay import replay_payload
 
 __all__ = [
@@ -70,6 +70,9 @@ __all__ = [
     "notes_on_notes",
     "optimizer_controls",
     "page_setup",
+    "present_figure",
+    "presentation",
+    "presentation_toggles",
     "preset_claims",
     "replay_map",
     "replay_payload",

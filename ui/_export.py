@@ -51,7 +51,7 @@ def export_panel(
             f"At most {lim.limit} files a minute per session (a class shares this server)."
             + (f" Next one in {lim.wait_s():.0f} s." if lim.wait_s() else "")
         )
-        c1, c2 = st.columns(2)
+        c1, c2, c3 = st.columns(3)
         size = c1.selectbox("image size", list(SIZES), key=f"{page}:exp_size")
         scale = c2.selectbox(
             "scale (pixel density)",
@@ -59,33 +59,94 @@ def export_panel(
             key=f"{page}:exp_scale",
             format_func=lambda s: f"@{s}x",
         )
+        text = c3.selectbox(
+            "text and lines",
+            [1.0, 1.5, 2.0],
+            index=1,
+            key=f"{page}:exp_text",
+            format_func=lambda s: f"{s:g}x" + (" (slides)" if s == 1.5 else ""),
+        )
         w, h = SIZES[size]
         if w * h * scale * scale > viz._export.MAX_PIXELS:
             st.warning("That size is over the export limit; using scale 1.")
             scale = 1
+        a1, a2, a3, a4 = st.columns(4)
+        fps = int(a1.number_input("frames/s", 1, 50, 12, key=f"{page}:exp_fps"))
+        steps = max(len(t.points) - 1 for t in trajs)
+        auto = max(1, -(-steps // 40))
+        every = int(
+            a2.number_input(
+                "every k steps",
+                1,
+                10_000,
+                auto,
+                key=f"{page}:exp_every",
+                help="one frame every k steps (the last step is always shown)",
+            )
+        )
+        hold = float(a3.number_input("hold last (s)", 0.0, 30.0, 2.0, 0.5, key=f"{page}:exp_hold"))
+        with_arrows = a4.checkbox(
+            "arrows",
+            value=replay is not None,
+            key=f"{page}:exp_arrows",
+            help="each step's arrows, as the map draws them",
+        )
+        frames_n = len(range(0, steps + 1, every)) + (steps % every != 0)
+        if frames_n > viz._export.MAX_GIF_FRAMES:
+            st.warning(
+                f"{frames_n} frames is over the limit of {viz._export.MAX_GIF_FRAMES}; "
+                f"the GIF and MP4 show every {-(-steps // (viz._export.MAX_GIF_FRAMES - 1))} steps."
+            )
+            every = -(-steps // (viz._export.MAX_GIF_FRAMES - 1))
+        name = viz.export_name(scn)
+
+        def _slide():
+            return viz.slide_figure(_fig(), width=w, height=h, text_scale=text)
+
+        def _anim(make):
+            arrows = None
+            if with_arrows:
+                arrows = [
+                    viz.step_arrows(t, o.name, scape.extent)
+                    for o, t in zip(scn.optimizers, trajs, strict=True)
+                ]
+            return make(
+                scape,
+                grid,
+                paths,
+                width=w,
+                height=h,
+                every=every,
+                fps=fps,
+                hold=hold,
+                arrows=arrows,
+                title=scape.title,
+                text_scale=text,
+            )
+
         row1 = st.columns(4)
         row1[0].download_button(
             "PNG",
             _server.limited_export(
-                lambda: viz.to_image(_fig(), "png", width=w, height=h, scale=scale), lim
+                lambda: viz.to_image(_slide(), "png", width=w, height=h, scale=scale), lim
             ),
-            file_name="optiscape.png",
+            file_name=f"{name}.png",
             mime="image/png",
             on_click="ignore",
             key=f"{page}:dl_png",
         )
         row1[1].download_button(
             "SVG",
-            _server.limited_export(lambda: viz.to_image(_fig(), "svg", width=w, height=h), lim),
-            file_name="optiscape.svg",
+            _server.limited_export(lambda: viz.to_image(_slide(), "svg", width=w, height=h), lim),
+            file_name=f"{name}.svg",
             mime="image/svg+xml",
             on_click="ignore",
             key=f"{page}:dl_svg",
         )
         row1[2].download_button(
             "PDF",
-            _server.limited_export(lambda: viz.to_image(_fig(), "pdf", width=w, height=h), lim),
-            file_name="optiscape.pdf",
+            _server.limited_export(lambda: viz.to_image(_slide(), "pdf", width=w, height=h), lim),
+            file_name=f"{name}.pdf",
             mime="application/pdf",
             on_click="ignore",
             key=f"{page}:dl_pdf",
@@ -93,7 +154,7 @@ def export_panel(
         row1[3].download_button(
             "HTML (interactive)",
             _server.limited_export(_html, lim),
-            file_name="optiscape.html",
+            file_name=f"{name}.html",
             mime="text/html",
             on_click="ignore",
             key=f"{page}:dl_html",
@@ -101,26 +162,16 @@ def export_panel(
         row2 = st.columns(5)
         row2[0].download_button(
             "GIF (replay)",
-            _server.limited_export(
-                lambda: viz.animation_gif(
-                    scape, grid, paths, width=800, height=600, title=scape.title
-                ),
-                lim,
-            ),
-            file_name="optiscape.gif",
+            _server.limited_export(lambda: _anim(viz.animation_gif), lim),
+            file_name=f"{name}.gif",
             mime="image/gif",
             on_click="ignore",
             key=f"{page}:dl_gif",
         )
         row2[4].download_button(
             "MP4 (replay)",
-            _server.limited_export(
-                lambda: viz.animation_mp4(
-                    scape, grid, paths, width=800, height=600, title=scape.title
-                ),
-                lim,
-            ),
-            file_name="optiscape.mp4",
+            _server.limited_export(lambda: _anim(viz.animation_mp4), lim),
+            file_name=f"{name}.mp4",
             mime="video/mp4",
             on_click="ignore",
             key=f"{page}:dl_mp4",
@@ -128,7 +179,7 @@ def export_panel(
         row2[1].download_button(
             "CSV (data)",
             _server.limited_export(lambda: viz.trajectories_csv(labels, trajs), lim),
-            file_name="optiscape.csv",
+            file_name=f"{name}.csv",
             mime="text/csv",
             on_click="ignore",
             key=f"{page}:dl_csv",
@@ -136,7 +187,7 @@ def export_panel(
         row2[2].download_button(
             "NPZ (arrays)",
             _server.limited_export(lambda: viz.trajectories_npz(labels, trajs), lim),
-            file_name="optiscape.npz",
+            file_name=f"{name}.npz",
             mime="application/octet-stream",
             on_click="ignore",
             key=f"{page}:dl_npz",
@@ -144,7 +195,7 @@ def export_panel(
         row2[3].download_button(
             "Scenario JSON",
             scn.to_json(),
-            file_name="optiscape-scenario.json",
+            file_name=f"{name}.json",
             mime="application/json",
             on_click="ignore",
             key=f"{page}:dl_json",

@@ -24,7 +24,9 @@ import streamlit.components.v1 as components
 import viz
 from viz import _replay as viz_replay
 
-_FILES = ("index.html", "player.js", "player.css", "inside.js")
+from ._controls import KEEP
+
+_FILES = ("index.html", "player.js", "player.css", "inside.js", "present.css")
 SENT_MAX = 48  # blobs remembered as sent per map (the browser keeps 64)
 
 
@@ -94,11 +96,15 @@ def _args(key: str, packed: tuple[dict, dict[str, bytes]], clickable: bool) -> t
     return {**manifest, "clickable": clickable, "inline": inline}, b"".join(parts)
 
 
-def replay_map(page: str, payload: dict, *, key: str, clickable: bool = True) -> None:
+def replay_map(
+    page: str, payload: dict, *, key: str, clickable: bool = True, present: float = 0
+) -> None:
     """Draw the player for ``payload`` (``ui.replay_payload``'s, or any ``viz.replay_data``); with
-    ``clickable``, a click on the map moves the page's start there (the next run draws it)."""
+    ``clickable``, a click on the map moves the page's start there (the next run draws it);
+    ``present`` (1.5 or 2) draws it in presentation mode at that scale."""
     packed = getattr(payload, "packed", None) or viz_replay.pack(payload)
     data, blob_bytes = _args(key, packed, clickable)
+    data["present"] = {"scale": float(present)} if present else None
     value = _component(data=data, blobs=blob_bytes, key=key, default=None)
     if not clickable or not isinstance(value, dict) or value.get("click") is None:
         return
@@ -117,3 +123,54 @@ def replay_map(page: str, payload: dict, *, key: str, clickable: bool = True) ->
         return
     st.session_state[f"{page}:start_next"] = (round(x, 4), round(y, 4))
     st.rerun()
+
+
+#: the page's chrome in presentation mode: no sidebar, no header bar, the whole width for the map
+_PRESENT_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0.8rem 1.2rem 2rem !important;
+  max-width: 100% !important; }
+[data-testid="stTable"] table { font-size: 1.35rem; }
+</style>"""
+
+
+def presentation_toggles(page: str) -> dict[str, str]:
+    """The page's presentation flags in its link (``present=1``, ``big=1`` for 2x text) and their
+    widget keys, for :func:`ui.init_page` and :func:`ui.sync_url`."""
+    return {"present": f"{page}:present", "big": f"{page}:present_big"}
+
+
+def presentation(page: str, *, bind: str | None = None) -> float:
+    """The presentation-mode switch (and its text size) at the top of a page; returns the scale the
+    page draws at: 0 (off), 1.5 or 2. On, the sidebar and header are hidden. With ``bind`` (a lesson
+    page's :data:`ui.LINK`) the switches are in the link by their keys."""
+    keys = presentation_toggles(page)
+    keep = {"bind": bind} if bind else {"persist_state": KEEP}
+    c1, c2 = st.columns(2)
+    on = c1.toggle(
+        "Presentation mode",
+        key=keys["present"],
+        **keep,
+        help="for a projector: the map as large as the window allows with equal aspect, larger "
+        "text and lines, the settings folded away (in the link as present=1)",
+    )
+    if not on:
+        return 0.0
+    big = c2.toggle("text 2x (else 1.5x)", key=keys["big"], **keep)
+    st.html(_PRESENT_CSS)
+    return 2.0 if big else 1.5
+
+
+def present_figure(fig, scale: float):
+    """A page's chart at the presentation scale: text and lines larger, the legend beside it."""
+    if not scale:
+        return fig
+    fig.update_layout(font=dict(size=13 * scale), title=dict(font=dict(size=15 * scale)))
+    fig.update_traces(line=dict(width=2 * scale), selector=dict(type="scatter", mode="lines"))
+    m = fig.layout.margin
+    fig.update_layout(
+        margin=dict(l=(m.l or 60) * scale, t=(m.t or 40) * scale, b=40 * scale, r=20),
+        legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top"),  # beside it
+    )
+    return fig

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ._data import PathData, Series
+from ._data import PathData, Series, frame_indices
 
 TEMPLATE = "optiscape"
 pio.templates[TEMPLATE] = go.layout.Template(
@@ -39,8 +39,74 @@ pio.templates[TEMPLATE] = go.layout.Template(
         colorway=["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"],
         margin=dict(l=60, r=20, t=50, b=50),
         legend=dict(bgcolor="rgba(255,255,255,0.85)", bordercolor="#ccc", borderwidth=1),
-    )
+    ),
+    # colour bars too read 10^13, never "10T"
+    data={
+        kind: [{"colorbar": {"exponentformat": "power"}}]
+        for kind in ("contour", "heatmap", "surface")
+    },
 )
+
+_SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _tick_text(v: float) -> str:
+    """``0.002``, ``50``, ``2×10⁻⁵``, ``10⁶``: a log axis's tick that reads as its value."""
+    e = int(np.floor(np.log10(v) + 1e-9))
+    m = round(v / 10.0**e)
+    if -3 <= e <= 3:
+        return f"{v:.{max(0, -e)}f}"
+    return (f"{m}×" if m != 1 else "") + "10" + str(e).translate(_SUP)
+
+
+def log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]] | None:
+    """Tick values and labels for a log axis over ``[lo, hi]`` that each read as a number (Plotly
+    alone labels the minor ticks of a short range with bare digits: "3, 2, 1, 9, 8"): powers of ten,
+    thinned over many decades, and 2 and 5 (or every digit) between them over a few."""
+    if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
+        return None
+    a, b = int(np.floor(np.log10(lo) + 1e-9)), int(np.ceil(np.log10(hi) - 1e-9))
+    decades = max(b - a, 1)
+    for mantissas in ((1,), (1, 2, 5), (1, 2, 3, 5), tuple(range(1, 10))):
+        if decades > 3 and mantissas != (1,):
+            break
+        step = max(1, -(-decades // 8)) if mantissas == (1,) else 1
+        vals = [m * 10.0**e for e in range(a, b + 1, step) for m in mantissas]
+        inside = [v for v in vals if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
+        if len(inside) >= 3 or (decades > 3 and len(inside) >= 2):
+            break
+    if len(inside) < 2:
+        return None  # less than a digit's step: Plotly's own labels are whole numbers there
+    vals = [v for v in vals if lo / 10 <= v <= hi * 10]
+    return vals, [_tick_text(v) for v in vals]
+
+
+def _readable_axes(data: list[dict], layout: dict) -> dict:
+    """A log y axis gets :func:`log_ticks`; a linear y axis whose curves are all one constant value
+    shows that value inside its range (Plotly puts a constant at the middle of value +- 1, so a
+    learning rate of 0.05 looks like a line at 0)."""
+    ya = layout.get("yaxis")
+    if not isinstance(ya, dict) or ya.get("range") is not None or "tickvals" in ya:
+        return layout
+    ys = [
+        np.asarray(t["y"], dtype=float).ravel()
+        for t in data
+        if t.get("type") == "scatter"
+        and isinstance(t.get("y"), (list, tuple, np.ndarray))
+        and t.get("yaxis", "y") == "y"
+    ]
+    ys = np.concatenate(ys) if ys else np.array([])
+    ys = ys[np.isfinite(ys)]
+    if ys.size == 0:
+        return layout
+    if ya.get("type") == "log":
+        ticks = log_ticks(float(ys[ys > 0].min()), float(ys.max())) if (ys > 0).any() else None
+        if ticks:
+            ya = {**ya, "tickmode": "array", "tickvals": ticks[0], "ticktext": ticks[1]}
+    elif ys.min() == ys.max() and ys[0] != 0:
+        v = float(ys[0])
+        ya = {**ya, "range": [0, 1.25 * v] if v > 0 else [1.25 * v, 0]}
+    return {**layout, "yaxis": ya}
 
 
 def _z_for_display(z: np.ndarray, log: bool) -> tuple[np.ndarray, str]:
@@ -55,7 +121,7 @@ def make_figure(data: list[dict], layout: dict, frames: list[dict] | None = None
 
     The figures here are rebuilt on every slider move; validation would cost more than
     the computation. Our template is inlined because unvalidated figures keep names as-is."""
-    lay = {"template": pio.templates[TEMPLATE].to_plotly_json(), **layout}
+    lay = {"template": pio.templates[TEMPLATE].to_plotly_json(), **_readable_axes(data, layout)}
     return go.Figure({"data": data, "layout": lay, "frames": frames or []}, _validate=False)
 
 
@@ -176,35 +242,133 @@ def _typed(a: np.ndarray, dtype: str = "f8", shape: tuple[int, ...] | None = Non
 
 
 def surface3d_figure(
-    scape, grid, paths: list[PathData], *, title: str = "", height: int = 560
+    scape, grid, paths: list[PathData], *, title: str = "", height: int = 560, frames: int = 60
 ) -> go.Figure:
+    """The surface in 3-D with each path drawn just above it (lifted by 3% of the surface's
+    height range, so the surface never hides it), replayable: ▶ and a step slider (at most
+    ``frames`` evenly spaced steps) grow the paths and move their current points."""
     xs, ys, z = grid
     zd, zlabel = _z_for_display(z, scape.log_z)
-    fig = go.Figure(
-        go.Surface(x=xs, y=ys, z=zd, colorscale="Viridis", opacity=0.9, showscale=False, name="f")
-    )
     zmin = np.nanmin(z)
+    lo, hi = np.nanmin(zd), np.nanmax(zd)
+    lift = 0.03 * (hi - lo if hi > lo else 1.0)
+    data = [
+        dict(
+            type="surface",
+            x=xs,
+            y=ys,
+            z=zd,
+            colorscale="Viridis",
+            opacity=0.9,
+            showscale=False,
+            name="f",
+            hoverinfo="skip",
+        )
+    ]
+    zs = []
     for p in paths:
         pz = p.losses if not scape.log_z else np.log10(p.losses - zmin + 1e-3)
-        fig.add_trace(
-            go.Scatter3d(
-                x=p.points[:, 0],
-                y=p.points[:, 1],
-                z=pz,
+        zs.append(np.clip(pz, lo - 1, hi + 1) + lift)  # a diverged run stays near the box
+    steps = max((len(p.points) - 1 for p in paths), default=0)
+
+    def upto(k):
+        out = []
+        for p, pz in zip(paths, zs, strict=True):
+            m = min(k, len(p.points) - 1) + 1
+            out.append(dict(type="scatter3d", x=p.points[:m, 0], y=p.points[:m, 1], z=pz[:m]))
+        for p, pz in zip(paths, zs, strict=True):
+            m = min(k, len(p.points) - 1)
+            out.append(
+                dict(
+                    type="scatter3d",
+                    x=p.points[m : m + 1, 0],
+                    y=p.points[m : m + 1, 1],
+                    z=pz[m : m + 1],
+                )
+            )
+        return out
+
+    last = upto(steps)
+    for p, tr in zip(paths, last[: len(paths)], strict=True):
+        data.append(
+            dict(
                 mode="lines+markers",
                 name=p.label,
-                line=dict(color=p.color, width=6),
-                marker=dict(size=2, color=p.color),
+                **tr,
+                line=dict(color=p.color, width=7),
+                marker=dict(size=2.5, color=p.color),
             )
         )
-    fig.update_layout(
-        template=TEMPLATE,
-        title=title,
+    for p, tr in zip(paths, last[len(paths) :], strict=True):
+        data.append(
+            dict(
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                **tr,
+                marker=dict(size=6, color=p.color, line=dict(color="black", width=1)),
+            )
+        )
+    shown = frame_indices(steps, frames) if steps else np.array([0])
+    traces = list(range(1, 1 + 2 * len(paths)))
+    fr = [dict(name=str(int(k)), data=upto(int(k)), traces=traces) for k in shown]
+    anim = dict(frame=dict(duration=80, redraw=True), transition=dict(duration=0), mode="immediate")
+    layout = dict(
+        title=dict(text=title),
         height=height,
-        scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title=zlabel),
-        margin=dict(l=0, r=0, t=40, b=0),
+        scene=dict(
+            xaxis=dict(title=dict(text="x")),
+            yaxis=dict(title=dict(text="y")),
+            zaxis=dict(title=dict(text=zlabel)),
+            # seen from high above, the surface a little flattened: the valleys the paths run
+            # through stay in view
+            aspectmode="manual",
+            aspectratio=dict(x=1, y=1, z=0.55),
+            camera=dict(eye=dict(x=1.1, y=-1.35, z=1.55)),
+        ),
+        margin=dict(l=0, r=0, t=40, b=10),
+        legend=dict(orientation="h", x=0, y=1, yanchor="bottom"),
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0,
+                y=0,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=4, r=4),
+                buttons=[
+                    dict(label="▶", method="animate", args=[None, {**anim, "fromcurrent": True}]),
+                    dict(
+                        label="❚❚",
+                        method="animate",
+                        args=[[None], {**anim, "frame": dict(duration=0, redraw=False)}],
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                x=0.14,
+                len=0.86,
+                y=0,
+                yanchor="top",
+                pad=dict(t=4),
+                currentvalue=dict(prefix="step ", font=dict(size=12)),
+                active=len(shown) - 1,
+                steps=[
+                    dict(
+                        label=str(int(k)),
+                        method="animate",
+                        args=[[str(int(k))], {**anim, "mode": "immediate"}],
+                    )
+                    for k in shown
+                ],
+            )
+        ],
     )
-    return fig
+    layout["margin"]["b"] = 90
+    return make_figure(data, layout, fr)
 
 
 def curves_figure(

@@ -4,10 +4,14 @@ Examples::
 
     python -m viz.export preset:momentum-vs-nesterov-saddle -o fig.png --width 1920 --height 1080
     --scale 2
-    python -m viz.export scenario.json -o race.gif --frames 60
+    python -m viz.export scenario.json -o race.gif --every 5 --fps 15 --hold 2
+    python -m viz.export preset:momentum-vs-nesterov-saddle --format mp4  # writes
+    momentum-vs-nesterov-saddle.mp4
     python -m viz.export "http://127.0.0.1:8501/Compare?surface=saddle&opt=sgd,lr=0.05" -o fig.svg
 
 The output format follows the file suffix: png, svg, pdf, html, gif, mp4, csv, npz or json.
+Without ``-o`` the file is named after the scenario (``--format`` picks the format). Images are
+slides: equal aspect, text and lines at ``--text-scale``, the legend beside the plot.
 ``--view loss`` exports the loss curves instead of the landscape.
 """
 
@@ -48,9 +52,16 @@ def render(
     height: int = 1000,
     scale: float = 1.0,
     frames: int = 40,
+    every: int | None = None,
+    fps: int = 12,
+    hold: float = 1.0,
+    arrows: bool = True,
+    text_scale: float = 1.5,
     view: str = "landscape",
 ) -> bytes:
-    """The bytes of ``scn`` exported as ``fmt``."""
+    """The bytes of ``scn`` exported as ``fmt``: images as slides (equal aspect, text and lines at
+    ``text_scale``), GIF/MP4 with ``frames`` evenly spaced steps or ``every`` k-th step, ``fps``,
+    the last frame held ``hold`` s, and each step's arrows (``arrows``)."""
     import viz
 
     if fmt == "json":
@@ -69,8 +80,23 @@ def render(
     grid = scape.grid(150)
     if fmt in ("gif", "mp4"):
         make = viz.animation_gif if fmt == "gif" else viz.animation_mp4
+        arrow_data = [
+            viz.step_arrows(t, o.name, scape.extent)
+            for o, t in zip(scn.optimizers, trajs, strict=True)
+        ]
         return make(
-            scape, grid, paths, width=width, height=height, frames=frames, title=scape.title
+            scape,
+            grid,
+            paths,
+            width=width,
+            height=height,
+            frames=frames,
+            every=every,
+            fps=fps,
+            hold=hold,
+            arrows=arrow_data if arrows else None,
+            title=scape.title,
+            text_scale=text_scale,
         )
     if view == "loss":
         series = [
@@ -93,6 +119,7 @@ def render(
         fig = viz.landscape_figure(scape, grid, paths, title=scape.title, height=height)
     if fmt == "html":
         return viz.to_html(fig).encode()
+    fig = viz.slide_figure(fig, width=width, height=height, text_scale=text_scale)
     return viz.to_image(fig, fmt, width=width, height=height, scale=scale)
 
 
@@ -100,18 +127,37 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m viz.export", description=__doc__.split("\n\n")[0])
     ap.add_argument("source", help="preset:SLUG, a Scenario JSON file, or a share URL")
     ap.add_argument(
-        "-o", "--output", required=True, help="output file; its suffix picks the format"
+        "-o",
+        "--output",
+        help="output file; its suffix picks the format (default: a name from the scenario, as png)",
+    )
+    ap.add_argument(
+        "--format", choices=FORMATS, default="png", help="without -o FILE: the format to write"
     )
     ap.add_argument("--width", type=int, default=1600)
     ap.add_argument("--height", type=int, default=1000)
     ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--frames", type=int, default=40, help="GIF/MP4 frames")
+    ap.add_argument("--frames", type=int, default=40, help="GIF/MP4: evenly spaced frames")
+    ap.add_argument(
+        "--every", type=int, help="GIF/MP4: a frame every k steps (instead of --frames)"
+    )
+    ap.add_argument("--fps", type=int, default=12, help="GIF/MP4 frames per second")
+    ap.add_argument("--hold", type=float, default=1.0, help="GIF/MP4: seconds on the last frame")
+    ap.add_argument("--no-arrows", action="store_true", help="GIF/MP4 without the step's arrows")
+    ap.add_argument(
+        "--text-scale", type=float, default=1.5, help="text and line scale (1, 1.5, 2; slides 1.5)"
+    )
     ap.add_argument("--view", choices=("landscape", "loss"), default="landscape")
     args = ap.parse_args(argv)
     import jaxsetup
 
     jaxsetup.configure()  # float64 and the host devices, before any computation
-    fmt = os.path.splitext(args.output)[1].lstrip(".").lower()
+    out = args.output
+    named = out is None or os.path.isdir(out)  # a name from the scenario, e.g. saddle-race.gif
+    if named:
+        fmt = args.format
+    else:
+        fmt = os.path.splitext(out)[1].lstrip(".").lower()
     if fmt not in FORMATS:
         ap.error(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
     try:
@@ -130,13 +176,20 @@ def main(argv: list[str] | None = None) -> int:
             height=args.height,
             scale=args.scale,
             frames=args.frames,
+            every=args.every,
+            fps=args.fps,
+            hold=args.hold,
+            arrows=not args.no_arrows,
+            text_scale=args.text_scale,
             view=args.view,
         )
     except viz.ExportError as e:
         ap.error(str(e))
-    with open(args.output, "wb") as fh:
+    if named:
+        out = os.path.join(out or ".", f"{viz.export_name(scn)}.{fmt}")
+    with open(out, "wb") as fh:
         fh.write(data)
-    print(f"wrote {args.output} ({len(data):,} bytes)")
+    print(f"wrote {out} ({len(data):,} bytes)")
     return 0
 
 

@@ -273,6 +273,7 @@
       this.n = Math.max(0, ...this.paths.map((p) => p.n));
       this.slider.max = this.n;
       this.titleEl.textContent = d.title || '';
+      this.present(d.present);
       this.fitHeight();
       if (first || this.speedAuto) {
         const want = Math.max(1, this.n / 8);  // a whole replay in about eight seconds
@@ -294,14 +295,16 @@
 
     layout(extra) {
       const [x0, x1, y0, y1] = this.view ? [...this.view.x, ...this.view.y] : this.data.bounds;
+      const k = this.k || 1, eq = this.k ? {constrain: 'domain'} : {};
       return {
-        height: this.h, margin: MARGIN, showlegend: false,
+        height: this.h, margin: k === 1 ? MARGIN : Player.scaled(MARGIN, k), showlegend: false,
+        ...(this.k ? {width: this.w} : {}),
         paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)',
-        font: {family: 'Inter, Helvetica, Arial, sans-serif', size: 13, color: '#222'},
+        font: {family: 'Inter, Helvetica, Arial, sans-serif', size: 13 * k, color: '#222'},
         xaxis: {range: [x0, x1], title: {text: 'x'}, showgrid: false, zeroline: false, linecolor: '#999', mirror: true,
-                ticks: 'outside', exponentformat: 'power'},
+                ticks: 'outside', exponentformat: 'power', ...eq},
         yaxis: {range: [y0, y1], title: {text: 'y'}, showgrid: false, zeroline: false, linecolor: '#999', mirror: true,
-                ticks: 'outside', exponentformat: 'power'},
+                ticks: 'outside', exponentformat: 'power', ...(this.k ? {scaleanchor: 'x', scaleratio: 1, ...eq} : {})},
         ...extra,
       };
     }
@@ -314,7 +317,8 @@
         type: 'contour', x: Array.from(s.x), y: Array.from(s.y), z: rows,
         colorscale: 'Viridis', ncontours: 30, opacity: 0.85, hoverinfo: 'skip',
         contours: {showlines: true}, line: {width: 0.5, color: 'rgba(255,255,255,0.35)', smoothing: 0},
-        colorbar: {title: {text: s.zlabel, side: 'right'}, thickness: 12, x: 1.01, xanchor: 'left', xpad: 4},
+        colorbar: {title: {text: s.zlabel, side: 'right'}, thickness: 12 * (this.k || 1), x: 1.01, xanchor: 'left', xpad: 4,
+          exponentformat: 'power'},
       };
       Plotly.react(this.bg, [trace], this.layout({paper_bgcolor: 'white', plot_bgcolor: 'white'}),
         {staticPlot: true, responsive: true});
@@ -363,6 +367,7 @@
         }
         this.traceIndex.push(at);
       }
+      if (this.k) data.forEach((t) => Player.scaleTrace(t, this.k));
       Plotly.react(this.fg, data, this.layout({dragmode: 'pan', hovermode: 'closest'}),
         {displaylogo: false, responsive: true, scrollZoom: true, doubleClick: 'reset',
           modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toImage']});
@@ -529,11 +534,59 @@
       this.root.classList.remove('osp-playing');
     }
 
-    /** The map's height: the asked height, lowered in a narrow column so the plot is not a thin strip. */
+    /** The map's height: the asked height, lowered in a narrow column so the plot is not a thin strip;
+     * in presentation mode, the equal-aspect plot as large as the window leaves room for. */
     fitHeight() {
-      const want = this.data.height || 520, w = this.map.clientWidth || want;
-      this.h = Math.round(Math.min(want, Math.max(320, 0.8 * w)));
+      const want = this.data.height || 520, w = (this.k ? this.root : this.map).clientWidth || want;
+      this.h = this.k ? this.presentHeight(w) : Math.round(Math.min(want, Math.max(320, 0.8 * w)));
       this.map.style.height = this.h + 'px';
+    }
+
+    /** Presentation mode (the data's ``present: {scale}``): text, lines and markers scaled, equal aspect
+     * (see present.css); the equations start folded. */
+    present(opt) {
+      const k = opt && opt.scale ? Number(opt.scale) : 0;
+      if (k && !this.k) {
+        this.eqWrap.open = false;
+        try { if (window.frameElement) window.frameElement.scrollIntoView({block: 'start'}); } catch (e) { /* another origin */ }
+      }
+      if (!k && this.k) {
+        this.map.style.width = '';
+        for (const g of [this.bg, this.fg]) if (g._fullLayout) Plotly.relayout(g, {width: null});
+      }
+      if (k !== this.k) this.surfaceKey = null;  // the background is drawn again at the new scale
+      this.k = k;
+      this.root.classList.toggle('osp-present', !!k);
+      this.root.style.setProperty('--osp-k', String(k || 1));
+    }
+
+    presentHeight(w) {
+      const [x0, x1, y0, y1] = this.data.bounds, k = this.k, m = Player.scaled(MARGIN, k);
+      const natural = (w - m.l - m.r) * (y1 - y0) / (x1 - x0) + m.t + m.b;
+      let vh = 0;
+      try { vh = window.parent.innerHeight; } catch (e) { vh = 0; }  // (a page of another origin)
+      vh = vh || window.innerHeight || 800;
+      const other = this.titleEl.offsetHeight + this.playBtn.parentElement.offsetHeight + this.legend.offsetHeight + 40;
+      const h = Math.round(Math.max(260, Math.min(natural, vh - other)));
+      // narrower than the column when the height is what limits it: the colour bar stays by the plot
+      const mw = Math.min(w, Math.ceil((h - m.t - m.b) * (x1 - x0) / (y1 - y0) + m.l + m.r));
+      this.map.style.width = mw + 'px';
+      this.w = mw;
+      return h;
+    }
+
+    static scaled(m, k) {
+      return {...m, l: m.l * k, r: m.r * k, t: m.t * k, b: m.b * k};
+    }
+
+    static scaleTrace(t, k) {
+      for (const part of [t.line, t.marker, t.marker && t.marker.line]) {
+        if (!part) continue;
+        if (typeof part.width === 'number') part.width *= k;
+        if (typeof part.size === 'number') part.size *= k;
+        else if (Array.isArray(part.size)) part.size = part.size.map((v) => v * k);
+      }
+      if (t.textfont) t.textfont.size = 13 * k;
     }
 
     resize() {
@@ -542,7 +595,8 @@
       this.fitHeight();
       for (const g of [this.bg, this.fg]) {
         if (!g._fullLayout) continue;
-        if (h !== this.h) Plotly.relayout(g, {height: this.h});
+        if (this.k) Plotly.relayout(g, {height: this.h, width: this.w});  // (the width is set too)
+        else if (h !== this.h) Plotly.relayout(g, {height: this.h});
         else Plotly.Plots.resize(g);
       }
     }
