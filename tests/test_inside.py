@@ -133,7 +133,7 @@ def test_every_optimizer_has_a_unified_form_and_a_payload():
     assert all(isinstance(v, float) for q in p["q"] for v in q["v"])  # numbers, not strings
     assert {q["key"] for q in p["q"]} == {"m", "v", "m_hat", "v_hat", "bc1", "bc2", "eff_lr"}
     assert len(viz.inside_figure(_inside(tr, "adam")).data) == 12
-    html = viz.replay_html({"paths": []})
+    html = viz.replay_html(viz.replay_data(SADDLE, SADDLE.grid(20), []))
     assert "global.OptiscapeInside = " in html and "OptiscapeInside.render(this, k)" in html
 
 

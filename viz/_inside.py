@@ -54,6 +54,24 @@ UNIFIED: dict[str, tuple[str, str]] = {
         "not of this form: the step is −α (H + λI)⁻¹ g_t, a full-matrix preconditioner",
         "— (the Hessian H replaces the per-coordinate √G_t)",
     ),
+    "sam": ("g_t taken at x_t + ρ g/|g| (the perturbed point), applied at x_t", "1 with ε = 0"),
+    "schedule_free_sgd": ("g_t taken at y_t, applied to z; x_t is the running average of z", "1"),
+    "schedule_free_adamw": (
+        "g_t taken at y_t, applied to z; x_t is the running average of z",
+        "v̂_t = v_t/(1−β2^t)",
+    ),
+    "prodigy": (
+        "m_t = β1 m_(t−1) + (1−β1) d_t g_t, times the estimate d_t",
+        "v_t = β2 v_(t−1) + (1−β2) d_t² g_t² (ε scaled by d_t)",
+    ),
+    "adopt": (
+        "m_t = β1 m_(t−1) + (1−β1) g_t / max(√v_(t−1), ε): normalised by the previous v",
+        "1 (the normalisation is inside M_t)",
+    ),
+    "ademamix": ("m̂1_t + α m2_t (a fast and a slow average of g)", "v̂_t = v_t/(1−β2^t)"),
+    "qhm": ("(1−ν) g_t + ν b_t with b_t = β b_(t−1) + (1−β) g_t", "1 with ε = 0"),
+    "radam": ("r_t m̂_t once ρ_t ≥ 5, m̂_t before", "v̂_t once ρ_t ≥ 5, 1 before"),
+    "lookahead": ("g_t (the fast weights); every k steps x ← slow + α (x − slow)", "1 with ε = 0"),
 }
 
 #: the per-coordinate effective learning rate (the factor in front of M_t), in the code's names
