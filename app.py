@@ -1,6 +1,6 @@
 """Optiscape: the entry point. ``st.navigation`` lists the pages (titles, icons, sections, the old
-URLs);
-every widget keeps its value across page switches (``persist_state="session"``, :data:`ui.KEEP`)."""
+URLs); every widget keeps its value across page switches (``persist_state="session"``,
+:data:`ui.KEEP`)."""
 
 import jaxsetup
 

@@ -13,6 +13,7 @@ KINDS = {"least_squares": "Least squares", "logistic": "Logistic regression"}
 BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 ui.page_setup("Batch size and noise")
 st.title("Batch size and gradient noise")
+link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
     r"The loss is a sum over the data, $f(w) = \frac1N\sum_i f_i(w)$; a step uses a *mini-batch* "
     r"of $B$ examples, $g_B = \frac1B\sum_{i\in\mathcal B}\nabla f_i(w)$. Here the examples are "
@@ -88,6 +89,7 @@ st.write(
 
 st.header("4. A constant rate stalls at a noise floor")
 epochs = st.slider("epochs", 10, 60, 40, 10, key=f"{PAGE}:epochs", bind=ui.LINK)
+link.check()
 race = cached.race(kind, float(lr), int(batch), int(epochs), int(seed))
 series = [
     viz.Series(label, run.epochs, run.loss - prob.f_star, viz.PALETTE[i])

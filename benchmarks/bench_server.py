@@ -22,10 +22,8 @@ update);
    then 2 processes, where the killed one's sessions move to the other.
 
 Servers run with the repository's ``.streamlit/config.toml`` and ``deploy/streamlit.env`` (the
-deployment).
-``python benchmarks/bench_server.py [row ...] [1p|2p]`` (default: all rows; ``restart 2p``: only the
-2-process
-variant); prints each run's report, then the table.
+deployment). ``python benchmarks/bench_server.py [row ...] [1p|2p]`` (default: all rows; ``restart
+2p``: only the 2-process variant); prints each run's report, then the table.
 """
 
 from __future__ import annotations

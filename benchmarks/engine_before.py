@@ -1,6 +1,6 @@
 r"""Optiscape's engine as it was before the chunked loop (commit 13cb511), kept only as the
-reference
-that tests/test_engine.py and bench_engine.py compare the engine with. Not part of the product.
+reference that tests/test_engine.py and bench_engine.py compare the engine with. Not part of the
+product.
 
 The jitted trajectory engine: ``lax.scan`` over steps, ``vmap`` over configurations.
 

@@ -1,13 +1,11 @@
 """Protocol-level Streamlit load client (no browser): speaks BackMsg/ForwardMsg over the websocket.
 
 A :class:`Session` opens a page the way the front end does (a ``rerun_script`` BackMsg with the page
-name
-and the query string of the URL), learns the widgets from the deltas that come back (id, kind,
-label,
-current value, the fragment they live in), and changes one to a fresh value, measuring the time from
-the message sent to the ``script_finished`` of that run. Exception deltas (the red error box) are
-errors;
-``st.error``/``st.warning`` texts are collected separately (they are the app's clear messages).
+name and the query string of the URL), learns the widgets from the deltas that come back (id, kind,
+label, current value, the fragment they live in), and changes one to a fresh value, measuring the
+time from the message sent to the ``script_finished`` of that run. Exception deltas (the red error
+box) are errors; ``st.error``/``st.warning`` texts are collected separately (they are the app's
+clear messages).
 
 Scenarios (``python benchmarks/ws_client.py SCENARIO --help``):
 
@@ -250,8 +248,7 @@ class Session:
     # connection
     async def connect(self, timeout: float = 30.0, resume: bool = False) -> None:
         """Opens the websocket; ``resume`` asks for this session back (as the front end does after a
-        network
-        blip), which only the process that holds it can grant."""
+        network blip), which only the process that holds it can grant."""
         ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
         headers = {"Cookie": self.cookie} if self.cookie else None
         protocols = (
@@ -694,8 +691,7 @@ async def run_export(urls: list[str], servers: Servers, a) -> dict:
 
 async def reopen(s: Session, deadline: float) -> Run:
     """Reconnects a session whose process went away, the way the front end does (retry every 0.5 s),
-    and
-    reruns its page with the query string the URL has now; returns the run that drew it."""
+    and reruns its page with the query string the URL has now; returns the run that drew it."""
     while True:
         try:
             s.ws = None
@@ -709,8 +705,8 @@ async def reopen(s: Session, deadline: float) -> Run:
 
 async def run_restart(urls: list[str], servers: Servers, a) -> dict:
     """Sessions on several presets; kill -9 one process; every session it had reconnects (through
-    the proxy:
-    to another process or the restarted one) and must draw its scenario again with no error box."""
+    the proxy: to another process or the restarted one) and must draw its scenario again with no
+    error box."""
     sys.path.insert(0, ROOT)
     import scenarios
 

@@ -2,22 +2,16 @@
 Streamlit.
 
 ``python deploy/serve.py --port 8601`` imports what the pages use (and what Plotly would import
-lazily),
-installs the admission gate, runs the presets' scenarios once (``OPTISCAPE_WARM``: ``all`` presets,
-``first`` = the default Compare preset only, ``none``) so their XLA executables are in memory,
-loading
-them from the shared on-disk cache (``OPTISCAPE_JAX_CACHE``) when another process compiled them
-already,
-and only then starts Streamlit on ``127.0.0.1:PORT``. Until then the port refuses connections, so
-the
-proxy sends the traffic to the other processes. Streamlit options come from
-``.streamlit/config.toml``
-and ``deploy/streamlit.env`` (exported by the supervisor / the container), or extra ``--name value``
-pairs.
+lazily), installs the admission gate, runs the presets' scenarios once (``OPTISCAPE_WARM``: ``all``
+presets, ``first`` = the default Compare preset only, ``none``) so their XLA executables are in
+memory, loading them from the shared on-disk cache (``OPTISCAPE_JAX_CACHE``) when another process
+compiled them already, and only then starts Streamlit on ``127.0.0.1:PORT``. Until then the port
+refuses connections, so the proxy sends the traffic to the other processes. Streamlit options come
+from ``.streamlit/config.toml`` and ``deploy/streamlit.env`` (exported by the supervisor / the
+container), or extra ``--name value`` pairs.
 
 ``python deploy/serve.py --warm-only`` fills the on-disk cache and exits (the supervisor runs it
-once
-before starting the processes, so they load instead of compiling in parallel).
+once before starting the processes, so they load instead of compiling in parallel).
 """
 
 from __future__ import annotations

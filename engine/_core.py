@@ -848,12 +848,11 @@ def warm_up(surfaces=None, optimizer_names=None, sweep_runs=(2,)) -> dict[str, f
     """Compile the executables a first visitor is most likely to need, before the first session.
 
     For each surface (default: the default scenario's) and optimizer (default: the default
-    scenario's) that is one trajectory (steps slider range, any step count) and one sweep
-    (final points, any step count) per size in ``sweep_runs`` (a sweep's number of runs is an
-    array shape: each compiles once), each without noise and clipping. Returns the seconds spent
-    on each ``"surface/optimizer/run"`` and ``"surface/optimizer/sweep<runs>"``. Compiled
-    executables also go to JAX's persistent
-    cache when one is configured, so a restarted server warms up faster."""
+    scenario's) that is one trajectory (steps slider range, any step count) and one sweep (final
+    points, any step count) per size in ``sweep_runs`` (a sweep's number of runs is an array shape:
+    each compiles once), each without noise and clipping. Returns the seconds spent on each
+    ``"surface/optimizer/run"`` and ``"surface/optimizer/sweep<runs>"``. Compiled executables also
+    go to JAX's persistent cache when one is configured, so a restarted server warms up faster."""
     import time
 
     import landscapes

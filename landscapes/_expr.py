@@ -393,10 +393,8 @@ def _newton(f):
 def first_break(scape: Landscape, points: np.ndarray, iters: int = 40) -> int | None:
     r"""The first step ``points[k] -> points[k+1]`` that crosses a pole or a non-finite region of
     ``scape`` (``None``: none does). Each segment is bisected ``iters`` times towards its larger
-    jump of
-    :math:`f`; on a continuous :math:`f` the jump shrinks with the interval, across a pole (or a
-    jump)
-    it does not."""
+    jump of :math:`f`; on a continuous :math:`f` the jump shrinks with the interval, across a pole
+    (or a jump) it does not."""
     pts = np.asarray(points, dtype=np.float64)
     if len(pts) < 2:
         return None

@@ -120,9 +120,8 @@ def _linreg_stats(scale, standardized):
 
 def linreg(xy, p):
     r"""Least-squares loss :math:`\tfrac{1}{2n}\lVert w_1 a + w_2 b - y\rVert^2` where feature
-    :math:`b` is in units ``scale`` times larger; ``standardized = 1`` rescales it to unit
-    variance, which makes the bowl much rounder (the normalization lesson); with correlated features
-    it stays
+    :math:`b` is in units ``scale`` times larger; ``standardized = 1`` rescales it to unit variance,
+    which makes the bowl much rounder (the normalization lesson); with correlated features it stays
     tilted, and only whitening would make it round."""
     caa, cab, cbb, da, db, yy = _linreg_stats(p["scale"], p["standardized"])
     w1, w2 = xy[0], xy[1]

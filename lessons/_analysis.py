@@ -25,8 +25,7 @@ def temperature_series(days: int = 100, seed: int = 0) -> np.ndarray:
 
 def ewa(series, beta: float, bias_correction: bool = True) -> np.ndarray:
     r"""Exponentially weighted average :math:`v_t = \beta v_{t-1} + (1-\beta)\theta_t`, :math:`v_0 =
-    0`,
-    optionally divided by :math:`1-\beta^t` (bias correction)."""
+    0`, optionally divided by :math:`1-\beta^t` (bias correction)."""
     x = np.asarray(series, dtype=float)
     out = np.empty_like(x)
     v = np.zeros_like(x[0])
@@ -73,10 +72,10 @@ def predicted_rate(method: str, alpha: float, beta: float, eigenvalues) -> float
 
 
 def optimal_parameters(kappa: float, mu: float = 1.0) -> dict[str, tuple[float, float]]:
-    r"""Classical tunings for eigenvalues in :math:`[\mu, L]`, :math:`L = \kappa\mu`:
-    GD :math:`\alpha = 2/(\mu+L)`; heavy ball :math:`\alpha = 4/(\sqrt L+\sqrt\mu)^2,\ \beta =
-    ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2`;
-    Nesterov :math:`\alpha = 1/L,\ \beta = (\sqrt\kappa-1)/(\sqrt\kappa+1)`."""
+    r"""Classical tunings for eigenvalues in :math:`[\mu, L]`, :math:`L = \kappa\mu`: GD
+    :math:`\alpha = 2/(\mu+L)`; heavy ball :math:`\alpha = 4/(\sqrt L+\sqrt\mu)^2,\ \beta =
+    ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2`; Nesterov :math:`\alpha = 1/L,\ \beta =
+    (\sqrt\kappa-1)/(\sqrt\kappa+1)`."""
     L = kappa * mu
     sk = math.sqrt(kappa)
     return {

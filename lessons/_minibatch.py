@@ -282,13 +282,12 @@ def minibatch_run(
 ) -> MiniBatchRun:
     r"""Mini-batch training of ``optimizer`` on ``problem`` from ``start``.
 
-    ``growth``/``every_epochs``: the batch grows by that factor every that many epochs (Smith
-    et al. 2018). ``plateau=patience`` chains ``optax.contrib.reduce_on_plateau`` on the
-    mini-batch loss (averaged over each epoch; the rate halves after ``patience`` epochs
-    without improvement). Compiled once per problem kind, optimizer, schedule kind and plateau
-    on/off;
-    steps, batch sizes and every number are data (the index array is padded to the whole data
-    set and to one of two step buffers), so moving a slider does not recompile.
+    ``growth``/``every_epochs``: the batch grows by that factor every that many epochs (Smith et al.
+    2018). ``plateau=patience`` chains ``optax.contrib.reduce_on_plateau`` on the mini-batch loss
+    (averaged over each epoch; the rate halves after ``patience`` epochs without improvement).
+    Compiled once per problem kind, optimizer, schedule kind and plateau on/off; steps, batch sizes
+    and every number are data (the index array is padded to the whole data set and to one of two
+    step buffers), so moving a slider does not recompile.
     """
     spec = get(optimizer)
     if spec.needs_hessian:

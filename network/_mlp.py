@@ -1,13 +1,13 @@
 r"""A small MLP trained with the optimizer registry, and its loss landscape.
 
-Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth`` hidden layers
-of ``width`` units, optionally with residual connections
-:math:`h_{l+1} = h_l + \phi(\mathrm{LN}(W_l h_l + b_l))` and LayerNorm without gain/bias
-(Ba et al. 2016; He et al. 2016). Training is one jitted loop per architecture (depth, width,
-batch, optimizer, schedule): the learning rate, hyperparameters, step count, seed, data,
-activation and the residual/LayerNorm switches are traced, so moving those sliders never
-recompiles. 100 checkpoints are recorded: losses, accuracies, per-layer activation spread and
-gradient norm, the weights; an EMA and an SWA average of the weights run along.
+Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth`` hidden layers of
+``width`` units, optionally with residual connections :math:`h_{l+1} = h_l + \phi(\mathrm{LN}(W_l
+h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training is one
+jitted loop per architecture (depth, width, batch, optimizer, schedule): the learning rate,
+hyperparameters, step count, seed, data, activation and the residual/LayerNorm switches are traced,
+so moving those sliders never recompiles. 100 checkpoints are recorded: losses, accuracies,
+per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of the weights
+run along.
 
 The landscape is seen through 2-D slices :math:`\theta^* + \alpha\,d_1 + \beta\,d_2` along
 filter-normalized random directions (Li et al., Visualizing the Loss Landscape of Neural Nets,
@@ -167,10 +167,10 @@ def init_params(sizes: tuple[int, ...], init: str, *, seed: int = 0, scale: floa
 
 def _hidden(theta, x, sizes, flags, eps=None):
     """Hidden activations ``(depth, N, width)`` and the logits (flags: relu?, residual?,
-    layernorm?). ``eps`` (depth, N, width) is added to each hidden output: the gradient with
-    respect to it is the back-propagated signal of each layer. The equal-shape middle layers run as
-    one ``lax.scan`` over their stacked weights,
-    so the compiled size (and compile time) does not grow with the depth."""
+    layernorm?). ``eps`` (depth, N, width) is added to each hidden output: the gradient with respect
+    to it is the back-propagated signal of each layer. The equal-shape middle layers run as one
+    ``lax.scan`` over their stacked weights, so the compiled size (and compile time) does not grow
+    with the depth."""
     relu, res, ln = flags[0], flags[1], flags[2]
     depth, w = len(sizes) - 2, sizes[1]
 

@@ -111,11 +111,11 @@ def momentum_notes(learning_rate, momentum=0.9) -> optax.GradientTransformation:
     r"""Momentum as the course notes write it, the learning rate *inside* the velocity:
     :math:`v \leftarrow \mu v - \alpha_t g,\ u = v`.
 
-    The same rule with the gradient taken at :math:`x + \mu v` (the engine's ``eval_point``) is
-    the notes' Nesterov momentum. With a constant rate it equals PyTorch's/optax's
-    :math:`v \leftarrow \mu v + g,\ u = -\alpha v` (tested); under a schedule it does not, because
-    old gradients keep the rate they were taken with.
-    References: Polyak 1964; Sutskever et al., ICML 2013; CS231n notes."""
+    The same rule with the gradient taken at :math:`x + \mu v` (the engine's ``eval_point``) is the
+    notes' Nesterov momentum. With a constant rate it equals PyTorch's/optax's :math:`v \leftarrow
+    \mu v + g,\ u = -\alpha v` (tested); under a schedule it does not, because old gradients keep
+    the rate they were taken with. References: Polyak 1964; Sutskever et al., ICML 2013; CS231n
+    notes."""
 
     def init(params):
         return VelocityState(jnp.zeros([], jnp.int32), jnp.zeros_like(params))

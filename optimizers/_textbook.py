@@ -3,13 +3,12 @@ r"""Executes an optimizer's shown numpy code step by step and records every assi
 The code strings are the registry's own constants (``OptimizerSpec.textbook_init`` and
 ``OptimizerSpec.textbook``). They are run by a small interpreter, not ``exec``: assignments and
 ``+=``-style updates of names, arithmetic (``+ - * / **``, unary minus), numbers, names,
-``grad(...)``
-and a whitelist of numpy functions, with Python's own operators, so the numbers are exactly those
-the same lines would give in numpy. Per step :math:`t = 1, 2, \dots` the namespace holds
-``x`` (the point), ``dx`` (the gradient at ``x``, computed only when the code reads it),
+``grad(...)`` and a whitelist of numpy functions, with Python's own operators, so the numbers are
+exactly those the same lines would give in numpy. Per step :math:`t = 1, 2, \dots` the namespace
+holds ``x`` (the point), ``dx`` (the gradient at ``x``, computed only when the code reads it),
 ``grad(point)`` (the gradient of step ``t`` at any point: the notes' Nesterov takes it at
-``x_ahead``), ``H`` (the Hessian at ``x``, for Newton), ``t``, ``learning_rate`` (the rate of
-step ``t``) and the hyperparameters (the momentum of step ``t`` when a momentum ramp is on).
+``x_ahead``), ``H`` (the Hessian at ``x``, for Newton), ``t``, ``learning_rate`` (the rate of step
+``t``) and the hyperparameters (the momentum of step ``t`` when a momentum ramp is on).
 """
 
 from __future__ import annotations
@@ -239,8 +238,7 @@ def textbook_trace(
     ``lrs`` is the ``(steps,)`` learning rate of each step (``Trajectory.lrs``), ``momenta`` the
     per-step value of ``spec.momentum_key`` (``Trajectory.momenta``; ``None``: the constant in
     ``hparams``), ``grad(point, t)`` the gradient used at step ``t`` at that point,
-    ``hessian(point)``
-    the Hessian (needed by Newton only). With the engine's recorded gradients
+    ``hessian(point)`` the Hessian (needed by Newton only). With the engine's recorded gradients
     (``lambda p, t: traj.eval_grads[t - 1]``) the points are the drawn path, noise and clipping
     included.
     """

@@ -1,6 +1,5 @@
 """Shared test set-up: strict dtype promotion, a surface-switching landscape, and for the browser
-tests one
-Streamlit server (for the whole run) and a chromium per module."""
+tests one Streamlit server (for the whole run) and a chromium per module."""
 
 from __future__ import annotations
 

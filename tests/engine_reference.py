@@ -1,7 +1,6 @@
 """The previous engine (``benchmarks/engine_before.py``), imported as ``optimizers._engine_before``
-so its
-relative imports resolve: the tests check the engine equals it, the engine benchmark times against
-it."""
+so its relative imports resolve: the tests check the engine equals it, the engine benchmark times
+against it."""
 
 from __future__ import annotations
 

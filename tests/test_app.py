@@ -193,8 +193,7 @@ def test_custom_formula_and_hostile_formula():
 @pytest.mark.parametrize("name", optimizers.names())
 def test_every_optimizer_steps_on_playground_with_its_equations(name):
     """Each optimizer opens by link with a schedule on; the player gets every step and, for each,
-    the
-    shown code's lines filled in."""
+    the shown code's lines filled in."""
     at = app("app_pages/1_Playground.py")
     at.query_params.update({"surface": "rosenbrock", "opt": name, "steps": "30", "sched": "cosine"})
     at.run()

@@ -2,11 +2,10 @@
 level.
 
 Checks sticky sessions (a reconnect with the cookie finds its session), that both processes serve,
-that the
-metrics endpoint is not served through nginx, and that after ``kill -9`` of a process its sessions
-come back
-(through nginx) with their scenario and no error box while the supervisor starts the process again.
-Needs the ``nginx`` binary (``.ci/run`` installs Debian's package); about a minute."""
+that the metrics endpoint is not served through nginx, and that after ``kill -9`` of a process its
+sessions come back (through nginx) with their scenario and no error box while the supervisor starts
+the process again. Needs the ``nginx`` binary (``.ci/run`` installs Debian's package); about a
+minute."""
 
 from __future__ import annotations
 

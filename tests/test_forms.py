@@ -1,6 +1,5 @@
 """The course's update forms: the notes' Nesterov, AdaGrad and momentum against numpy references of
-the
-notes' code, the framework variants, the shown code under every schedule, and the errata."""
+the notes' code, the framework variants, the shown code under every schedule, and the errata."""
 
 import glob
 import os
@@ -203,8 +202,7 @@ def test_momentum_forms_coincide_for_a_constant_rate():
 
 def test_momentum_forms_differ_under_a_schedule_pytorch_rescales_old_gradients():
     """At a step decay PyTorch's step shrinks by gamma at once (lr multiplies the whole buffer); the
-    notes'
-    step does not (the velocity keeps the rate its gradients were taken with)."""
+    notes' step does not (the velocity keeps the rate its gradients were taken with)."""
     scape = landscapes.get("quadratic", kappa=10.0)
     kw = dict(
         start=(-2.5, 2.0),

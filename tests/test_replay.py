@@ -57,8 +57,7 @@ def test_the_equations_end_on_the_drawn_path(name):
 @pytest.mark.parametrize("name", COURSE)
 def test_the_filled_in_numbers_compute_the_shown_result(name):
     """Evaluate each filled-in line as written (the numbers in place of the names): it gives the
-    result
-    the line shows, so the arithmetic on screen is right, not only its end point."""
+    result the line shows, so the arithmetic on screen is right, not only its end point."""
     scn = _scenario(name, lr=1e-3)
     (traj,) = scn.run()
     eq = viz.scenario_equations(scn, scn.optimizers[0], traj)
@@ -163,8 +162,7 @@ def test_no_arrow_after_a_divergence():
 
 def test_pages_show_the_note_on_the_notes_where_the_notes_are_wrong():
     """SGD on a saddle: the sign erratum and the saddle-definition erratum appear on Playground;
-    Compare
-    lists RMSprop's; each erratum quotes the notes' own words (checked against the notes
+    Compare lists RMSprop's; each erratum quotes the notes' own words (checked against the notes
     elsewhere)."""
     from streamlit.testing.v1 import AppTest
 

@@ -1,9 +1,7 @@
 """The replay player in Debian's chromium, checked on screen: the map is still drawn after Play and
-at
-every scrubbed step (pixels of a screenshot, not only the Plotly data), every step is reachable by
-button, slider and keyboard, the arrows are the engine's, a click sets the start, and the exported
-HTML
-replays offline."""
+at every scrubbed step (pixels of a screenshot, not only the Plotly data), every step is reachable
+by button, slider and keyboard, the arrows are the engine's, a click sets the start, and the
+exported HTML replays offline."""
 
 import io
 import os

@@ -124,12 +124,9 @@ def test_formula_rate_limit_in_the_app():
 @pytest.mark.slow
 def test_protocol_client_many_sessions_none_starve_and_no_error_box():
     """More sessions at once than one process serves without queueing, on a fresh process: each
-    opens Compare
-    and makes two changes; every one finishes, with no exception box. (Without the start-up imports,
-    18 of 20
-    sessions opening together on a fresh process got ``partially initialized module 'pandas'``.)
-    Bounded:
-    40 sessions, 240 s."""
+    opens Compare and makes two changes; every one finishes, with no exception box. (Without the
+    start-up imports, 18 of 20 sessions opening together on a fresh process got ``partially
+    initialized module 'pandas'``.) Bounded: 40 sessions, 240 s."""
     import ws_client as wc
 
     async def go(url):

@@ -275,6 +275,11 @@ LESSON_LINKS = [  # (page, {parameter: value}, how to read it back)
         {"basin:n": "50", "basin:steps": "100"},
         ("select_slider", "select_slider"),
     ),
+    (
+        "app_pages/9_Batch_size.py",
+        {"batch:B": "32", "batch:steps": "120"},
+        ("select_slider", "slider"),
+    ),
 ]
 
 

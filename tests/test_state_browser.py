@@ -183,8 +183,7 @@ SCREEN_JS = """() => ({
 
 def _screen(page):
     """What the page shows, once it has settled (the same three times in a row, 0.7 s apart, each
-    after the
-    app reported that it stopped running)."""
+    after the app reported that it stopped running)."""
     page.wait_for_function(
         "document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=240_000
     )
@@ -201,8 +200,7 @@ def _screen(page):
 @pytest.mark.parametrize("path, title", LESSONS)
 def test_a_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server, path, title):
     """Open the page, change its first slider, copy the link into a fresh browser: the same
-    settings,
-    the same figures (every trace's name, length and last point)."""
+    settings, the same figures (every trace's name, length and last point)."""
     with browser() as ctx:
         page = ctx.new_page()
         page.goto(server + path)

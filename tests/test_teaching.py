@@ -192,8 +192,7 @@ def test_polyak_average_of_noisy_sgd_is_closer():
 @pytest.mark.parametrize("surface", ["quadratic", "ravine", "himmelblau", "booth"])
 def test_averaging_page_numbers_support_its_claim(surface):
     """The page says the averages sit closer than the rattling iterates: its own numbers (five
-    seeds,
-    last 100 steps) must show it with the default settings."""
+    seeds, last 100 steps) must show it with the default settings."""
     at = app("app_pages/5_Averaging.py").run()
     at.selectbox(key="avg:surface").set_value(surface).run()
     assert not at.exception

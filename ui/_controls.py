@@ -196,10 +196,10 @@ def _write_schedule(page, who, name, args):
 
 def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = None) -> list[str]:
     """Load the page's scenario from the URL (or ``default``) on its first run in a session, and
-    again
-    whenever the page is opened with a link that differs from the one it last wrote (a preset link,
-    back/forward). A page switch without a query keeps the page's widgets, which Streamlit keeps for
-    the session (``persist_state``). ``toggles`` maps page-only URL flags to their widget keys."""
+    again whenever the page is opened with a link that differs from the one it last wrote (a preset
+    link, back/forward). A page switch without a query keeps the page's widgets, which Streamlit
+    keeps for the session (``persist_state``). ``toggles`` maps page-only URL flags to their widget
+    keys."""
     ss = st.session_state
     q = {str(k): str(v) for k, v in st.query_params.items()}
     if ss.get(f"{page}:ready"):

@@ -11,8 +11,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 def link_page(file: str, label: str, icon: str, query: dict[str, str]) -> None:
     """A link to another page with a query string (a plain markdown link when a page runs on its
-    own,
-    as in AppTest, where the other pages are not registered)."""
+    own, as in AppTest, where the other pages are not registered)."""
     try:
         st.page_link(f"app_pages/{file}", label=label, icon=icon, query_params=query)
     except StreamlitPageNotFoundError:

@@ -163,11 +163,9 @@ _pruned = [0.0]
 
 def prune_dir(path: str, max_bytes: int, every_s: float = 600.0) -> int:
     """Keeps a cache directory (the JAX compile cache, shared by the processes) under ``max_bytes``:
-    when over,
-    deletes the least recently used files down to 3/4 of it. Runs at most every ``every_s`` s per
-    process;
-    returns the files deleted. A file another process is reading stays readable; one found missing
-    is recompiled."""
+    when over, deletes the least recently used files down to 3/4 of it. Runs at most every
+    ``every_s`` s per process; returns the files deleted. A file another process is reading stays
+    readable; one found missing is recompiled."""
     now = time.monotonic()
     if _pruned[0] and now - _pruned[0] < every_s:
         return 0
@@ -249,10 +247,8 @@ def session_limit(name: str, limit: int, window: float = 60.0) -> RateLimit:
 
 def _sweep_downloads() -> None:
     """Streamlit keeps a generated download until two script runs (anyone's) have passed since
-    nobody
-    referenced it; a flood of exports with no runs in between would pile them up in memory. Each
-    export
-    counts as such a pass, so at most the last few generated files are held."""
+    nobody referenced it; a flood of exports with no runs in between would pile them up in memory.
+    Each export counts as such a pass, so at most the last few generated files are held."""
     try:
         from streamlit import runtime
 
@@ -285,10 +281,8 @@ def limited_export(fn, lim: RateLimit):
 
 def formula_gate(page: str, formula: str) -> tuple[str | None, str | None]:
     """A new custom formula costs seconds of compilation: at most :data:`FORMULAS_PER_MINUTE` new
-    ones a
-    minute per session. Returns (formula to draw, message); over the limit, the last accepted
-    formula
-    (None if there is none) and a message saying when to try again."""
+    ones a minute per session. Returns (formula to draw, message); over the limit, the last accepted
+    formula (None if there is none) and a message saying when to try again."""
     import streamlit as st
 
     key = f"{page}:formulas_ok"

@@ -77,10 +77,9 @@ def saddle_escape(scape, points, losses) -> tuple[str, int | None]:
     """Whether and when a path escaped a saddle it actually came near.
 
     Only a path that passes within ``SADDLE_RADIUS * extent`` of a listed saddle is judged (the
-    first
-    one it comes near); it escaped at the first step after that at which its loss is below the
-    saddle's
-    value by 5% of the saddle-to-minimum depth. Returns the table's status text and that step."""
+    first one it comes near); it escaped at the first step after that at which its loss is below the
+    saddle's value by 5% of the saddle-to-minimum depth. Returns the table's status text and that
+    step."""
     if not scape.saddles:
         return "no saddle", None
     pts = np.asarray(points, dtype=float)

@@ -143,9 +143,8 @@ def landscape_figure(
     """Contour map with the whole paths, minima and saddles: the static figure that exports draw.
 
     The app replays paths with the player (``viz/player``), which never redraws the contour; this
-    figure
-    has no animation frames (Plotly frames with ``redraw: False`` over a contour lose the contour).
-    The contour values go out as float32: half the bytes, no visible difference.
+    figure has no animation frames (Plotly frames with ``redraw: False`` over a contour lose the
+    contour). The contour values go out as float32: half the bytes, no visible difference.
     """
     xs, ys, z = grid
     zd, zlabel = _z_for_display(z, scape.log_z)

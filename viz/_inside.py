@@ -285,9 +285,8 @@ def inside_payload(d: InsideData) -> dict:
 @dataclasses.dataclass(frozen=True, eq=False)
 class Curvature:
     r"""The surface at a point: :math:`f`, :math:`g`, :math:`H`, its eigen-decomposition, what the
-    point looks like, and the local quadratic model
-    :math:`m(d) = f + g^\top d + \tfrac12 d^\top H d` whose
-    stationary point :math:`d = -H^{-1} g` is the undamped Newton step."""
+    point looks like, and the local quadratic model :math:`m(d) = f + g^\top d + \tfrac12 d^\top H
+    d` whose stationary point :math:`d = -H^{-1} g` is the undamped Newton step."""
 
     point: np.ndarray
     f: float

@@ -157,14 +157,11 @@ def _template(source: str, slot_of: dict[str, int], result: int) -> list:
 
 def equation_data(trace) -> dict | None:
     """The shown code's assignments at every step, as templates plus a ``(steps, width)`` value
-    table:
-    slot ``s`` of step ``k`` is ``values[k, offset_s : offset_s + widths[s]]`` (a number, a vector
-    or a 2x2
-    matrix, row by row).
+    table: slot ``s`` of step ``k`` is ``values[k, offset_s : offset_s + widths[s]]`` (a number, a
+    vector or a 2x2 matrix, row by row).
 
     ``trace`` is an :class:`optimizers.TextbookTrace` (the shown code executed step by step).
-    Returns
-    ``None`` when the code's assignments differ between steps (no fixed template)."""
+    Returns ``None`` when the code's assignments differ between steps (no fixed template)."""
     steps = trace.lines
     if not steps:
         return None

@@ -33,8 +33,7 @@ def heatmap_figure(
     lines.
 
     Sample points with a non-finite value (diverged runs) are drawn as grey crosses of their own;
-    when
-    the heat map itself is empty the colour bar belongs to the points."""
+    when the heat map itself is empty the colour bar belongs to the points."""
     empty = not np.isfinite(np.asarray(z, dtype=float)).any()
     bar = dict(title=dict(text=zlabel), thickness=12)
     hover = f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>{zlabel}=%{{z:.3g}}<extra></extra>"

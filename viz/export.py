@@ -3,11 +3,10 @@
 Examples::
 
     python -m viz.export preset:momentum-vs-nesterov-saddle -o fig.png --width 1920 --height 1080
-    --scale 2
-    python -m viz.export scenario.json -o race.gif --every 5 --fps 15 --hold 2
-    python -m viz.export preset:momentum-vs-nesterov-saddle --format mp4  # writes
-    momentum-vs-nesterov-saddle.mp4
-    python -m viz.export "http://127.0.0.1:8501/Compare?surface=saddle&opt=sgd,lr=0.05" -o fig.svg
+    --scale 2 python -m viz.export scenario.json -o race.gif --every 5 --fps 15 --hold 2 python -m
+    viz.export preset:momentum-vs-nesterov-saddle --format mp4  # writes
+    momentum-vs-nesterov-saddle.mp4 python -m viz.export
+    "http://127.0.0.1:8501/Compare?surface=saddle&opt=sgd,lr=0.05" -o fig.svg
 
 The output format follows the file suffix: png, svg, pdf, html, gif, mp4, csv, npz or json.
 Without ``-o`` the file is named after the scenario (``--format`` picks the format). Images are
