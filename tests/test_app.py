@@ -111,7 +111,7 @@ def test_every_page_draws_its_scenario(page):
     )
     paths = _player_paths(at)
     assert paths and all(p["n"] == at.slider(key=f"{pre}:steps").value for p in paths)
-    assert all(np.allclose(p["xy"][0], start, rtol=1e-12) for p in paths)
+    assert all(np.allclose(p["xy"][0], start, rtol=1e-6) for p in paths)  # float32 payload
     for i, p in enumerate(paths):
         name = optimizers.get(at.selectbox(key=f"{pre}:o{i}:name").value)
         lr = at.select_slider(key=f"{pre}:o{i}:{name.name}:lr").value
