@@ -598,6 +598,14 @@ def _f64(v) -> np.ndarray:
     return np.asarray(v, dtype=np.float64)
 
 
+def _remember(landscape) -> None:
+    """Keep ``landscape``'s family for compilation, forgetting the oldest beyond MAX_FAMILIES."""
+    _FAMILIES.setdefault(landscape.key, landscape.family)
+    _FAMILIES.move_to_end(landscape.key)
+    while len(_FAMILIES) > MAX_FAMILIES:
+        _FAMILIES.popitem(last=False)
+
+
 def _common(
     landscape,
     spec,
@@ -609,10 +617,7 @@ def _common(
     warmup_steps,
     momentum_warmup,
 ):
-    _FAMILIES.setdefault(landscape.key, landscape.family)
-    _FAMILIES.move_to_end(landscape.key)
-    while len(_FAMILIES) > MAX_FAMILIES:
-        _FAMILIES.popitem(last=False)
+    _remember(landscape)
     sargs = {k: _f64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
     cn = np.inf if clip_norm is None or clip_norm <= 0 else float(clip_norm)
     cv = np.inf if clip_value is None or clip_value <= 0 else float(clip_value)

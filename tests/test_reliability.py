@@ -4,6 +4,7 @@ import json
 import re
 import resource
 import tomllib
+import types
 from pathlib import Path
 
 import numpy as np
@@ -210,7 +211,19 @@ def test_caches_are_bounded():
         ui.cached_sweep_paths,
     ):
         assert 0 < fn._info.max_entries <= 256
-    assert _engine.MAX_FAMILIES <= 1024
+    # the engine's table of surfaces to compile forgets the oldest beyond its bound
+    saved = _engine._FAMILIES.copy()
+    try:
+        for i in range(_engine.MAX_FAMILIES + 10):
+            _engine._remember(types.SimpleNamespace(key=f"fake{i}", family=None))
+        assert len(_engine._FAMILIES) == _engine.MAX_FAMILIES
+        assert (
+            "fake0" not in _engine._FAMILIES
+            and f"fake{_engine.MAX_FAMILIES + 9}" in _engine._FAMILIES
+        )
+    finally:
+        _engine._FAMILIES.clear()
+        _engine._FAMILIES.update(saved)
 
 
 def _rss_mb() -> float:
