@@ -72,6 +72,6 @@ PAGES = {
     ],
     "Course": ui.lesson_pages(),
 }
-page = st.navigation(ui.translated(PAGES))
+page = st.navigation(ui.translated(PAGES), expanded=True)  # every lesson listed
 ui.set_current(page)
 page.run()

@@ -26,10 +26,10 @@ name = c2.selectbox(
     "optimizer", ["sgd", "momentum", "adam", "rmsprop", "adagrad"],
     format_func=optimizers.titles().get, key=f"{PAGE}:opt", bind=ui.LINK,
 )  # fmt: skip
+batch = c3.select_slider("batch size B", BATCHES, value=8, key=f"{PAGE}:B", bind=ui.LINK)
 st.session_state.setdefault(f"{PAGE}:lr", 0.05)
-with c3:
+with c4:
     lr = ui.log_select("learning rate", 1e-4, 1.0, f"{PAGE}:lr", bind=ui.LINK)
-batch = c4.select_slider("batch size B", BATCHES, value=8, key=f"{PAGE}:B", bind=ui.LINK)
 c1, c2 = st.columns(2)
 steps = c1.slider("steps", 10, 2000, 300, 10, key=f"{PAGE}:steps", bind=ui.LINK)
 seed = c2.number_input("seed", 0, 10_000, 0, key=f"{PAGE}:seed", bind=ui.LINK)

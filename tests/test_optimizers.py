@@ -145,6 +145,9 @@ def test_divergence_freezes_the_path():
 
 
 def test_no_recompilation_when_only_traced_values_change():
+    # start from no compiled executables: what other tests in this process ran must not matter
+    _engine._compiled.cache_clear()
+    _engine._executable.cache_clear()
     scape = landscapes.get("quadratic", kappa=5.0)
     engine.run(scape, "adam", steps=100, lr=0.1)
     before = _engine.TRACE_COUNT

@@ -299,10 +299,32 @@ def test_server_config_is_locked_down():
 
 
 def test_no_unsafe_html_anywhere():
+    """No raw HTML from anything a user can set: ``st.html`` only with a module-level string
+    constant (the presentation mode's CSS), never ``unsafe_allow_html`` or ``components.html``."""
+    import ast
+
     for path in SOURCES:
         text = path.read_text()
         assert "unsafe_allow_html" not in text, path
-        assert "st.html(" not in text and "components.html" not in text, path
+        assert "components.html" not in text, path
+        tree = ast.parse(text)
+        consts = {
+            tgt.id
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            for tgt in node.targets
+            if isinstance(tgt, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "html"
+            ):
+                (arg,) = node.args
+                assert isinstance(arg, ast.Name) and arg.id in consts, (path, node.lineno)
 
 
 def test_no_eval_or_exec_in_the_product():

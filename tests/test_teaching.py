@@ -43,7 +43,11 @@ PAGE_SHOWS = {  # page: (its title, the titles of its figures in order; None: th
     ),
     "app_pages/6_Quadratic_theory.py": (
         "Convergence on a quadratic",
-        ["distance to the minimum ||x_t||", "heavy-ball rate, kappa = 100"],
+        [
+            "distance to the minimum ||x_t||",
+            "|q_i · x_t| per eigendirection",
+            "heavy-ball rate, kappa = 100",
+        ],
     ),
     "app_pages/7_Basins.py": (
         "Basins of attraction",

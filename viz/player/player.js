@@ -123,9 +123,9 @@
       if (p.inside) {  // the optimizer's state per step (inside.js): rows of w numbers, null for NaN
         q.inside = {M: p.inside.M, G: p.inside.G, q: p.inside.q.map((e) => {
           const rows = c[e.at].length, v = new Array(rows * e.w);
-          for (let j = 0; j < e.w; j++) {
-            const col = c[e.at + j];
-            for (let r = 0; r < rows; r++) v[r * e.w + j] = Number.isNaN(col[r]) ? null : col[r];
+          for (let j = 0; j < e.w; j++) {  // each number as (m, e): m * 10^e, 4 digits
+            const m = c[e.at + 2 * j], x = c[e.at + 2 * j + 1];
+            for (let r = 0; r < rows; r++) v[r * e.w + j] = Number.isNaN(m[r]) ? null : m[r] * 10 ** x[r];
           }
           return {key: e.key, label: e.label, w: e.w, v};
         })};
