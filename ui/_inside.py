@@ -10,7 +10,7 @@ import streamlit as st
 import viz
 from scenarios import Scenario
 
-from ._controls import cached_run
+from ._controls import KEEP, cached_run
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -39,6 +39,14 @@ def inside_panel(page: str, scn: Scenario, labels: tuple[str, ...]) -> None:
     with st.expander(
         "Inside the optimizer: its state at every step, the curvature", expanded=False
     ):
+        # drawn on request: an expander's content is sent with every update even while folded
+        if not st.toggle(
+            "Draw the state over all steps, the curvature and the sharpness",
+            key=f"{page}:inside_on",
+            persist_state=KEEP,
+        ):
+            st.caption("The numbers of the replayed step are under the map.")
+            return
         items = cached_inside(scn, labels)
         names = [lbl for (d, _), lbl in zip(items, labels, strict=True) if d is not None]
         st.latex(
