@@ -219,5 +219,10 @@ def test_a_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server, p
         page.goto(link)
         page.get_by_role("heading", name=title).first.wait_for(timeout=240_000)
         again = _screen(page)
+        for _ in range(20):  # a chart still being replaced when the page first settled
+            if again == shown:
+                break
+            page.wait_for_timeout(1500)
+            again = _screen(page)
         assert again == shown
         assert page.locator("[data-testid=stException]").count() == 0
