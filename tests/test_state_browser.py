@@ -28,9 +28,12 @@ PAGES = [
 
 
 def _idle(page, timeout=180_000):
+    """The app is not running and shows no element of a previous run (Streamlit marks those
+    stale while a rerun is under way)."""
     page.wait_for_function(
         """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
-        return !s || !s.innerText.includes('Running'); }""",
+        return (!s || !s.innerText.includes('Running'))
+            && !document.querySelector('[data-stale="true"]'); }""",
         timeout=timeout,
     )
 
@@ -168,17 +171,21 @@ def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server):
 
 
 LESSONS = PAGES[3:]
-SCREEN_JS = """() => ({
-    sliders: Array.from(document.querySelectorAll('[role=slider], input[type=range]')).map(
-        e => e.getAttribute('aria-valuetext') || e.getAttribute('aria-valuenow') || e.value),
+SCREEN_JS = """() => {
+  // elements of the previous run that Streamlit still shows while it reruns are marked stale
+  const live = (e) => !e.closest('[data-stale="true"]');
+  return {
+    sliders: Array.from(document.querySelectorAll('[role=slider], input[type=range]')).filter(live)
+        .map(e => e.getAttribute('aria-valuetext') || e.getAttribute('aria-valuenow') || e.value),
     inputs: Array.from(document.querySelectorAll('input'))
-        .filter(e => e.type !== 'file' && e.offsetParent)
+        .filter(e => e.type !== 'file' && e.offsetParent && live(e))
         .map(e => e.type === 'checkbox' ? e.checked : e.value),
-    plots: Array.from(document.querySelectorAll('.js-plotly-plot')).map(
+    plots: Array.from(document.querySelectorAll('.js-plotly-plot')).filter(live).map(
         el => (el.data || []).map(t => [t.name || '', t.x ? t.x.length : 0,
         t.x ? String(t.x[t.x.length - 1]) : '', t.y ? String(t.y[t.y.length - 1]) : '',
         t.z ? String(t.z[0] && t.z[0][0]) : ''])),
-})"""
+  };
+}"""
 
 
 def _screen(page):
