@@ -1,5 +1,6 @@
-r"""Translations: the gettext catalogs in ``locale/<ll_CC>/LC_MESSAGES/optiscape.po``, compiled at
-start (the ``msgfmt`` format, built in memory) and read with Python's :mod:`gettext`.
+r"""Translations: the gettext catalogs in ``locale/<ll_CC>/LC_MESSAGES/*.po`` (``optiscape.po`` for
+the lessons and navigation, one more per part of the app), merged and compiled at start (the
+``msgfmt`` format, built in memory) and read with Python's :mod:`gettext`.
 
 UI text is written in English inside ``_("...")`` (shown now) or ``N_("...")`` (marked, shown
 later); :func:`extract` finds those strings by AST so a test can require a translation for each.
@@ -26,6 +27,22 @@ MARKERS = ("_", "N_")
 
 def po_path(lang: str) -> pathlib.Path:
     return LOCALE_DIR / CATALOGS[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def po_paths(lang: str) -> list[pathlib.Path]:
+    """Every catalog file of ``lang`` (``optiscape.po`` first)."""
+    return sorted(
+        po_path(lang).parent.glob("*.po"), key=lambda p: (p.name != f"{DOMAIN}.po", p.name)
+    )
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, str]:
+    """``{msgid: msgstr}`` of all the catalog files of ``lang``, merged."""
+    out: dict[str, str] = {}
+    for path in po_paths(lang):
+        out.update(parse_po(path.read_text(encoding="utf-8")))
+    return out
 
 
 def parse_po(text: str) -> dict[str, str]:
@@ -93,7 +110,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     ``.po``."""
     if lang not in CATALOGS:
         return gettext.NullTranslations()
-    mo = compile_mo(parse_po(po_path(lang).read_text(encoding="utf-8")))
+    mo = compile_mo(catalog(lang))
     return gettext.GNUTranslations(io.BytesIO(mo))
 
 
@@ -124,5 +141,5 @@ def extract(paths: Iterable[pathlib.Path]) -> dict[str, list[str]]:
 
 def missing(lang: str, msgids: Iterable[str]) -> list[str]:
     """The msgids the catalog of ``lang`` does not translate."""
-    have = parse_po(po_path(lang).read_text(encoding="utf-8"))
+    have = catalog(lang)
     return sorted(m for m in set(msgids) if m and m not in have)

@@ -24,6 +24,11 @@ UI_FILES = [
     *sorted((ROOT / "app_pages").glob("*.py")),
     *sorted((ROOT / "ui").glob("*.py")),
     *sorted((ROOT / "lessons").glob("*.py")),
+    *(
+        p
+        for d in ("viz", "scenarios", "optimizers", "landscapes", "network")
+        for p in sorted((ROOT / d).rglob("*.py"))
+    ),
 ]
 
 

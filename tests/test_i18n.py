@@ -1,0 +1,93 @@
+"""Every piece of UI text goes through the catalog: in the pages and the ``ui`` package, no
+Streamlit call shows an English literal (or an f-string with English in it) that is not wrapped
+in ``_()``; the marked strings themselves must have a Chinese translation (``test_course``)."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FILES = sorted(
+    p.relative_to(ROOT).as_posix()
+    for p in [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+)
+# Streamlit calls whose first argument, ``label``, ``help``, ``placeholder`` or ``caption`` a
+# person reads.
+SHOWN = {
+    "title", "header", "subheader", "caption", "markdown", "write", "text", "info", "warning",
+    "error", "success", "toast", "button", "download_button", "link_button", "page_link",
+    "slider", "select_slider", "selectbox", "radio", "checkbox", "toggle", "number_input",
+    "text_input", "text_area", "multiselect", "expander", "popover", "metric", "tabs",
+    "form_submit_button", "segmented_control", "pills", "color_picker", "file_uploader",
+    "spinner", "status", "progress",
+}  # fmt: skip
+KEYWORDS = {"label", "help", "placeholder", "caption", "text"}
+WORDS = re.compile(r"[A-Za-z]{3,}")  # English words; LaTeX commands are dropped below
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LOGGERS = {"log", "logger", "logging", "LOG", "_LOG", "warnings"}
+LATEX = re.compile(r"\\[A-Za-z]+|\$[^$]*\$|`[^`]*`|:[a-z_]+:|\{[^{}]*\}")
+
+
+def _english(node: ast.AST) -> str | None:
+    """The English text of a literal or f-string node, or None (marked, computed or no words)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    elif isinstance(node, ast.List | ast.Tuple):  # st.tabs([...]), options lists
+        found = [t for e in node.elts if (t := _english(e))]
+        return found[0] if found else None
+    else:
+        return None
+    stripped = LATEX.sub(" ", text)
+    if CJK.search(text):  # already bilingual, e.g. "Language / 语言"
+        return None
+    return text if WORDS.search(stripped) else None
+
+
+def _base(node: ast.AST) -> str:
+    while isinstance(node, ast.Attribute | ast.Call):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def unmarked(path: pathlib.Path) -> list[str]:
+    """``line: text`` for every shown literal not wrapped in ``_()``."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in SHOWN or _base(node.func) in LOGGERS:
+            continue
+        args = node.args[:1] + [k.value for k in node.keywords if k.arg in KEYWORDS]
+        if node.func.attr == "tabs":
+            args = node.args[:1]
+        for a in args:
+            if (text := _english(a)) is not None:
+                out.append(f"{path.name}:{a.lineno}: {text[:70]!r}")
+    return out
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_no_unmarked_ui_text(name):
+    assert unmarked(ROOT / name) == []
+
+
+def test_the_checker_finds_unmarked_text(tmp_path):
+    src = tmp_path / "page.py"
+    src.write_text(
+        "import streamlit as st\n"
+        "st.caption('A lone caption')\n"
+        "st.slider(_('learning rate'), help=f'between {a} and {b} please')\n"
+        "st.markdown(_('Marked'))\n"
+        "st.markdown('$\\\\eta$ — `lr`')\n"
+        "st.sidebar.tabs([_('Map'), 'Loss curves'])\n"
+        "log.info('not shown to a person')\n"
+        "st.radio('Language / 语言', ['en', 'zh'])\n"
+    )
+    found = unmarked(src)
+    assert [f.split(":")[1] for f in found] == ["2", "3", "6"], found
