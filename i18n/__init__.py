@@ -25,6 +25,12 @@ CATALOGS = {"zh": "zh_CN"}  # language code in the URL -> catalog folder
 MARKERS = ("_", "N_")
 
 
+def N_(text: str) -> str:
+    """Marks ``text`` for the catalog without translating it now (registries, presets, claims);
+    the page shows it through ``_(...)``, a figure builder through ``gettext_for(lang)``."""
+    return text
+
+
 def po_path(lang: str) -> pathlib.Path:
     return LOCALE_DIR / CATALOGS[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
 
