@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import i18n
 import landscapes
 from engine import _core as _engine
 from optimizers import _schedules, _specs
@@ -67,13 +68,19 @@ class OptimizerConfig:
 
     @property
     def label(self) -> str:
+        return self.label_in("en")
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang``: the optimizer's title, its rate, schedule and clipping."""
+        _ = i18n.gettext_for(lang)
         extra = []
         if self.schedule:
-            extra.append(_schedules.get_schedule(self.schedule).title.lower())
+            extra.append(_(_schedules.get_schedule(self.schedule).title).lower())
         if self.clip_norm is not None:
-            extra.append(f"clip {self.clip_norm:g}" if self.clip_norm > 0 else "no clip")
-        base = f"{_specs.get(self.name).title}, lr {self.lr:g}"
-        return base + (f" ({', '.join(extra)})" if extra else "")
+            c = self.clip_norm
+            extra.append(_(i18n.N_("clip {}")).format(f"{c:g}") if c > 0 else _(i18n.N_("no clip")))
+        base = f"{_(_specs.get(self.name).title)}, lr {self.lr:g}"
+        return base + (f" ({_(i18n.N_(', ')).join(extra)})" if extra else "")
 
 
 @dataclasses.dataclass(frozen=True)
