@@ -7,6 +7,27 @@ import dataclasses
 import math
 from typing import Any
 
+from i18n import N_, gettext_for
+
+
+class Message(str):
+    """An English message (it *is* the English ``str``) that can be written in another language:
+    ``msg.in_lang("zh")`` translates its catalog ``template`` and fills in the same ``fields``."""
+
+    template: str
+    fields: dict[str, Any]
+
+    def __new__(cls, template: str, **fields: Any) -> Message:
+        obj = super().__new__(cls, template.format(**fields))
+        obj.template, obj.fields = template, fields
+        return obj
+
+    def __getnewargs_ex__(self):  # pickling (Streamlit's caches) rebuilds it from its parts
+        return (self.template,), self.fields
+
+    def in_lang(self, lang: str) -> str:
+        return gettext_for(lang)(self.template).format(**self.fields)
+
 
 @dataclasses.dataclass(frozen=True)
 class ParamSpec:
@@ -36,11 +57,27 @@ class ParamSpec:
                 raise ValueError
         except (TypeError, ValueError, OverflowError):
             text = "".join(ch for ch in str(v)[:40] if ch.isprintable() and ch != "`")
-            warn.append(f"{name}: `{text}` is not a number; using {dflt:g}")
+            warn.append(
+                Message(
+                    N_("{name}: `{text}` is not a number; using {default}"),
+                    name=name,
+                    text=text,
+                    default=f"{dflt:g}",
+                )
+            )
             return self._cast(dflt)
         if not self.low <= x <= self.high:
             c = min(max(x, self.low), self.high)
-            warn.append(f"{name}: {x:g} is outside [{self.low:g}, {self.high:g}]; using {c:g}")
+            warn.append(
+                Message(
+                    N_("{name}: {x} is outside [{low}, {high}]; using {c}"),
+                    name=name,
+                    x=f"{x:g}",
+                    low=f"{self.low:g}",
+                    high=f"{self.high:g}",
+                    c=f"{c:g}",
+                )
+            )
             x = c
         return self._cast(x)
 

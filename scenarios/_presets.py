@@ -23,10 +23,10 @@ class Preset:
     explanation: str
     claims: tuple[C, ...] = ()
 
-    def check_claims(self) -> list[tuple[str, bool, str]]:
+    def check_claims(self, lang: str = "en") -> list[tuple[str, bool, str]]:
         """``(sentence, holds, evidence)`` for each claim, on the engine's own runs of the
-        scenario."""
-        return check(self.claims, self.scenario)
+        scenario, written in ``lang``."""
+        return check(self.claims, self.scenario, lang)
 
 
 STD = ("surface.standardized", 1.0)
@@ -671,9 +671,10 @@ def preset_names() -> list[str]:
     return [p.slug for p in PRESETS]
 
 
-def check_claims(preset: Preset | str) -> list[tuple[str, bool, str]]:
-    """Every claim of a preset (or its slug): ``(sentence, holds, evidence)`` from real runs."""
-    return (get_preset(preset) if isinstance(preset, str) else preset).check_claims()
+def check_claims(preset: Preset | str, lang: str = "en") -> list[tuple[str, bool, str]]:
+    """Every claim of a preset (or its slug): ``(sentence, holds, evidence)`` from real runs, in
+    ``lang``."""
+    return (get_preset(preset) if isinstance(preset, str) else preset).check_claims(lang)
 
 
 def get_preset(slug: str) -> Preset:
