@@ -15,8 +15,8 @@ import streamlit as st
 
 from scenarios import safe_text
 
-#: Parameters that belong to Streamlit or to the app, not to a page.
-APP_PARAMS = frozenset({"embed", "embed_options"})
+#: Parameters that belong to Streamlit or to the app (the language), not to a page.
+APP_PARAMS = frozenset({"embed", "embed_options", "lang"})
 
 
 def _same(value, given: list[str]) -> bool:

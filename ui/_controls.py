@@ -20,6 +20,8 @@ from scenarios._params import LR, START, ParamSpec
 from scenarios._scenario import MAX_FORMULA
 
 from . import _server
+from ._i18n import KEY as LANG
+from ._i18n import lang
 
 CUSTOM = "custom"
 DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(3*x)"
@@ -201,7 +203,8 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
     keeps for the session (``persist_state``). ``toggles`` maps page-only URL flags to their widget
     keys."""
     ss = st.session_state
-    q = {str(k): str(v) for k, v in st.query_params.items()}
+    # the language is the app's parameter, not the scenario's: a language switch keeps the page
+    q = {str(k): str(v) for k, v in st.query_params.items() if k != LANG}
     if ss.get(f"{page}:ready"):
         apply_pending(page)
         others = [v for k, v in ss.get(LINKS, {}).items() if k != page]
@@ -239,7 +242,8 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
 
 def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | None = None) -> None:
     """Write the scenario (plus the typed text of a formula that does not parse, and the page's
-    ``toggles`` that are on) into the URL."""
+    ``toggles`` that are on) into the URL, and the page's language (``lang=zh``; not part of the
+    page's remembered link)."""
     q = scn.to_query()
     if page is not None:
         typed = st.session_state.get(f"{page}:formula_typed")
@@ -250,6 +254,8 @@ def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | N
                 q[name] = "1"
         st.session_state[f"{page}:url"] = q
         st.session_state.setdefault(LINKS, {})[page] = q
+    if lang() != "en":
+        q = {**q, LANG: lang()}
     if dict(st.query_params) != q:
         st.query_params.from_dict(q)
 
