@@ -177,7 +177,7 @@ def replay_map(
         return
     (x0, x1), (y0, y1) = data["bounds"][:2], data["bounds"][2:]
     if not (x0 <= x <= x1 and y0 <= y <= y1):
-        st.warning("That click was outside the map; the start is unchanged.")
+        st.warning(_("That click was outside the map; the start is unchanged."))
         return
     st.session_state[f"{page}:start_next"] = (round(x, 4), round(y, 4))
     st.rerun()
@@ -207,15 +207,17 @@ def presentation(page: str, *, bind: str | None = None) -> float:
     keep = {"bind": bind} if bind else {"persist_state": KEEP}
     c1, c2 = st.columns(2)
     on = c1.toggle(
-        "Presentation mode",
+        _("Presentation mode"),
         key=keys["present"],
         **keep,
-        help="for a projector: the map as large as the window allows with equal aspect, larger "
-        "text and lines, the settings folded away (in the link as present=1)",
+        help=_(
+            "for a projector: the map as large as the window allows with equal aspect, larger "
+            "text and lines, the settings folded away (in the link as present=1)"
+        ),
     )
     if not on:
         return 0.0
-    big = c2.toggle("text 2x (else 1.5x)", key=keys["big"], **keep)
+    big = c2.toggle(_("text 2x (else 1.5x)"), key=keys["big"], **keep)
     st.html(_PRESENT_CSS)
     return 2.0 if big else 1.5
 
