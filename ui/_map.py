@@ -150,6 +150,12 @@ INSIDE_WORDS = (
     N_("no state: each step uses only this step’s gradient"),
     N_("no update from this step: the run ended (or diverged) before it"),
     N_("quantity"),
+    # the arrows' legend (viz._replay.ARROW_STYLES)
+    N_("step taken (to scale)"),
+    N_("momentum step μv (to scale)"),
+    N_("gradient step −lr∇f where it is evaluated (to scale)"),
+    N_("downhill direction −∇f (length not to scale)"),
+    N_("look-ahead point x + μv (Nesterov takes ∇f there)"),
 )
 
 
