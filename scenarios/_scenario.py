@@ -262,6 +262,7 @@ class Scenario:
             "seed",
             "tol",
             "preset",
+            "lang",  # the page's language: the app's, not the scenario's
             *extra,
         }
         unknown = sorted(set(q) - known)
@@ -273,7 +274,7 @@ class Scenario:
                 f"ignored {len(unknown)} unknown link "
                 f"parameter{'s' if len(unknown) > 1 else ''}: {shown}"
             )
-        if not any(k in q for k in known - {"preset"}):
+        if not any(k in q for k in known - {"preset", "lang"}):
             return cls(), warn
         try:
             if "surface" in q:

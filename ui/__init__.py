@@ -17,6 +17,7 @@ from ._controls import (
     apply_pending,
     cached_grid,
     cached_run,
+    config_label,
     init_page,
     load_scenario,
     log_select,
@@ -24,6 +25,7 @@ from ._controls import (
     page_setup,
     shared_controls,
     sync_url,
+    table_rows,
     tolerance_input,
 )
 from ._course import current_lesson, lesson_pages, set_current, t
@@ -51,6 +53,7 @@ __all__ = [
     "cached_run",
     "cached_search",
     "cached_sweep_paths",
+    "config_label",
     "current_lesson",
     "divergence_banner",
     "divergence_message",
@@ -82,6 +85,7 @@ __all__ = [
     "show_claims",
     "sync_url",
     "t",
+    "table_rows",
     "tolerance_input",
     "translated",
 ]
