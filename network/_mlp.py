@@ -5,9 +5,11 @@ Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth
 h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training is one
 jitted loop per architecture (depth, width, batch, optimizer, schedule): the learning rate,
 hyperparameters, step count, seed, data, activation and the residual/LayerNorm switches are traced,
-so moving those sliders never recompiles. 100 checkpoints are recorded: losses, accuracies,
-per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of the weights
-run along.
+so moving those sliders never recompiles. Each step's gradient (of its mini-batch) is taken
+where the optimizer's ``eval_point`` says: the notes' Nesterov looks ahead, SAM climbs along the
+batch gradient, Schedule-Free evaluates at :math:`y`. 100 checkpoints are recorded: losses,
+accuracies, per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of
+the weights run along.
 
 The landscape is seen through 2-D slices :math:`\theta^* + \alpha\,d_1 + \beta\,d_2` along
 filter-normalized random directions (Li et al., Visualizing the Loss Landscape of Neural Nets,
@@ -257,7 +259,12 @@ def _trainer(opt_name: str, schedule: str, shape: tuple[int, int], batch: int, n
         def step(_, c):
             th, st, div_at, ema, nok, swa, t = c
             idx = jax.lax.dynamic_slice(order, (t * batch,), (batch,))
-            g = jax.grad(loss)(th, x[idx], y[idx])
+            xb, yb = x[idx], y[idx]
+            grad = lambda p: jax.grad(loss)(p, xb, yb)
+            # where the rule takes its gradient (the notes' Nesterov looks ahead, SAM perturbs
+            # along this batch's gradient, Schedule-Free evaluates at y), as in the 2-D engine
+            q = th if spec.eval_point is None else spec.eval_point(st, th, hp, grad)
+            g = grad(q)
             with jax.numpy_dtype_promotion("standard"):
                 u, st2 = opt.update(g, st, th)
             new = th + u

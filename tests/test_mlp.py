@@ -270,3 +270,72 @@ def test_a_link_shows_the_same_numbers_in_a_fresh_browser(server):
         assert cap.inner_text().strip() == want.replace("**", "")
         assert page.locator("[data-testid=stException]").count() == 0
         page.screenshot(path="/tmp/mlp_link.png", full_page=True)
+
+
+# --- where the gradient is taken (eval_point), against a numpy loop -------------------------------
+
+
+def _np_grad(theta, x, y, sizes):
+    """Textbook backpropagation of a tanh MLP with softmax cross-entropy (numpy, float64)."""
+    layers = [(theta[w].reshape(shape), theta[b]) for w, shape, b in m.layer_slices(sizes)]
+    hs = [x]
+    for w, b in layers[:-1]:
+        hs.append(np.tanh(hs[-1] @ w + b))
+    z = hs[-1] @ layers[-1][0] + layers[-1][1]
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    d = (p - np.eye(2)[y]) / len(y)  # dL/dlogits
+    g = np.zeros_like(theta)
+    for i in range(len(layers) - 1, -1, -1):
+        w_sl, _, b_sl = m.layer_slices(sizes)[i]
+        g[w_sl] = (hs[i].T @ d).ravel()
+        g[b_sl] = d.sum(0)
+        if i:
+            d = (d @ layers[i][0].T) * (1 - hs[i] ** 2)
+    return g
+
+
+@pytest.mark.parametrize(
+    "name, hp",
+    [
+        ("nesterov", {"momentum": 0.9}),
+        ("sam", {"rho": 0.3}),
+        ("schedule_free_sgd", {"b1": 0.8}),
+        ("schedule_free_adamw", {"b1": 0.9, "weight_decay": 0.01}),
+    ],
+)
+def test_the_gradient_is_taken_where_the_rule_says(name, hp):
+    """Nesterov (the notes' look-ahead), SAM (perturbed point) and Schedule-Free (y) on a tiny
+    network, mini-batches of 8: the trained weights equal the registry's textbook code run in
+    numpy with a numpy backpropagation, step for step (rtol 1e-10)."""
+    import optimizers
+
+    x, y = m.make_dataset("xor", 24, 0.2, seed=2)
+    arch, steps, batch, lr = m.Arch(2, 3, "tanh"), 12, 8, 0.1
+    run = m.train_mlp(
+        x, y, x, y, optimizer=name, lr=lr, hparams=hp, arch=arch, init="gaussian", batch=batch,
+        steps=steps, seed=3,
+    )  # fmt: skip
+    spec = optimizers.get(name)
+    order = _mlp.batch_order(3, steps, batch, len(x))
+    ns = {"np": np, "learning_rate": lr, **spec.hparams(hp)}
+    ns["x"] = m.init_params(arch.sizes, "gaussian", seed=3).copy()
+    exec(spec.textbook_init.replace("np.zeros(2)", "np.zeros_like(x)"), ns)
+    for t in range(1, steps + 1):
+        idx = order[(t - 1) * batch : t * batch]
+        ns["t"] = t
+        ns["grad"] = lambda p, i=idx: _np_grad(p, x[i], y[i], arch.sizes)
+        ns["dx"] = ns["grad"](ns["x"])
+        exec(spec.textbook, ns)
+        np.testing.assert_allclose(run.thetas[t], ns["x"], rtol=1e-10, atol=1e-13)
+    from ui import _network
+
+    assert name in _network._first_order()  # offered on the page
+    # and it differs from taking the gradient at the weights (the test can fail)
+    plain = {"nesterov": "momentum", "sam": "sgd"}.get(name)
+    if plain:
+        other = m.train_mlp(
+            x, y, x, y, optimizer=plain, lr=lr, hparams={k: v for k, v in hp.items() if k != "rho"},
+            arch=arch, init="gaussian", batch=batch, steps=steps, seed=3,
+        )  # fmt: skip
+        assert np.abs(other.final - run.final).max() > 1e-4

@@ -23,13 +23,8 @@ VIEWS = ("training", "landscape", "layers", "residual & LayerNorm", "ensembles",
 
 
 def _first_order() -> tuple[str, ...]:
-    # the trainer takes every gradient at the weights: rules that take it elsewhere (eval_point:
-    # the notes' Nesterov, SAM, Schedule-Free) would silently run as another method
-    return tuple(
-        n
-        for n in optimizers.names()
-        if not optimizers.get(n).needs_hessian and optimizers.get(n).eval_point is None
-    )
+    # every first-order rule: the trainer takes the gradient where the rule says (eval_point)
+    return tuple(n for n in optimizers.names() if not optimizers.get(n).needs_hessian)
 
 
 # name: (kind, choices or (low, high, step), default, label)
