@@ -96,11 +96,28 @@ def compare():
                     "is frozen at its last point before that, which can lie far off the map."
                 )
         grid = ui.cached_grid(scn)
-        ui.replay_map(
+        steps = np.arange(scn.steps + 1)
+        gaps = viz.loss_gaps(scape, trajs)
+        series = [viz.Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]
+        marks = [
+            viz.Series(f"{p.label} diverged", p.diverged_at, g[p.diverged_at], p.color)
+            for p, g in zip(paths, gaps, strict=True)
+            if p.diverged_at is not None
+        ]
+        loss = viz.curves_figure(
+            series,
+            title="loss gap f - f* (log scale)",
+            ylabel="f - f*",
+            log_y=True,
+            height=int(340 * (present or 1)),
+            marks=marks,
+        )
+        ui.replay_map(  # the loss chart drawn below the map, by the map's plotly.js
             PAGE,
             ui.replay_payload(scn, tuple(labels), scape.title, 560),
             key=f"{PAGE}:map",
             present=present,
+            charts=[ui.present_figure(loss, present)],
         )
         st.caption(
             "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
@@ -112,29 +129,6 @@ def compare():
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
         ui.inside_panel(PAGE, scn, tuple(labels))
-        steps = np.arange(scn.steps + 1)
-        gaps = viz.loss_gaps(scape, trajs)
-        series = [viz.Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]
-        marks = [
-            viz.Series(f"{p.label} diverged", p.diverged_at, g[p.diverged_at], p.color)
-            for p, g in zip(paths, gaps, strict=True)
-            if p.diverged_at is not None
-        ]
-        st.plotly_chart(
-            ui.present_figure(
-                viz.curves_figure(
-                    series,
-                    title="loss gap f - f* (log scale)",
-                    ylabel="f - f*",
-                    log_y=True,
-                    height=int(340 * (present or 1)),
-                    marks=marks,
-                ),
-                present,
-            ),
-            theme=None,
-            key=f"{PAGE}:loss",
-        )
         rows = [
             viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)
         ]
