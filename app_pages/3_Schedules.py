@@ -40,28 +40,31 @@ with st.expander(_("Formulas")):
 st.header(_("Race the schedules"))
 c1, c2, c3 = st.columns(3)
 titles = {s.name: _(s.title) for s in optimizers.SCHEDULES}  # in the page's language
-picked = c1.multiselect(
+picked = ui.choice(  # (ui.choice: the link holds the names, not the translated labels)
+    "multiselect",
     _("schedules"),
     optimizers.schedule_names(),
     default=list(scenarios.RACE_SCHEDULES),
     format_func=titles.get,
     key=f"{PAGE}:picked",
-    bind=ui.LINK,
+    container=c1,
     max_selections=6,
 )
-surface = c2.selectbox(
+surface = ui.choice(
+    "selectbox",
     _("surface"),
     scenarios.RACE_SURFACES,
     format_func=lambda k: _(landscapes.titles()[k]),
     key=f"{PAGE}:surface",
-    bind=ui.LINK,
+    container=c2,
 )
-opt = c3.selectbox(
+opt = ui.choice(
+    "selectbox",
     _("optimizer"),
     scenarios.RACE_OPTIMIZERS,
     format_func=lambda k: _(optimizers.titles()[k]),
     key=f"{PAGE}:opt",
-    bind=ui.LINK,
+    container=c3,
 )
 spec = optimizers.get(opt)
 # one learning rate per surface and optimizer, each starting where no schedule diverges

@@ -27,19 +27,21 @@ st.write(
 )
 
 c1, c2, c3, c4 = st.columns(4)
-surface = c1.selectbox(
+surface = ui.choice(  # (ui.choice: the link holds the names, not the translated labels)
+    "selectbox",
     _("surface"),
     ["rosenbrock", "ravine", "quadratic", "beale", "himmelblau"],
     format_func=lambda k: _(landscapes.titles()[k]),
     key=f"{PAGE}:surface",
-    bind=ui.LINK,
+    container=c1,
 )
-opt = c2.selectbox(
+opt = ui.choice(
+    "selectbox",
     _("optimizer"),
     ["momentum", "nesterov", "adam", "rmsprop"],
     format_func=lambda k: _(optimizers.titles()[k]),
     key=f"{PAGE}:opt",
-    bind=ui.LINK,
+    container=c2,
 )
 budget = c3.select_slider(
     _("budget (runs)"),

@@ -69,12 +69,13 @@ st.write(
     )
 )
 c1, c2, c3, c4 = st.columns(4)
-surface = c1.selectbox(
+surface = ui.choice(  # (ui.choice: the link holds the name, not the translated label)
+    "selectbox",
     _("surface"),
     ["quadratic", "ravine", "himmelblau", "booth"],
     format_func=lambda k: _(landscapes.titles()[k]),
     key=f"{PAGE}:surface",
-    bind=ui.LINK,
+    container=c1,
 )
 noise = c2.slider(_("gradient noise sigma"), 0.0, 5.0, 2.0, 0.1, key=f"{PAGE}:noise", bind=ui.LINK)
 ema_beta = c3.slider(_("EMA beta"), 0.5, 0.999, 0.98, key=f"{PAGE}:ema", bind=ui.LINK)

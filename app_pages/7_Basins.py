@@ -21,12 +21,13 @@ st.write(
 )
 
 c1, c2, c3 = st.columns(3)
-surface = c1.selectbox(
+surface = ui.choice(  # (ui.choice: the link holds the names, not the translated labels)
+    "selectbox",
     _("surface"),
     ["himmelblau", "six_hump_camel", "three_hump_camel", "rastrigin", "flat_sharp", "saddle"],
     format_func=lambda k: _(landscapes.titles()[k]),
     key=f"{PAGE}:surface",
-    bind=ui.LINK,
+    container=c1,
 )
 n = c2.select_slider(
     _("grid of starts"), [50, 100, 150, 200], value=100, key=f"{PAGE}:n", bind=ui.LINK
@@ -56,13 +57,13 @@ def count_label(key: str) -> str:
 cols = st.columns(2)
 for i, (col, default_opt) in enumerate(zip(cols, ("sgd", "momentum"), strict=True)):
     with col:
-        name = st.selectbox(
+        name = ui.choice(
+            "selectbox",
             _("optimizer"),
             ["sgd", "momentum", "nesterov", "adam", "rmsprop", "newton"],
-            index=["sgd", "momentum"].index(default_opt),
+            default=default_opt,
             format_func=lambda k: _(optimizers.titles()[k]),
             key=f"{PAGE}:opt{i}",
-            bind=ui.LINK,
         )
         spec = optimizers.get(name)
         st.session_state.setdefault(

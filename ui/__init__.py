@@ -36,6 +36,7 @@ from ._inside import cached_inside, inside_panel
 from ._links import link_page
 from ._map import present_figure, presentation, presentation_toggles, replay_map
 from ._replay import replay_payload
+from ._select import choice
 
 __all__ = [
     "FAILS",
@@ -51,6 +52,7 @@ __all__ = [
     "cached_run",
     "cached_search",
     "cached_sweep_paths",
+    "choice",
     "current_lesson",
     "divergence_banner",
     "divergence_message",
