@@ -22,6 +22,10 @@ import jax  # noqa: E402
 import pytest  # noqa: E402
 
 jax.config.update("jax_numpy_dtype_promotion", "strict")
+# every executable goes to the tests' compile cache at once (the app keeps only those that took
+# 0.2 s), so the pytest workers, the test server and its subprocesses compile each one only once
+jax.config.update("jax_compilation_cache_dir", os.environ["OPTISCAPE_JAX_CACHE"])
+jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 import jax.numpy as jnp  # noqa: E402
 
