@@ -83,6 +83,30 @@ class OptimizerConfig:
         return base + (f" ({_(i18n.N_(', ')).join(extra)})" if extra else "")
 
 
+#: the link parameters a scenario reads (``to_query`` writes them; ``preset`` names one)
+QUERY_KEYS = (
+    "surface",
+    "sp",
+    "formula",
+    "bounds",
+    "start",
+    "opt",
+    "sched",
+    "sa",
+    "warmup_steps",
+    "momentum_warmup",
+    "msched",
+    "clip_norm",
+    "clip_value",
+    "noise_std",
+    "batch",
+    "steps",
+    "seed",
+    "tol",
+    "preset",
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class Scenario:
     """Everything needed to reproduce a picture. Hashable, so it can key caches."""
@@ -242,29 +266,7 @@ class Scenario:
         d: dict[str, Any] = {}
         warn: list[str] = []
         q = {str(k): str(v) for k, v in q.items()}
-        known = {
-            "surface",
-            "sp",
-            "formula",
-            "bounds",
-            "start",
-            "opt",
-            "sched",
-            "sa",
-            "warmup_steps",
-            "momentum_warmup",
-            "msched",
-            "clip_norm",
-            "clip_value",
-            "noise_std",
-            "batch",
-            "steps",
-            "seed",
-            "tol",
-            "preset",
-            "lang",  # the page's language: the app's, not the scenario's
-            *extra,
-        }
+        known = {*QUERY_KEYS, "lang", *extra}  # lang: the page's language, not the scenario's
         unknown = sorted(set(q) - known)
         if unknown:  # one warning, however many
             shown = ", ".join(safe_text(k, 30) for k in unknown[:5]) + (
