@@ -105,6 +105,36 @@ def playground():
                 ).format(k=traj.diverged_at)
             )
         grid = ui.cached_grid(scn)
+        steps = np.arange(traj.steps + 1)
+        (gap,) = viz.loss_gaps(scape, [traj])
+        lr_lines = [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])]
+        est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
+        if est is not None:
+            lr_lines.append(viz.Series(_(est[0]), steps[: len(est[1])], est[1], viz.PALETTE[4]))
+        dist = viz.distance_to_nearest_minimum(scape, traj.points)
+        charts = [
+            viz.curves_figure(
+                [viz.Series("f - f*", steps, gap, viz.PALETTE[0])],
+                title=_("loss gap f - f* (log)"),
+                ylabel="f - f*",
+                log_y=True,
+            ),
+            viz.curves_figure(
+                [viz.Series("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
+                title=_("gradient norm"),
+                ylabel="|∇f|",
+                log_y=True,
+            ),
+            viz.curves_figure(
+                lr_lines, title=_("learning rate"), ylabel="lr", log_y=est is not None
+            ),
+            viz.curves_figure(
+                [viz.Series(_("distance"), steps, dist, viz.PALETTE[3])],
+                title=_("distance to nearest minimum"),
+                ylabel=_("distance"),
+                log_y=True,
+            ),
+        ]
         if view3d:
             fig = viz.surface3d_figure(
                 scape,
@@ -122,6 +152,8 @@ def playground():
                 ui.replay_payload(scn, (label,), title, 560),
                 key=f"{PAGE}:map",
                 present=present,
+                charts=charts,
+                chart_columns=2,
             )
             st.caption(
                 _(
@@ -133,58 +165,10 @@ def playground():
             )
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
         ui.inside_panel(PAGE, scn, (label,))
-        steps = np.arange(traj.steps + 1)
-        c1, c2 = st.columns(2)
-        (gap,) = viz.loss_gaps(scape, [traj])
-        c1.plotly_chart(
-            viz.curves_figure(
-                [viz.Series("f - f*", steps, gap, viz.PALETTE[0])],
-                title=_("loss gap f - f* (log)"),
-                ylabel="f - f*",
-                log_y=True,
-            ),
-            theme=None,
-            key=f"{PAGE}:loss",
-        )
-        c2.plotly_chart(
-            viz.curves_figure(
-                [viz.Series("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
-                title=_("gradient norm"),
-                ylabel="|∇f|",
-                log_y=True,
-            ),
-            theme=None,
-            key=f"{PAGE}:gnorm",
-        )
-        c3, c4 = st.columns(2)
-        lr_lines = [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])]
-        est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
-        if est is not None:
-            lr_lines.append(viz.Series(_(est[0]), steps[: len(est[1])], est[1], viz.PALETTE[4]))
-        c3.plotly_chart(
-            viz.curves_figure(
-                lr_lines, title=_("learning rate"), ylabel="lr", log_y=est is not None
-            ),
-            theme=None,
-            key=f"{PAGE}:lr",
-        )
-        c4.plotly_chart(
-            viz.curves_figure(
-                [
-                    viz.Series(
-                        _("distance"),
-                        steps,
-                        viz.distance_to_nearest_minimum(scape, traj.points),
-                        viz.PALETTE[3],
-                    )
-                ],
-                title=_("distance to nearest minimum"),
-                ylabel=_("distance"),
-                log_y=True,
-            ),
-            theme=None,
-            key=f"{PAGE}:dist",
-        )
+        if view3d:  # no map: Streamlit's charts (the 3-D view loads its plotly.js anyway)
+            cells = [*st.columns(2), *st.columns(2)]
+            for i, chart in enumerate(charts):
+                cells[i].plotly_chart(chart, theme=None, key=f"{PAGE}:curve{i}")
         rows = ui.table_rows([viz.summarize(scape, traj, label).row()])
         if present:  # a static table: its columns wrap, none is cut off
             st.table(rows)

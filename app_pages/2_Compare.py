@@ -104,22 +104,6 @@ def compare():
                     ).format(label=p.label, k=p.diverged_at)
                 )
         grid = ui.cached_grid(scn)
-        ui.replay_map(
-            PAGE,
-            ui.replay_payload(scn, tuple(labels), title, 560),
-            key=f"{PAGE}:map",
-            present=present,
-        )
-        st.caption(
-            _(
-                "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
-                "slider (after a click on any player button the keys ← → space Home End work "
-                "too). Click the map to start every optimizer there."
-            )
-        )
-        fig = lambda: viz.landscape_figure(scape, grid, paths, title=title)
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
-        ui.inside_panel(PAGE, scn, tuple(labels))
         steps = np.arange(scn.steps + 1)
         gaps = viz.loss_gaps(scape, trajs)
         series = [viz.Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]
@@ -133,21 +117,31 @@ def compare():
             for p, g in zip(paths, gaps, strict=True)
             if p.diverged_at is not None
         ]
-        st.plotly_chart(
-            ui.present_figure(
-                viz.curves_figure(
-                    series,
-                    title=_("loss gap f - f* (log scale)"),
-                    ylabel="f - f*",
-                    log_y=True,
-                    height=int(340 * (present or 1)),
-                    marks=marks,
-                ),
-                present,
-            ),
-            theme=None,
-            key=f"{PAGE}:loss",
+        loss = viz.curves_figure(
+            series,
+            title=_("loss gap f - f* (log scale)"),
+            ylabel="f - f*",
+            log_y=True,
+            height=int(340 * (present or 1)),
+            marks=marks,
         )
+        ui.replay_map(  # the loss chart drawn below the map, by the map's plotly.js
+            PAGE,
+            ui.replay_payload(scn, tuple(labels), title, 560),
+            key=f"{PAGE}:map",
+            present=present,
+            charts=[ui.present_figure(loss, present)],
+        )
+        st.caption(
+            _(
+                "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
+                "slider (after a click on any player button the keys ← → space Home End work "
+                "too). Click the map to start every optimizer there."
+            )
+        )
+        fig = lambda: viz.landscape_figure(scape, grid, paths, title=title)
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
+        ui.inside_panel(PAGE, scn, tuple(labels))
         rows = ui.table_rows(
             [viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)]
         )

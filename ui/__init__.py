@@ -38,6 +38,7 @@ from ._inside import cached_inside, inside_panel
 from ._links import link_page
 from ._map import present_figure, presentation, presentation_toggles, replay_map
 from ._replay import replay_payload
+from ._select import choice
 
 __all__ = [
     "FAILS",
@@ -53,6 +54,7 @@ __all__ = [
     "cached_run",
     "cached_search",
     "cached_sweep_paths",
+    "choice",
     "config_label",
     "current_lesson",
     "divergence_banner",

@@ -159,13 +159,37 @@ INSIDE_WORDS = (
 )
 
 
+def _with_charts(packed: tuple[dict, dict[str, bytes]], charts, columns: int):
+    """The map's manifest and blobs with the page's line charts (figures, packed by
+    ``viz._replay.pack_figure``) added: ``charts: {cols, items}``."""
+    manifest, blobs = packed
+    blobs, items = dict(blobs), []
+    for fig in charts:
+        entry, more = viz_replay.pack_figure(fig)
+        items.append(entry)
+        blobs.update(more)
+    return {**manifest, "charts": {"cols": int(columns), "items": items}}, blobs
+
+
 def replay_map(
-    page: str, payload: dict, *, key: str, clickable: bool = True, present: float = 0
+    page: str,
+    payload: dict,
+    *,
+    key: str,
+    clickable: bool = True,
+    present: float = 0,
+    charts: list | None = None,
+    chart_columns: int = 1,
 ) -> None:
     """Draw the player for ``payload`` (``ui.replay_payload``'s, or any ``viz.replay_data``); with
     ``clickable``, a click on the map moves the page's start there (the next run draws it);
-    ``present`` (1.5 or 2) draws it in presentation mode at that scale."""
+    ``present`` (1.5 or 2) draws it in presentation mode at that scale. ``charts``: the page's line
+    charts (``go.Figure``s), drawn below the map in ``chart_columns`` columns by the same plotly.js
+    (a page with no ``st.plotly_chart`` never loads Streamlit's copy of it), each redrawn only when
+    its content changed; the figures stay the fallback for exports."""
     packed = getattr(payload, "packed", None) or viz_replay.pack(payload)
+    if charts:
+        packed = _with_charts(packed, charts, chart_columns)
     data, blob_bytes = _args(key, packed, clickable)
     data["present"] = {"scale": float(present)} if present else None
     labels = player_labels(payload)

@@ -100,9 +100,38 @@
     return out;
   }
 
+  /** A JSON blob (deflated UTF-8: a chart's figure without its long arrays), parsed afresh each
+   * time (Plotly keeps and changes the objects it draws). */
+  async function blobJSON(id) {
+    const e = BLOBS.get(id);
+    if (!e) return null;
+    if (!e.text) e.text = inflate(e.bytes).then((u8) => new TextDecoder().decode(u8));
+    return JSON.parse(await e.text);
+  }
+
+  function chartBlobs(c) {
+    return [c.fig, ...c.traces.filter((t) => t.blob).map((t) => t.blob)];
+  }
+
   /** The manifest's blob ids that are not here (ask for them again). */
   function missing(m) {
-    return [m.surface.blob, ...m.paths.map((p) => p.blob)].filter((id) => !BLOBS.has(id));
+    const ids = [m.surface.blob, ...m.paths.map((p) => p.blob)];
+    if (m.charts) m.charts.items.forEach((c) => ids.push(...chartBlobs(c)));
+    return ids.filter((id) => !BLOBS.has(id));
+  }
+
+  /** A chart (viz/_replay.py: pack_figure) -> its figure {data, layout} with the arrays back. */
+  async function unpackChart(c) {
+    const fig = await blobJSON(c.fig);
+    for (const ref of c.traces) {
+      const t = fig.data[ref.i];
+      if (ref.range) t.x = Array.from({length: ref.range}, (_, i) => i);
+      if (ref.blob) {
+        const cols = columns(ref.cols, ref.shape, await blobRows(ref.blob, ref.shape));
+        ref.keys.forEach((k, j) => { t[k] = cols[j]; });
+      }
+    }
+    return fig;
   }
 
   /** Manifest + blobs -> what the player draws (typed arrays). */
@@ -241,7 +270,9 @@
       this.eq = el('div', 'osp-eq');
       this.eqWrap.appendChild(this.eq);
       this.eqWrap.addEventListener('toggle', () => { if (this.hooks.onResize) this.hooks.onResize(); });
-      r.append(this.titleEl, bar, this.map, this.legend, this.eqWrap);
+      this.charts = el('div', 'osp-charts');  // the page's line charts (drawCharts)
+      this.chartDraws = 0;
+      r.append(this.titleEl, bar, this.map, this.legend, this.eqWrap, this.charts);
       r.tabIndex = 0;
       r.addEventListener('keydown', (e) => this.key(e));
       let down = null;
@@ -298,12 +329,47 @@
       this.hooks.onClick(xa.p2c(px), ya.p2c(py));
     }
 
-    /** Draw a packed payload (a manifest whose blobs are here: see remember / missing). A later
+    /** Draw a packed payload (a manifest whose blobs are here: see remember / missing): the map
+     * when its data or the presentation scale changed, and each chart whose key changed. A later
      * call wins over one still decoding. */
     async setPacked(m) {
       const seq = (this.seq = (this.seq || 0) + 1);
-      const d = await unpack(m);
-      if (seq === this.seq) this.setData(d);
+      const mapKey = m.rev + '|' + JSON.stringify(m.present || null);
+      const d = mapKey === this.mapKey ? null : await unpack(m);
+      const items = m.charts ? m.charts.items : [];
+      const figs = await Promise.all(items.map((c, i) => {
+        const div = this.charts.children[i];
+        return div && div.dataset.key === c.key ? null : unpackChart(c);
+      }));
+      if (seq !== this.seq) return;
+      if (d) {
+        this.mapKey = mapKey;
+        this.setData(d);
+      }
+      this.drawCharts(m.charts, figs);
+    }
+
+    /** The page's line charts below the map, in ``spec.cols`` columns; a chart is drawn again only
+     * when its key (its content) changed (``figs[i]`` is null for one that did not). */
+    drawCharts(spec, figs) {
+      const box = this.charts, items = spec ? spec.items : [];
+      box.style.gridTemplateColumns = 'repeat(' + (spec ? spec.cols : 1) + ', minmax(0, 1fr))';
+      while (box.children.length > items.length) {
+        Plotly.purge(box.lastChild);
+        box.lastChild.remove();
+      }
+      items.forEach((c, i) => {
+        let div = box.children[i];
+        if (!div) box.appendChild((div = el('div', 'osp-chart')));
+        if (div.dataset.key === c.key || !figs[i]) return;
+        const f = figs[i];
+        Plotly.react(div, f.data, f.layout, {displaylogo: false, responsive: true,
+          modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage']});
+        div.dataset.key = c.key;
+        this.chartDraws++;
+      });
+      this.chartsKey = items.map((c) => c.key).join();
+      if (this.hooks.onResize) this.hooks.onResize();
     }
 
     setData(d) {
@@ -645,6 +711,7 @@
   Player.remember = remember;
   Player.forget = () => BLOBS.clear();  // as after an eviction (tests)
   Player.missing = missing;
+  Player.unpackChart = unpackChart;
   Player.fromBase64 = fromBase64;
   Player.LABELS = LABELS;
   Player.fill = fill;
