@@ -162,3 +162,10 @@ def test_the_inside_panels_sentences_say_the_same_numbers_in_chinese():
     assert "驻点" in viz.curvature_at(scape, (0.0, 0.0)).sentence("zh")
     fig = viz.curvature_figure(c, radius=0.3, lang="zh")
     assert fig.layout.title.text.startswith("(") and "局部二次模型" in fig.layout.title.text
+
+
+def test_a_link_warning_is_shown_in_chinese():
+    at = _run(PAGES[0], "zh", {"surface": "saddle", "steps": "5000", "lang": "zh"})
+    (w,) = at.warning
+    assert "5000" in w.value and "2000" in w.value and CJK.search(w.value), w.value
+    assert "is outside" not in w.value

@@ -21,7 +21,7 @@ from scenarios._scenario import MAX_FORMULA
 
 from . import _server
 from ._i18n import KEY as LANG
-from ._i18n import _, lang
+from ._i18n import _, lang, say
 
 CUSTOM = "custom"
 DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(3*x)"
@@ -211,7 +211,7 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
         if (
             not q or q == ss.get(f"{page}:url") or q in others
         ):  # (back/forward can hand over another page's query)
-            return ss.pop(f"{page}:warnings_next", [])
+            return [say(w) for w in ss.pop(f"{page}:warnings_next", [])]
     warnings: list[str] = []
     scn = default
     if "preset" in q:
@@ -237,7 +237,7 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
     ss[f"{page}:ready"] = True
     ss[f"{page}:url"] = q
     ss.setdefault(LINKS, {})[page] = q
-    return warnings
+    return [say(w) for w in warnings]
 
 
 def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | None = None) -> None:
@@ -370,7 +370,7 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
                     "Formula not accepted: {message} (position {position}). The map keeps the "
                     "last formula that worked: {good}."
                 ).format(
-                    message=_(e.message),
+                    message=e.message_in(lang()),
                     position=e.position + 1,
                     good=scenarios.safe_text(good, 60),
                 )
@@ -451,7 +451,7 @@ def _guard(key: str, spec: ParamSpec, name: str) -> None:
         warn: list[str] = []
         st.session_state[key] = spec.clamp(name, v, warn)
         for w in warn:
-            st.warning(w)
+            st.warning(say(w))
 
 
 def _choice(key: str, options, label: str) -> None:
@@ -473,7 +473,7 @@ def _checked_value(v, spec: ParamSpec, name: str):
     warn: list[str] = []
     out = spec.clamp(name, v, warn)
     for w in warn:
-        st.warning(w)
+        st.warning(say(w))
     return out
 
 
