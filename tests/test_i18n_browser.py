@@ -1,6 +1,7 @@
 """Explore in Chinese in a real browser: a shared ``/Compare?preset=...&lang=zh`` link opens in
 Chinese in a fresh browser (the page's labels and the map's own buttons), and ``lang=zh`` stays in
-the URL after a switch to Playground through the sidebar."""
+the URL after a switch to Playground through the sidebar; switching to English keeps the
+scenario."""
 
 from __future__ import annotations
 
@@ -68,5 +69,15 @@ def test_a_shared_chinese_compare_link_in_a_fresh_browser(server, ctx):
         _check_page(page, "Playground", "gradient norm")
         assert "lang=zh" in page.url
         page.screenshot(path=os.path.join(ART, "i18n_playground_zh_1024x768.png"))
+        # switching the language keeps the page's scenario; English leaves lang out of the link
+        before = page.url.replace("&lang=zh", "")
+        page.get_by_text("English", exact=True).click()
+        fr = player_frame(page)
+        fr.wait_for_function(
+            "() => document.querySelector('.osp-btn:nth-child(3)').textContent === '▶ Play'",
+            timeout=60_000,
+        )
+        page.wait_for_url(lambda u: "lang=" not in u, timeout=60_000)
+        assert page.url == before and page.locator("h1").first.inner_text() == "Playground"
     finally:
         page.close()
