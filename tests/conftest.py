@@ -80,3 +80,24 @@ def ctx():
 
     with browser() as c:
         yield c
+
+
+# --- where the suite's time goes: compile seconds per test (opt-in, for trimming the suite) ------
+_COMPILE_LOG = os.environ.get("OPTISCAPE_COMPILE_LOG")
+_current = {"test": "collect"}
+
+if _COMPILE_LOG:
+    import json
+
+    from jax import monitoring
+
+    def _on_duration(event, secs, **kw):
+        if event == "/jax/core/compile/backend_compile_duration":
+            with open(f"{_COMPILE_LOG}.{os.getpid()}", "a") as fh:
+                fh.write(json.dumps([_current["test"], kw.get("fun_name", ""), secs]) + "\n")
+
+    monitoring.register_event_duration_secs_listener(_on_duration)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(item):
+        _current["test"] = item.nodeid
