@@ -114,6 +114,7 @@ right.plotly_chart(
             viz.Series(lab, t, g, p.color)
             for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
         ],
+        xlabel=_("step"),
         title=_("loss gap f - f*"),
         ylabel="f - f*",
         log_y=True,
@@ -128,6 +129,7 @@ right.plotly_chart(
             viz.Series(lab, t[:-1], tr.lrs, p.color)
             for lab, tr, p in zip(labels, trajs, paths, strict=True)
         ],
+        xlabel=_("step"),
         title=_("learning rate used"),
         ylabel="lr",
         height=240,
@@ -143,17 +145,15 @@ ends = {
 if len(ends) > 1:  # what the race shows, read off its own runs
     best = min(ends, key=ends.get)
     st.caption(
-        _("Lowest final loss in this race: **{best}** ({loss}).").format(
-            best=titles[best], loss=f"{ends[best]:.3g}"
-        )
-        + " "
-        + (
-            _(
+        _("Lowest final loss in this race: **{best}** ({loss}). {why}").format(
+            best=titles[best],
+            loss=f"{ends[best]:.3g}",
+            why=_(
                 "Without gradient noise a constant rate can end lowest: decay only shortens the "
                 "late steps. It pays off when noise makes a constant-rate run rattle, as in the "
                 "Compare preset “{preset}” (noise sigma {sigma})."
             ).format(preset=_(NOISY.title), sigma=f"{NOISY.scenario.noise_std:g}")
             if best == "constant"
-            else _("A decaying rate takes shorter late steps.")
+            else _("A decaying rate takes shorter late steps."),
         )
     )

@@ -145,6 +145,7 @@ dist = [
 right.plotly_chart(
     viz.curves_figure(
         dist,
+        xlabel=_("step"),
         title=_("distance to the minimum"),
         ylabel=_("distance"),
         log_y=True,

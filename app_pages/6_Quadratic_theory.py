@@ -113,6 +113,7 @@ for i, (m, (title, engine_name)) in enumerate(names.items()):
     )
 fig = viz.curves_figure(
     series,
+    xlabel=_("step"),
     title=_("distance to the minimum ||x_t||"),
     ylabel="||x_t||",
     log_y=True,
@@ -133,6 +134,7 @@ st.write(
 )
 fig = viz.curves_figure(
     eig_series,
+    xlabel=_("step"),
     title=_("|q_i · x_t| per eigendirection"),
     ylabel="|q_i · x_t|",
     log_y=True,
