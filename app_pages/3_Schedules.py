@@ -8,6 +8,7 @@ import optimizers
 import scenarios
 import ui
 import viz
+from i18n import N_
 
 _ = ui.t
 PAGE = "sched"
@@ -71,9 +72,17 @@ spec = optimizers.get(opt)
 lr_key = f"{PAGE}:lr:{surface}:{opt}"
 st.session_state.setdefault(lr_key, scenarios.schedule_race_lr(surface, opt))
 lr = ui.log_select(_("base learning rate"), 1e-5, 1.0, lr_key, bind=ui.LINK)
-mom_ramp = st.toggle(
-    "momentum schedule: ramp momentum / beta1 from 0.5 to its value over the first quarter",
-    key=f"{PAGE}:ramp",
+mom_kinds = {
+    "none": N_("constant"),
+    "linear": N_("linear ramp from 0.5 over the first quarter"),
+    "stages": N_("the notes' stages 0.5, 0.9, 0.95, 0.99"),
+}
+mom_ramp = st.radio(
+    _("momentum / beta1 schedule"),
+    tuple(mom_kinds),
+    format_func=lambda k: _(mom_kinds[k]),
+    horizontal=True,
+    key=f"{PAGE}:momentum",
     bind=ui.LINK,
 )
 present = ui.presentation(PAGE, bind=ui.LINK)  # 0, or the scale of presentation mode
