@@ -32,7 +32,7 @@ for spec in optimizers.SCHEDULES:
         for k, v in spec.defaults().items()
     }
     curves.append((_(spec.title), optimizers.lr_curve(spec.name, args, steps)))
-st.plotly_chart(viz.schedules_grid(curves), theme=None, key=f"{PAGE}:grid")
+st.plotly_chart(viz.schedules_grid(curves, lang=ui.lang()), theme=None, key=f"{PAGE}:grid")
 with st.expander(_("Formulas")):
     for spec in optimizers.SCHEDULES:
         st.markdown(f"**{_(spec.title)}**" + (f" — {spec.reference}" if spec.reference else ""))
@@ -77,13 +77,13 @@ mom_kinds = {
     "linear": N_("linear ramp from 0.5 over the first quarter"),
     "stages": N_("the notes' stages 0.5, 0.9, 0.95, 0.99"),
 }
-mom_ramp = st.radio(
+mom_ramp = ui.choice(
+    "radio",
     _("momentum / beta1 schedule"),
     tuple(mom_kinds),
     format_func=lambda k: _(mom_kinds[k]),
     horizontal=True,
     key=f"{PAGE}:momentum",
-    bind=ui.LINK,
 )
 present = ui.presentation(PAGE, bind=ui.LINK)  # 0, or the scale of presentation mode
 link.check()
@@ -128,6 +128,7 @@ right.plotly_chart(
         ylabel="f - f*",
         log_y=True,
         height=240,
+        lang=ui.lang(),
     ),
     theme=None,
     key=f"{PAGE}:loss",
@@ -142,6 +143,7 @@ right.plotly_chart(
         title=_("learning rate used"),
         ylabel="lr",
         height=240,
+        lang=ui.lang(),
     ),
     theme=None,
     key=f"{PAGE}:lrs",

@@ -118,6 +118,7 @@ fig = viz.curves_figure(
     ylabel="||x_t||",
     log_y=True,
     height=420,
+    lang=ui.lang(),
 )
 for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
@@ -139,6 +140,7 @@ fig = viz.curves_figure(
     ylabel="|q_i · x_t|",
     log_y=True,
     height=420,
+    lang=ui.lang(),
 )
 for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
@@ -171,6 +173,7 @@ fig = viz.heatmap_figure(
     zmax=1.2,
     colorscale="Viridis",
     lines=[("alpha L = 2 + 2 beta", (2 + 2 * betas) / kappa, betas, "#D55E00")],
+    lang=ui.lang(),
 )
 fig.update_xaxes(range=[alphas[0], alphas[-1]])
 st.plotly_chart(fig, theme=None, key=f"{PAGE}:map")
