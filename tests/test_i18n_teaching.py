@@ -307,3 +307,14 @@ def test_a_choice_keeps_the_option_name_in_the_link_in_either_language():
     at.session_state["lang"] = "en"  # (AppTest sets a value through English labels)
     at.run().selectbox(key="avg:surface").set_value("quadratic").run()
     assert "avg:surface" not in at.query_params  # the default is left out of the link
+
+
+def test_basins_divergence_banner_in_chinese_counts_the_diverged_starts():
+    at = run_page("basin", **{"basin:lr0:sgd": "0.0367"})
+    bm = lessons.basins(landscapes.get("himmelblau"), "sgd", n=50, steps=100, lr=0.0367)
+    n_div = bm.counts["diverged"]
+    assert 1250 < n_div < 2500  # most starts diverge: the banner is due
+    (banner,) = [w.value for w in at.warning]
+    assert ZH("Black pixels are diverged runs: lower the learning rate") in banner
+    assert ZH("runs") in banner and "2500" in banner and f" {n_div} " in banner
+    assert not english(banner)
