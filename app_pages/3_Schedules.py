@@ -32,7 +32,7 @@ for spec in optimizers.SCHEDULES:
         for k, v in spec.defaults().items()
     }
     curves.append((_(spec.title), optimizers.lr_curve(spec.name, args, steps)))
-st.plotly_chart(viz.schedules_grid(curves), theme=None, key=f"{PAGE}:grid")
+st.plotly_chart(viz.schedules_grid(curves, lang=ui.lang()), theme=None, key=f"{PAGE}:grid")
 with st.expander(_("Formulas")):
     for spec in optimizers.SCHEDULES:
         st.markdown(f"**{_(spec.title)}**" + (f" — {spec.reference}" if spec.reference else ""))
@@ -77,13 +77,13 @@ mom_kinds = {
     "linear": N_("linear ramp from 0.5 over the first quarter"),
     "stages": N_("the notes' stages 0.5, 0.9, 0.95, 0.99"),
 }
-mom_ramp = st.radio(
+mom_ramp = ui.choice(
+    "radio",
     _("momentum / beta1 schedule"),
     tuple(mom_kinds),
     format_func=lambda k: _(mom_kinds[k]),
     horizontal=True,
     key=f"{PAGE}:momentum",
-    bind=ui.LINK,
 )
 present = ui.presentation(PAGE, bind=ui.LINK)  # 0, or the scale of presentation mode
 link.check()
@@ -123,10 +123,12 @@ right.plotly_chart(
             viz.Series(lab, t, g, p.color)
             for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
         ],
+        xlabel=_("step"),
         title=_("loss gap f - f*"),
         ylabel="f - f*",
         log_y=True,
         height=240,
+        lang=ui.lang(),
     ),
     theme=None,
     key=f"{PAGE}:loss",
@@ -137,9 +139,11 @@ right.plotly_chart(
             viz.Series(lab, t[:-1], tr.lrs, p.color)
             for lab, tr, p in zip(labels, trajs, paths, strict=True)
         ],
+        xlabel=_("step"),
         title=_("learning rate used"),
         ylabel="lr",
         height=240,
+        lang=ui.lang(),
     ),
     theme=None,
     key=f"{PAGE}:lrs",
@@ -152,17 +156,15 @@ ends = {
 if len(ends) > 1:  # what the race shows, read off its own runs
     best = min(ends, key=ends.get)
     st.caption(
-        _("Lowest final loss in this race: **{best}** ({loss}).").format(
-            best=titles[best], loss=f"{ends[best]:.3g}"
-        )
-        + " "
-        + (
-            _(
+        _("Lowest final loss in this race: **{best}** ({loss}). {why}").format(
+            best=titles[best],
+            loss=f"{ends[best]:.3g}",
+            why=_(
                 "Without gradient noise a constant rate can end lowest: decay only shortens the "
                 "late steps. It pays off when noise makes a constant-rate run rattle, as in the "
                 "Compare preset “{preset}” (noise sigma {sigma})."
             ).format(preset=_(NOISY.title), sigma=f"{NOISY.scenario.noise_std:g}")
             if best == "constant"
-            else _("A decaying rate takes shorter late steps.")
+            else _("A decaying rate takes shorter late steps."),
         )
     )

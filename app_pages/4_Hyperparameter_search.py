@@ -117,6 +117,7 @@ for col, kind in zip(cols, ("grid", "random"), strict=True):
             zlabel="log10(f - f*)",
             log_x=True,
             best=res.best[:2],
+            lang=ui.lang(),
         )
     else:
         fig = viz.heatmap_figure(
@@ -132,6 +133,7 @@ for col, kind in zip(cols, ("grid", "random"), strict=True):
             best=res.best[:2],
             zmin=float(np.nanmin(z)) if np.isfinite(z).any() else None,
             zmax=float(np.nanmax(z)) if np.isfinite(z).any() else None,
+            lang=ui.lang(),
         )
     col.plotly_chart(fig, theme=None, key=f"{PAGE}:{kind}")
     with col:

@@ -55,6 +55,7 @@ st.plotly_chart(
         ylabel="°C",
         xlabel=_("day"),
         height=320,
+        lang=ui.lang(),
     ),
     theme=None,
     key=f"{PAGE}:ewa",
@@ -133,6 +134,7 @@ left.plotly_chart(
         paths,
         title=_("SGD with noise on {surface}").format(surface=_(scape.title)),
         height=460,
+        lang=ui.lang(),
     ),
     theme=None,
     key=f"{PAGE}:map",
@@ -145,10 +147,12 @@ dist = [
 right.plotly_chart(
     viz.curves_figure(
         dist,
+        xlabel=_("step"),
         title=_("distance to the minimum"),
         ylabel=_("distance"),
         log_y=True,
         height=460,
+        lang=ui.lang(),
     ),
     theme=None,
     key=f"{PAGE}:dist",
@@ -188,7 +192,9 @@ ens = [
     )
     for i in range(len(finals))
 ]
-fig = viz.landscape_figure(scape, grid, ens, title=_("five seeds and their mean"), height=440)
+fig = viz.landscape_figure(
+    scape, grid, ens, title=_("five seeds and their mean"), height=440, lang=ui.lang()
+)
 fig.add_scatter(
     x=[mean[0]],
     y=[mean[1]],

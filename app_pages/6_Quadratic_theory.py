@@ -113,10 +113,12 @@ for i, (m, (title, engine_name)) in enumerate(names.items()):
     )
 fig = viz.curves_figure(
     series,
+    xlabel=_("step"),
     title=_("distance to the minimum ||x_t||"),
     ylabel="||x_t||",
     log_y=True,
     height=420,
+    lang=ui.lang(),
 )
 for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
@@ -133,10 +135,12 @@ st.write(
 )
 fig = viz.curves_figure(
     eig_series,
+    xlabel=_("step"),
     title=_("|q_i · x_t| per eigendirection"),
     ylabel="|q_i · x_t|",
     log_y=True,
     height=420,
+    lang=ui.lang(),
 )
 for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
@@ -169,6 +173,7 @@ fig = viz.heatmap_figure(
     zmax=1.2,
     colorscale="Viridis",
     lines=[("alpha L = 2 + 2 beta", (2 + 2 * betas) / kappa, betas, "#D55E00")],
+    lang=ui.lang(),
 )
 fig.update_xaxes(range=[alphas[0], alphas[-1]])
 st.plotly_chart(fig, theme=None, key=f"{PAGE}:map")
