@@ -461,3 +461,56 @@ def lr_estimate(traj, optimizer: str, hparams=None):
     d = textbook_series(traj, spec, "d", hp)
     used = np.concatenate([[hp["d0"]], d[:-1]])
     return "lr · d (Prodigy's estimate)", np.asarray(traj.lrs[: len(used)]) * used
+
+
+# --- Muon: matrix parameters only (the network page and its 8x8 matrix problem) -------------------
+
+NS_COEFFS = (3.4445, -4.775, 2.0315)  # optax's quintic Newton-Schulz coefficients (Jordan 2024)
+
+
+def muon(learning_rate, beta=0.95, b1=0.9, b2=0.999, weight_decay=0.0):
+    r"""``optax.contrib.muon``: Newton-Schulz orthogonalised Nesterov momentum on every 2-D leaf
+    (a weight matrix), AdamW (``b1``, ``b2``) on every other leaf (biases, vectors), both with
+    decoupled weight decay. Not a point optimizer: give it a pytree whose matrices are the hidden
+    weight matrices."""
+    return optax.contrib.muon(
+        learning_rate, beta=beta, adam_b1=b1, adam_b2=b2, weight_decay=weight_decay,
+        adam_weight_decay=weight_decay,
+    )  # fmt: skip
+
+
+def muon_spec():
+    """Muon's row. It is deliberately *not* in the registry (``optimizers.names()``): on a 2-D
+    point there is no matrix and optax would silently run AdamW; the network page and its matrix
+    problem use this row."""
+    from ._specs import OptimizerSpec
+
+    return OptimizerSpec(
+        name="muon",
+        title="Muon (hidden weight matrices)",
+        factory=muon,
+        hyperparams={
+            "beta": H(0.95, 0.0, 0.999, False, "momentum beta"),
+            "b1": H(0.9, 0.0, 0.999, False, "AdamW beta1 (other weights)"),
+            "b2": B2,
+            "weight_decay": H(0.0, 0.0, 1.0, False, "weight decay"),
+        },
+        latex=r"M_t = \beta M_{t-1} + (1-\beta) G_t,\ \hat M_t = \beta\frac{M_t}{1-\beta^{t+1}} "
+        r"+ (1-\beta)\frac{G_t}{1-\beta^t},\ X_0 = \frac{\hat M_t}{\|\hat M_t\|_F},\ "
+        r"X_{k+1} = aX_k + (bA_k + cA_k^2)X_k\ (A_k = X_kX_k^\top),\ W_{t+1} = W_t - \alpha_t X_5",
+        textbook_init="m = np.zeros_like(W)",
+        textbook="m = beta * m + (1 - beta) * dW\n"
+        "m_hat = beta * m / (1 - beta ** (t + 1)) + (1 - beta) * dW / (1 - beta**t)\n"
+        "X = m_hat / (np.linalg.norm(m_hat) + 1e-8)  # (X.T for a tall matrix)\n"
+        "for _ in range(5):\n"
+        "    A = X @ X.T\n"
+        "    X = 3.4445 * X + (-4.775 * A + 2.0315 * A @ A) @ X\n"
+        "W += -learning_rate * X",
+        reference="Jordan et al., Muon: An optimizer for hidden layers in neural networks, 2024; "
+        "Bernstein & Newhouse, Old optimizer, new norm, 2024; optax.contrib.muon.",
+        description="Momentum whose matrix update is orthogonalised: five Newton-Schulz steps "
+        "push every singular value of the momentum towards 1 (roughly 0.7 to 1.2), so the step "
+        "moves all directions of a weight matrix equally, whatever the gradient's conditioning. "
+        "Only the hidden weight matrices use it; biases and the input and output layers use "
+        "AdamW, as Muon's authors do.",
+    )

@@ -85,6 +85,29 @@ class ParamSpec:
         return round(x) if self.integer else float(x)
 
 
+@dataclasses.dataclass(frozen=True)
+class ChoiceSpec:
+    """A named choice's options (the first is the default) and what each one means."""
+
+    options: tuple[str, ...]
+    meanings: tuple[str, ...] = ()
+
+    @property
+    def default(self) -> str:
+        return self.options[0]
+
+    def contains(self, x: Any) -> bool:
+        return x in self.options
+
+
+#: The momentum/beta1 schedule: ``linear`` ramps it from 0.5 over ``momentum_warmup`` steps (no
+#: schedule while that is 0), ``stages`` holds the course notes' 0.5, 0.9, 0.95, 0.99 for an equal
+#: share of the steps each, ``none`` keeps the optimizer's value.
+MOMENTUM_SCHEDULE = ChoiceSpec(
+    ("linear", "stages", "none"),
+    ("ramp from 0.5 over momentum_warmup steps", "the notes' 0.5, 0.9, 0.95, 0.99", "constant"),
+)
+
 STEPS = ParamSpec(10, 2000, 200, step=10, integer=True)
 LR = ParamSpec(1e-5, 10.0, 0.01, log=True)
 START = ParamSpec(-1e6, 1e6, 0.0, step=0.1)

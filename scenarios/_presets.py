@@ -635,10 +635,11 @@ def schedule_race(
     lr: float,
     steps: int = 400,
     schedules: tuple[str, ...] = RACE_SCHEDULES,
-    momentum_ramp: bool = False,
+    momentum_ramp: bool | str = False,
 ) -> Scenario:
     """The Schedules page's race: one optimizer under several schedules, each scaled to
-    ``steps``."""
+    ``steps``; ``momentum_ramp`` True or "linear" ramps the momentum over the first quarter,
+    "stages" runs the notes' staged momentum."""
     scaled = {
         "step_size": steps // 4,
         "decay_steps": steps,
@@ -655,7 +656,8 @@ def schedule_race(
         surface=surface,
         optimizers=tuple(configs),
         steps=steps,
-        momentum_warmup=steps // 4 if momentum_ramp else 0,
+        momentum_warmup=steps // 4 if momentum_ramp in (True, "linear") else 0,
+        momentum_schedule="stages" if momentum_ramp == "stages" else "linear",
     )
 
 
