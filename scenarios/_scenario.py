@@ -79,11 +79,11 @@ class OptimizerConfig:
             extra.append(_(_schedules.get_schedule(self.schedule).title).lower())
         if self.clip_norm is not None:
             c = self.clip_norm
-            extra.append(_(N_("clip {}")).format(f"{c:g}") if c > 0 else _(N_("no clip")))
+            extra.append(_(N_("clip {c}")).format(c=f"{c:g}") if c > 0 else _(N_("no clip")))
         base = _(N_("{title}, lr {lr}")).format(
             title=_(_specs.get(self.name).title), lr=f"{self.lr:g}"
         )
-        return base + (f" ({_(N_(', ')).join(extra)})" if extra else "")
+        return base + (_(N_(" ({extra})")).format(extra=_(N_(", ")).join(extra)) if extra else "")
 
 
 @dataclasses.dataclass(frozen=True)
