@@ -53,7 +53,7 @@ def test_every_registry_name_description_and_label_is_marked_and_translated():
         texts += [d.title, d.description]
         texts += [p.label for p in d.params.values() if re.search(r"[a-z]{3,} ", p.label)]
     for e in optimizers.ERRATA:
-        texts += [e.topic, e.notes_say_en, e.right]
+        texts += [e.topic, e.notes_say_en, e.right, e.where]
     missing = [t for t in texts if not _translated(t)]
     assert missing == []
     assert ZH("Momentum (heavy ball)") == "动量（重球）" and ZH("Saddle") == "鞍点"
