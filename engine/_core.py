@@ -2,10 +2,11 @@ r"""The jitted trajectory engine: ``lax.scan`` over steps, ``vmap`` over configu
 
 Static (compile-time) choices, :class:`Static`: the surface family, the optimizer, the schedule
 kind, whether whole paths are recorded and into which of two buffer lengths (2,048 steps for the
-steps slider's whole range, 10,000 beyond), whether the momentum is ramped, and for sweeps whether
-noise and clipping are on at all. Everything else, :class:`Inputs` (start, learning rate,
-hyperparameters, schedule arguments, clipping, noise, seed, surface parameters, the step count),
-is traced, so changing it never recompiles.
+steps slider's whole range, 10,000 beyond), the momentum schedule's kind (none, the linear ramp,
+staged values), and for sweeps whether noise and clipping are on at all. Everything else,
+:class:`Inputs` (start, learning rate, hyperparameters, schedule arguments, the ramp's length and
+the stages' values, clipping, noise, seed, surface parameters, the step count), is traced, so
+changing it never recompiles.
 
 The loop runs blocks of 16 steps (an inner scan, unrolled 4x in sweeps) inside a ``while_loop``
 with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise. A
