@@ -31,5 +31,7 @@ elif view == "residual & LayerNorm":
     net.show_resln(cfg)
 elif view == "ensembles":
     net.show_ensembles(cfg)
-else:
+elif view == "averaging":
     net.show_averaging(cfg)
+else:
+    net.show_muon()

@@ -66,7 +66,20 @@ st.caption(
     "deviation (a little more than halves it, since batches are drawn without replacement)."
 )
 
-st.header("3. The linear scaling rule")
+st.header("3. Small batches need small learning rates")
+sw = cached.sweep(kind, int(seed))
+st.plotly_chart(
+    viz.lr_sweep_figure(sw, good_gap=mb.GOOD_GAP, steps=mb.SWEEP_STEPS),
+    theme=None, key=f"{PAGE}:sweep",
+)  # fmt: skip
+st.write(mb.sweep_summary(sw))
+st.caption(
+    "Each point is a run of plain SGD from the same start with the same seed; crosses: the run "
+    "ended above where it started. Dotted: 1% of the starting loss gap; ringed: each batch "
+    "size's largest rate below it."
+)
+
+st.header("4. The linear scaling rule")
 kk = st.select_slider("scale B and the rate by", [2, 4, 8], value=4, key=f"{PAGE}:kk", bind=ui.LINK)
 a, b, gap = cached.scaling(kind, float(lr), int(batch), int(kk), 10, int(seed))
 series = [
@@ -87,7 +100,7 @@ st.write(
     "large-batch training warms the rate up (Goyal et al. 2017)."
 )
 
-st.header("4. A constant rate stalls at a noise floor")
+st.header("5. A constant rate stalls at a noise floor")
 epochs = st.slider("epochs", 10, 60, 40, 10, key=f"{PAGE}:epochs", bind=ui.LINK)
 link.check()
 race = cached.race(kind, float(lr), int(batch), int(epochs), int(seed))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 
 import jax
 import jax.numpy as jnp
@@ -209,10 +210,14 @@ class MiniBatchRun:
 
 @functools.lru_cache(maxsize=16)
 def _runner(kind: str, optimizer: str, schedule: str, plateau: bool):
+    return jax.jit(_run_fn(kind, optimizer, schedule, plateau))
+
+
+def _run_fn(kind: str, optimizer: str, schedule: str, plateau: bool):
+    """The (un-jitted) loop of one run: jitted by :func:`_runner`, vmapped by the rate sweep."""
     spec = get(optimizer)
     f = _example_loss(kind)
 
-    @jax.jit
     def run(w0, lr, hp, sargs, a, b, idx, mask, n_steps, plateau_patience, per_epoch):
         sched = make_schedule(schedule, sargs)
         base = spec.factory(lambda c: lr * sched(c), **hp)
@@ -336,6 +341,87 @@ def minibatch_run(
         samples=np.concatenate([[0], np.cumsum(sizes)]),
         n=problem.n,
         diverged=bool(bad.any()),
+    )
+
+
+# --- small batches need small learning rates ---------------------------------------------------
+
+SWEEP_BATCHES = (1, 8, 64)
+SWEEP_LRS = tuple(float(v) for v in np.round(np.logspace(-3, 1, 25), 12))  # 6 per decade
+SWEEP_STEPS = 300
+GOOD_GAP = 1e-2  # "reaches the minimum": the loss gap ends below 1% of the starting gap
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LrSweep:
+    """Plain SGD for :data:`SWEEP_STEPS` steps at each rate and batch size (same start, seed):
+    ``ratio[i, j]`` is the loss gap over the last 20% of the steps of batch ``batches[i]`` at rate
+    ``lrs[j]``, divided by the starting gap; ``diverged[i, j]``: the run ended above its start
+    (or overflowed)."""
+
+    batches: tuple[int, ...]
+    lrs: np.ndarray
+    ratio: np.ndarray
+    diverged: np.ndarray
+
+    def largest_good_lr(self) -> dict[int, float]:
+        """Per batch size, the largest rate whose loss gap ends below :data:`GOOD_GAP` of the
+        start (0 when none does)."""
+        out = {}
+        for i, b in enumerate(self.batches):
+            ok = (self.ratio[i] < GOOD_GAP) & ~self.diverged[i]
+            out[b] = float(self.lrs[ok].max()) if ok.any() else 0.0
+        return out
+
+
+@functools.lru_cache(maxsize=4)
+def _sweep_fn(kind: str):
+    run = _run_fn(kind, "sgd", "constant", False)
+    axes = (None, 0, None, None, None, None, 0, 0, None, None, None)
+    return jax.jit(jax.vmap(run, in_axes=axes))
+
+
+def lr_sweep(
+    problem: Problem, *, batches=SWEEP_BATCHES, lrs=SWEEP_LRS, start=DEFAULT_START, seed: int = 0
+) -> LrSweep:
+    """Final loss gap vs learning rate for several batch sizes: every (B, lr) pair is a real run
+    of :func:`minibatch_run`'s loop (vmapped: one call), :data:`SWEEP_STEPS` steps each."""
+    steps, n = SWEEP_STEPS, problem.n
+    if not all(1 <= b <= n for b in batches):
+        raise ValueError(f"batch sizes must be 1 to {n}")
+    plans = [batch_plan(n, b, steps, seed=seed)[:2] for b in batches]
+    idx = np.stack([np.pad(i, ((0, 0), (0, n - i.shape[1]))) for i, _ in plans])
+    mask = np.stack([np.pad(m, ((0, 0), (0, n - m.shape[1]))) for _, m in plans])
+    k, lr_arr = len(lrs), np.asarray(lrs, float)
+    idx, mask = np.repeat(idx, k, 0), np.repeat(mask, k, 0)
+    lr_all = np.tile(lr_arr, len(batches))
+    w0 = jnp.asarray(start, dtype=jnp.float64)
+    _, ls, _, _ = _sweep_fn(problem.kind)(
+        w0, jnp.asarray(lr_all), {}, {}, jnp.asarray(problem.a), jnp.asarray(problem.b),
+        jnp.asarray(idx), jnp.asarray(mask), jnp.int32(steps), jnp.int32(0), jnp.int32(1),
+    )  # fmt: skip
+    ls = np.asarray(ls).reshape(len(batches), k, steps)
+    gap0 = float(np.mean(example_losses(problem, np.asarray(start, float)))) - problem.f_star
+    tail = ls[..., -max(1, (steps + 1) // 5) :] - problem.f_star
+    with np.errstate(invalid="ignore", over="ignore"):
+        ratio = np.where(np.isfinite(tail).all(-1), tail.mean(-1), np.inf) / gap0
+    return LrSweep(tuple(batches), lr_arr, ratio, ~(ratio < 1.0))
+
+
+def sweep_summary(sweep: LrSweep) -> str:
+    """The sentence the page shows about :func:`lr_sweep`'s runs."""
+    best = sweep.largest_good_lr()
+    parts = ", ".join(f"B = {b}: {lr:.3g}" for b, lr in best.items())
+    vals = list(best.values())
+    grows = all(a < b for a, b in itertools.pairwise(vals))
+    verdict = (
+        "grows with the batch size: small batches need small learning rates"
+        if grows
+        else "does **not** grow with the batch size here"
+    )
+    return (
+        f"The largest rate that brings the loss gap below {GOOD_GAP:.0%} of its start in "
+        f"{SWEEP_STEPS} steps ({parts}) {verdict}."
     )
 
 
@@ -510,6 +596,8 @@ __all__ = [
     "KINDS",
     "MAX_MB_STEPS",
     "SCALING_TOLERANCE",
+    "SWEEP_BATCHES",
+    "LrSweep",
     "MiniBatchRun",
     "Problem",
     "Race",
@@ -522,6 +610,7 @@ __all__ = [
     "full_loss_grid",
     "gradient_noise",
     "loss_at_samples",
+    "lr_sweep",
     "make_problem",
     "minibatch_run",
     "noise_scale",
@@ -530,5 +619,6 @@ __all__ = [
     "scaling_pair",
     "scaling_verdict",
     "steps_for_epochs",
+    "sweep_summary",
     "tail_gap",
 ]

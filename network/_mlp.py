@@ -5,9 +5,11 @@ Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth
 h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training is one
 jitted loop per architecture (depth, width, batch, optimizer, schedule): the learning rate,
 hyperparameters, step count, seed, data, activation and the residual/LayerNorm switches are traced,
-so moving those sliders never recompiles. 100 checkpoints are recorded: losses, accuracies,
-per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of the weights
-run along.
+so moving those sliders never recompiles. Each step's gradient (of its mini-batch) is taken
+where the optimizer's ``eval_point`` says: the notes' Nesterov looks ahead, SAM climbs along the
+batch gradient, Schedule-Free evaluates at :math:`y`. 100 checkpoints are recorded: losses,
+accuracies, per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of
+the weights run along.
 
 The landscape is seen through 2-D slices :math:`\theta^* + \alpha\,d_1 + \beta\,d_2` along
 filter-normalized random directions (Li et al., Visualizing the Loss Landscape of Neural Nets,
@@ -29,8 +31,11 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from optimizers._modern import muon, muon_spec
 from optimizers._schedules import make_schedule, schedule_args
-from optimizers._specs import get
+from optimizers._specs import get, titles
+
+MUON = muon_spec()  # matrix parameters only: offered here, never as a 2-D point optimizer
 
 DATASETS = ("moons", "spirals", "xor")
 INITS = ("gaussian", "uniform", "glorot", "he", "orthogonal", "zeros")
@@ -237,14 +242,48 @@ class MLPRun:
         return self.final.size
 
 
+def opt_spec(name: str):
+    """The registry's row, or Muon's (not in the registry)."""
+    return MUON if name == MUON.name else get(name)
+
+
+def opt_titles() -> dict[str, str]:
+    """Every optimizer the network can train with: the registry's first-order ones and Muon."""
+    out = {k: v for k, v in titles().items() if not get(k).needs_hessian}
+    return {**out, MUON.name: MUON.title}
+
+
+def muon_flat(sizes: tuple[int, ...], learning_rate, **hp) -> optax.GradientTransformation:
+    r"""Muon on the flat weight vector: each hidden-to-hidden weight matrix is a 2-D leaf
+    (Newton-Schulz orthogonalised momentum), everything else (biases, the input and the output
+    layer) a 1-D leaf, which ``optax.contrib.muon`` gives to AdamW, as Muon's authors do."""
+    sl = layer_slices(sizes)
+
+    def split(v):
+        out = []
+        for i, (w, shape, b) in enumerate(sl):
+            out += [v[b], v[w].reshape(shape) if 0 < i < len(sl) - 1 else v[w]]
+        return out
+
+    inner = muon(learning_rate, **hp)
+
+    def update(g, state, params=None):
+        u, state = inner.update(split(g), state, None if params is None else split(params))
+        return jnp.concatenate([a.ravel() for a in u]), state  # ravel order = the flat order
+
+    return optax.GradientTransformation(lambda p: inner.init(split(p)), update)
+
+
 @functools.lru_cache(maxsize=64)
 def _trainer(opt_name: str, schedule: str, shape: tuple[int, int], batch: int, n_train: int):
     """One jitted training loop per (optimizer, schedule, depth, width, batch, data size); it is
     also the unit counted by the no-recompilation test (``_trainer(...)._cache_size()``)."""
-    spec = get(opt_name)
+    spec = opt_spec(opt_name)
     depth, width = shape
     sizes = (2, *([width] * depth), 2)
     factory = spec.fast_factory or spec.factory
+    if spec is MUON:
+        factory = functools.partial(muon_flat, sizes)
 
     def run(theta0, lr, hp, sargs, flags, x, y, xv, yv, order, steps, ema_decay, swa_start):
         sched = make_schedule(schedule, sargs)
@@ -257,7 +296,12 @@ def _trainer(opt_name: str, schedule: str, shape: tuple[int, int], batch: int, n
         def step(_, c):
             th, st, div_at, ema, nok, swa, t = c
             idx = jax.lax.dynamic_slice(order, (t * batch,), (batch,))
-            g = jax.grad(loss)(th, x[idx], y[idx])
+            xb, yb = x[idx], y[idx]
+            grad = lambda p: jax.grad(loss)(p, xb, yb)
+            # where the rule takes its gradient (the notes' Nesterov looks ahead, SAM perturbs
+            # along this batch's gradient, Schedule-Free evaluates at y), as in the 2-D engine
+            q = th if spec.eval_point is None else spec.eval_point(st, th, hp, grad)
+            g = grad(q)
             with jax.numpy_dtype_promotion("standard"):
                 u, st2 = opt.update(g, st, th)
             new = th + u
@@ -318,7 +362,7 @@ def batch_order(seed: int, steps: int, batch: int, n: int) -> np.ndarray:
 
 
 def _prepare(optimizer, schedule, schedule_args_, hparams, steps, batch, n):
-    spec = get(optimizer)
+    spec = opt_spec(optimizer)
     if spec.needs_hessian:
         raise ValueError(
             f"{spec.title} needs the full Hessian; pick a first-order optimizer for the network"

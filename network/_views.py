@@ -8,8 +8,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optimizers._specs import get
-
 from . import _mlp as m
 
 ENSEMBLE = 5  # members per ensemble
@@ -40,7 +38,7 @@ class Config(NamedTuple):
         return m.Arch(self.depth, self.width, self.act, self.res, self.ln)
 
     def labels(self) -> list[str]:
-        return [f"{get(o).title}, lr {lr:g}" for o, lr in self.runs]
+        return [f"{m.opt_spec(o).title}, lr {lr:g}" for o, lr in self.runs]
 
 
 def schedule_for(name: str, steps: int) -> dict[str, float]:
@@ -207,3 +205,22 @@ def gradient_verdict(run: m.MLPRun) -> tuple[str, float]:
         return "zero", float("nan")
     q = float(g[0] / max(g[-1], 1e-300))
     return ("vanishing" if q < 0.1 else "exploding" if q > 10 else "balanced"), q
+
+
+def muon_summary(race) -> str:
+    """The sentence under the matrix race: the spread of each update's singular values (first
+    step) and the final losses, all read from the runs."""
+    mu, sgd, adam = race.sv["muon"], race.sv["sgd"], race.sv["adam"]
+    spread = sgd[0, 0] / sgd[0, -1]
+    final = ", ".join(f"{_MATRIX_NAMES[k]} {race.loss[k][-1]:.2g}" for k in race.loss)
+    return (
+        f"Muon's first update has singular values {mu[0].min():.2f} to {mu[0].max():.2f} "
+        f"(times the rate): every direction of W moves by about the same amount. SGD's update "
+        f"is the gradient, whose largest singular value is {spread:.0f} times its smallest "
+        f"(the conditioning of A, squared); Adam's first step is a sign matrix, of rank "
+        f"{int((adam[0] > 1e-8 * adam[0, 0]).sum())} here, not orthogonal either. "
+        f"Loss after {len(race.loss['muon']) - 1} steps: {final}."
+    )
+
+
+_MATRIX_NAMES = {"muon": "Muon", "adam": "Adam", "sgd": "SGD"}

@@ -169,6 +169,28 @@ def test_page_shows_the_engine_numbers():
     assert mb.floor_summary(race) in text
     gap = mb.scaling_pair(p, lr=0.05, batch=8, k=4)[2]
     assert f"within {gap:.2f} decades: the rule **{mb.scaling_verdict(gap)}**" in text
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 5
+    assert mb.sweep_summary(mb.lr_sweep(p)) in text
     at.select_slider(key="batch:lr").set_value(5.0).run()  # not an option: clamped, no box
     assert not at.exception
+
+
+def test_small_batches_need_small_learning_rates():
+    """The sweep's points are the engine's runs (vmapped), and on both problems the largest rate
+    that ends below 1% of the starting gap grows with B (the page's sentence says so)."""
+    for kind in mb.KINDS:
+        p = mb.make_problem(kind)
+        sw = mb.lr_sweep(p)
+        assert sw.batches == (1, 8, 64) and sw.ratio.shape == (3, len(mb.SWEEP_LRS))
+        for i, j in ((0, 9), (2, 15)):
+            r = mb.minibatch_run(p, lr=float(sw.lrs[j]), batch=sw.batches[i], steps=300)
+            gap = mb.tail_gap(r, p.f_star) / (r.loss[0] - p.f_star)
+            assert sw.ratio[i, j] == pytest.approx(gap, rel=1e-9)
+        best = list(sw.largest_good_lr().values())
+        assert best[0] < best[1] < best[2], (kind, best)
+        assert "grows with the batch size" in mb.sweep_summary(sw)
+        assert sw.diverged[0].any() and not sw.diverged[:, :5].any()
+    fake = mb.LrSweep(
+        (1, 8), sw.lrs[:2], np.array([[1e-3, 1e-3], [1e-3, 0.5]]), np.zeros((2, 2), bool)
+    )
+    assert "does **not** grow" in mb.sweep_summary(fake)

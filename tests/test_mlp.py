@@ -213,13 +213,17 @@ def test_network_page_runs_every_view():
         ("residual & LayerNorm", 2),
         ("ensembles", 1),
         ("averaging", 1),
+        ("Muon (matrices)", 2),
     ]:
         at.radio(key="mlp:view").set_value(view).run()
         assert not at.exception, view
         assert len(at.get("plotly_chart")) == charts, view
+        if view == "averaging":
+            assert "Interpolation barrier" in " ".join(c.value for c in at.caption)
     text = " ".join(md.value for md in at.markdown)
-    assert "Interpolation barrier" in " ".join(c.value for c in at.caption)
-    del text
+    from network import _matrix
+
+    assert v.muon_summary(_matrix.matrix_race()) in text
 
 
 def test_the_smoothness_sentence_is_the_measured_one():
@@ -270,3 +274,152 @@ def test_a_link_shows_the_same_numbers_in_a_fresh_browser(server):
         assert cap.inner_text().strip() == want.replace("**", "")
         assert page.locator("[data-testid=stException]").count() == 0
         page.screenshot(path="/tmp/mlp_link.png", full_page=True)
+
+
+# --- where the gradient is taken (eval_point), against a numpy loop -------------------------------
+
+
+def _np_grad(theta, x, y, sizes):
+    """Textbook backpropagation of a tanh MLP with softmax cross-entropy (numpy, float64)."""
+    layers = [(theta[w].reshape(shape), theta[b]) for w, shape, b in m.layer_slices(sizes)]
+    hs = [x]
+    for w, b in layers[:-1]:
+        hs.append(np.tanh(hs[-1] @ w + b))
+    z = hs[-1] @ layers[-1][0] + layers[-1][1]
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    d = (p - np.eye(2)[y]) / len(y)  # dL/dlogits
+    g = np.zeros_like(theta)
+    for i in range(len(layers) - 1, -1, -1):
+        w_sl, _, b_sl = m.layer_slices(sizes)[i]
+        g[w_sl] = (hs[i].T @ d).ravel()
+        g[b_sl] = d.sum(0)
+        if i:
+            d = (d @ layers[i][0].T) * (1 - hs[i] ** 2)
+    return g
+
+
+@pytest.mark.parametrize(
+    "name, hp",
+    [
+        ("nesterov", {"momentum": 0.9}),
+        ("sam", {"rho": 0.3}),
+        ("schedule_free_sgd", {"b1": 0.8}),
+        ("schedule_free_adamw", {"b1": 0.9, "weight_decay": 0.01}),
+    ],
+)
+def test_the_gradient_is_taken_where_the_rule_says(name, hp):
+    """Nesterov (the notes' look-ahead), SAM (perturbed point) and Schedule-Free (y) on a tiny
+    network, mini-batches of 8: the trained weights equal the registry's textbook code run in
+    numpy with a numpy backpropagation, step for step (rtol 1e-10)."""
+    import optimizers
+
+    x, y = m.make_dataset("xor", 24, 0.2, seed=2)
+    arch, steps, batch, lr = m.Arch(2, 3, "tanh"), 12, 8, 0.1
+    run = m.train_mlp(
+        x, y, x, y, optimizer=name, lr=lr, hparams=hp, arch=arch, init="gaussian", batch=batch,
+        steps=steps, seed=3,
+    )  # fmt: skip
+    spec = optimizers.get(name)
+    order = _mlp.batch_order(3, steps, batch, len(x))
+    ns = {"np": np, "learning_rate": lr, **spec.hparams(hp)}
+    ns["x"] = m.init_params(arch.sizes, "gaussian", seed=3).copy()
+    exec(spec.textbook_init.replace("np.zeros(2)", "np.zeros_like(x)"), ns)
+    for t in range(1, steps + 1):
+        idx = order[(t - 1) * batch : t * batch]
+        ns["t"] = t
+        ns["grad"] = lambda p, i=idx: _np_grad(p, x[i], y[i], arch.sizes)
+        ns["dx"] = ns["grad"](ns["x"])
+        exec(spec.textbook, ns)
+        np.testing.assert_allclose(run.thetas[t], ns["x"], rtol=1e-10, atol=1e-13)
+    from ui import _network
+
+    assert name in _network._first_order()  # offered on the page
+    # and it differs from taking the gradient at the weights (the test can fail)
+    plain = {"nesterov": "momentum", "sam": "sgd"}.get(name)
+    if plain:
+        other = m.train_mlp(
+            x, y, x, y, optimizer=plain, lr=lr, hparams={k: v for k, v in hp.items() if k != "rho"},
+            arch=arch, init="gaussian", batch=batch, steps=steps, seed=3,
+        )  # fmt: skip
+        assert np.abs(other.final - run.final).max() > 1e-4
+
+
+# --- Muon: matrices only -------------------------------------------------------------------------
+
+
+def _muon_textbook(grads, lr, beta=0.95):
+    """The spec's numpy code, run on a sequence of gradients of one matrix (W starts at 0)."""
+    spec = m.MUON
+    ns = {"np": np, "learning_rate": lr, "beta": beta, "W": np.zeros_like(grads[0])}
+    exec(spec.textbook_init, ns)
+    out = []
+    for t, g in enumerate(grads, 1):
+        ns.update(t=t, dW=g)
+        exec(spec.textbook, ns)
+        out.append(ns["W"].copy())
+    return out
+
+
+def test_muon_is_the_textbook_newton_schulz_and_never_a_point_optimizer():
+    import jax
+    import optax
+
+    import optimizers
+    from optimizers._modern import muon
+
+    rng = np.random.default_rng(0)
+    grads = [rng.normal(size=(8, 8)) for _ in range(3)]
+    opt, w = muon(0.1), np.zeros((8, 8))
+    st = opt.init(w)
+    want = _muon_textbook(grads, 0.1)
+    for g, ref in zip(grads, want, strict=True):
+        with jax.numpy_dtype_promotion("standard"):
+            u, st = opt.update(g, st, w)
+        w = np.asarray(optax.apply_updates(w, u))
+        np.testing.assert_allclose(w, ref, rtol=1e-10, atol=1e-13)
+    s = np.linalg.svd(want[0] / 0.1, compute_uv=False)  # a well-conditioned gradient: all ~1
+    assert 0.6 < s.min() and s.max() < 1.2
+    # not a 2-D point optimizer: not in the registry the Playground and Compare list
+    assert "muon" not in optimizers.names() and "muon" not in optimizers.titles()
+    from ui import _network
+
+    assert "muon" in _network._first_order()
+
+
+def test_muon_on_the_network_orthogonalises_hidden_matrices_only():
+    """One step on a 3-layer network: each hidden-to-hidden matrix moves by the textbook Muon
+    update of its own gradient; the input and output layers and biases move by AdamW's step."""
+    x, y = m.make_dataset("xor", 24, 0.2, seed=2)
+    arch, lr = m.Arch(3, 4, "tanh"), 0.05
+    run = m.train_mlp(x, y, x, y, optimizer="muon", lr=lr, arch=arch, init="gaussian", batch=24,
+                      steps=1, seed=3)  # fmt: skip
+    th0 = m.init_params(arch.sizes, "gaussian", seed=3)
+    g = _np_grad(th0, x, y, arch.sizes)
+    d = run.final - th0
+    sl = m.layer_slices(arch.sizes)
+    for i, (w, shape, _) in enumerate(sl):
+        if 0 < i < len(sl) - 1:
+            ref = _muon_textbook([g[w].reshape(shape)], lr)[0]
+            np.testing.assert_allclose(d[w].reshape(shape), ref, rtol=1e-9, atol=1e-12)
+        else:  # AdamW's first step (optax's Nesterov form): the same size on every coordinate
+            nz = np.abs(g[w]) > 1e-5
+            np.testing.assert_allclose(np.abs(d[w][nz]), np.abs(d[w][nz]).max(), rtol=1e-4)
+            assert np.all(np.sign(d[w][nz]) == -np.sign(g[w][nz]))
+
+
+def test_the_matrix_race_shows_muon_s_flat_spectrum():
+    from network import _matrix
+
+    r = _matrix.matrix_race(steps=60)
+    mu, sgd = r.sv["muon"], r.sv["sgd"]
+    assert mu.shape == (60, 8) and 0.6 < mu[:50].min() and mu[:50].max() < 1.2
+    assert sgd[0, 0] / sgd[0, -1] > 50  # the gradient's conditioning, kappa(A)^2 = 100
+    for k in r.loss:
+        assert r.loss[k][-1] < 0.5 * r.loss[k][0]
+    text = v.muon_summary(r)
+    assert f"{mu[0].min():.2f}" in text and f"{sgd[0, 0] / sgd[0, -1]:.0f}" in text
+    a, b, _ = _matrix.matrix_problem()
+    sign = np.sign(a.T @ b)  # Adam's first step is -lr sign(gradient)
+    assert f"rank {np.linalg.matrix_rank(sign)} here" in text
+    np.testing.assert_allclose(r.sv["adam"][0], np.linalg.svd(sign, compute_uv=False), atol=1e-4)

@@ -53,3 +53,8 @@ def noise_table(kind: str, start: tuple[float, float], batches: tuple[int, ...])
             }
         )
     return rows
+
+
+@st.cache_data(max_entries=8, show_spinner="Sweeping the learning rate for three batch sizes...")
+def sweep(kind: str, seed: int):
+    return mb.lr_sweep(problem(kind), seed=seed)

@@ -10,7 +10,6 @@ import numpy as np
 import streamlit as st
 
 import network
-import optimizers
 import viz
 
 from ._cached import cached_mlp
@@ -19,17 +18,15 @@ P = "mlp"
 LINK = "query-params"
 LRS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
 SCHEDULES = ("constant", "step", "cosine", "warmup_cosine", "onecycle", "sgdr")
-VIEWS = ("training", "landscape", "layers", "residual & LayerNorm", "ensembles", "averaging")
+VIEWS = (
+    "training", "landscape", "layers", "residual & LayerNorm", "ensembles", "averaging",
+    "Muon (matrices)",
+)  # fmt: skip
 
 
 def _first_order() -> tuple[str, ...]:
-    # the trainer takes every gradient at the weights: rules that take it elsewhere (eval_point:
-    # the notes' Nesterov, SAM, Schedule-Free) would silently run as another method
-    return tuple(
-        n
-        for n in optimizers.names()
-        if not optimizers.get(n).needs_hessian and optimizers.get(n).eval_point is None
-    )
+    # every first-order rule (the gradient is taken where the rule says: eval_point) and Muon
+    return tuple(network.opt_titles())
 
 
 # name: (kind, choices or (low, high, step), default, label)
@@ -102,7 +99,7 @@ def widget(where, name: str):
     kind, choices, default, label = specs()[name]
     kw = dict(key=f"{P}:{name}", bind=LINK)
     if kind == "select":
-        fmt = optimizers.titles().get if name.startswith("opt") else str
+        fmt = network.opt_titles().get if name.startswith("opt") else str
         i = choices.index(default)
         return where.selectbox(label, choices, index=i, format_func=fmt, **kw)
     if kind == "radio":
@@ -366,4 +363,40 @@ def show_averaging(cfg) -> None:
         "networks. Averages along one run stay in one basin; the average of two independently "
         "trained networks usually lands on the barrier (their hidden units are permuted), so "
         "average their predictions (an ensemble) instead."
+    )
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _matrix_race():
+    from network import _matrix
+
+    return _matrix.matrix_race()
+
+
+def show_muon() -> None:
+    with st.spinner("Racing Muon, Adam and SGD on an 8x8 matrix...", show_time=True):
+        r = _matrix_race()
+    names = {"muon": "Muon", "adam": "Adam", "sgd": "SGD"}
+    left, right = st.columns(2)
+    loss = [
+        viz.Series(f"{names[k]}, lr {r.lrs[k]:g}", np.arange(len(ls)), ls, viz.PALETTE[i])
+        for i, (k, ls) in enumerate(r.loss.items())
+    ]
+    fig = viz.curves_figure(loss, title="loss ½‖AW − B‖² (κ(A) = 10)", ylabel="loss",
+                            xlabel="step", log_y=True)  # fmt: skip
+    _chart(left, fig, "muon_loss")
+    sv = [
+        viz.Series(names[k], np.arange(1, s.shape[1] + 1), s[0], viz.PALETTE[i])
+        for i, (k, s) in enumerate(r.sv.items())
+    ]
+    fig = viz.curves_figure(sv, title="singular values of the first update / lr", log_y=True,
+                            ylabel="σ / lr", xlabel="index (largest first)")  # fmt: skip
+    _chart(right, fig, "muon_sv")
+    st.write(network.views.muon_summary(r))
+    st.caption(
+        "Muon (optax.contrib.muon) orthogonalises the momentum of a weight matrix with five "
+        "Newton-Schulz steps. It needs a matrix: on the 2-D maps there is none, so it is offered "
+        "only here and as optimizer 1 or 2 above, where it updates the hidden-to-hidden weight "
+        "matrices and AdamW the biases, the input and the output layer (with one hidden layer "
+        "there is no hidden-to-hidden matrix: it is then AdamW)."
     )

@@ -42,7 +42,7 @@ from ._inside import (
     sharpness,
     sharpness_figure,
 )
-from ._minibatch import batch_maps_figure, data_figure
+from ._minibatch import batch_maps_figure, data_figure, lr_sweep_figure
 from ._replay import (
     ARROW_STYLES,
     PLAYER_DIR,
@@ -95,6 +95,7 @@ __all__ = [
     "inside_payload",
     "landscape_figure",
     "loss_gaps",
+    "lr_sweep_figure",
     "make_figure",
     "paths_from",
     "replay_data",

@@ -6,6 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from i18n import gettext_for
+
 from ._data import PALETTE
 from ._figures import TEMPLATE
 
@@ -140,4 +142,60 @@ def batch_maps_figure(
     fig.update_xaxes(title_text="w1")
     fig.update_yaxes(title_text="w2", scaleanchor="x", row=1, col=1)
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
+    return fig
+
+
+def lr_sweep_figure(sweep, *, good_gap: float, steps: int, height: int = 360, lang: str = "en"):
+    """Final loss gap (relative to the start) vs learning rate, one curve per batch size; runs
+    that end above their start are drawn as crosses at the top; the largest rate of each batch
+    size that ends below ``good_gap`` is ringed."""
+    _ = gettext_for(lang)
+    fig = go.Figure()
+    top = 10.0
+    for i, b in enumerate(sweep.batches):
+        c = PALETTE[i % len(PALETTE)]
+        ok = ~sweep.diverged[i]
+        fig.add_trace(
+            go.Scatter(
+                x=sweep.lrs[ok],
+                y=sweep.ratio[i][ok],
+                mode="lines+markers",
+                name=f"B = {b}",
+                line=dict(color=c),
+            )
+        )
+        bad = sweep.diverged[i]
+        if bad.any():
+            fig.add_trace(
+                go.Scatter(
+                    x=sweep.lrs[bad],
+                    y=np.full(int(bad.sum()), top * (1.4**i)),
+                    mode="markers",
+                    name=_("B = {b}: diverged").format(b=b),
+                    marker=dict(symbol="x", size=9, color=c),
+                )
+            )
+        best = sweep.largest_good_lr()[b]
+        if best > 0:
+            j = int(np.argmin(np.abs(sweep.lrs - best)))
+            fig.add_trace(
+                go.Scatter(
+                    x=[best],
+                    y=[sweep.ratio[i][j]],
+                    mode="markers",
+                    showlegend=False,
+                    marker=dict(size=15, color="rgba(0,0,0,0)", line=dict(color=c, width=2)),
+                    hovertemplate=_("largest good rate") + " %{x:.3g}<extra></extra>",
+                )
+            )
+    fig.add_hline(y=good_gap, line=dict(color="gray", dash="dot"))
+    fig.update_layout(
+        template=TEMPLATE,
+        title=_("loss gap after {n} steps of plain SGD, relative to the start").format(n=steps),
+        height=height,
+        xaxis=dict(type="log", title=_("learning rate"), exponentformat="power"),
+        yaxis=dict(type="log", title=_("final (f - f*) / start"), exponentformat="power"),
+        legend=dict(orientation="h", y=-0.22, yanchor="top"),
+        margin=dict(t=40, l=60, r=10, b=80),
+    )
     return fig

@@ -35,6 +35,8 @@ import zlib
 
 import numpy as np
 
+from i18n import N_, gettext_for
+
 from ._figures import _z_for_display
 
 PLAYER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "player")
@@ -43,19 +45,19 @@ DECOMPOSED = ("momentum", "nesterov")
 # : each arrow in its optimizer's colour; the kinds differ by line style (the legend draws a sample
 # of each)
 ARROW_STYLES = {
-    "step": {"label": "step taken (to scale)", "dash": "solid", "width": 3.5},
-    "momentum": {"label": "momentum step μv (to scale)", "dash": "dash", "width": 2.5},
+    "step": {"label": N_("step taken (to scale)"), "dash": "solid", "width": 3.5},
+    "momentum": {"label": N_("momentum step μv (to scale)"), "dash": "dash", "width": 2.5},
     "gradient": {
-        "label": "gradient step −lr∇f where it is evaluated (to scale)",
+        "label": N_("gradient step −lr∇f where it is evaluated (to scale)"),
         "dash": "dot",
         "width": 2.5,
     },
     "direction": {
-        "label": "downhill direction −∇f (length not to scale)",
+        "label": N_("downhill direction −∇f (length not to scale)"),
         "dash": "dot",
         "width": 1.5,
     },
-    "lookahead": {"label": "look-ahead point x + μv (Nesterov takes ∇f there)"},
+    "lookahead": {"label": N_("look-ahead point x + μv (Nesterov takes ∇f there)")},
 }
 
 
@@ -205,16 +207,18 @@ def replay_data(
     title: str = "",
     height: int = 520,
     equations_closed: bool = False,
+    lang: str = "en",
 ) -> dict:
     """Everything the player draws, JSON-able (arrays as base64 little-endian floats); the
     browser gets it packed (:func:`pack`). With ``equations_closed`` the equations start folded (a
-    page with many paths and little room)."""
+    page with many paths and little room). The title and the arrows' names are in ``lang``."""
+    tr = gettext_for(lang)
     xs, ys, z = grid
     zd, zlabel = _z_for_display(np.asarray(z), scape.log_z)
     zd = np.where(np.isfinite(zd), zd, np.nan)
     (x0, x1), (y0, y1) = scape.bounds
     return {
-        "title": title,
+        "title": tr(title) if title else "",
         "height": int(height),
         "bounds": [float(x0), float(x1), float(y0), float(y1)],
         "extent": float(scape.extent),
@@ -226,7 +230,7 @@ def replay_data(
             "ny": len(ys),
             "zlabel": zlabel,
         },
-        "arrow_styles": ARROW_STYLES,
+        "arrow_styles": {k: {**v, "label": tr(v["label"])} for k, v in ARROW_STYLES.items()},
         "equations_closed": bool(equations_closed),
         "minima": [[float(m.x), float(m.y)] for m in scape.minima],
         "saddles": [[float(s.x), float(s.y)] for s in scape.saddles],
@@ -570,10 +574,18 @@ def replay_path(scn, oc, traj, label: str, color: str) -> ReplayPath:
 
 
 def scenario_replay(
-    scn, trajs, labels, grid, *, title: str = "", height: int = 520, equations_closed: bool = False
+    scn,
+    trajs,
+    labels,
+    grid,
+    *,
+    title: str = "",
+    height: int = 520,
+    equations_closed: bool = False,
+    lang: str = "en",
 ) -> dict:
     """The player's data for every optimizer of a :class:`scenarios.Scenario` and its
-    trajectories."""
+    trajectories (its words in ``lang``)."""
     from ._data import paths_from  # the same colours as the page's other charts
 
     paths = [
@@ -587,4 +599,5 @@ def scenario_replay(
         title=title,
         height=height,
         equations_closed=equations_closed,
+        lang=lang,
     )
