@@ -142,9 +142,9 @@ def compare():
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=title)
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
         ui.inside_panel(PAGE, scn, tuple(labels))
-        rows = [
-            viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)
-        ]
+        rows = ui.table_rows(
+            [viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)]
+        )
         if present:  # a static table: its columns wrap, none is cut off
             st.table(rows)
         else:
