@@ -14,10 +14,13 @@ from scenarios import Scenario
 PAGE = "play"
 TOGGLES = {"view3d": f"{PAGE}:3d", **ui.presentation_toggles(PAGE)}  # page-only flags in the link
 ui.page_setup("Playground")
-st.title("Playground")
+_ = ui.t
+st.title(_("Playground"))
 st.caption(
-    "One optimizer in depth: pick a surface and an optimizer, click the map to choose a "
-    "start, press ▶ to replay."
+    _(
+        "One optimizer in depth: pick a surface and an optimizer, click the map to choose a "
+        "start, press ▶ to replay."
+    )
 )
 
 DEFAULT = scenarios.get_preset("momentum-vs-nesterov-saddle").scenario
@@ -35,149 +38,147 @@ def _race_note(slug: str) -> None:
     """A Compare preset here: say that Playground shows its first optimizer, and link the whole
     race."""
     p = scenarios.get_preset(slug)
+    first = p.scenario.optimizers[0]
     if len(p.scenario.optimizers) > 1:
         st.info(
-            f"“{p.title}” races {len(p.scenario.optimizers)} optimizers; Playground shows the "
-            "first, "
-            f"{p.scenario.optimizers[0].label}. Its explanation and checked claims are on Compare.",
+            _(
+                "“{title}” races {n} optimizers; Playground shows the first, {first}. Its "
+                "explanation and checked claims are on Compare."
+            ).format(title=_(p.title), n=len(p.scenario.optimizers), first=_(first.label)),
             icon="ℹ️",
         )
-        ui.link_page("2_Compare.py", f"Open “{p.title}” on Compare", "🏁", {"preset": slug})
+        ui.link_page(
+            "2_Compare.py",
+            _("Open “{title}” on Compare").format(title=_(p.title)),
+            "🏁",
+            {"preset": slug},
+        )
 
 
 if url_preset in scenarios.preset_names():
     _race_note(url_preset)
-with st.expander("Presets", expanded=False):
+with st.expander(_("Presets"), expanded=False):
     pick = st.selectbox(
-        "preset",
+        _("preset"),
         scenarios.preset_names(),
-        format_func=lambda s: scenarios.get_preset(s).title,
+        format_func=lambda s: _(scenarios.get_preset(s).title),
         key=f"{PAGE}:preset_pick",
         persist_state=ui.KEEP,
     )
-    if st.button("Load preset (first optimizer)", key="play:load"):
+    if st.button(_("Load preset (first optimizer)"), key="play:load"):
         scn = scenarios.get_preset(pick).scenario
         ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)
         st.rerun()
     if len(scenarios.get_preset(pick).scenario.optimizers) > 1:
         _race_note(pick)
     else:
-        st.write(scenarios.get_preset(pick).explanation)
+        st.write(_(scenarios.get_preset(pick).explanation))
         ui.show_claims(pick)
 
 
 @st.fragment
 def playground():
     if present:  # the settings folded above, the map across the whole width
-        left, right = st.expander("Settings", expanded=False), st.container()
+        left, right = st.expander(_("Settings"), expanded=False), st.container()
     else:
         left, right = st.columns([1, 2.4], gap="medium")
     with left:
         kw = ui.shared_controls(PAGE)
-        st.markdown("**Optimizer**")
+        st.markdown("**" + _("Optimizer") + "**")
         oc = ui.optimizer_controls(PAGE, 0, overrides=False)
-        view3d = st.toggle("3-D surface", key=f"{PAGE}:3d", persist_state=ui.KEEP)
+        view3d = st.toggle(_("3-D surface"), key=f"{PAGE}:3d", persist_state=ui.KEEP)
     scn = Scenario(**kw, optimizers=(oc,))
     ui.sync_url(scn, PAGE, TOGGLES)
     traj = ui.cached_run(scn)[0]
     scape = scn.landscape()
     spec = optimizers.get(oc.name)
-    paths = viz.paths_from([traj], [oc.label])
+    label, title = ui.config_label(oc), _(scape.title)
+    paths = viz.paths_from([traj], [label])
     with right:
         if traj.diverged_at is not None:
             st.error(
-                f"Diverged at step {traj.diverged_at}: the iterate became non-finite, left "
-                "the function's domain "
-                "or ran more than 100 map widths from its centre. The path is frozen at its "
-                "last point before that (which can "
-                "lie far off the map). Try a smaller learning rate, or clip the gradient."
+                _(
+                    "Diverged at step {k}: the iterate became non-finite, left the function's "
+                    "domain or ran more than 100 map widths from its centre. The path is frozen "
+                    "at its last point before that (which can lie far off the map). Try a smaller "
+                    "learning rate, or clip the gradient."
+                ).format(k=traj.diverged_at)
             )
         grid = ui.cached_grid(scn)
+        steps = np.arange(traj.steps + 1)
+        (gap,) = viz.loss_gaps(scape, [traj])
+        lr_lines = [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])]
+        est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
+        if est is not None:
+            lr_lines.append(viz.Series(_(est[0]), steps[: len(est[1])], est[1], viz.PALETTE[4]))
+        dist = viz.distance_to_nearest_minimum(scape, traj.points)
+        charts = [
+            viz.curves_figure(
+                [viz.Series("f - f*", steps, gap, viz.PALETTE[0])],
+                title=_("loss gap f - f* (log)"),
+                ylabel="f - f*",
+                log_y=True,
+            ),
+            viz.curves_figure(
+                [viz.Series("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
+                title=_("gradient norm"),
+                ylabel="|∇f|",
+                log_y=True,
+            ),
+            viz.curves_figure(
+                lr_lines, title=_("learning rate"), ylabel="lr", log_y=est is not None
+            ),
+            viz.curves_figure(
+                [viz.Series(_("distance"), steps, dist, viz.PALETTE[3])],
+                title=_("distance to nearest minimum"),
+                ylabel=_("distance"),
+                log_y=True,
+            ),
+        ]
         if view3d:
             fig = viz.surface3d_figure(
                 scape,
                 ui.cached_grid(scn, 80),
                 paths,
-                title=scape.title,
+                title=title,
                 height=int(560 * (present or 1)),
             )
             ui.present_figure(fig, present)
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
         else:
-            fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
+            fig = lambda: viz.landscape_figure(scape, grid, paths, title=title)
             ui.replay_map(
                 PAGE,
-                ui.replay_payload(scn, (oc.label,), scape.title, 560),
+                ui.replay_payload(scn, (label,), title, 560),
                 key=f"{PAGE}:map",
                 present=present,
+                charts=charts,
+                chart_columns=2,
             )
             st.caption(
-                "Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed "
-                "(after a click "
-                "on any player button the keys ← → space Home End work too). Click the map to "
-                "start there; "
-                "drag to pan, scroll to zoom, double-click to reset."
+                _(
+                    "Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed "
+                    "(after a click on any player button the keys ← → space Home End work too). "
+                    "Click the map to start there; drag to pan, scroll to zoom, double-click to "
+                    "reset."
+                )
             )
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
-        ui.inside_panel(PAGE, scn, (oc.label,))
-        steps = np.arange(traj.steps + 1)
-        c1, c2 = st.columns(2)
-        (gap,) = viz.loss_gaps(scape, [traj])
-        c1.plotly_chart(
-            viz.curves_figure(
-                [viz.Series("f - f*", steps, gap, viz.PALETTE[0])],
-                title="loss gap f - f* (log)",
-                ylabel="f - f*",
-                log_y=True,
-            ),
-            theme=None,
-            key=f"{PAGE}:loss",
-        )
-        c2.plotly_chart(
-            viz.curves_figure(
-                [viz.Series("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
-                title="gradient norm",
-                ylabel="|∇f|",
-                log_y=True,
-            ),
-            theme=None,
-            key=f"{PAGE}:gnorm",
-        )
-        c3, c4 = st.columns(2)
-        lr_lines = [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])]
-        est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
-        if est is not None:
-            lr_lines.append(viz.Series(est[0], steps[: len(est[1])], est[1], viz.PALETTE[4]))
-        c3.plotly_chart(
-            viz.curves_figure(lr_lines, title="learning rate", ylabel="lr", log_y=est is not None),
-            theme=None,
-            key=f"{PAGE}:lr",
-        )
-        c4.plotly_chart(
-            viz.curves_figure(
-                [
-                    viz.Series(
-                        "distance",
-                        steps,
-                        viz.distance_to_nearest_minimum(scape, traj.points),
-                        viz.PALETTE[3],
-                    )
-                ],
-                title="distance to nearest minimum",
-                ylabel="distance",
-                log_y=True,
-            ),
-            theme=None,
-            key=f"{PAGE}:dist",
-        )
-        s = viz.summarize(scape, traj, oc.label)
+        ui.inside_panel(PAGE, scn, (label,))
+        if view3d:  # no map: Streamlit's charts (the 3-D view loads its plotly.js anyway)
+            cells = [*st.columns(2), *st.columns(2)]
+            for i, chart in enumerate(charts):
+                cells[i].plotly_chart(chart, theme=None, key=f"{PAGE}:curve{i}")
+        rows = ui.table_rows([viz.summarize(scape, traj, label).row()])
         if present:  # a static table: its columns wrap, none is cut off
-            st.table([s.row()])
+            st.table(rows)
         else:
-            st.dataframe([s.row()], hide_index=True)
-        t1, t2, t3 = st.tabs(["Update rule", "Textbook numpy", "About the surface"])
+            st.dataframe(rows, hide_index=True)
+        t1, t2, t3 = st.tabs([_("Update rule"), _("Textbook numpy"), _("About the surface")])
         t1.latex(spec.latex)
-        t1.caption(f"{spec.description}  \nReferences: {spec.reference}")
+        t1.caption(
+            _(spec.description) + "  \n" + _("References: {refs}").format(refs=spec.reference)
+        )
         ui.notes_on_notes([oc.name], container=t1)
         t2.code(
             ("# state\n" + spec.textbook_init + "\n\n" if spec.textbook_init else "")
@@ -185,8 +186,8 @@ def playground():
             + spec.textbook,
             language="python",
         )
-        t3.write(scape.description)
-        t3.caption(f"References: {scape.reference}")
+        t3.write(_(scape.description))
+        t3.caption(_("References: {refs}").format(refs=scape.reference))
         ui.notes_on_notes(saddle=bool(scape.saddles), container=t3)
 
 

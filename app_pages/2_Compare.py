@@ -6,12 +6,14 @@ import streamlit as st
 import scenarios
 import ui
 import viz
+from i18n import N_
 from scenarios import MAX_OPTIMIZERS, Scenario
 
 PAGE = "cmp"
 TOGGLES = ui.presentation_toggles(PAGE)  # page-only flags in the link
 ui.page_setup("Compare")
-st.title("Compare optimizers")
+_ = ui.t
+st.title(_("Compare optimizers"))
 
 RACES = [
     p.slug for p in scenarios.PRESETS if p.page == "compare"
@@ -20,11 +22,12 @@ url_preset = st.query_params.get("preset")
 if url_preset in scenarios.preset_names() and url_preset not in RACES:
     st.query_params.clear()
     st.info(
-        f"“{scenarios.get_preset(url_preset).title}” is a one-optimizer preset: it opens on "
-        "Playground.",
+        _("“{title}” is a one-optimizer preset: it opens on Playground.").format(
+            title=_(scenarios.get_preset(url_preset).title)
+        ),
         icon="ℹ️",
     )
-    ui.link_page("1_Playground.py", "Open it on Playground", "🔬", {"preset": url_preset})
+    ui.link_page("1_Playground.py", _("Open it on Playground"), "🔬", {"preset": url_preset})
 for w in ui.init_page(PAGE, scenarios.get_preset("momentum-vs-nesterov-saddle").scenario, TOGGLES):
     st.warning(w)
 present = ui.presentation(PAGE)  # 0, or the scale of presentation mode
@@ -32,26 +35,26 @@ present = ui.presentation(PAGE)  # 0, or the scale of presentation mode
 cols = st.columns([3, 1])
 slugs = RACES
 pick = cols[0].selectbox(
-    "preset",
+    _("preset"),
     slugs,
-    format_func=lambda s: scenarios.get_preset(s).title,
+    format_func=lambda s: _(scenarios.get_preset(s).title),
     key="cmp:preset_pick",
     label_visibility="collapsed",
     persist_state=ui.KEEP,
 )
-if cols[1].button("Load preset", type="primary", width="stretch"):
+if cols[1].button(_("Load preset"), type="primary", width="stretch"):
     ui.load_scenario(scenarios.get_preset(pick).scenario, PAGE)
     st.query_params.clear()
     st.rerun()
-with st.expander("What this preset shows", expanded=False):
-    st.write(scenarios.get_preset(pick).explanation)
+with st.expander(_("What this preset shows"), expanded=False):
+    st.write(_(scenarios.get_preset(pick).explanation))
     ui.show_claims(pick)
 
 
 @st.fragment
 def compare():
     if present:  # the settings folded above, the map across the whole width
-        left, right = st.expander("Settings", expanded=False), st.container()
+        left, right = st.expander(_("Settings"), expanded=False), st.container()
     else:
         left, right = st.columns([1, 2.4], gap="medium")
     with left:
@@ -59,7 +62,7 @@ def compare():
         st.session_state.setdefault(f"{PAGE}:n_opt", 2)
         n = int(
             st.number_input(
-                "number of optimizers",
+                _("number of optimizers"),
                 2,
                 MAX_OPTIMIZERS,
                 key=f"{PAGE}:n_opt",
@@ -68,76 +71,80 @@ def compare():
         )
         configs = []
         for i in range(n):
-            with st.expander(f"Optimizer {i + 1}", expanded=i < 2):
+            with st.expander(_("Optimizer {i}").format(i=i + 1), expanded=i < 2):
                 configs.append(ui.optimizer_controls(PAGE, i, overrides=True))
         tol = ui.tolerance_input(PAGE)
     scn = Scenario(**kw, optimizers=tuple(configs), tolerance=tol)
     ui.sync_url(scn, PAGE, TOGGLES)
     trajs = ui.cached_run(scn)
     scape = scn.landscape()
-    labels = [f"{i + 1}. {c.label}" for i, c in enumerate(configs)]
+    labels = [f"{i + 1}. {ui.config_label(c)}" for i, c in enumerate(configs)]
+    title = _(scape.title)
     paths = viz.paths_from(trajs, labels)
     with right:
         shown = st.session_state.get(f"{PAGE}:preset_pick")
         if shown in RACES and not ui.same_scenario(scn, scenarios.get_preset(shown).scenario):
             st.caption(
-                ":material/info: You have changed the preset's settings: the checked claims "
-                "under “What "
-                "this preset shows” describe the preset's own runs, not the map below."
+                ":material/info: "
+                + _(
+                    "You have changed the preset's settings: the checked claims under “What this "
+                    "preset shows” describe the preset's own runs, not the map below."
+                )
             )
         ui.divergence_banner(
-            sum(p.diverged_at is not None for p in paths), len(paths), "optimizers"
+            sum(p.diverged_at is not None for p in paths), len(paths), N_("optimizers")
         )
         for p in paths:
             if p.diverged_at is not None:
                 st.error(
-                    f"{p.label} diverged at step {p.diverged_at} (non-finite, or more than "
-                    "100 map widths from its centre); its path "
-                    "is frozen at its last point before that, which can lie far off the map."
+                    _(
+                        "{label} diverged at step {k} (non-finite, or more than 100 map widths "
+                        "from its centre); its path is frozen at its last point before that, "
+                        "which can lie far off the map."
+                    ).format(label=p.label, k=p.diverged_at)
                 )
         grid = ui.cached_grid(scn)
-        ui.replay_map(
-            PAGE,
-            ui.replay_payload(scn, tuple(labels), scape.title, 560),
-            key=f"{PAGE}:map",
-            present=present,
-        )
-        st.caption(
-            "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
-            "slider (after a "
-            "click on any player button the keys ← → space Home End work too). Click the map "
-            "to start every "
-            "optimizer there."
-        )
-        fig = lambda: viz.landscape_figure(scape, grid, paths, title=scape.title)
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
-        ui.inside_panel(PAGE, scn, tuple(labels))
         steps = np.arange(scn.steps + 1)
         gaps = viz.loss_gaps(scape, trajs)
         series = [viz.Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]
         marks = [
-            viz.Series(f"{p.label} diverged", p.diverged_at, g[p.diverged_at], p.color)
+            viz.Series(
+                _("{label} diverged").format(label=p.label),
+                p.diverged_at,
+                g[p.diverged_at],
+                p.color,
+            )
             for p, g in zip(paths, gaps, strict=True)
             if p.diverged_at is not None
         ]
-        st.plotly_chart(
-            ui.present_figure(
-                viz.curves_figure(
-                    series,
-                    title="loss gap f - f* (log scale)",
-                    ylabel="f - f*",
-                    log_y=True,
-                    height=int(340 * (present or 1)),
-                    marks=marks,
-                ),
-                present,
-            ),
-            theme=None,
-            key=f"{PAGE}:loss",
+        loss = viz.curves_figure(
+            series,
+            title=_("loss gap f - f* (log scale)"),
+            ylabel="f - f*",
+            log_y=True,
+            height=int(340 * (present or 1)),
+            marks=marks,
         )
-        rows = [
-            viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)
-        ]
+        ui.replay_map(  # the loss chart drawn below the map, by the map's plotly.js
+            PAGE,
+            ui.replay_payload(scn, tuple(labels), title, 560),
+            key=f"{PAGE}:map",
+            present=present,
+            charts=[ui.present_figure(loss, present)],
+        )
+        st.caption(
+            _(
+                "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
+                "slider (after a click on any player button the keys ← → space Home End work "
+                "too). Click the map to start every optimizer there."
+            )
+        )
+        fig = lambda: viz.landscape_figure(scape, grid, paths, title=title)
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
+        ui.inside_panel(PAGE, scn, tuple(labels))
+        rows = ui.table_rows(
+            [viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)]
+        )
         if present:  # a static table: its columns wrap, none is cut off
             st.table(rows)
         else:
@@ -145,7 +152,9 @@ def compare():
         found = ui.errata_for([c.name for c in configs], saddle=bool(scape.saddles))
         if found:
             with st.expander(
-                f"A note on the notes ({len(found)}): where the course notes are wrong about this"
+                _("A note on the notes ({n}): where the course notes are wrong about this").format(
+                    n=len(found)
+                )
             ):
                 ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
 

@@ -3,70 +3,92 @@
 import numpy as np
 import streamlit as st
 
+import landscapes
 import optimizers
 import scenarios
 import ui
 import viz
+from i18n import N_
 
+_ = ui.t
 PAGE = "sched"
+NOISY = scenarios.get_preset("schedules-step-cosine-warmup")  # the race caption points to it
 ui.page_setup("Schedules")
-st.title("Learning-rate schedules")
+st.title(_("Learning-rate schedules"))
 link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
-    "A schedule multiplies the base learning rate at every step. Decay lets a run take big "
-    "steps early and "
-    "settle late; warm-up avoids huge first steps; cycles and restarts shake the iterate out "
-    "of narrow valleys."
+    _(
+        "A schedule multiplies the base learning rate at every step. Decay lets a run take big "
+        "steps early and settle late; warm-up avoids huge first steps; cycles and restarts shake "
+        "the iterate out of narrow valleys."
+    )
 )
 
-steps = st.slider("steps shown", 50, 2000, 400, step=50, key=f"{PAGE}:steps", bind=ui.LINK)
+steps = st.slider(_("steps shown"), 50, 2000, 400, step=50, key=f"{PAGE}:steps", bind=ui.LINK)
 curves = []
 for spec in optimizers.SCHEDULES:
     args = {
         k: (min(v, steps) if k in ("decay_steps", "transition_steps") else v)
         for k, v in spec.defaults().items()
     }
-    curves.append((spec.title, optimizers.lr_curve(spec.name, args, steps)))
+    curves.append((_(spec.title), optimizers.lr_curve(spec.name, args, steps)))
 st.plotly_chart(viz.schedules_grid(curves), theme=None, key=f"{PAGE}:grid")
-with st.expander("Formulas"):
+with st.expander(_("Formulas")):
     for spec in optimizers.SCHEDULES:
-        st.markdown(f"**{spec.title}**" + (f" — {spec.reference}" if spec.reference else ""))
+        st.markdown(f"**{_(spec.title)}**" + (f" — {spec.reference}" if spec.reference else ""))
         st.latex(spec.latex)
 
-st.header("Race the schedules")
+st.header(_("Race the schedules"))
 c1, c2, c3 = st.columns(3)
-titles = {s.name: s.title for s in optimizers.SCHEDULES}
-picked = c1.multiselect(
-    "schedules",
+titles = {s.name: _(s.title) for s in optimizers.SCHEDULES}  # in the page's language
+picked = ui.choice(  # (ui.choice: the link holds the names, not the translated labels)
+    "multiselect",
+    _("schedules"),
     optimizers.schedule_names(),
     default=list(scenarios.RACE_SCHEDULES),
     format_func=titles.get,
     key=f"{PAGE}:picked",
-    bind=ui.LINK,
+    container=c1,
     max_selections=6,
 )
-surface = c2.selectbox("surface", scenarios.RACE_SURFACES, key=f"{PAGE}:surface", bind=ui.LINK)
-opt = c3.selectbox(
-    "optimizer",
+surface = ui.choice(
+    "selectbox",
+    _("surface"),
+    scenarios.RACE_SURFACES,
+    format_func=lambda k: _(landscapes.titles()[k]),
+    key=f"{PAGE}:surface",
+    container=c2,
+)
+opt = ui.choice(
+    "selectbox",
+    _("optimizer"),
     scenarios.RACE_OPTIMIZERS,
-    format_func=optimizers.titles().get,
+    format_func=lambda k: _(optimizers.titles()[k]),
     key=f"{PAGE}:opt",
-    bind=ui.LINK,
+    container=c3,
 )
 spec = optimizers.get(opt)
 # one learning rate per surface and optimizer, each starting where no schedule diverges
 lr_key = f"{PAGE}:lr:{surface}:{opt}"
 st.session_state.setdefault(lr_key, scenarios.schedule_race_lr(surface, opt))
-lr = ui.log_select("base learning rate", 1e-5, 1.0, lr_key, bind=ui.LINK)
-mom_ramp = st.toggle(
-    "momentum schedule: ramp momentum / beta1 from 0.5 to its value over the first quarter",
-    key=f"{PAGE}:ramp",
+lr = ui.log_select(_("base learning rate"), 1e-5, 1.0, lr_key, bind=ui.LINK)
+mom_kinds = {
+    "none": N_("constant"),
+    "linear": N_("linear ramp from 0.5 over the first quarter"),
+    "stages": N_("the notes' stages 0.5, 0.9, 0.95, 0.99"),
+}
+mom_ramp = st.radio(
+    _("momentum / beta1 schedule"),
+    tuple(mom_kinds),
+    format_func=lambda k: _(mom_kinds[k]),
+    horizontal=True,
+    key=f"{PAGE}:momentum",
     bind=ui.LINK,
 )
 present = ui.presentation(PAGE, bind=ui.LINK)  # 0, or the scale of presentation mode
 link.check()
 if len(picked) < 1:
-    st.info("Pick at least one schedule.")
+    st.info(_("Pick at least one schedule."))
     st.stop()
 scn = scenarios.schedule_race(surface, opt, lr, steps, tuple(picked), mom_ramp)
 trajs = ui.cached_run(scn)
@@ -76,8 +98,8 @@ paths = viz.paths_from(trajs, labels)
 ui.divergence_banner(
     sum(t.diverged_at is not None for t in trajs),
     len(trajs),
-    what="runs",
-    hint="lower the base learning rate",
+    what=_("runs"),
+    hint=_("lower the base learning rate"),
 )
 left, right = (st.container(), st.container()) if present else st.columns(2)
 with left:  # the race, replayed step by step (all schedules at the same step)
@@ -86,7 +108,7 @@ with left:  # the race, replayed step by step (all schedules at the same step)
         ui.replay_payload(
             scn,
             tuple(labels),
-            f"{spec.title} on {scape.title}",
+            _("{optimizer} on {surface}").format(optimizer=_(spec.title), surface=_(scape.title)),
             480,
             equations_closed=True,
         ),
@@ -101,7 +123,7 @@ right.plotly_chart(
             viz.Series(lab, t, g, p.color)
             for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
         ],
-        title="loss gap f - f*",
+        title=_("loss gap f - f*"),
         ylabel="f - f*",
         log_y=True,
         height=240,
@@ -115,7 +137,7 @@ right.plotly_chart(
             viz.Series(lab, t[:-1], tr.lrs, p.color)
             for lab, tr, p in zip(labels, trajs, paths, strict=True)
         ],
-        title="learning rate used",
+        title=_("learning rate used"),
         ylabel="lr",
         height=240,
     ),
@@ -123,21 +145,24 @@ right.plotly_chart(
     key=f"{PAGE}:lrs",
 )
 ends = {
-    lab: float(tr.losses[-1])
-    for lab, tr in zip(labels, trajs, strict=True)
+    name: float(tr.losses[-1])
+    for name, tr in zip(picked, trajs, strict=True)
     if tr.diverged_at is None
 }
 if len(ends) > 1:  # what the race shows, read off its own runs
     best = min(ends, key=ends.get)
     st.caption(
-        f"Lowest final loss in this race: **{best}** ({ends[best]:.3g}). "
+        _("Lowest final loss in this race: **{best}** ({loss}).").format(
+            best=titles[best], loss=f"{ends[best]:.3g}"
+        )
+        + " "
         + (
-            "Without gradient noise a constant rate can end lowest: decay only shortens the "
-            "late steps. It "
-            "pays off when noise makes a constant-rate run rattle, as in the Compare preset "
-            "“Step vs cosine "
-            "vs warm-up” (noise sigma 2)."
-            if best == "Constant"
-            else "A decaying rate takes shorter late steps."
+            _(
+                "Without gradient noise a constant rate can end lowest: decay only shortens the "
+                "late steps. It pays off when noise makes a constant-rate run rattle, as in the "
+                "Compare preset “{preset}” (noise sigma {sigma})."
+            ).format(preset=_(NOISY.title), sigma=f"{NOISY.scenario.noise_std:g}")
+            if best == "constant"
+            else _("A decaying rate takes shorter late steps.")
         )
     )

@@ -9,19 +9,21 @@ import lessons
 import ui
 import viz
 
+_ = ui.t
 PAGE = "quad"
 ui.page_setup("Quadratic theory")
-st.title("Convergence on a quadratic")
+st.title(_("Convergence on a quadratic"))
 link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
-    r"On $f = \tfrac12 x^\top A x$ with eigenvalues $\mu = 1$ and $L = \kappa$ every method "
-    r"is a linear recurrence, "
-    "so its rate can be predicted exactly. The dashed lines are the predictions, the solid "
-    "lines what the engine measured."
+    _(
+        r"On $f = \tfrac12 x^\top A x$ with eigenvalues $\mu = 1$ and $L = \kappa$ every method "
+        "is a linear recurrence, so its rate can be predicted exactly. The dashed lines are the "
+        "predictions, the solid lines what the engine measured."
+    )
 )
 
 kappa = st.select_slider(
-    "condition number kappa",
+    _("condition number kappa"),
     [2, 5, 10, 20, 50, 100, 200, 500, 1000],
     value=100,
     key=f"{PAGE}:kappa",
@@ -33,7 +35,7 @@ new_kappa = (
     st.session_state.get(f"{PAGE}:kappa_seen") != kappa
 )  # alpha, beta follow kappa (a link's own ones win)
 st.session_state[f"{PAGE}:kappa_seen"] = kappa
-if st.button("Set optimal alpha, beta", type="primary", key=f"{PAGE}:optimal") or (
+if st.button(_("Set optimal alpha, beta"), type="primary", key=f"{PAGE}:optimal") or (
     new_kappa
     and not (first and any(k.startswith((f"{PAGE}:a_", f"{PAGE}:b_")) for k in link.given))
 ):
@@ -41,19 +43,21 @@ if st.button("Set optimal alpha, beta", type="primary", key=f"{PAGE}:optimal") o
         st.session_state[f"{PAGE}:a_{m}"] = float(a)
         st.session_state[f"{PAGE}:b_{m}"] = float(b)
 names = {
-    "gd": ("Gradient descent", "sgd"),
-    "heavy_ball": ("Heavy ball", "momentum"),
-    "nesterov": ("Nesterov", "nesterov"),
+    "gd": (_("Gradient descent"), "sgd"),
+    "heavy_ball": (_("Heavy ball"), "momentum"),
+    "nesterov": (_("Nesterov"), "nesterov"),
 }
 cols = st.columns(3)
 params = {}
-for col, (m, (title, _)) in zip(cols, names.items(), strict=True):
+for col, (m, (title, _engine_name)) in zip(cols, names.items(), strict=True):
     col.markdown(f"**{title}**")
-    a = col.number_input("alpha", 1e-6, 10.0, key=f"{PAGE}:a_{m}", bind=ui.LINK, format="%.5g")
+    a = col.number_input(_("alpha"), 1e-6, 10.0, key=f"{PAGE}:a_{m}", bind=ui.LINK, format="%.5g")
     b = (
         0.0
         if m == "gd"
-        else col.number_input("beta", 0.0, 0.9999, key=f"{PAGE}:b_{m}", bind=ui.LINK, format="%.5g")
+        else col.number_input(
+            _("beta"), 0.0, 0.9999, key=f"{PAGE}:b_{m}", bind=ui.LINK, format="%.5g"
+        )
     )
     params[m] = (a, b)
 link.check()
@@ -61,6 +65,14 @@ link.check()
 scape = landscapes.get("quadratic", kappa=float(kappa), angle=0.0)
 steps = 300
 series, rows, eig_series = [], [], []
+COLUMNS = {  # the table's headers, in the page's language
+    "method": _("method"),
+    "alpha": "alpha",
+    "beta": "beta",
+    "predicted rate": _("predicted rate"),
+    "measured rate": _("measured rate"),
+    "steps to 1e-6": _("steps to 1e-6"),
+}
 t = np.arange(steps + 1)
 for i, (m, (title, engine_name)) in enumerate(names.items()):
     a, b = params[m]
@@ -79,48 +91,66 @@ for i, (m, (title, engine_name)) in enumerate(names.items()):
     err = lessons.eigen_errors(tr.points)  # A = diag(1, kappa): the eigendirections are the axes
     eig_series += [viz.Series(f"{title}, λ = 1", t, err[:, 0], color)]
     eig_series += [viz.Series(f"{title}, λ = κ = {kappa}", t, err[:, 1], color)]
-    series.append(viz.Series(f"{title} (measured)", t, norm, color))
-    series.append(viz.Series(f"{title} predicted rho={rho:.4f}", t, norm[0] * rho**t, color))
+    series.append(viz.Series(_("{method} (measured)").format(method=title), t, norm, color))
+    series.append(
+        viz.Series(
+            _("{method} predicted rho={rho}").format(method=title, rho=f"{rho:.4f}"),
+            t,
+            norm[0] * rho**t,
+            color,
+        )
+    )
+    reached = norm < 1e-6 * norm[0]
     rows.append(
         {
-            "method": title,
-            "alpha": f"{a:.5g}",
-            "beta": f"{b:.5g}",
-            "predicted rate": f"{rho:.5f}",
-            "measured rate": "diverged" if tr.diverged_at else f"{meas:.5f}",
-            "steps to 1e-6": str(int(np.argmax(norm < 1e-6 * norm[0])))
-            if (norm < 1e-6 * norm[0]).any()
-            else "> 300",
+            COLUMNS["method"]: title,
+            COLUMNS["alpha"]: f"{a:.5g}",
+            COLUMNS["beta"]: f"{b:.5g}",
+            COLUMNS["predicted rate"]: f"{rho:.5f}",
+            COLUMNS["measured rate"]: _("diverged") if tr.diverged_at else f"{meas:.5f}",
+            COLUMNS["steps to 1e-6"]: str(int(np.argmax(reached))) if reached.any() else "> 300",
         }
     )
 fig = viz.curves_figure(
-    series, title="distance to the minimum ||x_t||", ylabel="||x_t||", log_y=True, height=420
+    series,
+    title=_("distance to the minimum ||x_t||"),
+    ylabel="||x_t||",
+    log_y=True,
+    height=420,
 )
 for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
 st.plotly_chart(fig, theme=None, key=f"{PAGE}:rates")
 st.dataframe(rows, hide_index=True, width="stretch")
 
-st.subheader("The error along each eigendirection")
+st.subheader(_("The error along each eigendirection"))
 st.write(
-    "Each eigendirection of A is its own linear recurrence (as Goh's “Why momentum really "
-    "works” draws it): solid the direction of the smallest eigenvalue, dashed the largest "
-    "(below 1e-12 off the chart)."
+    _(
+        "Each eigendirection of A is its own linear recurrence (as Goh's “Why momentum really "
+        "works” draws it): solid the direction of the smallest eigenvalue, dashed the largest "
+        "(below 1e-12 off the chart)."
+    )
 )
 fig = viz.curves_figure(
-    eig_series, title="|q_i · x_t| per eigendirection", ylabel="|q_i · x_t|", log_y=True, height=420
+    eig_series,
+    title=_("|q_i · x_t| per eigendirection"),
+    ylabel="|q_i · x_t|",
+    log_y=True,
+    height=420,
 )
 for tr_ in fig.data[1::2]:
     tr_.line.dash = "dash"
 fig.update_yaxes(range=[-12, 0.5])
 st.plotly_chart(fig, theme=None, key=f"{PAGE}:eig")
-st.write(lessons.acceleration(float(kappa)).sentence())
+st.write(lessons.acceleration(float(kappa)).sentence(ui.lang()))
 
-st.header("Where heavy ball converges")
+st.header(_("Where heavy ball converges"))
 st.write(
-    r"Rate of heavy ball over $(\alpha, \beta)$. It is stable only where $\alpha L < 2 + "
-    r"2\beta$ (right of the dashed line it diverges); "
-    r"the best rate, $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$, sits at the star."
+    _(
+        r"Rate of heavy ball over $(\alpha, \beta)$. It is stable only where $\alpha L < 2 + "
+        r"2\beta$ (right of the dashed line it diverges); the best rate, "
+        r"$(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$, sits at the star."
+    )
 )
 alphas = np.linspace(0.002, 4.2 / kappa, 80)
 betas = np.linspace(0.0, 0.99, 60)
@@ -132,8 +162,8 @@ fig = viz.heatmap_figure(
     np.minimum(z, 1.2),
     xlabel="alpha",
     ylabel="beta",
-    title=f"heavy-ball rate, kappa = {kappa}",
-    zlabel="rate",
+    title=_("heavy-ball rate, kappa = {kappa}").format(kappa=kappa),
+    zlabel=_("rate"),
     best=(a_opt, b_opt),
     zmin=float(z.min()),
     zmax=1.2,

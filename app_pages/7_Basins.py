@@ -7,29 +7,33 @@ import optimizers
 import ui
 import viz
 
+_ = ui.t
 PAGE = "basin"
 ui.page_setup("Basins of attraction")
-st.title("Basins of attraction")
+st.title(_("Basins of attraction"))
 link = ui.LinkCheck(PAGE)  # one warning for what a link sets wrong
 st.write(
-    "Every pixel is a start. Its colour says which minimum the optimizer reached from there "
-    "(grey: not converged in time, black: diverged). The map belongs to the optimizer, not "
-    "only to the surface."
+    _(
+        "Every pixel is a start. Its colour says which minimum the optimizer reached from there "
+        "(grey: not converged in time, black: diverged). The map belongs to the optimizer, not "
+        "only to the surface."
+    )
 )
 
 c1, c2, c3 = st.columns(3)
-surface = c1.selectbox(
-    "surface",
+surface = ui.choice(  # (ui.choice: the link holds the names, not the translated labels)
+    "selectbox",
+    _("surface"),
     ["himmelblau", "six_hump_camel", "three_hump_camel", "rastrigin", "flat_sharp", "saddle"],
-    format_func=landscapes.titles().get,
+    format_func=lambda k: _(landscapes.titles()[k]),
     key=f"{PAGE}:surface",
-    bind=ui.LINK,
+    container=c1,
 )
 n = c2.select_slider(
-    "grid of starts", [50, 100, 150, 200], value=100, key=f"{PAGE}:n", bind=ui.LINK
+    _("grid of starts"), [50, 100, 150, 200], value=100, key=f"{PAGE}:n", bind=ui.LINK
 )
 steps = c3.select_slider(
-    "steps", [100, 200, 300, 500], value=300, key=f"{PAGE}:steps", bind=ui.LINK
+    _("steps"), [100, 200, 300, 500], value=300, key=f"{PAGE}:steps", bind=ui.LINK
 )
 scape = landscapes.get(surface)
 defaults = {
@@ -40,16 +44,26 @@ defaults = {
     "flat_sharp": (0.1, 0.05, 0.05),
     "saddle": (0.05, 0.02, 0.05),
 }[surface]
+OUTCOMES = {"not converged": _("not converged"), "diverged": _("diverged")}
+
+
+def count_label(key: str) -> str:
+    """A basin count's key (``minimum 2``, ``not converged``, ``diverged``), translated."""
+    if key.startswith("minimum "):
+        return _("minimum {i}").format(i=key.split()[1])
+    return OUTCOMES[key]
+
+
 cols = st.columns(2)
 for i, (col, default_opt) in enumerate(zip(cols, ("sgd", "momentum"), strict=True)):
     with col:
-        name = st.selectbox(
-            "optimizer",
+        name = ui.choice(
+            "selectbox",
+            _("optimizer"),
             ["sgd", "momentum", "nesterov", "adam", "rmsprop", "newton"],
-            index=["sgd", "momentum"].index(default_opt),
-            format_func=optimizers.titles().get,
+            default=default_opt,
+            format_func=lambda k: _(optimizers.titles()[k]),
             key=f"{PAGE}:opt{i}",
-            bind=ui.LINK,
         )
         spec = optimizers.get(name)
         st.session_state.setdefault(
@@ -58,20 +72,23 @@ for i, (col, default_opt) in enumerate(zip(cols, ("sgd", "momentum"), strict=Tru
                 name, defaults[2]
             ),
         )
-        lr = ui.log_select("learning rate", 1e-4, 2.0, f"{PAGE}:lr{i}:{name}", bind=ui.LINK)
-        bm = ui.cached_basins(
-            surface, name, int(n), int(steps), float(lr), tuple(sorted(spec.defaults().items()))
-        )
+        lr = ui.log_select(_("learning rate"), 1e-4, 2.0, f"{PAGE}:lr{i}:{name}", bind=ui.LINK)
+        with st.spinner(_("Running every start...")):
+            bm = ui.cached_basins(
+                surface, name, int(n), int(steps), float(lr), tuple(sorted(spec.defaults().items()))
+            )
         ui.divergence_banner(
             bm.counts.get("diverged", 0),
             int(n) * int(n),
-            what="runs",
-            hint="Black pixels are diverged runs: lower the learning rate",
+            what=_("runs"),
+            hint=_("Black pixels are diverged runs: lower the learning rate"),
         )
         st.plotly_chart(
-            viz.basin_figure(bm, scape, title=f"{spec.title}, lr {lr:g}"),
+            viz.basin_figure(bm, scape, title=f"{_(spec.title)}, lr {lr:g}"),
             theme=None,
             key=f"{PAGE}:map{i}",
         )
-        st.caption(" · ".join(f"{k}: {v / (n * n):.0%}" for k, v in bm.counts.items() if v))
+        st.caption(
+            " · ".join(f"{count_label(k)}: {v / (n * n):.0%}" for k, v in bm.counts.items() if v)
+        )
 link.check()

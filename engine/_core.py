@@ -20,7 +20,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import jax
@@ -45,6 +45,7 @@ _BUFFERS = (
     2048,
     MAX_STEPS,
 )  # recording buffer lengths: one for the steps slider's range, one for the rest
+NOTES_MOMENTA = (0.5, 0.9, 0.95, 0.99)  # the course notes' staged momentum (note 001)
 RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centre count as diverged
 
 #: Number of times an engine function was traced (== compiled); tests read it.
@@ -60,6 +61,7 @@ class Inputs(NamedTuple):
     schedule_args: Any  # {name: scalar}
     warmup: Any
     momentum_warmup: Any
+    momentum_stages: Any  # (k,) the staged momentum's values (read only with that schedule)
     clip_norm: Any  # inf: off
     clip_value: Any  # inf: off
     noise_std: Any
@@ -78,6 +80,7 @@ BATCH_AXES = Inputs(
     schedule_args=None,
     warmup=None,
     momentum_warmup=None,
+    momentum_stages=None,
     clip_norm=None,
     clip_value=None,
     noise_std=None,
@@ -100,7 +103,7 @@ class Static:
     record: bool = True  # whole paths and losses
     fast: bool = False  # the optimizer's sweep-friendly rule
     batched: bool = False  # vmapped over runs (a sweep)
-    momentum_schedule: bool = False  # momentum_warmup > 0
+    momentum_schedule: str = ""  # "": none, "linear": the ramp, "stages": the staged values
     noise: bool = True  # gradient noise in the loop (sweeps leave it out when it is 0)
     clip: bool = True  # gradient clipping in the loop (sweeps leave it out when it is off)
 
@@ -190,14 +193,45 @@ def momentum_ramp(target, mom_warmup):
     return mom
 
 
-def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_warmup, fast: bool, mom_sched: bool):
-    """The optax transformation with traced hyperparameters. With a momentum schedule the
-    momentum/beta1 is itself a schedule, which needs ``optax.inject_hyperparams``."""
+def momentum_stages(values, n_steps):
+    r"""The staged momentum schedule (the course notes: 0.5, 0.9, 0.95, 0.99): value
+    :math:`k` of the :math:`K` values for the steps :math:`t` with
+    :math:`\lfloor tK/n \rfloor = k`, an equal share of the ``n_steps`` steps each (the last
+    value from then on). ``values`` and ``n_steps`` are traced; only :math:`K` is static."""
+    values = jnp.asarray(values, jnp.float64)
+    k = values.shape[0]
+
+    def mom(count):
+        t = jnp.asarray(count, jnp.int64)
+        idx = jnp.minimum(t * k // jnp.maximum(jnp.asarray(n_steps, jnp.int64), 1), k - 1)
+        return values[jnp.maximum(idx, 0)]
+
+    return mom
+
+
+def _momentum_fn(kind: str, target, mom_warmup, stages, n_steps):
+    """The momentum/beta1 of each (0-based) step for a schedule ``kind`` ("linear", "stages")."""
+    if kind == "stages":
+        return momentum_stages(stages, n_steps)
+    return momentum_ramp(target, mom_warmup)
+
+
+def _momentum_kind(momentum_warmup, momentum_stages) -> str:
+    """The momentum schedule's kind: "" (none), "linear" (the ramp) or "stages"."""
+    if momentum_stages is not None:
+        return "stages"
+    return "linear" if momentum_warmup and momentum_warmup > 0 else ""
+
+
+def _make_opt(spec: OptimizerSpec, lr_fn, hp, mom_fn, fast: bool):
+    """The optax transformation with traced hyperparameters. With a momentum schedule
+    (``mom_fn``: target -> count -> value) the momentum/beta1 is itself a schedule, which needs
+    ``optax.inject_hyperparams``."""
     factory = spec.fast_factory if (fast and spec.fast_factory is not None) else spec.factory
-    if not mom_sched or spec.momentum_key is None:
+    if mom_fn is None or spec.momentum_key is None:
         return factory(lr_fn, **hp)
     hp = dict(hp)
-    hp[spec.momentum_key] = momentum_ramp(hp[spec.momentum_key], mom_warmup)
+    hp[spec.momentum_key] = mom_fn(hp[spec.momentum_key])
     return optax.inject_hyperparams(factory)(learning_rate=lr_fn, **hp)
 
 
@@ -238,7 +272,12 @@ def _simulate(cfg: Static):
         grad = jax.grad(f)
         sched = make_schedule(schedule, sargs, warmup)
         lr_fn = lambda count: lr * sched(count)
-        opt = _make_opt(spec, lr_fn, hp, mom_warmup, fast, mom_sched)
+        mom_fn = (
+            (lambda target: _momentum_fn(mom_sched, target, mom_warmup, x.momentum_stages, n_steps))
+            if use_inject
+            else None
+        )
+        opt = _make_opt(spec, lr_fn, hp, mom_fn, fast)
         state0 = opt.init(start)
         rng = jax.random.key(seed)
         loss0 = f(start)
@@ -255,10 +294,7 @@ def _simulate(cfg: Static):
             applied)."""
             if not use_inject:
                 return hp
-            return {
-                **hp,
-                spec.momentum_key: momentum_ramp(hp[spec.momentum_key], mom_warmup)(count),
-            }
+            return {**hp, spec.momentum_key: mom_fn(hp[spec.momentum_key])(count)}
 
         def eval_point(p, s, count):
             return (
@@ -616,8 +652,17 @@ def _common(
     noise_std,
     warmup_steps,
     momentum_warmup,
+    momentum_stages,
 ):
     _remember(landscape)
+    if momentum_stages is not None:
+        stages = np.asarray(momentum_stages, dtype=np.float64).ravel()
+        if stages.size < 1 or not np.all(np.isfinite(stages)):
+            raise ValueError("momentum_stages must be one or more finite numbers")
+        if momentum_warmup and momentum_warmup > 0:
+            raise ValueError("momentum_stages and momentum_warmup are two schedules: pick one")
+    else:
+        stages = np.asarray(NOTES_MOMENTA, dtype=np.float64)
     sargs = {k: _f64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
     cn = np.inf if clip_norm is None or clip_norm <= 0 else float(clip_norm)
     cv = np.inf if clip_value is None or clip_value <= 0 else float(clip_value)
@@ -631,6 +676,7 @@ def _common(
         sargs,
         _f64(warmup_steps),
         _f64(momentum_warmup),
+        stages,
         _f64(cn),
         _f64(cv),
         _f64(ns),
@@ -656,13 +702,16 @@ def run(
     seed: int = 0,
     warmup_steps: float = 0.0,
     momentum_warmup: float = 0.0,
+    momentum_stages: Sequence[float] | None = None,
 ) -> Trajectory:
     """Run one optimizer on one surface and return its :class:`Trajectory`.
 
     ``noise_std`` adds :math:`\\mathcal N(0, \\sigma^2 I)` to every gradient (a mini-batch
     simulation: use :math:`\\sigma_1/\\sqrt{B}` for batch size :math:`B`). ``clip_value`` clips each
     coordinate, then ``clip_norm`` the global norm (``None`` or ``<= 0``: off). ``momentum_warmup``
-    ramps the momentum/:math:`\\beta_1` from 0.5 to its value over that many steps.
+    ramps the momentum/:math:`\\beta_1` from 0.5 to its value over that many steps;
+    ``momentum_stages`` (e.g. :data:`NOTES_MOMENTA`) holds each of its values instead for an equal
+    share of the steps (the course notes' schedule).
     """
     spec = get(optimizer)
     steps = int(steps)
@@ -680,11 +729,11 @@ def run(
         noise_std,
         warmup_steps,
         momentum_warmup,
+        momentum_stages,
     )
-    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
-    cfg = Static(
-        landscape.key, spec.name, schedule, n_total, True, False, False, bool(momentum_warmup > 0)
-    )
+    sargs, w, mw, stages, cn, cv, ns, fparams, center, radius = common
+    mom_kind = _momentum_kind(momentum_warmup, momentum_stages)
+    cfg = Static(landscape.key, spec.name, schedule, n_total, True, False, False, mom_kind)
     out = _compiled(cfg)(
         Inputs(
             _f64(start),
@@ -693,6 +742,7 @@ def run(
             sargs,
             w,
             mw,
+            stages,
             cn,
             cv,
             ns,
@@ -761,6 +811,7 @@ def sweep(
     seeds=0,
     warmup_steps: float = 0.0,
     momentum_warmup: float = 0.0,
+    momentum_stages: Sequence[float] | None = None,
     return_paths: bool = False,
     fast: bool = True,
     parallel: bool = True,
@@ -809,8 +860,10 @@ def sweep(
         noise_std,
         warmup_steps,
         momentum_warmup,
+        momentum_stages,
     )
-    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
+    sargs, w, mw, stages, cn, cv, ns, fparams, center, radius = common
+    mom_kind = _momentum_kind(momentum_warmup, momentum_stages)
     cfg = Static(
         landscape.key,
         spec.name,
@@ -819,7 +872,7 @@ def sweep(
         bool(return_paths),
         bool(fast),
         True,
-        bool(momentum_warmup > 0),
+        mom_kind,
         noise=bool(ns > 0),
         clip=bool(np.isfinite(cn) or np.isfinite(cv)),
     )
@@ -830,6 +883,7 @@ def sweep(
         sargs,
         w,
         mw,
+        stages,
         cn,
         cv,
         ns,

@@ -17,6 +17,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from i18n import N_, gettext_for
+
 from ._core import Bounds, Landscape, Stationary
 
 MAX_LENGTH = 400
@@ -27,7 +29,9 @@ MAX_NODES = 400
 class ExpressionError(ValueError):
     """A formula that cannot be accepted; ``position`` is the 0-based column."""
 
-    def __init__(self, message: str, position: int, text: str = ""):
+    def __init__(self, message: str, position: int, text: str = "", **fields):
+        self.template, self.fields = message, fields  # the catalog msgid and what fills it
+        message = message.format(**fields) if fields else message
         self.message = message
         self.position = position
         shown = text if len(text) <= 80 else text[:80] + "..."
@@ -37,6 +41,11 @@ class ExpressionError(ValueError):
             else ""
         )
         super().__init__(f"{message} (at position {position + 1}){caret}")
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` (the formula's own characters stay as typed)."""
+        t = gettext_for(lang)(self.template)
+        return t.format(**self.fields) if self.fields else t
 
 
 _UNARY = {
@@ -80,7 +89,9 @@ class _Tok:
 def _tokenize(text: str) -> list[_Tok]:
     for i, ch in enumerate(text):
         if ord(ch) > 127 or (not ch.isprintable() and ch not in " \t"):
-            raise ExpressionError(f"character {ch!r} is not allowed; use plain ASCII", i, text)
+            raise ExpressionError(
+                N_("character {ch} is not allowed; use plain ASCII"), i, text, ch=repr(ch)
+            )
     toks, pos = [], 0
     while pos < len(text):
         if text[pos:].strip() == "":
@@ -88,7 +99,7 @@ def _tokenize(text: str) -> list[_Tok]:
         m = _TOKEN.match(text, pos)
         if not m:
             p = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
-            raise ExpressionError(f"unexpected character {text[p]!r}", p, text)
+            raise ExpressionError(N_("unexpected character {ch}"), p, text, ch=repr(text[p]))
         start = m.start(m.lastindex)
         kind = {1: "num", 2: "name", 3: "op"}[m.lastindex]
         toks.append(_Tok(kind, m.group(m.lastindex), start))
@@ -117,26 +128,26 @@ class _Parser:
         self.i += 1
         return t
 
-    def fail(self, msg: str, tok: _Tok | None = None):
-        raise ExpressionError(msg, (tok or self.peek()).pos, self.text)
+    def fail(self, msg: str, tok: _Tok | None = None, **fields):
+        raise ExpressionError(msg, (tok or self.peek()).pos, self.text, **fields)
 
     def node(self, *n):
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self.fail(f"formula is too complex (more than {MAX_NODES} operations)")
+            self.fail(N_("formula is too complex (more than {n} operations)"), n=MAX_NODES)
         return n
 
     def enter(self):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            self.fail(f"formula nests too deeply (more than {MAX_DEPTH} levels)")
+            self.fail(N_("formula nests too deeply (more than {n} levels)"), n=MAX_DEPTH)
 
     def parse(self):
         if self.peek().kind == "end":
             self.fail("the formula is empty")
         tree = self.expr()
         if self.peek().kind != "end":
-            self.fail(f"unexpected {self.peek().text!r}")
+            self.fail(N_("unexpected {t}"), t=repr(self.peek().text))
         return tree
 
     def expr(self):
@@ -178,49 +189,67 @@ class _Parser:
         t = self.take()
         if t.kind == "num":
             if len(t.text) > 30:
-                self.fail("number literal is too long", t)
+                self.fail(N_("number literal is too long"), t)
             return self.node("num", float(t.text))
         if t.kind == "name":
             name = t.text
             if self.peek().text == "(":
                 if name not in _UNARY and name not in _BINARY:
                     allowed = ", ".join(sorted(_UNARY) + sorted(_BINARY))
-                    self.fail(f"unknown function {name!r}; allowed: {allowed}", t)
+                    self.fail(
+                        N_("unknown function {name}; allowed: {allowed}"),
+                        t,
+                        name=repr(name),
+                        allowed=allowed,
+                    )
                 self.take()
                 args = [self.expr()]
                 while self.peek().text == ",":
                     self.take()
                     args.append(self.expr())
                 if self.peek().text != ")":
-                    self.fail("expected ')' to close the function call")
+                    self.fail(N_("expected ')' to close the function call"))
                 self.take()
                 want = 1 if name in _UNARY else 2
                 if len(args) != want:
-                    self.fail(f"{name}() takes {want} argument(s), got {len(args)}", t)
+                    self.fail(
+                        N_("{name}() takes {want} argument(s), got {got}"),
+                        t,
+                        name=name,
+                        want=want,
+                        got=len(args),
+                    )
                 return self.node("call", name, *args)
             if name in _VARS:
                 return self.node("var", _VARS.index(name))
             if name in _CONST:
                 return self.node("num", _CONST[name])
-            self.fail(f"unknown name {name!r}; the variables are x and y, constants pi and e", t)
+            self.fail(
+                N_("unknown name {name}; the variables are x and y, constants pi and e"),
+                t,
+                name=repr(name),
+            )
         if t.text == "(":
             inner = self.expr()
             if self.peek().text != ")":
-                self.fail("expected ')'")
+                self.fail(N_("expected ')'"))
             self.take()
             return inner
         if t.kind == "end":
-            self.fail("the formula ends too early", t)
-        self.fail(f"unexpected {t.text!r}", t)
+            self.fail(N_("the formula ends too early"), t)
+        self.fail(N_("unexpected {t}"), t, t=repr(t.text))
 
 
 def parse(text: str):
     """Parse ``text`` into a nested-tuple AST; raises :class:`ExpressionError`."""
     if not isinstance(text, str):
-        raise ExpressionError("the formula must be text", 0)
+        raise ExpressionError(N_("the formula must be text"), 0)
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
-            f"formula is too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH
+            N_("formula is too long ({n} characters; the limit is {limit})"),
+            MAX_LENGTH,
+            n=len(text),
+            limit=MAX_LENGTH,
         )
     return _Parser(text).parse()
 
@@ -276,7 +305,7 @@ def from_expression(text: str, bounds: Bounds | None = None) -> Landscape:
         or max(x1 - x0, y1 - y0) > 1e6
     ):
         _compiled(text)  # a formula error names the formula first
-        raise ExpressionError("bounds must be finite with min < max (and a span below 1e6)", 0)
+        raise ExpressionError(N_("bounds must be finite with min < max (and a span below 1e6)"), 0)
     return _landscape(text, ((float(x0), float(x1)), (float(y0), float(y1))))
 
 

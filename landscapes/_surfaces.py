@@ -11,6 +11,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from i18n import N_
+
 from ._core import Bounds, Landscape, ParamSpec, Point, Stationary, refine_stationary
 
 Meta = Callable[[Mapping[str, float]], list[tuple[float, float, float | None]]]
@@ -233,7 +235,7 @@ _NO = lambda p: []
 SURFACES: tuple[SurfaceDef, ...] = (
     SurfaceDef(
         name="saddle",
-        title="Saddle",
+        title=N_("Saddle"),
         family=saddle,
         bounds=((-2.0, 2.0), (-2.5, 2.5)),
         minima=lambda p: [
@@ -242,8 +244,8 @@ SURFACES: tuple[SurfaceDef, ...] = (
         ],
         saddles=lambda p: [(0.0, 0.0, 0.0)],
         start=(-1.8, 1e-3),
-        params={"a": ParamSpec(1.0, 0.1, 2.0, label="descent curvature a")},
-        description=(
+        params={"a": ParamSpec(1.0, 0.1, 2.0, label=N_("descent curvature a"))},
+        description=N_(
             "A saddle point: downhill along y, uphill along x. Started almost exactly on the "
             "ridge, plain gradient descent crawls; momentum builds up speed and escapes sooner."
         ),
@@ -253,7 +255,7 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="monkey_saddle",
-        title="Monkey saddle",
+        title=N_("Monkey saddle"),
         family=monkey_saddle,
         bounds=((-4.0, 4.0), (-4.0, 4.0)),
         minima=lambda p: [
@@ -262,8 +264,8 @@ SURFACES: tuple[SurfaceDef, ...] = (
         ],
         saddles=lambda p: [(0.0, 0.0, 0.0)],
         start=(0.3, 0.05),
-        params={"c": ParamSpec(0.25, 0.2, 1.0, label="confinement c")},
-        description=(
+        params={"c": ParamSpec(0.25, 0.2, 1.0, label=N_("confinement c"))},
+        description=N_(
             "A degenerate saddle with three valleys (a 'monkey' needs a dip for its tail): the "
             "Hessian at the origin is zero, so second-order information does not help there."
         ),
@@ -271,34 +273,36 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="ravine",
-        title="Ravine (narrow valley)",
+        title=N_("Ravine (narrow valley)"),
         family=ravine,
         bounds=((-6.0, 6.0), (-3.0, 3.0)),
         minima=lambda p: [(0.0, 0.0, 0.0)],
         saddles=_NO,
         start=(-5.0, 2.0),
-        params={"kappa": ParamSpec(50.0, 1.0, 1000.0, log=True, label="condition number kappa")},
-        description=(
-            "A long, gently curved, narrow valley. Steep walls and a flat floor: gradient "
-            "descent zig-zags across; momentum averages the zig-zag out and runs along the floor."
+        params={
+            "kappa": ParamSpec(50.0, 1.0, 1000.0, log=True, label=N_("condition number kappa"))
+        },
+        description=N_(
+            "A long, gently curved, narrow valley. Steep walls and a flat floor: gradient descent "
+            "zig-zags across; momentum averages the zig-zag out and runs along the floor."
         ),
         reference="Goh, Why Momentum Really Works, Distill 2017.",
     ),
     SurfaceDef(
         name="cliff",
-        title="Cliff",
+        title=N_("Cliff"),
         family=cliff,
         bounds=((-4.0, 6.0), (-3.0, 3.0)),
         minima=lambda p: [(2.0, 0.0, None)],
         saddles=_NO,
         start=(-3.0, 1.0),
         params={
-            "height": ParamSpec(5.0, 0.5, 20.0, label="cliff height H"),
-            "steep": ParamSpec(20.0, 1.0, 100.0, log=True, label="steepness s"),
+            "height": ParamSpec(5.0, 0.5, 20.0, label=N_("cliff height H")),
+            "steep": ParamSpec(20.0, 1.0, 100.0, log=True, label=N_("steepness s")),
         },
-        description=(
-            "A high plateau ends in a sheer cliff. At the cliff face the gradient is enormous "
-            "and one step throws the iterate far away; clipping the gradient norm tames the jump."
+        description=N_(
+            "A high plateau ends in a sheer cliff. At the cliff face the gradient is enormous and "
+            "one step throws the iterate far away; clipping the gradient norm tames the jump."
         ),
         reference=(
             "Pascanu, Mikolov, Bengio, On the difficulty of training recurrent neural networks, "
@@ -307,17 +311,16 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="flat_sharp",
-        title="Flat vs sharp minima",
+        title=N_("Flat vs sharp minima"),
         family=flat_sharp,
         bounds=((-4.5, 4.5), (-3.0, 3.0)),
         minima=lambda p: [(-2.0, 0.0, None), (2.0, 0.0, None)],
         saddles=_NO,
         start=(0.0, 2.5),
-        params={"width": ParamSpec(0.25, 0.1, 1.0, label="sharp well width w")},
-        description=(
-            "Two wells of the same depth: a wide, flat one (left) and a narrow, sharp one "
-            "(right). With gradient noise (small batches) the iterate cannot stay in the sharp "
-            "well."
+        params={"width": ParamSpec(0.25, 0.1, 1.0, label=N_("sharp well width w"))},
+        description=N_(
+            "Two wells of the same depth: a wide, flat one (left) and a narrow, sharp one (right). "
+            "With gradient noise (small batches) the iterate cannot stay in the sharp well."
         ),
         reference=(
             "Keskar et al., On Large-Batch Training for Deep Learning: Generalization Gap and "
@@ -326,51 +329,51 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="plateau",
-        title="Plateau",
+        title=N_("Plateau"),
         family=plateau,
         bounds=((-3.5, 3.5), (-3.5, 3.5)),
         minima=lambda p: [(0.0, 0.0, 0.0)],
         saddles=_NO,
         start=(2.5, 2.0),
-        params={"width": ParamSpec(0.7, 0.3, 2.0, label="hole width w")},
-        description=(
-            "A vast flat plateau with one hole. Far from the hole the gradient is tiny: SGD "
-            "barely moves, while adaptive methods (RMSprop, Adam) rescale the step and walk off "
-            "the plateau."
+        params={"width": ParamSpec(0.7, 0.3, 2.0, label=N_("hole width w"))},
+        description=N_(
+            "A vast flat plateau with one hole. Far from the hole the gradient is tiny: SGD barely "
+            "moves, while adaptive methods (RMSprop, Adam) rescale the step and walk off the "
+            "plateau."
         ),
         reference="Goodfellow, Bengio, Courville, Deep Learning, 2016, section 8.2.3.",
     ),
     SurfaceDef(
         name="quadratic",
-        title="Ill-conditioned quadratic",
+        title=N_("Ill-conditioned quadratic"),
         family=quadratic,
         bounds=((-3.0, 3.0), (-3.0, 3.0)),
         minima=lambda p: [(0.0, 0.0, 0.0)],
         saddles=_NO,
         start=(-2.5, 2.0),
         params={
-            "kappa": ParamSpec(10.0, 1.0, 1000.0, log=True, label="condition number kappa"),
-            "angle": ParamSpec(0.0, 0.0, 90.0, label="rotation (degrees)"),
+            "kappa": ParamSpec(10.0, 1.0, 1000.0, log=True, label=N_("condition number kappa")),
+            "angle": ParamSpec(0.0, 0.0, 90.0, label=N_("rotation (degrees)")),
         },
-        description=(
-            "The model of every minimum: a quadratic bowl whose curvatures differ by the "
-            "condition number kappa. Rotating it breaks per-coordinate methods' advantage."
+        description=N_(
+            "The model of every minimum: a quadratic bowl whose curvatures differ by the condition "
+            "number kappa. Rotating it breaks per-coordinate methods' advantage."
         ),
         reference="Nesterov, Introductory Lectures on Convex Optimization, 2004, ch. 2.",
     ),
     SurfaceDef(
         name="linreg",
-        title="Linear regression: feature scaling",
+        title=N_("Linear regression: feature scaling"),
         family=linreg,
         bounds=_linreg_bounds,
         minima=_linreg_min,
         saddles=_NO,
         start=_linreg_start,
         params={
-            "scale": ParamSpec(10.0, 1.0, 30.0, label="unit ratio of feature 2"),
-            "standardized": ParamSpec(0.0, 0.0, 1.0, label="standardize features (0/1)"),
+            "scale": ParamSpec(10.0, 1.0, 30.0, label=N_("unit ratio of feature 2")),
+            "standardized": ParamSpec(0.0, 0.0, 1.0, label=N_("standardize features (0/1)")),
         },
-        description=(
+        description=N_(
             "The least-squares loss of a two-feature linear regression. When one feature is in "
             "larger units the bowl is a thin ellipse; standardizing the features makes it much "
             "rounder (condition number 115 -> 3.7 at the defaults), but the features are "
@@ -381,7 +384,7 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="rosenbrock",
-        title="Rosenbrock",
+        title=N_("Rosenbrock"),
         family=rosenbrock,
         bounds=((-2.0, 2.0), (-1.0, 3.0)),
         minima=lambda p: [(p["a"], p["a"] ** 2, 0.0)],
@@ -391,7 +394,9 @@ SURFACES: tuple[SurfaceDef, ...] = (
             "a": ParamSpec(1.0, 0.5, 1.5, label="a"),
             "b": ParamSpec(100.0, 1.0, 200.0, log=True, label="b"),
         },
-        description="The banana valley: easy to find, hard to follow to the minimum at (a, a^2).",
+        description=N_(
+            "The banana valley: easy to find, hard to follow to the minimum at (a, a^2)."
+        ),
         reference=(
             "Rosenbrock, An automatic method for finding the greatest or least value of a "
             "function, Comput. J. 1960."
@@ -400,14 +405,14 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="beale",
-        title="Beale",
+        title=N_("Beale"),
         family=beale,
         bounds=((-4.5, 4.5), (-4.5, 4.5)),
         minima=lambda p: [(3.0, 0.5, 0.0)],
         saddles=_NO,
         start=(1.0, 1.5),
         params={},
-        description="Flat basins and sharp ridges near the corners; minimum at (3, 0.5).",
+        description=N_("Flat basins and sharp ridges near the corners; minimum at (3, 0.5)."),
         reference=(
             "Beale, On an iterative method for finding a local minimum of a function of more "
             "than one variable, 1958."
@@ -416,7 +421,7 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="himmelblau",
-        title="Himmelblau",
+        title=N_("Himmelblau"),
         family=himmelblau,
         bounds=((-5.0, 5.0), (-5.0, 5.0)),
         minima=lambda p: [
@@ -433,7 +438,7 @@ SURFACES: tuple[SurfaceDef, ...] = (
         ],
         start=(-0.5, 0.5),
         params={},
-        description=(
+        description=N_(
             "Four minima of equal value: which one you land in depends on the start and the "
             "optimizer."
         ),
@@ -442,40 +447,40 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="rastrigin",
-        title="Rastrigin",
+        title=N_("Rastrigin"),
         family=rastrigin,
         bounds=((-5.12, 5.12), (-5.12, 5.12)),
         minima=lambda p: [(0.0, 0.0, 0.0)],
         saddles=_NO,
         start=(3.2, 2.6),
-        params={"A": ParamSpec(10.0, 0.0, 20.0, label="ripple amplitude A")},
-        description=(
+        params={"A": ParamSpec(10.0, 0.0, 20.0, label=N_("ripple amplitude A"))},
+        description=N_(
             "A bowl covered in ripples: a grid of local minima around the global one at the origin."
         ),
         reference="Rastrigin, Systems of extremal control, 1974.",
     ),
     SurfaceDef(
         name="ackley",
-        title="Ackley",
+        title=N_("Ackley"),
         family=ackley,
         bounds=((-5.0, 5.0), (-5.0, 5.0)),
         minima=lambda p: [(0.0, 0.0, 0.0)],
         saddles=_NO,
         start=(3.5, -3.0),
         params={},
-        description="A nearly flat, bumpy outer region around one deep funnel at the origin.",
+        description=N_("A nearly flat, bumpy outer region around one deep funnel at the origin."),
         reference="Ackley, A connectionist machine for genetic hillclimbing, 1987.",
     ),
     SurfaceDef(
         name="booth",
-        title="Booth",
+        title=N_("Booth"),
         family=booth,
         bounds=((-10.0, 10.0), (-10.0, 10.0)),
         minima=lambda p: [(1.0, 3.0, 0.0)],
         saddles=_NO,
         start=(-8.0, -8.0),
         params={},
-        description="A tilted quadratic bowl with minimum (1, 3): a sanity check.",
+        description=N_("A tilted quadratic bowl with minimum (1, 3): a sanity check."),
         reference=(
             "Jamil, Yang, A literature survey of benchmark functions for global optimization "
             "problems, 2013."
@@ -483,14 +488,14 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="goldstein_price",
-        title="Goldstein-Price",
+        title=N_("Goldstein-Price"),
         family=goldstein_price,
         bounds=((-2.0, 2.0), (-2.0, 2.0)),
         minima=lambda p: [(0.0, -1.0, 3.0)],
         saddles=_NO,
         start=(-1.0, 1.2),
         params={},
-        description=(
+        description=N_(
             "Several local minima and values over six decades; global minimum 3 at (0, -1)."
         ),
         reference="Goldstein, Price, On descent from local minima, Math. Comp. 1971.",
@@ -498,7 +503,7 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="six_hump_camel",
-        title="Six-hump camel",
+        title=N_("Six-hump camel"),
         family=six_hump_camel,
         bounds=((-2.0, 2.0), (-1.2, 1.2)),
         minima=lambda p: [
@@ -510,7 +515,7 @@ SURFACES: tuple[SurfaceDef, ...] = (
         saddles=_NO,
         start=(-1.5, -1.0),
         params={},
-        description=(
+        description=N_(
             "Six humps, two global minima and two more local ones: a good map for basins of "
             "attraction."
         ),
@@ -518,7 +523,7 @@ SURFACES: tuple[SurfaceDef, ...] = (
     ),
     SurfaceDef(
         name="three_hump_camel",
-        title="Three-hump camel",
+        title=N_("Three-hump camel"),
         family=three_hump_camel,
         bounds=((-2.5, 2.5), (-2.5, 2.5)),
         minima=lambda p: [
@@ -529,7 +534,7 @@ SURFACES: tuple[SurfaceDef, ...] = (
         saddles=_NO,
         start=(2.2, -2.0),
         params={},
-        description="One global minimum at the origin flanked by two shallower local minima.",
+        description=N_("One global minimum at the origin flanked by two shallower local minima."),
         reference=(
             "Jamil, Yang, A literature survey of benchmark functions for global optimization "
             "problems, 2013."

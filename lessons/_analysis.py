@@ -11,7 +11,9 @@ import math
 
 import numpy as np
 
+import i18n
 from engine import _core as _engine
+from i18n import N_
 
 # --- exponentially weighted averages -------------------------------------------------------------
 
@@ -119,18 +121,25 @@ class Acceleration:
     nesterov: float  # predicted rate at alpha = 1/L, beta = (sqrt(kappa)-1)/(sqrt(kappa)+1)
     nesterov_best: float  # at its best tuning for this quadratic (alpha = 4/(3L+mu), ...)
 
-    def sentence(self) -> str:
-        return (
-            f"At kappa = {self.kappa:g}, heavy ball at its optimal alpha, beta contracts the "
-            f"error by {self.heavy_ball:.4f} per step, Nesterov at its classical tuning "
-            f"(alpha = 1/L) by {self.nesterov:.4f} and even at its best tuning for this "
-            f"quadratic only by {self.nesterov_best:.4f}. Heavy ball wins on a quadratic because "
-            "its "
-            "tuning is read off the exact eigenvalue range [mu, L] of a fixed linear recurrence, "
-            "an argument that holds for quadratics only (on some smooth strongly convex "
-            "functions that tuning does not converge at all), whereas Nesterov's accelerated "
-            "rate is guaranteed for every L-smooth (strongly) convex function."
+    def sentence(self, lang: str = "en") -> str:
+        """What the rates say, in ``lang`` (the numbers computed, not typed)."""
+        return i18n.gettext_for(lang)(ACCELERATION_SENTENCE).format(
+            kappa=f"{self.kappa:g}",
+            hb=f"{self.heavy_ball:.4f}",
+            nes=f"{self.nesterov:.4f}",
+            best=f"{self.nesterov_best:.4f}",
         )
+
+
+ACCELERATION_SENTENCE = N_(
+    "At kappa = {kappa}, heavy ball at its optimal alpha, beta contracts the error by {hb} per "
+    "step, Nesterov at its classical tuning (alpha = 1/L) by {nes} and even at its best tuning "
+    "for this quadratic only by {best}. Heavy ball wins on a quadratic because its tuning is read "
+    "off the exact eigenvalue range [mu, L] of a fixed linear recurrence, an argument that holds "
+    "for quadratics only (on some smooth strongly convex functions that tuning does not converge "
+    "at all), whereas Nesterov's accelerated rate is guaranteed for every L-smooth (strongly) "
+    "convex function."
+)
 
 
 def acceleration(kappa: float) -> Acceleration:
@@ -207,6 +216,36 @@ class SearchResult:
     edge: list[str]  # warnings when the best value sits on the edge of the range
 
 
+EDGE_WARNING = N_(
+    "the best {name} = {value} sits on the {side} edge of the search range [{low}, {high}]: the "
+    "optimum may lie outside it, widen the range"
+)
+EDGE_SIDES = {"lower": N_("lower"), "upper": N_("upper")}
+
+
+def edge_warnings(ax: Axis, ay: Axis, best, lang: str = "en") -> list[str]:
+    """A warning, in ``lang``, for each axis whose best value sits within 3% of an edge of its
+    range (the optimum may lie outside it)."""
+    _ = i18n.gettext_for(lang)
+    out = []
+    if not math.isfinite(best[0]):
+        return out
+    for axis, v in ((ax, best[0]), (ay, best[1])):
+        pos = axis.position(v)
+        if pos <= 0.03 or pos >= 0.97:
+            side = "lower" if pos <= 0.03 else "upper"
+            out.append(
+                _(EDGE_WARNING).format(
+                    name=axis.name,
+                    value=f"{v:.3g}",
+                    side=_(EDGE_SIDES[side]),
+                    low=f"{axis.low:.3g}",
+                    high=f"{axis.high:.3g}",
+                )
+            )
+    return out
+
+
 def _assign(optimizer: str, axis: Axis, values, kw: dict, hp: dict) -> None:
     if axis.name == "lr":
         kw["lr"] = values
@@ -251,17 +290,7 @@ def search(
     else:
         i = int(np.nanargmin(loss))
         best = (float(xs[i]), float(ys[i]), float(loss[i]))
-    edge = []
-    if math.isfinite(best[0]):
-        for axis, v in ((ax, best[0]), (ay, best[1])):
-            pos = axis.position(v)
-            if pos <= 0.03 or pos >= 0.97:
-                side = "lower" if pos <= 0.03 else "upper"
-                edge.append(
-                    f"the best {axis.name} = {v:.3g} sits on the {side} edge of the search range "
-                    f"[{axis.low:.3g}, {axis.high:.3g}]: the optimum may lie outside it, "
-                    "widen the range"
-                )
+    edge = edge_warnings(ax, ay, best)
     return SearchResult(xs, ys, loss, best, edge)
 
 

@@ -67,21 +67,36 @@ def temperature_figure(_: Tr) -> go.Figure:
 
 
 def momentum_schedule_figure(_: Tr, steps: int = 400) -> go.Figure:
-    x = np.arange(steps)
-    return viz.curves_figure(
-        [
-            viz.Series(
-                _("the notes: 0.5, 0.9, 0.95, 0.99"), x, c.staged_momentum(steps), viz.PALETTE[0]
-            ),
-            viz.Series(
-                _("linear ramp (this app)"), x, c.linear_momentum(steps, 0.99, 300), viz.PALETTE[1]
-            ),
-        ],
-        title=_("momentum schedule mu(t)"),
-        ylabel="mu",
-        xlabel=_("step"),
-        height=300,
-    )
+    """mu(t) of each momentum schedule (left) and the engine's runs under each (right)."""
+    from plotly.subplots import make_subplots
+
+    base, runs = c.momentum_schedule_runs()
+    r, pal = c.MOMENTUM_RUNS, viz.PALETTE
+    gaps = dict(zip(runs, viz.loss_gaps(base.landscape(), list(runs.values())), strict=True))
+    x = np.arange(r["steps"])
+    lines = [  # kind, label, mu(t), colour
+        ("none", _("constant mu = {mu:g}").format(mu=r["momentum"]),
+         np.full(r["steps"], r["momentum"]), "#999999"),
+        ("linear", _("linear ramp (this app)"),
+         c.linear_momentum(r["steps"], r["momentum"], r["warmup"]), pal[1]),
+        ("stages", _("the notes: 0.5, 0.9, 0.95, 0.99"), c.staged_momentum(r["steps"]), pal[0]),
+    ]  # fmt: skip
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=[
+        _("momentum schedule mu(t)"), _("loss gap f - f* (log scale)")])  # fmt: skip
+    for kind, label, mu, color in lines:
+        line = dict(color=color, width=2)
+        fig.add_trace(go.Scatter(x=x, y=mu, mode="lines", name=label, line=line,
+                                 legendgroup=kind, showlegend=False), row=1, col=1)  # fmt: skip
+        fig.add_trace(go.Scatter(x=np.arange(r["steps"] + 1), y=gaps[kind], mode="lines",
+                                 name=label, line=line, legendgroup=kind),
+                      row=1, col=2)  # fmt: skip
+    fig.update_xaxes(title_text=_("step"))
+    fig.update_yaxes(title_text="mu", row=1, col=1)
+    fig.update_yaxes(title_text="f - f*", type="log", exponentformat="power", row=1, col=2)
+    fig.update_layout(template=viz.TEMPLATE, height=360, legend=dict(orientation="h", y=-0.3),
+                      title=_("heavy ball on the bowl, lr {lr:g}: three momentum schedules").format(
+                          lr=r["lr"]))  # fmt: skip
+    return fig
 
 
 def search_figure(_: Tr) -> go.Figure:

@@ -20,6 +20,8 @@ import jax.numpy as jnp
 import optax
 import optax.contrib
 
+from i18n import N_
+
 from ._specs_base import HParam
 
 
@@ -182,9 +184,9 @@ def specs() -> tuple:
     return (
         OptimizerSpec(
             name="sam",
-            title="SAM (sharpness-aware)",
+            title=N_("SAM (sharpness-aware)"),
             factory=sam,
-            hyperparams={"rho": H(0.05, 0.0, 2.0, False, "neighbourhood radius rho")},
+            hyperparams={"rho": H(0.05, 0.0, 2.0, False, N_("neighbourhood radius rho"))},
             latex=r"\epsilon_t = \rho\,\frac{\nabla f(x_t)}{\|\nabla f(x_t)\|},\quad "
             r"x_{t+1} = x_t - \alpha_t\,\nabla f(x_t + \epsilon_t)",
             textbook_init="",
@@ -192,21 +194,22 @@ def specs() -> tuple:
             "dx_sam = grad(x + e)\nx += -learning_rate * dx_sam",
             reference="Foret, Kleiner, Mobahi, Neyshabur, Sharpness-Aware Minimization for "
             "Efficiently Improving Generalization, ICLR 2021; optax.contrib.sam (opaque mode).",
-            description="Sharpness-aware minimization: first climb a distance rho straight uphill, "
-            "to roughly the worst point of the neighbourhood, take the gradient there (the map's "
-            "downhill arrow starts there) and apply it at x. It minimises the loss of the "
-            "neighbourhood's worst point, "
-            "so it is pushed out of narrow wells whose walls rise within rho. Each step costs two "
-            "gradients: the uphill direction uses the exact gradient at x; gradient noise and "
-            "clipping apply to the gradient at the perturbed point, which is the one the step "
-            "uses.",
+            description=N_(
+                "Sharpness-aware minimization: first climb a distance rho straight uphill, to "
+                "roughly the worst point of the neighbourhood, take the gradient there (the map's "
+                "downhill arrow starts there) and apply it at x. It minimises the loss of the "
+                "neighbourhood's worst point, so it is pushed out of narrow wells whose walls rise "
+                "within rho. Each step costs two gradients: the uphill direction uses the exact "
+                "gradient at x; gradient noise and clipping apply to the gradient at the perturbed "
+                "point, which is the one the step uses."
+            ),
             eval_point=sam_point,
         ),
         OptimizerSpec(
             name="schedule_free_sgd",
-            title="Schedule-Free SGD",
+            title=N_("Schedule-Free SGD"),
             factory=schedule_free_sgd,
-            hyperparams={"b1": H(0.9, 0.05, 0.999, False, "interpolation beta1")},
+            hyperparams={"b1": H(0.9, 0.05, 0.999, False, N_("interpolation beta1"))},
             latex=r"y_t = (1-\beta_1) z_t + \beta_1 x_t,\ z_{t+1} = z_t - \alpha_t \nabla f(y_t),\ "
             r"c_{t+1} = \frac{\bar\alpha_t^2}{\sum_{i\le t} \bar\alpha_i^2},\ "
             r"x_{t+1} = (1 - c_{t+1}) x_t + c_{t+1} z_{t+1}",
@@ -215,23 +218,25 @@ def specs() -> tuple:
             + _SF_AVERAGE,
             reference="Defazio, Yang, Mehta, Mishchenko, Khaled, Cutkosky, The Road Less "
             "Scheduled, NeurIPS 2024; optax.contrib.schedule_free_sgd.",
-            description="Three sequences instead of a schedule: z takes plain SGD steps with a "
-            "constant rate, x (the drawn path, the point you evaluate) is the running average of "
-            "the z's, and the gradient is taken at y, between them (where the map's downhill "
-            "arrow starts). Averaging does "
-            "what a decaying rate would do: with noisy gradients x settles while z keeps rattling. "
-            "The averaging weights use the largest rate so far, so warm-up steps count less.",
+            description=N_(
+                "Three sequences instead of a schedule: z takes plain SGD steps with a constant "
+                "rate, x (the drawn path, the point you evaluate) is the running average of the "
+                "z's, and the gradient is taken at y, between them (where the map's downhill arrow "
+                "starts). Averaging does what a decaying rate would do: with noisy gradients x "
+                "settles while z keeps rattling. The averaging weights use the largest rate so "
+                "far, so warm-up steps count less."
+            ),
             eval_point=schedule_free_point,
         ),
         OptimizerSpec(
             name="schedule_free_adamw",
-            title="Schedule-Free AdamW",
+            title=N_("Schedule-Free AdamW"),
             factory=schedule_free_adamw,
             hyperparams={
-                "b1": H(0.9, 0.05, 0.999, False, "interpolation beta1"),
+                "b1": H(0.9, 0.05, 0.999, False, N_("interpolation beta1")),
                 "b2": B2,
                 "eps": EPS,
-                "weight_decay": H(0.0, 0.0, 1.0, False, "weight decay"),
+                "weight_decay": H(0.0, 0.0, 1.0, False, N_("weight decay")),
             },
             latex=r"y_t = (1-\beta_1) z_t + \beta_1 x_t,\ v_t = \beta_2 v_{t-1} + (1-\beta_2) "
             r"g_t^2,\ z_{t+1} = z_t - \alpha_t\Big(\frac{g_t}{\sqrt{v_t/(1-\beta_2^t)}+\epsilon} + "
@@ -243,23 +248,24 @@ def specs() -> tuple:
             + _SF_AVERAGE,
             reference="Defazio et al., The Road Less Scheduled, NeurIPS 2024; "
             "optax.contrib.schedule_free_adamw.",
-            description="Schedule-Free with Adam's per-coordinate scaling (no first moment: the "
-            "averaging of x replaces momentum). z takes the RMS-scaled steps, x (drawn) averages "
-            "them, the gradient is taken at y (where the map's downhill arrow "
-            "starts).",
-            lr=H(0.01, 1e-5, 10.0, True, "learning rate"),
+            description=N_(
+                "Schedule-Free with Adam's per-coordinate scaling (no first moment: the averaging "
+                "of x replaces momentum). z takes the RMS-scaled steps, x (drawn) averages them, "
+                "the gradient is taken at y (where the map's downhill arrow starts)."
+            ),
+            lr=H(0.01, 1e-5, 10.0, True, N_("learning rate")),
             eval_point=schedule_free_point,
         ),
         OptimizerSpec(
             name="prodigy",
-            title="Prodigy (learning-rate free)",
+            title=N_("Prodigy (learning-rate free)"),
             factory=lambda learning_rate, b1, b2, d0, eps: optax.contrib.prodigy(
                 learning_rate, betas=(b1, b2), eps=eps, estim_lr0=d0
             ),
             hyperparams={
                 "b1": B1,
                 "b2": B2,
-                "d0": H(1e-6, 1e-9, 1.0, True, "initial estimate d0"),
+                "d0": H(1e-6, 1e-9, 1.0, True, N_("initial estimate d0")),
                 "eps": EPS,
             },
             latex=r"\hat\alpha_t = d_t\,\alpha_t\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t},\ "
@@ -278,16 +284,18 @@ def specs() -> tuple:
             reference="Mishchenko & Defazio, Prodigy: An Expeditiously Adaptive Parameter-Free "
             "Learner, ICML 2024; Defazio & Mishchenko, Learning-Rate-Free Learning by "
             "D-Adaptation, ICML 2023; optax.contrib.prodigy.",
-            description="Adam whose step size d is estimated on the fly: d starts tiny (d0) and "
-            "grows to about the distance from the start to the solution, read off how far the "
-            "gradients keep pointing back towards the start. The learning rate is only a "
-            "multiplier (1 means: trust the estimate); the estimate d is plotted under the map.",
-            lr=H(1.0, 1e-3, 10.0, True, "learning-rate multiplier"),
+            description=N_(
+                "Adam whose step size d is estimated on the fly: d starts tiny (d0) and grows to "
+                "about the distance from the start to the solution, read off how far the gradients "
+                "keep pointing back towards the start. The learning rate is only a multiplier (1 "
+                "means: trust the estimate); the estimate d is plotted under the map."
+            ),
+            lr=H(1.0, 1e-3, 10.0, True, N_("learning-rate multiplier")),
             momentum_key="b1",
         ),
         OptimizerSpec(
             name="adopt",
-            title="ADOPT",
+            title=N_("ADOPT"),
             factory=lambda learning_rate, b1, b2, eps: optax.contrib.adopt(
                 learning_rate, b1, b2, eps
             ),
@@ -306,23 +314,25 @@ def specs() -> tuple:
             "v = np.where(t == 1, dx**2, b2 * v + (1 - b2) * dx**2)",
             reference="Taniguchi et al., ADOPT: Modified Adam Can Converge with Any beta2 with the "
             "Optimal Rate, NeurIPS 2024; optax.contrib.adopt.",
-            description="Adam reordered: each gradient is divided by the second moment of the "
-            "gradients *before* it (not including itself), and then averaged into the momentum. "
-            "That removes the correlation that lets Adam fail for some beta2. The first step only "
-            "measures v (x does not move); the normalised gradient is clipped to (t-1)^(1/4).",
+            description=N_(
+                "Adam reordered: each gradient is divided by the second moment of the gradients "
+                "*before* it (not including itself), and then averaged into the momentum. That "
+                "removes the correlation that lets Adam fail for some beta2. The first step only "
+                "measures v (x does not move); the normalised gradient is clipped to (t-1)^(1/4)."
+            ),
             momentum_key="b1",
         ),
         OptimizerSpec(
             name="ademamix",
-            title="AdEMAMix",
+            title=N_("AdEMAMix"),
             factory=lambda learning_rate, b1, b2, b3, alpha, eps: optax.contrib.ademamix(
                 learning_rate, b1, b2, b3, alpha, eps
             ),
             hyperparams={
                 "b1": B1,
                 "b2": B2,
-                "b3": H(0.999, 0.5, 0.99999, False, "slow beta3"),
-                "alpha": H(5.0, 0.0, 20.0, False, "slow weight alpha"),
+                "b3": H(0.999, 0.5, 0.99999, False, N_("slow beta3")),
+                "alpha": H(5.0, 0.0, 20.0, False, N_("slow weight alpha")),
                 "eps": EPS,
             },
             latex=r"m^{(1)}_t = \beta_1 m^{(1)}_{t-1} + (1-\beta_1) g_t,\ m^{(2)}_t = \beta_3 "
@@ -334,18 +344,20 @@ def specs() -> tuple:
             "x += -learning_rate * (m1_hat + alpha * m2) / (np.sqrt(v_hat) + eps)",
             reference="Pagliardini, Ablin, Grangier, The AdEMAMix Optimizer: Better, Faster, "
             "Older, ICLR 2025; optax.contrib.ademamix.",
-            description="Adam plus a second, slow momentum (beta3 near 1) weighted by alpha: the "
-            "fast average reacts, the slow one remembers gradients from hundreds of steps ago, so "
-            "a consistent direction builds up speed that Adam's single average caps.",
+            description=N_(
+                "Adam plus a second, slow momentum (beta3 near 1) weighted by alpha: the fast "
+                "average reacts, the slow one remembers gradients from hundreds of steps ago, so a "
+                "consistent direction builds up speed that Adam's single average caps."
+            ),
             momentum_key="b1",
         ),
         OptimizerSpec(
             name="qhm",
-            title="QHM (quasi-hyperbolic momentum)",
+            title=N_("QHM (quasi-hyperbolic momentum)"),
             factory=qhm,
             hyperparams={
-                "beta": H(0.9, 0.0, 0.999, False, "momentum beta (averaging weight)"),
-                "nu": H(0.7, 0.0, 1.0, False, "nu (weight of the momentum)"),
+                "beta": H(0.9, 0.0, 0.999, False, N_("momentum beta (averaging weight)")),
+                "nu": H(0.7, 0.0, 1.0, False, N_("nu (weight of the momentum)")),
             },
             latex=r"b_{t+1} = \beta b_t + (1-\beta) g_t,\quad x_{t+1} = x_t - \alpha_t\big((1-\nu) "
             r"g_t + \nu\, b_{t+1}\big)",
@@ -356,15 +368,17 @@ def specs() -> tuple:
             reference=(
                 "Ma & Yarats, Quasi-hyperbolic momentum and Adam for deep learning, ICLR 2019."
             ),
-            description="One rule, a weighted mix of the plain gradient and its average. nu = 0 is "
-            "SGD, nu = 1 is momentum (averaging form), and nu = beta is Nesterov's momentum (the "
-            "framework form with the rate lr(1 - beta)); the tests check all three equalities.",
-            lr=H(0.1, 1e-5, 10.0, True, "learning rate"),
+            description=N_(
+                "One rule, a weighted mix of the plain gradient and its average. nu = 0 is SGD, nu "
+                "= 1 is momentum (averaging form), and nu = beta is Nesterov's momentum (the "
+                "framework form with the rate lr(1 - beta)); the tests check all three equalities."
+            ),
+            lr=H(0.1, 1e-5, 10.0, True, N_("learning rate")),
             momentum_key="beta",
         ),
         OptimizerSpec(
             name="radam",
-            title="RAdam (rectified Adam)",
+            title=N_("RAdam (rectified Adam)"),
             factory=lambda learning_rate, b1, b2, eps: optax.radam(learning_rate, b1, b2, eps),
             hyperparams={"b1": B1, "b2": B2, "eps": EPS},
             latex=r"\rho_t = \rho_\infty - \frac{2t\beta_2^t}{1-\beta_2^t},\ r_t = "
@@ -381,18 +395,20 @@ def specs() -> tuple:
             "x += -learning_rate * np.where(rho >= 5, r * m_hat / (np.sqrt(v_hat) + eps), m_hat)",
             reference="Liu et al., On the Variance of the Adaptive Learning Rate and Beyond, ICLR "
             "2020; optax.radam.",
-            description="Adam with a built-in warm-up: while v rests on too few gradients to be "
-            "trusted (rho < 5, the first steps), it takes plain momentum steps lr m_hat, then "
-            "Adam's steps scaled by r_t, which rises towards 1.",
+            description=N_(
+                "Adam with a built-in warm-up: while v rests on too few gradients to be trusted "
+                "(rho < 5, the first steps), it takes plain momentum steps lr m_hat, then Adam's "
+                "steps scaled by r_t, which rises towards 1."
+            ),
             momentum_key="b1",
         ),
         OptimizerSpec(
             name="lookahead",
-            title="Lookahead (SGD inside)",
+            title=N_("Lookahead (SGD inside)"),
             factory=lookahead_sgd,
             hyperparams={
-                "k": H(5.0, 1.0, 50.0, False, "sync period k (steps)"),
-                "alpha": H(0.5, 0.0, 1.0, False, "slow step alpha"),
+                "k": H(5.0, 1.0, 50.0, False, N_("sync period k (steps)")),
+                "alpha": H(0.5, 0.0, 1.0, False, N_("slow step alpha")),
             },
             latex=r"\text{fast: } x_{t+1} = x_t - \alpha_t\nabla f(x_t);\ \text{every } k "
             r"\text{ steps: } \phi \leftarrow \phi + \alpha(x - \phi),\ x \leftarrow \phi",
@@ -402,10 +418,12 @@ def specs() -> tuple:
             "x = np.where(t % period == 0, slow, x)",
             reference="Zhang, Lucas, Hinton, Ba, Lookahead Optimizer: k steps forward, 1 step "
             "back, NeurIPS 2019; optax.lookahead.",
-            description="k steps forward, one step back: fast SGD weights (the drawn path) explore "
-            "for k steps, then the slow weights move the fraction alpha towards them and the fast "
-            "weights restart from there (the jump back on the map). Oscillations across a valley "
-            "average out in the slow weights.",
+            description=N_(
+                "k steps forward, one step back: fast SGD weights (the drawn path) explore for k "
+                "steps, then the slow weights move the fraction alpha towards them and the fast "
+                "weights restart from there (the jump back on the map). Oscillations across a "
+                "valley average out in the slow weights."
+            ),
         ),
     )
 

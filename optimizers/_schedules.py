@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 
 import jax.numpy as jnp
 
+from i18n import N_
+
 from ._specs_base import HParam
 
 Schedule = Callable[[jnp.ndarray], jnp.ndarray]
@@ -149,68 +151,68 @@ def H(default, low, high, log=False, label=""):
 
 
 SCHEDULES: tuple[ScheduleSpec, ...] = (
-    ScheduleSpec("constant", "Constant", {}, r"\alpha_t = \alpha_0", _constant),
+    ScheduleSpec("constant", N_("Constant"), {}, r"\alpha_t = \alpha_0", _constant),
     ScheduleSpec(
         "step",
-        "Step decay",
+        N_("Step decay"),
         {
-            "step_size": H(100, 1, 5000, True, "every N steps"),
-            "gamma": H(0.5, 0.01, 1.0, False, "multiply by"),
+            "step_size": H(100, 1, 5000, True, N_("every N steps")),
+            "gamma": H(0.5, 0.01, 1.0, False, N_("multiply by")),
         },
         r"\alpha_t = \alpha_0\,\gamma^{\lfloor t/N \rfloor}",
         _step,
     ),
     ScheduleSpec(
         "exponential",
-        "Exponential",
+        N_("Exponential"),
         {
-            "decay_rate": H(0.1, 0.001, 1.0, True, "decay rate"),
-            "transition_steps": H(200, 1, 5000, True, "over N steps"),
+            "decay_rate": H(0.1, 0.001, 1.0, True, N_("decay rate")),
+            "transition_steps": H(200, 1, 5000, True, N_("over N steps")),
         },
         r"\alpha_t = \alpha_0\, r^{t/N}",
         _exponential,
     ),
     ScheduleSpec(
         "natural_exp",
-        "Natural exponential",
+        N_("Natural exponential"),
         {"k": H(0.01, 1e-5, 1.0, True, "k")},
         r"\alpha_t = \alpha_0\, e^{-k t}",
         _natural_exp,
     ),
     ScheduleSpec(
         "inverse_time",
-        "Inverse time (1/t)",
+        N_("Inverse time (1/t)"),
         {"k": H(0.05, 1e-5, 10.0, True, "k")},
         r"\alpha_t = \dfrac{\alpha_0}{1 + k t}",
         _inverse_time,
     ),
     ScheduleSpec(
         "linear",
-        "Linear",
+        N_("Linear"),
         {
-            "end_factor": H(0.01, 0.0, 1.0, False, "end / start"),
-            "transition_steps": H(200, 1, 5000, True, "over N steps"),
+            "end_factor": H(0.01, 0.0, 1.0, False, N_("end / start")),
+            "transition_steps": H(200, 1, 5000, True, N_("over N steps")),
         },
         r"\alpha_t = \alpha_0\,\big(1 + (\rho - 1)\min(t/N, 1)\big)",
         _linear,
     ),
     ScheduleSpec(
         "polynomial",
-        "Polynomial",
+        N_("Polynomial"),
         {
-            "end_factor": H(0.01, 0.0, 1.0, False, "end / start"),
-            "power": H(2.0, 0.1, 5.0, False, "power p"),
-            "transition_steps": H(200, 1, 5000, True, "over N steps"),
+            "end_factor": H(0.01, 0.0, 1.0, False, N_("end / start")),
+            "power": H(2.0, 0.1, 5.0, False, N_("power p")),
+            "transition_steps": H(200, 1, 5000, True, N_("over N steps")),
         },
         r"\alpha_t = \alpha_0\big((1-\rho)(1 - \min(t/N,1))^{p} + \rho\big)",
         _polynomial,
     ),
     ScheduleSpec(
         "cosine",
-        "Cosine",
+        N_("Cosine"),
         {
-            "decay_steps": H(200, 1, 5000, True, "over N steps"),
-            "alpha": H(0.0, 0.0, 1.0, False, "floor (fraction)"),
+            "decay_steps": H(200, 1, 5000, True, N_("over N steps")),
+            "alpha": H(0.0, 0.0, 1.0, False, N_("floor (fraction)")),
         },
         r"\alpha_t = \alpha_0\big(a + (1-a)\tfrac12(1+\cos(\pi \min(t/N,1)))\big)",
         _cosine,
@@ -218,11 +220,11 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ),
     ScheduleSpec(
         "warmup_cosine",
-        "Cosine with warm-up",
+        N_("Cosine with warm-up"),
         {
-            "warmup_steps": H(20, 1, 2000, True, "warm-up steps W"),
-            "decay_steps": H(200, 2, 5000, True, "total steps N"),
-            "alpha": H(0.0, 0.0, 1.0, False, "floor (fraction)"),
+            "warmup_steps": H(20, 1, 2000, True, N_("warm-up steps W")),
+            "decay_steps": H(200, 2, 5000, True, N_("total steps N")),
+            "alpha": H(0.0, 0.0, 1.0, False, N_("floor (fraction)")),
         },
         r"\alpha_t = \begin{cases}\alpha_0\, t/W & "
         r"t<W\\ \alpha_0\big(a+(1-a)\tfrac12(1+\cos\pi\tfrac{t-W}{N-W})\big) & t\ge "
@@ -232,10 +234,10 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ),
     ScheduleSpec(
         "cyclic",
-        "Cyclical (triangular)",
+        N_("Cyclical (triangular)"),
         {
-            "half_cycle": H(50, 1, 2000, True, "half cycle (steps)"),
-            "max_factor": H(4.0, 1.0, 20.0, False, "max / base"),
+            "half_cycle": H(50, 1, 2000, True, N_("half cycle (steps)")),
+            "max_factor": H(4.0, 1.0, 20.0, False, N_("max / base")),
         },
         r"\alpha_t = \alpha_0\big(1 + (m-1)\max(0, 1 - |t/h - 2c + 1|)\big),\ c = \lfloor 1 + "
         r"t/2h \rfloor",
@@ -244,12 +246,12 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ),
     ScheduleSpec(
         "onecycle",
-        "One-cycle",
+        N_("One-cycle"),
         {
-            "transition_steps": H(200, 2, 5000, True, "cycle length N"),
-            "pct_start": H(0.3, 0.05, 0.95, False, "rising fraction"),
-            "div_factor": H(25.0, 1.0, 1000.0, True, "start = peak / d"),
-            "final_div_factor": H(1e4, 1.0, 1e5, True, "end = start / f"),
+            "transition_steps": H(200, 2, 5000, True, N_("cycle length N")),
+            "pct_start": H(0.3, 0.05, 0.95, False, N_("rising fraction")),
+            "div_factor": H(25.0, 1.0, 1000.0, True, N_("start = peak / d")),
+            "final_div_factor": H(1e4, 1.0, 1e5, True, N_("end = start / f")),
         },
         r"\text{cosine up from } \alpha_0/d \text{ to } \alpha_0 \text{, then down to } "
         r"\alpha_0/(d f)",
@@ -258,11 +260,11 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ),
     ScheduleSpec(
         "sgdr",
-        "SGDR (warm restarts)",
+        N_("SGDR (warm restarts)"),
         {
-            "period": H(50, 1, 2000, True, "first period T0"),
-            "t_mult": H(2.0, 1.0, 4.0, False, "period multiplier"),
-            "alpha": H(0.0, 0.0, 1.0, False, "floor (fraction)"),
+            "period": H(50, 1, 2000, True, N_("first period T0")),
+            "t_mult": H(2.0, 1.0, 4.0, False, N_("period multiplier")),
+            "alpha": H(0.0, 0.0, 1.0, False, N_("floor (fraction)")),
         },
         r"\alpha_t = \alpha_0\big(a + (1-a)\tfrac12(1 + \cos(\pi\, t_{cur}/T_i))\big),\ T_i = "
         r"T_0 m^i",

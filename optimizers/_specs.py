@@ -9,6 +9,8 @@ from typing import NamedTuple
 import jax.numpy as jnp
 import optax
 
+from i18n import N_
+
 from . import _custom
 from ._specs_base import HParam
 
@@ -35,7 +37,7 @@ EvalPoint = Callable[
 ]
 
 
-_DEFAULT_LR = HParam(0.01, 1e-5, 10.0, True, "learning rate")
+_DEFAULT_LR = HParam(0.01, 1e-5, 10.0, True, N_("learning rate"))
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -143,10 +145,10 @@ class Erratum:
 
 ERRATA: tuple[Erratum, ...] = (
     Erratum(
-        topic="plain update",
+        topic=N_("plain update"),
         notes_say="x+=learning_rate*dx",
-        notes_say_en="x += learning_rate * dx",
-        right=(
+        notes_say_en=N_("x += learning_rate * dx"),
+        right=N_(
             "The step goes against the gradient: x += -learning_rate * dx. With the plus sign "
             "every step climbs the loss (the notes' own sentence says to move along the negative "
             "gradient, 沿着负梯度方向)."
@@ -155,49 +157,49 @@ ERRATA: tuple[Erratum, ...] = (
         optimizers=("sgd",),
     ),
     Erratum(
-        topic="convexity",
+        topic=N_("convexity"),
         notes_say="神经网络具有高维凸优化问题",
-        notes_say_en="neural networks have high-dimensional convex optimization problems",
-        right=(
-            "Training a neural network is a high-dimensional non-convex problem. A convex "
-            "function has no saddle points and every local minimum is global, so the saddles the "
-            "same sentence goes on to mention could not occur."
+        notes_say_en=N_("neural networks have high-dimensional convex optimization problems"),
+        right=N_(
+            "Training a neural network is a high-dimensional non-convex problem. A convex function "
+            "has no saddle points and every local minimum is global, so the saddles the same "
+            "sentence goes on to mention could not occur."
         ),
         where="002 (Deep learning optimizers, numbered problem 1)",
     ),
     Erratum(
-        topic="saddle point, cross-sections",
+        topic=N_("saddle point, cross-sections"),
         notes_say="从另一个横截面，我们得到一个全局最大值",
-        notes_say_en="from another cross-section we get a global maximum",
-        right=(
-            "Along the other cross-section a saddle is a local maximum, not a global one (the "
-            "loss of a network is unbounded above along most lines)."
+        notes_say_en=N_("from another cross-section we get a global maximum"),
+        right=N_(
+            "Along the other cross-section a saddle is a local maximum, not a global one (the loss "
+            "of a network is unbounded above along most lines)."
         ),
         where="002 (Deep learning optimizers, numbered problem 1)",
     ),
     Erratum(
-        topic="saddle point, definition",
+        topic=N_("saddle point, definition"),
         notes_say="鞍点(是指在某些方向上梯度为零而在其他方向上梯度非零的点。)",
-        notes_say_en=(
-            "a saddle point is a point where the gradient is zero in some directions and "
-            "non-zero in others"
+        notes_say_en=N_(
+            "a saddle point is a point where the gradient is zero in some directions and non-zero "
+            "in others"
         ),
-        right=(
-            "At a saddle point the gradient is zero in every direction (it is a stationary "
-            "point); what differs between directions is the curvature: the loss curves up along "
-            "some and down along others (the Hessian has eigenvalues of both signs). The same "
-            "notes define it correctly later (梯度在所有方向上都接近或等于零)."
+        right=N_(
+            "At a saddle point the gradient is zero in every direction (it is a stationary point); "
+            "what differs between directions is the curvature: the loss curves up along some and "
+            "down along others (the Hessian has eigenvalues of both signs). The same notes define "
+            "it correctly later (梯度在所有方向上都接近或等于零)."
         ),
         where="003 (神经网络中的优化方法, 一、引入)",
     ),
     Erratum(
-        topic="RMSprop summary",
+        topic=N_("RMSprop summary"),
         notes_say="RMSprop结合了Momentum和AdaGrad的优势,通过一阶矩估计和二阶矩估计动态调整学习率",
-        notes_say_en=(
-            "RMSprop combines the advantages of Momentum and AdaGrad, adjusting the learning "
-            "rate through first- and second-moment estimates"
+        notes_say_en=N_(
+            "RMSprop combines the advantages of Momentum and AdaGrad, adjusting the learning rate "
+            "through first- and second-moment estimates"
         ),
-        right=(
+        right=N_(
             "That describes Adam. RMSprop keeps only a running average of squared gradients (a "
             "second moment) and no momentum; Adam adds momentum's first moment to it, as section "
             "六 of the same notes says."
@@ -206,16 +208,16 @@ ERRATA: tuple[Erratum, ...] = (
         optimizers=("rmsprop",),
     ),
     Erratum(
-        topic="rmsprop() resets its cache",
+        topic=N_("rmsprop() resets its cache"),
         notes_say=(
             "def rmsprop(params, grads, learning_rate=0.01, decay_rate=0.9, epsilon=1e-8):\n    "
             "cache = {}"
         ),
-        notes_say_en=(
+        notes_say_en=N_(
             "def rmsprop(...): cache = {} (then cache[key] = np.zeros_like(params[key]) on every "
             "call)"
         ),
-        right=(
+        right=N_(
             "The cache is created inside the update function, so it is zero again on every call "
             "and never averages anything: each step is cache = (1 - decay_rate) dx**2 and the "
             "update is about learning_rate / sqrt(1 - decay_rate) * sign(dx), signSGD with steps "
@@ -227,19 +229,16 @@ ERRATA: tuple[Erratum, ...] = (
     ),
 )
 
-_SGD_ERRATUM = (
-    "The notes write the plain update as x+=learning_rate*dx, without the minus: that climbs "
-    "the loss. "
-    "Gradient descent steps against the gradient: x += -learning_rate * dx."
+_SGD_ERRATUM = N_(
+    "The notes write the plain update as x+=learning_rate*dx, without the minus: that climbs the "
+    "loss. Gradient descent steps against the gradient: x += -learning_rate * dx."
 )
-_RMSPROP_ERRATUM = (
+_RMSPROP_ERRATUM = N_(
     "One set of notes sums RMSprop up as combining Momentum and AdaGrad through first- and "
-    "second-moment "
-    "estimates: that is Adam; RMSprop has no momentum. Its sample rmsprop() creates the cache "
-    "inside the "
-    "function, so the cache restarts at zero on every call and each step becomes about "
-    "lr / sqrt(1 - decay) * sign(dx); the cache must persist between steps, as in the code "
-    "shown here."
+    "second-moment estimates: that is Adam; RMSprop has no momentum. Its sample rmsprop() creates "
+    "the cache inside the function, so the cache restarts at zero on every call and each step "
+    "becomes about lr / sqrt(1 - decay) * sign(dx); the cache must persist between steps, as in "
+    "the code shown here."
 )
 
 
@@ -247,7 +246,7 @@ def H(default, low, high, log=False, label=""):
     return HParam(default, low, high, log, label)
 
 
-MOM = H(0.9, 0.0, 0.999, label="momentum mu")
+MOM = H(0.9, 0.0, 0.999, label=N_("momentum mu"))
 B1 = H(0.9, 0.0, 0.999, label="beta1")
 B2 = H(0.999, 0.5, 0.99999, label="beta2")
 EPS = H(1e-8, 1e-12, 1.0, log=True, label="epsilon")
@@ -257,23 +256,23 @@ _ADAM_INIT = "m = np.zeros(2)\nv = np.zeros(2)"
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     OptimizerSpec(
         name="sgd",
-        title="SGD",
+        title=N_("SGD"),
         factory=lambda learning_rate: optax.sgd(learning_rate),
         hyperparams={},
         latex=r"x_{t+1} = x_t - \alpha\,\nabla f(x_t)",
         textbook_init="",
         textbook="x += -learning_rate * dx",
         reference="Robbins & Monro, A Stochastic Approximation Method, 1951.",
-        description=(
+        description=N_(
             "Plain (stochastic) gradient descent: step against the gradient. The course notes' "
             "update, with the minus sign their code drops."
         ),
-        lr=H(0.01, 1e-5, 10.0, log=True, label="learning rate"),
+        lr=H(0.01, 1e-5, 10.0, log=True, label=N_("learning rate")),
         notes_erratum=_SGD_ERRATUM,
     ),
     OptimizerSpec(
         name="momentum",
-        title="Momentum (heavy ball)",
+        title=N_("Momentum (heavy ball)"),
         factory=_custom.momentum_notes,
         hyperparams={"momentum": MOM},
         latex=r"v_{t+1} = \mu v_t - \alpha_t\nabla f(x_t),\quad x_{t+1} = x_t + v_{t+1}",
@@ -283,17 +282,17 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "Polyak, Some methods of speeding up the convergence of iteration methods, 1964; "
             "CS231n notes."
         ),
-        description=(
-            "A ball with inertia: the velocity accumulates past gradients. As in the course "
-            "notes: the learning rate is inside the velocity, so under a schedule old gradients "
-            "keep the rate they were taken with."
+        description=N_(
+            "A ball with inertia: the velocity accumulates past gradients. As in the course notes: "
+            "the learning rate is inside the velocity, so under a schedule old gradients keep the "
+            "rate they were taken with."
         ),
         momentum_key="momentum",
         probe=_velocity_notes,
     ),
     OptimizerSpec(
         name="nesterov",
-        title="Nesterov momentum",
+        title=N_("Nesterov momentum"),
         factory=_custom.momentum_notes,
         hyperparams={"momentum": MOM},
         latex=(
@@ -309,7 +308,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "Nesterov 1983; Sutskever et al., On the importance of initialization and momentum, "
             "ICML 2013; CS231n notes."
         ),
-        description=(
+        description=N_(
             "Momentum that looks ahead: the gradient is taken at x + mu v, where the velocity is "
             "about to carry you. As in the course notes: the drawn point is x, its first step "
             "equals momentum's."
@@ -320,7 +319,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
     OptimizerSpec(
         name="nesterov_rewritten",
-        title="Nesterov (framework form)",
+        title=N_("Nesterov (framework form)"),
         factory=lambda learning_rate, momentum: optax.sgd(
             learning_rate, momentum=momentum, nesterov=True
         ),
@@ -336,20 +335,20 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "Sutskever et al., ICML 2013 (appendix); Bengio et al., Advances in optimizing "
             "recurrent networks, 2013; optax.sgd(nesterov=True), torch.optim.SGD(nesterov=True)."
         ),
-        description=(
-            "Framework variant (optax, PyTorch): frameworks store the look-ahead point y = x + "
-            "mu v instead of x, so each step needs one gradient, at the stored parameters. The "
-            "drawn path is the notes' look-ahead sequence; its first step is (1 + mu) times "
-            "momentum's. Equal to the notes' form for a constant learning rate."
+        description=N_(
+            "Framework variant (optax, PyTorch): frameworks store the look-ahead point y = x + mu "
+            "v instead of x, so each step needs one gradient, at the stored parameters. The drawn "
+            "path is the notes' look-ahead sequence; its first step is (1 + mu) times momentum's. "
+            "Equal to the notes' form for a constant learning rate."
         ),
         momentum_key="momentum",
         probe=_velocity_rewritten,
     ),
     OptimizerSpec(
         name="momentum_ema",
-        title="Momentum (averaging form)",
+        title=N_("Momentum (averaging form)"),
         factory=_custom.momentum_ema,
-        hyperparams={"momentum": H(0.9, 0.0, 0.999, label="momentum beta (averaging weight)")},
+        hyperparams={"momentum": H(0.9, 0.0, 0.999, label=N_("momentum beta (averaging weight)"))},
         latex=(
             r"v_{t+1} = \beta v_t + (1-\beta)\nabla f(x_t),\quad x_{t+1} = x_t - \alpha_t v_{t+1}"
         ),
@@ -359,19 +358,19 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "Ng, Deep Learning Specialization, Course 2 (gradient descent with momentum); the "
             "course notes' exponentially weighted average."
         ),
-        description=(
-            "The course notes' averaging form of momentum: v is an exponentially weighted "
-            "average of the gradients, as on the Averaging page. With a constant rate it equals "
-            "the notes' main form with learning rate lr(1 - beta); the default rate 0.1 matches "
-            "its default 0.01."
+        description=N_(
+            "The course notes' averaging form of momentum: v is an exponentially weighted average "
+            "of the gradients, as on the Averaging page. With a constant rate it equals the notes' "
+            "main form with learning rate lr(1 - beta); the default rate 0.1 matches its default "
+            "0.01."
         ),
-        lr=H(0.1, 1e-5, 10.0, log=True, label="learning rate"),
+        lr=H(0.1, 1e-5, 10.0, log=True, label=N_("learning rate")),
         momentum_key="momentum",
         probe=_velocity_ema,
     ),
     OptimizerSpec(
         name="momentum_pytorch",
-        title="Momentum (PyTorch form)",
+        title=N_("Momentum (PyTorch form)"),
         factory=lambda learning_rate, momentum: optax.sgd(learning_rate, momentum=momentum),
         hyperparams={"momentum": MOM},
         latex=r"b_{t+1} = \mu b_t + \nabla f(x_t),\quad x_{t+1} = x_t - \alpha_t b_{t+1}",
@@ -380,7 +379,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         reference=(
             "torch.optim.SGD(momentum=...), optax.sgd(momentum=...); Sutskever et al., ICML 2013."
         ),
-        description=(
+        description=N_(
             "Framework variant (PyTorch, optax; what the notes' optim.SGD(momentum=0.9) example "
             "runs): the buffer sums raw gradients and the learning rate multiplies the whole "
             "buffer, so a schedule rescales old gradients too. Equal to the notes' form for a "
@@ -391,7 +390,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
     OptimizerSpec(
         name="adagrad",
-        title="AdaGrad",
+        title=N_("AdaGrad"),
         factory=_custom.adagrad_notes,
         hyperparams={"eps": H(1e-8, 1e-12, 1.0, log=True, label="epsilon")},
         latex=(
@@ -404,21 +403,21 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "Duchi, Hazan, Singer, Adaptive Subgradient Methods, JMLR 2011; CS231n notes; "
             "torch.optim.Adagrad."
         ),
-        description=(
+        description=N_(
             "Per-coordinate rates that shrink with the sum of all past squared gradients: it "
             "eventually stalls. As in the course notes (and PyTorch): the sum starts at 0 and "
             "epsilon is outside the root, so the first step has size lr in every coordinate."
         ),
-        lr=H(0.5, 1e-5, 10.0, log=True, label="learning rate"),
+        lr=H(0.5, 1e-5, 10.0, log=True, label=N_("learning rate")),
     ),
     OptimizerSpec(
         name="adagrad_optax",
-        title="AdaGrad (optax form)",
+        title=N_("AdaGrad (optax form)"),
         factory=lambda learning_rate, initial_accumulator_value, eps: optax.adagrad(
             learning_rate, initial_accumulator_value, eps
         ),
         hyperparams={
-            "initial_accumulator_value": H(0.1, 0.0, 1.0, label="initial accumulator"),
+            "initial_accumulator_value": H(0.1, 0.0, 1.0, label=N_("initial accumulator")),
             "eps": H(1e-7, 1e-12, 1.0, log=True, label="epsilon"),
         },
         latex=(
@@ -428,20 +427,20 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         textbook_init="cache = np.full(2, initial_accumulator_value)",
         textbook="cache += dx**2\nx += -learning_rate * dx / np.sqrt(cache + eps)",
         reference="optax.adagrad (defaults); Duchi, Hazan, Singer, JMLR 2011.",
-        description=(
-            "Framework variant (optax's defaults): the sum starts at 0.1 and epsilon is inside "
-            "the root. While the sum of squared gradients is much smaller than 0.1, steps are "
-            "about lr |g| / 0.32, like SGD's: on a plateau it barely moves."
+        description=N_(
+            "Framework variant (optax's defaults): the sum starts at 0.1 and epsilon is inside the "
+            "root. While the sum of squared gradients is much smaller than 0.1, steps are about lr "
+            "|g| / 0.32, like SGD's: on a plateau it barely moves."
         ),
-        lr=H(0.5, 1e-5, 10.0, log=True, label="learning rate"),
+        lr=H(0.5, 1e-5, 10.0, log=True, label=N_("learning rate")),
     ),
     OptimizerSpec(
         name="rmsprop",
-        title="RMSprop",
+        title=N_("RMSprop"),
         factory=lambda learning_rate, decay, eps: optax.rmsprop(
             learning_rate, decay, eps, eps_in_sqrt=False
         ),
-        hyperparams={"decay": H(0.9, 0.0, 0.9999, label="decay rho"), "eps": EPS},
+        hyperparams={"decay": H(0.9, 0.0, 0.9999, label=N_("decay rho")), "eps": EPS},
         latex=(
             r"s_t = \rho s_{t-1} + (1-\rho) g_t^2,\quad x_{t+1} = x_t - \alpha\, g_t / "
             r"(\sqrt{s_t} + \epsilon)"
@@ -454,7 +453,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         reference=(
             "Tieleman & Hinton, Lecture 6.5, COURSERA: Neural Networks for Machine Learning, 2012."
         ),
-        description=(
+        description=N_(
             "AdaGrad with a leaky (exponentially weighted) accumulator: it does not stall. As in "
             "the course notes."
         ),
@@ -462,11 +461,11 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
     OptimizerSpec(
         name="rmsprop_centered",
-        title="RMSprop (centered)",
+        title=N_("RMSprop (centered)"),
         factory=lambda learning_rate, decay, eps: optax.rmsprop(
             learning_rate, decay, eps, eps_in_sqrt=False, centered=True
         ),
-        hyperparams={"decay": H(0.9, 0.0, 0.9999, label="decay rho"), "eps": EPS},
+        hyperparams={"decay": H(0.9, 0.0, 0.9999, label=N_("decay rho")), "eps": EPS},
         latex=(
             r"\bar g_t = \rho \bar g_{t-1} + (1-\rho) g_t,\ s_t = \rho s_{t-1} + (1-\rho) g_t^2,\ "
             r"x_{t+1} = x_t - \alpha\, g_t / (\sqrt{s_t - \bar g_t^2} + \epsilon)"
@@ -477,11 +476,13 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "dx**2\nx += -learning_rate * dx / (np.sqrt(cache - mean**2) + eps)"
         ),
         reference="Graves, Generating Sequences With Recurrent Neural Networks, 2013.",
-        description="RMSprop normalizing by the gradient's variance instead of its second moment.",
+        description=N_(
+            "RMSprop normalizing by the gradient's variance instead of its second moment."
+        ),
     ),
     OptimizerSpec(
         name="adam",
-        title="Adam",
+        title=N_("Adam"),
         factory=lambda learning_rate, b1, b2, eps: optax.adam(learning_rate, b1, b2, eps),
         hyperparams={"b1": B1, "b2": B2, "eps": EPS},
         latex=(
@@ -496,7 +497,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "v_hat = v / (1 - b2**t)\nx += -learning_rate * m_hat / (np.sqrt(v_hat) + eps)"
         ),
         reference="Kingma & Ba, Adam: A Method for Stochastic Optimization, ICLR 2015.",
-        description=(
+        description=N_(
             "Momentum on the gradient plus RMSprop's scaling, with bias correction of both moments."
         ),
         momentum_key="b1",
@@ -505,7 +506,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
     OptimizerSpec(
         name="adam_nobias",
-        title="Adam (no bias correction)",
+        title=N_("Adam (no bias correction)"),
         factory=_custom.adam_no_bias_correction,
         hyperparams={"b1": B1, "b2": B2, "eps": EPS},
         latex=(
@@ -518,7 +519,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "/ (np.sqrt(v) + eps)"
         ),
         reference="Kingma & Ba, Adam: A Method for Stochastic Optimization, ICLR 2015 (section 3).",
-        description=(
+        description=N_(
             "Adam as first written in the lecture notes: early steps are biased, because m and v "
             "start at zero."
         ),
@@ -527,7 +528,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
     OptimizerSpec(
         name="adamw",
-        title="AdamW",
+        title=N_("AdamW"),
         factory=lambda learning_rate, b1, b2, eps, weight_decay: optax.adamw(
             learning_rate, b1, b2, eps, weight_decay=weight_decay
         ),
@@ -535,7 +536,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "b1": B1,
             "b2": B2,
             "eps": EPS,
-            "weight_decay": H(0.01, 0.0, 1.0, label="weight decay"),
+            "weight_decay": H(0.01, 0.0, 1.0, label=N_("weight decay")),
         },
         latex=(
             r"x_{t+1} = x_t - "
@@ -548,7 +549,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "weight_decay * x)"
         ),
         reference="Loshchilov & Hutter, Decoupled Weight Decay Regularization, ICLR 2019.",
-        description=(
+        description=N_(
             "Adam with weight decay applied to the parameters directly, not through the gradient."
         ),
         momentum_key="b1",
@@ -556,7 +557,7 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     ),
     OptimizerSpec(
         name="adamax",
-        title="Adamax",
+        title=N_("Adamax"),
         factory=lambda learning_rate, b1, b2, eps: optax.adamax(learning_rate, b1, b2, eps),
         hyperparams={"b1": B1, "b2": B2, "eps": EPS},
         latex=(
@@ -569,13 +570,13 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "-learning_rate * m / (1 - b1**t) / u"
         ),
         reference="Kingma & Ba, Adam: A Method for Stochastic Optimization, ICLR 2015 (section 7).",
-        description="Adam with the infinity norm in place of the root mean square.",
+        description=N_("Adam with the infinity norm in place of the root mean square."),
         momentum_key="b1",
         probe=_mhat,
     ),
     OptimizerSpec(
         name="nadam",
-        title="NAdam",
+        title=N_("NAdam"),
         factory=lambda learning_rate, b1, b2, eps: optax.nadam(learning_rate, b1, b2, eps),
         hyperparams={"b1": B1, "b2": B2, "eps": EPS},
         latex=(
@@ -590,13 +591,13 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "-learning_rate * m_hat / (np.sqrt(v_hat) + eps)"
         ),
         reference="Dozat, Incorporating Nesterov Momentum into Adam, ICLR workshop 2016.",
-        description="Adam with a Nesterov-style look-ahead in the first moment.",
+        description=N_("Adam with a Nesterov-style look-ahead in the first moment."),
         momentum_key="b1",
         probe=_mhat,
     ),
     OptimizerSpec(
         name="amsgrad",
-        title="AMSGrad",
+        title=N_("AMSGrad"),
         factory=lambda learning_rate, b1, b2, eps: optax.amsgrad(learning_rate, b1, b2, eps),
         hyperparams={"b1": B1, "b2": B2, "eps": EPS},
         latex=(
@@ -610,13 +611,15 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "(np.sqrt(v_max) + eps)"
         ),
         reference="Reddi, Kale, Kumar, On the Convergence of Adam and Beyond, ICLR 2018.",
-        description="Adam whose denominator never shrinks, which restores convergence guarantees.",
+        description=N_(
+            "Adam whose denominator never shrinks, which restores convergence guarantees."
+        ),
         momentum_key="b1",
         probe=_mhat,
     ),
     OptimizerSpec(
         name="adadelta",
-        title="Adadelta",
+        title=N_("Adadelta"),
         factory=lambda learning_rate, rho, eps: optax.adadelta(learning_rate, rho, eps),
         hyperparams={
             "rho": H(0.9, 0.0, 0.9999, label="rho"),
@@ -633,22 +636,22 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "ex = rho * ex + (1 - rho) * d**2\nx += -learning_rate * d"
         ),
         reference="Zeiler, ADADELTA: An Adaptive Learning Rate Method, 2012.",
-        description=(
+        description=N_(
             "Units-corrected RMSprop: the step's scale comes from past steps, so the rate is "
             "nearly free."
         ),
-        lr=H(1.0, 1e-3, 100.0, log=True, label="learning rate"),
+        lr=H(1.0, 1e-3, 100.0, log=True, label=N_("learning rate")),
     ),
     OptimizerSpec(
         name="lion",
-        title="Lion",
+        title=N_("Lion"),
         factory=lambda learning_rate, b1, b2, weight_decay: optax.lion(
             learning_rate, b1, b2, weight_decay=weight_decay
         ),
         hyperparams={
             "b1": B1,
             "b2": H(0.99, 0.5, 0.99999, label="beta2"),
-            "weight_decay": H(0.0, 0.0, 1.0, label="weight decay"),
+            "weight_decay": H(0.0, 0.0, 1.0, label=N_("weight decay")),
         },
         latex=(
             r"c_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ x_{t+1} = x_t - "
@@ -661,13 +664,15 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
             "m = b2 * m + (1 - b2) * dx"
         ),
         reference="Chen et al., Symbolic Discovery of Optimization Algorithms, NeurIPS 2023.",
-        description="Steps of fixed size per coordinate, in the sign of an interpolated momentum.",
-        lr=H(0.01, 1e-5, 1.0, log=True, label="learning rate"),
+        description=N_(
+            "Steps of fixed size per coordinate, in the sign of an interpolated momentum."
+        ),
+        lr=H(0.01, 1e-5, 1.0, log=True, label=N_("learning rate")),
         momentum_key="b1",
     ),
     OptimizerSpec(
         name="sign_sgd",
-        title="signSGD",
+        title=N_("signSGD"),
         factory=lambda learning_rate: optax.sign_sgd(learning_rate),
         hyperparams={},
         latex=r"x_{t+1} = x_t - \alpha\,\operatorname{sign}(\nabla f(x_t))",
@@ -676,24 +681,24 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         reference=(
             "Bernstein et al., signSGD: Compressed Optimisation for Non-Convex Problems, ICML 2018."
         ),
-        description=(
+        description=N_(
             "Only the sign of each gradient coordinate: fixed-size steps, blind to curvature."
         ),
     ),
     OptimizerSpec(
         name="newton",
-        title="Newton (damped)",
+        title=N_("Newton (damped)"),
         factory=_custom.newton,
-        hyperparams={"damping": H(1e-3, 1e-8, 10.0, log=True, label="damping lambda")},
+        hyperparams={"damping": H(1e-3, 1e-8, 10.0, log=True, label=N_("damping lambda"))},
         latex=r"x_{t+1} = x_t - \alpha\,(\nabla^2 f(x_t) + \lambda I)^{-1}\nabla f(x_t)",
         textbook_init="",
         textbook="x += -learning_rate * np.linalg.solve(H + damping * np.eye(2), dx)",
         reference="Nocedal & Wright, Numerical Optimization, 2nd ed., 2006, ch. 3.",
-        description=(
-            "Second order: jumps to the minimum of the local quadratic model (and is attracted "
-            "to saddles)."
+        description=N_(
+            "Second order: jumps to the minimum of the local quadratic model (and is attracted to "
+            "saddles)."
         ),
-        lr=H(1.0, 1e-3, 2.0, log=True, label="step size"),
+        lr=H(1.0, 1e-3, 2.0, log=True, label=N_("step size")),
         needs_hessian=True,
     ),
 )

@@ -18,6 +18,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from i18n import N_, gettext_for
 from optimizers import _schedules
 
 from ._scenario import OptimizerConfig, Scenario
@@ -53,23 +54,28 @@ class Claim:
         """The scenario the claim is about: ``scenario`` with the claim's variant applied."""
         return apply_variant(scenario, self.variant)
 
-    def sentence(self, scenario: Scenario) -> str:
+    def sentence(self, scenario: Scenario, lang: str = "en") -> str:
+        """What the claim says, in ``lang`` (``"en"``, ``"zh"``)."""
         scn = self.scenario_for(scenario)
-        text = KINDS[self.kind][0](_Ctx(self, scn, None))
+        text = KINDS[self.kind][0](_Ctx(self, scn, None, lang=lang))
         if self.variant:
             first, _, rest = text.partition(" ")
             if first in _LOWER:
                 text = f"{first.lower()} {rest}"
-            text = f"With {variant_text(scenario, self.variant)}: {text}"
+            text = gettext_for(lang)(N_("With {variant}: {text}")).format(
+                variant=variant_text(scenario, self.variant, lang), text=text
+            )
         return text
 
-    def evaluate(self, trajectories: Sequence[Any] | None, scenario: Scenario) -> tuple[bool, str]:
+    def evaluate(
+        self, trajectories: Sequence[Any] | None, scenario: Scenario, lang: str = "en"
+    ) -> tuple[bool, str]:
         """Check the claim on ``trajectories`` (the runs of ``scenario``; a variant runs its
-        own)."""
+        own); the evidence is written in ``lang``."""
         scn = self.scenario_for(scenario)
         if self.variant or trajectories is None:
             trajectories = scn.run()
-        holds, evidence = KINDS[self.kind][1](_Ctx(self, scn, list(trajectories)))
+        holds, evidence = KINDS[self.kind][1](_Ctx(self, scn, list(trajectories), lang=lang))
         return bool(holds), evidence
 
 
@@ -85,11 +91,11 @@ _LOWER = {
     "All",
 }  # sentence starts written in lower case after "With ...:"
 _WORDS = {
-    "noise_std": "gradient noise sigma",
-    "batch_size": "batch size",
-    "steps": "steps",
-    "seed": "seed",
-    "clip_norm": "gradient clipping at norm",
+    "noise_std": N_("gradient noise sigma {}"),
+    "batch_size": N_("batch size {}"),
+    "steps": N_("steps {}"),
+    "seed": N_("seed {}"),
+    "clip_norm": N_("gradient clipping at norm {}"),
 }
 
 
@@ -124,29 +130,37 @@ def apply_variant(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> Scenar
     )
 
 
-def variant_text(scn: Scenario, variant: tuple[tuple[str, Any], ...]) -> str:
+def variant_text(scn: Scenario, variant: tuple[tuple[str, Any], ...], lang: str = "en") -> str:
+    """The changes of ``variant`` in words, in ``lang``."""
+    _ = gettext_for(lang)
     parts = []
     for key, val in variant:
         if key.startswith("surface."):
             name = key.partition(".")[2]
             spec = scn.landscape().params.get(name)
-            parts.append(f"{spec.label if spec is not None and spec.label else name} = {val:g}")
+            label = _(spec.label) if spec is not None and spec.label else name
+            parts.append(f"{label} = {val:g}")
         elif key.startswith("opt"):
-            idx, _, field = key[3:].partition(".")
-            who = scn.optimizers[int(idx)].label
+            idx, _sep, field = key[3:].partition(".")
+            who = scn.optimizers[int(idx)].label_in(lang)
             if field == "schedule":
+                title = _(_schedules.get_schedule(val).title)
                 parts.append(
-                    f"{who} switched to a {_schedules.get_schedule(val).title.lower()} schedule"
+                    _(N_("{who} switched to a {schedule} schedule")).format(
+                        who=who, schedule=title.lower()
+                    )
                 )
             elif field == "lr":
-                parts.append(f"learning rate {val:g}")
+                parts.append(_(N_("learning rate {}")).format(f"{val:g}"))
             else:
                 parts.append(f"{field.replace('_', ' ')} {val:g}")
         elif key == "noise_std" and float(val) == 0:
-            parts.append("no gradient noise")
+            parts.append(_(N_("no gradient noise")))
+        elif key in _WORDS:
+            parts.append(_(_WORDS[key]).format(f"{val:g}"))
         else:
-            parts.append(f"{_WORDS.get(key, key.replace('_', ' '))} {val:g}")
-    return ", ".join(parts)
+            parts.append(f"{key.replace('_', ' ')} {val:g}")
+    return _(N_(", ")).join(parts)
 
 
 # --- measurements on a trajectory -----------------------------------------------------------------
@@ -226,6 +240,11 @@ class _Ctx:
     scn: Scenario
     trajs: list | None
     _scape: Any = None
+    lang: str = "en"
+
+    def tr(self, text: str) -> str:
+        """``text`` (a catalog msgid) in the sentence's language."""
+        return gettext_for(self.lang)(text)
 
     @property
     def scape(self):
@@ -248,7 +267,7 @@ class _Ctx:
         return hits[0]
 
     def name(self, ref: Ref | None) -> str:
-        return self.scn.optimizers[self.idx(ref)].label
+        return self.scn.optimizers[self.idx(ref)].label_in(self.lang)
 
     @property
     def A(self) -> str:
@@ -281,8 +300,13 @@ class _Ctx:
     def range_text(self) -> str:
         lo, hi = self.claim.lo, self.claim.hi
         if lo is not None and hi is not None:
-            return f"between {lo:g} and {hi:g}"
-        return f"at least {lo:g}" if lo is not None else f"at most {hi:g}"
+            return self.tr(N_("between {lo} and {hi}")).format(lo=f"{lo:g}", hi=f"{hi:g}")
+        if lo is not None:
+            return self.tr(N_("at least {lo}")).format(lo=f"{lo:g}")
+        return self.tr(N_("at most {hi}")).format(hi=f"{hi:g}")
+
+    def step_text(self, k: int | None) -> str:
+        return _step_text(k, self.lang)
 
     def in_range(self, v: float) -> bool:
         lo, hi = self.claim.lo, self.claim.hi
@@ -300,19 +324,37 @@ def _earlier(x: int | None, y: int | None) -> bool:
     return x is not None and (y is None or x < y)
 
 
-def _step_text(k: int | None) -> str:
-    return "never" if k is None else f"at step {k}"
+def _step_text(k: int | None, lang: str = "en") -> str:
+    _ = gettext_for(lang)
+    return _(N_("never")) if k is None else _(N_("at step {k}")).format(k=k)
 
 
-def _cmp(sentence: str, measure: Callable[[_Ctx, Ref], float], better: str, fmt=_g):
-    """A comparison ``measure(a) < measure(b)`` (``better="lower"``) or ``>``."""
+def _cmp(
+    sentence: str,
+    measure: Callable[[_Ctx, Ref], float],
+    better: str,
+    fmt: tuple[str, str] | None = None,
+):
+    """A comparison ``measure(a) < measure(b)`` (``better="lower"``) or ``>``; ``fmt``: how the
+    evidence writes one value."""
 
     def check(c: _Ctx):
         va, vb = measure(c, c.claim.a), measure(c, c.claim.b)
         ok = va < vb if better == "lower" else va > vb
-        return ok, f"{c.A}: {fmt(va)}; {c.B}: {fmt(vb)}"
+        return ok, f"{c.A}: {_fmt(c, fmt, va)}; {c.B}: {_fmt(c, fmt, vb)}"
 
-    return (lambda c: sentence.format(a=c.A, b=c.B, tol=_g(c.claim.tol), steps=c.scn.steps)), check
+    def text(c: _Ctx):
+        return c.tr(sentence).format(a=c.A, b=c.B, tol=_g(c.claim.tol), steps=c.scn.steps)
+
+    return text, check
+
+
+def _fmt(c: _Ctx, fmt: tuple[str, str] | None, v: float) -> str:
+    """``v`` in the evidence: ``fmt = (msgid with {v}, format spec)``."""
+    if fmt is None:
+        return _g(v)
+    template, spec = fmt
+    return c.tr(template).format(v=format(v, spec))
 
 
 def _rng(sentence: str, measure: Callable[[_Ctx], float], fmt=_g):
@@ -320,7 +362,7 @@ def _rng(sentence: str, measure: Callable[[_Ctx], float], fmt=_g):
 
     def text(c: _Ctx):
         a = c.A if c.claim.a is not None else ""
-        return sentence.format(
+        return c.tr(sentence).format(
             a=a,
             range=c.range_text(),
             within=c.claim.within,
@@ -331,50 +373,59 @@ def _rng(sentence: str, measure: Callable[[_Ctx], float], fmt=_g):
 
     def check(c: _Ctx):
         v = measure(c)
-        return c.in_range(v), f"measured {fmt(v)}"
+        return c.in_range(v), c.tr(N_("measured {v}")).format(v=fmt(v))
 
     return text, check
 
 
 def _when(c: _Ctx, ref) -> str:
-    return _step_text(c.tol_steps(ref))
+    return c.step_text(c.tol_steps(ref))
+
+
+def _two_steps(c: _Ctx, ka: int | None, kb: int | None) -> str:
+    return c.tr(N_("{a} {ka}, {b} {kb}")).format(
+        a=c.A, b=c.B, ka=c.step_text(ka), kb=c.step_text(kb)
+    )
 
 
 def _reaches_before(c: _Ctx):
     ka, kb = c.tol_steps(c.claim.a), c.tol_steps(c.claim.b)
-    return _earlier(
-        ka, kb
-    ), f"f - f* < {_g(c.claim.tol)}: {c.A} {_step_text(ka)}, {c.B} {_step_text(kb)}"
+    return _earlier(ka, kb), f"f - f* < {_g(c.claim.tol)}: {_two_steps(c, ka, kb)}"
 
 
 def _escapes_before(c: _Ctx):
     ka, kb = _escape_step(c, c.claim.a), _escape_step(c, c.claim.b)
-    return _earlier(ka, kb), f"escaped the saddle: {c.A} {_step_text(ka)}, {c.B} {_step_text(kb)}"
+    return _earlier(ka, kb), c.tr(N_("escaped the saddle: {who}")).format(who=_two_steps(c, ka, kb))
 
 
 def _diverges(c: _Ctx):
     d = c.t(c.claim.a).diverged_at
-    return d is not None, "diverged " + (
-        "at step " + str(d) if d is not None else "never"
-    ) + f" in {c.scn.steps} steps"
+    return d is not None, c.tr(N_("diverged {when} in {steps} steps")).format(
+        when=c.step_text(d), steps=c.scn.steps
+    )
 
 
 def _stable(c: _Ctx):
     d = c.t(c.claim.a).diverged_at
-    return d is None, f"diverged {_step_text(d)}; final loss {_g(float(c.t(c.claim.a).losses[-1]))}"
+    return d is None, c.tr(N_("diverged {when}; final loss {loss}")).format(
+        when=c.step_text(d), loss=_g(float(c.t(c.claim.a).losses[-1]))
+    )
 
 
 def _never(c: _Ctx):
     k = c.tol_steps(c.claim.a)
     gap = float(c.t(c.claim.a).losses[-1] - c.f_star)
-    return k is None, f"first f - f* < {_g(c.claim.tol)}: {_step_text(k)}; final f - f* = {_g(gap)}"
+    return k is None, c.tr(N_("first f - f* < {tol}: {when}; final f - f* = {gap}")).format(
+        tol=_g(c.claim.tol), when=c.step_text(k), gap=_g(gap)
+    )
 
 
 def _within(c: _Ctx):
     k = c.tol_steps(c.claim.a)
-    return k is not None and k <= c.claim.hi and c.t(
-        c.claim.a
-    ).diverged_at is None, f"first f - f* < {_g(c.claim.tol)}: {_step_text(k)}"
+    ok = k is not None and k <= c.claim.hi and c.t(c.claim.a).diverged_at is None
+    return ok, c.tr(N_("first f - f* < {tol}: {when}")).format(
+        tol=_g(c.claim.tol), when=c.step_text(k)
+    )
 
 
 def _ends_in(c: _Ctx):
@@ -383,19 +434,23 @@ def _ends_in(c: _Ctx):
     got = basin(c.scape, end)
     return (
         got == (c.claim.at or 0) and t.diverged_at is None,
-        f"ends at {_xy(end)}, nearest minimum {c.where(got)}",
+        c.tr(N_("ends at {end}, nearest minimum {m}")).format(end=_xy(end), m=c.where(got)),
     )
 
 
 def _at_saddle(c: _Ctx):
     end = c.t(c.claim.a).points[-1]
     d = min(float(np.linalg.norm(end - np.array(s.xy))) for s in c.scape.saddles)
-    return d <= c.claim.hi, f"ends at {_xy(end)}, {d:.2g} from the nearest saddle"
+    return d <= c.claim.hi, c.tr(N_("ends at {end}, {d} from the nearest saddle")).format(
+        end=_xy(end), d=f"{d:.2g}"
+    )
 
 
 def _distinct(c: _Ctx):
     ends = [basin(c.scape, t.points[-1]) for t in c.trajs]
-    return len(set(ends)) >= c.claim.lo, "ends near " + ", ".join(c.where(i) for i in ends)
+    return len(set(ends)) >= c.claim.lo, c.tr(N_("ends near {points}")).format(
+        points=", ".join(c.where(i) for i in ends)
+    )
 
 
 def _overshoot_of(c: _Ctx, ref) -> float:
@@ -430,32 +485,36 @@ def _ridge(c: _Ctx):
     along = abs(float(g @ vecs[:, 0]))
     return (
         along <= c.claim.hi,
-        f"gradient along the escape direction {_g(along)} (its length "
-        f"{_g(float(np.linalg.norm(g)))})",
+        c.tr(N_("gradient along the escape direction {along} (its length {norm})")).format(
+            along=_g(along), norm=_g(float(np.linalg.norm(g)))
+        ),
     )
 
 
 def _downhill(c: _Ctx):
     d = np.diff(c.t(c.claim.a).losses)
     worst = float(d.max()) if d.size else 0.0
-    return worst <= 1e-12, f"largest loss increase in one step {_g(worst)}"
+    return worst <= 1e-12, c.tr(N_("largest loss increase in one step {v}")).format(v=_g(worst))
 
 
 def _eff_shrinks(c: _Ctx):
     e = np.asarray(c.t(c.claim.a).eff_lr)
     rises = np.diff(e, axis=0)
     worst = float((rises / np.maximum(np.abs(e[:-1]), 1e-300)).max()) if len(e) > 1 else 0.0
-    return worst <= 1e-9, (
-        f"effective step size per coordinate: first {_g(float(e[0].max()))}, last "
-        f"{_g(float(e[-1].max()))}; "
-        f"largest relative rise {_g(worst)}"
-    )
+    return worst <= 1e-9, c.tr(
+        N_(
+            "effective step size per coordinate: first {first}, last {last}; largest relative rise "
+            "{rise}"
+        )
+    ).format(first=_g(float(e[0].max())), last=_g(float(e[-1].max())), rise=_g(worst))
 
 
 def _min_equal(c: _Ctx):
     vals = [m.value for m in c.scape.minima]
     spread = max(vals) - min(vals)
-    return spread <= c.claim.hi, "minimum values " + ", ".join(f"{v:.4g}" for v in vals)
+    return spread <= c.claim.hi, c.tr(N_("minimum values {v}")).format(
+        v=", ".join(f"{v:.4g}" for v in vals)
+    )
 
 
 def _flatter(c: _Ctx):
@@ -463,22 +522,31 @@ def _flatter(c: _Ctx):
     ok = la < lb and c.in_range(lb / la)
     return (
         ok,
-        f"largest curvature {_g(la)} at {c.where(c.claim.at)}, {_g(lb)} at "
-        f"{c.where(c.claim.other)} (ratio {_g(lb / la)})",
+        c.tr(N_("largest curvature {la} at {at}, {lb} at {other} (ratio {r})")).format(
+            la=_g(la),
+            at=c.where(c.claim.at),
+            lb=_g(lb),
+            other=c.where(c.claim.other),
+            r=_g(lb / la),
+        ),
     )
 
 
 def _shorter(c: _Ctx):
     la, lb = path_length(c.t(c.claim.a).points), path_length(c.t(c.claim.b).points)
     ok = la < lb and lb >= (c.claim.lo or 1.0) * la
-    return ok, f"path length: {c.A} {_g(la)}, {c.B} {_g(lb)} (ratio {_g(lb / max(la, 1e-300))})"
+    return ok, c.tr(N_("path length: {a} {la}, {b} {lb} (ratio {r})")).format(
+        a=c.A, la=_g(la), b=c.B, lb=_g(lb), r=_g(lb / max(la, 1e-300))
+    )
 
 
 def _shorter_first(c: _Ctx):
     k = c.claim.within
     sa = np.linalg.norm(c.t(c.claim.a).updates[:k], axis=1).max()
     sb = np.linalg.norm(c.t(c.claim.b).updates[:k], axis=1).max()
-    return sa < sb, f"longest of the first {k} steps: {c.A} {_g(sa)}, {c.B} {_g(sb)}"
+    return sa < sb, c.tr(N_("longest of the first {k} steps: {a} {sa}, {b} {sb}")).format(
+        k=k, a=c.A, sa=_g(sa), b=c.B, sb=_g(sb)
+    )
 
 
 def _grad_early(c: _Ctx):
@@ -487,7 +555,9 @@ def _grad_early(c: _Ctx):
     early, rest = float(gn[:k].max()), float(gn[k:].max())
     return (
         early > rest,
-        f"largest gradient in the first {k} steps {_g(early)}, afterwards {_g(rest)}",
+        c.tr(N_("largest gradient in the first {k} steps {early}, afterwards {rest}")).format(
+            k=k, early=_g(early), rest=_g(rest)
+        ),
     )
 
 
@@ -508,16 +578,18 @@ def _eval_offsets(c: _Ctx) -> np.ndarray:
 def _eval_offset(c: _Ctx):
     d = _eval_offsets(c)
     ok = d.size > 0 and c.in_range(float(d.min())) and c.in_range(float(d.max()))
-    return ok, f"distance from x to where the gradient is taken: {_g(d.min())} to {_g(d.max())}"
+    return ok, c.tr(N_("distance from x to where the gradient is taken: {lo} to {hi}")).format(
+        lo=_g(d.min()), hi=_g(d.max())
+    )
 
 
 def _same_path(c: _Ctx):
     pa, pb = np.asarray(c.t(c.claim.a).points), np.asarray(c.t(c.claim.b).points)
     gap = float(np.abs(pa - pb).max())
     moved = float(np.abs(pa[-1] - pa[0]).max())
-    return gap <= c.claim.tol and moved > 100 * c.claim.tol, (
-        f"largest difference between the two paths {gap:.2g} (the path moves {_g(moved)})"
-    )
+    return gap <= c.claim.tol and moved > 100 * c.claim.tol, c.tr(
+        N_("largest difference between the two paths {gap} (the path moves {moved})")
+    ).format(gap=f"{gap:.2g}", moved=_g(moved))
 
 
 def _estimate(c: _Ctx) -> tuple[float, float]:
@@ -544,119 +616,168 @@ def _z_over_x(c: _Ctx) -> tuple[float, float]:
 def _averages(c: _Ctx):
     sz, sx = _z_over_x(c)
     ratio = sz / max(sx, 1e-300)
-    return c.in_range(ratio), f"late radius: z {_g(sz)}, x {_g(sx)} (ratio {_g(ratio)})"
+    return c.in_range(ratio), c.tr(N_("late radius: z {sz}, x {sx} (ratio {r})")).format(
+        sz=_g(sz), sx=_g(sx), r=_g(ratio)
+    )
+
+
+def _say(template: str, **more: Callable[[_Ctx], Any]) -> Callable[[_Ctx], str]:
+    """A sentence from a msgid: ``{a}``, ``{b}`` (the optimizers' labels), ``{tol}``, ``{steps}``,
+    ``{within}``, ``{lo}``, ``{hi}``, ``{range}``, ``{at}``, ``{other}`` and the ``more`` fields."""
+
+    def text(c: _Ctx) -> str:
+        cl = c.claim
+        fields = {
+            "a": c.A if cl.a is not None else "",
+            "b": c.B if cl.b is not None else "",
+            "tol": _g(cl.tol),
+            "steps": c.scn.steps,
+            "within": cl.within,
+            "lo": "" if cl.lo is None else f"{cl.lo:g}",
+            "hi": "" if cl.hi is None else f"{cl.hi:g}",
+            "at": c.where(cl.at),
+            "other": c.where(cl.other) if cl.other is not None else "",
+        }
+        if "{range}" in template:
+            fields["range"] = c.range_text()
+        fields |= {k: f(c) for k, f in more.items()}
+        return c.tr(template).format(**fields)
+
+    return text
+
+
+def _pick(*options: tuple[Callable[[Claim], bool], str]) -> Callable[[_Ctx], str]:
+    """The first sentence whose condition holds for the claim."""
+
+    def text(c: _Ctx) -> str:
+        return next(_say(t)(c) for cond, t in options if cond(c.claim))
+
+    return text
 
 
 KINDS: dict[str, tuple[Callable[[_Ctx], str], Callable[[_Ctx], tuple[bool, str]]]] = {
     # --- comparisons of two optimizers
     "reaches_tol_before": (
-        lambda c: f"{c.A} reaches f - f* < {_g(c.claim.tol)} sooner than {c.B}.",
+        _say(N_("{a} reaches f - f* < {tol} sooner than {b}.")),
         _reaches_before,
     ),
-    "escapes_before": (lambda c: f"{c.A} escapes the saddle sooner than {c.B}.", _escapes_before),
+    "escapes_before": (_say(N_("{a} escapes the saddle sooner than {b}.")), _escapes_before),
     "ends_lower": _cmp(
-        "{a} ends with a lower loss than {b}.",
+        N_("{a} ends with a lower loss than {b}."),
         lambda c, r: float(c.t(r).losses[-1]),
         "lower",
-        fmt=lambda v: f"final loss {v:.4g}",
+        fmt=(N_("final loss {v}"), ".4g"),
     ),
     "shorter_path": (
-        lambda c: (
-            f"The path of {c.B} is at least {c.claim.lo:g} times as long as that of {c.A}."
-            if c.claim.lo
-            else f"The path of {c.A} is shorter than that of {c.B}."
+        _pick(
+            (
+                lambda cl: bool(cl.lo),
+                N_("The path of {b} is at least {lo} times as long as that of {a}."),
+            ),
+            (lambda cl: True, N_("The path of {a} is shorter than that of {b}.")),
         ),
         _shorter,
     ),
     "calmer_late": _cmp(
-        "Late in the run {a} rattles less than {b} (its last fifth of points spreads over a "
-        "smaller radius).",
+        N_(
+            "Late in the run {a} rattles less than {b} (its last fifth of points spreads over a "
+            "smaller radius)."
+        ),
         lambda c, r: late_spread(c.t(r)),
         "lower",
-        fmt=lambda v: f"late radius {v:.3g}",
+        fmt=(N_("late radius {v}"), ".3g"),
     ),
     "overshoots_less": _cmp(
-        "{a} overshoots the minimum less than {b}.",
+        N_("{a} overshoots the minimum less than {b}."),
         _overshoot_of,
         "lower",
-        fmt=lambda v: f"overshoot {v:.3g}",
+        fmt=(N_("overshoot {v}"), ".3g"),
     ),
     "zigzags_more": _cmp(
-        "{a} turns back more often than {b} (zig-zag).",
+        N_("{a} turns back more often than {b} (zig-zag)."),
         lambda c, r: reversals(c.t(r), c.scape.extent),
         "higher",
-        fmt=lambda v: f"{v:g} reversals",
+        fmt=(N_("{v} reversals"), "g"),
     ),
     "moves_more_late": _cmp(
-        "In the second half of the run {a} travels farther than {b} (it keeps moving).",
+        N_("In the second half of the run {a} travels farther than {b} (it keeps moving)."),
         lambda c, r: late_motion(c.t(r)),
         "higher",
-        fmt=lambda v: f"distance {v:.3g}",
+        fmt=(N_("distance {v}"), ".3g"),
     ),
     "first_steps_shorter": (
-        lambda c: f"The first {c.claim.within} steps of {c.A} are shorter than those of {c.B}.",
+        _say(N_("The first {within} steps of {a} are shorter than those of {b}.")),
         _shorter_first,
     ),
     # --- one optimizer
-    "diverges": (lambda c: f"{c.A} diverges.", _diverges),
-    "no_divergence": (lambda c: f"{c.A} does not diverge.", _stable),
+    "diverges": (_say(N_("{a} diverges.")), _diverges),
+    "no_divergence": (_say(N_("{a} does not diverge.")), _stable),
     "never_reaches_tol": (
-        lambda c: f"{c.A} does not reach f - f* < {_g(c.claim.tol)} in {c.scn.steps} steps.",
+        _say(N_("{a} does not reach f - f* < {tol} in {steps} steps.")),
         _never,
     ),
     "reaches_tol_within": (
-        lambda c: f"{c.A} reaches f - f* < {_g(c.claim.tol)} within {c.claim.hi:g} steps.",
+        _say(N_("{a} reaches f - f* < {tol} within {hi} steps.")),
         _within,
     ),
     "ends_in_basin": (
-        lambda c: f"{c.A} ends in the basin of the minimum at {c.where(c.claim.at)}.",
+        _say(N_("{a} ends in the basin of the minimum at {at}.")),
         _ends_in,
     ),
     "ends_at_saddle": (
-        lambda c: f"{c.A} ends at a saddle point (within {c.claim.hi:g}).",
+        _say(N_("{a} ends at a saddle point (within {hi}).")),
         _at_saddle,
     ),
     "overshoot": _rng(
-        "{a} overshoots the minimum it ends in by {range} (past it along its line of approach).",
+        N_(
+            "{a} overshoots the minimum it ends in by {range} (past it along its line of approach)."
+        ),
         lambda c: _overshoot_of(c, c.claim.a),
     ),
     "reversals": _rng(
-        "{a} turns back {range} times.",
+        N_("{a} turns back {range} times."),
         lambda c: reversals(c.t(c.claim.a), c.scape.extent),
         fmt=lambda v: f"{v:g}",
     ),
     "first_step_ratio": _rng(
-        "The first step of {a} is {range} times the learning rate (largest coordinate).",
+        N_("The first step of {a} is {range} times the learning rate (largest coordinate)."),
         lambda c: float(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[0]),
     ),
     "peak_step_ratio": _rng(
-        "The largest of the first {within} steps of {a} is {range} times the learning rate "
-        "(largest coordinate).",
+        N_(
+            "The largest of the first {within} steps of {a} is {range} times the learning rate "
+            "(largest coordinate)."
+        ),
         lambda c: float(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[: c.claim.within].max()),
     ),
     "median_step_ratio": _rng(
-        "The typical step of {a} (median of the first {within}) is {range} times the learning rate "
-        "(largest coordinate).",
+        N_(
+            "The typical step of {a} (median of the first {within}) is {range} times the learning "
+            "rate (largest coordinate)."
+        ),
         lambda c: float(np.median(step_ratios(c.t(c.claim.a), c.lr(c.claim.a))[: c.claim.within])),
     ),
     "max_step_over_lr": _rng(
-        "Every step of {a} has length {range} times the learning rate.",
+        N_("Every step of {a} has length {range} times the learning rate."),
         lambda c: float(np.linalg.norm(c.t(c.claim.a).updates, axis=1).max() / c.lr(c.claim.a)),
     ),
     "longest_step": _rng(
-        "The longest single step of {a} has length {range}.",
+        N_("The longest single step of {a} has length {range}."),
         lambda c: float(np.linalg.norm(c.t(c.claim.a).updates, axis=1).max()),
     ),
     "max_grad": _rng(
-        "The largest gradient on the path of {a} has length {range}.",
+        N_("The largest gradient on the path of {a} has length {range}."),
         lambda c: float(np.linalg.norm(c.t(c.claim.a).grads, axis=1).max()),
     ),
     "displacement": _rng(
-        "{a} ends {range} away from its start.",
+        N_("{a} ends {range} away from its start."),
         lambda c: float(np.linalg.norm(c.t(c.claim.a).points[-1] - c.t(c.claim.a).points[0])),
     ),
     "straightness": _rng(
-        "The path of {a} is {range} times as long as the straight line from its start to its end.",
+        N_(
+            "The path of {a} is {range} times as long as the straight line from its start to its "
+            "end."
+        ),
         lambda c: (
             path_length(c.t(c.claim.a).points)
             / max(
@@ -665,111 +786,119 @@ KINDS: dict[str, tuple[Callable[[_Ctx], str], Callable[[_Ctx], tuple[bool, str]]
         ),
     ),
     "lr_over_limit": _rng(
-        "The learning rate of {a} is {range} times the stability limit 2/λmax of the minimum "
-        "at {at}.",
+        N_(
+            "The learning rate of {a} is {range} times the stability limit 2/λmax of the minimum "
+            "at {at}."
+        ),
         lambda c: c.lr(c.claim.a) * float(_lam(c, c.claim.at).max()) / 2,
     ),
-    "downhill": (lambda c: f"The loss of {c.A} never increases.", _downhill),
+    "downhill": (_say(N_("The loss of {a} never increases.")), _downhill),
     "eff_lr_shrinks": (
-        lambda c: f"The effective step size of {c.A} in each coordinate only ever shrinks.",
+        _say(N_("The effective step size of {a} in each coordinate only ever shrinks.")),
         _eff_shrinks,
     ),
     "gradient_largest_early": (
-        lambda c: (
-            f"On the path of {c.A} the gradient is largest in the first {c.claim.within} steps."
-        ),
+        _say(N_("On the path of {a} the gradient is largest in the first {within} steps.")),
         _grad_early,
     ),
     "late_spread": _rng(
-        "In the last fifth of the run {a} rattles within a radius of {range}.",
+        N_("In the last fifth of the run {a} rattles within a radius of {range}."),
         lambda c: late_spread(c.t(c.claim.a)),
     ),
     # --- the surface
     "max_curvature": _rng(
-        "The largest curvature λmax of the minimum at {at} is {range}.",
+        N_("The largest curvature λmax of the minimum at {at} is {range}."),
         lambda c: float(_lam(c, c.claim.at).max()),
     ),
     "condition_number": _rng(
-        "The condition number λmax/λmin of the minimum at {at} is {range}.",
+        N_("The condition number λmax/λmin of the minimum at {at} is {range}."),
         lambda c: float(_lam(c, c.claim.at).max() / _lam(c, c.claim.at).min()),
     ),
     "tilt": _rng(
-        "The bowl's axes at {at} are turned by {range} degrees from the coordinate axes.", _tilt
+        N_("The bowl's axes at {at} are turned by {range} degrees from the coordinate axes."),
+        _tilt,
     ),
     "flatter": (
-        lambda c: (
-            f"The minimum at {c.where(c.claim.other)} is "
-            + (
-                f"{c.range_text()} times as curved as"
-                if c.claim.lo or c.claim.hi
-                else "more curved than"
-            )
-            + f" the one at {c.where(c.claim.at)}."
+        _pick(
+            (
+                lambda cl: bool(cl.lo or cl.hi),
+                N_("The minimum at {other} is {range} times as curved as the one at {at}."),
+            ),
+            (lambda cl: True, N_("The minimum at {other} is more curved than the one at {at}.")),
         ),
         _flatter,
     ),
     "minima_equal": (
-        lambda c: f"The minima have equal values (within {c.claim.hi:g}).",
+        _say(N_("The minima have equal values (within {hi}).")),
         _min_equal,
     ),
     "start_gradient": _rng(
-        "At the start the gradient has length {range}.",
+        N_("At the start the gradient has length {range}."),
         lambda c: float(
             np.linalg.norm(jax.grad(c.scape.f)(np.asarray(c.scn.start_point(c.scape), dtype=float)))
         ),
     ),
     "start_gradient_angle": _rng(
-        "At the start the gradient is {range} degrees from the steep axis of the minimum at {at}.",
+        N_(
+            "At the start the gradient is {range} degrees from the steep axis of the minimum at "
+            "{at}."
+        ),
         _start_angle,
     ),
     "start_on_ridge": (
-        lambda c: (
-            "At the start the gradient along the saddle's escape direction is at most "
-            f"{c.claim.hi:g}."
-        ),
+        _say(N_("At the start the gradient along the saddle's escape direction is at most {hi}.")),
         _ridge,
     ),
     # --- the optimizers of today
     "eval_offset": (
-        lambda c: (
-            f"{c.A} takes every gradient {c.range_text()} away from its drawn point x (not at x)."
-        ),
+        _say(N_("{a} takes every gradient {range} away from its drawn point x (not at x).")),
         _eval_offset,
     ),
     "same_path": (
-        lambda c: f"{c.A} draws the same path as {c.B} (every point within {_g(c.claim.tol)}).",
+        _say(N_("{a} draws the same path as {b} (every point within {tol}).")),
         _same_path,
     ),
     "estimate_grows": (
-        lambda c: (
-            f"The step-size estimate d of {c.A} grows {c.range_text()} times over its start "
-            "value d0 (it needs no tuned learning rate)."
+        _say(
+            N_(
+                "The step-size estimate d of {a} grows {range} times over its start value d0 (it "
+                "needs no tuned learning rate)."
+            )
         ),
         lambda c: (
-            lambda d0, d: (c.in_range(d / d0), f"d0 {_g(d0)}, last d {_g(d)}, ratio {_g(d / d0)}")
+            lambda d0, d: (
+                c.in_range(d / d0),
+                c.tr(N_("d0 {d0}, last d {d}, ratio {r}")).format(d0=_g(d0), d=_g(d), r=_g(d / d0)),
+            )
         )(*_estimate(c)),
     ),
     "averages_calmer": (
-        lambda c: (
-            f"Late in the run the SGD iterate z of {c.A} rattles over a radius {c.range_text()} "
-            "times that of its average x, the drawn path."
+        _say(
+            N_(
+                "Late in the run the SGD iterate z of {a} rattles over a radius {range} times that "
+                "of its average x, the drawn path."
+            )
         ),
         _averages,
     ),
     "distinct_basins": (
-        lambda c: f"The optimizers end in at least {c.claim.lo:g} different basins.",
+        _say(N_("The optimizers end in at least {lo} different basins.")),
         _distinct,
     ),
 }
 
 
-def check(claims: Sequence[Claim], scenario: Scenario) -> list[tuple[str, bool, str]]:
-    """``(sentence, holds, evidence)`` for every claim; each variant scenario is run once."""
+def check(
+    claims: Sequence[Claim], scenario: Scenario, lang: str = "en"
+) -> list[tuple[str, bool, str]]:
+    """``(sentence, holds, evidence)`` for every claim, written in ``lang``; each variant scenario
+    is run once."""
     runs: dict[tuple, list] = {(): scenario.run()}
     out = []
     for c in claims:
         if c.variant not in runs:
             runs[c.variant] = c.scenario_for(scenario).run()
-        holds, evidence = KINDS[c.kind][1](_Ctx(c, c.scenario_for(scenario), runs[c.variant]))
-        out.append((c.sentence(scenario), bool(holds), evidence))
+        ctx = _Ctx(c, c.scenario_for(scenario), runs[c.variant], lang=lang)
+        holds, evidence = KINDS[c.kind][1](ctx)
+        out.append((c.sentence(scenario, lang), bool(holds), evidence))
     return out

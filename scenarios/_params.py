@@ -7,6 +7,27 @@ import dataclasses
 import math
 from typing import Any
 
+from i18n import N_, gettext_for
+
+
+class Message(str):
+    """An English message (it *is* the English ``str``) that can be written in another language:
+    ``msg.in_lang("zh")`` translates its catalog ``template`` and fills in the same ``fields``."""
+
+    template: str
+    fields: dict[str, Any]
+
+    def __new__(cls, template: str, **fields: Any) -> Message:
+        obj = super().__new__(cls, template.format(**fields))
+        obj.template, obj.fields = template, fields
+        return obj
+
+    def __getnewargs_ex__(self):  # pickling (Streamlit's caches) rebuilds it from its parts
+        return (self.template,), self.fields
+
+    def in_lang(self, lang: str) -> str:
+        return gettext_for(lang)(self.template).format(**self.fields)
+
 
 @dataclasses.dataclass(frozen=True)
 class ParamSpec:
@@ -36,17 +57,56 @@ class ParamSpec:
                 raise ValueError
         except (TypeError, ValueError, OverflowError):
             text = "".join(ch for ch in str(v)[:40] if ch.isprintable() and ch != "`")
-            warn.append(f"{name}: `{text}` is not a number; using {dflt:g}")
+            warn.append(
+                Message(
+                    N_("{name}: `{text}` is not a number; using {default}"),
+                    name=name,
+                    text=text,
+                    default=f"{dflt:g}",
+                )
+            )
             return self._cast(dflt)
         if not self.low <= x <= self.high:
             c = min(max(x, self.low), self.high)
-            warn.append(f"{name}: {x:g} is outside [{self.low:g}, {self.high:g}]; using {c:g}")
+            warn.append(
+                Message(
+                    N_("{name}: {x} is outside [{low}, {high}]; using {c}"),
+                    name=name,
+                    x=f"{x:g}",
+                    low=f"{self.low:g}",
+                    high=f"{self.high:g}",
+                    c=f"{c:g}",
+                )
+            )
             x = c
         return self._cast(x)
 
     def _cast(self, x: float) -> float | int:
         return round(x) if self.integer else float(x)
 
+
+@dataclasses.dataclass(frozen=True)
+class ChoiceSpec:
+    """A named choice's options (the first is the default) and what each one means."""
+
+    options: tuple[str, ...]
+    meanings: tuple[str, ...] = ()
+
+    @property
+    def default(self) -> str:
+        return self.options[0]
+
+    def contains(self, x: Any) -> bool:
+        return x in self.options
+
+
+#: The momentum/beta1 schedule: ``linear`` ramps it from 0.5 over ``momentum_warmup`` steps (no
+#: schedule while that is 0), ``stages`` holds the course notes' 0.5, 0.9, 0.95, 0.99 for an equal
+#: share of the steps each, ``none`` keeps the optimizer's value.
+MOMENTUM_SCHEDULE = ChoiceSpec(
+    ("linear", "stages", "none"),
+    ("ramp from 0.5 over momentum_warmup steps", "the notes' 0.5, 0.9, 0.95, 0.99", "constant"),
+)
 
 STEPS = ParamSpec(10, 2000, 200, step=10, integer=True)
 LR = ParamSpec(1e-5, 10.0, 0.01, log=True)

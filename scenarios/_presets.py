@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from i18n import N_
 from optimizers import get_schedule
 
 from ._claims import Claim as C
@@ -22,10 +23,10 @@ class Preset:
     explanation: str
     claims: tuple[C, ...] = ()
 
-    def check_claims(self) -> list[tuple[str, bool, str]]:
+    def check_claims(self, lang: str = "en") -> list[tuple[str, bool, str]]:
         """``(sentence, holds, evidence)`` for each claim, on the engine's own runs of the
-        scenario."""
-        return check(self.claims, self.scenario)
+        scenario, written in ``lang``."""
+        return check(self.claims, self.scenario, lang)
 
 
 STD = ("surface.standardized", 1.0)
@@ -33,7 +34,7 @@ STD = ("surface.standardized", 1.0)
 PRESETS: tuple[Preset, ...] = (
     Preset(
         "momentum-vs-nesterov-saddle",
-        "Momentum vs Nesterov on a saddle",
+        N_("Momentum vs Nesterov on a saddle"),
         "compare",
         Scenario(
             surface="saddle",
@@ -45,10 +46,12 @@ PRESETS: tuple[Preset, ...] = (
                 O.make("nesterov", 0.05, momentum=0.9),
             ),
         ),
-        "All three start almost exactly on the ridge of a saddle, where the gradient along the "
-        "escape direction is nearly zero. Plain SGD crawls; momentum accumulates the tiny downhill "
-        "pull and escapes sooner, but overshoots and oscillates around the minimum; Nesterov's "
-        "look-ahead gradient damps that oscillation.",
+        N_(
+            "All three start almost exactly on the ridge of a saddle, where the gradient along the "
+            "escape direction is nearly zero. Plain SGD crawls; momentum accumulates the tiny "
+            "downhill pull and escapes sooner, but overshoots and oscillates around the minimum; "
+            "Nesterov's look-ahead gradient damps that oscillation."
+        ),
         (
             C("start_on_ridge", hi=0.01),
             C("escapes_before", "momentum", "sgd"),
@@ -62,7 +65,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "sgd-zigzag-ravine",
-        "SGD zig-zags in a ravine, momentum does not",
+        N_("SGD zig-zags in a ravine, momentum does not"),
         "compare",
         Scenario(
             surface="ravine",
@@ -70,10 +73,12 @@ PRESETS: tuple[Preset, ...] = (
             steps=300,
             optimizers=(O.make("sgd", 0.18), O.make("momentum", 0.03, momentum=0.9)),
         ),
-        "In a narrow valley the gradient points mostly across it. With a learning rate near the "
-        "stability limit of the steep direction, SGD bounces from wall to wall and creeps along "
-        "the floor. Momentum averages the alternating cross-valley gradients to nearly zero and "
-        "keeps the consistent along-valley component.",
+        N_(
+            "In a narrow valley the gradient points mostly across it. With a learning rate near "
+            "the stability limit of the steep direction, SGD bounces from wall to wall and creeps "
+            "along the floor. Momentum averages the alternating cross-valley gradients to nearly "
+            "zero and keeps the consistent along-valley component."
+        ),
         (
             C("start_gradient_angle", hi=10.0),
             C("lr_over_limit", "sgd", lo=0.8, hi=1.0),
@@ -85,18 +90,20 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "adagrad-stalls",
-        "AdaGrad stalls, RMSprop keeps going",
+        N_("AdaGrad stalls, RMSprop keeps going"),
         "compare",
         Scenario(
             surface="rosenbrock",
             steps=1000,
             optimizers=(O.make("adagrad", 0.1), O.make("rmsprop", 0.003, decay=0.9)),
         ),
-        "AdaGrad divides by the square root of the sum of all past squared gradients, so its "
-        "effective step can only shrink: the steep first gradients make it small, and it never "
-        "recovers along the long, flat banana valley. RMSprop forgets old gradients (an "
-        "exponentially weighted average), so it keeps moving: it travels farther in the second "
-        "half of the run and ends lower. (Each runs at its own learning rate.)",
+        N_(
+            "AdaGrad divides by the square root of the sum of all past squared gradients, so its "
+            "effective step can only shrink: the steep first gradients make it small, and it never "
+            "recovers along the long, flat banana valley. RMSprop forgets old gradients (an "
+            "exponentially weighted average), so it keeps moving: it travels farther in the second "
+            "half of the run and ends lower. (Each runs at its own learning rate.)"
+        ),
         (
             C("eff_lr_shrinks", "adagrad"),
             C("moves_more_late", "rmsprop", "adagrad"),
@@ -105,7 +112,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "adam-bias-correction",
-        "Adam with and without bias correction",
+        N_("Adam with and without bias correction"),
         "compare",
         Scenario(
             surface="quadratic",
@@ -114,14 +121,15 @@ PRESETS: tuple[Preset, ...] = (
             steps=120,
             optimizers=(O.make("adam", 0.1, b2=0.999), O.make("adam_nobias", 0.1, b2=0.999)),
         ),
-        "m and v start at zero, so early on they underestimate the moments, v far more than m "
-        "(b2 = 0.999 forgets slower than b1 = 0.9). Without correction the first step is "
-        "(1-b1)/sqrt(1-b2) = 3.2 times the learning rate in each coordinate, and the next steps "
-        "grow to about 5 times it: the path overshoots the minimum and is more than twice as "
-        "long. The "
-        "bias-corrected Adam's steps are never longer than lr in any coordinate. On this bowl the "
-        "big early steps happen to reach the tolerance sooner: bias correction buys steps of a "
-        "predictable size, not speed.",
+        N_(
+            "m and v start at zero, so early on they underestimate the moments, v far more than m "
+            "(b2 = 0.999 forgets slower than b1 = 0.9). Without correction the first step is "
+            "(1-b1)/sqrt(1-b2) = 3.2 times the learning rate in each coordinate, and the next "
+            "steps grow to about 5 times it: the path overshoots the minimum and is more than "
+            "twice as long. The bias-corrected Adam's steps are never longer than lr in any "
+            "coordinate. On this bowl the big early steps happen to reach the tolerance sooner: "
+            "bias correction buys steps of a predictable size, not speed."
+        ),
         (
             C("first_step_ratio", "adam_nobias", lo=3.1, hi=3.2),
             C("peak_step_ratio", "adam_nobias", lo=4.5, hi=5.5, within=10),
@@ -135,7 +143,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "cliff-clipping",
-        "The cliff with and without gradient clipping",
+        N_("The cliff with and without gradient clipping"),
         "compare",
         Scenario(
             surface="cliff",
@@ -144,11 +152,12 @@ PRESETS: tuple[Preset, ...] = (
             steps=200,
             optimizers=(O.make("sgd", 0.3, clip_norm=0.0), O.make("sgd", 0.3, clip_norm=1.0)),
         ),
-        "Walking off the plateau, SGD reaches the cliff face, where the gradient can be as "
-        "large as "
-        "H*s/4 = 75 (65 on its path). "
-        "One step of size lr*|g| throws it far past the basin. Clipping the gradient norm to 1 "
-        "bounds every step by the learning rate and the iterate walks down the cliff.",
+        N_(
+            "Walking off the plateau, SGD reaches the cliff face, where the gradient can be as "
+            "large as H*s/4 = 75 (65 on its path). One step of size lr*|g| throws it far past the "
+            "basin. Clipping the gradient norm to 1 bounds every step by the learning rate and the "
+            "iterate walks down the cliff."
+        ),
         (
             C("max_grad", 0, lo=60.0, hi=75.5),
             C("longest_step", 0, lo=5.0),
@@ -159,7 +168,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "lr-too-large",
-        "A learning rate too large diverges",
+        N_("A learning rate too large diverges"),
         "compare",
         Scenario(
             surface="quadratic",
@@ -168,9 +177,11 @@ PRESETS: tuple[Preset, ...] = (
             steps=75,
             optimizers=(O.make("sgd", 0.05), O.make("sgd", 0.18), O.make("sgd", 0.21)),
         ),
-        "On a quadratic with largest curvature L = 10, gradient descent is stable only for "
-        "lr < 2/L = 0.2. At 0.05 it converges slowly, at 0.18 it oscillates across the steep "
-        "direction while converging, at 0.21 the oscillation grows and the run diverges.",
+        N_(
+            "On a quadratic with largest curvature L = 10, gradient descent is stable only for lr "
+            "< 2/L = 0.2. At 0.05 it converges slowly, at 0.18 it oscillates across the steep "
+            "direction while converging, at 0.21 the oscillation grows and the run diverges."
+        ),
         (
             C("max_curvature", lo=9.999, hi=10.001),
             C("downhill", 0),
@@ -186,7 +197,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "flat-vs-sharp-noise",
-        "Flat vs sharp minima under gradient noise",
+        N_("Flat vs sharp minima under gradient noise"),
         "compare",
         Scenario(
             surface="flat_sharp",
@@ -198,16 +209,16 @@ PRESETS: tuple[Preset, ...] = (
             seed=1,
             optimizers=(O.make("sgd", 0.1), O.make("sgd", 0.01)),
         ),
-        "The two wells are almost equally deep; the right one is about 15 times as curved. "
-        "Both runs "
-        "start in the sharp well with a learning rate below its stability limit 2/16, so without "
-        "noise both would settle there. Small batches mean noisy gradients: at lr 0.1 the noise "
-        "kicks the iterate (for most seeds) out of the narrow, sharp well, and it ends in the "
-        "wide one, still rattling around in it (with noise and a constant rate no run settles), "
-        "where the loss barely changes under such kicks (the flat-minimum story of "
-        "generalization). A tiny "
-        "learning rate averages the noise away and stays sharp. Raise the batch size to 64 to see "
-        "the effect vanish.",
+        N_(
+            "The two wells are almost equally deep; the right one is about 15 times as curved. "
+            "Both runs start in the sharp well with a learning rate below its stability limit "
+            "2/16, so without noise both would settle there. Small batches mean noisy gradients: "
+            "at lr 0.1 the noise kicks the iterate (for most seeds) out of the narrow, sharp well, "
+            "and it ends in the wide one, still rattling around in it (with noise and a constant "
+            "rate no run settles), where the loss barely changes under such kicks (the "
+            "flat-minimum story of generalization). A tiny learning rate averages the noise away "
+            "and stays sharp. Raise the batch size to 64 to see the effect vanish."
+        ),
         (
             C("minima_equal", hi=0.005),
             C("flatter", at=0, other=1, lo=14.0, hi=17.0),
@@ -222,7 +233,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "schedules-step-cosine-warmup",
-        "Step vs cosine vs warm-up schedules",
+        N_("Step vs cosine vs warm-up schedules"),
         "compare",
         Scenario(
             surface="rosenbrock",
@@ -245,12 +256,13 @@ PRESETS: tuple[Preset, ...] = (
                 ),
             ),
         ),
-        "The same momentum optimizer, with noisy gradients, under four learning-rate "
-        "schedules. At a "
-        "constant rate the noise keeps the iterate rattling around the minimum; the decaying "
-        "schedules calm that oscillation late in the run and end lower. Warm-up allows a larger "
-        "peak rate (0.003, where a constant rate diverges within a few steps) because the first "
-        "steps, taken where gradients are largest, are small.",
+        N_(
+            "The same momentum optimizer, with noisy gradients, under four learning-rate "
+            "schedules. At a constant rate the noise keeps the iterate rattling around the "
+            "minimum; the decaying schedules calm that oscillation late in the run and end lower. "
+            "Warm-up allows a larger peak rate (0.003, where a constant rate diverges within a few "
+            "steps) because the first steps, taken where gradients are largest, are small."
+        ),
         (
             C("late_spread", 0, lo=0.1),
             C("calmer_late", 1, 0),
@@ -265,7 +277,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "feature-scaling",
-        "Unnormalized vs standardized features",
+        N_("Unnormalized vs standardized features"),
         "playground",
         Scenario(
             surface="linreg",
@@ -273,14 +285,17 @@ PRESETS: tuple[Preset, ...] = (
             steps=200,
             optimizers=(O.make("sgd", 0.015),),
         ),
-        "The loss of a linear regression whose second feature is measured in units ten times "
-        "larger: the bowl is a thin ellipse (condition number about 115), the learning rate must "
-        "stay below 2/λmax = 0.026 for the steep direction, and at 0.015 SGD has not reached "
-        "f - f* < 0.001 after 200 steps. Set 'standardize features' to 1: both features get unit "
-        "variance and the condition number drops to about 3.7. The bowl is not round: the "
-        "features are correlated, which tilts the ellipse by 45 degrees (decorrelating them too, "
-        "i.e. whitening, would make it round). Even so the same optimizer takes a learning rate "
-        "33 times larger (0.5) and walks almost straight to the minimum in under 20 steps.",
+        N_(
+            "The loss of a linear regression whose second feature is measured in units ten times "
+            "larger: the bowl is a thin ellipse (condition number about 115), the learning rate "
+            "must stay below 2/λmax = 0.026 for the steep direction, and at 0.015 SGD has not "
+            "reached f - f* < 0.001 after 200 steps. Set 'standardize features' to 1: both "
+            "features get unit variance and the condition number drops to about 3.7. The bowl is "
+            "not round: the features are correlated, which tilts the ellipse by 45 degrees "
+            "(decorrelating them too, i.e. whitening, would make it round). Even so the same "
+            "optimizer takes a learning rate 33 times larger (0.5) and walks almost straight to "
+            "the minimum in under 20 steps."
+        ),
         (
             C("condition_number", lo=100.0, hi=130.0),
             C("max_curvature", lo=76.0, hi=77.0),
@@ -294,7 +309,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "newton-saddle",
-        "Newton's method is attracted to saddles",
+        N_("Newton's method is attracted to saddles"),
         "compare",
         Scenario(
             surface="saddle",
@@ -302,10 +317,12 @@ PRESETS: tuple[Preset, ...] = (
             steps=60,
             optimizers=(O.make("newton", 1.0, damping=1e-3), O.make("sgd", 0.05)),
         ),
-        "Newton's method jumps to the stationary point of the local quadratic model, whether it "
-        "is a minimum or a saddle: it heads straight for the saddle at the origin and stays there. "
-        "Gradient descent only goes downhill, so it passes below the saddle's level and reaches a "
-        "minimum.",
+        N_(
+            "Newton's method jumps to the stationary point of the local quadratic model, whether "
+            "it is a minimum or a saddle: it heads straight for the saddle at the origin and stays "
+            "there. Gradient descent only goes downhill, so it passes below the saddle's level and "
+            "reaches a minimum."
+        ),
         (
             C("ends_at_saddle", "newton", hi=1e-6),
             C("straightness", "newton", hi=1.05),
@@ -316,7 +333,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "plateau-adam",
-        "Adaptive methods walk off a plateau",
+        N_("Adaptive methods walk off a plateau"),
         "compare",
         Scenario(
             surface="plateau",
@@ -328,10 +345,12 @@ PRESETS: tuple[Preset, ...] = (
                 O.make("adam", 0.05),
             ),
         ),
-        "Far from the hole the gradient is around 1e-4. SGD's step is lr times that: nothing "
-        "happens. Adam divides by the gradient's running RMS, so its steps have size about lr "
-        "wherever it is, and it reaches the hole. Momentum at SGD's learning rate adds up the "
-        "tiny pull step after step and gets there too, long after Adam.",
+        N_(
+            "Far from the hole the gradient is around 1e-4. SGD's step is lr times that: nothing "
+            "happens. Adam divides by the gradient's running RMS, so its steps have size about lr "
+            "wherever it is, and it reaches the hole. Momentum at SGD's learning rate adds up the "
+            "tiny pull step after step and gets there too, long after Adam."
+        ),
         (
             C("start_gradient", lo=5e-5, hi=5e-4),
             C("displacement", "sgd", hi=0.1),
@@ -344,7 +363,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "himmelblau-minima",
-        "Which minimum? Himmelblau",
+        N_("Which minimum? Himmelblau"),
         "compare",
         Scenario(
             surface="himmelblau",
@@ -356,8 +375,10 @@ PRESETS: tuple[Preset, ...] = (
                 O.make("adam", 0.1),
             ),
         ),
-        "Four minima of equal value. From the same start, different optimizers end in different "
-        "basins: the dynamics, not only the landscape, decide where you land.",
+        N_(
+            "Four minima of equal value. From the same start, different optimizers end in "
+            "different basins: the dynamics, not only the landscape, decide where you land."
+        ),
         (
             C("minima_equal", hi=1e-9),
             C("ends_in_basin", "sgd", at=0),
@@ -369,7 +390,7 @@ PRESETS: tuple[Preset, ...] = (
     # --- the optimizers of today (optimizers/_modern.py) ------------------------------------------
     Preset(
         "sam-flat-minimum",
-        "SAM leaves the sharp minimum for the flat one",
+        N_("SAM leaves the sharp minimum for the flat one"),
         "compare",
         Scenario(
             surface="flat_sharp",
@@ -381,14 +402,15 @@ PRESETS: tuple[Preset, ...] = (
             seed=1,
             optimizers=(O.make("sgd", 0.1), O.make("sam", 0.1, rho=0.5)),
         ),
-        "Both start in the sharp well with the same learning rate and the same gradient noise. "
-        "SGD stays there: its rate is below the well's stability limit and this noise is too weak "
-        "to throw it out. SAM first steps a distance rho = 0.5 uphill (twice the well's width) "
-        "and takes the gradient there: it feels the walls of the neighbourhood, not of the point, "
-        "so in a well narrower than rho it gets pushed around until it leaves, and ends in "
-        "the wide "
-        "well, whose neighbourhood is low everywhere. Without the noise SAM stays too: it needs "
-        "the kicks to cross the plateau between the wells.",
+        N_(
+            "Both start in the sharp well with the same learning rate and the same gradient noise. "
+            "SGD stays there: its rate is below the well's stability limit and this noise is too "
+            "weak to throw it out. SAM first steps a distance rho = 0.5 uphill (twice the well's "
+            "width) and takes the gradient there: it feels the walls of the neighbourhood, not of "
+            "the point, so in a well narrower than rho it gets pushed around until it leaves, and "
+            "ends in the wide well, whose neighbourhood is low everywhere. Without the noise SAM "
+            "stays too: it needs the kicks to cross the plateau between the wells."
+        ),
         (
             C("flatter", at=0, other=1, lo=14.0, hi=17.0),
             C("lr_over_limit", "sgd", at=1, hi=0.9),
@@ -402,7 +424,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "schedule-free-averaging",
-        "Schedule-Free SGD: averaging instead of a schedule",
+        N_("Schedule-Free SGD: averaging instead of a schedule"),
         "compare",
         Scenario(
             surface="quadratic",
@@ -418,13 +440,15 @@ PRESETS: tuple[Preset, ...] = (
                 O.make("sgd", 0.05, schedule="cosine", schedule_args={"decay_steps": 500}),
             ),
         ),
-        "Noisy gradients and a constant rate: SGD never settles, it rattles around the minimum. "
-        "Schedule-Free SGD keeps the same constant rate for its SGD iterate z, but draws (and "
-        "evaluates) x, the running average of the z's, and takes the gradient at y between them "
-        "(where the downhill arrow starts). The average settles as a decaying rate would, "
-        "without choosing when to "
-        "decay (the third run is SGD under a cosine schedule, for comparison). Without noise "
-        "there is nothing to average out, and plain SGD settles sooner: the average lags.",
+        N_(
+            "Noisy gradients and a constant rate: SGD never settles, it rattles around the "
+            "minimum. Schedule-Free SGD keeps the same constant rate for its SGD iterate z, but "
+            "draws (and evaluates) x, the running average of the z's, and takes the gradient at y "
+            "between them (where the downhill arrow starts). The average settles as a decaying "
+            "rate would, without choosing when to decay (the third run is SGD under a cosine "
+            "schedule, for comparison). Without noise there is nothing to average out, and plain "
+            "SGD settles sooner: the average lags."
+        ),
         (
             C("calmer_late", "schedule_free_sgd", 0),
             C("ends_lower", "schedule_free_sgd", 0),
@@ -435,7 +459,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "prodigy-no-learning-rate",
-        "Prodigy estimates its own step size",
+        N_("Prodigy estimates its own step size"),
         "compare",
         Scenario(
             surface="quadratic",
@@ -448,10 +472,12 @@ PRESETS: tuple[Preset, ...] = (
                 O.make("adam", 0.1),
             ),
         ),
-        "Adam needs its learning rate tuned: 0.001 (a common default) crawls, 0.1 is right here. "
-        "Prodigy starts from a step size of 1e-6 and grows its estimate d until the steps match "
-        "the distance still to go (the estimate is plotted on the Playground); its learning "
-        "rate 1 only means: use the estimate. It gets there without tuning.",
+        N_(
+            "Adam needs its learning rate tuned: 0.001 (a common default) crawls, 0.1 is right "
+            "here. Prodigy starts from a step size of 1e-6 and grows its estimate d until the "
+            "steps match the distance still to go (the estimate is plotted on the Playground); its "
+            "learning rate 1 only means: use the estimate. It gets there without tuning."
+        ),
         (
             C("estimate_grows", "prodigy", lo=1e5),
             C("reaches_tol_within", "prodigy", hi=150),
@@ -462,18 +488,20 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "adopt-small-beta2",
-        "ADOPT keeps converging where Adam's small beta2 hurts",
+        N_("ADOPT keeps converging where Adam's small beta2 hurts"),
         "compare",
         Scenario(
             surface="rosenbrock",
             steps=1000,
             optimizers=(O.make("adam", 0.05, b2=0.5), O.make("adopt", 0.05, b2=0.5)),
         ),
-        "With beta2 = 0.5 Adam's second moment remembers only the last few gradients, and the "
-        "current gradient sits in its own denominator, so the steps stay large and keep bouncing "
-        "across the banana valley. ADOPT divides each gradient by the "
-        "second moment of the gradients before it and only then averages it into the momentum; "
-        "with the same beta2 and rate it follows the valley floor and ends far lower.",
+        N_(
+            "With beta2 = 0.5 Adam's second moment remembers only the last few gradients, and the "
+            "current gradient sits in its own denominator, so the steps stay large and keep "
+            "bouncing across the banana valley. ADOPT divides each gradient by the second moment "
+            "of the gradients before it and only then averages it into the momentum; with the same "
+            "beta2 and rate it follows the valley floor and ends far lower."
+        ),
         (
             C("ends_lower", "adopt", "adam"),
             C("calmer_late", "adopt", "adam"),
@@ -482,18 +510,20 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "ademamix-slow-momentum",
-        "AdEMAMix: a slow momentum that remembers",
+        N_("AdEMAMix: a slow momentum that remembers"),
         "compare",
         Scenario(
             surface="rosenbrock",
             steps=1000,
             optimizers=(O.make("adam", 0.01), O.make("ademamix", 0.01, b3=0.999, alpha=5.0)),
         ),
-        "Along Rosenbrock's long curved valley the gradient keeps pointing the same way for "
-        "hundreds of steps. Adam's average forgets it after about 10 steps; AdEMAMix adds "
-        "alpha = 5 times a second average with beta3 = 0.999 (a memory of about 1000 steps) that "
-        "keeps building up along the valley, so at the same learning rate it travels farther and "
-        "reaches the minimum.",
+        N_(
+            "Along Rosenbrock's long curved valley the gradient keeps pointing the same way for "
+            "hundreds of steps. Adam's average forgets it after about 10 steps; AdEMAMix adds "
+            "alpha = 5 times a second average with beta3 = 0.999 (a memory of about 1000 steps) "
+            "that keeps building up along the valley, so at the same learning rate it travels "
+            "farther and reaches the minimum."
+        ),
         (
             C("ends_lower", "ademamix", "adam"),
             C("moves_more_late", "ademamix", "adam"),
@@ -503,7 +533,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "qhm-one-rule",
-        "QHM: one rule that is SGD, momentum and Nesterov",
+        N_("QHM: one rule that is SGD, momentum and Nesterov"),
         "compare",
         Scenario(
             surface="ravine",
@@ -518,10 +548,12 @@ PRESETS: tuple[Preset, ...] = (
                 O.make("qhm", 0.3, beta=0.9, nu=0.9),
             ),
         ),
-        "QHM steps along a mix of the plain gradient and its running average, (1 - nu) g + nu b. "
-        "Three settings of nu give three classic methods, path for path: nu = 0 is SGD, nu = 1 "
-        "is momentum (averaging form, same rate), and nu = beta is Nesterov's momentum (the "
-        "framework form with rate lr(1 - beta)). Values in between interpolate.",
+        N_(
+            "QHM steps along a mix of the plain gradient and its running average, (1 - nu) g + nu "
+            "b. Three settings of nu give three classic methods, path for path: nu = 0 is SGD, nu "
+            "= 1 is momentum (averaging form, same rate), and nu = beta is Nesterov's momentum "
+            "(the framework form with rate lr(1 - beta)). Values in between interpolate."
+        ),
         (
             C("same_path", 0, 1, tol=1e-9),
             C("same_path", 2, 3, tol=1e-9),
@@ -530,18 +562,21 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "radam-warmup",
-        "RAdam: Adam with a built-in warm-up",
+        N_("RAdam: Adam with a built-in warm-up"),
         "compare",
         Scenario(
             surface="plateau",
             steps=300,
             optimizers=(O.make("adam", 0.1), O.make("radam", 0.1)),
         ),
-        "Adam's second moment rests on a single gradient at first, yet its first step already "
-        "has size lr in every coordinate. RAdam does not trust v until it rests on enough "
-        "gradients: its first five steps are plain momentum steps lr m_hat (on this plateau, "
-        "where the gradient is tiny, almost nothing), then Adam's steps scaled by a factor that "
-        "grows towards 1. That is the warm-up people add to Adam by hand; here it costs time.",
+        N_(
+            "Adam's second moment rests on a single gradient at first, yet its first step already "
+            "has size lr in every coordinate. RAdam does not trust v until it rests on enough "
+            "gradients: its first five steps are plain momentum steps lr m_hat (on this plateau, "
+            "where the gradient is tiny, almost nothing), then Adam's steps scaled by a factor "
+            "that grows towards 1. That is the warm-up people add to Adam by hand; here it costs "
+            "time."
+        ),
         (
             C("first_step_ratio", "adam", lo=0.99, hi=1.01),
             C("peak_step_ratio", "radam", within=5, hi=0.01),
@@ -551,7 +586,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "lookahead-tames-lr",
-        "Lookahead tames a learning rate past the limit",
+        N_("Lookahead tames a learning rate past the limit"),
         "compare",
         Scenario(
             surface="ravine",
@@ -559,13 +594,14 @@ PRESETS: tuple[Preset, ...] = (
             steps=300,
             optimizers=(O.make("sgd", 0.2), O.make("lookahead", 0.2, k=5.0, alpha=0.5)),
         ),
-        "At this rate SGD is past the stability limit 2/λmax of the ravine's steep wall, so "
-        "each bounce across it is longer than the last. Lookahead runs the same SGD for k = 5 "
-        "steps, then moves its slow "
-        "weights only halfway (alpha = 0.5) to where the fast ones got and restarts them "
-        "there (the "
-        "jump back on the map). Five growing bounces alternate in sign, so the halfway point lies "
-        "closer than the start: the slow weights contract and settle at the minimum.",
+        N_(
+            "At this rate SGD is past the stability limit 2/λmax of the ravine's steep wall, so "
+            "each bounce across it is longer than the last. Lookahead runs the same SGD for k = 5 "
+            "steps, then moves its slow weights only halfway (alpha = 0.5) to where the fast ones "
+            "got and restarts them there (the jump back on the map). Five growing bounces "
+            "alternate in sign, so the halfway point lies closer than the start: the slow weights "
+            "contract and settle at the minimum."
+        ),
         (
             C("lr_over_limit", "sgd", lo=1.0),
             C("ends_lower", "lookahead", "sgd"),
@@ -599,10 +635,11 @@ def schedule_race(
     lr: float,
     steps: int = 400,
     schedules: tuple[str, ...] = RACE_SCHEDULES,
-    momentum_ramp: bool = False,
+    momentum_ramp: bool | str = False,
 ) -> Scenario:
     """The Schedules page's race: one optimizer under several schedules, each scaled to
-    ``steps``."""
+    ``steps``; ``momentum_ramp`` True or "linear" ramps the momentum over the first quarter,
+    "stages" runs the notes' staged momentum."""
     scaled = {
         "step_size": steps // 4,
         "decay_steps": steps,
@@ -619,7 +656,8 @@ def schedule_race(
         surface=surface,
         optimizers=tuple(configs),
         steps=steps,
-        momentum_warmup=steps // 4 if momentum_ramp else 0,
+        momentum_warmup=steps // 4 if momentum_ramp in (True, "linear") else 0,
+        momentum_schedule="stages" if momentum_ramp == "stages" else "linear",
     )
 
 
@@ -635,9 +673,10 @@ def preset_names() -> list[str]:
     return [p.slug for p in PRESETS]
 
 
-def check_claims(preset: Preset | str) -> list[tuple[str, bool, str]]:
-    """Every claim of a preset (or its slug): ``(sentence, holds, evidence)`` from real runs."""
-    return (get_preset(preset) if isinstance(preset, str) else preset).check_claims()
+def check_claims(preset: Preset | str, lang: str = "en") -> list[tuple[str, bool, str]]:
+    """Every claim of a preset (or its slug): ``(sentence, holds, evidence)`` from real runs, in
+    ``lang``."""
+    return (get_preset(preset) if isinstance(preset, str) else preset).check_claims(lang)
 
 
 def get_preset(slug: str) -> Preset:

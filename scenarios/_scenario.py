@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import i18n
 import landscapes
 from engine import _core as _engine
 from optimizers import _schedules, _specs
@@ -67,13 +68,19 @@ class OptimizerConfig:
 
     @property
     def label(self) -> str:
+        return self.label_in("en")
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang``: the optimizer's title, its rate, schedule and clipping."""
+        _ = i18n.gettext_for(lang)
         extra = []
         if self.schedule:
-            extra.append(_schedules.get_schedule(self.schedule).title.lower())
+            extra.append(_(_schedules.get_schedule(self.schedule).title).lower())
         if self.clip_norm is not None:
-            extra.append(f"clip {self.clip_norm:g}" if self.clip_norm > 0 else "no clip")
-        base = f"{_specs.get(self.name).title}, lr {self.lr:g}"
-        return base + (f" ({', '.join(extra)})" if extra else "")
+            c = self.clip_norm
+            extra.append(_(i18n.N_("clip {}")).format(f"{c:g}") if c > 0 else _(i18n.N_("no clip")))
+        base = f"{_(_specs.get(self.name).title)}, lr {self.lr:g}"
+        return base + (f" ({_(i18n.N_(', ')).join(extra)})" if extra else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +97,10 @@ class Scenario:
     schedule_args: Pairs = ()
     warmup_steps: int = _field("warmup_steps")
     momentum_warmup: int = _field("momentum_warmup")
+    # "linear": the ramp over momentum_warmup steps, "stages": the notes' values, "none"
+    momentum_schedule: str = dataclasses.field(
+        default=_params.MOMENTUM_SCHEDULE.default, metadata={"choice": _params.MOMENTUM_SCHEDULE}
+    )
     steps: int = _field("steps")
     clip_norm: float = _field("clip_norm")  # 0 = off
     clip_value: float = _field("clip_value")  # 0 = off
@@ -101,6 +112,11 @@ class Scenario:
     )  # f - f* below this counts as 'reached' (Compare's table)
 
     def __post_init__(self):
+        if not _params.MOMENTUM_SCHEDULE.contains(self.momentum_schedule):
+            raise ValueError(
+                f"momentum_schedule = {self.momentum_schedule!r} is not one of "
+                f"{_params.MOMENTUM_SCHEDULE.options}"
+            )
         for f in dataclasses.fields(self):
             spec = f.metadata.get("spec")
             if spec is not None and not spec.contains(float(getattr(self, f.name))):
@@ -150,7 +166,10 @@ class Scenario:
                 noise_std=self.effective_noise,
                 seed=self.seed,
                 warmup_steps=self.warmup_steps,
-                momentum_warmup=self.momentum_warmup,
+                momentum_warmup=self.momentum_warmup if self.momentum_schedule == "linear" else 0,
+                momentum_stages=(
+                    _engine.NOTES_MOMENTA if self.momentum_schedule == "stages" else None
+                ),
             )
             for oc in self.optimizers
         ]
@@ -202,6 +221,8 @@ class Scenario:
         for name in ("warmup_steps", "momentum_warmup", "clip_norm", "clip_value", "noise_std"):
             if getattr(self, name):
                 q[name] = _num(getattr(self, name))
+        if self.momentum_schedule != _params.MOMENTUM_SCHEDULE.default:
+            q["msched"] = self.momentum_schedule
         if self.batch_size != 1:
             q["batch"] = str(self.batch_size)
         q["steps"] = str(self.steps)
@@ -232,6 +253,7 @@ class Scenario:
             "sa",
             "warmup_steps",
             "momentum_warmup",
+            "msched",
             "clip_norm",
             "clip_value",
             "noise_std",
@@ -240,6 +262,7 @@ class Scenario:
             "seed",
             "tol",
             "preset",
+            "lang",  # the page's language: the app's, not the scenario's
             *extra,
         }
         unknown = sorted(set(q) - known)
@@ -251,7 +274,7 @@ class Scenario:
                 f"ignored {len(unknown)} unknown link "
                 f"parameter{'s' if len(unknown) > 1 else ''}: {shown}"
             )
-        if not any(k in q for k in known - {"preset"}):
+        if not any(k in q for k in known - {"preset", "lang"}):
             return cls(), warn
         try:
             if "surface" in q:
@@ -289,6 +312,7 @@ class Scenario:
                 if name in q:
                     d[name] = q[name]
             for src, dst in (
+                ("msched", "momentum_schedule"),
                 ("batch", "batch_size"),
                 ("steps", "steps"),
                 ("seed", "seed"),
@@ -483,4 +507,13 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
     for name, spec in _params.SCENARIO.items():  # the same ranges as the widgets
         if d.get(name) is not None:
             kw[name] = spec.clamp(name, d[name], warn)
+    ms = d.get("momentum_schedule")
+    if ms is not None:
+        if _params.MOMENTUM_SCHEDULE.contains(ms):
+            kw["momentum_schedule"] = ms
+        else:
+            warn.append(
+                f"unknown momentum schedule {safe_text(ms, 40)}; using "
+                f"{_params.MOMENTUM_SCHEDULE.default!r}"
+            )
     return Scenario(**kw), warn

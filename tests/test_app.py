@@ -21,7 +21,20 @@ def app(page):
 
 
 def _plotly_specs(at):
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """Every chart the page sent: Streamlit's, then those the map component draws below the map
+    (Playground's and Compare's line charts)."""
+    from ui._map import blob
+    from viz._replay import unpack_figure
+
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    for el in at.get("component_instance"):
+        if "optiscape_map" in el.proto.component_name:
+            for e in (json.loads(el.proto.json_args)["data"].get("charts") or {"items": []})[
+                "items"
+            ]:
+                ids = [e["fig"]] + [r["blob"] for r in e["traces"] if "blob" in r]
+                specs.append(unpack_figure(e, {i: blob(i) for i in ids}))
+    return specs
 
 
 def _player(at) -> dict:
@@ -104,7 +117,7 @@ def test_every_page_draws_its_scenario(page):
     starts at the start inputs, and is named after the optimizer chosen with its learning rate."""
     at = app(page).run()
     pre = "play" if "Playground" in page else "cmp"
-    assert not at.exception and len(at.get("plotly_chart")) >= 1
+    assert not at.exception and len(_plotly_specs(at)) >= 1
     start = (
         at.number_input(key=f"{pre}:start_x").value,
         at.number_input(key=f"{pre}:start_y").value,

@@ -166,6 +166,7 @@ def test_inputs_and_static_are_the_engines_signature():
         "schedule_args",
         "warmup",
         "momentum_warmup",
+        "momentum_stages",
         "clip_norm",
         "clip_value",
         "noise_std",
@@ -185,3 +186,76 @@ def test_inputs_and_static_are_the_engines_signature():
     assert hash(cfg) == hash(_engine.Static("quadratic", "adam"))
     with pytest.raises(AttributeError):
         cfg.optimizer = "sgd"
+
+
+def _heavy_ball(scape, start, lr, momenta):
+    """The notes' heavy ball in numpy, ``v = mu_t v - lr dx; x += v``, with each step's mu."""
+    import jax
+
+    grad = jax.grad(lambda xy: scape.family(xy, {k: float(v) for k, v in scape.values.items()}))
+    x, v, out = np.asarray(start, float), np.zeros(2), []
+    for mu in momenta:
+        v = mu * v - lr * np.asarray(grad(x))
+        x = x + v
+        out.append(x)
+    return np.array(out)
+
+
+def test_staged_momentum_runs_in_the_engine_and_never_recompiles():
+    """The notes' staged momentum (0.5, 0.9, 0.95, 0.99, an equal share of the steps each) read
+    back per step from the engine, equal to a numpy heavy-ball loop with those mu (rtol 1e-12);
+    changing the stage values or the step count reuses the executable."""
+    from lessons import _course
+
+    scape = landscapes.get("quadratic", kappa=4.0)
+    start = (2.0, -1.5)
+    engine.run(scape, "momentum", steps=10, lr=0.02, momentum_stages=_engine.NOTES_MOMENTA)
+    before = _engine.TRACE_COUNT
+    for steps, values in ((173, _engine.NOTES_MOMENTA), (40, (0.1, 0.3, 0.6, 0.8)), (7, None)):
+        values = values or (0.2, 0.4, 0.6, 0.95)
+        tr = engine.run(scape, "momentum", start=start, steps=steps, lr=0.02,
+                        momentum_stages=values)  # fmt: skip
+        want = _course.staged_momentum(steps, values)
+        np.testing.assert_array_equal(tr.momenta, want)
+        np.testing.assert_allclose(
+            tr.points[1:], _heavy_ball(scape, start, 0.02, want), rtol=1e-12, atol=1e-14
+        )
+    res = engine.sweep(scape, "momentum", starts=start, lr=np.array([0.02, 0.01]), steps=173,
+                       momentum_stages=_engine.NOTES_MOMENTA, fast=False)  # fmt: skip
+    assert _engine.TRACE_COUNT == before + 1  # the sweep's own executable, once
+    np.testing.assert_allclose(
+        res.final_points[0],
+        engine.run(
+            scape,
+            "momentum",
+            start=start,
+            steps=173,
+            lr=0.02,
+            momentum_stages=_engine.NOTES_MOMENTA,
+        ).points[-1],
+        rtol=1e-12,
+    )
+    assert _engine.TRACE_COUNT == before + 1
+    with pytest.raises(ValueError, match="pick one"):
+        engine.run(scape, "momentum", momentum_stages=(0.5, 0.9), momentum_warmup=10)
+
+
+def test_the_momentum_schedule_is_a_scenario_choice_in_the_link():
+    from scenarios import OptimizerConfig, Scenario
+
+    scn = Scenario(surface="quadratic", optimizers=(OptimizerConfig.make("momentum", 0.02),),
+                   steps=120, momentum_schedule="stages")  # fmt: skip
+    assert scn.to_query()["msched"] == "stages"
+    assert Scenario.from_query(scn.to_query()) == (scn, [])
+    assert Scenario.from_json(scn.to_json()) == (scn, [])
+    from lessons import _course
+
+    np.testing.assert_array_equal(scn.run()[0].momenta, _course.staged_momentum(120))
+    ramp = Scenario(momentum_warmup=50).run()[0].momenta  # "linear" is the default kind
+    assert ramp[0] == 0.5 and ramp[-1] == 0.9
+    off = Scenario(momentum_warmup=50, momentum_schedule="none").run()[0].momenta
+    assert np.all(off == 0.9)
+    bad, warn = Scenario.from_query({"msched": "sideways"})
+    assert bad.momentum_schedule == "linear" and "momentum schedule" in warn[0]
+    with pytest.raises(ValueError, match="momentum_schedule"):
+        Scenario(momentum_schedule="sideways")

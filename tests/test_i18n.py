@@ -91,3 +91,16 @@ def test_the_checker_finds_unmarked_text(tmp_path):
     )
     found = unmarked(src)
     assert [f.split(":")[1] for f in found] == ["2", "3", "6"], found
+
+
+def test_catalog_files_agree_where_they_share_a_string():
+    import i18n
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in i18n.po_paths("zh"):
+        for msgid, msgstr in i18n.parse_po(path.read_text(encoding="utf-8")).items():
+            if msgid and msgid in seen and seen[msgid][1] != msgstr:
+                clashes.append((msgid, seen[msgid], (path.name, msgstr)))
+            seen.setdefault(msgid, (path.name, msgstr))
+    assert len(i18n.po_paths("zh")) >= 2 and not clashes, clashes

@@ -230,17 +230,16 @@ def test_playground_plots_prodigys_estimate_and_the_network_page_offers_only_hon
     """On screen (the page's figure data): the learning-rate chart gets Prodigy's lr · d on a log
     axis; the network page's optimizer list leaves out rules whose gradient point it ignores."""
     import base64
-    import json
 
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_app import ROOT, TIMEOUT
+    from tests.test_app import ROOT, TIMEOUT, _plotly_specs
 
     at = AppTest.from_file(str(ROOT / "app_pages/1_Playground.py"), default_timeout=TIMEOUT)
     at.query_params.update({"surface": "quadratic", "opt": "prodigy,lr=1", "steps": "80"})
     at.run()
     assert not at.exception
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    specs = _plotly_specs(at)  # (drawn by the map component)
     (lr_fig,) = [f for f in specs if f["layout"]["title"]["text"] == "learning rate"]
     names = [tr["name"] for tr in lr_fig["data"]]
     assert names == ["lr", "lr · d (Prodigy's estimate)"]

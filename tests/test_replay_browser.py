@@ -1,7 +1,9 @@
-"""The replay player in Debian's chromium, checked on screen: the map is still drawn after Play and
-at every scrubbed step (pixels of a screenshot, not only the Plotly data), every step is reachable
-by button, slider and keyboard, the arrows are the engine's, a click sets the start, and the
-exported HTML replays offline."""
+"""The replay player in Debian's chromium, checked on screen: the map and the line charts drawn
+below it are still drawn after Play, at every scrubbed step, after a slider change and after a
+page switch and back (pixels of a screenshot, not only the Plotly data); a chart is drawn again
+only when its content changed; the page loads one plotly.js; every step is reachable by button,
+slider and keyboard, the arrows are the engine's, a click sets the start, and the exported HTML
+replays offline."""
 
 import io
 import os
@@ -32,6 +34,8 @@ def plot_box(frame) -> list[float]:
 
 def map_pixels(page, frame, name: str) -> np.ndarray:
     """A screenshot of the map's plot area as an RGB array (saved under artifacts/)."""
+    if frame.parent_frame is not None:  # (a control further down the page may have scrolled)
+        frame.evaluate("() => window.ospPlayer.map.scrollIntoView({block: 'center'})")
     x, y, w, h = plot_box(frame)
     el = frame.frame_element() if frame.parent_frame is not None else None
     ox, oy = (el.bounding_box()["x"], el.bounding_box()["y"]) if el else (0, 0)
@@ -53,6 +57,30 @@ def assert_map_drawn(page, frame, name: str) -> None:
     assert px.std(axis=(0, 1)).max() > 20, f"{name}: the map is one flat colour"
 
 
+def assert_chart_drawn(frame, i: int, name: str) -> None:
+    """Chart ``i`` below the map is on screen: in its plot area, every line's colour covers some
+    pixels (a lost or blank chart has none), and the background is mostly white."""
+    info = frame.evaluate(f"""() => {{ const g = document.querySelectorAll('.osp-chart')[{i}];
+        const L = g._fullLayout;
+        return {{box: [L.xaxis._offset, L.yaxis._offset, L.xaxis._length, L.yaxis._length],
+                 colors: g.data.filter(t => (t.mode || '').includes('lines'))
+                              .map(t => t.line.color)}}; }}""")
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    png = frame.locator(".osp-chart").nth(i).screenshot(path=os.path.join(ARTIFACTS, name))
+    x, y, w, h = (round(v) for v in info["box"])
+    px = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)[y : y + h, x : x + w]
+    assert px.size and float(np.mean(px.min(axis=2) > 235)) > 0.5, f"{name}: not a chart"
+    assert info["colors"], f"{name}: no lines"
+    for c in info["colors"]:
+        rgb = np.array([int(c[k : k + 2], 16) for k in (1, 3, 5)], float)
+        n = int((np.abs(px - rgb).max(axis=2) < 40).sum())
+        assert n > 40, f"{name}: the {c} line covers {n} pixels"
+
+
+def chart_draws(frame) -> int:
+    return frame.evaluate("() => window.ospPlayer.chartDraws")
+
+
 def shown_lengths(frame) -> list[int]:
     return frame.evaluate(
         """() => window.ospPlayer.traceIndex.map(
@@ -67,6 +95,9 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
     n = fr.evaluate("() => window.ospPlayer.n")
     assert n == 150
     assert_map_drawn(page, fr, "replay-before-play.png")
+    fr.wait_for_function("() => window.ospPlayer.chartDraws >= 1", timeout=60_000)
+    assert_chart_drawn(fr, 0, "compare-loss-before-play.png")
+    draws = chart_draws(fr)
 
     # Play at full speed to the end: the map is still there afterwards
     fr.select_option(".osp-speed select", "200")
@@ -80,6 +111,8 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
     )
     assert_map_drawn(page, fr, "replay-after-play.png")
     assert shown_lengths(fr) == [n + 1] * 3
+    assert_chart_drawn(fr, 0, "compare-loss-after-play.png")
+    assert chart_draws(fr) == draws  # stepping never draws the charts again
 
     # scrub with the slider to step 3: three steps of each path, map still drawn
     slider = fr.locator(".osp-slider")
@@ -158,7 +191,18 @@ def test_an_update_sends_what_changed_a_lost_blob_is_asked_for_and_a_reload_redr
     page.goto(f"{server}/Compare?preset={PRESET}")
     fr = player_frame(page)
     _idle(page)
+    # one plotly.js on the page: the component's; Streamlit's Plotly chunk is never requested
+    assert (
+        page.evaluate("() => document.querySelectorAll('[data-testid=stPlotlyChart]').length") == 0
+    )
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    loaded += fr.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert [u for u in loaded if "lotly" in u] == [
+        u for u in loaded if u.endswith("/plotly.min.js")
+    ]
+    assert len([u for u in loaded if "lotly" in u]) == 1, loaded
     surface = fr.evaluate("() => window.ospPlayer.surfaceKey")
+    charts = fr.evaluate("() => window.ospPlayer.chartsKey")
     blobs = fr.evaluate("() => window.ospPlayer.data.paths.map(p => p.blob)")
     before, rev = sum(got), fr.evaluate("() => window.ospPlayer.data.rev")
     lr = page.get_by_role("slider", name="learning rate").first
@@ -169,10 +213,32 @@ def test_an_update_sends_what_changed_a_lost_blob_is_asked_for_and_a_reload_redr
     sent = sum(got) - before
     now = fr.evaluate("() => window.ospPlayer.data.paths.map(p => p.blob)")
     assert now[0] != blobs[0] and now[1:] == blobs[1:]
-    assert fr.evaluate("() => Object.keys(window.ospPlayer.data.inline)") == [now[0]]
+    inline = fr.evaluate("""() => { const d = window.ospPlayer.data, c = d.charts.items[0];
+        const mine = new Set([c.fig, ...c.traces.map(t => t.blob)]);
+        return [Object.keys(d.inline).filter(b => !mine.has(b)),
+                c.traces.filter(t => Object.keys(d.inline).includes(t.blob)).map(t => t.i)]; }""")
+    assert inline == [[now[0]], [0]]  # the map's: that path; the chart's: that optimizer's curve
     assert fr.evaluate("() => window.ospPlayer.surfaceKey") == surface
     assert sent < 60_000, f"{sent} bytes (the whole page update) for one learning rate"
     assert_map_drawn(page, fr, "replay-after-slider.png")
+    fr.wait_for_function(f"() => window.ospPlayer.chartsKey !== '{charts}'", timeout=60_000)
+    assert_chart_drawn(fr, 0, "compare-loss-after-slider.png")
+
+    # a setting that changes only the table (the tolerance): neither the map nor the chart redraws
+    draws, rev = chart_draws(fr), fr.evaluate("() => window.ospPlayer.data.rev")
+    fr.evaluate(
+        "() => { window.ospPlayer.mapDraws = 0; const s = window.ospPlayer.setData; "
+        "window.ospPlayer.setData = function (d) { this.mapDraws++; s.call(this, d); }; }"
+    )
+    link = page.evaluate("() => location.search")
+    tol = page.get_by_label("tolerance", exact=False).first
+    tol.fill("0.002")
+    tol.press("Enter")
+    page.wait_for_function(f"() => location.search !== {link!r}", timeout=60_000)  # it ran
+    _idle(page)
+    page.wait_for_timeout(300)
+    assert fr.evaluate("() => [window.ospPlayer.mapDraws, window.ospPlayer.data.rev]") == [0, rev]
+    assert chart_draws(fr) == draws
 
     # the map forgets every blob; the next update names blobs it no longer has: it asks, gets, draws
     fr.evaluate("() => OptiscapePlayer.forget()")
@@ -188,6 +254,47 @@ def test_an_update_sends_what_changed_a_lost_blob_is_asked_for_and_a_reload_redr
     fr = player_frame(page)
     assert fr.evaluate("() => window.ospPlayer.n") == 150
     assert_map_drawn(page, fr, "replay-after-reload.png")
+    page.close()
+
+
+def test_charts_after_a_page_switch_and_back(server, ctx):
+    """Compare -> Playground (its four charts below its map, one plotly.js) -> Compare: every
+    chart is drawn again on screen in the new iframe (which asks for the blobs it lacks)."""
+    page = ctx.new_page()
+    page.goto(f"{server}/Compare?preset={PRESET}")
+    fr = player_frame(page)
+    fr.wait_for_function("() => window.ospPlayer.chartDraws >= 1", timeout=60_000)
+    page.get_by_test_id("stSidebarNav").get_by_text("Playground", exact=True).click()
+    page.wait_for_function("() => location.pathname.endsWith('/Playground')", timeout=60_000)
+    for _ in range(240):
+        fr = player_frame(page)
+        if fr.evaluate("() => document.querySelectorAll('.osp-chart .main-svg').length") >= 8:
+            break
+        page.wait_for_timeout(250)
+    titles = fr.evaluate(
+        "() => Array.from(document.querySelectorAll('.osp-chart')).map("
+        "g => g._fullLayout.title.text)"
+    )
+    assert titles == [
+        "loss gap f - f* (log)",
+        "gradient norm",
+        "learning rate",
+        "distance to nearest minimum",
+    ]
+    for i in range(4):
+        assert_chart_drawn(fr, i, f"playground-chart-{i}.png")
+    assert (
+        page.evaluate("() => document.querySelectorAll('[data-testid=stPlotlyChart]').length") == 0
+    )
+    page.get_by_test_id("stSidebarNav").get_by_text("Compare", exact=True).click()
+    page.wait_for_function("() => location.pathname.endsWith('/Compare')", timeout=60_000)
+    for _ in range(240):
+        fr = player_frame(page)
+        if fr.evaluate("() => window.ospPlayer.n === 150 && window.ospPlayer.chartDraws >= 1"):
+            break
+        page.wait_for_timeout(250)
+    assert_map_drawn(page, fr, "compare-map-after-switch.png")
+    assert_chart_drawn(fr, 0, "compare-loss-after-switch.png")
     page.close()
 
 

@@ -17,6 +17,7 @@ from ._controls import (
     apply_pending,
     cached_grid,
     cached_run,
+    config_label,
     init_page,
     load_scenario,
     log_select,
@@ -24,6 +25,7 @@ from ._controls import (
     page_setup,
     shared_controls,
     sync_url,
+    table_rows,
     tolerance_input,
 )
 from ._course import current_lesson, lesson_pages, set_current, t
@@ -36,6 +38,7 @@ from ._inside import cached_inside, inside_panel
 from ._links import link_page
 from ._map import present_figure, presentation, presentation_toggles, replay_map
 from ._replay import replay_payload
+from ._select import choice
 
 __all__ = [
     "FAILS",
@@ -51,6 +54,8 @@ __all__ = [
     "cached_run",
     "cached_search",
     "cached_sweep_paths",
+    "choice",
+    "config_label",
     "current_lesson",
     "divergence_banner",
     "divergence_message",
@@ -82,6 +87,7 @@ __all__ = [
     "show_claims",
     "sync_url",
     "t",
+    "table_rows",
     "tolerance_input",
     "translated",
 ]

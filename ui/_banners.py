@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import N_
+
+from ._i18n import _
+
 
 def divergence_message(
-    n_diverged: int, n_total: int, what: str = "runs", hint: str = "lower the learning rate"
+    n_diverged: int,
+    n_total: int,
+    what: str = N_("runs"),
+    hint: str = N_("lower the learning rate"),
 ) -> str | None:
     """The banner's text when most (more than half) of ``n_total`` runs diverged, else ``None``."""
     n_diverged, n_total = int(n_diverged), int(n_total)
     if n_total <= 0 or 2 * n_diverged <= n_total:
         return None
+    what, hint = _(what), _(hint)
     head = (
-        f"All {n_total} {what} diverged"
+        _("All {n} {what} diverged").format(n=n_total, what=what)
         if n_diverged == n_total
-        else f"{n_diverged} of {n_total} {what} diverged"
+        else _("{k} of {n} {what} diverged").format(k=n_diverged, n=n_total, what=what)
     )
-    return (
-        f"{head}: the picture mostly shows blow-ups, not the optimizer at work. "
-        f"{hint[:1].upper()}{hint[1:]}."
-    )
+    return _(
+        "{head}: the picture mostly shows blow-ups, not the optimizer at work. {hint}."
+    ).format(head=head, hint=f"{hint[:1].upper()}{hint[1:]}")
 
 
 def divergence_banner(
@@ -35,6 +42,7 @@ def divergence_banner(
 
 HOLDS = ":green[:material/check_circle:]"
 FAILS = ":red[:material/cancel:] **does not hold:**"
+GRAY = ":gray[{}]"  # the measured numbers under a claim
 
 
 @st.cache_data(show_spinner="Checking the preset's claims on its runs...", max_entries=32)
@@ -53,11 +61,15 @@ def show_claims(slug: str) -> None:
     if not rows:
         return
     n_ok = sum(ok for _, ok, _ in rows)
-    st.markdown(f"**Checked on this preset's own runs: {n_ok} of {len(rows)} claims hold.**")
+    st.markdown(
+        _("**Checked on this preset's own runs: {k} of {n} claims hold.**").format(
+            k=n_ok, n=len(rows)
+        )
+    )
     for sentence, ok, evidence in rows:
         esc = lambda t: t.replace("*", "\\*").replace("[", "(").replace("]", ")")
-        mark = HOLDS if ok else FAILS
-        st.markdown(f"{mark} {esc(sentence)}  \n:gray[{esc(evidence)}]")
+        mark = HOLDS if ok else FAILS.replace("does not hold:", _("does not hold:"))
+        st.markdown(f"{mark} {esc(_(sentence))}  \n" + GRAY.format(esc(_(evidence))))
 
 
 def same_scenario(a, b) -> bool:

@@ -15,8 +15,10 @@ import streamlit as st
 
 from scenarios import safe_text
 
-#: Parameters that belong to Streamlit or to the app, not to a page.
-APP_PARAMS = frozenset({"embed", "embed_options"})
+from ._i18n import _
+
+#: Parameters that belong to Streamlit or to the app (the language), not to a page.
+APP_PARAMS = frozenset({"embed", "embed_options", "lang"})
 
 
 def _same(value, given: list[str]) -> bool:
@@ -67,21 +69,30 @@ class LinkCheck:
             for k in unknown:
                 del st.query_params[k]
             parts = []
+            more = lambda n: _(" and {n} more").format(n=n - 5) if n > 5 else ""
             if bad:
                 parts.append(
-                    f"{len(bad)} value{'s' if len(bad) > 1 else ''} this page cannot use "
-                    f"({', '.join(bad[:5])}{f' and {len(bad) - 5} more' if len(bad) > 5 else ''}"
-                    "): out of range or not a choice, so the page shows its default"
+                    (
+                        _("{n} values this page cannot use ({which}{more})")
+                        if len(bad) > 1
+                        else _("1 value this page cannot use ({which}{more})")
+                    ).format(n=len(bad), which=", ".join(bad[:5]), more=more(len(bad)))
+                    + _(": out of range or not a choice, so the page shows its default")
                 )
             if unknown:
-                shown = ", ".join(safe_text(k, 30) for k in unknown[:5])
-                more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
                 parts.append(
-                    f"ignored {len(unknown)} unknown link parameter"
-                    f"{'s' if len(unknown) > 1 else ''}: {shown}{more}"
+                    (
+                        _("ignored {n} unknown link parameters: {which}{more}")
+                        if len(unknown) > 1
+                        else _("ignored 1 unknown link parameter: {which}{more}")
+                    ).format(
+                        n=len(unknown),
+                        which=", ".join(safe_text(k, 30) for k in unknown[:5]),
+                        more=more(len(unknown)),
+                    )
                 )
             if parts:
-                msg = "This link: " + "; ".join(parts) + "."
+                msg = _("This link: {parts}.").format(parts=_("; ").join(parts))
                 self.box.warning(msg, icon="⚠️")
         ss[f"{self.page}:link_seen"] = {
             k: st.query_params.get_all(k) for k in st.query_params if k not in APP_PARAMS

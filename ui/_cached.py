@@ -10,7 +10,7 @@ import lessons
 import network
 
 
-@st.cache_data(max_entries=32, show_spinner="Running the search...")
+@st.cache_data(max_entries=32, show_spinner=False)
 def cached_search(
     surface: str,
     optimizer: str,
@@ -35,7 +35,7 @@ def cached_search(
     )
 
 
-@st.cache_data(max_entries=32, show_spinner="Running every start...")
+@st.cache_data(max_entries=32, show_spinner=False)
 def cached_basins(
     surface: str, optimizer: str, n: int, steps: int, lr: float, hparams: tuple
 ) -> lessons.BasinMap:

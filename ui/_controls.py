@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 
 import numpy as np
 import streamlit as st
@@ -15,11 +16,14 @@ import streamlit as st
 import landscapes
 import optimizers
 import scenarios
+from i18n import N_
 from scenarios import OptimizerConfig, Scenario
 from scenarios._params import LR, START, ParamSpec
 from scenarios._scenario import MAX_FORMULA
 
 from . import _server
+from ._i18n import KEY as LANG
+from ._i18n import _, lang
 
 CUSTOM = "custom"
 DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(3*x)"
@@ -201,7 +205,8 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
     keeps for the session (``persist_state``). ``toggles`` maps page-only URL flags to their widget
     keys."""
     ss = st.session_state
-    q = {str(k): str(v) for k, v in st.query_params.items()}
+    # the language is the app's parameter, not the scenario's: a language switch keeps the page
+    q = {str(k): str(v) for k, v in st.query_params.items() if k != LANG}
     if ss.get(f"{page}:ready"):
         apply_pending(page)
         others = [v for k, v in ss.get(LINKS, {}).items() if k != page]
@@ -239,7 +244,8 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
 
 def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | None = None) -> None:
     """Write the scenario (plus the typed text of a formula that does not parse, and the page's
-    ``toggles`` that are on) into the URL."""
+    ``toggles`` that are on) into the URL, and the page's language (``lang=zh``; not part of the
+    page's remembered link)."""
     q = scn.to_query()
     if page is not None:
         typed = st.session_state.get(f"{page}:formula_typed")
@@ -250,6 +256,8 @@ def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | N
                 q[name] = "1"
         st.session_state[f"{page}:url"] = q
         st.session_state.setdefault(LINKS, {})[page] = q
+    if lang() != "en":
+        q = {**q, LANG: lang()}
     if dict(st.query_params) != q:
         st.query_params.from_dict(q)
 
@@ -268,11 +276,11 @@ def _schedule_controls(
         st.session_state[key] = options[0]
     titles = {s.name: s.title for s in optimizers.SCHEDULES}
     name = st.selectbox(
-        "learning-rate schedule",
+        _("learning-rate schedule"),
         options,
         key=key,
         persist_state=KEEP,
-        format_func=lambda n: "same as shared settings" if n == "shared" else titles[n],
+        format_func=lambda n: _("same as shared settings") if n == "shared" else _(titles[n]),
     )
     if name == "shared":
         return None, {}
@@ -284,11 +292,11 @@ def _schedule_controls(
         if wkey not in st.session_state:
             st.session_state[wkey] = float(h.default)
         if h.log:
-            args[k] = log_select(h.label or k, h.low, h.high, wkey)
+            args[k] = log_select(_(h.label or k), h.low, h.high, wkey)
         else:
             args[k] = float(
                 st.slider(
-                    h.label or k,
+                    _(h.label or k),
                     float(h.low),
                     float(h.high),
                     key=wkey,
@@ -307,13 +315,13 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
     ss = st.session_state
     titles = landscapes.titles()
     surfaces = [*landscapes.names(), CUSTOM]
-    _choice(f"{page}:surface", surfaces, "surface")
+    _choice(f"{page}:surface", surfaces, _("surface"))
     surface = st.selectbox(
-        "surface",
+        _("surface"),
         surfaces,
         key=f"{page}:surface",
         persist_state=KEEP,
-        format_func=lambda n: titles.get(n, "Custom formula f(x, y)"),
+        format_func=lambda n: _(titles[n]) if n in titles else _("Custom formula f(x, y)"),
     )
     kw: dict = {"surface": surface}
     if surface == CUSTOM:
@@ -324,20 +332,24 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
             key=f"{page}:formula",
             persist_state=KEEP,
             max_chars=MAX_FORMULA,
-            help="x, y, numbers, + - * / ^, exp log sqrt abs sin cos tan tanh sigmoid softplus min "
-            "max, pi, e",
+            help=_(
+                "x, y, numbers, + - * / ^, exp log sqrt abs sin cos tan tanh sigmoid softplus "
+                "min max, pi, e"
+            ),
         )
         formula = formula if isinstance(formula, str) else ""
         err = st.empty()  # the formula's error, right under its input
         bounds_text = st.text_input(
-            "box: xmin, xmax, ymin, ymax", key=f"{page}:bounds", persist_state=KEEP
+            _("box: xmin, xmax, ymin, ymax"), key=f"{page}:bounds", persist_state=KEEP
         )
         try:
             b = tuple(float(v) for v in str(bounds_text).split(","))
             if len(b) != 4 or b[1] <= b[0] or b[3] <= b[2] or not all(math.isfinite(v) for v in b):
                 raise ValueError
         except ValueError:
-            st.warning("The box must be four numbers xmin < xmax, ymin < ymax; using -3, 3, -3, 3.")
+            st.warning(
+                _("The box must be four numbers xmin < xmax, ymin < ymax; using -3, 3, -3, 3.")
+            )
             b = (-3.0, 3.0, -3.0, 3.0)
         try:
             landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
@@ -356,9 +368,15 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
         except landscapes.ExpressionError as e:
             good, gb = ss.get(f"{page}:formula_good") or (DEFAULT_FORMULA, b)
             err.error(
-                f"Formula not accepted: {e.message} (position {e.position + 1}). The map "
-                "keeps the last "
-                f"formula that worked: {scenarios.safe_text(good, 60)}.\n\n```\n{e}\n```"
+                _(
+                    "Formula not accepted: {message} (position {position}). The map keeps the "
+                    "last formula that worked: {good}."
+                ).format(
+                    message=_(e.message),
+                    position=e.position + 1,
+                    good=scenarios.safe_text(good, 60),
+                )
+                + f"\n\n```\n{e}\n```"
             )
             kw.update(formula=good, bounds=gb)
             ss[f"{page}:formula_typed"] = formula  # the link keeps what was typed
@@ -369,12 +387,12 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
             wkey = f"{page}:sp:{surface}:{k}"
             ss.setdefault(wkey, float(p.default))
             if p.log:
-                params[k] = log_select(p.label or k, p.low, p.high, wkey)
+                params[k] = log_select(_(p.label or k), p.low, p.high, wkey)
             else:
                 step = 1.0 if (k == "standardized") else None
                 params[k] = float(
                     st.slider(
-                        p.label or k,
+                        _(p.label or k),
                         float(p.low),
                         float(p.high),
                         key=wkey,
@@ -392,30 +410,30 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
         if all(START.contains(float(v)) for v in clicked):
             ss[f"{page}:start_x"], ss[f"{page}:start_y"] = (float(v) for v in clicked)
         else:
-            st.warning("That click was not a point of the map; the start is unchanged.")
+            st.warning(_("That click was not a point of the map; the start is unchanged."))
     c1, c2 = st.columns(2)
-    sx = _number(c1, "start x", f"{page}:start_x", START, default=scape_default[0], fmt="%.4g")
-    sy = _number(c2, "start y", f"{page}:start_y", START, default=scape_default[1], fmt="%.4g")
+    sx = _number(c1, _("start x"), f"{page}:start_x", START, default=scape_default[0], fmt="%.4g")
+    sy = _number(c2, _("start y"), f"{page}:start_y", START, default=scape_default[1], fmt="%.4g")
     kw["start"] = (sx, sy)
     spec = Scenario.spec("steps")
     ss.setdefault(f"{page}:steps", spec.default)
     _guard(f"{page}:steps", spec, "steps")
     steps = st.slider(
-        "steps", spec.low, spec.high, key=f"{page}:steps", persist_state=KEEP, step=spec.step
+        _("steps"), spec.low, spec.high, key=f"{page}:steps", persist_state=KEEP, step=spec.step
     )
     kw["steps"] = _checked_value(steps, spec, "steps")
     if show_schedule:
         name, args = _schedule_controls(page, "shared", False, kw["steps"])
         kw["schedule"], kw["schedule_args"] = name, tuple(sorted(args.items()))
-    with st.expander("warm-up, clipping, noise", expanded=False):
+    with st.expander(_("warm-up, clipping, noise"), expanded=False):
         for name, label in (
-            ("warmup_steps", "linear warm-up steps"),
-            ("momentum_warmup", "ramp momentum/beta1 from 0.5 over N steps"),
-            ("clip_norm", "clip gradient norm at (0 = off)"),
-            ("clip_value", "clip each coordinate at (0 = off)"),
-            ("noise_std", "gradient noise sigma (batch size 1)"),
-            ("batch_size", "batch size B (noise sigma / sqrt(B))"),
-            ("seed", "noise seed"),
+            ("warmup_steps", _("linear warm-up steps")),
+            ("momentum_warmup", _("ramp momentum/beta1 from 0.5 over N steps")),
+            ("clip_norm", _("clip gradient norm at (0 = off)")),
+            ("clip_value", _("clip each coordinate at (0 = off)")),
+            ("noise_std", _("gradient noise sigma (batch size 1)")),
+            ("batch_size", _("batch size B (noise sigma / sqrt(B))")),
+            ("seed", _("noise seed")),
         ):
             kw[name] = _number(st, label, f"{page}:{name}", Scenario.spec(name))
     return kw
@@ -444,8 +462,9 @@ def _choice(key: str, options, label: str) -> None:
     v = st.session_state.get(key)
     if v is not None and v not in options:
         st.warning(
-            f"{label}: {scenarios.safe_text(v)} is not one of the choices; using "
-            f"{scenarios.safe_text(options[0])}"
+            _("{label}: {value} is not one of the choices; using {first}").format(
+                label=label, value=scenarios.safe_text(v), first=scenarios.safe_text(options[0])
+            )
         )
         st.session_state[key] = options[0]
 
@@ -495,7 +514,7 @@ def tolerance_input(page: str) -> float:
     st.session_state.setdefault(key, spec.default)
     _guard(key, spec, "tolerance")
     v = st.number_input(
-        "tolerance for 'reached' (f - f*)",
+        _("tolerance for 'reached' (f - f*)"),
         spec.low,
         spec.high,
         format="%.0e",
@@ -527,19 +546,25 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
     titles = optimizers.titles()
     key = f"{page}:o{i}:name"
     ss.setdefault(key, optimizers.names()[min(i, 2)])
-    _choice(key, optimizers.names(), "optimizer")
+    _choice(key, optimizers.names(), _("optimizer"))
     name = st.selectbox(
-        "optimizer", optimizers.names(), key=key, persist_state=KEEP, format_func=titles.get
+        _("optimizer"),
+        optimizers.names(),
+        key=key,
+        persist_state=KEEP,
+        format_func=lambda n: _(titles[n]),
     )
     spec = optimizers.get(name)
     lr_key = f"{page}:o{i}:{name}:lr"
     ss.setdefault(lr_key, spec.lr.default)
-    lr = _checked_value(log_select("learning rate", LR.low, LR.high, lr_key), LR, "learning rate")
+    lr = _checked_value(
+        log_select(_("learning rate"), LR.low, LR.high, lr_key), LR, _("learning rate")
+    )
     hp = {}
     for k, h in spec.hyperparams.items():
         wkey = f"{page}:o{i}:{name}:{k}"
         ss.setdefault(wkey, float(h.default))
-        hp[k] = _hp_widget(h.label or k, h, wkey)
+        hp[k] = _hp_widget(_(h.label or k), h, wkey)
     clip, sched, sargs = None, None, {}
     if overrides:
         sched, sargs = _schedule_controls(page, f"o{i}", True, 0)
@@ -549,13 +574,62 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
         if ss[ckey] not in opts:
             opts.append(ss[ckey])
         c = st.selectbox(
-            "clip norm",
+            _("clip norm"),
             opts,
             key=ckey,
             persist_state=KEEP,
             format_func=lambda v: (
-                "same as shared" if v == "shared" else ("off" if v == 0 else f"{v:g}")
+                _("same as shared") if v == "shared" else (_("off") if v == 0 else f"{v:g}")
             ),
         )
         clip = None if c == "shared" else float(c)
     return OptimizerConfig.make(name, lr, clip_norm=clip, schedule=sched, schedule_args=sargs, **hp)
+
+
+def config_label(oc: OptimizerConfig) -> str:
+    """:attr:`OptimizerConfig.label` in the page's language (legend, table and player)."""
+    extra = []
+    if oc.schedule:
+        extra.append(_(optimizers.get_schedule(oc.schedule).title).lower())
+    if oc.clip_norm is not None:
+        extra.append(
+            _("clip {c}").format(c=f"{oc.clip_norm:g}") if oc.clip_norm > 0 else _("no clip")
+        )
+    base = _("{title}, lr {lr}").format(title=_(optimizers.get(oc.name).title), lr=f"{oc.lr:g}")
+    return base + (_(" ({extra})").format(extra=_(", ").join(extra)) if extra else "")
+
+
+#: the summary table's columns (``viz.Summary.row``) and the words of its cells
+_COLUMNS = {
+    "optimizer": N_("optimizer"),
+    "final loss": N_("final loss"),
+    "f - f*": "f - f*",
+    "steps to f - f* < tol": N_("steps to f - f* < tol"),
+    "escaped saddle": N_("escaped saddle"),
+    "diverged": N_("diverged"),
+    "path length": N_("path length"),
+}
+_CELLS = (
+    (re.compile(r"^never$"), N_("never")),
+    (re.compile(r"^no$"), N_("no")),
+    (re.compile(r"^n/a$"), N_("n/a")),
+    (re.compile(r"^at step (?P<k>\d+)$"), N_("at step {k}")),
+    (re.compile(r"^no saddle$"), N_("no saddle")),
+    (re.compile(r"^never came near one$"), N_("never came near one")),
+    (re.compile(r"^no \(near it from step (?P<k>\d+)\)$"), N_("no (near it from step {k})")),
+    (re.compile(r"^yes, at step (?P<k>\d+)$"), N_("yes, at step {k}")),
+)
+
+
+def table_rows(rows: list[dict]) -> list[dict]:
+    """Summary-table rows with their column headers and cell words in the page's language (numbers
+    and optimizer labels as they are)."""
+
+    def cell(v):
+        if isinstance(v, str):
+            for pat, msg in _CELLS:
+                if m := pat.match(v):
+                    return _(msg).format(**m.groupdict())
+        return v
+
+    return [{_(_COLUMNS.get(k, k)): cell(v) for k, v in r.items()} for r in rows]

@@ -48,7 +48,7 @@ def current_lesson():
     try:
         return lessons.lesson(slug)
     except KeyError:
-        st.warning(f"unknown lesson `{slug[:40]}`; showing the first one")
+        st.warning(_("unknown lesson `{slug}`; showing the first one").format(slug=slug[:40]))
         return lessons.course()[0]
 
 

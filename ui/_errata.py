@@ -7,6 +7,8 @@ import streamlit as st
 
 import optimizers
 
+from ._i18n import _, lang
+
 
 def errata_for(names=(), *, saddle: bool = False, network: bool = False) -> list:
     """The notes' mistakes about these optimizers, about saddle points (a surface with one) or about
@@ -28,9 +30,10 @@ def notes_on_notes(names=(), *, saddle: bool = False, network: bool = False, con
     box = container or st
     found = errata_for(names, saddle=saddle, network=network)
     for e in found:
-        box.info(
-            f"**A note on the notes — {e.topic}.** The notes ({e.where}) say: “{e.notes_say}” "
-            f"({e.notes_say_en}). {e.right}",
-            icon="📝",
+        head = _("**A note on the notes — {topic}.** The notes ({where}) say: “{says}”").format(
+            topic=_(e.topic), where=_(e.where), says=e.notes_say
         )
+        # the notes' own (Chinese) words; in English their translation follows
+        said = "" if lang() == "zh" else f" ({e.notes_say_en})"
+        box.info(f"{head}{said}. {_(e.right)}", icon="📝")
     return len(found)

@@ -1,6 +1,6 @@
-"""The language of the page: a sidebar switch (English / 中文) kept in the session and, on the
-pages that read no scenario from their link (Home, the lessons), in the URL as ``lang=zh``.
-``_()`` translates through the gettext catalog (:mod:`i18n`)."""
+"""The language of the page: a sidebar switch (English / 中文) kept in the session and in every
+page's URL as ``lang=zh`` (a parameter of the app, not of a page's scenario: the link decoders
+pass it by). ``_()`` translates through the gettext catalog (:mod:`i18n`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import streamlit as st
 import i18n
 
 KEY = "lang"  # session key and URL parameter
-URL_PAGES = ("", "lesson-")  # url_path prefixes of the pages that keep lang in their URL
 
 
 def lang() -> str:
@@ -40,12 +39,12 @@ def language_switch() -> str:
     return ss[KEY]
 
 
-def lang_in_url(url_path: str) -> None:
-    """Write ``lang`` into the URL of the pages that keep it (Home is ``""``) and remove it from
-    the others' links, whose every parameter is part of their scenario."""
+def lang_in_url(url_path: str = "") -> None:
+    """Write ``lang`` into the page's URL (every page keeps it; English is the default and leaves
+    it out). ``url_path`` names the page (Home is ``""``); every page is treated alike."""
+    del url_path
     ss = st.session_state
-    keeps = url_path == "" or url_path.startswith(URL_PAGES[1])
-    if keeps and ss.get(KEY, "en") != "en":
+    if ss.get(KEY, "en") != "en":
         if st.query_params.get(KEY) != ss[KEY]:
             st.query_params[KEY] = ss[KEY]
     elif KEY in st.query_params:

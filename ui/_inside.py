@@ -11,6 +11,7 @@ import viz
 from scenarios import Scenario
 
 from ._controls import KEEP, cached_run
+from ._i18n import _
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -37,15 +38,15 @@ def _curvature(scn: Scenario):
 def inside_panel(page: str, scn: Scenario, labels: tuple[str, ...]) -> None:
     """The panel, folded by default (its numbers at the replayed step are under the map)."""
     with st.expander(
-        "Inside the optimizer: its state at every step, the curvature", expanded=False
+        _("Inside the optimizer: its state at every step, the curvature"), expanded=False
     ):
         # drawn on request: an expander's content is sent with every update even while folded
         if not st.toggle(
-            "Draw the state over all steps, the curvature and the sharpness",
+            _("Draw the state over all steps, the curvature and the sharpness"),
             key=f"{page}:inside_on",
             persist_state=KEEP,
         ):
-            st.caption("The numbers of the replayed step are under the map.")
+            st.caption(_("The numbers of the replayed step are under the map."))
             return
         items = cached_inside(scn, labels)
         names = [lbl for (d, _), lbl in zip(items, labels, strict=True) if d is not None]
@@ -54,36 +55,40 @@ def inside_panel(page: str, scn: Scenario, labels: tuple[str, ...]) -> None:
             r"G_t = \psi(g_1,\dots,g_t),\ M_t = \phi(g_1,\dots,g_t)"
         )
         st.caption(
-            "The notes' unified form of (almost) every optimizer. The numbers of the replayed "
-            "step are under the map (“Inside the optimizer at this step”); here every step."
+            _(
+                "The notes' unified form of (almost) every optimizer. The numbers of the replayed "
+                "step are under the map (“Inside the optimizer at this step”); here every step."
+            )
         )
         if names:
             pick = (
-                st.selectbox("optimizer", names, key=f"{page}:inside_pick")
+                st.selectbox(_("optimizer"), names, key=f"{page}:inside_pick")
                 if len(names) > 1
                 else names[0]
             )
             d = next(d for d, _ in items if d is not None and d.label == pick)
-            st.markdown(f"**{d.label}**: $M_t$ = {d.unified[0]}; $G_t$ = {d.unified[1]}")
+            st.markdown(f"**{d.label}**: $M_t$ = {_(d.unified[0])}; $G_t$ = {_(d.unified[1])}")
             for note in d.notes:
                 st.write(note)
             if d.quantities:
                 st.plotly_chart(viz.inside_figure(d), theme=None, key=f"{page}:inside_fig")
             else:
-                st.caption("This optimizer keeps no state: each step uses only its gradient.")
+                st.caption(_("This optimizer keeps no state: each step uses only its gradient."))
         else:
-            st.info("No step was taken (or the run diverged at once): no state to show.")
+            st.info(_("No step was taken (or the run diverged at once): no state to show."))
         st.markdown(
-            "**Curvature here**: at the start, the point last clicked on the map (a click moves "
-            "the start and this readout)"
+            _(
+                "**Curvature here**: at the start, the point last clicked on the map (a click "
+                "moves the start and this readout)"
+            )
         )
         try:
             c, extent = _curvature(scn)
         except (ValueError, FloatingPointError, np.linalg.LinAlgError) as e:
-            st.info(f"The curvature cannot be computed here: {e}")
+            st.info(_("The curvature cannot be computed here: {error}").format(error=e))
             return
         if not np.all(np.isfinite(c.hessian)):
-            st.info("The Hessian is not finite at this point: no curvature to show.")
+            st.info(_("The Hessian is not finite at this point: no curvature to show."))
         else:
             st.write(c.sentence())
             st.latex(r"f(x+d) \approx m(d) = f + g^\top d + \tfrac12 d^\top H d")
@@ -98,7 +103,7 @@ def inside_panel(page: str, scn: Scenario, labels: tuple[str, ...]) -> None:
                 key=f"{page}:curv",
                 width="content",
             )
-        st.markdown("**Sharpness along the path**")
+        st.markdown(_("**Sharpness along the path**"))
         sharp = [s for _, s in items]
         st.plotly_chart(viz.sharpness_figure(sharp), theme=None, key=f"{page}:sharp")
         for s in sharp:

@@ -22,9 +22,11 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import viz
+from i18n import N_
 from viz import _replay as viz_replay
 
 from ._controls import KEEP
+from ._i18n import _, lang
 
 _FILES = ("index.html", "player.js", "player.css", "inside.js", "present.css")
 SENT_MAX = 48  # blobs remembered as sent per map (the browser keeps 64)
@@ -96,16 +98,102 @@ def _args(key: str, packed: tuple[dict, dict[str, bytes]], clickable: bool) -> t
     return {**manifest, "clickable": clickable, "inline": inline}, b"".join(parts)
 
 
+def player_labels(payload: dict) -> dict | None:
+    """The player's own words in the page's language (``viz/player``'s ``LABELS``; None in
+    English, the player's defaults), and ``terms``: the data's words (arrow labels, the inside
+    panel's quantities and unified forms) translated."""
+    if lang() == "en":
+        return None
+    words = [s["label"] for s in payload.get("arrow_styles", {}).values()] + list(INSIDE_WORDS)
+    for p in payload.get("paths", ()):
+        ins = p.get("inside") or {}
+        words += [ins.get("M", ""), ins.get("G", "")] + [q["label"] for q in ins.get("q", ())]
+    terms = {w: _(w) for w in words if w and _(w) != w}
+    return {
+        "first": _("first step (Home)"),
+        "back": _("◀ step"),
+        "backTitle": _("step back (←)"),
+        "play": _("▶ Play"),
+        "pause": _("❚❚ Pause"),
+        "playTitle": _("play / pause (space)"),
+        "forward": _("step ▶"),
+        "forwardTitle": _("step forward (→)"),
+        "last": _("last step (End)"),
+        "slider": _("step"),
+        "speed": _("speed "),
+        "speedTitle": _("steps per second"),
+        "perSecond": _("{s} steps/s"),
+        "stepOf": _("step {k} / {n}"),
+        "equations": _("This step’s update, filled in with its numbers"),
+        "minimum": _("minimum"),
+        "saddle": _("saddle"),
+        "hoverStep": _("step %{pointNumber}"),
+        "divergedMark": _("diverged (step {k})"),
+        "divergedLegend": _(" (diverged at step {k})"),
+        "cardHead": _("{label} — step {m}: f = {f}"),
+        "nextStep": _(", next step |Δx| = {dx}"),
+        "cardSub": _("update {u} (from step {k} to {u}), as the code computes it:"),
+        "divergedCard": _(
+            "diverged at step {k}: the iterate ran off (to infinity, or far outside the map); "
+            "the path is frozen at its last point before that"
+        ),
+        "ended": _("the run ends here"),
+        "terms": terms,
+    }
+
+
+#: inside.js's own words (translated through the player's ``terms``)
+INSIDE_WORDS = (
+    N_("Inside the optimizer at this step"),
+    N_(" — update {u} (step {k} → {u})"),
+    N_("Δθ_t = −α_t / √(G_t + ε) · M_t   with M_t = {M};  G_t = {G}"),
+    N_("no state: each step uses only this step’s gradient"),
+    N_("no update from this step: the run ended (or diverged) before it"),
+    N_("quantity"),
+    # the arrows' legend (viz._replay.ARROW_STYLES)
+    N_("step taken (to scale)"),
+    N_("momentum step μv (to scale)"),
+    N_("gradient step −lr∇f where it is evaluated (to scale)"),
+    N_("downhill direction −∇f (length not to scale)"),
+    N_("look-ahead point x + μv (Nesterov takes ∇f there)"),
+)
+
+
+def _with_charts(packed: tuple[dict, dict[str, bytes]], charts, columns: int):
+    """The map's manifest and blobs with the page's line charts (figures, packed by
+    ``viz._replay.pack_figure``) added: ``charts: {cols, items}``."""
+    manifest, blobs = packed
+    blobs, items = dict(blobs), []
+    for fig in charts:
+        entry, more = viz_replay.pack_figure(fig)
+        items.append(entry)
+        blobs.update(more)
+    return {**manifest, "charts": {"cols": int(columns), "items": items}}, blobs
+
+
 def replay_map(
-    page: str, payload: dict, *, key: str, clickable: bool = True, present: float = 0
+    page: str,
+    payload: dict,
+    *,
+    key: str,
+    clickable: bool = True,
+    present: float = 0,
+    charts: list | None = None,
+    chart_columns: int = 1,
 ) -> None:
     """Draw the player for ``payload`` (``ui.replay_payload``'s, or any ``viz.replay_data``); with
     ``clickable``, a click on the map moves the page's start there (the next run draws it);
-    ``present`` (1.5 or 2) draws it in presentation mode at that scale."""
+    ``present`` (1.5 or 2) draws it in presentation mode at that scale. ``charts``: the page's line
+    charts (``go.Figure``s), drawn below the map in ``chart_columns`` columns by the same plotly.js
+    (a page with no ``st.plotly_chart`` never loads Streamlit's copy of it), each redrawn only when
+    its content changed; the figures stay the fallback for exports."""
     packed = getattr(payload, "packed", None) or viz_replay.pack(payload)
+    if charts:
+        packed = _with_charts(packed, charts, chart_columns)
     data, blob_bytes = _args(key, packed, clickable)
     data["present"] = {"scale": float(present)} if present else None
-    value = _component(data=data, blobs=blob_bytes, key=key, default=None)
+    labels = player_labels(payload)
+    value = _component(data=data, blobs=blob_bytes, labels=labels, key=key, default=None)
     if not clickable or not isinstance(value, dict) or value.get("click") is None:
         return
     click, cid = value.get("click"), value.get("id")
@@ -119,7 +207,7 @@ def replay_map(
         return
     (x0, x1), (y0, y1) = data["bounds"][:2], data["bounds"][2:]
     if not (x0 <= x <= x1 and y0 <= y <= y1):
-        st.warning("That click was outside the map; the start is unchanged.")
+        st.warning(_("That click was outside the map; the start is unchanged."))
         return
     st.session_state[f"{page}:start_next"] = (round(x, 4), round(y, 4))
     st.rerun()
@@ -149,15 +237,17 @@ def presentation(page: str, *, bind: str | None = None) -> float:
     keep = {"bind": bind} if bind else {"persist_state": KEEP}
     c1, c2 = st.columns(2)
     on = c1.toggle(
-        "Presentation mode",
+        _("Presentation mode"),
         key=keys["present"],
         **keep,
-        help="for a projector: the map as large as the window allows with equal aspect, larger "
-        "text and lines, the settings folded away (in the link as present=1)",
+        help=_(
+            "for a projector: the map as large as the window allows with equal aspect, larger "
+            "text and lines, the settings folded away (in the link as present=1)"
+        ),
     )
     if not on:
         return 0.0
-    big = c2.toggle("text 2x (else 1.5x)", key=keys["big"], **keep)
+    big = c2.toggle(_("text 2x (else 1.5x)"), key=keys["big"], **keep)
     st.html(_PRESENT_CSS)
     return 2.0 if big else 1.5
 

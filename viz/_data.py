@@ -6,6 +6,8 @@ import dataclasses
 
 import numpy as np
 
+from i18n import N_, gettext_for
+
 # Okabe-Ito colour-blind-safe palette (black reserved for markers).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
 
@@ -48,17 +50,21 @@ class RunSummary:
     diverged_at: int | None
     path_length: float
 
-    def row(self) -> dict[str, object]:
+    def row(self, lang: str = "en") -> dict[str, object]:
+        """The summary table's row, headers and words in ``lang``."""
+        _ = gettext_for(lang)
         return {
-            "optimizer": self.label,
-            "final loss": f"{self.final_loss:.6g}",
-            "f - f*": "n/a" if self.gap is None else f"{self.gap:.3g}",
-            "steps to f - f* < tol": "never"
+            _(N_("optimizer")): self.label,
+            _(N_("final loss")): f"{self.final_loss:.6g}",
+            "f - f*": _(N_("n/a")) if self.gap is None else f"{self.gap:.3g}",
+            _(N_("steps to f - f* < tol")): _(N_("never"))
             if self.steps_to_tol is None
             else str(self.steps_to_tol),
-            "escaped saddle": self.saddle_status,
-            "diverged": "no" if self.diverged_at is None else f"at step {self.diverged_at}",
-            "path length": f"{self.path_length:.4g}",
+            _(N_("escaped saddle")): self.saddle_status,
+            _(N_("diverged")): _(N_("no"))
+            if self.diverged_at is None
+            else _(N_("at step {k}")).format(k=self.diverged_at),
+            _(N_("path length")): f"{self.path_length:.4g}",
         }
 
 
@@ -73,15 +79,16 @@ def paths_from(trajectories, labels) -> list[PathData]:
 SADDLE_RADIUS = 0.05
 
 
-def saddle_escape(scape, points, losses) -> tuple[str, int | None]:
+def saddle_escape(scape, points, losses, lang: str = "en") -> tuple[str, int | None]:
     """Whether and when a path escaped a saddle it actually came near.
 
     Only a path that passes within ``SADDLE_RADIUS * extent`` of a listed saddle is judged (the
     first one it comes near); it escaped at the first step after that at which its loss is below the
     saddle's value by 5% of the saddle-to-minimum depth. Returns the table's status text and that
-    step."""
+    step (the text in ``lang``)."""
+    _ = gettext_for(lang)
     if not scape.saddles:
-        return "no saddle", None
+        return _(N_("no saddle")), None
     pts = np.asarray(points, dtype=float)
     losses = np.asarray(losses, dtype=float)
     radius = SADDLE_RADIUS * scape.extent
@@ -91,19 +98,20 @@ def saddle_escape(scape, points, losses) -> tuple[str, int | None]:
         if near.size:
             first_near.append((int(near[0]), s))
     if not first_near:
-        return "never came near one", None
+        return _(N_("never came near one")), None
     k0, s = min(first_near, key=lambda kv: kv[0])
     f_star = scape.f_star
     depth = abs(s.value - f_star) if f_star is not None and abs(s.value - f_star) > 0 else 1.0
     below = np.nonzero(losses[k0:] < s.value - 0.05 * depth)[0]
     if not below.size:
-        return f"no (near it from step {k0})", None
+        return _(N_("no (near it from step {k})")).format(k=k0), None
     escaped = k0 + int(below[0])
-    return f"yes, at step {escaped}", escaped
+    return _(N_("yes, at step {k}")).format(k=escaped), escaped
 
 
-def summarize(scape, trajectory, label: str, tol: float = 1e-3) -> RunSummary:
-    """Final loss, first step with f - f* < tol, saddle escape, divergence and path length."""
+def summarize(scape, trajectory, label: str, tol: float = 1e-3, lang: str = "en") -> RunSummary:
+    """Final loss, first step with f - f* < tol, saddle escape, divergence and path length (the
+    saddle's status in ``lang``)."""
     losses = np.asarray(trajectory.losses)
     f_star = scape.f_star
     gap = None if f_star is None else float(losses[-1] - f_star)
@@ -111,7 +119,7 @@ def summarize(scape, trajectory, label: str, tol: float = 1e-3) -> RunSummary:
     if f_star is not None:
         hit = np.nonzero(losses - f_star < tol)[0]
         steps_to_tol = int(hit[0]) if hit.size else None
-    status, escaped = saddle_escape(scape, trajectory.points, losses)
+    status, escaped = saddle_escape(scape, trajectory.points, losses, lang)
     length = float(np.linalg.norm(np.diff(trajectory.points, axis=0), axis=1).sum())
     return RunSummary(
         label, float(losses[-1]), gap, steps_to_tol, escaped, status, trajectory.diverged_at, length

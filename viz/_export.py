@@ -18,6 +18,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
+from i18n import N_, gettext_for
+
 from ._data import PathData, frame_indices
 from ._figures import TEMPLATE, landscape_figure
 
@@ -237,23 +239,31 @@ def slide_figure(fig: go.Figure, *, width: int, height: int, text_scale: float =
 # --- animations ----------------------------------------------------------------------------------
 
 _FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#: a font with Chinese glyphs (Debian's fonts-noto-cjk; .ci/run and the README install it) and the
+#: index of its Simplified Chinese face; without it Chinese text would draw as boxes
+_FONT_CJK = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2)
 #: the arrows a replay frame draws, as the page's player draws them: (dash, width)
 _ARROW_LOOK = {"step": ("solid", 3.5), "momentum": ("dash", 2.5), "gradient": ("dot", 2.5)}
 _ARROW_LOOK["direction"] = ("dot", 1.5)
 _ARROW_NAMES = {
-    "step": "step taken",
-    "momentum": "momentum step μv",
-    "gradient": "gradient step −lr∇f",
-    "direction": "downhill direction (not to scale)",
-    "lookahead": "look-ahead point x + μv",
+    "step": N_("step taken"),
+    "momentum": N_("momentum step μv"),
+    "gradient": N_("gradient step −lr∇f"),
+    "direction": N_("downhill direction (not to scale)"),
+    "lookahead": N_("look-ahead point x + μv"),
 }
 
 
-def _font(size: int):
-    try:
-        return ImageFont.truetype(_FONT, size)
-    except OSError:
-        return ImageFont.load_default(size=size)
+def _font(size: int, lang: str = "en"):
+    """The frames' font: DejaVu Sans, or for a language written in CJK characters Noto Sans CJK
+    (which has the Latin letters too)."""
+    path, index = _FONT_CJK if lang != "en" else (_FONT, 0)
+    for p, i in ((path, index), (_FONT, 0)):
+        try:
+            return ImageFont.truetype(p, size, index=i)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
 
 
 def animation_steps(steps: int, *, frames: int = 40, every: int | None = None) -> np.ndarray:
@@ -285,14 +295,16 @@ def _bare_area(scape, width, height) -> float:
     return pw * pw * r
 
 
-def _layout_frame(scape, paths, width, height, fs, n_legend):
+def _layout_frame(scape, paths, width, height, fs, n_legend, lang="en"):
     """Where a frame's plot and legend go: the plot with equal aspect, as large as the picture
     allows with the legend beside it or below it, whichever leaves the larger plot."""
     (x0, x1), (y0, y1) = scape.bounds
     r = (y1 - y0) / (x1 - x0)
     ml, mt, mb, mr = round(4.6 * fs), round(2.6 * fs), round(3.6 * fs), round(0.8 * fs)
-    font = _font(fs)
-    texts = [p.label for p in paths] + list(_ARROW_NAMES.values()) + ["step 0000 / 0000"]
+    font = _font(fs, lang)
+    tr = gettext_for(lang)
+    texts = [p.label for p in paths] + [tr(t) for t in _ARROW_NAMES.values()]
+    texts.append(tr(N_("step {k} / {n}")).format(k="0000", n="0000"))
     leg_w = round(max(font.getlength(t) for t in texts) + 3.5 * fs)
     leg_h = round(n_legend * 1.5 * fs)
     best = None
@@ -365,6 +377,7 @@ def animation_frames(
     arrows: list[dict[str, np.ndarray]] | None = None,
     title: str = "",
     text_scale: float = 1.0,
+    lang: str = "en",
 ) -> list[Image.Image]:
     """RGB frames of the paths growing step by step (all paths in sync), one per shown step (see
     :func:`animation_steps`), with that step's arrows when ``arrows`` (one dict per path, as
@@ -372,14 +385,16 @@ def animation_frames(
 
     The map keeps equal aspect and is as large as the picture allows, the legend and the step
     counter beside or below it. The contour is rendered once by kaleido with exact margins, so data
-    coordinates map linearly to pixels; the paths and arrows are drawn on top with Pillow."""
+    coordinates map linearly to pixels; the paths and arrows are drawn on top with Pillow. The
+    title, the step counter and the arrows' names are in ``lang`` (``title`` may be a msgid)."""
+    _ = gettext_for(lang)
     check_size(width, height, 1.0)
     steps = max((len(p.points) - 1 for p in paths), default=0)
     shown = animation_steps(steps, frames=frames, every=every)
     fs = _text_px(text_scale, width, height)
     kinds = [k for k in _ARROW_NAMES if arrows and any(k in a for a in arrows)]
     while True:  # smaller text where a large one would leave the map less than a third
-        lay = _layout_frame(scape, paths, width, height, fs, 1 + len(paths) + len(kinds))
+        lay = _layout_frame(scape, paths, width, height, fs, 1 + len(paths) + len(kinds), lang)
         if lay is None and fs <= 10:
             raise ExportError(f"{width} x {height} px leaves no room for the map; make it larger")
         if lay is not None:
@@ -388,7 +403,7 @@ def animation_frames(
                 break
         fs = max(10, round(fs * 0.85))
     s = fs / 13
-    bg = landscape_figure(scape, grid, [], title=title)
+    bg = landscape_figure(scape, grid, [], title=title, lang=lang)
     bg.update_traces(showscale=False, selector=dict(type="contour"))
     bg.update_layout(
         margin=dict(l=px0, t=py0, r=width - px1, b=height - py1, autoexpand=False),
@@ -408,7 +423,7 @@ def animation_frames(
         v = py0 + (y1 - pts[:, 1]) / (y1 - y0) * ph
         return [(float(a), float(b)) for a, b in np.clip(np.c_[u, v], -1e5, 1e5)]
 
-    font = _font(fs)
+    font = _font(fs, lang)
     box = (px0, py0, px1, py1)
     images = []
     for k in shown:
@@ -446,7 +461,7 @@ def animation_frames(
         im.paste(layer.crop(box), box[:2], layer.crop(box))
         d = ImageDraw.Draw(im)
         y = ly
-        d.text((lx, y), f"step {k} / {steps}", fill=(0, 0, 0), font=font)
+        d.text((lx, y), _(N_("step {k} / {n}")).format(k=k, n=steps), fill=(0, 0, 0), font=font)
         y += 1.5 * fs
         for p in paths:
             d.rectangle([lx, y + 0.25 * fs, lx + 1.6 * fs, y + 0.75 * fs], fill=_rgb(p.color))
@@ -472,7 +487,7 @@ def animation_frames(
                     dash,
                     0.6 * fs,
                 )
-            d.text((lx + 2.2 * fs, y), _ARROW_NAMES[kind], fill=(0, 0, 0), font=font)
+            d.text((lx + 2.2 * fs, y), _(_ARROW_NAMES[kind]), fill=(0, 0, 0), font=font)
             y += 1.5 * fs
         images.append(im)
     return images

@@ -8,6 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from i18n import N_, gettext_for
+
 from ._data import PathData, Series, frame_indices
 
 TEMPLATE = "optiscape"
@@ -126,6 +128,7 @@ def make_figure(data: list[dict], layout: dict, frames: list[dict] | None = None
 
 
 def _markers(points, name, symbol, size, hover) -> dict:
+    """Markers at stationary points (``name`` and ``hover`` already in the figure's language)."""
     return dict(
         type="scatter",
         x=[p.x for p in points],
@@ -138,14 +141,16 @@ def _markers(points, name, symbol, size, hover) -> dict:
 
 
 def landscape_figure(
-    scape, grid, paths: list[PathData], *, title: str = "", height: int = 560
+    scape, grid, paths: list[PathData], *, title: str = "", height: int = 560, lang: str = "en"
 ) -> go.Figure:
     """Contour map with the whole paths, minima and saddles: the static figure that exports draw.
+    Its words (the title too, when it is a catalog msgid) are in ``lang``.
 
     The app replays paths with the player (``viz/player``), which never redraws the contour; this
     figure has no animation frames (Plotly frames with ``redraw: False`` over a contour lose the
     contour). The contour values go out as float32: half the bytes, no visible difference.
     """
+    _ = gettext_for(lang)
     xs, ys, z = grid
     zd, zlabel = _z_for_display(z, scape.log_z)
     data = [
@@ -165,11 +170,11 @@ def landscape_figure(
         )
     ]
     if scape.minima:
-        data.append(_markers(scape.minima, "minima", "star", 14, "minimum"))
+        data.append(_markers(scape.minima, _(N_("minima")), "star", 14, _(N_("minimum"))))
     if scape.saddles:
-        data.append(_markers(scape.saddles, "saddles", "x", 11, "saddle"))
+        data.append(_markers(scape.saddles, _(N_("saddles")), "x", 11, _(N_("saddle"))))
     for p in paths:
-        data.append(_path_trace(p, len(p.points) - 1))
+        data.append(_path_trace(p, len(p.points) - 1, _(N_("step"))))
     for p in paths:
         data.append(
             dict(
@@ -190,8 +195,8 @@ def landscape_figure(
                     x=[q[0]],
                     y=[q[1]],
                     mode="markers+text",
-                    name=f"{p.label}: diverged",
-                    text=[f"diverged (step {p.diverged_at})"],
+                    name=_(N_("{label}: diverged")).format(label=p.label),
+                    text=[_(N_("diverged (step {k})")).format(k=p.diverged_at)],
                     textposition="top center",
                     textfont=dict(color="#D55E00"),
                     marker=dict(symbol="x-thin-open", size=22, color="#D55E00", line=dict(width=4)),
@@ -201,7 +206,7 @@ def landscape_figure(
     layout = dict(
         height=height,
         uirevision="keep",
-        title=dict(text=title, x=0.01, xanchor="left", y=0.985, yanchor="top"),
+        title=dict(text=_(title) if title else "", x=0.01, xanchor="left", y=0.985, yanchor="top"),
         xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"),
         yaxis=dict(range=[y0, y1], title=dict(text="y")),
         # the legend goes below, clear of the title in a narrow column
@@ -211,8 +216,9 @@ def landscape_figure(
     return make_figure(data, layout)
 
 
-def _path_trace(p: PathData, k: int) -> dict:
-    """A path trace as a plain dict, up to step ``k``."""
+def _path_trace(p: PathData, k: int, step: str = "step") -> dict:
+    """A path trace as a plain dict, up to step ``k`` (``step``: the word, in the figure's
+    language)."""
     pts = p.points[: k + 1]
     return dict(
         type="scatter",
@@ -223,7 +229,7 @@ def _path_trace(p: PathData, k: int) -> dict:
         line=dict(color=p.color, width=2.5),
         marker=dict(size=4, color=p.color),
         customdata=np.arange(len(pts)),
-        hovertemplate=f"{p.label}<br>step %{{customdata}}"
+        hovertemplate=f"{p.label}<br>{step} %{{customdata}}"
         f"<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
     )
 
@@ -241,11 +247,20 @@ def _typed(a: np.ndarray, dtype: str = "f8", shape: tuple[int, ...] | None = Non
 
 
 def surface3d_figure(
-    scape, grid, paths: list[PathData], *, title: str = "", height: int = 560, frames: int = 60
+    scape,
+    grid,
+    paths: list[PathData],
+    *,
+    title: str = "",
+    height: int = 560,
+    frames: int = 60,
+    lang: str = "en",
 ) -> go.Figure:
     """The surface in 3-D with each path drawn just above it (lifted by 3% of the surface's
     height range, so the surface never hides it), replayable: ▶ and a step slider (at most
-    ``frames`` evenly spaced steps) grow the paths and move their current points."""
+    ``frames`` evenly spaced steps) grow the paths and move their current points. Words in
+    ``lang``."""
+    _ = gettext_for(lang)
     xs, ys, z = grid
     zd, zlabel = _z_for_display(z, scape.log_z)
     zmin = np.nanmin(z)
@@ -313,7 +328,7 @@ def surface3d_figure(
     fr = [dict(name=str(int(k)), data=upto(int(k)), traces=traces) for k in shown]
     anim = dict(frame=dict(duration=80, redraw=True), transition=dict(duration=0), mode="immediate")
     layout = dict(
-        title=dict(text=title),
+        title=dict(text=_(title) if title else ""),
         height=height,
         scene=dict(
             xaxis=dict(title=dict(text="x")),
@@ -353,7 +368,7 @@ def surface3d_figure(
                 y=0,
                 yanchor="top",
                 pad=dict(t=4),
-                currentvalue=dict(prefix="step ", font=dict(size=12)),
+                currentvalue=dict(prefix=_(N_("step")) + " ", font=dict(size=12)),
                 active=len(shown) - 1,
                 steps=[
                     dict(
@@ -376,11 +391,14 @@ def curves_figure(
     title: str,
     ylabel: str,
     log_y: bool = False,
-    xlabel: str = "step",
+    xlabel: str = N_("step"),
     height: int = 300,
     marks: list[Series] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
-    """Line plot of :class:`Series`; ``marks`` adds one-point Series drawn as crosses."""
+    """Line plot of :class:`Series`; ``marks`` adds one-point Series drawn as crosses. The title
+    and axis labels (catalog msgids, or already translated) are shown in ``lang``."""
+    _ = gettext_for(lang)
     data = []
     for s in series:
         y = np.asarray(s.y, dtype=float)
@@ -410,11 +428,13 @@ def curves_figure(
             )
         )
     layout = dict(
-        title=dict(text=title),
+        title=dict(text=_(title) if title else ""),
         height=height,
-        xaxis=dict(title=dict(text=xlabel)),
+        xaxis=dict(title=dict(text=_(xlabel) if xlabel else "")),
         yaxis=dict(
-            title=dict(text=ylabel, standoff=16), type="log" if log_y else "linear", automargin=True
+            title=dict(text=_(ylabel) if ylabel else "", standoff=16),
+            type="log" if log_y else "linear",
+            automargin=True,
         ),
         showlegend=len(series) > 1,
         legend=dict(orientation="h", y=-68 / max(height - 150, 60), yanchor="top"),

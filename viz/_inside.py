@@ -24,54 +24,65 @@ import math
 
 import numpy as np
 
+from i18n import N_
+
 from ._figures import make_figure
 
 #: the notes' unified form, per optimizer: (M_t, G_t); plain text, read by the panel and the player
 UNIFIED: dict[str, tuple[str, str]] = {
-    "sgd": ("g_t", "1 with ε = 0 (no scaling)"),
-    "momentum": ("−v_t/α_t = Σ_s μ^(t−s) (α_s/α_t) g_s (the velocity)", "1 with ε = 0"),
+    "sgd": ("g_t", N_("1 with ε = 0 (no scaling)")),
+    "momentum": (N_("−v_t/α_t = Σ_s μ^(t−s) (α_s/α_t) g_s (the velocity)"), N_("1 with ε = 0")),
     "nesterov": (
-        "−v_t/α_t = Σ_s μ^(t−s) (α_s/α_t) ∇f(x_s + μ v_(s−1)) (gradients at the look-ahead)",
-        "1 with ε = 0",
+        N_("−v_t/α_t = Σ_s μ^(t−s) (α_s/α_t) ∇f(x_s + μ v_(s−1)) (gradients at the look-ahead)"),
+        N_("1 with ε = 0"),
     ),
-    "nesterov_rewritten": ("g_t + μ v_t with v_t = μ v_(t−1) + g_t", "1 with ε = 0"),
-    "momentum_ema": ("v_t = β v_(t−1) + (1−β) g_t", "1 with ε = 0"),
-    "momentum_pytorch": ("v_t = μ v_(t−1) + g_t", "1 with ε = 0"),
-    "adagrad": ("g_t", "Σ_(s≤t) g_s² (the accumulator `cache`; ε outside the root)"),
-    "adagrad_optax": ("g_t", "G_0 + Σ_(s≤t) g_s² (the accumulator `cache`, ε inside the root)"),
-    "rmsprop": ("g_t", "ρ G_(t−1) + (1−ρ) g_t² (the accumulator `cache`; ε outside the root)"),
-    "rmsprop_centered": ("g_t", "E[g²]_t − E[g]_t² (`cache − mean²`; ε outside the root)"),
-    "adam": ("m̂_t = m_t/(1−β1^t)", "v̂_t = v_t/(1−β2^t) (ε outside the root)"),
-    "adam_nobias": ("m_t (no bias correction)", "v_t (no bias correction)"),
-    "adamw": ("m̂_t, plus the decoupled decay −α λ x outside the form", "v̂_t"),
-    "adamax": ("m_t/(1−β1^t)", "u_t² with u_t = max(β2 u_(t−1), |g_t| + ε)"),
+    "nesterov_rewritten": (N_("g_t + μ v_t with v_t = μ v_(t−1) + g_t"), N_("1 with ε = 0")),
+    "momentum_ema": ("v_t = β v_(t−1) + (1−β) g_t", N_("1 with ε = 0")),
+    "momentum_pytorch": ("v_t = μ v_(t−1) + g_t", N_("1 with ε = 0")),
+    "adagrad": ("g_t", N_("Σ_(s≤t) g_s² (the accumulator `cache`; ε outside the root)")),
+    "adagrad_optax": ("g_t", N_("G_0 + Σ_(s≤t) g_s² (the accumulator `cache`, ε inside the root)")),
+    "rmsprop": ("g_t", N_("ρ G_(t−1) + (1−ρ) g_t² (the accumulator `cache`; ε outside the root)")),
+    "rmsprop_centered": ("g_t", N_("E[g²]_t − E[g]_t² (`cache − mean²`; ε outside the root)")),
+    "adam": ("m̂_t = m_t/(1−β1^t)", N_("v̂_t = v_t/(1−β2^t) (ε outside the root)")),
+    "adam_nobias": (N_("m_t (no bias correction)"), N_("v_t (no bias correction)")),
+    "adamw": (N_("m̂_t, plus the decoupled decay −α λ x outside the form"), "v̂_t"),
+    "adamax": ("m_t/(1−β1^t)", N_("u_t² with u_t = max(β2 u_(t−1), |g_t| + ε)")),
     "nadam": ("β1 m_t/(1−β1^(t+1)) + (1−β1) g_t/(1−β1^t)", "v̂_t = v_t/(1−β2^t)"),
     "amsgrad": ("m̂_t", "max_(s≤t) v̂_s (`v_max`)"),
-    "adadelta": ("g_t", "E[g²]_t, with α_t √(E[Δx²]_(t−1) + ε) in place of the rate"),
-    "lion": ("sign(β1 m_(t−1) + (1−β1) g_t), plus decoupled decay", "1 with ε = 0"),
-    "sign_sgd": ("sign(g_t)", "1 with ε = 0"),
+    "adadelta": ("g_t", N_("E[g²]_t, with α_t √(E[Δx²]_(t−1) + ε) in place of the rate")),
+    "lion": (N_("sign(β1 m_(t−1) + (1−β1) g_t), plus decoupled decay"), N_("1 with ε = 0")),
+    "sign_sgd": ("sign(g_t)", N_("1 with ε = 0")),
     "newton": (
-        "not of this form: the step is −α (H + λI)⁻¹ g_t, a full-matrix preconditioner",
-        "— (the Hessian H replaces the per-coordinate √G_t)",
+        N_("not of this form: the step is −α (H + λI)⁻¹ g_t, a full-matrix preconditioner"),
+        N_("— (the Hessian H replaces the per-coordinate √G_t)"),
     ),
-    "sam": ("g_t taken at x_t + ρ g/|g| (the perturbed point), applied at x_t", "1 with ε = 0"),
-    "schedule_free_sgd": ("g_t taken at y_t, applied to z; x_t is the running average of z", "1"),
+    "sam": (
+        N_("g_t taken at x_t + ρ g/|g| (the perturbed point), applied at x_t"),
+        N_("1 with ε = 0"),
+    ),
+    "schedule_free_sgd": (
+        N_("g_t taken at y_t, applied to z; x_t is the running average of z"),
+        "1",
+    ),
     "schedule_free_adamw": (
-        "g_t taken at y_t, applied to z; x_t is the running average of z",
+        N_("g_t taken at y_t, applied to z; x_t is the running average of z"),
         "v̂_t = v_t/(1−β2^t)",
     ),
     "prodigy": (
-        "m_t = β1 m_(t−1) + (1−β1) d_t g_t, times the estimate d_t",
-        "v_t = β2 v_(t−1) + (1−β2) d_t² g_t² (ε scaled by d_t)",
+        N_("m_t = β1 m_(t−1) + (1−β1) d_t g_t, times the estimate d_t"),
+        N_("v_t = β2 v_(t−1) + (1−β2) d_t² g_t² (ε scaled by d_t)"),
     ),
     "adopt": (
-        "m_t = β1 m_(t−1) + (1−β1) g_t / max(√v_(t−1), ε): normalised by the previous v",
-        "1 (the normalisation is inside M_t)",
+        N_("m_t = β1 m_(t−1) + (1−β1) g_t / max(√v_(t−1), ε): normalised by the previous v"),
+        N_("1 (the normalisation is inside M_t)"),
     ),
-    "ademamix": ("m̂1_t + α m2_t (a fast and a slow average of g)", "v̂_t = v_t/(1−β2^t)"),
-    "qhm": ("(1−ν) g_t + ν b_t with b_t = β b_(t−1) + (1−β) g_t", "1 with ε = 0"),
-    "radam": ("r_t m̂_t once ρ_t ≥ 5, m̂_t before", "v̂_t once ρ_t ≥ 5, 1 before"),
-    "lookahead": ("g_t (the fast weights); every k steps x ← slow + α (x − slow)", "1 with ε = 0"),
+    "ademamix": (N_("m̂1_t + α m2_t (a fast and a slow average of g)"), "v̂_t = v_t/(1−β2^t)"),
+    "qhm": (N_("(1−ν) g_t + ν b_t with b_t = β b_(t−1) + (1−β) g_t"), N_("1 with ε = 0")),
+    "radam": (N_("r_t m̂_t once ρ_t ≥ 5, m̂_t before"), N_("v̂_t once ρ_t ≥ 5, 1 before")),
+    "lookahead": (
+        N_("g_t (the fast weights); every k steps x ← slow + α (x − slow)"),
+        N_("1 with ε = 0"),
+    ),
 }
 
 #: the per-coordinate effective learning rate (the factor in front of M_t), in the code's names
@@ -90,20 +101,20 @@ EFFECTIVE_LR: dict[str, str] = {
 
 #: what each state variable of the shown code is, by optimizer family
 _STATE_NAMES = {
-    "m": "first moment m",
-    "v": "velocity v",
+    "m": N_("first moment m"),
+    "v": N_("velocity v"),
     "m_hat": "m̂ = m/(1−β1^t)",
     "v_hat": "v̂ = v/(1−β2^t)",
-    "v_max": "v_max (largest v̂ so far)",
-    "u": "u (infinity norm)",
-    "cache": "accumulator cache",
-    "mean": "mean of g",
+    "v_max": N_("v_max (largest v̂ so far)"),
+    "u": N_("u (infinity norm)"),
+    "cache": N_("accumulator cache"),
+    "mean": N_("mean of g"),
     "eg": "E[g²]",
     "ex": "E[Δx²]",
     "d": "Δx/α",
-    "c": "sign argument c",
-    "x_ahead": "look-ahead x + μv",
-    "dx_ahead": "gradient at the look-ahead",
+    "c": N_("sign argument c"),
+    "x_ahead": N_("look-ahead x + μv"),
+    "dx_ahead": N_("gradient at the look-ahead"),
 }
 _ON_THE_MAP = ("x_ahead", "dx_ahead")  # drawn on the map and in the equations already
 _SECOND_MOMENT = ("adam", "adam_nobias", "adamw", "nadam", "amsgrad")
@@ -174,7 +185,7 @@ def inside_data(trace, name: str, *, label: str = "", color: str = "#0072B2") ->
     for var, lbl in _STATE_NAMES.items():
         if n and var in steps[0] and np.size(steps[0][var]) == 2:
             if var == "v" and name in _SECOND_MOMENT:
-                lbl = "second moment v"
+                lbl = N_("second moment v")
             add(
                 var,
                 lbl,
@@ -188,12 +199,12 @@ def inside_data(trace, name: str, *, label: str = "", color: str = "#0072B2") ->
     if n and ("v_hat" in steps[0] or name == "amsgrad"):
         add("bc2", "1/(1−β2^t)", lambda ns: 1.0 / (1.0 - ns["b2"] ** ns["t"]), True)
     if name in EFFECTIVE_LR:
-        add("eff_lr", "α/(√G+ε) per coordinate", lambda ns: _eval(EFFECTIVE_LR[name], ns), True)
+        add("eff_lr", N_("α/(√G+ε) per coordinate"), lambda ns: _eval(EFFECTIVE_LR[name], ns), True)
     if n and "H" in steps[0]:
-        add("hess_eig", "Hessian eigenvalues λ1 ≤ λ2", lambda ns: np.linalg.eigvalsh(ns["H"]))
+        add("hess_eig", N_("Hessian eigenvalues λ1 ≤ λ2"), lambda ns: np.linalg.eigvalsh(ns["H"]))
         add(
             "newton_eig",
-            "eigenvalues of H + λI",
+            N_("eigenvalues of H + λI"),
             lambda ns: np.linalg.eigvalsh(ns["H"] + ns["damping"] * np.eye(2)),
         )
     data = InsideData(label, color, name, tuple(quantities), UNIFIED.get(name, ("?", "?")), ())

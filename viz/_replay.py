@@ -35,6 +35,8 @@ import zlib
 
 import numpy as np
 
+from i18n import N_, gettext_for
+
 from ._figures import _z_for_display
 
 PLAYER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "player")
@@ -43,19 +45,19 @@ DECOMPOSED = ("momentum", "nesterov")
 # : each arrow in its optimizer's colour; the kinds differ by line style (the legend draws a sample
 # of each)
 ARROW_STYLES = {
-    "step": {"label": "step taken (to scale)", "dash": "solid", "width": 3.5},
-    "momentum": {"label": "momentum step μv (to scale)", "dash": "dash", "width": 2.5},
+    "step": {"label": N_("step taken (to scale)"), "dash": "solid", "width": 3.5},
+    "momentum": {"label": N_("momentum step μv (to scale)"), "dash": "dash", "width": 2.5},
     "gradient": {
-        "label": "gradient step −lr∇f where it is evaluated (to scale)",
+        "label": N_("gradient step −lr∇f where it is evaluated (to scale)"),
         "dash": "dot",
         "width": 2.5,
     },
     "direction": {
-        "label": "downhill direction −∇f (length not to scale)",
+        "label": N_("downhill direction −∇f (length not to scale)"),
         "dash": "dot",
         "width": 1.5,
     },
-    "lookahead": {"label": "look-ahead point x + μv (Nesterov takes ∇f there)"},
+    "lookahead": {"label": N_("look-ahead point x + μv (Nesterov takes ∇f there)")},
 }
 
 
@@ -205,16 +207,18 @@ def replay_data(
     title: str = "",
     height: int = 520,
     equations_closed: bool = False,
+    lang: str = "en",
 ) -> dict:
     """Everything the player draws, JSON-able (arrays as base64 little-endian floats); the
     browser gets it packed (:func:`pack`). With ``equations_closed`` the equations start folded (a
-    page with many paths and little room)."""
+    page with many paths and little room). The title and the arrows' names are in ``lang``."""
+    tr = gettext_for(lang)
     xs, ys, z = grid
     zd, zlabel = _z_for_display(np.asarray(z), scape.log_z)
     zd = np.where(np.isfinite(zd), zd, np.nan)
     (x0, x1), (y0, y1) = scape.bounds
     return {
-        "title": title,
+        "title": tr(title) if title else "",
         "height": int(height),
         "bounds": [float(x0), float(x1), float(y0), float(y1)],
         "extent": float(scape.extent),
@@ -226,7 +230,7 @@ def replay_data(
             "ny": len(ys),
             "zlabel": zlabel,
         },
-        "arrow_styles": ARROW_STYLES,
+        "arrow_styles": {k: {**v, "label": tr(v["label"])} for k, v in ARROW_STYLES.items()},
         "equations_closed": bool(equations_closed),
         "minima": [[float(m.x), float(m.y)] for m in scape.minima],
         "saddles": [[float(s.x), float(s.y)] for s in scape.saddles],
@@ -420,6 +424,82 @@ def pack(
     return manifest, blobs
 
 
+#: arrays longer than this leave a chart's JSON and travel as packed columns
+CHART_INLINE_MAX = 16
+
+
+def _values(v) -> np.ndarray | None:
+    """A trace attribute as a 1-D float array if it is a list of numbers (plain, numpy, or
+    plotly.py's typed-array form ``{"dtype", "bdata"}``), else None."""
+    if isinstance(v, dict) and set(v) >= {"dtype", "bdata"} and "shape" not in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), v["dtype"]).astype(float)
+    if isinstance(v, np.ndarray) and v.ndim == 1 and v.dtype.kind in "biuf":
+        return v.astype(float)
+    if isinstance(v, (list, tuple)) and v and all(isinstance(x, (int, float)) for x in v):
+        return np.asarray(v, float)
+    return None
+
+
+def _json_blob(obj) -> tuple[str, bytes]:
+    from plotly.io.json import to_json_plotly
+
+    blob = zlib.compress(to_json_plotly(obj).encode(), 6)
+    return hashlib.blake2b(blob, digest_size=8).hexdigest(), blob
+
+
+def pack_figure(fig) -> tuple[dict, dict[str, bytes]]:
+    """A line chart (``go.Figure``, e.g. :func:`viz.curves_figure`'s) -> ``(entry, blobs)`` for the
+    player's charts: its JSON without the long arrays is one blob, and each trace's long ``x`` and
+    ``y`` (as float32 columns, :func:`pack_columns`) another; all named by content hash, so an
+    update sends only the traces that changed. ``entry["key"]`` changes exactly when the picture
+    does (the browser redraws a chart only then). An ``x`` that is ``0, 1, 2, ...`` travels as its
+    length."""
+    d = fig.to_plotly_json()
+    data, traces, blobs = [], [], {}
+    for i, t in enumerate(d["data"]):
+        t = dict(t)
+        cols, names, ref = [], [], {"i": i}
+        for k in ("x", "y"):
+            v = _values(t.get(k))
+            if v is None or len(v) <= CHART_INLINE_MAX:
+                continue
+            del t[k]
+            if k == "x" and np.array_equal(v, np.arange(len(v))):
+                ref["range"] = len(v)
+                continue
+            cols.append(v)
+            names.append(k)
+        data.append(t)
+        if not cols and "range" not in ref:
+            continue
+        if cols:
+            specs, shape, blob = pack_columns(cols)
+            bid = hashlib.blake2b(blob, digest_size=8).hexdigest()
+            blobs[bid] = blob
+            ref.update(blob=bid, cols=specs, shape=shape, keys=names)
+        traces.append(ref)
+    fid, fblob = _json_blob({"data": data, "layout": d["layout"]})
+    blobs[fid] = fblob
+    entry = {"fig": fid, "traces": traces}
+    entry["key"] = hashlib.blake2b(
+        json.dumps(entry, sort_keys=True).encode(), digest_size=8
+    ).hexdigest()
+    return entry, blobs
+
+
+def unpack_figure(entry: dict, blobs: dict[str, bytes]) -> dict:
+    """The inverse of :func:`pack_figure` (arrays as float32): the figure's JSON (for tests)."""
+    fig = json.loads(zlib.decompress(blobs[entry["fig"]]))
+    for ref in entry["traces"]:
+        t = fig["data"][ref["i"]]
+        if "range" in ref:
+            t["x"] = np.arange(ref["range"], dtype=float)
+        if "blob" in ref:
+            cols = unpack_columns(ref["cols"], ref["shape"], blobs[ref["blob"]])
+            t.update(zip(ref["keys"], cols, strict=True))
+    return fig
+
+
 def _asset(name: str) -> str:
     with open(os.path.join(PLAYER_DIR, name), encoding="utf-8") as fh:
         return fh.read()
@@ -494,10 +574,18 @@ def replay_path(scn, oc, traj, label: str, color: str) -> ReplayPath:
 
 
 def scenario_replay(
-    scn, trajs, labels, grid, *, title: str = "", height: int = 520, equations_closed: bool = False
+    scn,
+    trajs,
+    labels,
+    grid,
+    *,
+    title: str = "",
+    height: int = 520,
+    equations_closed: bool = False,
+    lang: str = "en",
 ) -> dict:
     """The player's data for every optimizer of a :class:`scenarios.Scenario` and its
-    trajectories."""
+    trajectories (its words in ``lang``)."""
     from ._data import paths_from  # the same colours as the page's other charts
 
     paths = [
@@ -511,4 +599,5 @@ def scenario_replay(
         title=title,
         height=height,
         equations_closed=equations_closed,
+        lang=lang,
     )

@@ -6,8 +6,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from i18n import N_, gettext_for
+
 from ._data import PALETTE
 from ._figures import TEMPLATE
+
+
+def _tr(lang: str):
+    """A translator for ``lang`` that leaves empty text empty (gettext gives "" the header)."""
+    tr = gettext_for(lang)
+    return lambda text: tr(text) if text else text
 
 
 def heatmap_figure(
@@ -28,12 +36,16 @@ def heatmap_figure(
     colorscale: str = "Viridis_r",
     zmin=None,
     zmax=None,
+    lang: str = "en",
 ) -> go.Figure:
     """A heat map of ``z`` (rows = ``ys``) with optional overlaid sample points, a best marker and
     lines.
 
     Sample points with a non-finite value (diverged runs) are drawn as grey crosses of their own;
-    when the heat map itself is empty the colour bar belongs to the points."""
+    when the heat map itself is empty the colour bar belongs to the points. The title, labels and
+    names (catalog msgids, or already translated) are shown in ``lang``."""
+    _ = _tr(lang)
+    title, xlabel, ylabel, zlabel = _(title), _(xlabel), _(ylabel), _(zlabel)
     empty = not np.isfinite(np.asarray(z, dtype=float)).any()
     bar = dict(title=dict(text=zlabel), thickness=12)
     hover = f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>{zlabel}=%{{z:.3g}}<extra></extra>"
@@ -59,7 +71,7 @@ def heatmap_figure(
                 x=px[ok],
                 y=py[ok],
                 mode="markers",
-                name="run",
+                name=_(N_("run")),
                 customdata=pz[ok],
                 hovertemplate=hover.replace("%{z", "%{customdata"),
                 marker=dict(
@@ -80,8 +92,10 @@ def heatmap_figure(
                     x=px[~ok],
                     y=py[~ok],
                     mode="markers",
-                    name="diverged",
-                    hovertemplate=f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>diverged<extra></extra>",
+                    name=_(N_("diverged")),
+                    hovertemplate=f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>"
+                    + _(N_("diverged"))
+                    + "<extra></extra>",
                     marker=dict(
                         symbol="x-thin-open", size=7, color="#999999", line=dict(width=1.5)
                     ),
@@ -90,7 +104,11 @@ def heatmap_figure(
     for name, lx, ly, color in lines or []:
         fig.add_trace(
             go.Scatter(
-                x=lx, y=ly, mode="lines", name=name, line=dict(color=color, width=2.5, dash="dash")
+                x=lx,
+                y=ly,
+                mode="lines",
+                name=_(name),
+                line=dict(color=color, width=2.5, dash="dash"),
             )
         )
     if best is not None:
@@ -99,7 +117,7 @@ def heatmap_figure(
                 x=[best[0]],
                 y=[best[1]],
                 mode="markers",
-                name="best",
+                name=_(N_("best")),
                 marker=dict(
                     symbol="star", size=18, color="white", line=dict(color="black", width=2)
                 ),
@@ -120,8 +138,10 @@ def heatmap_figure(
     return fig
 
 
-def basin_figure(bm, scape, *, title: str, height: int = 460) -> go.Figure:
-    """Starts coloured by the minimum they reach (grey: not converged, black: diverged)."""
+def basin_figure(bm, scape, *, title: str, height: int = 460, lang: str = "en") -> go.Figure:
+    """Starts coloured by the minimum they reach (grey: not converged, black: diverged); words in
+    ``lang``."""
+    _ = _tr(lang)
     k = len(scape.minima)
     colors = ["#000000", "#BBBBBB", *PALETTE[:k]]
     n = len(colors)
@@ -138,7 +158,7 @@ def basin_figure(bm, scape, *, title: str, height: int = 460) -> go.Figure:
             zmax=n,
             colorscale=scale,
             showscale=False,
-            hovertemplate="start (%{x:.2f}, %{y:.2f})<extra></extra>",
+            hovertemplate=_(N_("start")) + " (%{x:.2f}, %{y:.2f})<extra></extra>",
         )
     )
     for i, m in enumerate(scape.minima):
@@ -149,7 +169,7 @@ def basin_figure(bm, scape, *, title: str, height: int = 460) -> go.Figure:
                 mode="markers+text",
                 text=[str(i + 1)],
                 textposition="top center",
-                name=f"minimum {i + 1}",
+                name=_(N_("minimum {i}")).format(i=i + 1),
                 marker=dict(
                     symbol="star",
                     size=14,
@@ -160,10 +180,10 @@ def basin_figure(bm, scape, *, title: str, height: int = 460) -> go.Figure:
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=title,
+        title=_(title),
         height=height,
-        xaxis_title="start x",
-        yaxis_title="start y",
+        xaxis_title=_(N_("start x")),
+        yaxis_title=_(N_("start y")),
         showlegend=False,
         margin=dict(t=40),
     )
@@ -171,9 +191,15 @@ def basin_figure(bm, scape, *, title: str, height: int = 460) -> go.Figure:
 
 
 def schedules_grid(
-    curves: list[tuple[str, np.ndarray]], *, cols: int = 4, height_per_row: int = 170
+    curves: list[tuple[str, np.ndarray]],
+    *,
+    cols: int = 4,
+    height_per_row: int = 170,
+    lang: str = "en",
 ) -> go.Figure:
-    """Small multiples: one learning-rate curve per panel."""
+    """Small multiples: one learning-rate curve per panel (titles shown in ``lang``)."""
+    tr = _tr(lang)
+    curves = [(tr(t), y) for t, y in curves]
     rows = (len(curves) + cols - 1) // cols
     fig = make_subplots(
         rows=rows,
@@ -214,9 +240,11 @@ def slice_figure(
     xlabel: str = "alpha",
     ylabel: str = "beta",
     height: int = 460,
+    lang: str = "en",
 ) -> go.Figure:
     """Contour of log10(loss) over a 2-D parameter slice, with optional projected paths ``(label,
-    coords, colour)``."""
+    coords, colour)``; words in ``lang``."""
+    _ = _tr(lang)
     z = np.log10(np.maximum(loss, 1e-12))
     fig = go.Figure(
         go.Contour(
@@ -225,7 +253,7 @@ def slice_figure(
             z=z,
             colorscale="Viridis",
             ncontours=30,
-            colorbar=dict(title="log10 loss", thickness=12),
+            colorbar=dict(title=_(N_("log10 loss")), thickness=12),
             hoverinfo="skip",
         )
     )
@@ -234,7 +262,7 @@ def slice_figure(
             x=[0],
             y=[0],
             mode="markers",
-            name="final weights",
+            name=_(N_("final weights")),
             marker=dict(symbol="star", size=14, color="white", line=dict(color="black", width=1.5)),
         )
     )
@@ -260,17 +288,20 @@ def slice_figure(
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=title,
+        title=_(title),
         height=height,
-        xaxis_title=xlabel,
-        yaxis_title=ylabel,
+        xaxis_title=_(xlabel),
+        yaxis_title=_(ylabel),
         legend=dict(orientation="h", y=-0.2),
     )
     return fig
 
 
-def decision_figure(xs, ys, prob, x, y, *, title: str, height: int = 420) -> go.Figure:
-    """P(class 1) over the input plane with the training points."""
+def decision_figure(
+    xs, ys, prob, x, y, *, title: str, height: int = 420, lang: str = "en"
+) -> go.Figure:
+    """P(class 1) over the input plane with the training points; words in ``lang``."""
+    _ = _tr(lang)
     fig = go.Figure(
         go.Contour(
             x=xs,
@@ -281,7 +312,7 @@ def decision_figure(xs, ys, prob, x, y, *, title: str, height: int = 420) -> go.
             zmax=1,
             ncontours=20,
             opacity=0.75,
-            colorbar=dict(title="P(class 1)", thickness=12),
+            colorbar=dict(title=_(N_("P(class 1)")), thickness=12),
             hoverinfo="skip",
             contours=dict(showlines=False),
         )
@@ -295,7 +326,7 @@ def decision_figure(xs, ys, prob, x, y, *, title: str, height: int = 420) -> go.
             line=dict(color="black", width=2),
             showscale=False,
             hoverinfo="skip",
-            name="boundary",
+            name=_(N_("boundary")),
         )
     )
     for cls, color, sym in ((0, "#0072B2", "circle"), (1, "#D55E00", "diamond")):
@@ -305,16 +336,16 @@ def decision_figure(xs, ys, prob, x, y, *, title: str, height: int = 420) -> go.
                 x=x[m, 0],
                 y=x[m, 1],
                 mode="markers",
-                name=f"class {cls}",
+                name=_(N_("class {c}")).format(c=cls),
                 marker=dict(color=color, symbol=sym, size=6, line=dict(color="white", width=0.6)),
             )
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=title,
+        title=_(title),
         height=height,
-        xaxis_title="feature 1",
-        yaxis_title="feature 2",
+        xaxis_title=_(N_("feature 1")),
+        yaxis_title=_(N_("feature 2")),
         legend=dict(orientation="h", y=-0.2),
     )
     return fig

@@ -11,7 +11,8 @@ Examples::
 The output format follows the file suffix: png, svg, pdf, html, gif, mp4, csv, npz or json.
 Without ``-o`` the file is named after the scenario (``--format`` picks the format). Images are
 slides: equal aspect, text and lines at ``--text-scale``, the legend beside the plot.
-``--view loss`` exports the loss curves instead of the landscape.
+``--view loss`` exports the loss curves instead of the landscape; ``--lang zh`` writes the
+figure's words (title, axes, legend names, the optimizers' names) in Chinese.
 """
 
 from __future__ import annotations
@@ -57,17 +58,21 @@ def render(
     arrows: bool = True,
     text_scale: float = 1.5,
     view: str = "landscape",
+    lang: str = "en",
 ) -> bytes:
     """The bytes of ``scn`` exported as ``fmt``: images as slides (equal aspect, text and lines at
     ``text_scale``), GIF/MP4 with ``frames`` evenly spaced steps or ``every`` k-th step, ``fps``,
-    the last frame held ``hold`` s, and each step's arrows (``arrows``)."""
+    the last frame held ``hold`` s, and each step's arrows (``arrows``); words in ``lang``."""
+    import i18n
     import viz
+
+    _ = i18n.gettext_for(lang)
 
     if fmt == "json":
         return scn.to_json().encode()
     trajs = scn.run()
     labels = [
-        f"{i + 1}. {o.label}" if len(scn.optimizers) > 1 else o.label
+        f"{i + 1}. {o.label_in(lang)}" if len(scn.optimizers) > 1 else o.label_in(lang)
         for i, o in enumerate(scn.optimizers)
     ]
     if fmt == "csv":
@@ -75,6 +80,7 @@ def render(
     if fmt == "npz":
         return viz.trajectories_npz(labels, trajs)
     scape = scn.landscape()
+    title = _(scape.title)
     paths = viz.paths_from(trajs, labels)
     grid = scape.grid(150)
     if fmt in ("gif", "mp4"):
@@ -94,8 +100,9 @@ def render(
             fps=fps,
             hold=hold,
             arrows=arrow_data if arrows else None,
-            title=scape.title,
+            title=title,
             text_scale=text_scale,
+            lang=lang,
         )
     if view == "loss":
         series = [
@@ -104,18 +111,19 @@ def render(
         ]
         fig = viz.curves_figure(
             series,
-            title=f"{scape.title}: loss gap f - f*",
+            title=_(i18n.N_("{surface}: loss gap f - f*")).format(surface=title),
             ylabel="f - f*",
             log_y=True,
             height=height,
+            lang=lang,
         )
     else:
         if fmt == "html":  # the step-by-step player, as in the app
             data = viz.scenario_replay(
-                scn, trajs, labels, grid, title=scape.title, height=min(height, 900)
+                scn, trajs, labels, grid, title=title, height=min(height, 900), lang=lang
             )
-            return viz.replay_html(data, title=f"Optiscape: {scape.title}").encode()
-        fig = viz.landscape_figure(scape, grid, paths, title=scape.title, height=height)
+            return viz.replay_html(data, title=f"Optiscape: {title}").encode()
+        fig = viz.landscape_figure(scape, grid, paths, title=title, height=height, lang=lang)
     if fmt == "html":
         return viz.to_html(fig).encode()
     fig = viz.slide_figure(fig, width=width, height=height, text_scale=text_scale)
@@ -147,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         "--text-scale", type=float, default=1.5, help="text and line scale (1, 1.5, 2; slides 1.5)"
     )
     ap.add_argument("--view", choices=("landscape", "loss"), default="landscape")
+    ap.add_argument("--lang", choices=("en", "zh"), default="en", help="the figure's language")
     args = ap.parse_args(argv)
     import jaxsetup
 
@@ -181,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             arrows=not args.no_arrows,
             text_scale=args.text_scale,
             view=args.view,
+            lang=args.lang,
         )
     except viz.ExportError as e:
         ap.error(str(e))

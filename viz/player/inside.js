@@ -37,6 +37,10 @@
     return e;
   }
 
+  /** Words in the page's language: the player's `terms` (ui/_map.py), else as given. */
+  const word = (player, s) => (player.term ? player.term(s) : s);
+  const fill = (s, o) => s.replace(/\{(\w+)\}/g, (m, k) => (k in o ? o[k] : m));
+
   function box(player) {
     if (player.insideEl) return player.insideEl;
     if (!document.getElementById('osp-inside-css')) {
@@ -47,7 +51,7 @@
     }
     const d = el('details', 'osp-inside');
     d.open = !(player.data && player.data.equations_closed);
-    d.appendChild(el('summary', null, 'Inside the optimizer at this step'));
+    d.appendChild(el('summary', null, word(player, 'Inside the optimizer at this step')));
     d.body = el('div', 'osp-in-body');
     d.appendChild(d.body);
     d.addEventListener('toggle', () => { if (player.hooks.onResize) player.hooks.onResize(); });
@@ -72,22 +76,23 @@
       card.dataset.label = p.label;
       const rows = ins.q.length ? ins.q[0].v.length / ins.q[0].w : 0;
       card.appendChild(el('div', 'osp-in-head', p.label + (k < rows
-        ? ' — update ' + (k + 1) + ' (step ' + k + ' → ' + (k + 1) + ')' : '')));
+        ? fill(word(player, ' — update {u} (step {k} → {u})'), {u: k + 1, k}) : '')));
       const form = el('div', 'osp-in-form');
-      form.textContent = 'Δθ_t = −α_t / √(G_t + ε) · M_t   with M_t = ' + ins.M + ';  G_t = ' + ins.G;
+      form.textContent = fill(word(player, 'Δθ_t = −α_t / √(G_t + ε) · M_t   with M_t = {M};  G_t = {G}'),
+        {M: word(player, ins.M), G: word(player, ins.G)});
       card.appendChild(form);
       if (!ins.q.length) {
-        card.appendChild(el('div', 'osp-in-form', 'no state: each step uses only this step’s gradient'));
+        card.appendChild(el('div', 'osp-in-form', word(player, 'no state: each step uses only this step’s gradient')));
       } else if (k >= rows) {
-        card.appendChild(el('div', 'osp-in-form', 'no update from this step: the run ended (or diverged) before it'));
+        card.appendChild(el('div', 'osp-in-form', word(player, 'no update from this step: the run ended (or diverged) before it')));
       } else {
         const t = el('table', 'osp-in-table'), head = el('tr');
-        for (const h of ['quantity', 'x', 'y']) head.appendChild(el('th', null, h));
+        for (const h of [word(player, 'quantity'), 'x', 'y']) head.appendChild(el('th', null, h));
         t.appendChild(head);
         for (const q of ins.q) {
           const tr = el('tr');
           tr.dataset.key = q.key;
-          tr.appendChild(el('td', null, q.label));
+          tr.appendChild(el('td', null, word(player, q.label)));
           for (let c = 0; c < 2; c++) {
             const td = el('td', 'osp-in-num', c < q.w ? num(q.v[k * q.w + c]) : '');
             if (q.w === 1 && c === 0) td.colSpan = 2;

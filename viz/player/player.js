@@ -100,9 +100,38 @@
     return out;
   }
 
+  /** A JSON blob (deflated UTF-8: a chart's figure without its long arrays), parsed afresh each
+   * time (Plotly keeps and changes the objects it draws). */
+  async function blobJSON(id) {
+    const e = BLOBS.get(id);
+    if (!e) return null;
+    if (!e.text) e.text = inflate(e.bytes).then((u8) => new TextDecoder().decode(u8));
+    return JSON.parse(await e.text);
+  }
+
+  function chartBlobs(c) {
+    return [c.fig, ...c.traces.filter((t) => t.blob).map((t) => t.blob)];
+  }
+
   /** The manifest's blob ids that are not here (ask for them again). */
   function missing(m) {
-    return [m.surface.blob, ...m.paths.map((p) => p.blob)].filter((id) => !BLOBS.has(id));
+    const ids = [m.surface.blob, ...m.paths.map((p) => p.blob)];
+    if (m.charts) m.charts.items.forEach((c) => ids.push(...chartBlobs(c)));
+    return ids.filter((id) => !BLOBS.has(id));
+  }
+
+  /** A chart (viz/_replay.py: pack_figure) -> its figure {data, layout} with the arrays back. */
+  async function unpackChart(c) {
+    const fig = await blobJSON(c.fig);
+    for (const ref of c.traces) {
+      const t = fig.data[ref.i];
+      if (ref.range) t.x = Array.from({length: ref.range}, (_, i) => i);
+      if (ref.blob) {
+        const cols = columns(ref.cols, ref.shape, await blobRows(ref.blob, ref.shape));
+        ref.keys.forEach((k, j) => { t[k] = cols[j]; });
+      }
+    }
+    return fig;
   }
 
   /** Manifest + blobs -> what the player draws (typed arrays). */
@@ -159,6 +188,22 @@
     return e;
   }
 
+  /* The player's own words; the page sends them in its language (ui/_map.py: labels), with `terms`
+   * translating words that come with the data (arrow labels, inside.js's quantities). */
+  const LABELS = {
+    first: 'first step (Home)', back: '◀ step', backTitle: 'step back (←)', play: '▶ Play',
+    pause: '❚❚ Pause', playTitle: 'play / pause (space)', forward: 'step ▶',
+    forwardTitle: 'step forward (→)', last: 'last step (End)', slider: 'step', speed: 'speed ',
+    speedTitle: 'steps per second', perSecond: '{s} steps/s', stepOf: 'step {k} / {n}',
+    equations: 'This step’s update, filled in with its numbers', minimum: 'minimum', saddle: 'saddle',
+    hoverStep: 'step %{pointNumber}', divergedMark: 'diverged (step {k})', divergedLegend: ' (diverged at step {k})',
+    cardHead: '{label} — step {m}: f = {f}', nextStep: ', next step |Δx| = {dx}',
+    cardSub: 'update {u} (from step {k} to {u}), as the code computes it:',
+    divergedCard: 'diverged at step {k}: the iterate ran off (to infinity, or far outside the map); the path is frozen at its last point before that',
+    ended: 'the run ends here', terms: {},
+  };
+  const fill = (s, o) => s.replace(/\{(\w+)\}/g, (m, k) => (k in o ? o[k] : m));
+
   const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200];
   const MARKERS_MAX = 300;  // steps
   const MARGIN = {l: 58, r: 96, t: 12, b: 46, pad: 0, autoexpand: false};
@@ -171,6 +216,7 @@
       this.timer = null;
       this.surfaceKey = null;
       this.view = null;  // user's zoom/pan: {x: [a, b], y: [c, d]}
+      this.L = {...LABELS};
       this.build();
     }
 
@@ -188,24 +234,25 @@
         bar.appendChild(b);
         return b;
       };
-      btn('|◀', 'first step (Home)', () => this.jump(0));
-      btn('◀ step', 'step back (←)', () => this.jump(this.step - 1));
-      this.playBtn = btn('▶ Play', 'play / pause (space)', () => this.toggle());
-      btn('step ▶', 'step forward (→)', () => this.jump(this.step + 1));
-      btn('▶|', 'last step (End)', () => this.jump(this.n));
+      const L = this.L;
+      this.btns = [btn('|◀', L.first, () => this.jump(0)),
+        btn(L.back, L.backTitle, () => this.jump(this.step - 1))];
+      this.playBtn = btn(L.play, L.playTitle, () => this.toggle());
+      this.btns.push(this.playBtn, btn(L.forward, L.forwardTitle, () => this.jump(this.step + 1)),
+        btn('▶|', L.last, () => this.jump(this.n)));
       this.slider = el('input', 'osp-slider');
       this.slider.type = 'range';
       this.slider.min = 0;
-      this.slider.setAttribute('aria-label', 'step');
+      this.slider.setAttribute('aria-label', L.slider);
       this.slider.addEventListener('input', () => this.jump(parseInt(this.slider.value, 10)));
       bar.appendChild(this.slider);
       this.stepLabel = el('span', 'osp-step');
       bar.appendChild(this.stepLabel);
-      const sp = el('label', 'osp-speed', 'speed ');
+      const sp = (this.speedLabel = el('label', 'osp-speed', L.speed));
       this.speed = el('select');
-      this.speed.setAttribute('aria-label', 'steps per second');
+      this.speed.setAttribute('aria-label', L.speedTitle);
       for (const s of SPEEDS) {
-        const o = el('option', null, s + ' steps/s');
+        const o = el('option', null, fill(L.perSecond, {s}));
         o.value = s;
         this.speed.appendChild(o);
       }
@@ -219,11 +266,13 @@
       this.map.appendChild(this.fg);
       this.legend = el('div', 'osp-legend');
       this.eqWrap = el('details', 'osp-eqwrap');
-      this.eqWrap.appendChild(el('summary', null, 'This step’s update, filled in with its numbers'));
+      this.eqWrap.appendChild((this.eqSummary = el('summary', null, L.equations)));
       this.eq = el('div', 'osp-eq');
       this.eqWrap.appendChild(this.eq);
       this.eqWrap.addEventListener('toggle', () => { if (this.hooks.onResize) this.hooks.onResize(); });
-      r.append(this.titleEl, bar, this.map, this.legend, this.eqWrap);
+      this.charts = el('div', 'osp-charts');  // the page's line charts (drawCharts)
+      this.chartDraws = 0;
+      r.append(this.titleEl, bar, this.map, this.legend, this.eqWrap, this.charts);
       r.tabIndex = 0;
       r.addEventListener('keydown', (e) => this.key(e));
       let down = null;
@@ -234,6 +283,29 @@
       });
       global.addEventListener('resize', () => this.resize());
     }
+
+    /** The words in the page's language (LABELS' keys; missing ones stay English). */
+    setLabels(labels) {
+      const L = (this.L = {...LABELS, ...(labels || {})});
+      const b = this.btns;
+      b[1].textContent = L.back;
+      b[2].textContent = this.timer ? L.pause : L.play;
+      b[3].textContent = L.forward;
+      [L.first, L.backTitle, L.playTitle, L.forwardTitle, L.last].forEach((t, i) => {
+        b[i].title = t;
+        b[i].setAttribute('aria-label', t);
+      });
+      this.slider.setAttribute('aria-label', L.slider);
+      this.speedLabel.firstChild.textContent = L.speed;
+      this.speed.setAttribute('aria-label', L.speedTitle);
+      [...this.speed.options].forEach((o) => { o.textContent = fill(L.perSecond, {s: o.value}); });
+      this.eqSummary.textContent = L.equations;
+      if (this.insideEl) this.insideEl.firstChild.textContent = this.term('Inside the optimizer at this step');
+      if (this.data) { this.drawForeground(); this.drawLegend(); this.go(this.step, true); }
+    }
+
+    /** A word that came with the data, in the page's language. */
+    term(s) { return (this.L.terms && this.L.terms[s]) || s; }
 
     key(e) {
       if (e.target && e.target.tagName === 'SELECT') return;
@@ -257,12 +329,47 @@
       this.hooks.onClick(xa.p2c(px), ya.p2c(py));
     }
 
-    /** Draw a packed payload (a manifest whose blobs are here: see remember / missing). A later
+    /** Draw a packed payload (a manifest whose blobs are here: see remember / missing): the map
+     * when its data or the presentation scale changed, and each chart whose key changed. A later
      * call wins over one still decoding. */
     async setPacked(m) {
       const seq = (this.seq = (this.seq || 0) + 1);
-      const d = await unpack(m);
-      if (seq === this.seq) this.setData(d);
+      const mapKey = m.rev + '|' + JSON.stringify(m.present || null);
+      const d = mapKey === this.mapKey ? null : await unpack(m);
+      const items = m.charts ? m.charts.items : [];
+      const figs = await Promise.all(items.map((c, i) => {
+        const div = this.charts.children[i];
+        return div && div.dataset.key === c.key ? null : unpackChart(c);
+      }));
+      if (seq !== this.seq) return;
+      if (d) {
+        this.mapKey = mapKey;
+        this.setData(d);
+      }
+      this.drawCharts(m.charts, figs);
+    }
+
+    /** The page's line charts below the map, in ``spec.cols`` columns; a chart is drawn again only
+     * when its key (its content) changed (``figs[i]`` is null for one that did not). */
+    drawCharts(spec, figs) {
+      const box = this.charts, items = spec ? spec.items : [];
+      box.style.gridTemplateColumns = 'repeat(' + (spec ? spec.cols : 1) + ', minmax(0, 1fr))';
+      while (box.children.length > items.length) {
+        Plotly.purge(box.lastChild);
+        box.lastChild.remove();
+      }
+      items.forEach((c, i) => {
+        let div = box.children[i];
+        if (!div) box.appendChild((div = el('div', 'osp-chart')));
+        if (div.dataset.key === c.key || !figs[i]) return;
+        const f = figs[i];
+        Plotly.react(div, f.data, f.layout, {displaylogo: false, responsive: true,
+          modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage']});
+        div.dataset.key = c.key;
+        this.chartDraws++;
+      });
+      this.chartsKey = items.map((c) => c.key).join();
+      if (this.hooks.onResize) this.hooks.onResize();
     }
 
     setData(d) {
@@ -331,8 +438,8 @@
         marker: {symbol, size, color: 'white', line: {color: 'black', width: 1.5}},
         hovertemplate: name + ' (%{x:.3f}, %{y:.3f})<extra></extra>',
       });
-      if (d.minima.length) data.push(marks(d.minima, 'minimum', 'star', 14));
-      if (d.saddles.length) data.push(marks(d.saddles, 'saddle', 'x', 11));
+      if (d.minima.length) data.push(marks(d.minima, this.L.minimum, 'star', 14));
+      if (d.saddles.length) data.push(marks(d.saddles, this.L.saddle, 'x', 11));
       this.traceIndex = [];
       for (const p of this.paths) {
         const at = {path: data.length};
@@ -341,7 +448,7 @@
         data.push({type: 'scatter', mode: p.n <= MARKERS_MAX ? 'lines+markers' : 'lines', name: p.label,
           x: [], y: [],
           line: {color: p.color, width: 2.5}, marker: {size: 4, color: p.color},
-          hovertemplate: p.label + '<br>step %{pointNumber}<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
+          hovertemplate: p.label + '<br>' + this.L.hoverStep + '<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
         data.push({type: 'scatter', mode: 'markers', x: [p.xy[0]], y: [p.xy[1]], hoverinfo: 'skip',
           marker: {symbol: 'circle-open', size: 14, color: 'black', line: {width: 2}}});
         at.now = data.length;
@@ -352,9 +459,9 @@
           const st = d.arrow_styles[kind];
           at.arrows[kind] = data.length;
           data.push(kind === 'lookahead'
-            ? {type: 'scatter', mode: 'markers', x: [], y: [], hoverinfo: 'skip', name: st.label,
+            ? {type: 'scatter', mode: 'markers', x: [], y: [], hoverinfo: 'skip', name: this.term(st.label),
               marker: {symbol: 'diamond', size: 12, color: p.color, line: {color: 'black', width: 1.5}}}
-            : {type: 'scatter', mode: 'lines+markers', x: [], y: [], hoverinfo: 'skip', name: st.label,
+            : {type: 'scatter', mode: 'lines+markers', x: [], y: [], hoverinfo: 'skip', name: this.term(st.label),
               line: {color: p.color, width: st.width, dash: st.dash},
               marker: {symbol: ['circle', kind === 'direction' ? 'arrow-open' : 'arrow'], size: [0, kind === 'step' ? 14 : 11],
                 angleref: 'previous', color: p.color, line: {color: p.color, width: kind === 'direction' ? 2 : 1}}});
@@ -362,7 +469,7 @@
         if (p.diverged_at !== null && p.diverged_at !== undefined) {
           at.div = data.length;
           data.push({type: 'scatter', mode: 'markers+text', x: [], y: [], hoverinfo: 'skip',
-            text: ['diverged (step ' + p.diverged_at + ')'], textposition: 'top center', textfont: {color: '#D55E00'},
+            text: [fill(this.L.divergedMark, {k: p.diverged_at})], textposition: 'top center', textfont: {color: '#D55E00'},
             marker: {symbol: 'x-thin-open', size: 22, color: '#D55E00', line: {width: 4}}});
         }
         this.traceIndex.push(at);
@@ -396,7 +503,7 @@
         const sw = el('span', 'osp-swatch');
         sw.style.background = p.color;
         it.append(sw, el('span', null, p.label + (p.diverged_at !== null && p.diverged_at !== undefined
-          ? ' (diverged at step ' + p.diverged_at + ')' : '')));
+          ? fill(this.L.divergedLegend, {k: p.diverged_at}) : '')));
         lg.appendChild(it);
       }
       const kinds = new Set();
@@ -404,7 +511,7 @@
       for (const [kind, st] of Object.entries(this.data.arrow_styles)) {
         if (!kinds.has(kind)) continue;
         const it = el('span', 'osp-item osp-arrow');
-        it.append(Player.sample(kind, st), el('span', null, st.label));
+        it.append(Player.sample(kind, st), el('span', null, this.term(st.label)));
         lg.appendChild(it);
       }
     }
@@ -438,7 +545,7 @@
       if (k === this.step && !force) return;
       this.step = k;
       this.slider.value = k;
-      this.stepLabel.textContent = 'step ' + k + ' / ' + this.n;
+      this.stepLabel.textContent = fill(this.L.stepOf, {k, n: this.n});
       const xs = [], ys = [], idx = [];
       const put = (i, x, y) => { idx.push(i); xs.push(x); ys.push(y); };
       this.paths.forEach((p, j) => {
@@ -473,12 +580,12 @@
         const head = el('div', 'osp-card-head');
         const m = Math.min(k, p.n);
         const dx = m < p.n ? Math.hypot(p.xy[2 * m + 2] - p.xy[2 * m], p.xy[2 * m + 3] - p.xy[2 * m + 1]) : null;
-        head.textContent = p.label + ' — step ' + m + ': f = ' + num(p.loss[m])
-          + (dx !== null && (p.diverged_at === null || m < p.diverged_at - 1) ? ', next step |Δx| = ' + num(dx) : '');
+        head.textContent = fill(this.L.cardHead, {label: p.label, m, f: num(p.loss[m])})
+          + (dx !== null && (p.diverged_at === null || m < p.diverged_at - 1) ? fill(this.L.nextStep, {dx: num(dx)}) : '');
         card.appendChild(head);
         const W = p.eq ? p.eq.widths.reduce((a, b) => a + b, 0) : 1, rows = p.eq ? p.eqv.length / W : 0;
         if (p.eq && k < rows) {
-          card.appendChild(el('div', 'osp-card-sub', 'update ' + (k + 1) + ' (from step ' + k + ' to ' + (k + 1) + '), as the code computes it:'));
+          card.appendChild(el('div', 'osp-card-sub', fill(this.L.cardSub, {u: k + 1, k})));
           if (!p.eq.offsets) p.eq.offsets = p.eq.widths.reduce((o, w) => [...o, o[o.length - 1] + w], [0]);
           const fmt = (s) => {
             const w = p.eq.widths[s], o = k * W + p.eq.offsets[s], v = (i) => num(p.eqv[o + i]);
@@ -494,9 +601,8 @@
           }
         } else {
           const div = p.diverged_at !== null && p.diverged_at !== undefined && k >= p.diverged_at - 1;
-          if (div) card.appendChild(el('div', 'osp-card-sub', 'diverged at step ' + p.diverged_at
-            + ': the iterate ran off (to infinity, or far outside the map); the path is frozen at its last point before that'));
-          else if (k >= p.n) card.appendChild(el('div', 'osp-card-sub', 'the run ends here'));
+          if (div) card.appendChild(el('div', 'osp-card-sub', fill(this.L.divergedCard, {k: p.diverged_at})));
+          else if (k >= p.n) card.appendChild(el('div', 'osp-card-sub', this.L.ended));
         }
         box.appendChild(card);
       }
@@ -514,7 +620,7 @@
     play() {
       if (this.step >= this.n) this.go(0);
       this.speedAuto = false;
-      this.playBtn.textContent = '❚❚ Pause';
+      this.playBtn.textContent = this.L.pause;
       this.root.classList.add('osp-playing');
       // the step follows the clock, so "20 steps/s" is 20 steps a second however long a redraw takes
       const t0 = performance.now(), k0 = this.step;
@@ -530,7 +636,7 @@
     pause() {
       cancelAnimationFrame(this.timer);
       this.timer = null;
-      this.playBtn.textContent = '▶ Play';
+      this.playBtn.textContent = this.L.play;
       this.root.classList.remove('osp-playing');
     }
 
@@ -605,7 +711,10 @@
   Player.remember = remember;
   Player.forget = () => BLOBS.clear();  // as after an eviction (tests)
   Player.missing = missing;
+  Player.unpackChart = unpackChart;
   Player.fromBase64 = fromBase64;
+  Player.LABELS = LABELS;
+  Player.fill = fill;
   Player.stepArrows = stepArrows;
   global.OptiscapePlayer = Player;
 })(window);
