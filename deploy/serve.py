@@ -39,6 +39,9 @@ def warm(which: str) -> float:
         scn = p.scenario
         scn.run()
         scn.landscape().grid(100)
+    import network  # the network page's training loops (one per optimizer and width)
+
+    network.warm_up(widths=(4, 8, 16, 20, 32, 64) if which == "all" else (20,))
     return time.perf_counter() - t0
 
 

@@ -2,10 +2,11 @@ r"""A small MLP trained with the optimizer registry, and its loss landscape.
 
 Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth`` hidden layers of
 ``width`` units, optionally with residual connections :math:`h_{l+1} = h_l + \phi(\mathrm{LN}(W_l
-h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training is one
-jitted loop per architecture (depth, width, batch, optimizer, schedule): the learning rate,
-hyperparameters, step count, seed, data, activation and the residual/LayerNorm switches are traced,
-so moving those sliders never recompiles. Each step's gradient (of its mini-batch) is taken
+h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training runs a
+network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``, the
+results equal to the plain network's), one jitted loop per (optimizer, schedule, batch, width): the
+depth, learning rate, hyperparameters, step count, seed, data, activation and the
+residual/LayerNorm switches are inputs, so moving those sliders never recompiles. Each step's gradient (of its mini-batch) is taken
 where the optimizer's ``eval_point`` says: the notes' Nesterov looks ahead, SAM climbs along the
 batch gradient, Schedule-Free evaluates at :math:`y`. 100 checkpoints are recorded: losses,
 accuracies, per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of
@@ -607,18 +608,23 @@ def train_many(
     ]
 
 
-def warm_up(optimizers=("adam", "sgd"), batch: int = 32, n: int = 300) -> dict[str, float]:
-    """Compile the page's default training loops (one per optimizer: it serves every depth and
-    width) and the ensemble's vmapped loop, before the first visitor; seconds spent on each."""
+def warm_up(
+    optimizers=("adam", "sgd"), widths=(20,), batch: int = 32, n: int = 300
+) -> dict[str, float]:
+    """Compile the page's default training loops (one per optimizer and width: it serves every
+    depth) and the ensemble's vmapped loop, before the first visitor (and into JAX's disk cache
+    when one is configured); seconds spent on each ``"optimizer/width"``."""
     import time
 
     x, y = np.zeros((n, 2)), np.zeros(n, int)
     spent = {}
     for o in optimizers:
-        t0 = time.perf_counter()
-        train_mlp(x, y, x, y, optimizer=o, batch=batch, steps=1)
-        train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), optimizer=o, batch=batch, steps=1)
-        spent[o] = time.perf_counter() - t0
+        for w in widths:
+            t0 = time.perf_counter()
+            kw = dict(optimizer=o, arch=Arch(2, w), batch=batch, steps=1)
+            train_mlp(x, y, x, y, **kw)
+            train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), **kw)
+            spent[f"{o}/{w}"] = time.perf_counter() - t0
     return spent
 
 
