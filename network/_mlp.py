@@ -6,9 +6,9 @@ h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). T
 network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``, the
 results equal to the plain network's), one jitted loop per (optimizer, schedule, batch, width): the
 depth, learning rate, hyperparameters, step count, seed, data, activation and the
-residual/LayerNorm switches are inputs, so moving those sliders never recompiles. Each step's gradient (of its mini-batch) is taken
-where the optimizer's ``eval_point`` says: the notes' Nesterov looks ahead, SAM climbs along the
-batch gradient, Schedule-Free evaluates at :math:`y`. 100 checkpoints are recorded: losses,
+residual/LayerNorm switches are inputs, so moving those sliders never recompiles. Each step's
+gradient (of its mini-batch) is taken where the optimizer's ``eval_point`` says: the notes'
+Nesterov looks ahead, SAM climbs along the batch gradient, Schedule-Free evaluates at :math:`y`. 100 checkpoints are recorded: losses,
 accuracies, per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of
 the weights run along.
 
