@@ -8,9 +8,9 @@ results equal to the plain network's), one jitted loop per (optimizer, schedule,
 depth, learning rate, hyperparameters, step count, seed, data, activation and the
 residual/LayerNorm switches are inputs, so moving those sliders never recompiles. Each step's
 gradient (of its mini-batch) is taken where the optimizer's ``eval_point`` says: the notes'
-Nesterov looks ahead, SAM climbs along the batch gradient, Schedule-Free evaluates at :math:`y`. 100 checkpoints are recorded: losses,
-accuracies, per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of
-the weights run along.
+Nesterov looks ahead, SAM climbs along the batch gradient, Schedule-Free evaluates at :math:`y`.
+100 checkpoints are recorded: losses, accuracies, per-layer activation spread and gradient norm,
+the weights; an EMA and an SWA average of the weights run along.
 
 The landscape is seen through 2-D slices :math:`\theta^* + \alpha\,d_1 + \beta\,d_2` along
 filter-normalized random directions (Li et al., Visualizing the Loss Landscape of Neural Nets,
