@@ -445,21 +445,30 @@ def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussi
         st = opt.init(th)
     order = _mlp.batch_order(seed, steps, batch, len(x))
     loss = lambda p, xb, yb: _mlp._loss_acc(p, xb, yb, sizes, flags)[0]
-    out = []
-    for t in range(steps):
-        i = order[t * batch : (t + 1) * batch]
-        g = jax.grad(loss)(th, x[i], y[i])
-        with jax.numpy_dtype_promotion("standard"):
-            u, st = opt.update(g, st, th)
-        th = th + u
+
+    @jax.jit
+    def stats(th):
         hs, _ = _mlp._hidden(th, x, sizes, flags)
 
-        def le(e, th=th):
+        def le(e):
             lg = _mlp._hidden(th, x, sizes, flags, e)[1]
             return optax.softmax_cross_entropy_with_integer_labels(lg, y).mean()
 
-        gn = np.sqrt((np.asarray(jax.grad(le)(jax.numpy.zeros_like(hs))) ** 2).sum(axis=(1, 2)))
-        out.append((np.asarray(th), float(loss(th, x, y)), np.asarray(hs).std(axis=(1, 2)), gn))
+        g = jax.grad(le)(jax.numpy.zeros_like(hs))
+        return loss(th, x, y), hs.std(axis=(1, 2)), jax.numpy.sqrt((g**2).sum(axis=(1, 2)))
+
+    @jax.jit
+    def step(th, st, xb, yb):
+        with jax.numpy_dtype_promotion("standard"):
+            u, st = opt.update(jax.grad(loss)(th, xb, yb), st, th)
+        return th + u, st
+
+    out = []
+    for t in range(steps):
+        i = order[t * batch : (t + 1) * batch]
+        th, st = step(th, st, x[i], y[i])
+        lo, sd, gn = stats(th)
+        out.append((np.asarray(th), float(lo), np.asarray(sd), np.asarray(gn)))
     return out
 
 

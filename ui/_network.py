@@ -241,7 +241,9 @@ def show_training(cfg, trained) -> None:
     xs, ys, prob = _decision(cfg)
     x, y, _xv, _yv = network.views.data(cfg)
     title = _("decision boundary ({run})").format(run=cfg.labels()[0])
-    _chart(right, viz.decision_figure(xs, ys, prob, x, y, title=title, height=600), "dec")
+    _chart(
+        right, viz.decision_figure(xs, ys, prob, x, y, title=title, height=600, lang=lang()), "dec"
+    )
     r = trained[0]
     b = int(np.argmin(np.where(np.isfinite(r.val_loss), r.val_loss, np.inf)))
     st.caption(
@@ -268,14 +270,16 @@ def show_landscape(cfg, trained) -> None:
     rs, ps, pca = v["rand"], v["pslice"], v["pca"]
     fig = viz.slice_figure(rs.alphas, rs.betas, rs.loss,
                            title=_("random filter-normalized directions"),
-                           xlabel=_("direction 1"), ylabel=_("direction 2"))  # fmt: skip
+                           xlabel=_("direction 1"), ylabel=_("direction 2"),
+                           lang=lang())  # fmt: skip
     _chart(left, fig, "rand")
     paths = [(lab, pca.coords[i], viz.PALETTE[i]) for i, lab in enumerate(cfg.labels())]
     fig = viz.slice_figure(ps.alphas, ps.betas, ps.loss, paths=paths,
                            xlabel=_("PC 1 ({v} of the path's variance)").format(
                                v=f"{pca.explained[0]:.0%}"),
                            ylabel=f"PC 2 ({pca.explained[1]:.0%})",
-                           title=_("top-2 PCA directions of the trajectory"))  # fmt: skip
+                           title=_("top-2 PCA directions of the trajectory"),
+                           lang=lang())  # fmt: skip
     _chart(right, fig, "pca")
     st.caption(
         _(
@@ -347,7 +351,8 @@ def show_resln(cfg) -> None:
         sl = e["slice"]
         title = _("{name}: roughness {r}").format(name=name, r=f"{e['roughness']:.3f}")
         _chart(col, viz.slice_figure(sl.alphas, sl.betas, sl.loss, title=title,
-                                     xlabel=_("direction 1"), ylabel=_("direction 2")),
+                                     xlabel=_("direction 1"), ylabel=_("direction 2"),
+                                     lang=lang()),
                key)  # fmt: skip
     st.caption(
         _("Final training loss: plain {a}, with {what} {b}; stars mark the final weights.").format(

@@ -205,7 +205,7 @@ def lr_sweep_figure(sweep, *, good_gap: float, steps: int, height: int = 360, la
         height=height,
         xaxis=dict(type="log", title=_("learning rate"), exponentformat="power"),
         yaxis=dict(type="log", title=_("final (f - f*) / start"), exponentformat="power"),
-        legend=dict(orientation="h", y=-0.22, yanchor="top"),
-        margin=dict(t=40, l=60, r=10, b=80),
+        legend=dict(orientation="h", y=-0.3, yanchor="top"),
+        margin=dict(t=40, l=60, r=10, b=100),
     )
     return fig
