@@ -670,26 +670,32 @@ def _chunked(f, rows: np.ndarray, *args) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=16)
-def _plane_fn(shape: tuple[int, int]):
-    """Loss (float32) at ``c + a d1 + b d2`` for a chunk of (a, b) rows."""
-    depth, width = shape
-    sizes = (2, *([width] * depth), 2)
+def _plane_fn(width: int):
+    """Loss (float32) at ``c + a d1 + b d2`` for a chunk of (a, b) rows, on the padded network
+    (one compiled function per width serves every depth)."""
 
     @jax.jit
-    def f(ab, c, d1, d2, flags, x, y):
-        one = lambda q: _loss_acc(c + q[0] * d1 + q[1] * d2, x, y, sizes, flags)[0]
+    def f(ab, c, d1, d2, flags, depth, umask, x, y):
+        one = lambda q: _loss_acc_padded(c + q[0] * d1 + q[1] * d2, x, y, depth, umask, flags)[0]
         return jax.vmap(one)(ab)
 
     return f
 
 
+def _f32_args(arch: Arch):
+    flags, depth, umask = _arch_args(arch)
+    return flags.astype(jnp.float32), depth, umask.astype(jnp.float32)
+
+
 def losses_at_plane(center, d1, d2, ab, x, y, arch: Arch) -> np.ndarray:
     """Full-batch loss at ``center + a d1 + b d2`` for each row ``(a, b)`` of ``ab`` (float32, so
     about 6 significant digits)."""
-    f32 = lambda a: jnp.asarray(np.asarray(a, np.float32))
-    args = (f32(center), f32(d1), f32(d2), arch.flags().astype(jnp.float32), f32(x))
+    f32 = lambda a: jnp.asarray(np.asarray(pad(np.asarray(a, float), arch.sizes), np.float32))
+    args = (f32(center), f32(d1), f32(d2), *_f32_args(arch))
+    x32 = jnp.asarray(np.asarray(x, np.float32))
     ab = np.asarray(ab, np.float32)
-    return _chunked(_plane_fn(arch.shape), ab, *args, jnp.asarray(y)).astype(np.float64)
+    f = _plane_fn(arch.width)
+    return _chunked(f, ab, *args, x32, jnp.asarray(y)).astype(np.float64)
 
 
 def losses_at(thetas, x, y, arch: Arch) -> np.ndarray:
@@ -787,23 +793,23 @@ def interpolation_1d(
 
 
 @functools.lru_cache(maxsize=16)
-def _proba_fn(shape: tuple[int, int]):
-    depth, width = shape
-    sizes = (2, *([width] * depth), 2)
+def _proba_fn(width: int):
+    """P(class 1) on the padded network (one compiled function per width, every depth)."""
 
     @jax.jit
-    def f(x, theta, flags):
-        return jax.nn.softmax(_hidden(theta, x, sizes, flags)[1], -1)[:, 1]
+    def f(x, theta, flags, depth, umask):
+        return jax.nn.softmax(_hidden_padded(theta, x, depth, umask, flags)[1], -1)[:, 1]
 
     return f
 
 
 def predict_proba(thetas, x, arch: Arch) -> np.ndarray:
     """P(class 1) of each network (rows of ``thetas``) at each point: (K, N), float32."""
-    f, fl = _proba_fn(arch.shape), arch.flags().astype(jnp.float32)
+    f, extra = _proba_fn(arch.width), _f32_args(arch)
     x = np.asarray(x, np.float32)
-    rows = np.atleast_2d(np.asarray(thetas, np.float32))
-    return np.stack([_chunked(f, x, jnp.asarray(t), fl) for t in rows])
+    rows = np.atleast_2d(np.asarray(thetas, float))
+    padded = [jnp.asarray(pad(t, arch.sizes).astype(np.float32)) for t in rows]
+    return np.stack([_chunked(f, x, t, *extra) for t in padded])
 
 
 def decision_grid(theta, arch: Arch, bounds, n: int = 100):

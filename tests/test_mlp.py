@@ -58,7 +58,10 @@ def test_moving_a_slider_never_recompiles(data):
         ]
     ):
         arch = m.Arch(2, 20, act, res, ln)
-        m.train_mlp(x, y, xv, yv, arch=m.Arch(1 + 3 * i, 20), steps=10)  # depths 1, 4, 7
+        deep = m.Arch(1 + 3 * i, 20)  # depths 1, 4, 7: the same executables
+        th = m.train_mlp(x, y, xv, yv, arch=deep, steps=10).final
+        m.loss_slice(th, th, th, x, y, deep, n=5)
+        m.decision_grid(th, deep, m.data_bounds(x), n=30)
         xs = x + 0.01 * i
         run = m.train_mlp(
             xs, y, xv, yv, optimizer="adam", lr=lr, arch=arch, init=init, init_scale=scale,
@@ -71,8 +74,8 @@ def test_moving_a_slider_never_recompiles(data):
         m.interpolation_1d(th, 0 * th, xs, y, arch, n=61)
         m.decision_grid(th, arch, m.data_bounds(xs), n=30 + i)
     assert f._cache_size() == 1 and before <= 1
-    assert _mlp._plane_fn((2, 20))._cache_size() == 1
-    assert _mlp._proba_fn((2, 20))._cache_size() == 1
+    assert _mlp._plane_fn(20)._cache_size() == 1
+    assert _mlp._proba_fn(20)._cache_size() == 1
 
 
 def test_slice_center_equals_training_loss(trained):
