@@ -625,6 +625,12 @@ def warm_up(
             train_mlp(x, y, x, y, **kw)
             train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), **kw)
             spent[f"{o}/{w}"] = time.perf_counter() - t0
+    for w in widths:  # the view functions (decision boundary, slices): one per width
+        arch, t0 = Arch(2, w), time.perf_counter()
+        z = np.zeros(arch.n_params)
+        predict_proba(z, x, arch)
+        losses_at_plane(z, z, z, np.zeros((1, 2)), x, y, arch)
+        spent[f"views/{w}"] = time.perf_counter() - t0
     return spent
 
 
