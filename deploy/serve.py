@@ -39,9 +39,10 @@ def warm(which: str) -> float:
         scn = p.scenario
         scn.run()
         scn.landscape().grid(100)
-    import network  # the network page's training loops (one per optimizer and width)
+    if which == "all":  # the supervisor's cache fill: the network page's loops, every width
+        import network
 
-    network.warm_up(widths=(4, 8, 16, 20, 32, 64) if which == "all" else (20,))
+        network.warm_up(widths=(4, 8, 16, 20, 32, 64))
     return time.perf_counter() - t0
 
 
