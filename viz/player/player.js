@@ -357,6 +357,7 @@
      * when its key (its content) changed (``figs[i]`` is null for one that did not). */
     drawCharts(spec, figs) {
       const box = this.charts, items = spec ? spec.items : [];
+      if (box.nextSibling) this.root.appendChild(box);  // last, under the step's panels (inside.js)
       box.style.gridTemplateColumns = 'repeat(' + (spec ? spec.cols : 1) + ', minmax(0, 1fr))';
       while (box.children.length > items.length) {
         Plotly.purge(box.lastChild);
