@@ -92,7 +92,7 @@ def playground():
     traj = ui.cached_run(scn)[0]
     scape = scn.landscape()
     spec = optimizers.get(oc.name)
-    label, title = ui.config_label(oc), _(scape.title)
+    label, title = oc.label_in(ui.lang()), _(scape.title)
     paths = viz.paths_from([traj], [label])
     with right:
         if traj.diverged_at is not None:
@@ -118,21 +118,28 @@ def playground():
                 title=_("loss gap f - f* (log)"),
                 ylabel="f - f*",
                 log_y=True,
+                lang=ui.lang(),
             ),
             viz.curves_figure(
                 [viz.Series("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
                 title=_("gradient norm"),
                 ylabel="|∇f|",
                 log_y=True,
+                lang=ui.lang(),
             ),
             viz.curves_figure(
-                lr_lines, title=_("learning rate"), ylabel="lr", log_y=est is not None
+                lr_lines,
+                title=_("learning rate"),
+                ylabel="lr",
+                log_y=est is not None,
+                lang=ui.lang(),
             ),
             viz.curves_figure(
                 [viz.Series(_("distance"), steps, dist, viz.PALETTE[3])],
                 title=_("distance to nearest minimum"),
                 ylabel=_("distance"),
                 log_y=True,
+                lang=ui.lang(),
             ),
         ]
         if view3d:
@@ -142,11 +149,12 @@ def playground():
                 paths,
                 title=title,
                 height=int(560 * (present or 1)),
+                lang=ui.lang(),
             )
             ui.present_figure(fig, present)
             st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
         else:
-            fig = lambda: viz.landscape_figure(scape, grid, paths, title=title)
+            fig = lambda: viz.landscape_figure(scape, grid, paths, title=title, lang=ui.lang())
             ui.replay_map(
                 PAGE,
                 ui.replay_payload(scn, (label,), title, 560),
@@ -169,7 +177,7 @@ def playground():
             cells = [*st.columns(2), *st.columns(2)]
             for i, chart in enumerate(charts):
                 cells[i].plotly_chart(chart, theme=None, key=f"{PAGE}:curve{i}")
-        rows = ui.table_rows([viz.summarize(scape, traj, label).row()])
+        rows = [viz.summarize(scape, traj, label, lang=ui.lang()).row(ui.lang())]
         if present:  # a static table: its columns wrap, none is cut off
             st.table(rows)
         else:

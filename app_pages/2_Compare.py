@@ -78,7 +78,7 @@ def compare():
     ui.sync_url(scn, PAGE, TOGGLES)
     trajs = ui.cached_run(scn)
     scape = scn.landscape()
-    labels = [f"{i + 1}. {ui.config_label(c)}" for i, c in enumerate(configs)]
+    labels = [f"{i + 1}. {c.label_in(ui.lang())}" for i, c in enumerate(configs)]
     title = _(scape.title)
     paths = viz.paths_from(trajs, labels)
     with right:
@@ -124,6 +124,7 @@ def compare():
             log_y=True,
             height=int(340 * (present or 1)),
             marks=marks,
+            lang=ui.lang(),
         )
         ui.replay_map(  # the loss chart drawn below the map, by the map's plotly.js
             PAGE,
@@ -139,12 +140,13 @@ def compare():
                 "too). Click the map to start every optimizer there."
             )
         )
-        fig = lambda: viz.landscape_figure(scape, grid, paths, title=title)
+        fig = lambda: viz.landscape_figure(scape, grid, paths, title=title, lang=ui.lang())
         ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
         ui.inside_panel(PAGE, scn, tuple(labels))
-        rows = ui.table_rows(
-            [viz.summarize(scape, t, p.label, tol).row() for p, t in zip(paths, trajs, strict=True)]
-        )
+        rows = [
+            viz.summarize(scape, t, p.label, tol, lang=ui.lang()).row(ui.lang())
+            for p, t in zip(paths, trajs, strict=True)
+        ]
         if present:  # a static table: its columns wrap, none is cut off
             st.table(rows)
         else:

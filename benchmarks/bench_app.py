@@ -1,13 +1,17 @@
 """App benchmarks: server-side rerun after a slider change (AppTest), the 100 x 100 x 500-step
-hyperparameter grid, and in chromium, on Compare at 150, 500 and 2,000 steps: slider to map,
-bytes received and main-thread CPU per update, step forward/back; first load of Compare against a
-bare one-chart Streamlit page in the same run. Prints a table (not a test).
+hyperparameter grid, and in chromium, on Compare at 150, 500 and 2,000 steps: slider to map and
+loss chart, bytes received and main-thread CPU per update, step forward/back; first load of Compare
+against a bare one-chart Streamlit page in the same run. Prints a table (not a test).
 
 Run: ``python benchmarks/bench_app.py``   (needs /usr/bin/chromium for the browser rows)
+``--browser``: the browser rows only; ``--before DIR``: the same browser rows for the app in another
+checkout (e.g. the main branch), interleaved with this one's in the same run, for before/after
+ratios; ``--steps 150,2000`` and ``--reps N`` shorten a run.
 """
 
 from __future__ import annotations
 
+import collections
 import os
 import statistics
 import sys
@@ -98,21 +102,39 @@ def _task_s(cdp) -> float:
     return m["TaskDuration"]
 
 
+# the loss chart: below the map in the player (chartsKey), or (an older app) Streamlit's own chart
+# in the page, which an update replaces (a new element) or redraws (new data)
+MARK_CHART_JS = """() => {
+    const g = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+    window.__ospChart = g; window.__ospData = g ? g.data : null; return !!g; }"""
+CHART_NEW_JS = """() => {
+    const g = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+    return !!(g && g._fullLayout && g.querySelector('.main-svg')
+              && (g !== window.__ospChart || g.data !== window.__ospData)); }"""
+
+
 def _update(page, fr, cdp, got, slider, key):
-    """One slider key press -> the map shows the new run: (ms, bytes received, main-thread CPU
-    s)."""
+    """One slider key press -> the map and the loss chart show the new run: (ms, bytes received,
+    main-thread CPU s)."""
     rev = fr.evaluate("() => window.ospPlayer.data.rev")
     _idle(page)
     page.wait_for_timeout(300)
+    charts = fr.evaluate(
+        "() => window.ospPlayer.chartsKey === undefined ? null : window.ospPlayer.chartsKey"
+    )
+    in_page = charts is None and page.evaluate(MARK_CHART_JS)
     b0, c0 = sum(got), _task_s(cdp)
     slider.focus()
     t0 = time.perf_counter()
     page.keyboard.press(key)
     fr.wait_for_function(
-        f"() => window.ospPlayer.data.rev !== '{rev}' && window.ospPlayer.fg._fullLayout",
+        f"() => window.ospPlayer.data.rev !== '{rev}' && window.ospPlayer.fg._fullLayout"
+        + ("" if charts is None else f" && window.ospPlayer.chartsKey !== '{charts}'"),
         timeout=120_000,
         polling="raf",
     )
+    if in_page:
+        page.wait_for_function(CHART_NEW_JS, timeout=120_000, polling="raf")
     ms = (time.perf_counter() - t0) * 1e3
     _idle(page)
     page.wait_for_timeout(300)
@@ -127,55 +149,67 @@ STEP_JS = """async () => { const P = window.ospPlayer, out = [];
     out.sort((a, b) => a - b); return out[out.length >> 1]; }"""
 
 
-def update_rows(url, ctx, steps_list=(150, 500, 2000), reps=5):
-    """Per step count: a learning-rate change (one path changes) and a steps change (every path
-    changes): latency to the new map, bytes received, main-thread CPU; and step forward/back."""
+def update_rows(urls, ctx, steps_list=(150, 500, 2000), reps=5):
+    """Per step count and app (``urls``: name -> server, interleaved): a learning-rate change (one
+    path changes) and a steps change (every path changes): latency to the new map and loss chart,
+    bytes received, main-thread CPU; and step forward/back."""
     rows = []
     for steps in steps_list:
-        page = ctx.new_page()
-        cdp = ctx.new_cdp_session(page)
-        cdp.send("Performance.enable")
-        got: list[int] = []
-        page.on(
-            "websocket", lambda ws, got=got: ws.on("framereceived", lambda b: got.append(len(b)))
-        )
-        page.goto(f"{url}/Compare?preset=momentum-vs-nesterov-saddle")
-        _player(page)
-        _idle(page)  # the page writes the preset's whole link; the same link with other steps:
-        page.wait_for_function("() => new URLSearchParams(location.search).get('steps')")
-        link = page.evaluate(
-            "() => { const q = new URLSearchParams(location.search); "
-            f"q.set('steps', '{steps}'); return location.pathname + '?' + q; }}"
-        )
-        page.goto(url + link)
-        fr = _player(page)
-        assert fr.evaluate("() => window.ospPlayer.n") == steps, "the link did not set the steps"
-        out = {"n": steps}
-        for name, slider in (
-            ("lr", page.get_by_role("slider", name="learning rate").first),
-            ("steps", page.get_by_role("slider", name="steps")),
-        ):
-            res = [
-                _update(page, fr, cdp, got, slider, k) for k in ["ArrowLeft", "ArrowRight"] * reps
-            ]
-            res = res[1:]  # the first one may compile
-            out[name] = [statistics.median(r[i] for r in res) for i in range(3)]
-        out["step_ms"] = fr.evaluate(STEP_JS)
-        rows.append(out)
-        page.close()
+        for app, url in urls.items():
+            rows.append({"app": app, **_update_row(url, ctx, steps, reps)})
     return rows
 
 
-def first_load_rows(url, bare_url, reps=3):
-    """First load (new browser profile each time: nothing cached) of Compare vs a bare one-chart
-    page, interleaved; and a second visit of each in the same profile (cache warm)."""
+def _update_row(url, ctx, steps, reps):
+    """One step count on one app: see :func:`update_rows`."""
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    got: list[int] = []
+    page.on("websocket", lambda ws, got=got: ws.on("framereceived", lambda b: got.append(len(b))))
+    page.goto(f"{url}/Compare?preset=momentum-vs-nesterov-saddle")
+    _player(page)
+    _idle(page)  # the page writes the preset's whole link; the same link with other steps:
+    page.wait_for_function("() => new URLSearchParams(location.search).get('steps')")
+    link = page.evaluate(
+        "() => { const q = new URLSearchParams(location.search); "
+        f"q.set('steps', '{steps}'); return location.pathname + '?' + q; }}"
+    )
+    page.goto(url + link)
+    fr = _player(page)
+    assert fr.evaluate("() => window.ospPlayer.n") == steps, "the link did not set the steps"
+    out = {"n": steps}
+    for name, slider in (
+        ("lr", page.get_by_role("slider", name="learning rate").first),
+        ("steps", page.get_by_role("slider", name="steps")),
+    ):
+        res = [_update(page, fr, cdp, got, slider, k) for k in ["ArrowLeft", "ArrowRight"] * reps]
+        res = res[1:]  # the first one may compile
+        out[name] = [statistics.median(r[i] for r in res) for i in range(3)]
+    out["step_ms"] = fr.evaluate(STEP_JS)
+    page.close()
+    return out
+
+
+CHARTS_DRAWN_JS = """() => { const P = window.ospPlayer;
+    return P.chartsKey === undefined
+        || (P.chartsKey !== '' && !!P.charts.querySelector('.main-svg')); }"""
+
+
+def first_load_rows(urls, bare_url, reps=3):
+    """First load (new browser profile each time: nothing cached) of Compare (per app in ``urls``)
+    vs a bare one-chart page, interleaved; and a second visit of each in the same profile (cache
+    warm). Compare is loaded when its map and its loss chart are drawn."""
     from tests.browser import browser
 
-    res = {"compare": [], "bare": [], "compare2": [], "bare2": []}
+    res: dict[str, list[float]] = collections.defaultdict(list)
     for _ in range(reps):
         for name, go, ready in (
             ("bare", bare_url, None),
-            ("compare", url + "/Compare?preset=momentum-vs-nesterov-saddle", True),
+            *[
+                (f"compare:{app}", url + "/Compare?preset=momentum-vs-nesterov-saddle", True)
+                for app, url in urls.items()
+            ],
         ):
             with browser() as ctx:
                 for visit in ("", "2"):
@@ -183,9 +217,11 @@ def first_load_rows(url, bare_url, reps=3):
                     t0 = time.perf_counter()
                     page.goto(go)
                     if ready:
-                        _player(page)
+                        fr = _player(page)
+                        fr.wait_for_function(CHARTS_DRAWN_JS, timeout=300_000)
                         page.wait_for_function(
-                            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1",
+                            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1"
+                            " || !document.querySelector('[data-testid=stPlotlyChart]')",
                             timeout=300_000,
                         )
                     else:
@@ -198,33 +234,43 @@ def first_load_rows(url, bare_url, reps=3):
     return {k: statistics.median(v) for k, v in res.items()}
 
 
-def browser_rows():
+def browser_rows(before: str | None = None, steps=(150, 500, 2000), reps=5):
     import tempfile
 
-    from tests.browser import browser, have_chromium, streamlit_server
+    from tests.browser import browser, have_chromium
 
     if not have_chromium():
         return None
     bare_dir = tempfile.mkdtemp(prefix="optiscape-bare-")
     with open(os.path.join(bare_dir, "app.py"), "w") as fh:
         fh.write(BARE_PAGE)
-    with streamlit_server() as (url, _):
-        with browser() as ctx:  # warm the server (compilation, imports) before timing anything
-            page = ctx.new_page()
-            page.goto(url + "/Compare?preset=momentum-vs-nesterov-saddle")
-            _player(page)
-            page.close()
-            updates = update_rows(url, ctx)
+    servers = {"this": _bare_server(ROOT)}
+    if before:
+        servers["before"] = _bare_server(before)
+    urls = {app: u for app, (u, _) in servers.items()}
+    try:
+        with browser() as ctx:  # warm the servers (compilation, imports) before timing anything
+            for url in urls.values():
+                page = ctx.new_page()
+                page.goto(url + "/Compare?preset=momentum-vs-nesterov-saddle")
+                _player(page)
+                page.close()
+            updates = update_rows(urls, ctx, steps, reps)
         bare = _bare_server(bare_dir)
         try:
-            loads = first_load_rows(url, bare[0])
+            loads = first_load_rows(urls, bare[0])
         finally:
             bare[1].terminate()
             bare[1].wait(10)
+    finally:
+        for _, proc in servers.values():
+            proc.terminate()
+            proc.wait(10)
     return updates, loads
 
 
 def _bare_server(folder):
+    """A Streamlit server for ``folder``'s app.py on a free loopback port: (url, process)."""
     import subprocess
     import urllib.request
 
@@ -252,7 +298,7 @@ def _bare_server(folder):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(600):
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
                 return url, proc
@@ -261,38 +307,54 @@ def _bare_server(folder):
     raise RuntimeError("bare streamlit server did not start")
 
 
+def _args():
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--browser", action="store_true", help="the browser rows only")
+    ap.add_argument("--before", help="another checkout's app, measured in the same run")
+    ap.add_argument("--steps", default="150,500,2000")
+    ap.add_argument("--reps", type=int, default=5, help="key presses per slider and direction")
+    return ap.parse_args()
+
+
 def main():
+    args = _args()
     load = os.getloadavg()
-    r = rerun_ms()
-    g = grid_search_s()
-    ms = mlp_slice_s()
-    browser = browser_rows()
+    if not args.browser:
+        r = rerun_ms()
+        g = grid_search_s()
+        ms = mlp_slice_s()
+    steps = tuple(int(v) for v in args.steps.split(","))
+    browser = browser_rows(args.before, steps, args.reps)
     if browser is not None:
         import json
 
         print(json.dumps({"updates": browser[0], "loads": browser[1]}))
     print(f"load average at start: {load[0]:.1f} (2 cores)")
     print(f"{'benchmark':55s} {'measured':>12s} {'target':>10s} {'ratio':>7s}")
-    print(
-        f"{'server rerun after a slider change (AppTest, median)':55s} {r:10.0f}ms "
-        f"{'100 ms':>10s} {r / 100:6.2f}x"
-    )
-    print(
-        f"{'hyperparameter grid 100 x 100 x 500 steps':55s} {g:11.2f}s {'2 s':>10s} {g / 2:6.2f}x"
-    )
-    print(
-        f"{'MLP loss slice 41 x 41, 522 parameters, 300 points':55s} {ms:11.2f}s {'3 s':>10s} "
-        f"{ms / 3:6.2f}x"
-    )
+    if not args.browser:
+        print(
+            f"{'server rerun after a slider change (AppTest, median)':55s} {r:10.0f}ms "
+            f"{'100 ms':>10s} {r / 100:6.2f}x"
+        )
+        print(
+            f"{'hyperparameter grid 100 x 100 x 500 steps':55s} {g:11.2f}s {'2 s':>10s} "
+            f"{g / 2:6.2f}x"
+        )
+        print(
+            f"{'MLP loss slice 41 x 41, 522 parameters, 300 points':55s} {ms:11.2f}s "
+            f"{'3 s':>10s} {ms / 3:6.2f}x"
+        )
     if browser is not None:
         updates, loads = browser
         for u in updates:
-            n = u["n"]
+            n, app = u["n"], u["app"]
             target = 150 if n <= 150 else 250
             for kind, what in (("lr", "a learning rate"), ("steps", "the steps slider")):
                 lat, nbytes, cpu = u[kind]
                 print(
-                    f"{f'Compare {n} steps, {what}: slider to map':55s} {lat:10.0f}ms "
+                    f"{f'[{app}] Compare {n} steps, {what}: to map + chart':55s} {lat:10.0f}ms "
                     f"{f'{target} ms':>10s} {lat / target:6.2f}x"
                 )
                 print(
@@ -301,19 +363,16 @@ def main():
                 )
                 print(f"{'   main-thread CPU per update':55s} {cpu * 1e3:10.0f}ms")
             print(
-                f"{f'Compare {n} steps: step forward/back to redrawn':55s} {u['step_ms']:10.1f}ms "
+                f"{f'[{app}] Compare {n} steps: step forward/back':55s} {u['step_ms']:10.1f}ms "
                 f"{'50 ms':>10s} {u['step_ms'] / 50:6.2f}x"
             )
-        ratio = loads["compare"] / loads["bare"]
-        print(
-            f"{'first load, Compare / bare one-chart page (new profile)':55s} "
-            f"{loads['compare']:5.2f}s/{loads['bare']:4.2f}s {'1.5x':>10s} {ratio / 1.5:6.2f}x"
-        )
-        ratio2 = loads["compare2"] / loads["bare2"]
-        print(
-            f"{'second visit, Compare / bare one-chart page':55s} "
-            f"{loads['compare2']:5.2f}s/{loads['bare2']:4.2f}s {'1.5x':>10s} {ratio2 / 1.5:6.2f}x"
-        )
+        for app in sorted({u["app"] for u in updates}):
+            for visit, what in (("", "first load (new profile)"), ("2", "second visit")):
+                c, b = loads[f"compare:{app}{visit}"], loads[f"bare{visit}"]
+                print(
+                    f"{f'[{app}] {what}, Compare / bare one-chart page':55s} "
+                    f"{c:5.2f}s/{b:4.2f}s {'1.5x':>10s} {c / b / 1.5:6.2f}x"
+                )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print("(ratio = measured / target; below 1 meets the target)")
 

@@ -2,10 +2,11 @@ r"""The jitted trajectory engine: ``lax.scan`` over steps, ``vmap`` over configu
 
 Static (compile-time) choices, :class:`Static`: the surface family, the optimizer, the schedule
 kind, whether whole paths are recorded and into which of two buffer lengths (2,048 steps for the
-steps slider's whole range, 10,000 beyond), whether the momentum is ramped, and for sweeps whether
-noise and clipping are on at all. Everything else, :class:`Inputs` (start, learning rate,
-hyperparameters, schedule arguments, clipping, noise, seed, surface parameters, the step count),
-is traced, so changing it never recompiles.
+steps slider's whole range, 10,000 beyond), the momentum schedule's kind (none, the linear ramp,
+staged values), and for sweeps whether noise and clipping are on at all. Everything else,
+:class:`Inputs` (start, learning rate, hyperparameters, schedule arguments, the ramp's length and
+the stages' values, clipping, noise, seed, surface parameters, the step count), is traced, so
+changing it never recompiles.
 
 The loop runs blocks of 16 steps (an inner scan, unrolled 4x in sweeps) inside a ``while_loop``
 with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise. A
@@ -568,6 +569,19 @@ def _pack_inputs(x: Inputs, batched: bool):
     return (layout, (tree_b, tuple((a.shape[1:], a.dtype) for a in arrays_b))), vec, mat
 
 
+@functools.cache
+def _batch_layout(names: tuple[str, ...]):
+    """The layout of a sweep's per-run matrix (as :func:`_pack_inputs` gives it) for the
+    hyperparameters ``names``: columns start (2), lr, each hyperparameter, seed."""
+    one = np.zeros(1)
+    x = Inputs(*(None,) * len(Inputs._fields))._replace(
+        start=np.zeros((1, 2)), lr=one, hparams={k: one for k in names}, seed=one
+    )
+    tree = jax.tree.flatten(x)[1]
+    f64 = np.dtype(np.float64)
+    return tree, (((2,), f64), ((), f64), *(((), f64) for _ in names), ((), np.dtype(np.uint32)))
+
+
 def _unpack_inputs(layout, flat):
     """The pytree of a packed vector (traced): the inverse of :func:`_pack_inputs`."""
     tree, leaves = layout
@@ -849,7 +863,6 @@ def sweep(
             f"sweep too large: {n} runs x {steps} steps (limit {MAX_SWEEP} runs, "
             f"{MAX_SWEEP * 500} run-steps)"
         )
-    starts_b = np.broadcast_to(starts.reshape(-1, 2), (n, 2))
     common = _common(
         landscape,
         spec,
@@ -876,10 +889,10 @@ def sweep(
         noise=bool(ns > 0),
         clip=bool(np.isfinite(cn) or np.isfinite(cv)),
     )
-    x = Inputs(
-        _f64(starts_b),
-        _f64(np.broadcast_to(lr.ravel(), (n,))),
-        {k: _f64(np.broadcast_to(v.ravel(), (n,))) for k, v in hp.items()},
+    shared = Inputs(
+        None,
+        None,
+        None,
         sargs,
         w,
         mw,
@@ -887,13 +900,22 @@ def sweep(
         cn,
         cv,
         ns,
-        np.broadcast_to(seeds.ravel(), (n,)).astype(np.uint32),
+        None,
         fparams,
         np.int64(steps),
         center,
         radius,
     )
-    layout, vec, mat = _pack_inputs(x, True)
+    (shared_layout, _), vec, _ = _pack_inputs(shared, False)
+    # the per-run matrix filled in place (broadcast by assignment): start, lr, hparams, seed
+    names = tuple(sorted(hp))
+    mat = np.empty((n, 4 + len(names)))
+    mat[:, 0:2] = starts.reshape(-1, 2)
+    mat[:, 2] = lr.ravel()
+    for i, k in enumerate(names):
+        mat[:, 3 + i] = hp[k].ravel()
+    mat[:, -1] = seeds.ravel()
+    layout = (shared_layout, _batch_layout(names))
     out = _executable(cfg, layout)(vec, _split(mat, n) if parallel else mat)
     out = {k: v[:n] for k, v in _unpack(cfg, out).items()}
     paths = losses = None

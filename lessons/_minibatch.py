@@ -25,6 +25,7 @@ import numpy as np
 import optax
 import optax.contrib
 
+from i18n import N_, gettext_for
 from optimizers._schedules import make_schedule, schedule_args
 from optimizers._specs import get
 
@@ -408,21 +409,22 @@ def lr_sweep(
     return LrSweep(tuple(batches), lr_arr, ratio, ~(ratio < 1.0))
 
 
-def sweep_summary(sweep: LrSweep) -> str:
+def sweep_summary(sweep: LrSweep, lang: str = "en") -> str:
     """The sentence the page shows about :func:`lr_sweep`'s runs."""
+    _ = gettext_for(lang)
     best = sweep.largest_good_lr()
     parts = ", ".join(f"B = {b}: {lr:.3g}" for b, lr in best.items())
     vals = list(best.values())
     grows = all(a < b for a, b in itertools.pairwise(vals))
     verdict = (
-        "grows with the batch size: small batches need small learning rates"
+        _("grows with the batch size: small batches need small learning rates")
         if grows
-        else "does **not** grow with the batch size here"
+        else _("does **not** grow with the batch size here")
     )
-    return (
-        f"The largest rate that brings the loss gap below {GOOD_GAP:.0%} of its start in "
-        f"{SWEEP_STEPS} steps ({parts}) {verdict}."
-    )
+    return _(
+        "The largest rate that brings the loss gap below {pct} of its start in {n} steps "
+        "({parts}) {verdict}."
+    ).format(pct=f"{GOOD_GAP:.0%}", n=SWEEP_STEPS, parts=parts, verdict=verdict)
 
 
 # --- what the page reports --------------------------------------------------------------------
@@ -511,14 +513,14 @@ def floor_race(
     decay = {"step_size": every_epochs * (n // batch), "gamma": 1.0 / factor}
     return Race(
         {
-            "constant rate": minibatch_run(problem, steps=steps, **kw),
-            "step decay": minibatch_run(
+            N_("constant rate"): minibatch_run(problem, steps=steps, **kw),
+            N_("step decay"): minibatch_run(
                 problem, steps=steps, schedule="step", schedule_args_=decay, **kw
             ),
-            "growing batch": minibatch_run(
+            N_("growing batch"): minibatch_run(
                 problem, steps=grow_steps, growth=factor, every_epochs=every_epochs, **kw
             ),
-            "reduce on plateau": minibatch_run(problem, steps=steps, plateau=patience, **kw),
+            N_("reduce on plateau"): minibatch_run(problem, steps=steps, plateau=patience, **kw),
         },
         problem.f_star,
         max(
@@ -555,8 +557,8 @@ SCALING_TOLERANCE = 0.15  # decades: "holds" when the two curves per sample agre
 def scaling_verdict(gap: float) -> str:
     """The words the page uses for a linear-scaling gap (in decades of loss gap)."""
     if gap <= SCALING_TOLERANCE:
-        return "holds"
-    return "roughly holds" if gap <= 0.5 else "fails"
+        return N_("holds")
+    return N_("roughly holds") if gap <= 0.5 else N_("fails")
 
 
 def reached_floor(race: Race) -> bool:
@@ -566,30 +568,31 @@ def reached_floor(race: Race) -> bool:
     return bool(tail_gap(race.runs["constant rate"], race.f_star) > 10 * race.noiseless)
 
 
-def floor_summary(race: Race) -> str:
+def floor_summary(race: Race, lang: str = "en") -> str:
     """One paragraph comparing each method's noise floor with the constant rate's."""
+    _ = gettext_for(lang)
     fl = race.floors()
     base = fl["constant rate"]
     if not reached_floor(race):
-        return (
-            f"The constant rate is still going downhill at the end (loss gap {base:.3g}): "
+        return _(
+            "The constant rate is still going downhill at the end (loss gap {gap}): "
             "in these epochs the noise has not yet stopped it, so there is no floor to lower. "
             "A larger rate, a smaller batch or more epochs show it."
-        )
+        ).format(gap=f"{base:.3g}")
     n0 = len(race.runs["constant rate"].batch)
     parts = []
     for m in ("step decay", "growing batch", "reduce on plateau"):
         ratio = base / fl[m] if fl[m] > 0 else float("inf")
-        words = f"{ratio:.3g}x lower" if ratio > 1.2 else "no lower"
+        words = _("{r}x lower").format(r=f"{ratio:.3g}") if ratio > 1.2 else _("no lower")
         if m == "growing batch":
             n1 = len(race.runs[m].batch)
-            words += f" with {n1:,} updates instead of {n0:,}"
-        parts.append(f"{m} ends {words}")
-    return (
-        f"With a constant rate the loss gap stops falling and rattles at about {base:.3g}, the "
-        f"noise floor (full-batch gradient descent at the same rate reaches {race.noiseless:.2g} "
-        f"in as many steps); {'; '.join(parts)}."
-    )
+            words += _(" with {n1} updates instead of {n0}").format(n1=f"{n1:,}", n0=f"{n0:,}")
+        parts.append(_("{method} ends {words}").format(method=_(m), words=words))
+    return _(
+        "With a constant rate the loss gap stops falling and rattles at about {base}, the "
+        "noise floor (full-batch gradient descent at the same rate reaches {gd} in as many "
+        "steps); {parts}."
+    ).format(base=f"{base:.3g}", gd=f"{race.noiseless:.2g}", parts="; ".join(parts))
 
 
 __all__ = [

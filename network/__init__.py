@@ -1,7 +1,7 @@
 """A real (small) network: an MLP of 1-8 hidden layers on toy data sets, trained with the
-registry's optimizers (one compiled loop per architecture), and the views of its loss: filter-
-normalized random slices, PCA of the paths, 1-D interpolation, decision boundary, per-layer
-statistics, ensembles and weight averages. Float64: :func:`jaxsetup.configure`.
+registry's optimizers and Muon (one compiled loop per width serves every depth), and the views of
+its loss: filter-normalized random slices, PCA of the paths, 1-D interpolation, decision boundary,
+per-layer statistics, ensembles and weight averages. Float64: :func:`jaxsetup.configure`.
 """
 
 import jaxsetup
@@ -48,6 +48,7 @@ from ._mlp import (  # noqa: E402
     standardize,
     train_many,
     train_mlp,
+    warm_up,
 )
 from ._views import Config  # noqa: E402
 
@@ -92,4 +93,5 @@ __all__ = [
     "train_many",
     "train_mlp",
     "views",
+    "warm_up",
 ]

@@ -21,7 +21,7 @@ from optimizers._modern import muon
 SIZE = 8
 COND = 10.0
 MATRIX_STEPS = 200
-RACERS = {"muon": 0.02, "adam": 0.02, "sgd": 0.5}  # each one's rate (sgd: near its stability edge)
+RACERS = {"muon": 0.02, "adam": 0.02, "sgd": 0.5}  # each one's rate
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -2,14 +2,15 @@ r"""A small MLP trained with the optimizer registry, and its loss landscape.
 
 Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth`` hidden layers of
 ``width`` units, optionally with residual connections :math:`h_{l+1} = h_l + \phi(\mathrm{LN}(W_l
-h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training is one
-jitted loop per architecture (depth, width, batch, optimizer, schedule): the learning rate,
-hyperparameters, step count, seed, data, activation and the residual/LayerNorm switches are traced,
-so moving those sliders never recompiles. Each step's gradient (of its mini-batch) is taken
-where the optimizer's ``eval_point`` says: the notes' Nesterov looks ahead, SAM climbs along the
-batch gradient, Schedule-Free evaluates at :math:`y`. 100 checkpoints are recorded: losses,
-accuracies, per-layer activation spread and gradient norm, the weights; an EMA and an SWA average of
-the weights run along.
+h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training runs a
+network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``, the
+results equal to the plain network's), one jitted loop per (optimizer, schedule, batch, width): the
+depth, learning rate, hyperparameters, step count, seed, data, activation and the
+residual/LayerNorm switches are inputs, so moving those sliders never recompiles. Each step's
+gradient (of its mini-batch) is taken where the optimizer's ``eval_point`` says: the notes'
+Nesterov looks ahead, SAM climbs along the batch gradient, Schedule-Free evaluates at :math:`y`.
+100 checkpoints are recorded: losses, accuracies, per-layer activation spread and gradient norm,
+the weights; an EMA and an SWA average of the weights run along.
 
 The landscape is seen through 2-D slices :math:`\theta^* + \alpha\,d_1 + \beta\,d_2` along
 filter-normalized random directions (Li et al., Visualizing the Loss Landscape of Neural Nets,
@@ -43,6 +44,7 @@ ACTIVATIONS = ("tanh", "relu")
 MAX_MLP_STEPS = 3000
 MAX_SLICE = 81
 MAX_DEPTH = 8
+MAX_WIDTH = 64  # the padded network: every depth and width runs in one compiled loop
 RECORDS = 100  # checkpoints per run (plus the initial weights)
 LN_EPS = 1e-5
 
@@ -60,8 +62,8 @@ class Arch:
     def __post_init__(self):
         if not 1 <= self.depth <= MAX_DEPTH:
             raise ValueError(f"depth must be 1..{MAX_DEPTH} hidden layers")
-        if not 1 <= self.width <= 256:
-            raise ValueError("width must be 1..256 units")
+        if not 1 <= self.width <= MAX_WIDTH:
+            raise ValueError(f"width must be 1..{MAX_WIDTH} units")
         if self.activation not in ACTIVATIONS:
             raise KeyError(f"unknown activation {self.activation!r}; choose one of tanh, relu")
 
@@ -274,24 +276,92 @@ def muon_flat(sizes: tuple[int, ...], learning_rate, **hp) -> optax.GradientTran
     return optax.GradientTransformation(lambda p: inner.init(split(p)), update)
 
 
+# --- the padded network: one compiled loop serves every depth and width --------------------------
+
+
+def pad_sizes(width: int) -> tuple[int, ...]:
+    """The padded network of a width: :data:`MAX_DEPTH` hidden layers (the unused ones skipped)."""
+    return (2, *([width] * MAX_DEPTH), 2)
+
+
 @functools.lru_cache(maxsize=64)
-def _trainer(opt_name: str, schedule: str, shape: tuple[int, int], batch: int, n_train: int):
-    """One jitted training loop per (optimizer, schedule, depth, width, batch, data size); it is
-    also the unit counted by the no-recompilation test (``_trainer(...)._cache_size()``)."""
+def pad_index(sizes: tuple[int, ...]) -> np.ndarray:
+    """Where each weight of the network with ``sizes`` sits in the padded vector (:data:`PAD_SIZES`:
+    hidden layer ``l`` in padded layer ``l``, the output layer in the padded output layer, a
+    ``(m, n)`` block in the top-left corner of its ``(M, N)`` block)."""
+    own, pad = layer_slices(sizes), layer_slices(pad_sizes(sizes[1]))
+    pairs = [*zip(own[:-1], pad, strict=False), (own[-1], pad[-1])]
+    out = np.empty(sum(m * n + n for m, n in itertools.pairwise(sizes)), np.int64)
+    for (ow, (m, n), ob), (pw, (_, big_n), pb) in pairs:
+        out[ob] = pb.start + np.arange(n)
+        out[ow] = (pw.start + np.arange(m)[:, None] * big_n + np.arange(n)[None, :]).ravel()
+    return out
+
+
+def pad(theta: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
+    """The padded vector of ``theta`` (zeros elsewhere)."""
+    big = pad_sizes(sizes[1])
+    out = np.zeros(pad_index(big).size)
+    out[pad_index(sizes)] = theta
+    return out
+
+
+def _hidden_padded(theta, x, depth, umask, flags, eps=None):
+    """:func:`_hidden` on the padded network: ``umask`` (MAX_WIDTH,) marks the real units (padded
+    units stay exactly 0 and get exactly zero gradients), hidden layers at or past ``depth`` are
+    skipped (``lax.cond``: they cost nothing and pass ``h`` on unchanged)."""
+    relu, res, ln = flags[0], flags[1], flags[2]
+    w = umask.shape[0]
+    k = umask.sum()
+
+    def act(z):
+        mu = (z * umask).sum(-1, keepdims=True) / k
+        var = (((z - mu) * umask) ** 2).sum(-1, keepdims=True) / k
+        z = jnp.where(ln > 0, (z - mu) / jnp.sqrt(var + LN_EPS), z)
+        return jnp.where(relu > 0, jax.nn.relu(z), jnp.tanh(z)) * umask
+
+    eps = jnp.zeros((MAX_DEPTH, x.shape[0], w), x.dtype) if eps is None else eps
+    h = act(x @ theta[w : 3 * w].reshape(2, w) + theta[:w]) + eps[0]
+    o, blk = 3 * w, w + w * w
+    mid = theta[o : o + (MAX_DEPTH - 1) * blk].reshape(MAX_DEPTH - 1, blk)
+
+    def layer(h, ple):
+        p, i, e = ple
+        on = lambda h: act(h @ p[w:].reshape(w, w) + p[:w]) + res * h + e
+        h = jax.lax.cond(i + 1 < depth, on, lambda h: h, h)
+        return h, h
+
+    idx = jnp.arange(MAX_DEPTH - 1, dtype=jnp.int32)
+    h_last, hs = jax.lax.scan(layer, h, (mid, idx, eps[1:]))
+    o += (MAX_DEPTH - 1) * blk
+    return jnp.concatenate([h[None], hs]), h_last @ theta[o + 2 : o + 2 + 2 * w].reshape(w, 2) + (
+        theta[o : o + 2]
+    )
+
+
+def _loss_acc_padded(theta, x, y, depth, umask, flags):
+    logits = _hidden_padded(theta, x, depth, umask, flags)[1]
+    loss = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+    return loss, (jnp.argmax(logits, -1) == y).mean()
+
+
+def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: bool):
+    """The (un-jitted) training loop of the padded network for one (optimizer, schedule, batch):
+    depth, width, the switches, rate, hyperparameters, steps, seed and data are all inputs."""
     spec = opt_spec(opt_name)
-    depth, width = shape
-    sizes = (2, *([width] * depth), 2)
     factory = spec.fast_factory or spec.factory
     if spec is MUON:
-        factory = functools.partial(muon_flat, sizes)
+        factory = functools.partial(muon_flat, pad_sizes(width))
 
-    def run(theta0, lr, hp, sargs, flags, x, y, xv, yv, order, steps, ema_decay, swa_start):
+    def run(theta0, lr, hp, sargs, flags, depth, umask, x, y, xv, yv, order, steps, ema_decay,
+            swa_start):  # fmt: skip
         sched = make_schedule(schedule, sargs)
         opt = factory(lambda c: lr * sched(c), **hp)
         k_inner = (steps + RECORDS - 1) // RECORDS
+        n_real = umask.sum()
 
         def loss(th, xb, yb):
-            return _loss_acc(th, xb, yb, sizes, flags)[0]
+            return _loss_acc_padded(th, xb, yb, depth, umask, flags)[0]
 
         def step(_, c):
             th, st, div_at, ema, nok, swa, t = c
@@ -318,25 +388,34 @@ def _trainer(opt_name: str, schedule: str, shape: tuple[int, int], batch: int, n
             return th, st, div_at, ema, nok, swa, t + active.astype(jnp.int32)
 
         def record(th, t):
-            tl, ta = _loss_acc(th, x, y, sizes, flags)
-            vl, va = _loss_acc(th, xv, yv, sizes, flags)
-            hs, _ = _hidden(th, x, sizes, flags)
-            sd = hs.std(axis=(1, 2))
+            if not keep_path:  # ensemble members: only the final weights are used
+                nan, row = jnp.float64(jnp.nan), jnp.full(MAX_DEPTH, jnp.nan)
+                return th[:0], t, nan, nan, nan, nan, row, row
 
             def loss_eps(e):
-                logits = _hidden(th, x, sizes, flags, e)[1]
-                return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+                hs, logits = _hidden_padded(th, x, depth, umask, flags, e)
+                per = optax.softmax_cross_entropy_with_integer_labels(logits, y)
+                return per.mean(), (hs, logits)
 
-            g = jax.grad(loss_eps)(jnp.zeros_like(hs))
+            e0 = jnp.zeros((MAX_DEPTH, x.shape[0], width), x.dtype)
+            g, (hs, logits) = jax.grad(loss_eps, has_aux=True)(e0)
+            tl = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+            ta = (jnp.argmax(logits, -1) == y).mean()
+            vl, va = _loss_acc_padded(th, xv, yv, depth, umask, flags)
+            cnt = x.shape[0] * n_real
+            mu = (hs * umask).sum(axis=(1, 2)) / cnt
+            sd = jnp.sqrt((((hs - mu[:, None, None]) * umask) ** 2).sum(axis=(1, 2)) / cnt)
             gn = jnp.sqrt((g**2).sum(axis=(1, 2)))
-            return th, t, tl, vl, ta, va, sd, gn
+            return (th if keep_path else th[:0]), t, tl, vl, ta, va, sd, gn
 
         def outer(c, _):
             c = jax.lax.fori_loop(0, k_inner, step, c)
             return c, record(c[0], c[6])
 
         z = jnp.zeros_like(theta0)
-        c0 = (theta0, opt.init(theta0), jnp.int32(-1), z, jnp.int32(0), theta0, jnp.int32(0))
+        with jax.numpy_dtype_promotion("standard"):
+            s0 = opt.init(theta0)
+        c0 = (theta0, s0, jnp.int32(-1), z, jnp.int32(0), theta0, jnp.int32(0))
         c, rec = jax.lax.scan(outer, c0, None, length=RECORDS)
         first = record(theta0, jnp.int32(0))
         rec = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), first, rec)
@@ -344,9 +423,27 @@ def _trainer(opt_name: str, schedule: str, shape: tuple[int, int], batch: int, n
         ema = jnp.where(
             nok > 0, c[3] / (1 - ema_decay ** jnp.maximum(nok, 1).astype(ema_decay.dtype)), theta0
         )
-        return rec, c[2], ema, c[5]
+        return rec, c[2], ema, c[5], c[0]
 
-    return jax.jit(run)
+    return run
+
+
+@functools.lru_cache(maxsize=64)
+def _trainer(opt_name: str, schedule: str, batch: int, n_train: int, width: int):
+    """One jitted training loop per (optimizer, schedule, batch, data size), for every depth and
+    width (the padded network); it is also the unit counted by the no-recompilation test
+    (``_trainer(...)._cache_size()``)."""
+    del n_train  # part of the key: the data's shape
+    return jax.jit(_train_fn(opt_name, schedule, batch, width, True))
+
+
+@functools.lru_cache(maxsize=64)
+def _trainer_many(opt_name: str, schedule: str, batch: int, n_train: int, width: int):
+    """:func:`_trainer` vmapped over the members of an ensemble (initial weights, learning rate,
+    batch order), without the recorded path."""
+    del n_train
+    axes = (0, 0, None, None, None, None, None, None, None, None, None, 0, None, None, None)
+    return jax.jit(jax.vmap(_train_fn(opt_name, schedule, batch, width, False), in_axes=axes))
 
 
 def batch_order(seed: int, steps: int, batch: int, n: int) -> np.ndarray:
@@ -374,26 +471,33 @@ def _prepare(optimizer, schedule, schedule_args_, hparams, steps, batch, n):
     return spec, hp, sargs, int(min(max(1, batch), n))
 
 
-def _run_from(rec, div, ema, swa, arch, keep_path=True) -> MLPRun:
+def _run_from(rec, div, ema, swa, final, arch, keep_path=True) -> MLPRun:
+    """An :class:`MLPRun` in the network's own (unpadded) layout."""
     th, t, tl, vl, ta, va, sd, gn = (np.asarray(a) for a in rec)
+    idx, d = pad_index(arch.sizes), arch.depth
     t = t.astype(int)
     keep = np.concatenate([[True], np.diff(t) > 0])  # a short run repeats its last checkpoint
-    d = int(div)
+    div = int(div)
     return MLPRun(
         t[keep],
-        th[keep] if keep_path else th[:0],
-        th[-1],
+        th[keep][:, idx] if keep_path else np.zeros((0, idx.size)),
+        np.asarray(final)[idx],
         tl[keep],
         vl[keep],
         ta[keep],
         va[keep],
-        sd[keep],
-        gn[keep],
-        np.asarray(ema),
-        np.asarray(swa),
-        d if d > 0 else None,
+        sd[keep][:, :d],
+        gn[keep][:, :d],
+        np.asarray(ema)[idx],
+        np.asarray(swa)[idx],
+        div if div > 0 else None,
         arch,
     )
+
+
+def _arch_args(arch: Arch):
+    umask = np.ones(arch.width)  # (all units real: the width is not padded)
+    return arch.flags(), jnp.int32(arch.depth), jnp.asarray(umask)
 
 
 def train_mlp(
@@ -421,21 +525,21 @@ def train_mlp(
     spec, hp, sargs, batch = _prepare(
         optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
     )
-    theta0 = jnp.asarray(init_params(arch.sizes, init, seed=seed, scale=init_scale))
-    f = _trainer(spec.name, schedule, arch.shape, batch, len(x))
-    rec, div, ema, swa = f(
-        theta0,
+    theta0 = pad(init_params(arch.sizes, init, seed=seed, scale=init_scale), arch.sizes)
+    f = _trainer(spec.name, schedule, batch, len(x), arch.width)
+    rec, div, ema, swa, final = f(
+        jnp.asarray(theta0),
         jnp.float64(lr),
         hp,
         sargs,
-        arch.flags(),
+        *_arch_args(arch),
         *_data(x, y, xv, yv),
         jnp.asarray(batch_order(seed, steps, batch, len(x))),
         jnp.int32(steps),
         jnp.float64(ema_decay),
         jnp.int32(int(swa_start * steps)),
     )
-    return _run_from(rec, div, ema, swa, arch)
+    return _run_from(rec, div, ema, swa, final, arch)
 
 
 def _data(x, y, xv, yv):
@@ -447,13 +551,87 @@ def _data(x, y, xv, yv):
     )
 
 
-def train_many(x, y, xv, yv, *, lrs, seeds, optimizer: str = "adam", **kw) -> list[MLPRun]:
-    """Independent runs: member ``i`` has learning rate ``lrs[i]`` and seed ``seeds[i]`` (initial
-    weights and batch order). They reuse the single run's compiled loop (no new compilation)."""
+def train_many(
+    x,
+    y,
+    xv,
+    yv,
+    *,
+    lrs,
+    seeds,
+    optimizer: str = "adam",
+    hparams=None,
+    schedule: str = "constant",
+    schedule_args_=None,
+    arch: Arch = Arch(),
+    init: str = "glorot",
+    init_scale: float = 1.0,
+    batch: int = 32,
+    steps: int = 500,
+    ema_decay: float = 0.98,
+    swa_start: float = 0.5,
+) -> list[MLPRun]:
+    """Independent runs in one vmapped call: member ``i`` has learning rate ``lrs[i]`` and seed
+    ``seeds[i]`` (initial weights and batch order); the same numbers as :func:`train_mlp` one by
+    one, without the recorded path (``thetas`` is empty)."""
+    spec, hp, sargs, batch = _prepare(
+        optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
+    )
+    seeds = [int(s) for s in seeds]
+    th0 = np.stack([pad(init_params(arch.sizes, init, seed=s, scale=init_scale), arch.sizes)
+                    for s in seeds])  # fmt: skip
+    orders = np.stack([batch_order(s, steps, batch, len(x)) for s in seeds])
+    f = _trainer_many(spec.name, schedule, batch, len(x), arch.width)
+    rec, div, ema, swa, final = f(
+        jnp.asarray(th0),
+        jnp.asarray(np.asarray(lrs, np.float64)),
+        hp,
+        sargs,
+        *_arch_args(arch),
+        *_data(x, y, xv, yv),
+        jnp.asarray(orders),
+        jnp.int32(steps),
+        jnp.float64(ema_decay),
+        jnp.int32(int(swa_start * steps)),
+    )
     return [
-        train_mlp(x, y, xv, yv, optimizer=optimizer, lr=float(lr), seed=int(s), **kw)
-        for lr, s in zip(lrs, seeds, strict=True)
+        _run_from(
+            jax.tree.map(lambda a, i=i: a[i], rec),
+            div[i],
+            ema[i],
+            swa[i],
+            final[i],
+            arch,
+            keep_path=False,
+        )
+        for i in range(len(seeds))
     ]
+
+
+def warm_up(
+    optimizers=("adam", "sgd"), widths=(20,), batch: int = 32, n: int = 300
+) -> dict[str, float]:
+    """Compile the page's default training loops (one per optimizer and width: it serves every
+    depth) and the ensemble's vmapped loop, before the first visitor (and into JAX's disk cache
+    when one is configured); seconds spent on each ``"optimizer/width"``."""
+    import time
+
+    x, y = np.zeros((n, 2)), np.zeros(n, int)
+    spent = {}
+    for o in optimizers:
+        for w in widths:
+            t0 = time.perf_counter()
+            kw = dict(optimizer=o, arch=Arch(2, w), batch=batch, steps=1)
+            train_mlp(x, y, x, y, **kw)
+            train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), **kw)
+            spent[f"{o}/{w}"] = time.perf_counter() - t0
+    for w in widths:  # the view functions (decision boundary, slices): one per width
+        arch, t0 = Arch(2, w), time.perf_counter()
+        z = np.zeros(arch.n_params)
+        predict_proba(z, x, arch)
+        losses_at_plane(z, z, z, np.zeros((1, 2)), x, y, arch)
+        spent[f"views/{w}"] = time.perf_counter() - t0
+    return spent
 
 
 # --- views ---------------------------------------------------------------------------------------
@@ -498,26 +676,32 @@ def _chunked(f, rows: np.ndarray, *args) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=16)
-def _plane_fn(shape: tuple[int, int]):
-    """Loss (float32) at ``c + a d1 + b d2`` for a chunk of (a, b) rows."""
-    depth, width = shape
-    sizes = (2, *([width] * depth), 2)
+def _plane_fn(width: int):
+    """Loss (float32) at ``c + a d1 + b d2`` for a chunk of (a, b) rows, on the padded network
+    (one compiled function per width serves every depth)."""
 
     @jax.jit
-    def f(ab, c, d1, d2, flags, x, y):
-        one = lambda q: _loss_acc(c + q[0] * d1 + q[1] * d2, x, y, sizes, flags)[0]
+    def f(ab, c, d1, d2, flags, depth, umask, x, y):
+        one = lambda q: _loss_acc_padded(c + q[0] * d1 + q[1] * d2, x, y, depth, umask, flags)[0]
         return jax.vmap(one)(ab)
 
     return f
 
 
+def _f32_args(arch: Arch):
+    flags, depth, umask = _arch_args(arch)
+    return flags.astype(jnp.float32), depth, umask.astype(jnp.float32)
+
+
 def losses_at_plane(center, d1, d2, ab, x, y, arch: Arch) -> np.ndarray:
     """Full-batch loss at ``center + a d1 + b d2`` for each row ``(a, b)`` of ``ab`` (float32, so
     about 6 significant digits)."""
-    f32 = lambda a: jnp.asarray(np.asarray(a, np.float32))
-    args = (f32(center), f32(d1), f32(d2), arch.flags().astype(jnp.float32), f32(x))
+    f32 = lambda a: jnp.asarray(np.asarray(pad(np.asarray(a, float), arch.sizes), np.float32))
+    args = (f32(center), f32(d1), f32(d2), *_f32_args(arch))
+    x32 = jnp.asarray(np.asarray(x, np.float32))
     ab = np.asarray(ab, np.float32)
-    return _chunked(_plane_fn(arch.shape), ab, *args, jnp.asarray(y)).astype(np.float64)
+    f = _plane_fn(arch.width)
+    return _chunked(f, ab, *args, x32, jnp.asarray(y)).astype(np.float64)
 
 
 def losses_at(thetas, x, y, arch: Arch) -> np.ndarray:
@@ -615,23 +799,23 @@ def interpolation_1d(
 
 
 @functools.lru_cache(maxsize=16)
-def _proba_fn(shape: tuple[int, int]):
-    depth, width = shape
-    sizes = (2, *([width] * depth), 2)
+def _proba_fn(width: int):
+    """P(class 1) on the padded network (one compiled function per width, every depth)."""
 
     @jax.jit
-    def f(x, theta, flags):
-        return jax.nn.softmax(_hidden(theta, x, sizes, flags)[1], -1)[:, 1]
+    def f(x, theta, flags, depth, umask):
+        return jax.nn.softmax(_hidden_padded(theta, x, depth, umask, flags)[1], -1)[:, 1]
 
     return f
 
 
 def predict_proba(thetas, x, arch: Arch) -> np.ndarray:
     """P(class 1) of each network (rows of ``thetas``) at each point: (K, N), float32."""
-    f, fl = _proba_fn(arch.shape), arch.flags().astype(jnp.float32)
+    f, extra = _proba_fn(arch.width), _f32_args(arch)
     x = np.asarray(x, np.float32)
-    rows = np.atleast_2d(np.asarray(thetas, np.float32))
-    return np.stack([_chunked(f, x, jnp.asarray(t), fl) for t in rows])
+    rows = np.atleast_2d(np.asarray(thetas, float))
+    padded = [jnp.asarray(pad(t, arch.sizes).astype(np.float32)) for t in rows]
+    return np.stack([_chunked(f, x, t, *extra) for t in padded])
 
 
 def decision_grid(theta, arch: Arch, bounds, n: int = 100):

@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from i18n import N_, gettext_for
+
 from . import _mlp as m
 
 ENSEMBLE = 5  # members per ensemble
@@ -151,7 +153,11 @@ def ensembles(cfg: Config, main: m.MLPRun) -> dict:
     ckpt = main.thetas[[k - 1 - 10 * i for i in range(ENSEMBLE) if k - 1 - 10 * i > 0]]
     acc = {
         name: m.ensemble_accuracy(m.predict_proba(t, xv, arch), yv)
-        for name, t in (("seeds", by_seed), ("learning rates", by_lr), ("checkpoints", ckpt))
+        for name, t in (
+            (N_("seeds"), by_seed),
+            (N_("learning rates"), by_lr),
+            (N_("checkpoints"), ckpt),
+        )
     }
     return dict(acc=acc, members=members)
 
@@ -163,10 +169,10 @@ def averaging(cfg: Config, main: m.MLPRun, members: list[m.MLPRun]) -> dict:
     arch = cfg.arch
     a, b = members[0].final, members[1].final
     rows = {
-        "final weights": main.final,
-        "EMA of the weights (decay 0.98)": main.ema,
-        "SWA (mean of the second half)": main.swa,
-        "average of 2 independent networks": 0.5 * (a + b),
+        N_("final weights"): main.final,
+        N_("EMA of the weights (decay 0.98)"): main.ema,
+        N_("SWA (mean of the second half)"): main.swa,
+        N_("average of 2 independent networks"): 0.5 * (a + b),
     }
     table = []
     for name, th in rows.items():
@@ -178,7 +184,7 @@ def averaging(cfg: Config, main: m.MLPRun, members: list[m.MLPRun]) -> dict:
     py = np.clip(np.where(yv == 1, pm, 1 - pm), 1e-12, 1)
     table.append(
         (
-            "ensemble of the 2 (mean prediction)",
+            N_("ensemble of the 2 (mean prediction)"),
             float(-np.log(py).mean()),
             float(((pm > 0.5) == (yv == 1)).mean()),
         )
@@ -207,19 +213,26 @@ def gradient_verdict(run: m.MLPRun) -> tuple[str, float]:
     return ("vanishing" if q < 0.1 else "exploding" if q > 10 else "balanced"), q
 
 
-def muon_summary(race) -> str:
+def muon_summary(race, lang: str = "en") -> str:
     """The sentence under the matrix race: the spread of each update's singular values (first
     step) and the final losses, all read from the runs."""
+    _ = gettext_for(lang)
     mu, sgd, adam = race.sv["muon"], race.sv["sgd"], race.sv["adam"]
     spread = sgd[0, 0] / sgd[0, -1]
     final = ", ".join(f"{_MATRIX_NAMES[k]} {race.loss[k][-1]:.2g}" for k in race.loss)
-    return (
-        f"Muon's first update has singular values {mu[0].min():.2f} to {mu[0].max():.2f} "
-        f"(times the rate): every direction of W moves by about the same amount. SGD's update "
-        f"is the gradient, whose largest singular value is {spread:.0f} times its smallest "
-        f"(the conditioning of A, squared); Adam's first step is a sign matrix, of rank "
-        f"{int((adam[0] > 1e-8 * adam[0, 0]).sum())} here, not orthogonal either. "
-        f"Loss after {len(race.loss['muon']) - 1} steps: {final}."
+    return _(
+        "Muon's first update has singular values {lo} to {hi} (times the rate): every direction "
+        "of W moves by about the same amount. SGD's update is the gradient, whose largest "
+        "singular value is {spread} times its smallest (the conditioning of A, squared); Adam's "
+        "first step is a sign matrix, of rank {rank} here, not orthogonal either. Loss after "
+        "{n} steps: {final}."
+    ).format(
+        lo=f"{mu[0].min():.2f}",
+        hi=f"{mu[0].max():.2f}",
+        spread=f"{spread:.0f}",
+        rank=int((adam[0] > 1e-8 * adam[0, 0]).sum()),
+        n=len(race.loss["muon"]) - 1,
+        final=final,
     )
 
 

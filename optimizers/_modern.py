@@ -487,13 +487,13 @@ def muon_spec():
 
     return OptimizerSpec(
         name="muon",
-        title="Muon (hidden weight matrices)",
+        title=N_("Muon (hidden weight matrices)"),
         factory=muon,
         hyperparams={
-            "beta": H(0.95, 0.0, 0.999, False, "momentum beta"),
-            "b1": H(0.9, 0.0, 0.999, False, "AdamW beta1 (other weights)"),
+            "beta": H(0.95, 0.0, 0.999, False, N_("momentum beta")),
+            "b1": H(0.9, 0.0, 0.999, False, N_("AdamW beta1 (other weights)")),
             "b2": B2,
-            "weight_decay": H(0.0, 0.0, 1.0, False, "weight decay"),
+            "weight_decay": H(0.0, 0.0, 1.0, False, N_("weight decay")),
         },
         latex=r"M_t = \beta M_{t-1} + (1-\beta) G_t,\ \hat M_t = \beta\frac{M_t}{1-\beta^{t+1}} "
         r"+ (1-\beta)\frac{G_t}{1-\beta^t},\ X_0 = \frac{\hat M_t}{\|\hat M_t\|_F},\ "
@@ -508,9 +508,11 @@ def muon_spec():
         "W += -learning_rate * X",
         reference="Jordan et al., Muon: An optimizer for hidden layers in neural networks, 2024; "
         "Bernstein & Newhouse, Old optimizer, new norm, 2024; optax.contrib.muon.",
-        description="Momentum whose matrix update is orthogonalised: five Newton-Schulz steps "
-        "push every singular value of the momentum towards 1 (roughly 0.7 to 1.2), so the step "
-        "moves all directions of a weight matrix equally, whatever the gradient's conditioning. "
-        "Only the hidden weight matrices use it; biases and the input and output layers use "
-        "AdamW, as Muon's authors do.",
+        description=N_(
+            "Momentum whose matrix update is orthogonalised: five Newton-Schulz steps push every "
+            "singular value of the momentum towards 1 (roughly 0.7 to 1.2), so the step moves all "
+            "directions of a weight matrix equally, whatever the gradient's conditioning. Only "
+            "the hidden weight matrices use it; biases and the input and output layers use "
+            "AdamW, as Muon's authors do."
+        ),
     )

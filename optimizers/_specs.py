@@ -153,7 +153,7 @@ ERRATA: tuple[Erratum, ...] = (
             "every step climbs the loss (the notes' own sentence says to move along the negative "
             "gradient, 沿着负梯度方向)."
         ),
-        where="001 (CS231n notes, 参数更新方法 / 普通更新)",
+        where=N_("001 (CS231n notes, 参数更新方法 / 普通更新)"),
         optimizers=("sgd",),
     ),
     Erratum(
@@ -165,7 +165,7 @@ ERRATA: tuple[Erratum, ...] = (
             "has no saddle points and every local minimum is global, so the saddles the same "
             "sentence goes on to mention could not occur."
         ),
-        where="002 (Deep learning optimizers, numbered problem 1)",
+        where=N_("002 (Deep learning optimizers, numbered problem 1)"),
     ),
     Erratum(
         topic=N_("saddle point, cross-sections"),
@@ -175,7 +175,7 @@ ERRATA: tuple[Erratum, ...] = (
             "Along the other cross-section a saddle is a local maximum, not a global one (the loss "
             "of a network is unbounded above along most lines)."
         ),
-        where="002 (Deep learning optimizers, numbered problem 1)",
+        where=N_("002 (Deep learning optimizers, numbered problem 1)"),
     ),
     Erratum(
         topic=N_("saddle point, definition"),
@@ -204,7 +204,7 @@ ERRATA: tuple[Erratum, ...] = (
             "second moment) and no momentum; Adam adds momentum's first moment to it, as section "
             "六 of the same notes says."
         ),
-        where="003 (神经网络中的优化方法, summary 简介)",
+        where=N_("003 (神经网络中的优化方法, summary 简介)"),
         optimizers=("rmsprop",),
     ),
     Erratum(
@@ -224,7 +224,7 @@ ERRATA: tuple[Erratum, ...] = (
             "3.16 times the learning rate. The cache is state: create it once, before the loop, "
             "and keep it between steps."
         ),
-        where="003 (神经网络中的优化方法, 五、RMSProp, code)",
+        where=N_("003 (神经网络中的优化方法, 五、RMSProp, code)"),
         optimizers=("rmsprop",),
     ),
 )

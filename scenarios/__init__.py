@@ -17,11 +17,12 @@ from ._presets import (
     schedule_race,
     schedule_race_lr,
 )
-from ._scenario import MAX_OPTIMIZERS, OptimizerConfig, Scenario, safe_text
+from ._scenario import MAX_OPTIMIZERS, QUERY_KEYS, OptimizerConfig, Scenario, safe_text
 
 __all__ = [
     "MAX_OPTIMIZERS",
     "PRESETS",
+    "QUERY_KEYS",
     "RACE_OPTIMIZERS",
     "RACE_SCHEDULES",
     "RACE_SURFACES",

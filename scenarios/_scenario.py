@@ -12,6 +12,7 @@ from typing import Any
 import i18n
 import landscapes
 from engine import _core as _engine
+from i18n import N_
 from optimizers import _schedules, _specs
 
 from . import _params
@@ -78,9 +79,35 @@ class OptimizerConfig:
             extra.append(_(_schedules.get_schedule(self.schedule).title).lower())
         if self.clip_norm is not None:
             c = self.clip_norm
-            extra.append(_(i18n.N_("clip {}")).format(f"{c:g}") if c > 0 else _(i18n.N_("no clip")))
-        base = f"{_(_specs.get(self.name).title)}, lr {self.lr:g}"
-        return base + (f" ({_(i18n.N_(', ')).join(extra)})" if extra else "")
+            extra.append(_(N_("clip {c}")).format(c=f"{c:g}") if c > 0 else _(N_("no clip")))
+        base = _(N_("{title}, lr {lr}")).format(
+            title=_(_specs.get(self.name).title), lr=f"{self.lr:g}"
+        )
+        return base + (_(N_(" ({extra})")).format(extra=_(N_(", ")).join(extra)) if extra else "")
+
+
+#: the link parameters a scenario reads (``to_query`` writes them; ``preset`` names one)
+QUERY_KEYS = (
+    "surface",
+    "sp",
+    "formula",
+    "bounds",
+    "start",
+    "opt",
+    "sched",
+    "sa",
+    "warmup_steps",
+    "momentum_warmup",
+    "msched",
+    "clip_norm",
+    "clip_value",
+    "noise_std",
+    "batch",
+    "steps",
+    "seed",
+    "tol",
+    "preset",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,29 +269,7 @@ class Scenario:
         d: dict[str, Any] = {}
         warn: list[str] = []
         q = {str(k): str(v) for k, v in q.items()}
-        known = {
-            "surface",
-            "sp",
-            "formula",
-            "bounds",
-            "start",
-            "opt",
-            "sched",
-            "sa",
-            "warmup_steps",
-            "momentum_warmup",
-            "msched",
-            "clip_norm",
-            "clip_value",
-            "noise_std",
-            "batch",
-            "steps",
-            "seed",
-            "tol",
-            "preset",
-            "lang",  # the page's language: the app's, not the scenario's
-            *extra,
-        }
+        known = {*QUERY_KEYS, "lang", *extra}  # lang: the page's language, not the scenario's
         unknown = sorted(set(q) - known)
         if unknown:  # one warning, however many
             shown = ", ".join(safe_text(k, 30) for k in unknown[:5]) + (

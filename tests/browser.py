@@ -112,9 +112,21 @@ PLOT_TRACES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'
 
 
 def wait_for_plots(page, n: int = 1, timeout: float = 120_000) -> None:
-    page.wait_for_function(
-        f"document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=timeout
-    )
+    """At least ``n`` Plotly graphs on the page, its frames included (Playground's and Compare's
+    charts are drawn in the map's iframe), and the app idle."""
+    deadline = time.time() + timeout / 1000
+    while True:
+        found = 0
+        for f in page.frames:
+            try:
+                found += f.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+            except Exception:  # noqa: S112  (a frame that is navigating or gone)
+                continue
+        if found >= n:
+            break
+        if time.time() > deadline:
+            raise AssertionError(f"{found} of {n} Plotly graphs on the page")
+        page.wait_for_timeout(250)
     page.wait_for_function(
         """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
         return !s || !s.innerText.includes('Running'); }""",

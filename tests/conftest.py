@@ -22,6 +22,10 @@ import jax  # noqa: E402
 import pytest  # noqa: E402
 
 jax.config.update("jax_numpy_dtype_promotion", "strict")
+# every executable goes to the tests' compile cache at once (the app keeps only those that took
+# 0.2 s), so the pytest workers, the test server and its subprocesses compile each one only once
+jax.config.update("jax_compilation_cache_dir", os.environ["OPTISCAPE_JAX_CACHE"])
+jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 import jax.numpy as jnp  # noqa: E402
 
@@ -80,3 +84,24 @@ def ctx():
 
     with browser() as c:
         yield c
+
+
+# --- where the suite's time goes: compile seconds per test (opt-in, for trimming the suite) ------
+_COMPILE_LOG = os.environ.get("OPTISCAPE_COMPILE_LOG")
+_current = {"test": "collect"}
+
+if _COMPILE_LOG:
+    import json
+
+    from jax import monitoring
+
+    def _on_duration(event, secs, **kw):
+        if event == "/jax/core/compile/backend_compile_duration":
+            with open(f"{_COMPILE_LOG}.{os.getpid()}", "a") as fh:
+                fh.write(json.dumps([_current["test"], kw.get("fun_name", ""), secs]) + "\n")
+
+    monitoring.register_event_duration_secs_listener(_on_duration)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(item):
+        _current["test"] = item.nodeid

@@ -1,6 +1,7 @@
 """Explore in Chinese in a real browser: a shared ``/Compare?preset=...&lang=zh`` link opens in
 Chinese in a fresh browser (the page's labels and the map's own buttons), and ``lang=zh`` stays in
-the URL after a switch to Playground through the sidebar."""
+the URL after a switch to Playground through the sidebar; switching to English keeps the
+scenario."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import pytest
 
 import i18n
-from tests.browser import ROOT, have_chromium, player_frame, wait_for_plots
+from tests.browser import ROOT, have_chromium, player_frame
 
 pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs /usr/bin/chromium")
 ART = os.path.join(ROOT, "artifacts")
@@ -29,16 +30,28 @@ def _chinese_map(page):
     return fr
 
 
-def _check_page(page, title: str) -> None:
+def _settled(page) -> None:
+    """The page's run is over (the map and its charts are in the component's frame)."""
+    page.wait_for_function(
+        """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+        return document.querySelector('h1') && (!s || !s.innerText.includes('Running')); }""",
+        timeout=120_000,
+    )
+
+
+def _check_page(page, title: str, chart: str) -> None:
+    fr = _chinese_map(page)
+    _settled(page)
     assert page.locator("h1").first.inner_text() == zh(title) != title
     labels = page.evaluate(LABELS)
     for en in ("surface", "start x", "steps", "learning rate"):
         assert zh(en) in labels and en not in labels, (en, labels)
-    fr = _chinese_map(page)
     assert fr.evaluate(BUTTONS) == ["|◀", "◀ 上一步", "▶ 播放", "下一步 ▶", "▶|"]
     step = fr.evaluate("() => document.querySelector('.osp-step').textContent")
     assert re.fullmatch(r"第 \d+ / \d+ 步", step), step
     assert fr.evaluate("() => document.querySelector('.osp-speed').innerText").startswith("速度")
+    svg = fr.evaluate("() => [...document.querySelectorAll('svg text')].map(t => t.textContent)")
+    assert zh(chart) in svg and chart not in svg, svg  # the chart under the map, in Chinese
 
 
 def test_a_shared_chinese_compare_link_in_a_fresh_browser(server, ctx):
@@ -46,17 +59,25 @@ def test_a_shared_chinese_compare_link_in_a_fresh_browser(server, ctx):
     page.set_viewport_size({"width": 1024, "height": 768})
     try:
         page.goto(f"{server}/Compare?preset=sgd-zigzag-ravine&lang=zh")
-        wait_for_plots(page, 1)
-        _check_page(page, "Compare optimizers")
+        _check_page(page, "Compare optimizers", "loss gap f - f* (log scale)")
         assert "lang=zh" in page.url and "surface=ravine" in page.url
         assert page.locator("[data-testid=stAlertContentWarning]").count() == 0  # lang: no warning
         os.makedirs(ART, exist_ok=True)
         page.screenshot(path=os.path.join(ART, "i18n_compare_zh_1024x768.png"))
         page.locator("[data-testid=stSidebarNav]").get_by_text(zh("Playground")).click()
         page.wait_for_url(re.compile(r"/Playground\?"), timeout=60_000)
-        wait_for_plots(page, 1)
-        _check_page(page, "Playground")
+        _check_page(page, "Playground", "gradient norm")
         assert "lang=zh" in page.url
         page.screenshot(path=os.path.join(ART, "i18n_playground_zh_1024x768.png"))
+        # switching the language keeps the page's scenario; English leaves lang out of the link
+        before = page.url.replace("&lang=zh", "")
+        page.get_by_text("English", exact=True).click()
+        fr = player_frame(page)
+        fr.wait_for_function(
+            "() => document.querySelector('.osp-btn:nth-child(3)').textContent === '▶ Play'",
+            timeout=60_000,
+        )
+        page.wait_for_url(lambda u: "lang=" not in u, timeout=60_000)
+        assert page.url == before and page.locator("h1").first.inner_text() == "Playground"
     finally:
         page.close()

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 import i18n
 import landscapes
 import optimizers
+import viz
 from scenarios import Scenario
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -21,6 +22,7 @@ PRESET = "sgd-zigzag-ravine"
 WIDGETS = ("selectbox", "slider", "select_slider", "number_input", "toggle", "button", "text_input")
 WORDS = re.compile(r"[A-Za-z]{3,}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 zh = i18n.gettext_for("zh")
 
 
@@ -148,3 +150,22 @@ def test_a_chinese_preset_link_keeps_lang_and_warns_of_nothing(runs):
     assert q.get("lang") == "zh" and q.get("surface") == "ravine"
     assert at.selectbox(key="cmp:preset_pick").value == PRESET
     assert "lang" not in runs["app_pages/2_Compare.py", "en"].query_params  # English: left out
+
+
+def test_the_inside_panels_sentences_say_the_same_numbers_in_chinese():
+    scape = landscapes.get("saddle")
+    for point in ((0.0, 0.0), (-1.0, 0.5)):
+        c = viz.curvature_at(scape, point)
+        en, cn = c.sentence(), c.sentence("zh")
+        assert CJK.search(cn) and not WORDS.search(re.sub(r"Hessian|Newton", "", cn)), cn
+        assert NUMBER.findall(en) == NUMBER.findall(cn), (en, cn)
+    assert "驻点" in viz.curvature_at(scape, (0.0, 0.0)).sentence("zh")
+    fig = viz.curvature_figure(c, radius=0.3, lang="zh")
+    assert fig.layout.title.text.startswith("(") and "局部二次模型" in fig.layout.title.text
+
+
+def test_a_link_warning_is_shown_in_chinese():
+    at = _run(PAGES[0], "zh", {"surface": "saddle", "steps": "5000", "lang": "zh"})
+    (w,) = at.warning
+    assert "5000" in w.value and "2000" in w.value and CJK.search(w.value), w.value
+    assert "is outside" not in w.value

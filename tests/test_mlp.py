@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import optax
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -44,10 +45,10 @@ def test_training_learns_moons_and_records_100_checkpoints(trained):
 
 
 def test_moving_a_slider_never_recompiles(data):
-    """lr, steps, seed, noise, init and its scale, activation, residual and LayerNorm are traced:
-    one compiled loop per (optimizer, schedule, depth, width, batch)."""
+    """lr, steps, seed, noise, init and its scale, activation, residual, LayerNorm and the depth
+    are traced: one compiled training loop per (optimizer, schedule, batch, width)."""
     x, y, xv, yv = data
-    f = _mlp._trainer("adam", "constant", (2, 20), 32, len(x))
+    f = _mlp._trainer("adam", "constant", 32, len(x), 20)
     before = f._cache_size()
     for i, (lr, steps, act, res, ln, init, scale) in enumerate(
         [
@@ -57,6 +58,10 @@ def test_moving_a_slider_never_recompiles(data):
         ]
     ):
         arch = m.Arch(2, 20, act, res, ln)
+        deep = m.Arch(1 + 3 * i, 20)  # depths 1, 4, 7: the same executables
+        th = m.train_mlp(x, y, xv, yv, arch=deep, steps=10).final
+        m.loss_slice(th, th, th, x, y, deep, n=5)
+        m.decision_grid(th, deep, m.data_bounds(x), n=30)
         xs = x + 0.01 * i
         run = m.train_mlp(
             xs, y, xv, yv, optimizer="adam", lr=lr, arch=arch, init=init, init_scale=scale,
@@ -69,8 +74,8 @@ def test_moving_a_slider_never_recompiles(data):
         m.interpolation_1d(th, 0 * th, xs, y, arch, n=61)
         m.decision_grid(th, arch, m.data_bounds(xs), n=30 + i)
     assert f._cache_size() == 1 and before <= 1
-    assert _mlp._plane_fn((2, 20))._cache_size() == 1
-    assert _mlp._proba_fn((2, 20))._cache_size() == 1
+    assert _mlp._plane_fn(20)._cache_size() == 1
+    assert _mlp._proba_fn(20)._cache_size() == 1
 
 
 def test_slice_center_equals_training_loss(trained):
@@ -315,7 +320,7 @@ def test_the_gradient_is_taken_where_the_rule_says(name, hp):
     import optimizers
 
     x, y = m.make_dataset("xor", 24, 0.2, seed=2)
-    arch, steps, batch, lr = m.Arch(2, 3, "tanh"), 12, 8, 0.1
+    arch, steps, batch, lr = m.Arch(2, 4, "tanh"), 12, 8, 0.1  # the tiny tests share a shape
     run = m.train_mlp(
         x, y, x, y, optimizer=name, lr=lr, hparams=hp, arch=arch, init="gaussian", batch=batch,
         steps=steps, seed=3,
@@ -392,10 +397,11 @@ def test_muon_on_the_network_orthogonalises_hidden_matrices_only():
     update of its own gradient; the input and output layers and biases move by AdamW's step."""
     x, y = m.make_dataset("xor", 24, 0.2, seed=2)
     arch, lr = m.Arch(3, 4, "tanh"), 0.05
-    run = m.train_mlp(x, y, x, y, optimizer="muon", lr=lr, arch=arch, init="gaussian", batch=24,
+    run = m.train_mlp(x, y, x, y, optimizer="muon", lr=lr, arch=arch, init="gaussian", batch=8,
                       steps=1, seed=3)  # fmt: skip
     th0 = m.init_params(arch.sizes, "gaussian", seed=3)
-    g = _np_grad(th0, x, y, arch.sizes)
+    i = _mlp.batch_order(3, 1, 8, len(x))[:8]
+    g = _np_grad(th0, x[i], y[i], arch.sizes)
     d = run.final - th0
     sl = m.layer_slices(arch.sizes)
     for i, (w, shape, _) in enumerate(sl):
@@ -423,3 +429,81 @@ def test_the_matrix_race_shows_muon_s_flat_spectrum():
     sign = np.sign(a.T @ b)  # Adam's first step is -lr sign(gradient)
     assert f"rank {np.linalg.matrix_rank(sign)} here" in text
     np.testing.assert_allclose(r.sv["adam"][0], np.linalg.svd(sign, compute_uv=False), atol=1e-4)
+
+
+# --- the padded network equals the plain one -----------------------------------------------------
+
+
+def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussian"):
+    """The unpadded network trained step by step in plain Python (optax directly, the network's
+    own ``sizes``), with its full-batch loss, layer spread and |dL/dh| after each step."""
+    import jax
+
+    sizes, flags = arch.sizes, arch.flags()
+    spec = m.opt_spec(optimizer)
+    hp = spec.hparams(None)
+    opt = m.muon_flat(sizes, lr, **hp) if optimizer == "muon" else spec.factory(lr, **hp)
+    th = jax.numpy.asarray(m.init_params(sizes, init, seed=seed))
+    with jax.numpy_dtype_promotion("standard"):
+        st = opt.init(th)
+    order = _mlp.batch_order(seed, steps, batch, len(x))
+    loss = lambda p, xb, yb: _mlp._loss_acc(p, xb, yb, sizes, flags)[0]
+
+    @jax.jit
+    def stats(th):
+        hs, _ = _mlp._hidden(th, x, sizes, flags)
+
+        def le(e):
+            lg = _mlp._hidden(th, x, sizes, flags, e)[1]
+            return optax.softmax_cross_entropy_with_integer_labels(lg, y).mean()
+
+        g = jax.grad(le)(jax.numpy.zeros_like(hs))
+        return loss(th, x, y), hs.std(axis=(1, 2)), jax.numpy.sqrt((g**2).sum(axis=(1, 2)))
+
+    @jax.jit
+    def step(th, st, xb, yb):
+        with jax.numpy_dtype_promotion("standard"):
+            u, st = opt.update(jax.grad(loss)(th, xb, yb), st, th)
+        return th + u, st
+
+    out = []
+    for t in range(steps):
+        i = order[t * batch : (t + 1) * batch]
+        th, st = step(th, st, x[i], y[i])
+        lo, sd, gn = stats(th)
+        out.append((np.asarray(th), float(lo), np.asarray(sd), np.asarray(gn)))
+    return out
+
+
+@pytest.mark.parametrize(
+    "arch, optimizer",
+    [
+        (m.Arch(1, 4, "tanh"), "adam"),
+        (m.Arch(3, 4, "relu", True, True), "adam"),
+        (m.Arch(3, 4, "tanh", False, True), "muon"),
+    ],
+)
+def test_the_padded_network_trains_exactly_like_the_plain_one(arch, optimizer):
+    """One compiled loop for every depth (the unused layers skipped): the weights, losses, layer
+    spreads and back-propagated norms equal the plain network's, step for step (rtol 1e-10)."""
+    x, y = m.make_dataset("spirals", 24, 0.1, seed=1)
+    steps, batch = 6, 8
+    run = m.train_mlp(x, y, x, y, optimizer=optimizer, lr=0.05, arch=arch, init="gaussian",
+                      batch=batch, steps=steps, seed=2)  # fmt: skip
+    ref = _plain_reference(x, y, arch, optimizer, 0.05, steps, batch, 2)
+    assert run.thetas.shape == (steps + 1, arch.n_params)
+    for t, (th, loss, sd, gn) in enumerate(ref, 1):
+        np.testing.assert_allclose(run.thetas[t], th, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(run.train_loss[t], loss, rtol=1e-10)
+        np.testing.assert_allclose(run.act_std[t], sd, rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(run.grad_norm[t], gn, rtol=1e-10, atol=1e-14)
+
+
+def test_ensemble_members_are_the_single_runs_in_one_vmapped_call(data):
+    x, y, xv, yv = data
+    arch = m.Arch(3, 20)
+    many = m.train_many(x, y, xv, yv, lrs=[0.01, 0.03], seeds=[4, 5], arch=arch, steps=40)
+    for r, lr, s in zip(many, (0.01, 0.03), (4, 5), strict=True):
+        one = m.train_mlp(x, y, xv, yv, lr=lr, seed=s, arch=arch, steps=40)
+        np.testing.assert_allclose(r.final, one.final, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(r.ema, one.ema, rtol=1e-10, atol=1e-13)

@@ -226,9 +226,10 @@ def test_textbook_language_has_comparisons_where_and_modulo_but_no_branches():
             )
 
 
-def test_playground_plots_prodigys_estimate_and_the_network_page_offers_only_honest_rules():
+def test_playground_plots_prodigys_estimate_and_the_network_page_offers_the_look_ahead_rules():
     """On screen (the page's figure data): the learning-rate chart gets Prodigy's lr · d on a log
-    axis; the network page's optimizer list leaves out rules whose gradient point it ignores."""
+    axis; the network page's optimizer list now holds the rules that take the gradient elsewhere
+    (its trainer honours ``eval_point``)."""
     import base64
 
     from streamlit.testing.v1 import AppTest
@@ -251,4 +252,4 @@ def test_playground_plots_prodigys_estimate_and_the_network_page_offers_only_hon
 
     offered = _first_order()
     assert {"prodigy", "adopt", "ademamix", "qhm", "radam", "lookahead", "adam"} <= set(offered)
-    assert not {"sam", "schedule_free_sgd", "schedule_free_adamw", "nesterov"} & set(offered)
+    assert {"sam", "schedule_free_sgd", "schedule_free_adamw", "nesterov"} <= set(offered)

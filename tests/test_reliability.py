@@ -44,28 +44,7 @@ def _no_markdown_links(text: str) -> bool:
 # --- URL and JSON decoding ---------------------------------------------------------------------
 
 _TEXT = st.text(max_size=80)
-_KEYS = st.sampled_from(
-    [
-        "surface",
-        "sp",
-        "formula",
-        "bounds",
-        "start",
-        "opt",
-        "sched",
-        "sa",
-        "warmup_steps",
-        "momentum_warmup",
-        "clip_norm",
-        "clip_value",
-        "noise_std",
-        "batch",
-        "steps",
-        "seed",
-        "x",
-        "preset",
-    ]
-)
+_KEYS = st.sampled_from([*scenarios.QUERY_KEYS, "x", "lang"])  # "x": an unknown one
 
 
 @settings(max_examples=300, deadline=None)

@@ -209,3 +209,36 @@ def test_divergence_words_match_the_engines_rule():
     assert (
         dist[d - 1] <= 100 * scape.extent < dist[d]
     )  # flagged at exactly the step that went past 100 widths
+
+
+def test_a_packed_chart_round_trips_and_an_update_sends_only_the_changed_curve():
+    """``pack_figure`` (the charts below the map): the figure comes back with its curves as float32,
+    ``0, 1, 2, ...`` as a length; a second figure with one changed curve shares every other blob and
+    has another key; the same figure again has the same key (the browser does not redraw it)."""
+    from viz._replay import pack_figure, unpack_figure
+
+    steps = np.arange(301)
+    ys = [np.exp(-steps / (40.0 + 10 * i)) + 1e-16 for i in range(3)]
+
+    def fig(scale: float):
+        series = [
+            viz.Series(f"opt {i}", steps, y * (scale if i == 0 else 1.0), viz.PALETTE[i])
+            for i, y in enumerate(ys)
+        ]
+        marks = [viz.Series("opt 1 diverged", 7, 0.5, viz.PALETTE[1])]
+        return viz.curves_figure(series, title="loss", ylabel="f", log_y=True, marks=marks)
+
+    e1, b1 = pack_figure(fig(1.0))
+    back = unpack_figure(e1, b1)
+    want = fig(1.0).to_plotly_json()
+    assert back["layout"]["title"]["text"] == "loss" and back["layout"]["yaxis"]["type"] == "log"
+    assert [t["name"] for t in back["data"]] == ["opt 0", "opt 1", "opt 2", "opt 1 diverged"]
+    for t, y in zip(back["data"], ys, strict=False):
+        np.testing.assert_array_equal(t["x"], steps)
+        np.testing.assert_allclose(t["y"], y, rtol=1e-7)  # float32 on the wire
+    assert back["data"][3]["x"] == want["data"][3]["x"] == [7]  # short arrays stay in the JSON
+    e2 = pack_figure(fig(2.0))[0]
+    curves1 = [r["blob"] for r in e1["traces"]]
+    curves2 = [r["blob"] for r in e2["traces"]]
+    assert curves1[0] != curves2[0] and curves1[1:] == curves2[1:]
+    assert e1["key"] != e2["key"] and pack_figure(fig(1.0))[0]["key"] == e1["key"]

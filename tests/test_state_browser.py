@@ -204,32 +204,42 @@ def _screen(page):
     raise AssertionError("the page never settled")
 
 
-@pytest.mark.parametrize("path, title", LESSONS)
-def test_a_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server, path, title):
-    """Open the page, change its first slider, copy the link into a fresh browser: the same
+def _open_all(ctx, urls: dict[str, str]) -> dict:
+    """One tab per page, all loading side by side (the server computes them together)."""
+    tabs = {}
+    for path, url in urls.items():
+        tabs[path] = ctx.new_page()
+        tabs[path].goto(url)
+    return tabs
+
+
+def test_every_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server):
+    """Each page: open it, change its first slider, copy the link into a fresh browser: the same
     settings, the same figures (every trace's name, length and last point)."""
+    titles = dict(LESSONS)
+    shown, links = {}, {}
     with browser() as ctx:
-        page = ctx.new_page()
-        page.goto(server + path)
-        page.get_by_role("heading", name=title).first.wait_for(timeout=240_000)
-        before = _screen(page)
-        slider = page.get_by_role("slider").first
-        slider.focus()
-        slider.press("ArrowRight")
-        slider.press("ArrowRight")
-        page.wait_for_function("() => location.search.length > 1", timeout=60_000)
-        shown = _screen(page)
-        link = page.url
-        assert shown["sliders"] != before["sliders"]
+        tabs = _open_all(ctx, {path: server + path for path in titles})
+        for path, page in tabs.items():
+            page.get_by_role("heading", name=titles[path]).first.wait_for(timeout=240_000)
+            before = _screen(page)
+            slider = page.get_by_role("slider").first
+            slider.focus()
+            slider.press("ArrowRight")
+            slider.press("ArrowRight")
+            page.wait_for_function("() => location.search.length > 1", timeout=60_000)
+            shown[path] = _screen(page)
+            links[path] = page.url
+            assert shown[path]["sliders"] != before["sliders"], path
     with browser() as fresh:
-        page = fresh.new_page()
-        page.goto(link)
-        page.get_by_role("heading", name=title).first.wait_for(timeout=240_000)
-        again = _screen(page)
-        for _ in range(20):  # a chart still being replaced when the page first settled
-            if again == shown:
-                break
-            page.wait_for_timeout(1500)
+        tabs = _open_all(fresh, links)
+        for path, page in tabs.items():
+            page.get_by_role("heading", name=titles[path]).first.wait_for(timeout=240_000)
             again = _screen(page)
-        assert again == shown
-        assert page.locator("[data-testid=stException]").count() == 0
+            for _ in range(20):  # a chart still being replaced when the page first settled
+                if again == shown[path]:
+                    break
+                page.wait_for_timeout(1500)
+                again = _screen(page)
+            assert again == shown[path], path
+            assert page.locator("[data-testid=stException]").count() == 0, path

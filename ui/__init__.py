@@ -17,7 +17,6 @@ from ._controls import (
     apply_pending,
     cached_grid,
     cached_run,
-    config_label,
     init_page,
     load_scenario,
     log_select,
@@ -25,7 +24,6 @@ from ._controls import (
     page_setup,
     shared_controls,
     sync_url,
-    table_rows,
     tolerance_input,
 )
 from ._course import current_lesson, lesson_pages, set_current, t
@@ -55,7 +53,6 @@ __all__ = [
     "cached_search",
     "cached_sweep_paths",
     "choice",
-    "config_label",
     "current_lesson",
     "divergence_banner",
     "divergence_message",
@@ -87,7 +84,6 @@ __all__ = [
     "show_claims",
     "sync_url",
     "t",
-    "table_rows",
     "tolerance_input",
     "translated",
 ]

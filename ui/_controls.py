@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 
 import numpy as np
 import streamlit as st
@@ -16,14 +15,13 @@ import streamlit as st
 import landscapes
 import optimizers
 import scenarios
-from i18n import N_
 from scenarios import OptimizerConfig, Scenario
 from scenarios._params import LR, START, ParamSpec
 from scenarios._scenario import MAX_FORMULA
 
 from . import _server
 from ._i18n import KEY as LANG
-from ._i18n import _, lang
+from ._i18n import _, lang, say
 
 CUSTOM = "custom"
 DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(3*x)"
@@ -213,7 +211,7 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
         if (
             not q or q == ss.get(f"{page}:url") or q in others
         ):  # (back/forward can hand over another page's query)
-            return ss.pop(f"{page}:warnings_next", [])
+            return [say(w) for w in ss.pop(f"{page}:warnings_next", [])]
     warnings: list[str] = []
     scn = default
     if "preset" in q:
@@ -239,7 +237,7 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
     ss[f"{page}:ready"] = True
     ss[f"{page}:url"] = q
     ss.setdefault(LINKS, {})[page] = q
-    return warnings
+    return [say(w) for w in warnings]
 
 
 def sync_url(scn: Scenario, page: str | None = None, toggles: dict[str, str] | None = None) -> None:
@@ -372,7 +370,7 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
                     "Formula not accepted: {message} (position {position}). The map keeps the "
                     "last formula that worked: {good}."
                 ).format(
-                    message=_(e.message),
+                    message=e.message_in(lang()),
                     position=e.position + 1,
                     good=scenarios.safe_text(good, 60),
                 )
@@ -453,7 +451,7 @@ def _guard(key: str, spec: ParamSpec, name: str) -> None:
         warn: list[str] = []
         st.session_state[key] = spec.clamp(name, v, warn)
         for w in warn:
-            st.warning(w)
+            st.warning(say(w))
 
 
 def _choice(key: str, options, label: str) -> None:
@@ -475,7 +473,7 @@ def _checked_value(v, spec: ParamSpec, name: str):
     warn: list[str] = []
     out = spec.clamp(name, v, warn)
     for w in warn:
-        st.warning(w)
+        st.warning(say(w))
     return out
 
 
@@ -584,52 +582,3 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
         )
         clip = None if c == "shared" else float(c)
     return OptimizerConfig.make(name, lr, clip_norm=clip, schedule=sched, schedule_args=sargs, **hp)
-
-
-def config_label(oc: OptimizerConfig) -> str:
-    """:attr:`OptimizerConfig.label` in the page's language (legend, table and player)."""
-    extra = []
-    if oc.schedule:
-        extra.append(_(optimizers.get_schedule(oc.schedule).title).lower())
-    if oc.clip_norm is not None:
-        extra.append(
-            _("clip {c}").format(c=f"{oc.clip_norm:g}") if oc.clip_norm > 0 else _("no clip")
-        )
-    base = _("{title}, lr {lr}").format(title=_(optimizers.get(oc.name).title), lr=f"{oc.lr:g}")
-    return base + (_(" ({extra})").format(extra=_(", ").join(extra)) if extra else "")
-
-
-#: the summary table's columns (``viz.Summary.row``) and the words of its cells
-_COLUMNS = {
-    "optimizer": N_("optimizer"),
-    "final loss": N_("final loss"),
-    "f - f*": "f - f*",
-    "steps to f - f* < tol": N_("steps to f - f* < tol"),
-    "escaped saddle": N_("escaped saddle"),
-    "diverged": N_("diverged"),
-    "path length": N_("path length"),
-}
-_CELLS = (
-    (re.compile(r"^never$"), N_("never")),
-    (re.compile(r"^no$"), N_("no")),
-    (re.compile(r"^n/a$"), N_("n/a")),
-    (re.compile(r"^at step (?P<k>\d+)$"), N_("at step {k}")),
-    (re.compile(r"^no saddle$"), N_("no saddle")),
-    (re.compile(r"^never came near one$"), N_("never came near one")),
-    (re.compile(r"^no \(near it from step (?P<k>\d+)\)$"), N_("no (near it from step {k})")),
-    (re.compile(r"^yes, at step (?P<k>\d+)$"), N_("yes, at step {k}")),
-)
-
-
-def table_rows(rows: list[dict]) -> list[dict]:
-    """Summary-table rows with their column headers and cell words in the page's language (numbers
-    and optimizer labels as they are)."""
-
-    def cell(v):
-        if isinstance(v, str):
-            for pat, msg in _CELLS:
-                if m := pat.match(v):
-                    return _(msg).format(**m.groupdict())
-        return v
-
-    return [{_(_COLUMNS.get(k, k)): cell(v) for k, v in r.items()} for r in rows]

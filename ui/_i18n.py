@@ -22,6 +22,12 @@ def _(text: str) -> str:
     return i18n.gettext_for(lang())(text)
 
 
+def say(message) -> str:
+    """A message of the pure code in the page's language: a :class:`scenarios._params.Message`
+    (or anything with ``in_lang``) is rewritten from its catalog template; other text as it is."""
+    return message.in_lang(lang()) if hasattr(message, "in_lang") else str(message)
+
+
 def language_switch() -> str:
     """The sidebar switch; on arrival it takes ``lang`` from the URL."""
     ss = st.session_state

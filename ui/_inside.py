@@ -9,9 +9,10 @@ import streamlit as st
 
 import viz
 from scenarios import Scenario
+from viz._inside import inside_notes
 
 from ._controls import KEEP, cached_run
-from ._i18n import _
+from ._i18n import _, lang
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -68,10 +69,11 @@ def inside_panel(page: str, scn: Scenario, labels: tuple[str, ...]) -> None:
             )
             d = next(d for d, _ in items if d is not None and d.label == pick)
             st.markdown(f"**{d.label}**: $M_t$ = {_(d.unified[0])}; $G_t$ = {_(d.unified[1])}")
-            for note in d.notes:
+            for note in inside_notes(d, lang()):
                 st.write(note)
             if d.quantities:
-                st.plotly_chart(viz.inside_figure(d), theme=None, key=f"{page}:inside_fig")
+                fig = viz.inside_figure(d, lang=lang())
+                st.plotly_chart(fig, theme=None, key=f"{page}:inside_fig")
             else:
                 st.caption(_("This optimizer keeps no state: each step uses only its gradient."))
         else:
@@ -90,7 +92,7 @@ def inside_panel(page: str, scn: Scenario, labels: tuple[str, ...]) -> None:
         if not np.all(np.isfinite(c.hessian)):
             st.info(_("The Hessian is not finite at this point: no curvature to show."))
         else:
-            st.write(c.sentence())
+            st.write(c.sentence(lang()))
             st.latex(r"f(x+d) \approx m(d) = f + g^\top d + \tfrac12 d^\top H d")
             st.latex(
                 rf"f = {c.f:.4g},\ g = ({c.grad[0]:.4g},\ {c.grad[1]:.4g}),\ "
@@ -98,13 +100,13 @@ def inside_panel(page: str, scn: Scenario, labels: tuple[str, ...]) -> None:
                 rf"{c.hessian[1, 0]:.4g} & {c.hessian[1, 1]:.4g} \end{{pmatrix}}"
             )
             st.plotly_chart(
-                viz.curvature_figure(c, radius=0.15 * extent),
+                viz.curvature_figure(c, radius=0.15 * extent, lang=lang()),
                 theme=None,
                 key=f"{page}:curv",
                 width="content",
             )
         st.markdown(_("**Sharpness along the path**"))
         sharp = [s for _, s in items]
-        st.plotly_chart(viz.sharpness_figure(sharp), theme=None, key=f"{page}:sharp")
+        st.plotly_chart(viz.sharpness_figure(sharp, lang=lang()), theme=None, key=f"{page}:sharp")
         for s in sharp:
-            st.write(s.sentence())
+            st.write(s.sentence(lang()))

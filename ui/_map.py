@@ -34,20 +34,27 @@ SENT_MAX = 48  # blobs remembered as sent per map (the browser keeps 64)
 
 def _build_dir() -> str:
     """The component's folder: the player's files and the plotly.js that the plotly package ships,
-    copied once per version into a temporary folder (the package folders may be read-only)."""
+    copied once per version into a temporary folder (the package folders may be read-only). The
+    copy is named by the package's version (``plotly-7.1.0.min.js``), so a proxy may cache it for
+    good; the page's line charts use it too (``charts`` of :func:`replay_map`)."""
     import plotly
 
     src = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
-    h = hashlib.blake2b(plotly.__version__.encode())
+    js = f"plotly-{plotly.__version__}.min.js"
+    h = hashlib.blake2b(js.encode())
     for name in _FILES:
         with open(os.path.join(viz.PLAYER_DIR, name), "rb") as fh:
             h.update(fh.read())
     out = os.path.join(tempfile.gettempdir(), f"optiscape-player-{h.hexdigest()[:12]}")
-    if not os.path.exists(os.path.join(out, "plotly.min.js")):
+    if not os.path.exists(os.path.join(out, js)):
         tmp = tempfile.mkdtemp(prefix="optiscape-player-")
         for name in _FILES:
             shutil.copy(os.path.join(viz.PLAYER_DIR, name), tmp)
-        shutil.copy(src, tmp)
+        with open(os.path.join(tmp, "index.html"), encoding="utf-8") as fh:
+            page = fh.read().replace('"plotly.min.js"', f'"{js}"')
+        with open(os.path.join(tmp, "index.html"), "w", encoding="utf-8") as fh:
+            fh.write(page)
+        shutil.copy(src, os.path.join(tmp, js))
         try:
             os.replace(tmp, out)
         except OSError:  # another process made it first

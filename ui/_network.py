@@ -11,8 +11,10 @@ import streamlit as st
 
 import network
 import viz
+from i18n import N_
 
 from ._cached import cached_mlp
+from ._i18n import _, lang
 
 P = "mlp"
 LINK = "query-params"
@@ -22,6 +24,17 @@ VIEWS = (
     "training", "landscape", "layers", "residual & LayerNorm", "ensembles", "averaging",
     "Muon (matrices)",
 )  # fmt: skip
+# the words shown for the choices (the link keeps the English keys)
+SHOWN = {
+    "moons": N_("moons"), "spirals": N_("spirals"), "xor": N_("XOR"), "gaussian": N_("Gaussian"),
+    "uniform": N_("uniform"), "glorot": N_("Glorot"), "he": N_("He"),
+    "orthogonal": N_("orthogonal"), "zeros": N_("zeros"), "constant": N_("constant"),
+    "step": N_("step decay"), "cosine": N_("cosine"), "warmup_cosine": N_("warm-up + cosine"),
+    "onecycle": N_("one-cycle"), "sgdr": N_("SGDR (warm restarts)"), "training": N_("training"),
+    "landscape": N_("landscape"), "layers": N_("layers"),
+    "residual & LayerNorm": N_("residual & LayerNorm"), "ensembles": N_("ensembles"),
+    "averaging": N_("averaging"), "Muon (matrices)": N_("Muon (matrices)"),
+}  # fmt: skip
 
 
 def _first_order() -> tuple[str, ...]:
@@ -32,26 +45,26 @@ def _first_order() -> tuple[str, ...]:
 # name: (kind, choices or (low, high, step), default, label)
 def specs() -> dict[str, tuple]:
     return {
-        "data": ("select", network.DATASETS, "moons", "data set"),
-        "noise": ("slider", (0.0, 0.5, 0.05), 0.15, "label noise"),
-        "std": ("toggle", None, True, "standardize inputs"),
-        "seed": ("number", (0, 1000, 1), 0, "seed"),
-        "depth": ("slider", (1, network.MAX_DEPTH, 1), 2, "hidden layers"),
-        "width": ("options", (4, 8, 16, 20, 32, 64), 20, "width"),
-        "act": ("select", network.ACTIVATIONS, "tanh", "activation"),
-        "init": ("select", network.INITS, "glorot", "initialization"),
-        "scale": ("options", (0.1, 0.25, 0.5, 1.0, 2.0, 4.0), 1.0, "init scale"),
-        "res": ("toggle", None, False, "residual connections"),
+        "data": ("select", network.DATASETS, "moons", N_("data set")),
+        "noise": ("slider", (0.0, 0.5, 0.05), 0.15, N_("label noise")),
+        "std": ("toggle", None, True, N_("standardize inputs")),
+        "seed": ("number", (0, 1000, 1), 0, N_("seed")),
+        "depth": ("slider", (1, network.MAX_DEPTH, 1), 2, N_("hidden layers")),
+        "width": ("options", (4, 8, 16, 20, 32, 64), 20, N_("width")),
+        "act": ("select", network.ACTIVATIONS, "tanh", N_("activation")),
+        "init": ("select", network.INITS, "glorot", N_("initialization")),
+        "scale": ("options", (0.1, 0.25, 0.5, 1.0, 2.0, 4.0), 1.0, N_("init scale")),
+        "res": ("toggle", None, False, N_("residual connections")),
         "ln": ("toggle", None, False, "LayerNorm"),
-        "batch": ("options", (1, 4, 8, 16, 32, 64, 128, 300), 32, "mini-batch size"),
-        "steps": ("options", (100, 200, 500, 1000, 2000), 500, "steps"),
-        "sched": ("select", SCHEDULES, "constant", "schedule"),
-        "opt0": ("select", _first_order(), "adam", "optimizer 1"),
-        "lr0": ("options", LRS, 0.01, "learning rate 1"),
-        "opt1": ("select", _first_order(), "sgd", "optimizer 2"),
-        "lr1": ("options", LRS, 0.3, "learning rate 2"),
-        "cmp": ("toggle", None, True, "train optimizer 2 as well (same initialization)"),
-        "view": ("radio", VIEWS, "training", "view"),
+        "batch": ("options", (1, 4, 8, 16, 32, 64, 128, 300), 32, N_("mini-batch size")),
+        "steps": ("options", (100, 200, 500, 1000, 2000), 500, N_("steps")),
+        "sched": ("select", SCHEDULES, "constant", N_("schedule")),
+        "opt0": ("select", _first_order(), "adam", N_("optimizer 1")),
+        "lr0": ("options", LRS, 0.01, N_("learning rate 1")),
+        "opt1": ("select", _first_order(), "sgd", N_("optimizer 2")),
+        "lr1": ("options", LRS, 0.3, N_("learning rate 2")),
+        "cmp": ("toggle", None, True, N_("train optimizer 2 as well (same initialization)")),
+        "view": ("radio", VIEWS, "training", N_("view")),
     }
 
 
@@ -90,20 +103,23 @@ def clamp_link() -> None:
         v = _clamp(kind, choices, default, str(raw))
         if v is not None:
             st.session_state[key] = v
-            fixed.append(f"{label} {str(raw)[:20]!r} -> {v}")
+            fixed.append(f"{_(label)} {str(raw)[:20]!r} -> {v}")
     if fixed:
-        st.warning("Out-of-range values in the link were clamped: " + "; ".join(fixed))
+        st.warning(_("Out-of-range values in the link were clamped:") + " " + "; ".join(fixed))
 
 
 def widget(where, name: str):
     kind, choices, default, label = specs()[name]
+    label = _(label)
     kw = dict(key=f"{P}:{name}", bind=LINK)
+    shown = lambda k: _(SHOWN.get(k, k))
     if kind == "select":
-        fmt = network.opt_titles().get if name.startswith("opt") else str
+        fmt = (lambda k: _(network.opt_titles()[k])) if name.startswith("opt") else shown
         i = choices.index(default)
         return where.selectbox(label, choices, index=i, format_func=fmt, **kw)
     if kind == "radio":
-        return where.radio(label, choices, choices.index(default), horizontal=True, **kw)
+        return where.radio(label, choices, choices.index(default), horizontal=True,
+                           format_func=shown, **kw)  # fmt: skip
     if kind == "toggle":
         return where.toggle(label, default, **kw)
     if kind == "options":
@@ -140,7 +156,7 @@ def controls() -> tuple[network.Config, str]:
 
 def _spin(cfg: network.Config, what: str) -> str:
     work = cfg.depth * cfg.width**2 * cfg.steps * len(cfg.runs)
-    longer = " (a bigger network: a few seconds)" if work > 2e6 else ""
+    longer = _(" (a bigger network: a few seconds)") if work > 2e6 else ""
     return f"{what}{longer}..."
 
 
@@ -171,10 +187,11 @@ def _averaging(cfg):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _warm(shape: tuple[int, int]) -> threading.Thread:
-    """Compile the slice function of a new architecture in the background, once, while the
-    reader looks at the training view (the landscape views then open without compiling)."""
-    arch = network.Arch(*shape)
+def _warm(width: int) -> threading.Thread:
+    """Compile the slice function of a new width (it serves every depth) in the background, once,
+    while the reader looks at the training view (the landscape views then open without
+    compiling)."""
+    arch = network.Arch(2, width)
     z = np.zeros(arch.n_params)
     x, y = np.zeros((300, 2)), np.zeros(300, int)  # the page's data shape
     job = lambda: network.losses_at_plane(z, z, z, np.zeros((1, 2)), x, y, arch)
@@ -184,14 +201,15 @@ def _warm(shape: tuple[int, int]) -> threading.Thread:
 
 
 def runs(cfg: network.Config):
-    with st.spinner(_spin(cfg, "Training the network"), show_time=True):
+    with st.spinner(_spin(cfg, _("Training the network")), show_time=True):
         trained = cached_mlp(cfg)
-    _warm(cfg.arch.shape)
+    _warm(cfg.width)
     for lab, r in zip(cfg.labels(), trained, strict=True):
         if r.diverged_at is not None:
             st.error(
-                f"{lab} diverged at step {r.diverged_at}: the weights blew up. Lower its "
-                "learning rate."
+                _(
+                    "{run} diverged at step {t}: the weights blew up. Lower its learning rate."
+                ).format(run=lab, t=r.diverged_at)
             )
     return trained
 
@@ -208,161 +226,213 @@ def show_training(cfg, trained) -> None:
     loss, acc, marks = [], [], []
     for i, (lab, r) in enumerate(zip(cfg.labels(), trained, strict=True)):
         c0, c1 = viz.PALETTE[2 * i], viz.PALETTE[2 * i + 1]
-        loss += [viz.Series(f"{lab} train", r.steps_at, r.train_loss, c0)]
-        loss += [viz.Series(f"{lab} validation", r.steps_at, r.val_loss, c1)]
-        acc += [viz.Series(f"{lab} train", r.steps_at, r.train_acc, c0)]
-        acc += [viz.Series(f"{lab} validation", r.steps_at, r.val_acc, c1)]
+        tr, va = _("{run} train").format(run=lab), _("{run} validation").format(run=lab)
+        loss += [viz.Series(tr, r.steps_at, r.train_loss, c0)]
+        loss += [viz.Series(va, r.steps_at, r.val_loss, c1)]
+        acc += [viz.Series(tr, r.steps_at, r.train_acc, c0)]
+        acc += [viz.Series(va, r.steps_at, r.val_acc, c1)]
         b = int(np.nanargmin(np.where(np.isfinite(r.val_loss), r.val_loss, np.inf)))
-        marks.append(viz.Series(f"best validation ({lab})", r.steps_at[b], r.val_loss[b], c1))
-    _chart(left, viz.curves_figure(loss, title="cross-entropy loss", ylabel="loss", log_y=True,
-                                   height=300, marks=marks), "loss")  # fmt: skip
-    _chart(left, viz.curves_figure(acc, title="accuracy", ylabel="accuracy", height=300), "acc")
+        best = _("best validation ({run})").format(run=lab)
+        marks.append(viz.Series(best, r.steps_at[b], r.val_loss[b], c1))
+    _chart(left, viz.curves_figure(loss, title=_("cross-entropy loss"), ylabel=_("loss"),
+                                   xlabel=_("step"), log_y=True, height=300, marks=marks),
+           "loss")  # fmt: skip
+    _chart(left, viz.curves_figure(acc, title=_("accuracy"), ylabel=_("accuracy"),
+                                   xlabel=_("step"), height=300), "acc")  # fmt: skip
     xs, ys, prob = _decision(cfg)
-    x, y, _, _ = network.views.data(cfg)
-    title = f"decision boundary ({cfg.labels()[0]})"
-    _chart(right, viz.decision_figure(xs, ys, prob, x, y, title=title, height=600), "dec")
+    x, y, _xv, _yv = network.views.data(cfg)
+    title = _("decision boundary ({run})").format(run=cfg.labels()[0])
+    _chart(
+        right, viz.decision_figure(xs, ys, prob, x, y, title=title, height=600, lang=lang()), "dec"
+    )
     r = trained[0]
     b = int(np.argmin(np.where(np.isfinite(r.val_loss), r.val_loss, np.inf)))
     st.caption(
-        f"Validation set: 300 fresh points. {cfg.labels()[0]} with the {cfg.sched} schedule: "
-        f"lowest validation loss {r.val_loss[b]:.4f} at step {r.steps_at[b]} (accuracy "
-        f"{r.val_acc[b]:.1%}), final {r.val_loss[-1]:.4f} ({r.val_acc[-1]:.1%}). Stopping at the "
-        "best validation step is early stopping."
+        _(
+            "Validation set: 300 fresh points. {run} with the {sched} schedule: lowest "
+            "validation loss {best} at step {t} (accuracy {acc}), final {final} ({facc}). "
+            "Stopping at the best validation step is early stopping."
+        ).format(
+            run=cfg.labels()[0],
+            sched=_(SHOWN[cfg.sched]),
+            best=f"{r.val_loss[b]:.4f}",
+            t=r.steps_at[b],
+            acc=f"{r.val_acc[b]:.1%}",
+            final=f"{r.val_loss[-1]:.4f}",
+            facc=f"{r.val_acc[-1]:.1%}",
+        )
     )
 
 
 def show_landscape(cfg, trained) -> None:
-    with st.spinner("Computing the slices...", show_time=True):
+    with st.spinner(_("Computing the slices..."), show_time=True):
         v = _landscape(cfg)
     left, right = st.columns(2)
     rs, ps, pca = v["rand"], v["pslice"], v["pca"]
-    fig = viz.slice_figure(rs.alphas, rs.betas, rs.loss, title="random filter-normalized "
-                           "directions", xlabel="direction 1", ylabel="direction 2")  # fmt: skip
+    fig = viz.slice_figure(rs.alphas, rs.betas, rs.loss,
+                           title=_("random filter-normalized directions"),
+                           xlabel=_("direction 1"), ylabel=_("direction 2"),
+                           lang=lang())  # fmt: skip
     _chart(left, fig, "rand")
     paths = [(lab, pca.coords[i], viz.PALETTE[i]) for i, lab in enumerate(cfg.labels())]
     fig = viz.slice_figure(ps.alphas, ps.betas, ps.loss, paths=paths,
-                           xlabel=f"PC 1 ({pca.explained[0]:.0%} of the path's variance)",
+                           xlabel=_("PC 1 ({v} of the path's variance)").format(
+                               v=f"{pca.explained[0]:.0%}"),
                            ylabel=f"PC 2 ({pca.explained[1]:.0%})",
-                           title="top-2 PCA directions of the trajectory")  # fmt: skip
+                           title=_("top-2 PCA directions of the trajectory"),
+                           lang=lang())  # fmt: skip
     _chart(right, fig, "pca")
     st.caption(
-        f"Caveat: a random direction in {cfg.arch.n_params} dimensions is almost orthogonal to "
-        "the training path, so the path would show as a dot on the left plot. The PCA plane holds "
-        "as much of the path as possible, but only the explained fraction lies in it: the drawn "
-        "path is its shadow, and the contour under a point is the loss of the projected weights."
+        _(
+            "Caveat: a random direction in {n} dimensions is almost orthogonal to the training "
+            "path, so the path would show as a dot on the left plot. The PCA plane holds as much "
+            "of the path as possible, but only the explained fraction lies in it: the drawn path "
+            "is its shadow, and the contour under a point is the loss of the projected weights."
+        ).format(n=cfg.arch.n_params)
     )
     t, li = v["interp"]
-    fig = viz.curves_figure([viz.Series("loss", t, li, viz.PALETTE[0])], log_y=True, height=280,
-                            title="1-D interpolation from the initial to the final weights",
-                            ylabel="loss", xlabel="t  (0 = initial, 1 = final)")  # fmt: skip
+    fig = viz.curves_figure([viz.Series(_("loss"), t, li, viz.PALETTE[0])], log_y=True,
+                            height=280,
+                            title=_("1-D interpolation from the initial to the final weights"),
+                            ylabel=_("loss"), xlabel=_("t  (0 = initial, 1 = final)"))  # fmt: skip
     _chart(st, fig, "interp")
 
 
 def show_layers(cfg, trained) -> None:
     r, d = trained[0], cfg.depth
-    names = [f"layer {i + 1}" for i in range(d)]
+    names = [_("layer {i}").format(i=i + 1) for i in range(d)]
     pal = lambda i: viz.PALETTE[i % len(viz.PALETTE)]
     g = [viz.Series(n, r.steps_at, r.grad_norm[:, i], pal(i)) for i, n in enumerate(names)]
     a = [viz.Series(n, r.steps_at, r.act_std[:, i], pal(i)) for i, n in enumerate(names)]
     left, right = st.columns(2)
     log = bool(np.all(r.act_std > 0) and np.all(r.grad_norm > 0))  # a zero init: linear axes
-    fig = viz.curves_figure(g, title="back-propagated |dL/dh| per layer", ylabel="norm", log_y=log)
+    fig = viz.curves_figure(g, title=_("back-propagated |dL/dh| per layer"), ylabel=_("norm"),
+                            xlabel=_("step"), log_y=log)  # fmt: skip
     _chart(left, fig, "grad")
-    fig = viz.curves_figure(a, title="spread (std) of each layer's output", ylabel="std", log_y=log)
+    fig = viz.curves_figure(a, title=_("spread (std) of each layer's output"), ylabel="std",
+                            xlabel=_("step"), log_y=log)  # fmt: skip
     _chart(right, fig, "act")
     kind, q = network.views.gradient_verdict(r)
     what = {
-        "vanishing": "the gradient **vanishes** toward the input (梯度消失)",
-        "exploding": "the gradient **explodes** toward the input (梯度爆炸)",
-        "balanced": "neither vanishing nor exploding",
-        "zero": "every weight gradient is exactly zero",
+        "vanishing": _("the gradient **vanishes** toward the input (梯度消失)"),
+        "exploding": _("the gradient **explodes** toward the input (梯度爆炸)"),
+        "balanced": _("neither vanishing nor exploding"),
+        "zero": _("every weight gradient is exactly zero"),
     }[kind]
-    ratio = "" if kind == "zero" else f" (|dL/dh| at layer 1 is {q:.3g} x the one at layer {d})"
-    st.write(f"At the initial weights of this {d}-layer network: {what}{ratio}.")
+    ratio = (
+        ""
+        if kind == "zero"
+        else _(" (|dL/dh| at layer 1 is {q} x the one at layer {d})").format(q=f"{q:.3g}", d=d)
+    )
+    st.write(
+        _("At the initial weights of this {d}-layer network: {what}{ratio}.").format(
+            d=d, what=what, ratio=ratio
+        )
+    )
     units = network.distinct_units(r.final, cfg.arch.sizes)
     if max(units) == 1:
         st.info(
-            f"Symmetry: after training, each hidden layer still has {units[0]} distinct unit(s) "
-            f"out of {cfg.width}: units that start equal get equal gradients and stay equal, so "
-            "a constant (e.g. zero) initialization never breaks the symmetry."
+            _(
+                "Symmetry: after training, each hidden layer still has {u} distinct unit(s) out "
+                "of {w}: units that start equal get equal gradients and stay equal, so a constant "
+                "(e.g. zero) initialization never breaks the symmetry."
+            ).format(u=units[0], w=cfg.width)
         )
 
 
 def show_resln(cfg) -> None:
-    with st.spinner("Training the plain and the switched network...", show_time=True):
+    with st.spinner(_("Training the plain and the switched network..."), show_time=True):
         v = _resln(cfg)
     p, w = v["plain"], v["with"]
-    on = (("residual", w["arch"].residual), ("LayerNorm", w["arch"].layernorm))
+    on = ((_("residual"), w["arch"].residual), ("LayerNorm", w["arch"].layernorm))
     what = " + ".join(n for n, flag in on if flag)
     left, right = st.columns(2)
-    for col, (name, e) in zip((left, right), (("plain", p), (f"with {what}", w)), strict=True):
+    named = (("plain", _("plain"), p), ("with", _("with {what}").format(what=what), w))
+    for col, (key, name, e) in zip((left, right), named, strict=True):
         sl = e["slice"]
-        title = f"{name}: roughness {e['roughness']:.3f}"
+        title = _("{name}: roughness {r}").format(name=name, r=f"{e['roughness']:.3f}")
         _chart(col, viz.slice_figure(sl.alphas, sl.betas, sl.loss, title=title,
-                                     xlabel="direction 1", ylabel="direction 2"), name)  # fmt: skip
+                                     xlabel=_("direction 1"), ylabel=_("direction 2"),
+                                     lang=lang()),
+               key)  # fmt: skip
     st.caption(
-        f"Final training loss: plain {p['run'].train_loss[-1]:.3g}, with {what} "
-        f"{w['run'].train_loss[-1]:.3g}; stars mark the final weights."
+        _("Final training loss: plain {a}, with {what} {b}; stars mark the final weights.").format(
+            a=f"{p['run'].train_loss[-1]:.3g}", what=what, b=f"{w['run'].train_loss[-1]:.3g}"
+        )
     )
     verdict = network.views.smoother_verdict(p["roughness"], w["roughness"])
-    claim = "residual connections and normalisation make the landscape smoother (更平滑的优化地形)"
+    claim = _(
+        "residual connections and normalisation make the landscape smoother (更平滑的优化地形)"
+    )
     text = {
-        "smoother": f"Here the notes' claim holds: with {what} the slice is smoother",
-        "rougher": f"Here the notes' claim does **not** hold: with {what} the slice is rougher",
-        "same": f"Here the notes' claim does **not** show: with {what} the slice is about as rough",
-    }[verdict]
+        "smoother": _("Here the notes' claim holds: with {what} the slice is smoother"),
+        "rougher": _("Here the notes' claim does **not** hold: with {what} the slice is rougher"),
+        "same": _(
+            "Here the notes' claim does **not** show: with {what} the slice is about as rough"
+        ),
+    }[verdict].format(what=what)
     st.write(
-        f"The notes: {claim}. {text} (roughness {w['roughness']:.3f} vs {p['roughness']:.3f} for "
-        "the plain network; roughness = mean |discrete Laplacian| / mean |first difference| of "
-        "the loss on the slice, both slices along filter-normalized directions). On a shallow "
-        "network and toy data the effect can be absent; try 6-8 hidden layers."
+        _(
+            "The notes: {claim}. {text} (roughness {a} vs {b} for the plain network; roughness "
+            "= mean |discrete Laplacian| / mean |first difference| of the loss on the slice, both "
+            "slices along filter-normalized directions). On a shallow network and toy data the "
+            "effect can be absent; try 6-8 hidden layers."
+        ).format(claim=claim, text=text, a=f"{w['roughness']:.3f}", b=f"{p['roughness']:.3f}")
     )
 
 
 def show_ensembles(cfg) -> None:
-    with st.spinner(_spin(cfg, "Training 10 more networks at once"), show_time=True):
+    with st.spinner(_spin(cfg, _("Training 10 more networks at once")), show_time=True):
         v = _ensembles(cfg)
     series = [
-        viz.Series(name, np.arange(1, len(a) + 1), a, viz.PALETTE[i])
+        viz.Series(_(name), np.arange(1, len(a) + 1), a, viz.PALETTE[i])
         for i, (name, a) in enumerate(v["acc"].items())
     ]
-    fig = viz.curves_figure(series, title="validation accuracy of the ensemble (mean predicted "
-                            "probability)", ylabel="accuracy", xlabel="ensemble size")  # fmt: skip
+    fig = viz.curves_figure(series, title=_("validation accuracy of the ensemble (mean "
+                            "predicted probability)"), ylabel=_("accuracy"),
+                            xlabel=_("ensemble size"))  # fmt: skip
     _chart(st, fig, "ens")
     best = {k: (a[0], a[-1]) for k, a in v["acc"].items()}
+    each = _("{k}: {a} alone, {b} all together")
     st.caption(
-        "Over seeds: new initial weights and batch order, same learning rate; over learning "
-        "rates: x1, 0.5, 2, 0.7, 1.4, same seed; over checkpoints: every 10th of the last 50 "
-        "checkpoints of one run. "
-        + "; ".join(f"{k}: {a:.1%} alone, {b:.1%} all together" for k, (a, b) in best.items())
+        _(
+            "Over seeds: new initial weights and batch order, same learning rate; over learning "
+            "rates: x1, 0.5, 2, 0.7, 1.4, same seed; over checkpoints: every 10th of the last 50 "
+            "checkpoints of one run."
+        )
+        + " "
+        + "; ".join(each.format(k=_(k), a=f"{a:.1%}", b=f"{b:.1%}") for k, (a, b) in best.items())
     )
 
 
 def show_averaging(cfg) -> None:
-    with st.spinner(_spin(cfg, "Training the independent networks"), show_time=True):
+    with st.spinner(_spin(cfg, _("Training the independent networks")), show_time=True):
         v = _averaging(cfg)
     st.dataframe(
         {
-            "weights": [r[0] for r in v["table"]],
-            "validation loss": [round(r[1], 4) for r in v["table"]],
-            "validation accuracy": [f"{r[2]:.1%}" for r in v["table"]],
+            _("weights"): [_(r[0]) for r in v["table"]],
+            _("validation loss"): [round(r[1], 4) for r in v["table"]],
+            _("validation accuracy"): [f"{r[2]:.1%}" for r in v["table"]],
         },
         hide_index=True,
     )
     t = v["t"]
     series = [
-        viz.Series("final -> SWA of the same run", t, v["along_run"], viz.PALETTE[0]),
-        viz.Series("network A -> network B (independent seeds)", t, v["across"], viz.PALETTE[1]),
-    ]
-    fig = viz.curves_figure(series, title="training loss on the straight line between two "
-                            "weight vectors", ylabel="loss", xlabel="t", log_y=True)  # fmt: skip
+        viz.Series(_("final -> SWA of the same run"), t, v["along_run"], viz.PALETTE[0]),
+        viz.Series(_("network A -> network B (independent seeds)"), t, v["across"],
+                   viz.PALETTE[1]),
+    ]  # fmt: skip
+    title = _("training loss on the straight line between two weight vectors")
+    fig = viz.curves_figure(series, title=title, ylabel=_("loss"), xlabel="t", log_y=True)
     _chart(st, fig, "barrier")
     st.caption(
-        f"Interpolation barrier (max loss on the line minus the mean of its ends): "
-        f"{v['barrier_run']:.3g} along one run, {v['barrier_independent']:.3g} between independent "
-        "networks. Averages along one run stay in one basin; the average of two independently "
-        "trained networks usually lands on the barrier (their hidden units are permuted), so "
-        "average their predictions (an ensemble) instead."
+        _(
+            "Interpolation barrier (max loss on the line minus the mean of its ends): {a} along "
+            "one run, {b} between independent networks. Averages along one run stay in one "
+            "basin; the average of two independently trained networks usually lands on the "
+            "barrier (their hidden units are permuted), so average their predictions (an "
+            "ensemble) instead."
+        ).format(a=f"{v['barrier_run']:.3g}", b=f"{v['barrier_independent']:.3g}")
     )
 
 
@@ -374,7 +444,7 @@ def _matrix_race():
 
 
 def show_muon() -> None:
-    with st.spinner("Racing Muon, Adam and SGD on an 8x8 matrix...", show_time=True):
+    with st.spinner(_("Racing Muon, Adam and SGD on an 8x8 matrix..."), show_time=True):
         r = _matrix_race()
     names = {"muon": "Muon", "adam": "Adam", "sgd": "SGD"}
     left, right = st.columns(2)
@@ -382,21 +452,24 @@ def show_muon() -> None:
         viz.Series(f"{names[k]}, lr {r.lrs[k]:g}", np.arange(len(ls)), ls, viz.PALETTE[i])
         for i, (k, ls) in enumerate(r.loss.items())
     ]
-    fig = viz.curves_figure(loss, title="loss ½‖AW − B‖² (κ(A) = 10)", ylabel="loss",
-                            xlabel="step", log_y=True)  # fmt: skip
+    fig = viz.curves_figure(loss, title=_("loss ½‖AW − B‖² (κ(A) = 10)"), ylabel=_("loss"),
+                            xlabel=_("step"), log_y=True)  # fmt: skip
     _chart(left, fig, "muon_loss")
     sv = [
         viz.Series(names[k], np.arange(1, s.shape[1] + 1), s[0], viz.PALETTE[i])
         for i, (k, s) in enumerate(r.sv.items())
     ]
-    fig = viz.curves_figure(sv, title="singular values of the first update / lr", log_y=True,
-                            ylabel="σ / lr", xlabel="index (largest first)")  # fmt: skip
+    fig = viz.curves_figure(sv, title=_("singular values of the first update / lr"),
+                            log_y=True, ylabel="σ / lr",
+                            xlabel=_("index (largest first)"))  # fmt: skip
     _chart(right, fig, "muon_sv")
-    st.write(network.views.muon_summary(r))
+    st.write(network.views.muon_summary(r, lang=lang()))
     st.caption(
-        "Muon (optax.contrib.muon) orthogonalises the momentum of a weight matrix with five "
-        "Newton-Schulz steps. It needs a matrix: on the 2-D maps there is none, so it is offered "
-        "only here and as optimizer 1 or 2 above, where it updates the hidden-to-hidden weight "
-        "matrices and AdamW the biases, the input and the output layer (with one hidden layer "
-        "there is no hidden-to-hidden matrix: it is then AdamW)."
+        _(
+            "Muon (optax.contrib.muon) orthogonalises the momentum of a weight matrix with five "
+            "Newton-Schulz steps. It needs a matrix: on the 2-D maps there is none, so it is "
+            "offered only here and as optimizer 1 or 2 above, where it updates the "
+            "hidden-to-hidden weight matrices and AdamW the biases, the input and the output "
+            "layer (with one hidden layer there is no hidden-to-hidden matrix: it is then AdamW)."
+        )
     )

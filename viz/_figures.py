@@ -15,7 +15,11 @@ from ._data import PathData, Series, frame_indices
 TEMPLATE = "optiscape"
 pio.templates[TEMPLATE] = go.layout.Template(
     layout=go.Layout(
-        font=dict(family="Inter, Helvetica, Arial, sans-serif", size=13, color="#222"),
+        font=dict(
+            family="Inter, Helvetica, Arial, DejaVu Sans, Noto Sans CJK SC, sans-serif",
+            size=13,
+            color="#222",
+        ),
         paper_bgcolor="white",
         plot_bgcolor="white",
         # exponents read 10^-6, never SI prefixes (1µ, 100p, 1f) that a learning rate or a loss gap

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from i18n import N_
+from i18n import N_, gettext_for
 
 from ._figures import make_figure
 
@@ -211,34 +211,45 @@ def inside_data(trace, name: str, *, label: str = "", color: str = "#0072B2") ->
     return dataclasses.replace(data, notes=inside_notes(data))
 
 
-def inside_notes(d: InsideData) -> tuple[str, ...]:
-    """The panel's sentences about a run, each computed from its numbers."""
+def inside_notes(d: InsideData, lang: str = "en") -> tuple[str, ...]:
+    """The panel's sentences about a run, each computed from its numbers (in ``lang``)."""
+    _ = gettext_for(lang)
     out = []
     eff = d.get("eff_lr")
     if eff is not None and d.steps >= 2:
         first, last = eff.values[0], eff.values[-1]
         ratio = last / first
         rises = int(np.sum(np.any(np.diff(eff.values, axis=0) > 0, axis=1)))
-        span = (
-            f"from ({_fmt(first[0])}, {_fmt(first[1])}) at update 1 to "
-            f"({_fmt(last[0])}, {_fmt(last[1])}) at update {d.steps}"
+        span = _("from ({a}, {b}) at update 1 to ({c}, {d}) at update {n}").format(
+            a=_fmt(first[0]), b=_fmt(first[1]), c=_fmt(last[0]), d=_fmt(last[1]), n=d.steps
         )
         if d.name in ("adagrad", "adagrad_optax"):
             out.append(
-                "AdaGrad's accumulator only grows, so its effective learning rate only falls "
-                f"(it rose at {rises} of {d.steps - 1} updates): {span}, "
-                f"{_fmt(100 * ratio[0])}% and {_fmt(100 * ratio[1])}% of where it started. "
-                "That is why AdaGrad stalls: the steps shrink even where the slope does not."
+                _(
+                    "AdaGrad's accumulator only grows, so its effective learning rate only falls "
+                    "(it rose at {rises} of {n} updates): {span}, {px}% and {py}% of where it "
+                    "started. That is why AdaGrad stalls: the steps shrink even where the slope "
+                    "does not."
+                ).format(
+                    rises=rises,
+                    n=d.steps - 1,
+                    span=span,
+                    px=_fmt(100 * ratio[0]),
+                    py=_fmt(100 * ratio[1]),
+                )
             )
         else:
             out.append(
-                f"The effective learning rate went {span}; it rose at {rises} of "
-                f"{d.steps - 1} updates"
+                _(
+                    "The effective learning rate went {span}; it rose at {rises} of {n} updates"
+                ).format(span=span, rises=rises, n=d.steps - 1)
                 + (
-                    " (an average of squared gradients forgets old ones, so, unlike "
-                    "AdaGrad's sum, it can shrink and the rate rise again)."
+                    _(
+                        " (an average of squared gradients forgets old ones, so, unlike "
+                        "AdaGrad's sum, it can shrink and the rate rise again)."
+                    )
                     if rises
-                    else "."
+                    else _(".")
                 )
             )
     eig, damped = d.get("hess_eig"), d.get("newton_eig")
@@ -246,13 +257,17 @@ def inside_notes(d: InsideData) -> tuple[str, ...]:
         neg = int(np.sum(eig.values[:, 0] < 0))
         neg_damped = int(np.sum(damped.values[:, 0] < 0))
         out.append(
-            f"The Hessian had a negative eigenvalue at {neg} of {d.steps} updates, "
-            f"H + λI (the matrix Newton's code solves with) at {neg_damped}"
+            _(
+                "The Hessian had a negative eigenvalue at {neg} of {n} updates, H + λI (the "
+                "matrix Newton's code solves with) at {damped}"
+            ).format(neg=neg, n=d.steps, damped=neg_damped)
             + (
-                ": there the step −lr (H + λI)⁻¹g heads for the saddle or maximum of the "
-                "damped quadratic model, uphill along that eigendirection."
+                _(
+                    ": there the step −lr (H + λI)⁻¹g heads for the saddle or maximum of the "
+                    "damped quadratic model, uphill along that eigendirection."
+                )
                 if neg_damped
-                else "."
+                else _(".")
             )
         )
     return tuple(out)
@@ -312,29 +327,49 @@ class Curvature:
         d = np.asarray(d, dtype=float)
         return float(self.f + self.grad @ d + 0.5 * d @ self.hessian @ d)
 
-    def sentence(self) -> str:
+    def sentence(self, lang: str = "en") -> str:
+        _ = gettext_for(lang)
         l1, l2 = self.eigenvalues
-        what = {
-            "bowl": "both eigenvalues are positive: the surface curves up in every direction "
-            "here (a minimum, if the gradient were zero)",
-            "cap": "both eigenvalues are negative: the surface curves down in every direction "
-            "here (a maximum, if the gradient were zero)",
-            "saddle": "the eigenvalues have opposite signs: up along one eigendirection, down "
-            "along the other (a saddle, if the gradient were zero)",
-            "flat": "an eigenvalue is (nearly) zero: the surface is flat along that direction "
-            "to second order",
+        what, if_zero = {
+            "bowl": (
+                N_("both eigenvalues are positive: the surface curves up in every direction here"),
+                N_(" (a minimum, if the gradient were zero)"),
+            ),
+            "cap": (
+                N_(
+                    "both eigenvalues are negative: the surface curves down in every direction here"
+                ),
+                N_(" (a maximum, if the gradient were zero)"),
+            ),
+            "saddle": (
+                N_(
+                    "the eigenvalues have opposite signs: up along one eigendirection, down along "
+                    "the other"
+                ),
+                N_(" (a saddle, if the gradient were zero)"),
+            ),
+            "flat": (
+                N_(
+                    "an eigenvalue is (nearly) zero: the surface is flat along that direction to "
+                    "second order"
+                ),
+                "",
+            ),
         }[self.kind]
         if np.linalg.norm(self.grad) <= 1e-9 * max(1.0, abs(self.f)):
-            what = what.split(" (")[0] + " — and the gradient is zero: a stationary point"
-        s = f"Hessian eigenvalues {_fmt(l1)} and {_fmt(l2)}: {what}."
+            what = _(what) + _(" — and the gradient is zero: a stationary point")
+        else:
+            what = _(what) + (_(if_zero) if if_zero else "")
+        s = _("Hessian eigenvalues {a} and {b}: {what}.").format(a=_fmt(l1), b=_fmt(l2), what=what)
         if self.newton_step is not None:
-            minmax = {"bowl": "the minimum", "cap": "the maximum", "saddle": "the saddle"}.get(
-                self.kind, "the stationary point"
-            )
-            s += (
-                f" Newton's step −H⁻¹g = ({_fmt(self.newton_step[0])}, "
-                f"{_fmt(self.newton_step[1])}) goes to {minmax} of this quadratic model."
-            )
+            minmax = {
+                "bowl": N_("the minimum"),
+                "cap": N_("the maximum"),
+                "saddle": N_("the saddle"),
+            }.get(self.kind, N_("the stationary point"))
+            s += _(
+                " Newton's step −H⁻¹g = ({x}, {y}) goes to {where} of this quadratic model."
+            ).format(x=_fmt(self.newton_step[0]), y=_fmt(self.newton_step[1]), where=_(minmax))
         return s
 
 
@@ -384,15 +419,18 @@ class Sharpness:
     limit: np.ndarray  # (steps,) 2 / lr_t
     above: int  # updates whose sharpness at x_t exceeded 2/lr_t
 
-    def sentence(self) -> str:
+    def sentence(self, lang: str = "en") -> str:
+        _ = gettext_for(lang)
         n = len(self.limit)
-        s = f"{self.label}: the sharpness exceeded 2/lr at {self.above} of {n} updates"
+        s = _("{label}: the sharpness exceeded 2/lr at {k} of {n} updates").format(
+            label=self.label, k=self.above, n=n
+        )
         if self.above:
-            return s + (
+            return s + _(
                 ". There a gradient step on the local quadratic model overshoots along the "
                 "sharpest direction (|1 − lr·λ_max| > 1)."
             )
-        return s + "."
+        return s + _(".")
 
 
 def sharpness(scape, traj, *, label: str = "", color: str = "#0072B2") -> Sharpness:
@@ -414,18 +452,21 @@ def sharpness(scape, traj, *, label: str = "", color: str = "#0072B2") -> Sharpn
 
 
 _GROUPS = (
-    ("moments", ("v", "m", "m_hat", "mean", "c", "d", "x_ahead", "dx_ahead"), False),
-    ("accumulator", ("cache", "v_hat", "v_max", "u", "eg", "ex"), True),
+    (N_("moments"), ("v", "m", "m_hat", "mean", "c", "d", "x_ahead", "dx_ahead"), False),
+    (N_("accumulator"), ("cache", "v_hat", "v_max", "u", "eg", "ex"), True),
     ("|v|", ("speed",), False),
-    ("bias correction", ("bc1", "bc2"), True),
-    ("effective learning rate", ("eff_lr",), True),
-    ("Hessian eigenvalues", ("hess_eig", "newton_eig"), False),
+    (N_("bias correction"), ("bc1", "bc2"), True),
+    (N_("effective learning rate"), ("eff_lr",), True),
+    (N_("Hessian eigenvalues"), ("hess_eig", "newton_eig"), False),
 )
 
 
-def inside_figure(d: InsideData, *, height_per_row: int = 190, step: int | None = None) -> object:
+def inside_figure(
+    d: InsideData, *, height_per_row: int = 190, step: int | None = None, lang: str = "en"
+) -> object:
     """The quantities of one run as curves over the updates, one panel per kind; coordinates x, y
-    solid and dashed. ``step`` marks the replayed step."""
+    solid and dashed. ``step`` marks the replayed step; words in ``lang``."""
+    _ = gettext_for(lang)
     rows = []
     for title, keys, log in _GROUPS:
         qs = [d.get(k) for k in keys if d.get(k) is not None]
@@ -446,7 +487,7 @@ def inside_figure(d: InsideData, *, height_per_row: int = 190, step: int | None 
         top = 1 - i * (h + gap)
         layout[f"yaxis{ax}"] = {
             "domain": [max(0.0, round(top - h, 6)), min(1.0, round(top, 6))],
-            "title": {"text": title, "font": {"size": 12}},
+            "title": {"text": _(title), "font": {"size": 12}},
             "type": "log" if log else "linear",
             "anchor": f"x{ax}",
         }
@@ -455,16 +496,16 @@ def inside_figure(d: InsideData, *, height_per_row: int = 190, step: int | None 
             "anchor": f"y{ax}",
             "matches": "x" if i else None,
             "showticklabels": i == n - 1,
-            "title": {"text": "update t"} if i == n - 1 else None,
+            "title": {"text": _("update t")} if i == n - 1 else None,
         }
         for j, q in enumerate(qs):
             vals = q.values if q.values.ndim == 2 else q.values[:, None]
             for c in range(vals.shape[1]):
-                name = q.label + ((" (x)", " (y)")[c] if vals.shape[1] == 2 else "")
+                name = _(q.label) + ((" (x)", " (y)")[c] if vals.shape[1] == 2 else "")
                 if q.key == "hess_eig":
                     name = f"H: λ{c + 1}"
                 elif q.key == "newton_eig":
-                    name = f"H + λI: eigenvalue {c + 1}"
+                    name = _("H + λI: eigenvalue {k}").format(k=c + 1)
                 data.append(
                     {
                         "type": "scatter",
@@ -496,7 +537,7 @@ def inside_figure(d: InsideData, *, height_per_row: int = 190, step: int | None 
             }
         )
     layout.update(
-        title={"text": f"{d.label}: x solid, y dashed"},
+        title={"text": _("{label}: x solid, y dashed").format(label=d.label)},
         height=max(260, height_per_row * n + 110),
         showlegend=True,
         shapes=shapes,
@@ -509,9 +550,10 @@ def inside_figure(d: InsideData, *, height_per_row: int = 190, step: int | None 
 _PANEL_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 
 
-def sharpness_figure(items: list[Sharpness], *, height: int = 320) -> object:
+def sharpness_figure(items: list[Sharpness], *, height: int = 320, lang: str = "en") -> object:
     """Sharpness (largest Hessian eigenvalue) along each path against its 2/lr stability line; the
     axis follows the sharpness, and a line far above it is named with its value instead."""
+    _ = gettext_for(lang)
     data, top, bottom = [], 0.0, 0.0
     for s in items:
         if len(s.sharpness):
@@ -533,7 +575,7 @@ def sharpness_figure(items: list[Sharpness], *, height: int = 320) -> object:
         lim = np.where(np.isfinite(s.limit), s.limit, np.nan)
         name = f"{s.label}: 2/lr"
         if len(lim) and np.nanmin(lim) > hi:
-            name += f" = {_fmt(float(np.nanmin(lim)))} (above the chart)"
+            name += _(" = {v} (above the chart)").format(v=_fmt(float(np.nanmin(lim))))
         elif len(lim) and np.nanmax(lim) < 2.5 * hi:
             hi = max(hi, 1.1 * float(np.nanmax(lim)))
         data.append(
@@ -549,11 +591,11 @@ def sharpness_figure(items: list[Sharpness], *, height: int = 320) -> object:
     return make_figure(
         data,
         {
-            "title": {"text": "sharpness along the path vs the stability line 2/lr"},
+            "title": {"text": _("sharpness along the path vs the stability line 2/lr")},
             "height": height,
-            "xaxis": {"title": {"text": "step"}},
+            "xaxis": {"title": {"text": _("step")}},
             "yaxis": {
-                "title": {"text": "λ_max of the Hessian"},
+                "title": {"text": _("λ_max of the Hessian")},
                 "range": [1.1 * bottom if bottom < 0 else 0.0, hi],
             },
             "legend": {"orientation": "h", "y": -0.25, "x": 0},
@@ -561,9 +603,10 @@ def sharpness_figure(items: list[Sharpness], *, height: int = 320) -> object:
     )
 
 
-def curvature_figure(c: Curvature, *, radius: float, n: int = 41) -> object:
+def curvature_figure(c: Curvature, *, radius: float, n: int = 41, lang: str = "en") -> object:
     """The local quadratic model around ``c.point`` (contours), its eigendirections and the
-    Newton step."""
+    Newton step; words in ``lang``."""
+    _ = gettext_for(lang)
     if c.newton_step is not None:  # widen the view to show the model's stationary point
         radius = min(max(radius, 1.15 * float(np.max(np.abs(c.newton_step)))), 4 * radius)
     s = np.linspace(-radius, radius, n)
@@ -582,7 +625,7 @@ def curvature_figure(c: Curvature, *, radius: float, n: int = 41) -> object:
             "ncontours": 20,
             "showscale": False,
             "hoverinfo": "skip",
-            "name": "quadratic model",
+            "name": _("quadratic model"),
         }
     ]
     for k in range(2):
@@ -593,7 +636,7 @@ def curvature_figure(c: Curvature, *, radius: float, n: int = 41) -> object:
                 "mode": "lines",
                 "x": [x0 - v[0], x0 + v[0]],
                 "y": [y0 - v[1], y0 + v[1]],
-                "name": f"eigendirection λ{k + 1} = {_fmt(c.eigenvalues[k])}",
+                "name": _("eigendirection λ{k} = {v}").format(k=k + 1, v=_fmt(c.eigenvalues[k])),
                 "line": {"color": ("#009E73", "#CC79A7")[k], "width": 3},
             }
         )
@@ -602,7 +645,7 @@ def curvature_figure(c: Curvature, *, radius: float, n: int = 41) -> object:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": "Newton step −H⁻¹g",
+                "name": _("Newton step −H⁻¹g"),
                 "x": [x0, x0 + c.newton_step[0]],
                 "y": [y0, y0 + c.newton_step[1]],
                 "line": {"color": "black", "width": 2},
@@ -612,7 +655,9 @@ def curvature_figure(c: Curvature, *, radius: float, n: int = 41) -> object:
     return make_figure(
         data,
         {
-            "title": {"text": f"local quadratic model at ({_fmt(x0)}, {_fmt(y0)})"},
+            "title": {
+                "text": _("local quadratic model at ({x}, {y})").format(x=_fmt(x0), y=_fmt(y0))
+            },
             "height": 440,
             "width": 560,
             "xaxis": {"range": [x0 - radius, x0 + radius], "title": {"text": "x"}},

@@ -12,8 +12,11 @@ from ._data import PALETTE
 from ._figures import TEMPLATE
 
 
-def data_figure(a: np.ndarray, b: np.ndarray, batch_idx, *, kind: str, height: int = 360):
+def data_figure(
+    a: np.ndarray, b: np.ndarray, batch_idx, *, kind: str, height: int = 360, lang: str = "en"
+):
     """The examples (feature 1 vs feature 2, coloured by target), the current batch ringed."""
+    _ = gettext_for(lang)
     fig = go.Figure()
     cls = kind == "logistic"
     fig.add_trace(
@@ -21,16 +24,18 @@ def data_figure(a: np.ndarray, b: np.ndarray, batch_idx, *, kind: str, height: i
             x=a[:, 0],
             y=a[:, 1],
             mode="markers",
-            name="examples",
+            name=_("examples"),
             marker=dict(
                 size=6,
                 color=b,
                 colorscale=[[0, PALETTE[1]], [1, PALETTE[0]]] if cls else "Viridis",
                 showscale=not cls,
-                colorbar=dict(title="target", thickness=10) if not cls else None,
+                colorbar=dict(title=_("target"), thickness=10) if not cls else None,
                 opacity=0.6,
             ),
-            hovertemplate="a=(%{x:.2f}, %{y:.2f})<br>target %{marker.color:.2f}<extra></extra>",
+            hovertemplate="a=(%{x:.2f}, %{y:.2f})<br>"
+            + _("target")
+            + " %{marker.color:.2f}<extra></extra>",
         )
     )
     sel = np.asarray(batch_idx)
@@ -39,16 +44,16 @@ def data_figure(a: np.ndarray, b: np.ndarray, batch_idx, *, kind: str, height: i
             x=a[sel, 0],
             y=a[sel, 1],
             mode="markers",
-            name=f"this step's batch ({len(sel)})",
+            name=_("this step's batch ({n})").format(n=len(sel)),
             marker=dict(size=12, color="rgba(0,0,0,0)", line=dict(color="black", width=2)),
         )
     )
     fig.update_layout(
         template=TEMPLATE,
-        title="the data (ringed: the mini-batch of the chosen step)",
+        title=_("the data (ringed: the mini-batch of the chosen step)"),
         height=height,
-        xaxis_title="feature 1",
-        yaxis_title="feature 2",
+        xaxis_title=_("feature 1"),
+        yaxis_title=_("feature 2"),
         legend=dict(orientation="h", y=-0.2),
         margin=dict(t=40, l=50, r=10, b=60),
     )
@@ -56,14 +61,19 @@ def data_figure(a: np.ndarray, b: np.ndarray, batch_idx, *, kind: str, height: i
 
 
 def batch_maps_figure(
-    xs, ys, z_full, z_batch, points, k: int, w_star, *, batch: int, height: int = 420
-):
+    xs, ys, z_full, z_batch, points, k: int, w_star, *, batch: int, height: int = 420,
+    lang: str = "en",
+):  # fmt: skip
     """Two contours side by side: the full-batch loss and the loss of step ``k``'s mini-batch,
     each with the path up to step ``k``; the mini-batch's own minimum marked on its map."""
+    _ = gettext_for(lang)
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("full-batch loss (all N examples)", f"step {k}'s mini-batch (B={batch})"),
+        subplot_titles=(
+            _("full-batch loss (all N examples)"),
+            _("step {k}'s mini-batch (B={b})").format(k=k, b=batch),
+        ),
         horizontal_spacing=0.08,
     )
     lo = min(np.nanmin(z_full), np.nanmin(z_batch))
@@ -86,7 +96,7 @@ def batch_maps_figure(
                 x=p[:, 0],
                 y=p[:, 1],
                 mode="lines+markers",
-                name="path",
+                name=_("path"),
                 showlegend=col == 1,
                 line=dict(color="white", width=2),
                 marker=dict(size=3, color="white"),
@@ -99,7 +109,7 @@ def batch_maps_figure(
                 x=[p[-1, 0]],
                 y=[p[-1, 1]],
                 mode="markers",
-                name=f"w at step {k}",
+                name=_("w at step {k}").format(k=k),
                 showlegend=col == 1,
                 marker=dict(size=11, color=PALETTE[1], line=dict(color="black", width=1)),
             ),
@@ -112,7 +122,7 @@ def batch_maps_figure(
             x=[w_star[0]],
             y=[w_star[1]],
             mode="markers",
-            name="full-batch minimum",
+            name=_("full-batch minimum"),
             marker=dict(symbol="star", size=14, color="white", line=dict(color="black", width=1)),
         ),
         row=1,
@@ -123,7 +133,7 @@ def batch_maps_figure(
             x=[xs[j[1]]],
             y=[ys[j[0]]],
             mode="markers",
-            name="this batch's minimum",
+            name=_("this batch's minimum"),
             marker=dict(symbol="x", size=12, color=PALETTE[2], line=dict(width=2)),
         ),
         row=1,
@@ -195,7 +205,7 @@ def lr_sweep_figure(sweep, *, good_gap: float, steps: int, height: int = 360, la
         height=height,
         xaxis=dict(type="log", title=_("learning rate"), exponentformat="power"),
         yaxis=dict(type="log", title=_("final (f - f*) / start"), exponentformat="power"),
-        legend=dict(orientation="h", y=-0.22, yanchor="top"),
-        margin=dict(t=40, l=60, r=10, b=80),
+        legend=dict(orientation="h", y=-0.3, yanchor="top"),
+        margin=dict(t=40, l=60, r=10, b=100),
     )
     return fig

@@ -333,7 +333,7 @@
      * when its data or the presentation scale changed, and each chart whose key changed. A later
      * call wins over one still decoding. */
     async setPacked(m) {
-      const seq = (this.seq = (this.seq || 0) + 1);
+      const seq = (this.seq = (this.seq || 0) + 1), t0 = performance.now();
       const mapKey = m.rev + '|' + JSON.stringify(m.present || null);
       const d = mapKey === this.mapKey ? null : await unpack(m);
       const items = m.charts ? m.charts.items : [];
@@ -342,11 +342,15 @@
         return div && div.dataset.key === c.key ? null : unpackChart(c);
       }));
       if (seq !== this.seq) return;
+      const t1 = performance.now();
       if (d) {
         this.mapKey = mapKey;
         this.setData(d);
       }
+      const t2 = performance.now();
       this.drawCharts(m.charts, figs);
+      // where an update's time went, in ms (the benchmark reads it)
+      this.times = {unpack: t1 - t0, map: t2 - t1, charts: performance.now() - t2};
     }
 
     /** The page's line charts below the map, in ``spec.cols`` columns; a chart is drawn again only
@@ -394,10 +398,10 @@
         this.surfaceKey = key;
         this.drawBackground();
       }
-      this.drawForeground();
+      const k = Math.min(this.step === null ? this.n : this.step, this.n);  // a new run keeps the shown step
+      this.drawForeground(k);
       this.drawLegend();
-      const k = this.step === null ? this.n : this.step;  // a new run keeps the shown step
-      this.go(Math.min(k, this.n), true);
+      this.go(k, true, true);
     }
 
     layout(extra) {
@@ -431,7 +435,8 @@
         {staticPlot: true, responsive: true});
     }
 
-    drawForeground() {
+    /** The foreground's traces, drawn at step ``k`` in one pass (no restyle after). */
+    drawForeground(k) {
       const d = this.data, data = [];
       const marks = (pts, name, symbol, size) => ({
         type: 'scatter', mode: 'markers', name, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]),
@@ -474,6 +479,8 @@
         }
         this.traceIndex.push(at);
       }
+      const [idx, xs, ys] = this.stepXY(k);
+      idx.forEach((i, j) => { data[i].x = xs[j]; data[i].y = ys[j]; });
       if (this.k) data.forEach((t) => Player.scaleTrace(t, this.k));
       Plotly.react(this.fg, data, this.layout({dragmode: 'pan', hovermode: 'closest'}),
         {displaylogo: false, responsive: true, scrollZoom: true, doubleClick: 'reset',
@@ -539,13 +546,27 @@
       return svg;
     }
 
-    go(k, force) {
+    /** Step ``k``: the slider, the label, the paths up to it and its arrows (``drawn``: the
+     * foreground was just drawn at k), its equations. */
+    go(k, force, drawn) {
       if (!this.paths) return;
       k = Math.max(0, Math.min(this.n, k | 0));
       if (k === this.step && !force) return;
       this.step = k;
       this.slider.value = k;
       this.stepLabel.textContent = fill(this.L.stepOf, {k, n: this.n});
+      if (!drawn) {
+        const [idx, xs, ys] = this.stepXY(k);
+        Plotly.restyle(this.fg, {x: xs, y: ys}, idx);
+      }
+      this.drawEquations(k);
+      if (global.OptiscapeInside) global.OptiscapeInside.render(this, k);  // viz/player/inside.js
+      if (k >= this.n && this.timer) this.pause();
+    }
+
+    /** The foreground traces that change with the step, and their points at step ``k``:
+     * [trace indices, xs, ys]. */
+    stepXY(k) {
       const xs = [], ys = [], idx = [];
       const put = (i, x, y) => { idx.push(i); xs.push(x); ys.push(y); };
       this.paths.forEach((p, j) => {
@@ -565,10 +586,7 @@
           put(at.div, shown ? [p.xy[2 * q]] : [], shown ? [p.xy[2 * q + 1]] : []);
         }
       });
-      Plotly.restyle(this.fg, {x: xs, y: ys}, idx);
-      this.drawEquations(k);
-      if (global.OptiscapeInside) global.OptiscapeInside.render(this, k);  // viz/player/inside.js
-      if (k >= this.n && this.timer) this.pause();
+      return [idx, xs, ys];
     }
 
     drawEquations(k) {
