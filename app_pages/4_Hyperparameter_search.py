@@ -1,15 +1,10 @@
 """Hyperparameter search: grid vs random with the same budget, coarse to fine."""
 
-import math
-
-import numpy as np
 import streamlit as st
 
 import landscapes
-import lessons
 import optimizers
 import ui
-import viz
 from lessons import Axis
 
 _ = ui.t
@@ -63,8 +58,6 @@ lo_exp, hi_exp = st.slider(
     key=f"{PAGE}:lr_range",
     bind=ui.LINK,
 )
-ax = Axis("lr", 10**lo_exp, 10**hi_exp, True)
-ay = Axis(second, 0.0, 0.99, False)
 seed = st.number_input(_("random seed"), 0, 10_000, 0, key=f"{PAGE}:seed", bind=ui.LINK)
 stages = st.radio(
     _("stages (coarse to fine: each zooms 4x around the best so far)"),
@@ -75,95 +68,14 @@ stages = st.radio(
 )
 link.check()
 
-WORDS = {  # each strategy's words on its column
-    "grid": {
-        "title": _("grid search"),
-        "runs": _("grid-search runs"),
-        "best": _("best of the grid: f - f*"),
-        "where": _("(blank cells)"),
-    },
-    "random": {
-        "title": _("random search"),
-        "runs": _("random-search runs"),
-        "best": _("best of random search: f - f*"),
-        "where": _("(grey crosses)"),
-    },
-}
-cols = st.columns(2)
-for col, kind in zip(cols, ("grid", "random"), strict=True):
-    axs, ays = ax, ay
-    for stage in range(int(stages)):
-        with st.spinner(_("Running the search...")):
-            res = ui.cached_search(
-                surface, opt, axs, ays, int(budget), kind, int(seed) + stage, int(steps)
-            )
-        z = np.log10(np.maximum(res.loss, 1e-16))
-        if stage == int(stages) - 1 or not math.isfinite(res.best[0]):
-            break
-        axs, ays = axs.zoom(res.best[0], 4), ays.zoom(res.best[1], 4)
-        ays = Axis(ays.name, max(0.0, ays.low), min(0.999, ays.high), False)
-    title = WORDS[kind]["title"]
-    if int(stages) > 1:
-        title = _("{search}, stage {k}").format(search=title, k=stage + 1)
-    if kind == "grid":
-        n = round(math.sqrt(len(res.x)))
-        fig = viz.heatmap_figure(
-            res.x[:n],
-            res.y[::n],
-            z.reshape(n, n),
-            xlabel=_("learning rate"),
-            ylabel=second,
-            title=title,
-            zlabel="log10(f - f*)",
-            log_x=True,
-            best=res.best[:2],
-            lang=ui.lang(),
-        )
-    else:
-        fig = viz.heatmap_figure(
-            [axs.low, axs.high],
-            [ays.low, ays.high],
-            np.full((2, 2), np.nan),
-            xlabel=_("learning rate"),
-            ylabel=second,
-            title=title,
-            zlabel="log10(f - f*)",
-            log_x=True,
-            points=(res.x, res.y, z),
-            best=res.best[:2],
-            zmin=float(np.nanmin(z)) if np.isfinite(z).any() else None,
-            zmax=float(np.nanmax(z)) if np.isfinite(z).any() else None,
-            lang=ui.lang(),
-        )
-    col.plotly_chart(fig, theme=None, key=f"{PAGE}:{kind}")
-    with col:
-        ui.divergence_banner(
-            int(np.isnan(res.loss).sum()),
-            len(res.loss),
-            what=WORDS[kind]["runs"],
-            hint=_("lower the learning-rate range"),
-        )
-    if math.isfinite(res.best[0]):
-        col.metric(
-            WORDS[kind]["best"],
-            f"{res.best[2]:.3g}",
-            help=f"lr = {res.best[0]:.3g}, {second} = {res.best[1]:.3g}",
-        )
-        col.caption(
-            _("best at lr = {lr}, {name} = {value}; {n} of {total} runs diverged {where}").format(
-                lr=f"{res.best[0]:.3g}",
-                name=second,
-                value=f"{res.best[1]:.3g}",
-                n=int(np.isnan(res.loss).sum()),
-                total=len(res.loss),
-                where=WORDS[kind]["where"],
-            )
-        )
-    for w in lessons.edge_warnings(axs, ays, res.best, lang=ui.lang()):  # res.edge, translated
-        col.warning(w)
-st.caption(
-    _(
-        "Distinct learning rates tried: the grid tests only {n} values (the square root of the "
-        "budget), random search tests all {budget}."
-    ).format(n=math.isqrt(int(budget)), budget=int(budget))
+ui.teaching.grid_vs_random(  # the two searches side by side, and the learning rates each tried
+    PAGE,
+    surface,
+    opt,
+    Axis("lr", 10**lo_exp, 10**hi_exp, True),
+    Axis(second, 0.0, 0.99, False),
+    budget=int(budget),
+    seed=int(seed),
+    steps=int(steps),
+    stages=int(stages),
 )

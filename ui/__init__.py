@@ -1,5 +1,6 @@
 """Streamlit widgets shared by the pages: Scenario <-> widgets <-> URL, and cached engine calls."""
 
+from . import _teaching as teaching
 from ._banners import (
     FAILS,
     HOLDS,
@@ -84,6 +85,7 @@ __all__ = [
     "show_claims",
     "sync_url",
     "t",
+    "teaching",
     "tolerance_input",
     "translated",
 ]
