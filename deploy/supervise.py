@@ -4,16 +4,14 @@
 server):
 
 1. loads ``deploy/streamlit.env`` into the environment and points every process at one shared
-compile
-   cache (``--cache``, default ``~/.cache/optiscape-jax``);
-2. fills that cache once with every preset (``serve.py --warm-only --warm all``), so the processes
-load
-   executables instead of each compiling them (``--warm none`` skips this);
+   compile cache (``--cache``, default ``~/.cache/optiscape-jax``);
+2. fills that cache once, at the ``--warm`` level (``serve.py --warm-only --warm all``: every preset
+   and the network page's loops; ``first``: the default preset only; ``none`` skips it), so the
+   processes load executables instead of each compiling them;
 3. starts ``--procs`` processes (``deploy/serve.py``) on ports ``--base-port``, ``--base-port + 1``,
-...;
-   each warms itself before it listens (``OPTISCAPE_WARM``: ``first`` = the default preset, from the
-   disk
-   cache; ``all`` = every preset, seconds longer), and until then nginx sends its share to the
+   ...; each warms itself before it listens (``OPTISCAPE_WARM``: ``first`` = the default preset,
+   from the disk cache; ``all`` = every preset, seconds longer), and until then nginx sends its
+   share to the
    others;
 4. writes ``nginx.conf`` from ``deploy/nginx.conf.template`` into ``--run-dir`` and starts Debian's
 nginx
@@ -181,10 +179,11 @@ class Supervisor:
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
-        if self.env.get("OPTISCAPE_WARM", "all") != "none":
+        level = self.env.get("OPTISCAPE_WARM", "all")  # "first": only the default preset
+        if level != "none":
             t0 = time.monotonic()
             subprocess.run(
-                [sys.executable, os.path.join(HERE, "serve.py"), "--warm-only", "--warm", "all"],
+                [sys.executable, os.path.join(HERE, "serve.py"), "--warm-only", "--warm", level],
                 cwd=ROOT,
                 env=self.env,
                 check=False,

@@ -155,6 +155,20 @@ def test_nginx_compresses_static_files(deployment):
         assert r.headers.get("Content-Encoding") == "gzip", dict(r.headers)
 
 
+def test_nginx_lets_browsers_keep_the_maps_versioned_plotly(deployment):
+    """The map's plotly.js (named by plotly's version) goes out with a year's max-age and gzipped;
+    other files keep Streamlit's headers."""
+    import plotly
+
+    url = f"{deployment['url']}/component/ui._map.optiscape_map/plotly-{plotly.__version__}.min.js"
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200 and "max-age=31536000" in r.headers.get("Cache-Control", "")
+        assert r.headers.get("Content-Encoding") == "gzip"
+    with urllib.request.urlopen(deployment["url"] + "/", timeout=10) as r:
+        assert "max-age=31536000" not in (r.headers.get("Cache-Control") or "")
+
+
 def test_both_processes_serve_and_sessions_stick(deployment):
     url, ports = deployment["url"], deployment["ports"]
     before = [_served_runs(p) for p in ports]

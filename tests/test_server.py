@@ -164,7 +164,8 @@ def test_protocol_client_many_sessions_none_starve_and_no_error_box():
     for runs, exceptions in results:
         assert exceptions == []
         assert len(runs) == 3 and all(r.status in wc.DONE for r in runs)
-        assert runs[0].drawn >= 2  # the map and the loss curves arrived
+        # the map arrived, its loss chart inside it (Compare sends no Streamlit chart)
+        assert runs[0].components >= 1 and runs[0].charts == 0
     assert wall < 200
 
 
