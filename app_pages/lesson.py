@@ -44,17 +44,19 @@ if st.session_state.get(f"{key}:shown"):
         st.plotly_chart(fig, theme=None, key=f"{key}:fig{i}")
     right = _(qn.choices[qn.answer])
     if pick is None:
-        st.info(_("Answer:") + f" **{right}**. " + _(qn.reveal))
+        st.info(_("Answer: **{answer}**. {why}").format(answer=right, why=_(qn.reveal)))
     elif pick == qn.answer:
-        st.success(_("Right:") + f" **{right}**. " + _(qn.reveal))
+        st.success(_("Right: **{answer}**. {why}").format(answer=right, why=_(qn.reveal)))
     else:
-        st.error(_("Not quite: the answer is") + f" **{right}**. " + _(qn.reveal))
+        st.error(
+            _("Not quite: the answer is **{answer}**. {why}").format(answer=right, why=_(qn.reveal))
+        )
     with st.expander(_("What was measured (checked on these runs)"), expanded=True):
         if scn is not None:
             st.caption(_("Measured on the lesson's own scenario, not on the link's."))
         for sentence, holds, evidence in ui.lesson_facts(les.slug):
             mark = ui.HOLDS if holds else ui.FAILS
-            st.markdown(f"{mark} {_(sentence)} ({evidence})")
+            st.markdown(f"{mark} {_(sentence)} ({lessons.evidence_in(evidence, ui.lang())})")
 
 for e in (e for e in optimizers.ERRATA if e.topic in les.errata):
     st.info(f"**{_('A note on the notes')} — {e.topic}.** {_('The notes')} ({e.where}): "

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 from . import _course
-from ._course import Figure, Lesson, Question, facts, notes_temperatures
+from ._course import Figure, Lesson, Question, evidence_in, facts, notes_temperatures
 from ._course import get as lesson
 from ._course import load as course
 from ._pack import class_pack, pack_html
@@ -53,6 +53,7 @@ __all__ += [
     "_course",
     "class_pack",
     "course",
+    "evidence_in",
     "facts",
     "lesson",
     "notes_temperatures",

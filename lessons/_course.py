@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+import i18n
 import scenarios
 from scenarios import Claim, Scenario
 
@@ -263,7 +264,36 @@ def second_order_cost(n: int) -> dict[str, float]:
 # --- measured facts the lessons state ---------------------------------------------------------
 
 
-def _fact(sentence: str, holds: bool, evidence: str) -> tuple[str, bool, str]:
+@dataclasses.dataclass(frozen=True)
+class Ev:
+    """A fact's measured evidence: a catalog template and its values (``str()`` is English)."""
+
+    template: str
+    values: tuple = ()
+
+    def in_lang(self, lang: str = "en") -> str:
+        _ = i18n.gettext_for(lang)
+        return _(self.template).format(*self.values)
+
+    def __str__(self) -> str:
+        return self.in_lang("en")
+
+
+def _ev(template: str, *values) -> Ev:
+    return Ev(template, values)
+
+
+def evidence_in(evidence, lang: str) -> str:
+    """A fact's evidence (an :class:`Ev`, a tuple of them joined by "; ", or plain numbers) in
+    ``lang``."""
+    if isinstance(evidence, Ev):
+        return evidence.in_lang(lang)
+    if isinstance(evidence, tuple):
+        return "; ".join(evidence_in(e, lang) for e in evidence)
+    return str(evidence)
+
+
+def _fact(sentence: str, holds: bool, evidence) -> tuple[str, bool, object]:
     return sentence, bool(holds), evidence
 
 
@@ -276,18 +306,18 @@ def _facts_temperature(scn: Scenario | None = None) -> list:
     return [
         _fact(N_("The averages (beta = 0.8) are smoother than the temperatures."),
               rough(first) < rough(t) / 2,
-              f"mean day-to-day change {rough(t):.2f} vs {rough(first):.2f}"),
+              _ev(N_("mean day-to-day change {:.2f} vs {:.2f}"), rough(t), rough(first))),
         _fact(N_("Started at 0, the uncorrected average starts far too close to zero."),
               abs(zero[0]) < 0.25 * abs(t[0]),
-              f"day 1: temperature {t[0]:.2f}, uncorrected average {zero[0]:.2f}"),
+              _ev(N_("day 1: temperature {:.2f}, uncorrected average {:.2f}"), t[0], zero[0])),
         _fact(N_("Bias correction makes day 1 equal the first temperature, as the first-value "
                  "start does."),
               abs(corr[0] - t[0]) < 1e-9 and abs(first[0] - t[0]) < 1e-9,
-              f"corrected {corr[0]:.2f}, first-value {first[0]:.2f}"),
+              _ev(N_("corrected {:.2f}, first-value {:.2f}"), corr[0], first[0])),
         _fact(N_("After 20 days the three averages agree to within 0.5 degrees."),
               float(np.max(np.abs(np.stack([first, zero, corr])[:, 20:] - corr[20:]))) < 0.5,
-              f"largest gap from day 21: "
-              f"{float(np.max(np.abs(np.stack([first, zero])[:, 20:] - corr[20:]))):.3f}"),
+              _ev(N_("largest gap from day 21: {:.3f}"),
+                  float(np.max(np.abs(np.stack([first, zero])[:, 20:] - corr[20:]))))),
     ]  # fmt: skip
 
 
@@ -295,10 +325,10 @@ def _facts_second_order(scn: Scenario | None = None) -> list:
     n = network_size()
     c = second_order_cost(n)
     return [
-        _fact(N_("The network has 522 parameters."), n == 522, f"counted {n}"),
+        _fact(N_("The network has 522 parameters."), n == 522, _ev(N_("counted {}"), n)),
         _fact(N_("Its Hessian has 272,484 entries, about 2.2 MB in float64."),
               c["hessian"] == 272_484 and abs(c["bytes"] / 1e6 - 2.18) < 0.01,
-              f"{int(c['hessian'])} entries, {c['bytes'] / 1e6:.2f} MB"),
+              _ev(N_("{} entries, {:.2f} MB"), int(c["hessian"]), c["bytes"] / 1e6)),
         _fact(N_("Solving with it costs about 47 million multiply-adds per step, against 522 "
                  "numbers for a gradient step."),
               abs(c["solve"] / 1e6 - 47.4) < 0.1, f"n^3/3 = {c['solve']:.4g}"),
@@ -317,18 +347,18 @@ def _facts_momentum_schedule(scn: Scenario | None = None) -> list:
                  "each."),
               runs["stages"].momenta is not None
               and np.array_equal(runs["stages"].momenta, staged_momentum(base.steps)),
-              f"momenta of steps 1, 101, 201, 301: "
-              f"{runs['stages'].momenta[[0, 100, 200, 300]].tolist()}"),
+              _ev(N_("momenta of steps 1, 101, 201, 301: {}"),
+                  runs["stages"].momenta[[0, 100, 200, 300]].tolist())),
         _fact(N_("On the bowl, after 400 steps both schedules end with a loss gap f - f* at least "
                  "a million times smaller than a constant mu = 0.99."),
               sched_gap * 1e6 <= gap["none"],
-              f"f - f* after 400 steps: constant {gap['none']:.2e}, ramp {gap['linear']:.2e}, "
-              f"stages {gap['stages']:.2e}"),
+              _ev(N_("f - f* after 400 steps: constant {:.2e}, ramp {:.2e}, stages {:.2e}"),
+                  gap["none"], gap["linear"], gap["stages"])),
         _fact(N_("The notes' schedule holds 0.5, 0.9, 0.95 and 0.99 for a quarter of the run "
                  "each."),
               tuple(np.unique(st)) == NOTES_MOMENTA and all(
                   np.all(st[i * 100:(i + 1) * 100] == v) for i, v in enumerate(NOTES_MOMENTA)),
-              f"values {sorted(set(st.tolist()))}"),
+              _ev(N_("values {}"), sorted(set(st.tolist())))),
         _fact(N_("The linear ramp starts at 0.5 and reaches 0.99 after 300 steps."),
               abs(lin[0] - 0.5) < 1e-12 and abs(lin[300] - 0.99) < 1e-12 and lin[150] < 0.99,
               f"mu(0) = {lin[0]:.3f}, mu(150) = {lin[150]:.3f}, mu(300) = {lin[300]:.3f}"),
@@ -387,7 +417,8 @@ def _facts_coarse_to_fine(scn: Scenario | None = None) -> list:
         _fact(N_("Each stage searches inside the previous one, around its best learning rate, "
                  "with more steps (50, 150, 400)."),
               inside and tuple(s for _, s, _ in st) == C2F_STEPS,
-              "; ".join(f"lr in [{a.low:.2g}, {a.high:.2g}], {s} steps" for a, s, _ in st)),
+              tuple(_ev(N_("lr in [{:.2g}, {:.2g}], {} steps"), a.low, a.high, s)
+                    for a, s, _ in st)),
         _fact(N_("The best loss falls from stage to stage."),
               all(x > y for x, y in itertools.pairwise(best)),
               ", ".join(f"{b:.3g}" for b in best)),
@@ -399,13 +430,13 @@ def _facts_search(scn: Scenario | None = None) -> list:
     ng, nr = len(np.unique(np.round(grid.x, 12))), len(np.unique(np.round(rand.x, 12)))
     return [
         _fact(N_("With 16 runs, the grid tries only 4 learning rates; random search tries 16."),
-              ng == 4 and nr == 16, f"grid {ng}, random {nr} distinct learning rates"),
+              ng == 4 and nr == 16, _ev(N_("grid {}, random {} distinct learning rates"), ng, nr)),
         _fact(N_("The grid's best learning rate is one of its 4 values; random search's best "
                  "lies between them."),
               np.any(np.isclose(grid.best[0], np.unique(grid.x)))
               and not np.any(np.isclose(rand.best[0], np.unique(grid.x), rtol=1e-3)),
-              f"best lr: grid {grid.best[0]:.3g} (loss gap {grid.best[2]:.3g}), random "
-              f"{rand.best[0]:.3g} (loss gap {rand.best[2]:.3g})"),
+              _ev(N_("best lr: grid {:.3g} (loss gap {:.3g}), random {:.3g} (loss gap {:.3g})"),
+                  grid.best[0], grid.best[2], rand.best[0], rand.best[2])),
     ]  # fmt: skip
 
 
@@ -436,7 +467,7 @@ def _facts_average(scn: Scenario | None = None) -> list:
         _fact(N_("Over the last 100 steps the averaged parameters lie at least 3 times closer to "
                  "the minimum than the iterates."),
               late_av * 3 < late_it,
-              f"mean distance: iterates {late_it:.3f}, average {late_av:.3f}"),
+              _ev(N_("mean distance: iterates {:.3f}, average {:.3f}"), late_it, late_av)),
     ]  # fmt: skip
 
 
@@ -472,9 +503,9 @@ def _facts_forms(scn: Scenario | None = None) -> list:
     same, sched = forms_gap(scn)
     return [
         _fact(N_("With a constant learning rate the two forms' paths coincide (to 1e-9)."),
-              same < 1e-9, f"largest gap {same:.2g}"),
+              same < 1e-9, _ev(N_("largest gap {:.2g}"), same)),
         _fact(N_("Under a step schedule the two forms' paths part."),
-              sched > 1e-3, f"largest gap {sched:.3g}"),
+              sched > 1e-3, _ev(N_("largest gap {:.3g}"), sched)),
     ]  # fmt: skip
 
 
@@ -486,7 +517,7 @@ def _facts_batch(scn: Scenario | None = None) -> list:
               all(a > b for a, b in itertools.pairwise(s)),
               ", ".join(f"B={b}: {v:.3g}" for b, v in zip(BATCHES, s, strict=True))),
         _fact(N_("64 times the batch gives about 8 times (sqrt 64) less spread."),
-              5 < ratio < 12, f"ratio {ratio:.2f}"),
+              5 < ratio < 12, _ev(N_("ratio {:.2f}"), ratio)),
     ]  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
+import i18n
 import viz
 from scenarios import Scenario
 
@@ -18,19 +19,28 @@ Tr = Callable[[str], str]
 GRID = 80  # contour resolution of a lesson's maps (the full pages use 100)
 
 
-def _labels(scn: Scenario) -> list[str]:
-    return [f"{i + 1}. {o.label}" for i, o in enumerate(scn.optimizers)]
+def _lang(_: Tr) -> str:
+    """The language whose catalog ``_`` is (figure builders take the language itself)."""
+    return next((k for k in i18n.LANGS if i18n.gettext_for(k) == _), "en")
+
+
+def _labels(scn: Scenario, lang: str = "en") -> list[str]:
+    return [f"{i + 1}. {o.label_in(lang)}" for i, o in enumerate(scn.optimizers)]
 
 
 def _title(fig: c.Figure, default: str, _: Tr) -> str:
     return _(fig.title) if fig.title else default
 
 
-def map_figure(scn: Scenario, title: str, trajs=None, height: int = 460) -> go.Figure:
+def map_figure(
+    scn: Scenario, title: str, trajs=None, height: int = 460, lang: str = "en"
+) -> go.Figure:
     scape = scn.landscape()
     trajs = trajs if trajs is not None else scn.run()
-    paths = viz.paths_from(trajs, _labels(scn))
-    return viz.landscape_figure(scape, scape.grid(GRID), paths, title=title, height=height)
+    paths = viz.paths_from(trajs, _labels(scn, lang))
+    return viz.landscape_figure(
+        scape, scape.grid(GRID), paths, title=title, height=height, lang=lang
+    )
 
 
 def loss_figure(scn: Scenario, _: Tr, trajs=None) -> go.Figure:
@@ -40,10 +50,11 @@ def loss_figure(scn: Scenario, _: Tr, trajs=None) -> go.Figure:
     steps = np.arange(scn.steps + 1)
     series = [
         viz.Series(p.label, steps, g, p.color)
-        for p, g in zip(viz.paths_from(trajs, _labels(scn)), gaps, strict=True)
+        for p, g in zip(viz.paths_from(trajs, _labels(scn, _lang(_))), gaps, strict=True)
     ]
     return viz.curves_figure(series, title=_("loss gap f - f* (log scale)"), ylabel="f - f*",
-                             xlabel=_("step"), log_y=True, height=320)  # fmt: skip
+                             xlabel=_("step"), log_y=True, height=320,
+                             lang=_lang(_))  # fmt: skip
 
 
 def temperature_figure(_: Tr) -> go.Figure:
@@ -216,7 +227,7 @@ def figure(fig: c.Figure, _: Tr, scn: Scenario | None = None) -> go.Figure:
     """The figure ``fig`` of a lesson; ``scn`` replaces its scenario (a shared link's)."""
     scn = scn or fig.scenario()
     if fig.kind in ("map", "forms"):
-        return map_figure(scn, _title(fig, scn.landscape().title, _))
+        return map_figure(scn, _title(fig, _(scn.landscape().title), _), lang=_lang(_))
     if fig.kind == "loss":
         return loss_figure(scn, _)
     if fig.kind == "batch":

@@ -49,11 +49,11 @@ def lesson_html(les: c.Lesson, lang: str) -> str:
         parts.append(f'<div class="figure">{div}</div>')
     parts.append(
         f"<details><summary>{_e(_('Reveal the answer'))}</summary><p><b>"
-        f"{_e(_(q.choices[q.answer]))}</b>. {_e(_(q.reveal))}</p><ul>"
+        f"{_e(_(q.choices[q.answer]))}</b>{_e(_('. '))}{_e(_(q.reveal))}</p><ul>"
     )
     for sentence, holds, evidence in c.facts(les):
         mark = "✔" if holds else "✘"
-        parts.append(f"<li>{mark} {_e(_(sentence))} ({_e(evidence)})</li>")
+        parts.append(f"<li>{mark} {_e(_(sentence))} ({_e(c.evidence_in(evidence, lang))})</li>")
     parts.append("</ul></details>")
     for e in optimizers.ERRATA:
         if e.topic in les.errata:

@@ -165,6 +165,23 @@ def test_lesson_page_predict_then_run(lang):
     facts = [m.value for m in at.markdown if "check_circle" in m.value]
     assert len(facts) == 4 and all(zh(s) in "".join(facts) for s, _, _ in _course.FACTS[
         "temperature"]())  # fmt: skip
+    # the measured evidence in the page's language, its numbers the engine's
+    for _s, _h, ev in _course.FACTS["temperature"]():
+        assert lessons.evidence_in(ev, lang) in "".join(facts)
+    if lang == "zh":
+        assert "第 1 天：温度" in "".join(facts) and "day 1" not in "".join(facts)
+        assert "答案是 **" in at.error[0].value and "**。" in at.error[0].value
+
+
+def test_a_lesson_map_in_chinese_names_its_surface_and_optimizers_in_chinese():
+    from lessons import _figures
+
+    zh = i18n.gettext_for("zh")
+    fig = _figures.figure(lessons.lesson("momentum").figures[0], zh)
+    names = [t.name for t in fig.data if t.name]
+    assert fig.layout.title.text == zh("Ravine (narrow valley)") != "Ravine (narrow valley)"
+    assert zh("minima") in names and not {"minima", "saddles"} & set(names)
+    assert all("动量" in n for n in names if n[:2] in ("1.", "2."))
 
 
 def test_an_unknown_lesson_warns_and_shows_the_first():
