@@ -74,6 +74,7 @@ def temperature_figure(_: Tr) -> go.Figure:
         ylabel=_("temperature"),
         xlabel=_("day"),
         height=340,
+        lang=_lang(_),
     )
 
 
@@ -188,6 +189,7 @@ def average_figure(_: Tr) -> go.Figure:
         xlabel=_("step"),
         log_y=True,
         height=320,
+        lang=_lang(_),
     )
 
 
@@ -204,6 +206,7 @@ def batch_figure(scn: Scenario, _: Tr) -> go.Figure:
         xlabel=_("batch size B"),
         log_y=True,
         height=320,
+        lang=_lang(_),
     )
     fig.data[0].update(line=dict(dash="dash", width=4))
     fig.data[1].update(mode="lines+markers", marker=dict(size=10))

@@ -104,3 +104,39 @@ def test_catalog_files_agree_where_they_share_a_string():
                 clashes.append((msgid, seen[msgid], (path.name, msgstr)))
             seen.setdefault(msgid, (path.name, msgstr))
     assert len(i18n.po_paths("zh")) >= 2 and not clashes, clashes
+
+
+def test_every_figure_builder_call_passes_the_pages_language():
+    """A ``viz`` builder that takes ``lang`` gets it at every call in the pages, ``ui`` and the
+    lessons (else its default axis words and legend stay English on a 中文 page)."""
+    import inspect
+
+    import viz
+
+    def params(f):
+        try:
+            return inspect.signature(f).parameters
+        except (TypeError, ValueError):
+            return {}
+
+    takes = {
+        n for n in dir(viz) if inspect.isfunction(f := getattr(viz, n)) and "lang" in params(f)
+    }
+    assert {"curves_figure", "landscape_figure"} <= takes
+    missing = []
+    for path in [
+        *FILES,
+        *(p.relative_to(ROOT).as_posix() for p in (ROOT / "lessons").glob("*.py")),
+    ]:
+        for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"))):
+            f = getattr(node, "func", None)
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(f, ast.Attribute)
+                and isinstance(f.value, ast.Name)
+                and f.value.id == "viz"
+                and f.attr in takes
+                and not any(k.arg in ("lang", None) for k in node.keywords)
+            ):
+                missing.append(f"{path}:{node.lineno} viz.{f.attr}")
+    assert missing == []
