@@ -79,5 +79,16 @@ def test_a_shared_chinese_compare_link_in_a_fresh_browser(server, ctx):
         )
         page.wait_for_url(lambda u: "lang=" not in u, timeout=60_000)
         assert page.url == before and page.locator("h1").first.inner_text() == "Playground"
+        # the select boxes show their choice under the new language's label at once (a select box
+        # keeps the label it showed until the app sets its value again)
+        boxes = (  # each select box's label and the choice it shows
+            "[...document.querySelectorAll('[data-testid=stSelectbox]')].map(e => e.innerText + ' '"
+            " + [...e.querySelectorAll('input')].map(i => i.value).join(' '))"
+        )
+        page.wait_for_function(
+            f"() => {boxes}.join(' ').includes('Saddle')"
+            f" && !{boxes}.some(t => /[\\u4e00-\\u9fff]/.test(t))",
+            timeout=60_000,
+        )
     finally:
         page.close()

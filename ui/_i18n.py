@@ -4,9 +4,11 @@ pass it by). ``_()`` translates through the gettext catalog (:mod:`i18n`)."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import i18n
 
@@ -42,7 +44,37 @@ def language_switch() -> str:
         key=KEY,
         horizontal=True,
     )
+    if ss.get(f"{KEY}:drawn", ss[KEY]) != ss[KEY]:
+        _redraw_choices(ss)
+    ss[f"{KEY}:drawn"] = ss[KEY]
     return ss[KEY]
+
+
+def _text_choices() -> list[str]:
+    """The keys of the widgets whose browser side keeps the label it shows (select boxes, radios,
+    select sliders, multiselects: Streamlit's ``string_value`` widgets; private API of the pinned
+    Streamlit 1.67, none found elsewhere)."""
+    try:
+        from streamlit.runtime.state import get_session_state
+
+        state = get_session_state()._state
+        meta = state._new_widget_state.widget_metadata
+        ids = state._key_id_mapper._key_id_mapping
+    except (AttributeError, ImportError):
+        return []
+    kinds = ("string_value", "string_array_value")
+    return [k for k, wid in ids.items() if getattr(meta.get(wid), "value_type", "") in kinds]
+
+
+def _redraw_choices(ss) -> None:
+    """After a language switch: set every select box, radio and select slider of the app to its
+    own value, so that Streamlit sends it again and the browser shows the choice under its new
+    label (a select box keeps the label it showed, not the option, until the app sets it)."""
+    for k in _text_choices():
+        if k == KEY or k not in ss:
+            continue
+        with contextlib.suppress(StreamlitAPIException):
+            ss[k] = ss[k]
 
 
 def lang_in_url(url_path: str = "") -> None:
