@@ -62,7 +62,6 @@ class Inputs(NamedTuple):
     schedule_args: Any  # {name: scalar}
     warmup: Any
     momentum_warmup: Any
-    momentum_stages: Any  # (k,) the staged momentum's values (read only with that schedule)
     clip_norm: Any  # inf: off
     clip_value: Any  # inf: off
     noise_std: Any
@@ -71,6 +70,7 @@ class Inputs(NamedTuple):
     n_steps: Any  # int64
     center: Any  # (2,)
     radius: Any
+    momentum_stages: Any = None  # (k,) the staged momentum's values (read only with that kind)
 
 
 #: ``vmap`` axes of a sweep: the runs differ in start, learning rate, hyperparameters and seed.
@@ -215,6 +215,18 @@ def _momentum_fn(kind: str, target, mom_warmup, stages, n_steps):
     if kind == "stages":
         return momentum_stages(stages, n_steps)
     return momentum_ramp(target, mom_warmup)
+
+
+def _stages(momentum_stages, momentum_warmup) -> np.ndarray:
+    """The staged momentum's values as a float64 vector (the notes' when none are given)."""
+    if momentum_stages is None:
+        return np.asarray(NOTES_MOMENTA, dtype=np.float64)
+    stages = np.asarray(momentum_stages, dtype=np.float64).ravel()
+    if stages.size < 1 or not np.all(np.isfinite(stages)):
+        raise ValueError("momentum_stages must be one or more finite numbers")
+    if momentum_warmup and momentum_warmup > 0:
+        raise ValueError("momentum_stages and momentum_warmup are two schedules: pick one")
+    return stages
 
 
 def _momentum_kind(momentum_warmup, momentum_stages) -> str:
@@ -666,17 +678,8 @@ def _common(
     noise_std,
     warmup_steps,
     momentum_warmup,
-    momentum_stages,
 ):
     _remember(landscape)
-    if momentum_stages is not None:
-        stages = np.asarray(momentum_stages, dtype=np.float64).ravel()
-        if stages.size < 1 or not np.all(np.isfinite(stages)):
-            raise ValueError("momentum_stages must be one or more finite numbers")
-        if momentum_warmup and momentum_warmup > 0:
-            raise ValueError("momentum_stages and momentum_warmup are two schedules: pick one")
-    else:
-        stages = np.asarray(NOTES_MOMENTA, dtype=np.float64)
     sargs = {k: _f64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
     cn = np.inf if clip_norm is None or clip_norm <= 0 else float(clip_norm)
     cv = np.inf if clip_value is None or clip_value <= 0 else float(clip_value)
@@ -690,7 +693,6 @@ def _common(
         sargs,
         _f64(warmup_steps),
         _f64(momentum_warmup),
-        stages,
         _f64(cn),
         _f64(cv),
         _f64(ns),
@@ -743,9 +745,9 @@ def run(
         noise_std,
         warmup_steps,
         momentum_warmup,
-        momentum_stages,
     )
-    sargs, w, mw, stages, cn, cv, ns, fparams, center, radius = common
+    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
+    stages = _stages(momentum_stages, momentum_warmup)
     mom_kind = _momentum_kind(momentum_warmup, momentum_stages)
     cfg = Static(landscape.key, spec.name, schedule, n_total, True, False, False, mom_kind)
     out = _compiled(cfg)(
@@ -756,7 +758,6 @@ def run(
             sargs,
             w,
             mw,
-            stages,
             cn,
             cv,
             ns,
@@ -765,6 +766,7 @@ def run(
             np.int64(steps),
             center,
             radius,
+            stages,
         )
     )
     out = _unpack(cfg, out)
@@ -873,9 +875,9 @@ def sweep(
         noise_std,
         warmup_steps,
         momentum_warmup,
-        momentum_stages,
     )
-    sargs, w, mw, stages, cn, cv, ns, fparams, center, radius = common
+    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
+    stages = _stages(momentum_stages, momentum_warmup)
     mom_kind = _momentum_kind(momentum_warmup, momentum_stages)
     cfg = Static(
         landscape.key,
@@ -896,7 +898,6 @@ def sweep(
         sargs,
         w,
         mw,
-        stages,
         cn,
         cv,
         ns,
@@ -905,6 +906,7 @@ def sweep(
         np.int64(steps),
         center,
         radius,
+        stages,
     )
     (shared_layout, _), vec, _ = _pack_inputs(shared, False)
     # the per-run matrix filled in place (broadcast by assignment): start, lr, hparams, seed

@@ -166,7 +166,6 @@ def test_inputs_and_static_are_the_engines_signature():
         "schedule_args",
         "warmup",
         "momentum_warmup",
-        "momentum_stages",
         "clip_norm",
         "clip_value",
         "noise_std",
@@ -175,6 +174,7 @@ def test_inputs_and_static_are_the_engines_signature():
         "n_steps",
         "center",
         "radius",
+        "momentum_stages",
     )
     assert {k for k, v in _engine.BATCH_AXES._asdict().items() if v == 0} == {
         "start",
