@@ -97,7 +97,7 @@ series = [
 ]  # fmt: skip
 st.plotly_chart(
     viz.curves_figure(series, title=_("loss gap per epoch (plain SGD)"), ylabel="f - f*",
-                      xlabel=_("epochs (samples processed / N)"), log_y=True),
+                      xlabel=_("epochs (samples processed / N)"), log_y=True, lang=lang()),
     theme=None, key=f"{PAGE}:scaling",
 )  # fmt: skip
 verdict = mb.scaling_verdict(gap)
@@ -118,7 +118,7 @@ series = [
 ]
 st.plotly_chart(
     viz.curves_figure(series, title=_("plain SGD, the same data: four ways to lower the noise"),
-                      ylabel="f - f*", xlabel=_("epochs"), log_y=True, height=380),
+                      ylabel="f - f*", xlabel=_("epochs"), log_y=True, height=380, lang=lang()),
     theme=None, key=f"{PAGE}:race",
 )  # fmt: skip
 floors = race.floors()

@@ -54,7 +54,7 @@ if st.session_state.get(f"{key}:shown"):
     with st.expander(_("What was measured (checked on these runs)"), expanded=True):
         if scn is not None:
             st.caption(_("Measured on the lesson's own scenario, not on the link's."))
-        for sentence, holds, evidence in ui.lesson_facts(les.slug):
+        for sentence, holds, evidence in ui.lesson_facts(les.slug, ui.lang()):
             mark = ui.HOLDS if holds else ui.FAILS
             st.markdown(f"{mark} {_(sentence)} ({lessons.evidence_in(evidence, ui.lang())})")
 

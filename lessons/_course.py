@@ -566,13 +566,14 @@ FACTS: dict[str, Callable[[Scenario | None], list]] = {
 }
 
 
-def facts(lesson: Lesson) -> list[tuple[str, bool, str]]:
+def facts(lesson: Lesson, lang: str = "en") -> list[tuple[str, bool, object]]:
     """``(sentence, holds, evidence)`` for every checked statement of the lesson: its scenario's
-    claims (run on the engine) and the measured facts of its figures."""
-    out: list[tuple[str, bool, str]] = []
+    claims (run on the engine, written in ``lang``) and the measured facts of its figures (their
+    sentences are msgids, their evidence an :class:`Ev`: :func:`evidence_in`)."""
+    out: list[tuple[str, bool, object]] = []
     scn = lesson.scenario()
     if lesson.claims and scn is not None:
-        out += scenarios._claims.check(lesson.claims, scn)
+        out += scenarios._claims.check(lesson.claims, scn, lang)
     for kind, fig in {f.kind: f for f in lesson.figures}.items():
         if kind in FACTS:
             out += FACTS[kind](fig.scenario())

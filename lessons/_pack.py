@@ -51,7 +51,7 @@ def lesson_html(les: c.Lesson, lang: str) -> str:
         f"<details><summary>{_e(_('Reveal the answer'))}</summary><p><b>"
         f"{_e(_(q.choices[q.answer]))}</b>{_e(_('. '))}{_e(_(q.reveal))}</p><ul>"
     )
-    for sentence, holds, evidence in c.facts(les):
+    for sentence, holds, evidence in c.facts(les, lang):
         mark = "✔" if holds else "✘"
         parts.append(f"<li>{mark} {_e(_(sentence))} ({_e(c.evidence_in(evidence, lang))})</li>")
     parts.append("</ul></details>")

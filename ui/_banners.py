@@ -6,7 +6,7 @@ import streamlit as st
 
 from i18n import N_
 
-from ._i18n import _
+from ._i18n import _, lang
 
 
 def divergence_message(
@@ -46,18 +46,18 @@ GRAY = ":gray[{}]"  # the measured numbers under a claim
 
 
 @st.cache_data(show_spinner="Checking the preset's claims on its runs...", max_entries=32)
-def preset_claims(slug: str) -> list[tuple[str, bool, str]]:
-    """``(sentence, holds, evidence)`` for every claim of a preset, from the engine's runs
-    (cached)."""
+def preset_claims(slug: str, language: str = "en") -> list[tuple[str, bool, str]]:
+    """``(sentence, holds, evidence)`` for every claim of a preset, from the engine's runs,
+    written in ``language`` (cached)."""
     import scenarios
 
-    return scenarios.check_claims(slug)
+    return scenarios.check_claims(slug, language)
 
 
 def show_claims(slug: str) -> None:
     """The preset's claims as a checklist: a tick and the measured numbers for each one that
     holds."""
-    rows = preset_claims(slug)
+    rows = preset_claims(slug, lang())
     if not rows:
         return
     n_ok = sum(ok for _, ok, _ in rows)

@@ -64,8 +64,8 @@ def figure(slug: str, i: int, language: str, scenario_json: str | None):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def facts(slug: str) -> list[tuple[str, bool, str]]:
-    return lessons.facts(lessons.lesson(slug))
+def facts(slug: str, language: str = "en") -> list[tuple[str, bool, object]]:
+    return lessons.facts(lessons.lesson(slug), language)
 
 
 def t(text: str) -> str:

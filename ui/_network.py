@@ -235,10 +235,11 @@ def show_training(cfg, trained) -> None:
         best = _("best validation ({run})").format(run=lab)
         marks.append(viz.Series(best, r.steps_at[b], r.val_loss[b], c1))
     _chart(left, viz.curves_figure(loss, title=_("cross-entropy loss"), ylabel=_("loss"),
-                                   xlabel=_("step"), log_y=True, height=300, marks=marks),
+                                   xlabel=_("step"), log_y=True, height=300, marks=marks,
+                                   lang=lang()),
            "loss")  # fmt: skip
     _chart(left, viz.curves_figure(acc, title=_("accuracy"), ylabel=_("accuracy"),
-                                   xlabel=_("step"), height=300), "acc")  # fmt: skip
+                                   xlabel=_("step"), height=300, lang=lang()), "acc")  # fmt: skip
     xs, ys, prob = _decision(cfg)
     x, y, _xv, _yv = network.views.data(cfg)
     title = _("decision boundary ({run})").format(run=cfg.labels()[0])
@@ -294,7 +295,8 @@ def show_landscape(cfg, trained) -> None:
     fig = viz.curves_figure([viz.Series(_("loss"), t, li, viz.PALETTE[0])], log_y=True,
                             height=280,
                             title=_("1-D interpolation from the initial to the final weights"),
-                            ylabel=_("loss"), xlabel=_("t  (0 = initial, 1 = final)"))  # fmt: skip
+                            ylabel=_("loss"), xlabel=_("t  (0 = initial, 1 = final)"),
+                            lang=lang())  # fmt: skip
     _chart(st, fig, "interp")
 
 
@@ -307,10 +309,10 @@ def show_layers(cfg, trained) -> None:
     left, right = st.columns(2)
     log = bool(np.all(r.act_std > 0) and np.all(r.grad_norm > 0))  # a zero init: linear axes
     fig = viz.curves_figure(g, title=_("back-propagated |dL/dh| per layer"), ylabel=_("norm"),
-                            xlabel=_("step"), log_y=log)  # fmt: skip
+                            xlabel=_("step"), log_y=log, lang=lang())  # fmt: skip
     _chart(left, fig, "grad")
     fig = viz.curves_figure(a, title=_("spread (std) of each layer's output"), ylabel="std",
-                            xlabel=_("step"), log_y=log)  # fmt: skip
+                            xlabel=_("step"), log_y=log, lang=lang())  # fmt: skip
     _chart(right, fig, "act")
     kind, q = network.views.gradient_verdict(r)
     what = {
@@ -390,7 +392,7 @@ def show_ensembles(cfg) -> None:
     ]
     fig = viz.curves_figure(series, title=_("validation accuracy of the ensemble (mean "
                             "predicted probability)"), ylabel=_("accuracy"),
-                            xlabel=_("ensemble size"))  # fmt: skip
+                            xlabel=_("ensemble size"), lang=lang())  # fmt: skip
     _chart(st, fig, "ens")
     best = {k: (a[0], a[-1]) for k, a in v["acc"].items()}
     each = _("{k}: {a} alone, {b} all together")
@@ -423,7 +425,9 @@ def show_averaging(cfg) -> None:
                    viz.PALETTE[1]),
     ]  # fmt: skip
     title = _("training loss on the straight line between two weight vectors")
-    fig = viz.curves_figure(series, title=title, ylabel=_("loss"), xlabel="t", log_y=True)
+    fig = viz.curves_figure(
+        series, title=title, ylabel=_("loss"), xlabel="t", log_y=True, lang=lang()
+    )
     _chart(st, fig, "barrier")
     st.caption(
         _(
@@ -453,7 +457,7 @@ def show_muon() -> None:
         for i, (k, ls) in enumerate(r.loss.items())
     ]
     fig = viz.curves_figure(loss, title=_("loss ½‖AW − B‖² (κ(A) = 10)"), ylabel=_("loss"),
-                            xlabel=_("step"), log_y=True)  # fmt: skip
+                            xlabel=_("step"), log_y=True, lang=lang())  # fmt: skip
     _chart(left, fig, "muon_loss")
     sv = [
         viz.Series(names[k], np.arange(1, s.shape[1] + 1), s[0], viz.PALETTE[i])
@@ -461,7 +465,7 @@ def show_muon() -> None:
     ]
     fig = viz.curves_figure(sv, title=_("singular values of the first update / lr"),
                             log_y=True, ylabel="σ / lr",
-                            xlabel=_("index (largest first)"))  # fmt: skip
+                            xlabel=_("index (largest first)"), lang=lang())  # fmt: skip
     _chart(right, fig, "muon_sv")
     st.write(network.views.muon_summary(r, lang=lang()))
     st.caption(
