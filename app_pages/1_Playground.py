@@ -2,7 +2,6 @@
 
 import dataclasses
 
-import numpy as np
 import streamlit as st
 
 import optimizers
@@ -34,29 +33,8 @@ for w in ui.init_page(
 present = ui.presentation(PAGE)  # 0, or the scale of presentation mode
 
 
-def _race_note(slug: str) -> None:
-    """A Compare preset here: say that Playground shows its first optimizer, and link the whole
-    race."""
-    p = scenarios.get_preset(slug)
-    first = p.scenario.optimizers[0]
-    if len(p.scenario.optimizers) > 1:
-        st.info(
-            _(
-                "“{title}” races {n} optimizers; Playground shows the first, {first}. Its "
-                "explanation and checked claims are on Compare."
-            ).format(title=_(p.title), n=len(p.scenario.optimizers), first=_(first.label)),
-            icon="ℹ️",
-        )
-        ui.link_page(
-            "2_Compare.py",
-            _("Open “{title}” on Compare").format(title=_(p.title)),
-            "🏁",
-            {"preset": slug},
-        )
-
-
 if url_preset in scenarios.preset_names():
-    _race_note(url_preset)
+    ui.race_note(url_preset)
 with st.expander(_("Presets"), expanded=False):
     pick = st.selectbox(
         _("preset"),
@@ -70,7 +48,7 @@ with st.expander(_("Presets"), expanded=False):
         ui.load_scenario(dataclasses.replace(scn, optimizers=scn.optimizers[:1]), PAGE)
         st.rerun()
     if len(scenarios.get_preset(pick).scenario.optimizers) > 1:
-        _race_note(pick)
+        ui.race_note(pick)
     else:
         st.write(_(scenarios.get_preset(pick).explanation))
         ui.show_claims(pick)
@@ -105,43 +83,8 @@ def playground():
                 ).format(k=traj.diverged_at)
             )
         grid = ui.cached_grid(scn)
-        steps = np.arange(traj.steps + 1)
-        (gap,) = viz.loss_gaps(scape, [traj])
-        lr_lines = [viz.Series("lr", steps[:-1], traj.lrs, viz.PALETTE[2])]
         est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
-        if est is not None:
-            lr_lines.append(viz.Series(_(est[0]), steps[: len(est[1])], est[1], viz.PALETTE[4]))
-        dist = viz.distance_to_nearest_minimum(scape, traj.points)
-        charts = [
-            viz.curves_figure(
-                [viz.Series("f - f*", steps, gap, viz.PALETTE[0])],
-                title=_("loss gap f - f* (log)"),
-                ylabel="f - f*",
-                log_y=True,
-                lang=ui.lang(),
-            ),
-            viz.curves_figure(
-                [viz.Series("|grad|", steps, np.linalg.norm(traj.grads, axis=1), viz.PALETTE[1])],
-                title=_("gradient norm"),
-                ylabel="|∇f|",
-                log_y=True,
-                lang=ui.lang(),
-            ),
-            viz.curves_figure(
-                lr_lines,
-                title=_("learning rate"),
-                ylabel="lr",
-                log_y=est is not None,
-                lang=ui.lang(),
-            ),
-            viz.curves_figure(
-                [viz.Series(_("distance"), steps, dist, viz.PALETTE[3])],
-                title=_("distance to nearest minimum"),
-                ylabel=_("distance"),
-                log_y=True,
-                lang=ui.lang(),
-            ),
-        ]
+        charts = viz.run_charts(scape, traj, est, lang=ui.lang())
         if view3d:
             fig = viz.surface3d_figure(
                 scape,

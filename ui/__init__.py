@@ -7,6 +7,7 @@ from ._banners import (
     divergence_banner,
     divergence_message,
     preset_claims,
+    race_note,
     same_scenario,
     show_claims,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "presentation",
     "presentation_toggles",
     "preset_claims",
+    "race_note",
     "replay_map",
     "replay_payload",
     "same_scenario",

@@ -82,3 +82,28 @@ def same_scenario(a, b) -> bool:
         return dataclasses.replace(s, start=s.start_point(), surface_params=values).to_query()
 
     return full(a) == full(b)
+
+
+def race_note(slug: str) -> None:
+    """A Compare preset on Playground: say that Playground shows its first optimizer, and link the
+    whole race."""
+    from scenarios import get_preset
+
+    from ._links import link_page
+
+    p = get_preset(slug)
+    first = p.scenario.optimizers[0]
+    if len(p.scenario.optimizers) > 1:
+        st.info(
+            _(
+                "“{title}” races {n} optimizers; Playground shows the first, {first}. Its "
+                "explanation and checked claims are on Compare."
+            ).format(title=_(p.title), n=len(p.scenario.optimizers), first=first.label_in(lang())),
+            icon="ℹ️",
+        )
+        link_page(
+            "2_Compare.py",
+            _("Open “{title}” on Compare").format(title=_(p.title)),
+            "🏁",
+            {"preset": slug},
+        )

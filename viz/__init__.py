@@ -25,7 +25,14 @@ from ._export import (
     trajectories_csv,
     trajectories_npz,
 )
-from ._figures import TEMPLATE, curves_figure, landscape_figure, make_figure, surface3d_figure
+from ._figures import (
+    TEMPLATE,
+    curves_figure,
+    landscape_figure,
+    make_figure,
+    run_charts,
+    surface3d_figure,
+)
 from ._inside import (
     EFFECTIVE_LR,
     UNIFIED,
@@ -100,6 +107,7 @@ __all__ = [
     "paths_from",
     "replay_data",
     "replay_html",
+    "run_charts",
     "scenario_equations",
     "scenario_replay",
     "scenario_trace",

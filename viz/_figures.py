@@ -10,7 +10,14 @@ import plotly.io as pio
 
 from i18n import N_, gettext_for
 
-from ._data import PathData, Series, frame_indices
+from ._data import (
+    PALETTE,
+    PathData,
+    Series,
+    distance_to_nearest_minimum,
+    frame_indices,
+    loss_gaps,
+)
 
 TEMPLATE = "optiscape"
 pio.templates[TEMPLATE] = go.layout.Template(
@@ -445,3 +452,28 @@ def curves_figure(
         margin=dict(t=40, l=60, r=20, b=40 if len(series) <= 1 else 120),
     )
     return make_figure(data, layout)
+
+
+def run_charts(scape, traj, estimate=None, *, lang: str = "en") -> list[go.Figure]:
+    """The Playground's four line charts of one run: the loss gap, the gradient norm, the learning
+    rate (with an optimizer's own step-size ``estimate``, ``(label msgid, values)``, on a log axis)
+    and the distance to the nearest minimum, in ``lang``."""
+    _ = gettext_for(lang)
+    steps = np.arange(traj.steps + 1)
+    (gap,) = loss_gaps(scape, [traj])
+    lr = [Series("lr", steps[:-1], traj.lrs, PALETTE[2])]
+    if estimate is not None:
+        lr.append(Series(_(estimate[0]), steps[: len(estimate[1])], estimate[1], PALETTE[4]))
+    dist = distance_to_nearest_minimum(scape, traj.points)
+    grad = np.linalg.norm(traj.grads, axis=1)
+    return [
+        curves_figure([Series("f - f*", steps, gap, PALETTE[0])], title=N_("loss gap f - f* (log)"),
+                      ylabel="f - f*", log_y=True, lang=lang),
+        curves_figure([Series("|grad|", steps, grad, PALETTE[1])], title=N_("gradient norm"),
+                      ylabel="|∇f|", log_y=True, lang=lang),
+        curves_figure(lr, title=N_("learning rate"), ylabel="lr", log_y=estimate is not None,
+                      lang=lang),
+        curves_figure([Series(_(N_("distance")), steps, dist, PALETTE[3])],
+                      title=N_("distance to nearest minimum"), ylabel=N_("distance"), log_y=True,
+                      lang=lang),
+    ]  # fmt: skip
