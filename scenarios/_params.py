@@ -26,7 +26,10 @@ class Message(str):
         return (self.template,), self.fields
 
     def in_lang(self, lang: str) -> str:
-        return gettext_for(lang)(self.template).format(**self.fields)
+        fields = {
+            k: v.in_lang(lang) if hasattr(v, "in_lang") else v for k, v in self.fields.items()
+        }
+        return gettext_for(lang)(self.template).format(**fields)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -272,13 +272,14 @@ class Scenario:
         known = {*QUERY_KEYS, "lang", *extra}  # lang: the page's language, not the scenario's
         unknown = sorted(set(q) - known)
         if unknown:  # one warning, however many
-            shown = ", ".join(safe_text(k, 30) for k in unknown[:5]) + (
-                f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-            )
-            warn.append(
-                f"ignored {len(unknown)} unknown link "
-                f"parameter{'s' if len(unknown) > 1 else ''}: {shown}"
-            )
+            shown, n = ", ".join(safe_text(k, 30) for k in unknown[:5]), len(unknown)
+            if n > 5:
+                t = N_("ignored {n} unknown link parameters: {shown} and {more} more")
+            else:
+                t = N_("ignored {n} unknown link parameters: {shown}")
+            if n == 1:
+                t = N_("ignored {n} unknown link parameter: {shown}")
+            warn.append(_params.Message(t, n=n, shown=shown, more=n - 5))
         if not any(k in q for k in known - {"preset", "lang"}):
             return cls(), warn
         try:
@@ -327,7 +328,10 @@ class Scenario:
                     d[dst] = q[src]
         except (ValueError, TypeError) as e:
             warn.append(
-                f"could not read part of the link ({type(e).__name__}); using defaults for the rest"
+                _params.Message(
+                    N_("could not read part of the link ({err}); using defaults for the rest"),
+                    err=type(e).__name__,
+                )
             )
         s, w2 = _decode(d)
         return s, warn + w2
@@ -386,11 +390,16 @@ def _num_field(d, key, default, lo, hi, warn, integer=False):
         if not math.isfinite(x):
             raise ValueError
     except (TypeError, ValueError, OverflowError):
-        warn.append(f"{key}: {safe_text(v, 40)} is not a number; using {default}")
+        warn.append(
+            _params.Message(
+                N_("{key}: {v} is not a number; using {d}"), key=key, v=safe_text(v, 40), d=default
+            )
+        )
         return default
     if x < lo or x > hi:
         c = min(max(x, lo), hi)
-        warn.append(f"{key}: {x:g} is outside [{lo:g}, {hi:g}]; using {c:g}")
+        t = N_("{key}: {x:g} is outside [{lo:g}, {hi:g}]; using {c:g}")
+        warn.append(_params.Message(t, key=key, x=x, lo=lo, hi=hi, c=c))
         x = c
     return round(x) if integer else float(x)
 
@@ -403,7 +412,8 @@ def _checked(given: Any, specs: Mapping[str, Any], owner: str, warn: list[str]) 
         return good
     for k, v in given.items():
         if k not in specs:
-            warn.append(f"{owner} has no parameter {safe_text(k, 30)}; ignored")
+            t = N_("{owner} has no parameter {k}; ignored")
+            warn.append(_params.Message(t, owner=owner, k=safe_text(k, 30)))
             continue
         h = specs[k]
         good[k] = _num_field({k: v}, k, h.default, h.low, h.high, warn)
@@ -418,11 +428,14 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
     warn: list[str] = []
     base = Scenario()
     if not isinstance(d, dict):
-        return base, ["the scenario must be a JSON object; using the default scenario"]
+        return base, [
+            _params.Message(N_("the scenario must be a JSON object; using the default scenario"))
+        ]
     kw: dict[str, Any] = {}
     surface = d.get("surface", base.surface)
     if surface != "custom" and surface not in landscapes.names():
-        warn.append(f"unknown surface {safe_text(surface, 40)}; using {base.surface!r}")
+        t = N_("unknown surface {s}; using {d}")
+        warn.append(_params.Message(t, s=safe_text(surface, 40), d=repr(base.surface)))
         surface = base.surface
     kw["surface"] = surface
     if surface == "custom":
@@ -436,16 +449,23 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
                 raise ValueError
         except (TypeError, ValueError):
             warn.append(
-                "bounds must be four finite numbers xmin,xmax,ymin,ymax; using the default box"
+                _params.Message(
+                    N_(
+                        "bounds must be four finite numbers xmin,xmax,ymin,ymax; using the "
+                        "default box"
+                    )
+                )
             )
             b = base.bounds
         try:
             landscapes.from_expression(formula, ((b[0], b[1]), (b[2], b[3])))
             kw.update(formula=formula, bounds=b)
         except landscapes.ExpressionError as e:
-            warn.append(
-                f"formula rejected: {e.message} (position {e.position + 1}); using {base.surface!r}"
-            )
+            t = N_("formula rejected: {msg} (position {pos}); using {d}")
+            msg = _params.Message(
+                e.template, **e.fields
+            )  # the parser's message, itself translatable
+            warn.append(_params.Message(t, msg=msg, pos=e.position + 1, d=repr(base.surface)))
             kw["surface"] = base.surface
     if kw["surface"] != "custom":
         spec_params = {s.name: s for s in landscapes.SURFACES}[kw["surface"]].params
@@ -460,7 +480,11 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
                 raise ValueError
             kw["start"] = (x, y)
         except (TypeError, ValueError):
-            warn.append("start must be two finite numbers; using the surface's default start")
+            warn.append(
+                _params.Message(
+                    N_("start must be two finite numbers; using the surface's default start")
+                )
+            )
     opts = d.get("optimizers")
     if opts is not None:
         good_opts = []
@@ -468,11 +492,14 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
             opts = []
         for o in opts:
             if len(good_opts) == MAX_OPTIMIZERS:
-                warn.append(f"at most {MAX_OPTIMIZERS} optimizers; the rest were dropped")
+                t = N_("at most {n} optimizers; the rest were dropped")
+                warn.append(_params.Message(t, n=MAX_OPTIMIZERS))
                 break
             if not isinstance(o, dict) or o.get("name") not in _specs.names():
                 name = o.get("name") if isinstance(o, dict) else o
-                warn.append(f"unknown optimizer {safe_text(name, 40)}; skipped")
+                warn.append(
+                    _params.Message(N_("unknown optimizer {s}; skipped"), s=safe_text(name, 40))
+                )
                 continue
             spec = _specs.get(o["name"])
             hp = _checked(o.get("hparams") or {}, spec.hyperparams, spec.name, warn)
@@ -488,10 +515,8 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
             )
             osched, osa = o.get("schedule"), o.get("schedule_args") or {}
             if osched is not None and osched not in _schedules.schedule_names():
-                warn.append(
-                    f"unknown schedule {safe_text(osched, 40)} for {spec.name}; using the "
-                    "scenario's"
-                )
+                t = N_("unknown schedule {s} for {opt}; using the scenario's")
+                warn.append(_params.Message(t, s=safe_text(osched, 40), opt=spec.name))
                 osched = None
             osa = _sched_args(osched, osa, warn) if osched else {}
             good_opts.append(
@@ -500,12 +525,14 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
                 )
             )
         if not good_opts:
-            warn.append("no valid optimizer given; using the default")
+            warn.append(_params.Message(N_("no valid optimizer given; using the default")))
             good_opts = list(base.optimizers)
         kw["optimizers"] = tuple(good_opts)
     sched = d.get("schedule", "constant")
     if sched not in _schedules.schedule_names():
-        warn.append(f"unknown schedule {safe_text(sched, 40)}; using constant")
+        warn.append(
+            _params.Message(N_("unknown schedule {s}; using constant"), s=safe_text(sched, 40))
+        )
         sched = "constant"
     kw["schedule"] = sched
     kw["schedule_args"] = _pairs(_sched_args(sched, d.get("schedule_args") or {}, warn))
@@ -517,8 +544,8 @@ def _decode(d: Any) -> tuple[Scenario, list[str]]:
         if _params.MOMENTUM_SCHEDULE.contains(ms):
             kw["momentum_schedule"] = ms
         else:
+            t = N_("unknown momentum schedule {s}; using {d}")
             warn.append(
-                f"unknown momentum schedule {safe_text(ms, 40)}; using "
-                f"{_params.MOMENTUM_SCHEDULE.default!r}"
+                _params.Message(t, s=safe_text(ms, 40), d=repr(_params.MOMENTUM_SCHEDULE.default))
             )
     return Scenario(**kw), warn

@@ -140,3 +140,22 @@ def test_every_figure_builder_call_passes_the_pages_language():
             ):
                 missing.append(f"{path}:{node.lineno} viz.{f.attr}")
     assert missing == []
+
+
+def test_link_warnings_are_written_in_the_pages_language():
+    """Every warning about a link is a catalog template: the same English as before, and in
+    Chinese with the same values (the parser's own message inside it translated too)."""
+    import i18n
+    from scenarios import Scenario
+
+    q = {"surface": "custom", "formula": "x+*y", "zz": "1", "yy": "2", "opt": "nope;sgd,lr=99"}
+    _scn, warns = Scenario.from_query(q)
+    en = [str(w) for w in warns]
+    assert en[0] == "ignored 2 unknown link parameters: `yy`, `zz`"
+    assert any(w.startswith("formula rejected: unexpected '*' (position 3)") for w in en), en
+    zh = [w.in_lang("zh") for w in warns]
+    assert all(CJK.search(w) for w in zh), zh
+    assert zh[0] == "忽略了 2 个未知的链接参数：`yy`, `zz`"
+    assert any("意外的 '*'（第 3 个字符）" in w for w in zh), zh
+    lr = next(w for w in warns if str(w).startswith("lr"))  # the range check's own template
+    assert i18n.gettext_for("zh")(lr.template) != lr.template and "99" in lr.in_lang("zh")
