@@ -45,7 +45,7 @@ FAILS = ":red[:material/cancel:] **does not hold:**"
 GRAY = ":gray[{}]"  # the measured numbers under a claim
 
 
-@st.cache_data(show_spinner="Checking the preset's claims on its runs...", max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32)
 def preset_claims(slug: str, language: str = "en") -> list[tuple[str, bool, str]]:
     """``(sentence, holds, evidence)`` for every claim of a preset, from the engine's runs,
     written in ``language`` (cached)."""
@@ -57,7 +57,8 @@ def preset_claims(slug: str, language: str = "en") -> list[tuple[str, bool, str]
 def show_claims(slug: str) -> None:
     """The preset's claims as a checklist: a tick and the measured numbers for each one that
     holds."""
-    rows = preset_claims(slug, lang())
+    with st.spinner(_("Checking the preset's claims on its runs...")):
+        rows = preset_claims(slug, lang())
     if not rows:
         return
     n_ok = sum(ok for _, ok, _ in rows)
