@@ -155,20 +155,6 @@ def test_nginx_compresses_static_files(deployment):
         assert r.headers.get("Content-Encoding") == "gzip", dict(r.headers)
 
 
-def test_nginx_lets_browsers_keep_the_maps_versioned_plotly(deployment):
-    """The map's plotly.js (named by plotly's version) goes out with a year's max-age and gzipped;
-    other files keep Streamlit's headers."""
-    import plotly
-
-    url = f"{deployment['url']}/component/ui._map.optiscape_map/plotly-{plotly.__version__}.min.js"
-    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        assert r.status == 200 and "max-age=31536000" in r.headers.get("Cache-Control", "")
-        assert r.headers.get("Content-Encoding") == "gzip"
-    with urllib.request.urlopen(deployment["url"] + "/", timeout=10) as r:
-        assert "max-age=31536000" not in (r.headers.get("Cache-Control") or "")
-
-
 def test_both_processes_serve_and_sessions_stick(deployment):
     url, ports = deployment["url"], deployment["ports"]
     before = [_served_runs(p) for p in ports]
@@ -178,7 +164,7 @@ def test_both_processes_serve_and_sessions_stick(deployment):
         try:
             for s in sessions:
                 _, run = await s.open(timeout=120)
-                assert run.exceptions == [] and run.drawn >= 2
+                assert run.exceptions == [] and run.components >= 1
             for i, s in enumerate(sessions):
                 _, run = await s.change("start x", 0.25 + 0.01 * i, timeout=120)
                 assert run.exceptions == []
@@ -219,7 +205,7 @@ def test_per_ip_connection_limit(deployment):
                     assert e.response.status_code == 429
                     refused += 1
             _, run = await sessions[0].rerun(timeout=120)  # the admitted ones are served
-            assert run.exceptions == [] and run.drawn >= 2
+            assert run.exceptions == [] and run.components >= 1
             return len(sessions), refused
         finally:
             for s in sessions:

@@ -309,15 +309,23 @@ def test_click_on_the_map_moves_the_start(server, ctx):
     want = fr.evaluate(f"""() => {{ const L = window.ospPlayer.fg._fullLayout;
         return [L.xaxis.p2c({w * 0.7}), L.yaxis.p2c({h * 0.25})]; }}""")
     page.mouse.click(el["x"] + x + w * 0.7, el["y"] + y + h * 0.25)
+    from playwright.sync_api import Error as PlaywrightError
+
+    now = before
     for _ in range(120):
-        fr = player_frame(page)
-        now = fr.evaluate(
-            "() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1]]"
-        )
+        try:  # the frame can be swapped while the page reruns after the click
+            fr = player_frame(page)
+            now = fr.evaluate(
+                "() => [window.ospPlayer.paths[0].xy[0], window.ospPlayer.paths[0].xy[1]]"
+            )
+        except PlaywrightError:
+            pass
         if now != before:
             break
         page.wait_for_timeout(500)
     assert now != before, "the click did not move the start"
+    page.wait_for_timeout(500)
+    fr = player_frame(page)
     px = fr.evaluate("""() => { const L = window.ospPlayer.fg._fullLayout;
         return [Math.abs(L.xaxis.p2c(1) - L.xaxis.p2c(0)),
                 Math.abs(L.yaxis.p2c(1) - L.yaxis.p2c(0))]; }""")
