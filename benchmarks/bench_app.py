@@ -12,6 +12,7 @@ ratios; ``--steps 150,2000`` and ``--reps N`` shorten a run.
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import statistics
 import sys
@@ -237,18 +238,18 @@ def first_load_rows(urls, bare_url, reps=3):
 def browser_rows(before: str | None = None, steps=(150, 500, 2000), reps=5):
     import tempfile
 
-    from tests.browser import browser, have_chromium
+    from tests.browser import browser, have_chromium, streamlit_server
 
     if not have_chromium():
         return None
     bare_dir = tempfile.mkdtemp(prefix="optiscape-bare-")
     with open(os.path.join(bare_dir, "app.py"), "w") as fh:
         fh.write(BARE_PAGE)
-    servers = {"this": _bare_server(ROOT)}
-    if before:
-        servers["before"] = _bare_server(before)
-    urls = {app: u for app, (u, _) in servers.items()}
-    try:
+    with contextlib.ExitStack() as stack:
+        serve = lambda folder: stack.enter_context(streamlit_server(180.0, cwd=folder))[0]
+        urls = {"this": serve(ROOT)}
+        if before:
+            urls["before"] = serve(before)
         with browser() as ctx:  # warm the servers (compilation, imports) before timing anything
             for url in urls.values():
                 page = ctx.new_page()
@@ -256,55 +257,8 @@ def browser_rows(before: str | None = None, steps=(150, 500, 2000), reps=5):
                 _player(page)
                 page.close()
             updates = update_rows(urls, ctx, steps, reps)
-        bare = _bare_server(bare_dir)
-        try:
-            loads = first_load_rows(urls, bare[0])
-        finally:
-            bare[1].terminate()
-            bare[1].wait(10)
-    finally:
-        for _, proc in servers.values():
-            proc.terminate()
-            proc.wait(10)
+        loads = first_load_rows(urls, serve(bare_dir))
     return updates, loads
-
-
-def _bare_server(folder):
-    """A Streamlit server for ``folder``'s app.py on a free loopback port: (url, process)."""
-    import subprocess
-    import urllib.request
-
-    from tests.browser import free_port
-
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                return url, proc
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("bare streamlit server did not start")
 
 
 def _args():

@@ -38,7 +38,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0):
+def streamlit_server(timeout: float = 60.0, cwd: str = ROOT):
+    """``cwd``'s ``app.py`` served on a free loopback port; yields ``(url, process)``."""
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
@@ -57,7 +58,7 @@ def streamlit_server(timeout: float = 60.0):
             "--browser.gatherUsageStats",
             "false",
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
