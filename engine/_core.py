@@ -30,7 +30,7 @@ import numpy as np
 import optax
 
 from landscapes import first_break
-from optimizers._schedules import make_schedule, schedule_args
+from optimizers._schedules import make_any_schedule, make_schedule, schedule_inputs
 from optimizers._specs import OptimizerSpec, ProbeContext, get
 
 MAX_STEPS = 10_000
@@ -71,6 +71,7 @@ class Inputs(NamedTuple):
     center: Any  # (2,)
     radius: Any
     momentum_stages: Any = None  # (k,) the staged momentum's values (read only with that kind)
+    schedule_kind: Any = None  # the schedule's index (``Static.schedule == "any"``; else None)
 
 
 #: ``vmap`` axes of a sweep: the runs differ in start, learning rate, hyperparameters and seed.
@@ -82,6 +83,7 @@ BATCH_AXES = Inputs(
     warmup=None,
     momentum_warmup=None,
     momentum_stages=None,
+    schedule_kind=None,
     clip_norm=None,
     clip_value=None,
     noise_std=None,
@@ -99,6 +101,8 @@ class Static:
 
     surface_key: str
     optimizer: str
+    # "constant", or "any": every other schedule, chosen by the traced ``Inputs.schedule_kind``
+    # from a table of ``n_rates`` multipliers computed before the loop
     schedule: str = "constant"
     n_total: int = 0  # length of the recording buffers (0 without recording)
     record: bool = True  # whole paths and losses
@@ -107,6 +111,7 @@ class Static:
     momentum_schedule: str = ""  # "": none, "linear": the ramp, "stages": the staged values
     noise: bool = True  # gradient noise in the loop (sweeps leave it out when it is 0)
     clip: bool = True  # gradient clipping in the loop (sweeps leave it out when it is off)
+    n_rates: int = 0  # the schedule table's length (schedule "any")
 
 
 _FAMILIES: collections.OrderedDict[str, Any] = collections.OrderedDict()
@@ -283,7 +288,11 @@ def _simulate(cfg: Static):
         n_steps, center, radius = x.n_steps, x.center, x.radius
         f = lambda xy: family(xy, fparams)
         grad = jax.grad(f)
-        sched = make_schedule(schedule, sargs, warmup)
+        if schedule == "constant":
+            sched = make_schedule(schedule, sargs, warmup)
+        else:  # every other schedule: one table of multipliers, read by the step's index
+            table = make_any_schedule(x.schedule_kind, sargs, warmup)(jnp.arange(cfg.n_rates))
+            sched = lambda count: jax.lax.dynamic_index_in_dim(table, count, keepdims=False)
         lr_fn = lambda count: lr * sched(count)
         mom_fn = (
             (lambda target: _momentum_fn(mom_sched, target, mom_warmup, x.momentum_stages, n_steps))
@@ -680,7 +689,11 @@ def _common(
     momentum_warmup,
 ):
     _remember(landscape)
-    sargs = {k: _f64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
+    kind, sargs = schedule_inputs(schedule, schedule_args_)
+    if schedule == "constant":  # its own executable, without a table (the default, the fastest)
+        kind, sargs = None, {}
+    else:
+        kind, sargs = np.int32(kind), {k: _f64(v) for k, v in sargs.items()}
     cn = np.inf if clip_norm is None or clip_norm <= 0 else float(clip_norm)
     cv = np.inf if clip_value is None or clip_value <= 0 else float(clip_value)
     ns = float(noise_std or 0.0)
@@ -699,7 +712,12 @@ def _common(
         fparams,
         center,
         radius,
+        kind,
     )
+
+
+def _schedule_key(schedule: str) -> str:
+    return "constant" if schedule == "constant" else "any"
 
 
 def run(
@@ -746,10 +764,21 @@ def run(
         warmup_steps,
         momentum_warmup,
     )
-    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
+    sargs, w, mw, cn, cv, ns, fparams, center, radius, kind = common
     stages = _stages(momentum_stages, momentum_warmup)
     mom_kind = _momentum_kind(momentum_warmup, momentum_stages)
-    cfg = Static(landscape.key, spec.name, schedule, n_total, True, False, False, mom_kind)
+    sk = _schedule_key(schedule)
+    cfg = Static(
+        landscape.key,
+        spec.name,
+        sk,
+        n_total,
+        True,
+        False,
+        False,
+        mom_kind,
+        n_rates=0 if sk == "constant" else n_total,
+    )
     out = _compiled(cfg)(
         Inputs(
             _f64(start),
@@ -767,6 +796,7 @@ def run(
             center,
             radius,
             stages,
+            kind,
         )
     )
     out = _unpack(cfg, out)
@@ -876,13 +906,14 @@ def sweep(
         warmup_steps,
         momentum_warmup,
     )
-    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
+    sargs, w, mw, cn, cv, ns, fparams, center, radius, kind = common
     stages = _stages(momentum_stages, momentum_warmup)
     mom_kind = _momentum_kind(momentum_warmup, momentum_stages)
+    sk = _schedule_key(schedule)
     cfg = Static(
         landscape.key,
         spec.name,
-        schedule,
+        sk,
         n_total,
         bool(return_paths),
         bool(fast),
@@ -890,6 +921,7 @@ def sweep(
         mom_kind,
         noise=bool(ns > 0),
         clip=bool(np.isfinite(cn) or np.isfinite(cv)),
+        n_rates=0 if sk == "constant" else _bucket(steps),
     )
     shared = Inputs(
         None,
@@ -907,6 +939,7 @@ def sweep(
         center,
         radius,
         stages,
+        kind,
     )
     (shared_layout, _), vec, _ = _pack_inputs(shared, False)
     # the per-run matrix filled in place (broadcast by assignment): start, lr, hparams, seed

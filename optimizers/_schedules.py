@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 
+import jax
 import jax.numpy as jnp
 
 from i18n import N_
@@ -296,10 +297,7 @@ def schedule_args(name: str, args: Mapping[str, float] | None) -> dict[str, floa
     return {k: spec.args[k].clamp(args.get(k, spec.args[k].default)) for k in spec.args}
 
 
-def make_schedule(name: str, args: Mapping, warmup_steps=0.0) -> Schedule:
-    """The multiplier :math:`s(t)`, with an optional linear warm-up wrapped around it."""
-    inner = get_schedule(name).make(args)
-
+def _with_warmup(inner: Schedule, warmup_steps) -> Schedule:
     def s(t):
         w = jnp.asarray(warmup_steps, dtype=jnp.float64)
         tf = _f(t)
@@ -307,6 +305,38 @@ def make_schedule(name: str, args: Mapping, warmup_steps=0.0) -> Schedule:
         return ramp * inner(jnp.maximum(tf - w, 0.0))
 
     return s
+
+
+def make_schedule(name: str, args: Mapping, warmup_steps=0.0) -> Schedule:
+    """The multiplier :math:`s(t)`, with an optional linear warm-up wrapped around it."""
+    return _with_warmup(get_schedule(name).make(args), warmup_steps)
+
+
+#: Every schedule's argument names, and a default for each (the first schedule's that has it).
+_UNION = {}
+for _spec in SCHEDULES:
+    for _k, _h in _spec.args.items():
+        _UNION.setdefault(_k, float(_h.default))
+
+
+def schedule_inputs(name: str, args: Mapping[str, float] | None) -> tuple[int, dict[str, float]]:
+    """The index of schedule ``name`` and its arguments among every schedule's argument names
+    (filled, clamped): one layout of traced inputs for every schedule, see
+    :func:`make_any_schedule`."""
+    return schedule_names().index(get_schedule(name).name), {**_UNION, **schedule_args(name, args)}
+
+
+def make_any_schedule(kind, args: Mapping, warmup_steps=0.0) -> Schedule:
+    """:func:`make_schedule` with the schedule chosen by the *traced* index ``kind`` (the order of
+    :data:`SCHEDULES`) and ``args`` holding every schedule's arguments
+    (:func:`schedule_inputs`): one compiled program serves every schedule."""
+    branches = [spec.make(args) for spec in SCHEDULES]
+
+    def inner(t):
+        tf = _f(t)
+        return jax.lax.switch(jnp.asarray(kind, jnp.int32), branches, tf)
+
+    return _with_warmup(inner, warmup_steps)
 
 
 def lr_curve(

@@ -106,6 +106,21 @@ def browser():
         shutil.rmtree(profile, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def fresh_profiles():
+    """One chromium launch that hands out fresh profiles: each ``new()`` is a new browser context
+    (no cookie, cache, storage or session of any other), as a first visit from a new browser sees
+    the app, without the cost of a launch per profile."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chrome = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield lambda: chrome.new_context(viewport={"width": 1500, "height": 1000})
+        finally:
+            chrome.close()
+
+
 PLOT_TRACES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
     el => (el.data || []).map(t => ({name: t.name || '', mode: t.mode || '', type: t.type || '',
                                      n: t.x ? t.x.length : 0,

@@ -60,12 +60,62 @@ def as_union(scape: landscapes.Landscape) -> landscapes.Landscape:
     return dataclasses.replace(scape, family=_union_family, key="test-union", values=values)
 
 
+# How ``pytest -n N --dist loadgroup`` (``.ci/run``) shares the tests among its workers. The tests
+# of these files are independent and mostly compile executables (shared through the compile cache
+# on disk), so they go one by one to whichever worker is free; a preset's claims share its runs, so
+# they stay together; every other file runs in one worker (its module fixtures, its browser and the
+# app server's warm pages are reused).
+_SPREAD = {
+    "test_app.py",
+    "test_course.py",
+    "test_engine.py",
+    "test_forms.py",
+    "test_landscapes.py",
+    "test_modern.py",
+    "test_optimizers.py",
+    "test_presets.py",
+    "test_replay.py",
+    "test_teaching.py",
+}
+# The longest files start first, so that none of them is left running alone at the end.
+_FIRST = (
+    "test_state_browser.py",
+    "test_deploy.py",
+    "test_browser.py",
+    "test_server.py",
+    "test_mlp.py",
+    "test_replay_browser.py",
+    "test_inside.py",
+    "test_course_browser.py",
+    "test_export.py",
+    "test_i18n_browser.py",
+    "test_present_browser.py",
+)
+
+
+def _group(item) -> str | None:
+    file = item.path.name
+    if (
+        file == "test_presets.py"
+        and "[" in item.name
+        and item.originalname == "test_preset_claim_holds"
+    ):
+        return "preset-" + item.callspec.params["slug"]
+    return None if file in _SPREAD else file
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Every test that drives chromium against the app (the ``ctx`` or ``server`` fixture) is a
-    ``browser`` test."""
+    ``browser`` test; each test gets its worker group, and the longest groups come first."""
     for item in items:
         if {"ctx", "server"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        group = _group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    rank = {f: i for i, f in enumerate(_FIRST)}
+    items.sort(key=lambda it: rank.get(it.path.name, len(rank)))  # stable: the order within a file
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""End-to-end in Debian's chromium: deep links to every page, the Compare preset, a slider, a click
-on the chart."""
+"""End-to-end in Debian's chromium: the Compare preset, a slider, a click on the chart, the
+downloads (every page's deep link: tests/test_state_browser.py)."""
 
 import os
 
@@ -12,45 +12,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
-
-
-def _plots_in_all_frames(page) -> int:
-    n = 0
-    for f in page.frames:
-        try:
-            n += f.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
-        except Exception:  # noqa: S112  (a frame that is navigating)
-            continue
-    return n
-
-
-@pytest.mark.parametrize(
-    "path, title",
-    [
-        ("/", "Optiscape"),
-        ("/Playground", "Playground"),
-        ("/Compare", "Compare optimizers"),
-        ("/Schedules", "Learning-rate schedules"),
-        ("/Hyperparameter_search", "Grid search vs random search"),
-        ("/Averaging", "Averaging"),
-        ("/Quadratic_theory", "Convergence on a quadratic"),
-        ("/Basins", "Basins of attraction"),
-        ("/Neural_network", "The loss landscape of a real (small) network"),
-        ("/Batch_size", "Batch size and gradient noise"),
-    ],
-)
-def test_deep_link_to_every_page(server, ctx, path, title):
-    page = ctx.new_page()
-    page.goto(server + path)
-    page.get_by_role("heading", name=title).first.wait_for(timeout=120_000)
-    if path != "/":
-        wait_for_plots(page, 1)
-        for _ in range(240):  # the replay player's two layers live in an iframe of their own
-            if _plots_in_all_frames(page) >= 2:
-                break
-            page.wait_for_timeout(500)
-        assert _plots_in_all_frames(page) >= 2
-    page.close()
 
 
 def test_compare_preset_by_link_then_the_steps_slider(server, ctx):

@@ -157,6 +157,26 @@ def test_warm_up_compiles_what_a_first_visit_needs():
     assert _engine.TRACE_COUNT == before
 
 
+def test_switching_between_schedules_never_compiles():
+    """Every schedule but the constant one runs in one executable (its index and arguments are
+    traced): choosing another schedule or moving its sliders compiles nothing, in a run and in a
+    sweep, and the rates are each schedule's own."""
+    scape = landscapes.get("booth")
+    engine.run(scape, "rmsprop", steps=90, lr=0.02, schedule="step")
+    engine.sweep(scape, "rmsprop", lr=np.array([0.01, 0.02]), steps=90, schedule="step")
+    before = _engine.TRACE_COUNT
+    for name in SCHEDULES[1:]:
+        spec = optimizers.get_schedule(name)
+        args = {k: h.low + 0.7 * (h.high - h.low) for k, h in spec.args.items()}
+        traj = engine.run(scape, "rmsprop", steps=90, lr=0.02, schedule=name, schedule_args=args,
+                          warmup_steps=3)  # fmt: skip
+        want = optimizers.lr_curve(name, args, 90, lr=0.02, warmup_steps=3)
+        np.testing.assert_allclose(traj.lrs, want, rtol=1e-12, atol=1e-15, err_msg=name)
+        engine.sweep(scape, "rmsprop", lr=np.array([0.01, 0.02]), steps=90, schedule=name,
+                     schedule_args=args)  # fmt: skip
+    assert _engine.TRACE_COUNT == before
+
+
 def test_inputs_and_static_are_the_engines_signature():
     """One pytree of traced inputs and one hashable static configuration (equinox's split)."""
     assert _engine.Inputs._fields == (
@@ -175,6 +195,7 @@ def test_inputs_and_static_are_the_engines_signature():
         "center",
         "radius",
         "momentum_stages",
+        "schedule_kind",
     )
     assert {k for k, v in _engine.BATCH_AXES._asdict().items() if v == 0} == {
         "start",

@@ -428,7 +428,7 @@ def _sweep_args(scape):
     common = _engine._common(
         scape, optimizers.get("nesterov"), "constant", None, None, None, 0.0, 0.0, 0.0
     )
-    sargs, w, mw, cn, cv, ns, fparams, center, radius = common
+    sargs, w, mw, cn, cv, ns, fparams, center, radius, _ = common
     n = 2
     return _engine.Inputs(
         np.zeros((n, 2)),

@@ -2,12 +2,13 @@
 reload and back/forward keep each page's scenario; an out-of-range link is clamped; a formula typo
 keeps its text and error."""
 
+import contextlib
 import os
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import browser, have_chromium, player_frame
+from tests.browser import fresh_profiles, have_chromium, player_frame
 
 pytestmark = pytest.mark.skipif(
     not have_chromium() and not os.environ.get("CI"), reason="chromium not installed"
@@ -55,9 +56,39 @@ def _paths(page):
     )
 
 
+@pytest.fixture(scope="module")
+def fresh():
+    with fresh_profiles() as new:
+        yield new
+
+
+@contextlib.contextmanager
+def _context(new):
+    """A fresh profile of the module's chromium, closed afterwards."""
+    ctx = new()
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def _plots_in_all_frames(page) -> int:
+    n = 0
+    for f in page.frames:
+        try:
+            n += f.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+        except Exception:  # noqa: S112  (a frame that is navigating)
+            continue
+    return n
+
+
 @pytest.mark.parametrize("path, title", PAGES)
-def test_every_page_opens_by_deep_link_as_the_first_visit(server, path, title):
-    with browser() as ctx:  # a fresh profile: no cookie, no cache, no session
+def test_every_page_opens_by_deep_link_as_the_first_visit(server, fresh, path, title):
+    """A fresh profile (no cookie, cache or session) opens the page's own link: its title, the
+    navigation's sections, its charts drawn (the replay player's two layers live in an iframe of
+    their own), no error box."""
+    ctx = fresh()
+    try:
         page = ctx.new_page()
         page.goto(server + path)
         page.get_by_role("heading", name=title).first.wait_for(timeout=180_000)
@@ -66,11 +97,19 @@ def test_every_page_opens_by_deep_link_as_the_first_visit(server, path, title):
         assert page.get_by_text("Page not found").count() == 0
         nav = page.locator("[data-testid=stSidebarNav]").inner_text()
         assert "Home" in nav and "app" not in nav.split() and "Explore" in nav and "Lessons" in nav
+        if path != "/":
+            for _ in range(240):
+                if _plots_in_all_frames(page) >= 2:
+                    break
+                page.wait_for_timeout(500)
+            assert _plots_in_all_frames(page) >= 2
         assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        ctx.close()
 
 
-def test_page_switches_reload_and_back_forward_keep_the_scenario(server):
-    with browser() as ctx:
+def test_page_switches_reload_and_back_forward_keep_the_scenario(server, fresh):
+    with _context(fresh) as ctx:
         page = ctx.new_page()
         page.goto(server + "/Compare?preset=sgd-zigzag-ravine")
         page.wait_for_function("() => location.search.includes('surface=ravine')", timeout=180_000)
@@ -123,8 +162,8 @@ def _history(page, way, heading):
 
 
 @pytest.mark.parametrize("steps, want", [("5000", 2000), ("5", 10), ("1e308", 2000), ("-5", 10)])
-def test_an_out_of_range_link_is_clamped_on_screen(server, steps, want):
-    with browser() as ctx:
+def test_an_out_of_range_link_is_clamped_on_screen(server, fresh, steps, want):
+    with _context(fresh) as ctx:
         page = ctx.new_page()
         page.goto(server + f"/Compare?surface=saddle&opt=sgd,lr=0.1&steps={steps}")
         page.wait_for_function(f"() => location.search.includes('steps={want}')", timeout=180_000)
@@ -135,9 +174,9 @@ def test_an_out_of_range_link_is_clamped_on_screen(server, steps, want):
         assert _paths(page)[2] == want
 
 
-def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server):
+def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server, fresh):
     typo = "(x-1)^2 + 2*(y+0.5"
-    with browser() as ctx:
+    with _context(fresh) as ctx:
         page = ctx.new_page()
         page.goto(
             server
@@ -213,12 +252,12 @@ def _open_all(ctx, urls: dict[str, str]) -> dict:
     return tabs
 
 
-def test_every_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server):
+def test_every_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(server, fresh):
     """Each page: open it, change its first slider, copy the link into a fresh browser: the same
     settings, the same figures (every trace's name, length and last point)."""
     titles = dict(LESSONS)
     shown, links = {}, {}
-    with browser() as ctx:
+    with _context(fresh) as ctx:
         tabs = _open_all(ctx, {path: server + path for path in titles})
         for path, page in tabs.items():
             page.get_by_role("heading", name=titles[path]).first.wait_for(timeout=240_000)
@@ -231,8 +270,8 @@ def test_every_lesson_pages_link_reproduces_its_picture_in_a_fresh_browser(serve
             shown[path] = _screen(page)
             links[path] = page.url
             assert shown[path]["sliders"] != before["sliders"], path
-    with browser() as fresh:
-        tabs = _open_all(fresh, links)
+    with _context(fresh) as fresh_ctx:
+        tabs = _open_all(fresh_ctx, links)
         for path, page in tabs.items():
             page.get_by_role("heading", name=titles[path]).first.wait_for(timeout=240_000)
             again = _screen(page)
