@@ -64,6 +64,10 @@ def test_teaching_pages_show_their_figures(page):
     assert not at.exception and at.title[0].value == title
     assert [(s["layout"].get("title") or {}).get("text") for s in specs] == figures
     assert all(s["data"] for s in specs)  # every figure draws something
+    for s in specs:  # a legend sits on top, under the title: never over the x axis' title
+        leg = s["layout"].get("legend") or {}
+        if s["layout"].get("showlegend") is not False and len(s["data"]) > 1:
+            assert (leg.get("yref"), leg.get("yanchor")) == ("container", "top"), s["layout"]
     if page.endswith("3_Schedules.py"):  # every schedule in the grid, every racer in the race
         assert [t["name"] for t in specs[0]["data"]] == [sc.title for sc in optimizers.SCHEDULES]
         assert len(specs[1]["data"]) == len(scenarios.RACE_SCHEDULES)

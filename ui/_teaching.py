@@ -258,11 +258,11 @@ def grid_vs_random(
     steps: int,
     stages: int,
 ) -> None:
-    """Grid search and random search with the same budget in two columns (each stage zooms 4x
-    around the best so far), their best points and diverged runs, and how many distinct learning
-    rates each tried."""
+    """Grid search and random search with the same budget, one above the other (side by side, a
+    heat map is a sliver at 1024 px; each stage zooms 4x around the best so far), their best
+    points and diverged runs, and how many distinct learning rates each tried."""
     second, words = ay.name, _search_words()
-    cols = st.columns(2)
+    cols = (st.container(), st.container())
     for col, kind in zip(cols, ("grid", "random"), strict=True):
         axs, ays = ax, ay
         for stage in range(stages):
@@ -436,7 +436,7 @@ def averaged_iterates(page: str, noisy: Noisy, scape, res, grid) -> None:
         viz.PathData(n, p, res.losses[0], None, c)
         for n, p, c in zip(names, _averaged(res.paths[0], noisy), colors, strict=True)
     ]
-    left, right = st.columns(2)
+    left, right = st.columns([3, 2])  # the map the wider: at 1024 px half a page is a sliver
     left.plotly_chart(
         viz.landscape_figure(
             scape,
@@ -631,7 +631,7 @@ def measured_rates(page: str, kappa, params: dict[str, tuple[float, float]]):
         title=_("distance to the minimum ||x_t||"),
         ylabel="||x_t||",
         log_y=True,
-        height=420,
+        height=500,  # a legend of six rows on top in a 1024 px page
         lang=lang(),
     )
     for tr_ in fig.data[1::2]:
@@ -650,12 +650,12 @@ def eigen_errors(page: str, eig_series) -> None:
         title=_("|q_i · x_t| per eigendirection"),
         ylabel="|q_i · x_t|",
         log_y=True,
-        height=420,
+        height=500,  # a legend of six rows on top in a 1024 px page
+        y_range=(1e-12, 3.0),
         lang=lang(),
     )
     for tr_ in fig.data[1::2]:
         tr_.line.dash = "dash"
-    fig.update_yaxes(range=[-12, 0.5])
     st.plotly_chart(fig, theme=None, key=f"{page}:eig")
 
 

@@ -171,8 +171,14 @@ def slide_figure(fig: go.Figure, *, width: int, height: int, text_scale: float =
     f.update_layout(
         font=dict(size=fs),
         title=dict(font=dict(size=round(fs * 1.2))),
-        legend=dict(
-            orientation="v", x=1.02, xanchor="left", y=1, yanchor="top", font=dict(size=fs)
+        legend=dict(  # (paper-referenced: a figure's legend on top is container-referenced)
+            orientation="v",
+            x=1.02,
+            xanchor="left",
+            y=1,
+            yanchor="top",
+            yref="paper",
+            font=dict(size=fs),
         ),
         height=height,
         width=width,

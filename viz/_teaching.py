@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from i18n import N_, gettext_for
 
 from ._data import PALETTE
-from ._figures import TEMPLATE
+from ._figures import TEMPLATE, TITLE_BAND, legend_on_top, title_on_top
 
 
 def _tr(lang: str):
@@ -32,7 +32,7 @@ def heatmap_figure(
     points=None,
     best=None,
     lines=None,
-    height: int = 480,
+    height: int = 420,
     colorscale: str = "Viridis_r",
     zmin=None,
     zmax=None,
@@ -47,7 +47,7 @@ def heatmap_figure(
     _ = _tr(lang)
     title, xlabel, ylabel, zlabel = _(title), _(xlabel), _(ylabel), _(zlabel)
     empty = not np.isfinite(np.asarray(z, dtype=float)).any()
-    bar = dict(title=dict(text=zlabel), thickness=12)
+    bar = dict(title=dict(text=zlabel, side="right"), thickness=10, xpad=4)  # narrow: a column
     hover = f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>{zlabel}=%{{z:.3g}}<extra></extra>"
     fig = go.Figure(
         go.Heatmap(
@@ -125,11 +125,12 @@ def heatmap_figure(
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=title,
+        title=title_on_top(title),
         height=height,
         xaxis_title=xlabel,
         yaxis_title=ylabel,
-        legend=dict(orientation="h", y=-0.18),
+        legend=legend_on_top(height, title=bool(title)),
+        margin=dict(t=TITLE_BAND + 6, l=60, r=10, b=50),
     )
     if log_x:
         fig.update_xaxes(type="log")
@@ -138,7 +139,7 @@ def heatmap_figure(
     return fig
 
 
-def basin_figure(bm, scape, *, title: str, height: int = 460, lang: str = "en") -> go.Figure:
+def basin_figure(bm, scape, *, title: str, height: int = 340, lang: str = "en") -> go.Figure:
     """Starts coloured by the minimum they reach (grey: not converged, black: diverged); words in
     ``lang``."""
     _ = _tr(lang)
@@ -180,12 +181,12 @@ def basin_figure(bm, scape, *, title: str, height: int = 460, lang: str = "en") 
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=_(title),
+        title=title_on_top(_(title)),
         height=height,
         xaxis_title=_(N_("start x")),
         yaxis_title=_(N_("start y")),
         showlegend=False,
-        margin=dict(t=40),
+        margin=dict(t=TITLE_BAND + 6, l=50, r=10, b=50),  # a half-page column: the map, wide
     )
     return fig
 
@@ -288,11 +289,12 @@ def slice_figure(
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=_(title),
+        title=title_on_top(_(title)),
         height=height,
         xaxis_title=_(xlabel),
         yaxis_title=_(ylabel),
-        legend=dict(orientation="h", y=-0.2),
+        legend=legend_on_top(height),
+        margin=dict(t=TITLE_BAND + 6, b=50),
     )
     return fig
 
@@ -342,10 +344,11 @@ def decision_figure(
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=_(title),
+        title=title_on_top(_(title)),
         height=height,
         xaxis_title=_(N_("feature 1")),
         yaxis_title=_(N_("feature 2")),
-        legend=dict(orientation="h", y=-0.2),
+        legend=legend_on_top(height),
+        margin=dict(t=TITLE_BAND + 6, b=50),
     )
     return fig

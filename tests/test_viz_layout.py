@@ -1,0 +1,61 @@
+"""Figure layouts that stay readable in a narrow column: legends on top (never over an axis title
+or tick labels), log axes with tick labels over the span they show."""
+
+import numpy as np
+import pytest
+
+import landscapes
+import viz
+from viz._figures import TITLE_BAND
+
+T = np.arange(50)
+TWO = [viz.Series("a", T, 0.9**T, "#000000"), viz.Series("b", T, 0.5**T, "#555555")]
+
+
+def _figures():
+    scape = landscapes.get("quadratic")
+    path = viz.PathData("sgd", np.array([[1.0, 1.0], [0.5, 0.5]]), np.array([1.0, 0.2]), None, "k")
+    xs = np.linspace(0.1, 1, 5)
+    yield "curves", viz.curves_figure(TWO, title="t", ylabel="y", log_y=True, height=300)
+    yield "landscape", viz.landscape_figure(scape, scape.grid(20), [path], title="t", height=460)
+    yield (
+        "heatmap",
+        viz.heatmap_figure(
+            xs, xs, np.ones((5, 5)), xlabel="x", ylabel="y", title="t", zlabel="z", best=(0.5, 0.5)
+        ),
+    )
+    yield "slice", viz.slice_figure(xs, xs, np.ones((5, 5)), title="t", height=460)
+    prob = np.full((5, 5), 0.5)
+    pts, cls = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    yield "decision", viz.decision_figure(xs, xs, prob, pts, cls, title="t", height=420)
+
+
+@pytest.mark.parametrize(
+    "name,fig", list(_figures()), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_legend_sits_on_top_under_the_title_clear_of_the_axes(name, fig):
+    """The legend is a horizontal row in the figure's top band (container-referenced: Plotly grows
+    the top margin to fit its rows), below the title's band; below the plot it covered the x axis'
+    title once the ticks rotated in a 1024 px page's column."""
+    lay = fig.layout
+    leg = lay.legend
+    assert leg.orientation == "h" and leg.yref == "container" and leg.yanchor == "top"
+    top_px = (1 - leg.y) * lay.height  # from the figure's top edge down to the legend's top
+    assert TITLE_BAND - 0.5 <= top_px <= TITLE_BAND + 10
+    assert lay.title.yref == "container" and lay.title.y == 1 and lay.title.yanchor == "top"
+    assert lay.margin.t >= TITLE_BAND  # the title's band; the legend's rows push the rest
+
+
+def test_a_log_axis_with_a_fixed_span_labels_ticks_inside_it():
+    """|q_i . x_t| is shown over 1e-12..3: its tick labels are for that span (they were computed
+    for the data's own span, 1e-300.., none of them inside the chart)."""
+    t = np.arange(300)
+    fig = viz.curves_figure(
+        [viz.Series("a", t, 0.1**t, "#000000")], title="t", ylabel="y", log_y=True,
+        y_range=(1e-12, 3.0),
+    )  # fmt: skip
+    ya = fig.layout.yaxis
+    assert ya.range == pytest.approx((-12, np.log10(3.0)))
+    inside = [v for v in ya.tickvals if 1e-12 <= v <= 3.0]
+    assert len(inside) >= 4 and len(ya.ticktext) == len(ya.tickvals)
+    assert "10⁻¹²" in ya.ticktext and "1" in ya.ticktext
