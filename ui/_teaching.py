@@ -168,6 +168,37 @@ def race_figures(page: str, race: Race, scn, trajs, steps: int, present) -> None
         theme=None,
         key=f"{page}:lrs",
     )
+    momentum_used(page, race, spec, trajs, right)
+
+
+def momentum_used(page: str, race: Race, spec, trajs, where) -> None:
+    """The momentum (or beta1) schedule the race ran, as the engine applied it step by step
+    (``Trajectory.momenta``: one curve, every schedule's run shares it); a note for an optimizer
+    without momentum."""
+    momenta = next((tr.momenta for tr in trajs if tr.momenta is not None), None)
+    if momenta is None:
+        where.caption(
+            _("{optimizer} has no momentum: the momentum schedule does not apply.").format(
+                optimizer=_(spec.title)
+            )
+        )
+        return
+    where.plotly_chart(
+        viz.curves_figure(
+            [
+                viz.Series(
+                    _(MOMENTUM_RAMPS[race.momentum]), np.arange(len(momenta)), momenta, "#555555"
+                )
+            ],
+            xlabel=_("step"),
+            title=_("{name} used").format(name=spec.momentum_key),
+            ylabel=spec.momentum_key,
+            height=240,
+            lang=lang(),
+        ),
+        theme=None,
+        key=f"{page}:momenta",
+    )
 
 
 def race_caption(picked: list[str], trajs) -> None:
