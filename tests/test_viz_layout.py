@@ -59,3 +59,40 @@ def test_a_log_axis_with_a_fixed_span_labels_ticks_inside_it():
     inside = [v for v in ya.tickvals if 1e-12 <= v <= 3.0]
     assert len(inside) >= 4 and len(ya.ticktext) == len(ya.tickvals)
     assert "10⁻¹²" in ya.ticktext and "1" in ya.ticktext
+
+
+def _width(line: str) -> int:
+    """A line's width in Latin-letter units (a CJK character is two)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_batch_maps_subplot_titles_have_room(lang):
+    """Side by side in a half-page column the two maps' titles ran into each other and sat on
+    their plots: each breaks before its parenthesis, is lifted off its plot, and the top margin
+    holds both lines."""
+    xs = ys = np.linspace(-1, 1, 5)
+    z = np.add.outer(ys**2, xs**2) + 1
+    pts = np.zeros((3, 2))
+    fig = viz.batch_maps_figure(xs, ys, z, z, pts, 1, (0, 0), batch=8, lang=lang)
+    titles = [a for a in fig.layout.annotations if a.yref == "paper" and a.yanchor == "bottom"]
+    assert len(titles) == 2
+    for a in titles:
+        lines = a.text.split("<br>")
+        assert len(lines) == 2 and max(_width(t) for t in lines) <= 24, a.text
+        assert a.yshift >= 6
+    assert fig.layout.margin.t >= 70
+    # the legend under the plot starts below the ticks and the x axis title (72 px)
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert -fig.layout.legend.y * plot_px >= 70
+
+
+def test_schedules_grid_ticks_stay_upright_and_rows_apart():
+    """Four panels a row: three upright x ticks each (rotated, they ran into the next row's
+    titles), and rows far enough apart for a title over tick labels."""
+    t = np.arange(400)
+    fig = viz.schedules_grid([(f"s{i}", 0.99**t) for i in range(8)])
+    assert all(ax.nticks == 3 and ax.tickangle == 0 for ax in fig.select_xaxes())
+    row1, row2 = fig.layout.yaxis.domain, fig.layout.yaxis5.domain
+    gap_px = (row1[0] - row2[1]) * (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b)
+    assert gap_px >= 50

@@ -111,6 +111,11 @@ def race_controls(page: str) -> Race:
     return Race(picked, surface, opt, lr, mom_ramp)
 
 
+def _no_legend(fig):
+    fig.update_layout(showlegend=False, margin=dict(t=40))
+    return fig
+
+
 def race_figures(page: str, race: Race, scn, trajs, steps: int, present) -> None:
     """The race replayed on the map (all schedules at the same step), its loss gaps and the
     learning rates used; side by side, or stacked in presentation mode."""
@@ -138,32 +143,36 @@ def race_figures(page: str, race: Race, scn, trajs, steps: int, present) -> None
         )
     t = np.arange(steps + 1)
     right.plotly_chart(
-        viz.curves_figure(
-            [
-                viz.Series(lab, t, g, p.color)
-                for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
-            ],
-            xlabel=_("step"),
-            title=_("loss gap f - f*"),
-            ylabel="f - f*",
-            log_y=True,
-            height=240,
-            lang=lang(),
+        _no_legend(  # (the map's legend names the colours: a legend here left the plot no room)
+            viz.curves_figure(
+                [
+                    viz.Series(lab, t, g, p.color)
+                    for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
+                ],
+                xlabel=_("step"),
+                title=_("loss gap f - f*"),
+                ylabel="f - f*",
+                log_y=True,
+                height=240,
+                lang=lang(),
+            )
         ),
         theme=None,
         key=f"{page}:loss",
     )
     right.plotly_chart(
-        viz.curves_figure(
-            [
-                viz.Series(lab, t[:-1], tr.lrs, p.color)
-                for lab, tr, p in zip(labels, trajs, paths, strict=True)
-            ],
-            xlabel=_("step"),
-            title=_("learning rate used"),
-            ylabel="lr",
-            height=240,
-            lang=lang(),
+        _no_legend(
+            viz.curves_figure(
+                [
+                    viz.Series(lab, t[:-1], tr.lrs, p.color)
+                    for lab, tr, p in zip(labels, trajs, paths, strict=True)
+                ],
+                xlabel=_("step"),
+                title=_("learning rate used"),
+                ylabel="lr",
+                height=240,
+                lang=lang(),
+            )
         ),
         theme=None,
         key=f"{page}:lrs",

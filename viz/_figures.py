@@ -78,6 +78,21 @@ def legend_on_top(height: int, *, title: bool = True) -> dict:
     return dict(orientation="h", yref="container", y=1 - top / height, yanchor="top", x=0)
 
 
+def roomy_subplot_titles(fig: go.Figure, *, lift_px: int = 8, top_px: int = 74) -> go.Figure:
+    """Subplot titles that keep apart in a half-page column: a title with a parenthesis breaks
+    before it onto a second line (side by side, two long titles ran into each other), each is
+    lifted ``lift_px`` clear of its plot, and the top margin (``top_px``) holds the two lines."""
+    for a in fig.layout.annotations:
+        text = a.text or ""
+        for sep in (" (", "（"):
+            if sep in text and "<br>" not in text:
+                i = text.index(sep)
+                text = text[:i] + "<br>" + text[i:].lstrip()
+        a.update(text=text, yshift=lift_px, font=dict(size=12))
+    fig.update_layout(margin=dict(t=max(fig.layout.margin.t or 0, top_px)))
+    return fig
+
+
 _SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

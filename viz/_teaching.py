@@ -195,7 +195,7 @@ def schedules_grid(
     curves: list[tuple[str, np.ndarray]],
     *,
     cols: int = 4,
-    height_per_row: int = 170,
+    height_per_row: int = 180,
     lang: str = "en",
 ) -> go.Figure:
     """Small multiples: one learning-rate curve per panel (titles shown in ``lang``)."""
@@ -206,8 +206,8 @@ def schedules_grid(
         rows=rows,
         cols=cols,
         subplot_titles=[t for t, _ in curves],
-        vertical_spacing=0.12,
-        horizontal_spacing=0.05,
+        vertical_spacing=0.16,
+        horizontal_spacing=0.06,
     )
     for i, (title, y) in enumerate(curves):
         fig.add_trace(
@@ -228,6 +228,10 @@ def schedules_grid(
         margin=dict(t=40, b=30),
     )
     fig.update_annotations(font_size=12)
+    # three upright ticks: four panels a row in a 1024 px page left rotated ticks that ran into
+    # the next row's titles
+    fig.update_xaxes(nticks=3, tickangle=0)
+    fig.update_yaxes(nticks=4)
     return fig
 
 
