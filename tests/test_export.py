@@ -352,3 +352,15 @@ def test_cli_names_the_file_after_the_scenario(tmp_path):
         == 0
     )
     assert (tmp_path / "momentum-vs-nesterov-saddle.json").stat().st_size > 100
+
+
+@needs_browser
+def test_an_image_export_prints_no_kaleido_warning_and_keeps_its_size(recwarn):
+    """Kaleido's server ignores per-call options and warned "The kopts argument is ignored if
+    using a server" on every export; the options go to the server once, the call passes none."""
+    fig = viz.curves_figure([viz.Series("a", [0, 1, 2], [3.0, 2.0, 1.0], "#000000")], title="t",
+                            ylabel="y")  # fmt: skip
+    for _ in range(2):  # the first call starts the server, the second uses it
+        png = viz.to_image(fig, "png", width=300, height=200, scale=2)
+    assert Image.open(io.BytesIO(png)).size == (600, 400)
+    assert not [w for w in recwarn if "kopts" in str(w.message)], [str(w.message) for w in recwarn]

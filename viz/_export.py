@@ -44,8 +44,11 @@ def _ensure_server() -> None:
         ):
             os.environ["BROWSER_PATH"] = _WRAPPER
         import kaleido
+        import plotly.io as pio
 
-        kaleido.start_sync_server(silence_warnings=True)
+        # the options a figure's export would carry (plotly's request headers) go to the
+        # server once: kaleido ignores (and warns about) per-call options while a server runs
+        kaleido.start_sync_server(headers=pio.defaults.headers, silence_warnings=True)
         atexit.register(kaleido.stop_sync_server, silence_warnings=True)
         _server_started = True
 
@@ -73,13 +76,17 @@ def check_size(width: int, height: int, scale: float) -> None:
 def to_image(
     fig: go.Figure, fmt: str = "png", *, width: int = 1600, height: int = 1000, scale: float = 1.0
 ) -> bytes:
-    """PNG, SVG or PDF bytes of ``fig`` rendered by kaleido."""
+    """PNG, SVG or PDF bytes of ``fig`` rendered by kaleido's server (started once; called
+    directly, with no per-call options for it to ignore)."""
     if fmt not in ("png", "svg", "pdf"):
         raise ExportError(f"unknown image format {fmt!r}")
     check_size(width, height, scale)
     _ensure_server()
+    import kaleido
+
+    opts = dict(format=fmt, width=width, height=height, scale=scale)
     with _lock:
-        return static_figure(fig).to_image(format=fmt, width=width, height=height, scale=scale)
+        return kaleido.calc_fig_sync(static_figure(fig).to_dict(), opts=opts)
 
 
 def to_html(fig: go.Figure) -> str:
