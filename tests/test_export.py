@@ -364,3 +364,41 @@ def test_an_image_export_prints_no_kaleido_warning_and_keeps_its_size(recwarn):
         png = viz.to_image(fig, "png", width=300, height=200, scale=2)
     assert Image.open(io.BytesIO(png)).size == (600, 400)
     assert not [w for w in recwarn if "kopts" in str(w.message)], [str(w.message) for w in recwarn]
+
+
+@pytest.mark.parametrize(
+    "lang, want",
+    [
+        ("en", "frames must be between 2 and 200"),
+        ("zh", "帧数须在 2 到 200 之间"),
+    ],
+)
+def test_cli_export_limits_in_the_language_asked(tmp_path, capsys, lang, want):
+    """An export limit on the command line reads in ``--lang`` (argparse's own "usage"/"error:"
+    words stay English); the exception itself stays English for code."""
+    out = tmp_path / "a.gif"
+    argv = ["preset:lr-too-large", "-o", str(out), "--frames", "1", "--lang", lang]
+    with pytest.raises(SystemExit):
+        cli.main(argv)
+    assert want in capsys.readouterr().err and not out.exists()
+    with pytest.raises(viz.ExportError) as e:
+        viz.animation_steps(100, frames=1)
+    assert str(e.value) == "frames must be between 2 and 200"
+    assert e.value.in_lang("zh") == "帧数须在 2 到 200 之间"
+
+
+def test_every_export_limit_has_a_chinese_message():
+    """Each limit the exporter raises is a catalog message with a translation."""
+    import ast
+    import inspect
+
+    import i18n
+    from viz import _export
+
+    msgids = [
+        n.args[0].args[0].value
+        for n in ast.walk(ast.parse(inspect.getsource(_export)))
+        if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "ExportError" and n.args
+    ]
+    zh = i18n.catalog("zh")
+    assert len(msgids) >= 8 and all(m in zh for m in msgids), [m for m in msgids if m not in zh]
