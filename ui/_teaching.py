@@ -112,13 +112,14 @@ def race_controls(page: str) -> Race:
 
 
 def _no_legend(fig):
+    """``fig`` without its legend (and the top margin a legend on top would take)."""
     fig.update_layout(showlegend=False, margin=dict(t=40))
     return fig
 
 
 def race_figures(page: str, race: Race, scn, trajs, steps: int, present) -> None:
-    """The race replayed on the map (all schedules at the same step), its loss gaps and the
-    learning rates used; side by side, or stacked in presentation mode."""
+    """The race replayed on the map (all schedules at the same step), its loss gaps, the
+    learning rates and the momentum used; side by side, or stacked in presentation mode."""
     titles = _schedule_titles()
     scape = scn.landscape()
     labels = [titles[n] for n in race.picked]
