@@ -477,7 +477,8 @@ def averaged_iterates(page: str, noisy: Noisy, scape, res, grid) -> None:
         viz.PathData(n, p, res.losses[0], None, c)
         for n, p, c in zip(names, _averaged(res.paths[0], noisy), colors, strict=True)
     ]
-    left, right = st.columns([3, 2])  # the map the wider: at 1024 px half a page is a sliver
+    # one above the other: side by side at 1024 px the map was a sliver and the titles ran over
+    left, right = st.container(), st.container()
     left.plotly_chart(
         viz.landscape_figure(
             scape,
@@ -502,7 +503,7 @@ def averaged_iterates(page: str, noisy: Noisy, scape, res, grid) -> None:
             title=_("distance to the minimum"),
             ylabel=_("distance"),
             log_y=True,
-            height=460,
+            height=340,
             lang=lang(),
         ),
         theme=None,
