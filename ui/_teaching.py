@@ -193,6 +193,7 @@ def momentum_used(page: str, race: Race, spec, trajs, where) -> None:
             )
         )
         return
+    name = {"momentum": "mu", "b1": "beta1"}.get(spec.momentum_key, spec.momentum_key)
     where.plotly_chart(
         viz.curves_figure(
             [
@@ -201,8 +202,8 @@ def momentum_used(page: str, race: Race, spec, trajs, where) -> None:
                 )
             ],
             xlabel=_("step"),
-            title=_("{name} used").format(name=spec.momentum_key),
-            ylabel=spec.momentum_key,
+            title=_("momentum ({name}) used").format(name=name),
+            ylabel=name,
             height=240,
             lang=lang(),
         ),
