@@ -1,4 +1,4 @@
-"""Compare: race 2-6 optimizers from one start on one surface."""
+"""Compare: race 1-6 optimizers from one start on one surface (a shared link's own number)."""
 
 import numpy as np
 import streamlit as st
@@ -61,9 +61,9 @@ def compare():
         kw = ui.shared_controls(PAGE)
         st.session_state.setdefault(f"{PAGE}:n_opt", 2)
         n = int(
-            st.number_input(
+            st.number_input(  # from 1: a link with one optimizer shows that one, no second
                 _("number of optimizers"),
-                2,
+                1,
                 MAX_OPTIMIZERS,
                 key=f"{PAGE}:n_opt",
                 persist_state=ui.KEEP,

@@ -191,6 +191,7 @@ def test_schedules_page_in_chinese(pages):
     assert [(s["layout"].get("title") or {}).get("text") for s in specs[1:]] == [
         ZH("loss gap f - f*"),
         ZH("learning rate used"),
+        ZH("momentum ({name}) used").format(name="mu"),
     ]
     # the race's claim in Chinese names the schedule whose loss-gap curve ends lowest
     cap = _caption(at, "Lowest final loss in this race: **{best}** ({loss}). {why}")

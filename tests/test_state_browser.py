@@ -171,7 +171,9 @@ def test_an_out_of_range_link_is_clamped_on_screen(server, fresh, steps, want):
         assert page.locator("[data-testid=stException]").count() == 0
         alerts = page.locator("[data-testid=stAlertContentWarning]")
         assert alerts.count() == 1 and "steps" in alerts.first.inner_text()
-        assert _paths(page)[2] == want
+        labels, _xy, n = _paths(page)
+        assert n == want and len(labels) == 1  # the link's one optimizer, no second one
+        assert _query(page)["opt"].startswith("sgd,lr=0.1") and ";" not in _query(page)["opt"]
 
 
 def test_a_formula_typo_keeps_its_text_and_error_after_a_reload(server, fresh):

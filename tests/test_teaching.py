@@ -1,5 +1,6 @@
 """Teaching pages: each runs, and the numbers they show match independent computations."""
 
+import base64
 import json
 import math
 import re
@@ -26,7 +27,7 @@ def app(page):
 PAGE_SHOWS = {  # page: (its title, the titles of its figures in order; None: the schedules grid)
     "app_pages/3_Schedules.py": (
         "Learning-rate schedules",
-        [None, "loss gap f - f*", "learning rate used"],
+        [None, "loss gap f - f*", "learning rate used", "momentum (mu) used"],
     ),
     "app_pages/4_Hyperparameter_search.py": (
         "Grid search vs random search",
@@ -64,6 +65,10 @@ def test_teaching_pages_show_their_figures(page):
     assert not at.exception and at.title[0].value == title
     assert [(s["layout"].get("title") or {}).get("text") for s in specs] == figures
     assert all(s["data"] for s in specs)  # every figure draws something
+    for s in specs:  # a legend sits on top, under the title: never over the x axis' title
+        leg = s["layout"].get("legend") or {}
+        if s["layout"].get("showlegend") is not False and len(s["data"]) > 1:
+            assert (leg.get("yref"), leg.get("yanchor")) == ("container", "top"), s["layout"]
     if page.endswith("3_Schedules.py"):  # every schedule in the grid, every racer in the race
         assert [t["name"] for t in specs[0]["data"]] == [sc.title for sc in optimizers.SCHEDULES]
         assert len(specs[1]["data"]) == len(scenarios.RACE_SCHEDULES)
@@ -265,3 +270,34 @@ def test_schedules_race_caption_reads_its_own_runs():
         assert (
             "noise sigma 2" in cap and scn.noise_std == 2.0
         )  # the preset the caption points to has that noise
+
+
+def _ys(trace) -> np.ndarray:
+    y = trace["y"]
+    return np.frombuffer(base64.b64decode(y["bdata"]), y["dtype"]) if isinstance(y, dict) else y
+
+
+@pytest.mark.parametrize("kind", ["stages"])  # ("linear" too passes: 7 s more, left out)
+def test_schedules_page_draws_the_momentum_schedule_the_engine_ran(kind):
+    """The chosen momentum schedule is drawn next to the learning rates: beta(t) equals the
+    engine's own schedule function (the notes' stages, or the ramp over a quarter of the
+    steps), step by step."""
+    from engine import _core
+
+    at = app("app_pages/3_Schedules.py").run()
+    at.radio(key="sched:momentum").set_value(kind).run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (mom,) = [
+        s for s in specs if (s["layout"].get("title") or {}).get("text") == "momentum (mu) used"
+    ]
+    steps = at.slider(key="sched:steps").value
+    t = np.arange(steps)
+    if kind == "stages":
+        want = _core.momentum_stages(_core.NOTES_MOMENTA, steps)(t)
+    else:
+        target = optimizers.get("momentum").defaults()["momentum"]
+        want = _core.momentum_ramp(target, steps // 4)(t)
+    (trace,) = mom["data"]
+    np.testing.assert_allclose(_ys(trace), np.asarray(want), rtol=0, atol=1e-12)
+    assert len(np.unique(_ys(trace))) > 2  # a schedule, not the constant

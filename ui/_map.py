@@ -268,6 +268,7 @@ def present_figure(fig, scale: float):
     m = fig.layout.margin
     fig.update_layout(
         margin=dict(l=(m.l or 60) * scale, t=(m.t or 40) * scale, b=40 * scale, r=20),
-        legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top"),  # beside it
+        # beside it (paper-referenced: the charts' own legend on top is container-referenced)
+        legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top", yref="paper"),
     )
     return fig

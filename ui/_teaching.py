@@ -111,9 +111,15 @@ def race_controls(page: str) -> Race:
     return Race(picked, surface, opt, lr, mom_ramp)
 
 
+def _no_legend(fig):
+    """``fig`` without its legend (and the top margin a legend on top would take)."""
+    fig.update_layout(showlegend=False, margin=dict(t=40))
+    return fig
+
+
 def race_figures(page: str, race: Race, scn, trajs, steps: int, present) -> None:
-    """The race replayed on the map (all schedules at the same step), its loss gaps and the
-    learning rates used; side by side, or stacked in presentation mode."""
+    """The race replayed on the map (all schedules at the same step), its loss gaps, the
+    learning rates and the momentum used; side by side, or stacked in presentation mode."""
     titles = _schedule_titles()
     scape = scn.landscape()
     labels = [titles[n] for n in race.picked]
@@ -138,35 +144,71 @@ def race_figures(page: str, race: Race, scn, trajs, steps: int, present) -> None
         )
     t = np.arange(steps + 1)
     right.plotly_chart(
-        viz.curves_figure(
-            [
-                viz.Series(lab, t, g, p.color)
-                for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
-            ],
-            xlabel=_("step"),
-            title=_("loss gap f - f*"),
-            ylabel="f - f*",
-            log_y=True,
-            height=240,
-            lang=lang(),
+        _no_legend(  # (the map's legend names the colours: a legend here left the plot no room)
+            viz.curves_figure(
+                [
+                    viz.Series(lab, t, g, p.color)
+                    for lab, g, p in zip(labels, viz.loss_gaps(scape, trajs), paths, strict=True)
+                ],
+                xlabel=_("step"),
+                title=_("loss gap f - f*"),
+                ylabel="f - f*",
+                log_y=True,
+                height=240,
+                lang=lang(),
+            )
         ),
         theme=None,
         key=f"{page}:loss",
     )
     right.plotly_chart(
+        _no_legend(
+            viz.curves_figure(
+                [
+                    viz.Series(lab, t[:-1], tr.lrs, p.color)
+                    for lab, tr, p in zip(labels, trajs, paths, strict=True)
+                ],
+                xlabel=_("step"),
+                title=_("learning rate used"),
+                ylabel="lr",
+                height=240,
+                lang=lang(),
+            )
+        ),
+        theme=None,
+        key=f"{page}:lrs",
+    )
+    momentum_used(page, race, spec, trajs, right)
+
+
+def momentum_used(page: str, race: Race, spec, trajs, where) -> None:
+    """The momentum (or beta1) schedule the race ran, as the engine applied it step by step
+    (``Trajectory.momenta``: one curve, every schedule's run shares it); a note for an optimizer
+    without momentum."""
+    momenta = next((tr.momenta for tr in trajs if tr.momenta is not None), None)
+    if momenta is None:
+        where.caption(
+            _("{optimizer} has no momentum: the momentum schedule does not apply.").format(
+                optimizer=_(spec.title)
+            )
+        )
+        return
+    name = {"momentum": "mu", "b1": "beta1"}.get(spec.momentum_key, spec.momentum_key)
+    where.plotly_chart(
         viz.curves_figure(
             [
-                viz.Series(lab, t[:-1], tr.lrs, p.color)
-                for lab, tr, p in zip(labels, trajs, paths, strict=True)
+                viz.Series(
+                    _(MOMENTUM_RAMPS[race.momentum]), np.arange(len(momenta)), momenta, "#555555"
+                )
             ],
             xlabel=_("step"),
-            title=_("learning rate used"),
-            ylabel="lr",
+            title=_("momentum ({name}) used").format(name=name),
+            ylabel=name,
             height=240,
             lang=lang(),
         ),
         theme=None,
-        key=f"{page}:lrs",
+        key=f"{page}:momenta",
     )
 
 
@@ -258,11 +300,11 @@ def grid_vs_random(
     steps: int,
     stages: int,
 ) -> None:
-    """Grid search and random search with the same budget in two columns (each stage zooms 4x
-    around the best so far), their best points and diverged runs, and how many distinct learning
-    rates each tried."""
+    """Grid search and random search with the same budget, one above the other (side by side, a
+    heat map is a sliver at 1024 px; each stage zooms 4x around the best so far), their best
+    points and diverged runs, and how many distinct learning rates each tried."""
     second, words = ay.name, _search_words()
-    cols = st.columns(2)
+    cols = (st.container(), st.container())
     for col, kind in zip(cols, ("grid", "random"), strict=True):
         axs, ays = ax, ay
         for stage in range(stages):
@@ -436,7 +478,8 @@ def averaged_iterates(page: str, noisy: Noisy, scape, res, grid) -> None:
         viz.PathData(n, p, res.losses[0], None, c)
         for n, p, c in zip(names, _averaged(res.paths[0], noisy), colors, strict=True)
     ]
-    left, right = st.columns(2)
+    # one above the other: side by side at 1024 px the map was a sliver and the titles ran over
+    left, right = st.container(), st.container()
     left.plotly_chart(
         viz.landscape_figure(
             scape,
@@ -461,7 +504,7 @@ def averaged_iterates(page: str, noisy: Noisy, scape, res, grid) -> None:
             title=_("distance to the minimum"),
             ylabel=_("distance"),
             log_y=True,
-            height=460,
+            height=340,
             lang=lang(),
         ),
         theme=None,
@@ -631,7 +674,7 @@ def measured_rates(page: str, kappa, params: dict[str, tuple[float, float]]):
         title=_("distance to the minimum ||x_t||"),
         ylabel="||x_t||",
         log_y=True,
-        height=420,
+        height=500,  # a legend of six rows on top in a 1024 px page
         lang=lang(),
     )
     for tr_ in fig.data[1::2]:
@@ -650,12 +693,12 @@ def eigen_errors(page: str, eig_series) -> None:
         title=_("|q_i · x_t| per eigendirection"),
         ylabel="|q_i · x_t|",
         log_y=True,
-        height=420,
+        height=500,  # a legend of six rows on top in a 1024 px page
+        y_range=(1e-12, 3.0),
         lang=lang(),
     )
     for tr_ in fig.data[1::2]:
         tr_.line.dash = "dash"
-    fig.update_yaxes(range=[-12, 0.5])
     st.plotly_chart(fig, theme=None, key=f"{page}:eig")
 
 

@@ -31,7 +31,16 @@ _server_started = False
 
 
 class ExportError(ValueError):
-    """An export request that cannot be honoured (size limits, missing browser)."""
+    """An export request that cannot be honoured (size limits, missing browser): ``msgid``, a
+    catalog message, filled in with ``kw``; ``str()`` is the English, :meth:`in_lang` any
+    language's (the command line's ``--lang``)."""
+
+    def __init__(self, msgid: str, **kw):
+        self.msgid, self.kw = msgid, kw
+        super().__init__(msgid.format(**kw))
+
+    def in_lang(self, lang: str) -> str:
+        return gettext_for(lang)(self.msgid).format(**self.kw)
 
 
 def _ensure_server() -> None:
@@ -44,8 +53,11 @@ def _ensure_server() -> None:
         ):
             os.environ["BROWSER_PATH"] = _WRAPPER
         import kaleido
+        import plotly.io as pio
 
-        kaleido.start_sync_server(silence_warnings=True)
+        # the options a figure's export would carry (plotly's request headers) go to the
+        # server once: kaleido ignores (and warns about) per-call options while a server runs
+        kaleido.start_sync_server(headers=pio.defaults.headers, silence_warnings=True)
         atexit.register(kaleido.stop_sync_server, silence_warnings=True)
         _server_started = True
 
@@ -62,24 +74,30 @@ def static_figure(fig: go.Figure) -> go.Figure:
 
 def check_size(width: int, height: int, scale: float) -> None:
     if not (100 <= width <= 4096 and 100 <= height <= 4096 and 0.25 <= scale <= 4):
-        raise ExportError("width and height must be 100-4096 px and scale 0.25-4")
+        raise ExportError(N_("width and height must be 100-4096 px and scale 0.25-4"))
     if width * height * scale * scale > MAX_PIXELS:
         raise ExportError(
-            f"image too large: {int(width * scale)} x {int(height * scale)} px (limit "
-            f"{MAX_PIXELS:,} pixels)"
+            N_("image too large: {w} x {h} px (limit {limit} pixels)"),
+            w=int(width * scale),
+            h=int(height * scale),
+            limit=f"{MAX_PIXELS:,}",
         )
 
 
 def to_image(
     fig: go.Figure, fmt: str = "png", *, width: int = 1600, height: int = 1000, scale: float = 1.0
 ) -> bytes:
-    """PNG, SVG or PDF bytes of ``fig`` rendered by kaleido."""
+    """PNG, SVG or PDF bytes of ``fig`` rendered by kaleido's server (started once; called
+    directly, with no per-call options for it to ignore)."""
     if fmt not in ("png", "svg", "pdf"):
-        raise ExportError(f"unknown image format {fmt!r}")
+        raise ExportError(N_("unknown image format {fmt}"), fmt=repr(fmt))
     check_size(width, height, scale)
     _ensure_server()
+    import kaleido
+
+    opts = dict(format=fmt, width=width, height=height, scale=scale)
     with _lock:
-        return static_figure(fig).to_image(format=fmt, width=width, height=height, scale=scale)
+        return kaleido.calc_fig_sync(static_figure(fig).to_dict(), opts=opts)
 
 
 def to_html(fig: go.Figure) -> str:
@@ -171,8 +189,14 @@ def slide_figure(fig: go.Figure, *, width: int, height: int, text_scale: float =
     f.update_layout(
         font=dict(size=fs),
         title=dict(font=dict(size=round(fs * 1.2))),
-        legend=dict(
-            orientation="v", x=1.02, xanchor="left", y=1, yanchor="top", font=dict(size=fs)
+        legend=dict(  # (paper-referenced: a figure's legend on top is container-referenced)
+            orientation="v",
+            x=1.02,
+            xanchor="left",
+            y=1,
+            yanchor="top",
+            yref="paper",
+            font=dict(size=fs),
         ),
         height=height,
         width=width,
@@ -271,18 +295,25 @@ def animation_steps(steps: int, *, frames: int = 40, every: int | None = None) -
     spaced ones; at most :data:`MAX_GIF_FRAMES`."""
     if every is None:
         if not 2 <= frames <= MAX_GIF_FRAMES:
-            raise ExportError(f"frames must be between 2 and {MAX_GIF_FRAMES}")
+            raise ExportError(N_("frames must be between 2 and {n}"), n=MAX_GIF_FRAMES)
         return frame_indices(steps, frames)
     if every < 1:
-        raise ExportError("every-k-steps must be at least 1")
+        raise ExportError(N_("every-k-steps must be at least 1"))
     idx = np.arange(0, steps + 1, every)
     if idx[-1] != steps:
         idx = np.append(idx, steps)
     if len(idx) > MAX_GIF_FRAMES:
         need = -(-steps // (MAX_GIF_FRAMES - 1))
         raise ExportError(
-            f"every {every} steps of {steps} makes {len(idx)} frames; the limit is "
-            f"{MAX_GIF_FRAMES}: show every {need} steps or more"
+            N_(
+                "every {every} steps of {steps} makes {n} frames; the limit is {limit}: show "
+                "every {need} steps or more"
+            ),
+            every=every,
+            steps=steps,
+            n=len(idx),
+            limit=MAX_GIF_FRAMES,
+            need=need,
         )
     return idx
 
@@ -396,7 +427,11 @@ def animation_frames(
     while True:  # smaller text where a large one would leave the map less than a third
         lay = _layout_frame(scape, paths, width, height, fs, 1 + len(paths) + len(kinds), lang)
         if lay is None and fs <= 10:
-            raise ExportError(f"{width} x {height} px leaves no room for the map; make it larger")
+            raise ExportError(
+                N_("{width} x {height} px leaves no room for the map; make it larger"),
+                width=width,
+                height=height,
+            )
         if lay is not None:
             (px0, py0, px1, py1), (lx, ly) = lay
             if (px1 - px0) * (py1 - py0) >= 0.6 * _bare_area(scape, width, height) or fs <= 10:
@@ -505,7 +540,7 @@ def animation_gif(
     """Animated GIF of the replay (see :func:`animation_frames` for ``kw``): ``fps`` frames a
     second, the last frame held ``hold`` seconds longer."""
     if not 1 <= fps <= 50 or not 0 <= hold <= 30:
-        raise ExportError("frames per second must be 1-50 and the hold 0-30 s")
+        raise ExportError(N_("frames per second must be 1-{fps} and the hold 0-30 s"), fps=50)
     images = [
         im.quantize(colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         for im in animation_frames(scape, grid, paths, **kw)
@@ -535,7 +570,7 @@ def animation_mp4(
     import imageio.v2 as imageio
 
     if not 1 <= fps <= 60 or not 0 <= hold <= 30:
-        raise ExportError("frames per second must be 1-60 and the hold 0-30 s")
+        raise ExportError(N_("frames per second must be 1-{fps} and the hold 0-30 s"), fps=60)
     width, height = width - width % 2, height - height % 2  # yuv420p needs even sizes
     images = animation_frames(scape, grid, paths, width=width, height=height, **kw)
     images += [images[-1]] * round(hold * fps)

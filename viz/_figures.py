@@ -60,6 +60,39 @@ pio.templates[TEMPLATE] = go.layout.Template(
     },
 )
 
+#: the band at the top of a figure that holds its title (px); a legend on top goes right under it
+TITLE_BAND = 38
+
+
+def title_on_top(text: str, **kw) -> dict:
+    """The title at the very top of the figure (container-referenced), above a legend on top."""
+    return dict(text=text, yref="container", y=1, yanchor="top", pad=dict(t=10), **kw)
+
+
+def legend_on_top(height: int, *, title: bool = True) -> dict:
+    """A horizontal legend above the plot, under the title band: container-referenced, so Plotly
+    grows the top margin by as many rows as the legend wraps to in a narrow column, and the legend
+    never covers an axis title or tick labels (a legend below the plot does, once the x ticks
+    rotate)."""
+    top = TITLE_BAND if title else 6
+    return dict(orientation="h", yref="container", y=1 - top / height, yanchor="top", x=0)
+
+
+def roomy_subplot_titles(fig: go.Figure, *, lift_px: int = 8, top_px: int = 74) -> go.Figure:
+    """Subplot titles that keep apart in a half-page column: a title with a parenthesis breaks
+    before it onto a second line (side by side, two long titles ran into each other), each is
+    lifted ``lift_px`` clear of its plot, and the top margin (``top_px``) holds the two lines."""
+    for a in fig.layout.annotations:
+        text = a.text or ""
+        for sep in (" (", "（"):
+            if sep in text and "<br>" not in text:
+                i = text.index(sep)
+                text = text[:i] + "<br>" + text[i:].lstrip()
+        a.update(text=text, yshift=lift_px, font=dict(size=12))
+    fig.update_layout(margin=dict(t=max(fig.layout.margin.t or 0, top_px)))
+    return fig
+
+
 _SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -99,8 +132,13 @@ def _readable_axes(data: list[dict], layout: dict) -> dict:
     shows that value inside its range (Plotly puts a constant at the middle of value +- 1, so a
     learning rate of 0.05 looks like a line at 0)."""
     ya = layout.get("yaxis")
-    if not isinstance(ya, dict) or ya.get("range") is not None or "tickvals" in ya:
+    if not isinstance(ya, dict) or "tickvals" in ya:
         return layout
+    if ya.get("range") is not None:  # a log axis shown over its given range: ticks for that range
+        ticks = log_ticks(*(10.0 ** np.asarray(ya["range"]))) if ya.get("type") == "log" else None
+        if ticks:
+            ya = {**ya, "tickmode": "array", "tickvals": ticks[0], "ticktext": ticks[1]}
+        return {**layout, "yaxis": ya}
     ys = [
         np.asarray(t["y"], dtype=float).ravel()
         for t in data
@@ -217,12 +255,12 @@ def landscape_figure(
     layout = dict(
         height=height,
         uirevision="keep",
-        title=dict(text=_(title) if title else "", x=0.01, xanchor="left", y=0.985, yanchor="top"),
+        title=title_on_top(_(title) if title else "", x=0.01, xanchor="left"),
         xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"),
         yaxis=dict(range=[y0, y1], title=dict(text="y")),
-        # the legend goes below, clear of the title in a narrow column
-        legend=dict(orientation="h", yanchor="top", y=-0.2, x=0),
-        margin=dict(t=50, l=60, r=20, b=140),
+        # the legend goes on top, under the title: clear of the axes in a narrow column
+        legend=legend_on_top(height, title=bool(title)),
+        margin=dict(t=TITLE_BAND + 10, l=60, r=20, b=50),
     )
     return make_figure(data, layout)
 
@@ -396,6 +434,11 @@ def surface3d_figure(
     return make_figure(data, layout, fr)
 
 
+def _axis_range(span: tuple[float, float], log: bool) -> list[float]:
+    """Plotly's range for ``span`` (data units): log10 of it on a log axis."""
+    return [float(np.log10(v)) for v in span] if log else [float(v) for v in span]
+
+
 def curves_figure(
     series: list[Series],
     *,
@@ -405,10 +448,12 @@ def curves_figure(
     xlabel: str = N_("step"),
     height: int = 300,
     marks: list[Series] | None = None,
+    y_range: tuple[float, float] | None = None,
     lang: str = "en",
 ) -> go.Figure:
-    """Line plot of :class:`Series`; ``marks`` adds one-point Series drawn as crosses. The title
-    and axis labels (catalog msgids, or already translated) are shown in ``lang``."""
+    """Line plot of :class:`Series`; ``marks`` adds one-point Series drawn as crosses; ``y_range``
+    (in data units, also on a log axis) fixes the y axis' span, its tick labels read over it. The
+    title and axis labels (catalog msgids, or already translated) are shown in ``lang``."""
     _ = gettext_for(lang)
     data = []
     for s in series:
@@ -439,17 +484,18 @@ def curves_figure(
             )
         )
     layout = dict(
-        title=dict(text=_(title) if title else ""),
+        title=title_on_top(_(title) if title else ""),
         height=height,
         xaxis=dict(title=dict(text=_(xlabel) if xlabel else "")),
         yaxis=dict(
             title=dict(text=_(ylabel) if ylabel else "", standoff=16),
             type="log" if log_y else "linear",
             automargin=True,
+            **({} if y_range is None else {"range": _axis_range(y_range, log_y)}),
         ),
         showlegend=len(series) > 1,
-        legend=dict(orientation="h", y=-68 / max(height - 150, 60), yanchor="top"),
-        margin=dict(t=40, l=60, r=20, b=40 if len(series) <= 1 else 120),
+        legend=legend_on_top(height, title=bool(title)),
+        margin=dict(t=TITLE_BAND + 4 if title else 20, l=60, r=20, b=50),
     )
     return make_figure(data, layout)
 

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from i18n import gettext_for
 
 from ._data import PALETTE
-from ._figures import TEMPLATE
+from ._figures import TEMPLATE, TITLE_BAND, legend_on_top, roomy_subplot_titles, title_on_top
 
 
 def data_figure(
@@ -50,12 +50,12 @@ def data_figure(
     )
     fig.update_layout(
         template=TEMPLATE,
-        title=_("the data (ringed: the mini-batch of the chosen step)"),
+        title=title_on_top(_("the data (ringed: the mini-batch of the chosen step)")),
         height=height,
         xaxis_title=_("feature 1"),
         yaxis_title=_("feature 2"),
-        legend=dict(orientation="h", y=-0.2),
-        margin=dict(t=40, l=50, r=10, b=60),
+        legend=legend_on_top(height),  # (below, it covered the x axis' title)
+        margin=dict(t=TITLE_BAND + 6, l=50, r=10, b=50),
     )
     return fig
 
@@ -144,15 +144,21 @@ def batch_maps_figure(
         height=height,
         coloraxis=dict(
             colorscale="Viridis",
-            colorbar=dict(title="log10(f - min + 0.01)", thickness=10, exponentformat="none"),
+            colorbar=dict(
+                title=dict(text="log10(f - min + 0.01)", side="right"),
+                thickness=10,
+                exponentformat="none",
+            ),
         ),
-        legend=dict(orientation="h", y=-0.22, yanchor="top"),
-        margin=dict(t=50, l=40, r=10, b=90),
+        # the legend 72 px under the plot, clear of the ticks and the axis' title (the top holds
+        # the subplot titles)
+        legend=dict(orientation="h", y=-72 / (height - 74 - 120), yanchor="top"),
+        margin=dict(t=50, l=40, r=10, b=120),
     )
     fig.update_xaxes(title_text="w1")
     fig.update_yaxes(title_text="w2", scaleanchor="x", row=1, col=1)
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
-    return fig
+    return roomy_subplot_titles(fig)
 
 
 def lr_sweep_figure(sweep, *, good_gap: float, steps: int, height: int = 360, lang: str = "en"):
@@ -201,11 +207,13 @@ def lr_sweep_figure(sweep, *, good_gap: float, steps: int, height: int = 360, la
     fig.add_hline(y=good_gap, line=dict(color="gray", dash="dot"))
     fig.update_layout(
         template=TEMPLATE,
-        title=_("loss gap after {n} steps of plain SGD, relative to the start").format(n=steps),
-        height=height,
+        title=title_on_top(
+            _("loss gap after {n} steps of plain SGD, relative to the start").format(n=steps)
+        ),
+        height=height + 40,  # (the legend's rows now on top)
         xaxis=dict(type="log", title=_("learning rate"), exponentformat="power"),
         yaxis=dict(type="log", title=_("final (f - f*) / start"), exponentformat="power"),
-        legend=dict(orientation="h", y=-0.3, yanchor="top"),
-        margin=dict(t=40, l=60, r=10, b=100),
+        legend=legend_on_top(height + 40),  # (below, it covered the x axis' title)
+        margin=dict(t=TITLE_BAND + 6, l=60, r=10, b=50),
     )
     return fig

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from i18n import N_, gettext_for
 
 from ._data import PALETTE
-from ._figures import TEMPLATE
+from ._figures import TEMPLATE, TITLE_BAND, legend_on_top, title_on_top
 
 
 def _tr(lang: str):
@@ -32,7 +32,7 @@ def heatmap_figure(
     points=None,
     best=None,
     lines=None,
-    height: int = 480,
+    height: int = 420,
     colorscale: str = "Viridis_r",
     zmin=None,
     zmax=None,
@@ -47,7 +47,7 @@ def heatmap_figure(
     _ = _tr(lang)
     title, xlabel, ylabel, zlabel = _(title), _(xlabel), _(ylabel), _(zlabel)
     empty = not np.isfinite(np.asarray(z, dtype=float)).any()
-    bar = dict(title=dict(text=zlabel), thickness=12)
+    bar = dict(title=dict(text=zlabel, side="right"), thickness=10, xpad=4)  # narrow: a column
     hover = f"{xlabel}=%{{x:.3g}}<br>{ylabel}=%{{y:.3g}}<br>{zlabel}=%{{z:.3g}}<extra></extra>"
     fig = go.Figure(
         go.Heatmap(
@@ -125,11 +125,12 @@ def heatmap_figure(
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=title,
+        title=title_on_top(title),
         height=height,
         xaxis_title=xlabel,
         yaxis_title=ylabel,
-        legend=dict(orientation="h", y=-0.18),
+        legend=legend_on_top(height, title=bool(title)),
+        margin=dict(t=TITLE_BAND + 6, l=60, r=10, b=50),
     )
     if log_x:
         fig.update_xaxes(type="log")
@@ -138,7 +139,7 @@ def heatmap_figure(
     return fig
 
 
-def basin_figure(bm, scape, *, title: str, height: int = 460, lang: str = "en") -> go.Figure:
+def basin_figure(bm, scape, *, title: str, height: int = 340, lang: str = "en") -> go.Figure:
     """Starts coloured by the minimum they reach (grey: not converged, black: diverged); words in
     ``lang``."""
     _ = _tr(lang)
@@ -180,12 +181,12 @@ def basin_figure(bm, scape, *, title: str, height: int = 460, lang: str = "en") 
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=_(title),
+        title=title_on_top(_(title)),
         height=height,
         xaxis_title=_(N_("start x")),
         yaxis_title=_(N_("start y")),
         showlegend=False,
-        margin=dict(t=40),
+        margin=dict(t=TITLE_BAND + 6, l=50, r=10, b=50),  # a half-page column: the map, wide
     )
     return fig
 
@@ -194,7 +195,7 @@ def schedules_grid(
     curves: list[tuple[str, np.ndarray]],
     *,
     cols: int = 4,
-    height_per_row: int = 170,
+    height_per_row: int = 180,
     lang: str = "en",
 ) -> go.Figure:
     """Small multiples: one learning-rate curve per panel (titles shown in ``lang``)."""
@@ -205,8 +206,8 @@ def schedules_grid(
         rows=rows,
         cols=cols,
         subplot_titles=[t for t, _ in curves],
-        vertical_spacing=0.12,
-        horizontal_spacing=0.05,
+        vertical_spacing=0.16,
+        horizontal_spacing=0.06,
     )
     for i, (title, y) in enumerate(curves):
         fig.add_trace(
@@ -227,6 +228,10 @@ def schedules_grid(
         margin=dict(t=40, b=30),
     )
     fig.update_annotations(font_size=12)
+    # three upright ticks: four panels a row in a 1024 px page left rotated ticks that ran into
+    # the next row's titles
+    fig.update_xaxes(nticks=3, tickangle=0)
+    fig.update_yaxes(nticks=4)
     return fig
 
 
@@ -288,11 +293,12 @@ def slice_figure(
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=_(title),
+        title=title_on_top(_(title)),
         height=height,
         xaxis_title=_(xlabel),
         yaxis_title=_(ylabel),
-        legend=dict(orientation="h", y=-0.2),
+        legend=legend_on_top(height),
+        margin=dict(t=TITLE_BAND + 6, b=50),
     )
     return fig
 
@@ -342,10 +348,11 @@ def decision_figure(
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=_(title),
+        title=title_on_top(_(title)),
         height=height,
         xaxis_title=_(N_("feature 1")),
         yaxis_title=_(N_("feature 2")),
-        legend=dict(orientation="h", y=-0.2),
+        legend=legend_on_top(height),
+        margin=dict(t=TITLE_BAND + 6, b=50),
     )
     return fig

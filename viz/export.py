@@ -192,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
             view=args.view,
             lang=args.lang,
         )
-    except viz.ExportError as e:
-        ap.error(str(e))
+    except viz.ExportError as e:  # the limit in --lang (argparse's own "error:" stays English)
+        ap.error(e.in_lang(args.lang))
     if named:
         out = os.path.join(out or ".", f"{viz.export_name(scn)}.{fmt}")
     with open(out, "wb") as fh:

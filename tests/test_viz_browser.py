@@ -1,0 +1,64 @@
+"""The lesson pages' charts at a 1024 x 768 projector's size, in chromium: no legend covers a
+title, an axis title or tick labels, and the log charts carry y tick labels."""
+
+import pytest
+
+from tests.browser import have_chromium, wait_for_plots
+
+pytestmark = pytest.mark.skipif(not have_chromium(), reason="chromium not installed")
+
+# each chart's boxes on screen: [left, top, right, bottom]
+BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
+  const r = e => { const b = e.getBoundingClientRect();
+                   return [b.left, b.top, b.right, b.bottom]; };
+  const all = s => Array.from(el.querySelectorAll(s)).filter(e => e.getBBox().width > 0).map(r);
+  const leg = el.querySelector('g.legend');
+  return {title: ((el.layout.title || {}).text) || '', legend: leg ? r(leg) : null,
+          covered: [...all('.g-gtitle'), ...all('.g-xtitle'), ...all('.g-ytitle'),
+                    ...all('.xtick text'), ...all('.ytick text')],
+          yticks: Array.from(el.querySelectorAll('.ytick text')).map(e => e.textContent),
+          notes: all('.infolayer .annotation'), plots: all('.nsewdrag')};
+})"""
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_quadratic_charts_at_1024_legends_clear_and_log_ticks_labelled(server, ctx, lang):
+    page = ctx.new_page()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{server}/Quadratic_theory?lang={lang}")
+    wait_for_plots(page, 3)
+    page.wait_for_timeout(1500)
+    charts = page.evaluate(BOXES_JS)
+    assert len(charts) == 3
+    for c in charts:
+        if c["legend"]:
+            hits = [b for b in c["covered"] if _overlap(c["legend"], b)]
+            assert not hits, (c["title"], c["legend"], hits)
+    eig = charts[1]  # |q_i . x_t| per eigendirection, shown over 1e-12..3
+    assert len(eig["yticks"]) >= 4 and "10⁻¹²" in eig["yticks"], eig["yticks"]
+    page.close()
+
+
+def test_batch_size_maps_at_1024_titles_apart_legends_clear(server, ctx):
+    """The Batch size page in 中文 at 1024 x 768: the two maps' subplot titles touch neither each
+    other nor the plots, and no legend covers an axis title or tick labels."""
+    page = ctx.new_page()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{server}/Batch_size?lang=zh")
+    wait_for_plots(page, 5)
+    page.wait_for_timeout(1500)
+    charts = page.evaluate(BOXES_JS)
+    maps = next(c for c in charts if len(c["plots"]) == 2)
+    a, b = maps["notes"][:2]
+    assert not _overlap(a, b), (a, b)
+    for note in maps["notes"][:2]:
+        assert all(note[3] <= p[1] + 1 for p in maps["plots"]), (note, maps["plots"])
+    for c in charts:
+        if c["legend"]:
+            hits = [x for x in c["covered"] if _overlap(c["legend"], x)]
+            assert not hits, (c["title"], c["legend"], hits)
+    page.close()

@@ -1,0 +1,98 @@
+"""Figure layouts that stay readable in a narrow column: legends on top (never over an axis title
+or tick labels), log axes with tick labels over the span they show."""
+
+import numpy as np
+import pytest
+
+import landscapes
+import viz
+from viz._figures import TITLE_BAND
+
+T = np.arange(50)
+TWO = [viz.Series("a", T, 0.9**T, "#000000"), viz.Series("b", T, 0.5**T, "#555555")]
+
+
+def _figures():
+    scape = landscapes.get("quadratic")
+    path = viz.PathData("sgd", np.array([[1.0, 1.0], [0.5, 0.5]]), np.array([1.0, 0.2]), None, "k")
+    xs = np.linspace(0.1, 1, 5)
+    yield "curves", viz.curves_figure(TWO, title="t", ylabel="y", log_y=True, height=300)
+    yield "landscape", viz.landscape_figure(scape, scape.grid(20), [path], title="t", height=460)
+    yield (
+        "heatmap",
+        viz.heatmap_figure(
+            xs, xs, np.ones((5, 5)), xlabel="x", ylabel="y", title="t", zlabel="z", best=(0.5, 0.5)
+        ),
+    )
+    yield "slice", viz.slice_figure(xs, xs, np.ones((5, 5)), title="t", height=460)
+    prob = np.full((5, 5), 0.5)
+    pts, cls = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    yield "decision", viz.decision_figure(xs, xs, prob, pts, cls, title="t", height=420)
+
+
+@pytest.mark.parametrize(
+    "name,fig", list(_figures()), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_legend_sits_on_top_under_the_title_clear_of_the_axes(name, fig):
+    """The legend is a horizontal row in the figure's top band (container-referenced: Plotly grows
+    the top margin to fit its rows), below the title's band; below the plot it covered the x axis'
+    title once the ticks rotated in a 1024 px page's column."""
+    lay = fig.layout
+    leg = lay.legend
+    assert leg.orientation == "h" and leg.yref == "container" and leg.yanchor == "top"
+    top_px = (1 - leg.y) * lay.height  # from the figure's top edge down to the legend's top
+    assert TITLE_BAND - 0.5 <= top_px <= TITLE_BAND + 10
+    assert lay.title.yref == "container" and lay.title.y == 1 and lay.title.yanchor == "top"
+    assert lay.margin.t >= TITLE_BAND  # the title's band; the legend's rows push the rest
+
+
+def test_a_log_axis_with_a_fixed_span_labels_ticks_inside_it():
+    """|q_i . x_t| is shown over 1e-12..3: its tick labels are for that span (they were computed
+    for the data's own span, 1e-300.., none of them inside the chart)."""
+    t = np.arange(300)
+    fig = viz.curves_figure(
+        [viz.Series("a", t, 0.1**t, "#000000")], title="t", ylabel="y", log_y=True,
+        y_range=(1e-12, 3.0),
+    )  # fmt: skip
+    ya = fig.layout.yaxis
+    assert ya.range == pytest.approx((-12, np.log10(3.0)))
+    inside = [v for v in ya.tickvals if 1e-12 <= v <= 3.0]
+    assert len(inside) >= 4 and len(ya.ticktext) == len(ya.tickvals)
+    assert "10⁻¹²" in ya.ticktext and "1" in ya.ticktext
+
+
+def _width(line: str) -> int:
+    """A line's width in Latin-letter units (a CJK character is two)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_batch_maps_subplot_titles_have_room(lang):
+    """Side by side in a half-page column the two maps' titles ran into each other and sat on
+    their plots: each breaks before its parenthesis, is lifted off its plot, and the top margin
+    holds both lines."""
+    xs = ys = np.linspace(-1, 1, 5)
+    z = np.add.outer(ys**2, xs**2) + 1
+    pts = np.zeros((3, 2))
+    fig = viz.batch_maps_figure(xs, ys, z, z, pts, 1, (0, 0), batch=8, lang=lang)
+    titles = [a for a in fig.layout.annotations if a.yref == "paper" and a.yanchor == "bottom"]
+    assert len(titles) == 2
+    for a in titles:
+        lines = a.text.split("<br>")
+        assert len(lines) == 2 and max(_width(t) for t in lines) <= 24, a.text
+        assert a.yshift >= 6
+    assert fig.layout.margin.t >= 70
+    # the legend under the plot starts below the ticks and the x axis title (72 px)
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert -fig.layout.legend.y * plot_px >= 70
+
+
+def test_schedules_grid_ticks_stay_upright_and_rows_apart():
+    """Four panels a row: three upright x ticks each (rotated, they ran into the next row's
+    titles), and rows far enough apart for a title over tick labels."""
+    t = np.arange(400)
+    fig = viz.schedules_grid([(f"s{i}", 0.99**t) for i in range(8)])
+    assert all(ax.nticks == 3 and ax.tickangle == 0 for ax in fig.select_xaxes())
+    row1, row2 = fig.layout.yaxis.domain, fig.layout.yaxis5.domain
+    gap_px = (row1[0] - row2[1]) * (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b)
+    assert gap_px >= 50
