@@ -3,9 +3,10 @@ r"""A small MLP trained with the optimizer registry, and its loss landscape.
 Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth`` hidden layers of
 ``width`` units, optionally with residual connections :math:`h_{l+1} = h_l + \phi(\mathrm{LN}(W_l
 h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training runs a
-network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``, the
-results equal to the plain network's), one jitted loop per (optimizer, schedule, batch, width): the
-depth, learning rate, hyperparameters, step count, seed, data, activation and the
+network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``) of 32
+units (64 for wider networks; the unused units masked to zero), the results equal to the plain
+network's, one jitted loop per (optimizer, schedule, batch, padded width): the width, depth,
+learning rate, hyperparameters, step count, seed, data, activation and the
 residual/LayerNorm switches are inputs, so moving those sliders never recompiles. Each step's
 gradient (of its mini-batch) is taken where the optimizer's ``eval_point`` says: the notes'
 Nesterov looks ahead, SAM climbs along the batch gradient, Schedule-Free evaluates at :math:`y`.
@@ -278,15 +279,25 @@ def muon_flat(sizes: tuple[int, ...], learning_rate, **hp) -> optax.GradientTran
 
 # --- the padded network: one compiled loop serves every depth and width --------------------------
 
+# the padded widths: a network of width w runs padded to the smallest of these >= w (its extra
+# units masked to zero), so widths 1-32 share one compiled loop and 33-64 another
+WIDTHS = (32, MAX_WIDTH)
+
+
+def padded_width(width: int) -> int:
+    """The width a network of ``width`` units is padded to (one of :data:`WIDTHS`)."""
+    return next(b for b in WIDTHS if b >= width)
+
 
 def pad_sizes(width: int) -> tuple[int, ...]:
-    """The padded network of a width: :data:`MAX_DEPTH` hidden layers (the unused ones skipped)."""
-    return (2, *([width] * MAX_DEPTH), 2)
+    """The padded network of a width: :data:`MAX_DEPTH` hidden layers (the unused ones skipped) of
+    :func:`padded_width` units (the unused ones masked to zero)."""
+    return (2, *([padded_width(width)] * MAX_DEPTH), 2)
 
 
 @functools.lru_cache(maxsize=64)
 def pad_index(sizes: tuple[int, ...]) -> np.ndarray:
-    """Where each weight of the network with ``sizes`` sits in the padded vector (:data:`PAD_SIZES`:
+    """Where each weight of the network with ``sizes`` sits in its padded vector (:func:`pad_sizes`:
     hidden layer ``l`` in padded layer ``l``, the output layer in the padded output layer, a
     ``(m, n)`` block in the top-left corner of its ``(M, N)`` block)."""
     own, pad = layer_slices(sizes), layer_slices(pad_sizes(sizes[1]))
@@ -307,9 +318,9 @@ def pad(theta: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
 
 
 def _hidden_padded(theta, x, depth, umask, flags, eps=None):
-    """:func:`_hidden` on the padded network: ``umask`` (MAX_WIDTH,) marks the real units (padded
-    units stay exactly 0 and get exactly zero gradients), hidden layers at or past ``depth`` are
-    skipped (``lax.cond``: they cost nothing and pass ``h`` on unchanged)."""
+    """:func:`_hidden` on the padded network: ``umask`` (padded width,) marks the real units
+    (padded units stay exactly 0 and get exactly zero gradients), hidden layers at or past
+    ``depth`` are skipped (``lax.cond``: they cost nothing and pass ``h`` on unchanged)."""
     relu, res, ln = flags[0], flags[1], flags[2]
     w = umask.shape[0]
     k = umask.sum()
@@ -397,7 +408,7 @@ def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: b
                 per = optax.softmax_cross_entropy_with_integer_labels(logits, y)
                 return per.mean(), (hs, logits)
 
-            e0 = jnp.zeros((MAX_DEPTH, x.shape[0], width), x.dtype)
+            e0 = jnp.zeros((MAX_DEPTH, x.shape[0], umask.shape[0]), x.dtype)
             g, (hs, logits) = jax.grad(loss_eps, has_aux=True)(e0)
             tl = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
             ta = (jnp.argmax(logits, -1) == y).mean()
@@ -496,7 +507,7 @@ def _run_from(rec, div, ema, swa, final, arch, keep_path=True) -> MLPRun:
 
 
 def _arch_args(arch: Arch):
-    umask = np.ones(arch.width)  # (all units real: the width is not padded)
+    umask = (np.arange(padded_width(arch.width)) < arch.width).astype(np.float64)
     return arch.flags(), jnp.int32(arch.depth), jnp.asarray(umask)
 
 
@@ -526,7 +537,7 @@ def train_mlp(
         optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
     )
     theta0 = pad(init_params(arch.sizes, init, seed=seed, scale=init_scale), arch.sizes)
-    f = _trainer(spec.name, schedule, batch, len(x), arch.width)
+    f = _trainer(spec.name, schedule, batch, len(x), padded_width(arch.width))
     rec, div, ema, swa, final = f(
         jnp.asarray(theta0),
         jnp.float64(lr),
@@ -581,7 +592,7 @@ def train_many(
     th0 = np.stack([pad(init_params(arch.sizes, init, seed=s, scale=init_scale), arch.sizes)
                     for s in seeds])  # fmt: skip
     orders = np.stack([batch_order(s, steps, batch, len(x)) for s in seeds])
-    f = _trainer_many(spec.name, schedule, batch, len(x), arch.width)
+    f = _trainer_many(spec.name, schedule, batch, len(x), padded_width(arch.width))
     rec, div, ema, swa, final = f(
         jnp.asarray(th0),
         jnp.asarray(np.asarray(lrs, np.float64)),
@@ -678,11 +689,12 @@ def _chunked(f, rows: np.ndarray, *args) -> np.ndarray:
 @functools.lru_cache(maxsize=16)
 def _plane_fn(width: int):
     """Loss (float32) at ``c + a d1 + b d2`` for a chunk of (a, b) rows, on the padded network
-    (one compiled function per width serves every depth)."""
+    (one compiled function per padded width serves every depth)."""
 
     @jax.jit
     def f(ab, c, d1, d2, flags, depth, umask, x, y):
-        one = lambda q: _loss_acc_padded(c + q[0] * d1 + q[1] * d2, x, y, depth, umask, flags)[0]
+        th = lambda q: c + q[0] * d1 + q[1] * d2
+        one = lambda q: _loss_acc_padded(th(q), x, y, depth, umask, flags)[0]
         return jax.vmap(one)(ab)
 
     return f
@@ -700,7 +712,7 @@ def losses_at_plane(center, d1, d2, ab, x, y, arch: Arch) -> np.ndarray:
     args = (f32(center), f32(d1), f32(d2), *_f32_args(arch))
     x32 = jnp.asarray(np.asarray(x, np.float32))
     ab = np.asarray(ab, np.float32)
-    f = _plane_fn(arch.width)
+    f = _plane_fn(padded_width(arch.width))
     return _chunked(f, ab, *args, x32, jnp.asarray(y)).astype(np.float64)
 
 
@@ -800,7 +812,8 @@ def interpolation_1d(
 
 @functools.lru_cache(maxsize=16)
 def _proba_fn(width: int):
-    """P(class 1) on the padded network (one compiled function per width, every depth)."""
+    """P(class 1) on the padded network (one compiled function per padded width, every
+    depth)."""
 
     @jax.jit
     def f(x, theta, flags, depth, umask):
@@ -811,7 +824,7 @@ def _proba_fn(width: int):
 
 def predict_proba(thetas, x, arch: Arch) -> np.ndarray:
     """P(class 1) of each network (rows of ``thetas``) at each point: (K, N), float32."""
-    f, extra = _proba_fn(arch.width), _f32_args(arch)
+    f, extra = _proba_fn(padded_width(arch.width)), _f32_args(arch)
     x = np.asarray(x, np.float32)
     rows = np.atleast_2d(np.asarray(thetas, float))
     padded = [jnp.asarray(pad(t, arch.sizes).astype(np.float32)) for t in rows]

@@ -45,10 +45,11 @@ def test_training_learns_moons_and_records_100_checkpoints(trained):
 
 
 def test_moving_a_slider_never_recompiles(data):
-    """lr, steps, seed, noise, init and its scale, activation, residual, LayerNorm and the depth
-    are traced: one compiled training loop per (optimizer, schedule, batch, width)."""
+    """lr, steps, seed, noise, init and its scale, activation, residual, LayerNorm, the depth and
+    the width (up to 32: padded) are traced: one compiled training loop per (optimizer, schedule,
+    batch, padded width)."""
     x, y, xv, yv = data
-    f = _mlp._trainer("adam", "constant", 32, len(x), 20)
+    f = _mlp._trainer("adam", "constant", 32, len(x), 32)
     before = f._cache_size()
     for i, (lr, steps, act, res, ln, init, scale) in enumerate(
         [
@@ -57,8 +58,8 @@ def test_moving_a_slider_never_recompiles(data):
             (0.02, 2000, "tanh", True, True, "zeros", 0.0),
         ]
     ):
-        arch = m.Arch(2, 20, act, res, ln)
-        deep = m.Arch(1 + 3 * i, 20)  # depths 1, 4, 7: the same executables
+        arch = m.Arch(2, (20, 4, 32)[i], act, res, ln)  # widths 20, 4, 32: padded to 32
+        deep = m.Arch(1 + 3 * i, (20, 8, 16)[i])  # depths 1, 4, 7: the same executables
         th = m.train_mlp(x, y, xv, yv, arch=deep, steps=10).final
         m.loss_slice(th, th, th, x, y, deep, n=5)
         m.decision_grid(th, deep, m.data_bounds(x), n=30)
@@ -74,8 +75,8 @@ def test_moving_a_slider_never_recompiles(data):
         m.interpolation_1d(th, 0 * th, xs, y, arch, n=61)
         m.decision_grid(th, arch, m.data_bounds(xs), n=30 + i)
     assert f._cache_size() == 1 and before <= 1
-    assert _mlp._plane_fn(20)._cache_size() == 1
-    assert _mlp._proba_fn(20)._cache_size() == 1
+    assert _mlp._plane_fn(32)._cache_size() == 1
+    assert _mlp._proba_fn(32)._cache_size() == 1
 
 
 def test_slice_center_equals_training_loss(trained):
@@ -481,11 +482,13 @@ def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussi
         (m.Arch(1, 4, "tanh"), "adam"),
         (m.Arch(3, 4, "relu", True, True), "adam"),
         (m.Arch(3, 4, "tanh", False, True), "muon"),
+        (m.Arch(2, 40, "relu", True, True), "adam"),  # padded to 64 units
     ],
 )
 def test_the_padded_network_trains_exactly_like_the_plain_one(arch, optimizer):
-    """One compiled loop for every depth (the unused layers skipped): the weights, losses, layer
-    spreads and back-propagated norms equal the plain network's, step for step (rtol 1e-10)."""
+    """One compiled loop for every depth (the unused layers skipped) and width up to 32 (the unused
+    units masked to zero; 33-64 padded to 64): the weights, losses, layer spreads and
+    back-propagated norms equal the plain network's, step for step (rtol 1e-10)."""
     x, y = m.make_dataset("spirals", 24, 0.1, seed=1)
     steps, batch = 6, 8
     run = m.train_mlp(x, y, x, y, optimizer=optimizer, lr=0.05, arch=arch, init="gaussian",
