@@ -5,9 +5,10 @@ Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth
 h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training runs a
 network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``) of 32
 units (64 for wider networks; the unused units masked to zero), the results equal to the plain
-network's, one jitted loop per (optimizer, schedule, batch, padded width): the width, depth,
-learning rate, hyperparameters, step count, seed, data, activation and the
-residual/LayerNorm switches are inputs, so moving those sliders never recompiles. Each step's
+network's, one jitted loop per (optimizer, batch, padded width): the width, depth, schedule (its
+kind is data: every schedule is computed, one is picked), learning rate, hyperparameters, step
+count, seed, data, activation and the residual/LayerNorm switches are inputs, so moving those
+sliders never recompiles. Each step's
 gradient (of its mini-batch) is taken where the optimizer's ``eval_point`` says: the notes'
 Nesterov looks ahead, SAM climbs along the batch gradient, Schedule-Free evaluates at :math:`y`.
 100 checkpoints are recorded: losses, accuracies, per-layer activation spread and gradient norm,
@@ -34,9 +35,10 @@ import numpy as np
 import optax
 
 from optimizers._modern import muon, muon_spec
-from optimizers._schedules import make_schedule, schedule_args
+from optimizers._schedules import SCHEDULES, make_schedule, schedule_args
 from optimizers._specs import get, titles
 
+KINDS = tuple(s.name for s in SCHEDULES)  # a schedule's kind is an index into these (traced)
 MUON = muon_spec()  # matrix parameters only: offered here, never as a 2-D point optimizer
 
 DATASETS = ("moons", "spirals", "xor")
@@ -356,8 +358,8 @@ def _loss_acc_padded(theta, x, y, depth, umask, flags):
     return loss, (jnp.argmax(logits, -1) == y).mean()
 
 
-def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: bool):
-    """The (un-jitted) training loop of the padded network for one (optimizer, schedule, batch):
+def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
+    """The (un-jitted) training loop of the padded network for one (optimizer, batch, width):
     depth, width, the switches, rate, hyperparameters, steps, seed and data are all inputs."""
     spec = opt_spec(opt_name)
     factory = spec.fast_factory or spec.factory
@@ -366,7 +368,8 @@ def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: b
 
     def run(theta0, lr, hp, sargs, flags, depth, umask, x, y, xv, yv, order, steps, ema_decay,
             swa_start):  # fmt: skip
-        sched = make_schedule(schedule, sargs)
+        kind, args = sargs  # every schedule's multiplier, the chosen one picked (a scalar each)
+        sched = lambda c: jnp.stack([make_schedule(k, args[k])(c) for k in KINDS])[kind]
         opt = factory(lambda c: lr * sched(c), **hp)
         k_inner = (steps + RECORDS - 1) // RECORDS
         n_real = umask.sum()
@@ -440,21 +443,21 @@ def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: b
 
 
 @functools.lru_cache(maxsize=64)
-def _trainer(opt_name: str, schedule: str, batch: int, n_train: int, width: int):
-    """One jitted training loop per (optimizer, schedule, batch, data size), for every depth and
-    width (the padded network); it is also the unit counted by the no-recompilation test
-    (``_trainer(...)._cache_size()``)."""
+def _trainer(opt_name: str, batch: int, n_train: int, width: int):
+    """One jitted training loop per (optimizer, batch, data size, padded width), for every depth,
+    schedule and width (the padded network); it is also the unit counted by the no-recompilation
+    test (``_trainer(...)._cache_size()``)."""
     del n_train  # part of the key: the data's shape
-    return jax.jit(_train_fn(opt_name, schedule, batch, width, True))
+    return jax.jit(_train_fn(opt_name, batch, width, True))
 
 
 @functools.lru_cache(maxsize=64)
-def _trainer_many(opt_name: str, schedule: str, batch: int, n_train: int, width: int):
+def _trainer_many(opt_name: str, batch: int, n_train: int, width: int):
     """:func:`_trainer` vmapped over the members of an ensemble (initial weights, learning rate,
     batch order), without the recorded path."""
     del n_train
     axes = (0, 0, None, None, None, None, None, None, None, None, None, 0, None, None, None)
-    return jax.jit(jax.vmap(_train_fn(opt_name, schedule, batch, width, False), in_axes=axes))
+    return jax.jit(jax.vmap(_train_fn(opt_name, batch, width, False), in_axes=axes))
 
 
 def batch_order(seed: int, steps: int, batch: int, n: int) -> np.ndarray:
@@ -478,7 +481,15 @@ def _prepare(optimizer, schedule, schedule_args_, hparams, steps, batch, n):
     if not 1 <= steps <= MAX_MLP_STEPS:
         raise ValueError(f"steps must be between 1 and {MAX_MLP_STEPS}")
     hp = {k: jnp.float64(v) for k, v in spec.hparams(hparams).items()}
-    sargs = {k: jnp.float64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
+    schedule_args(schedule, schedule_args_)  # an unknown schedule or argument raises here
+    sargs = {
+        k: {
+            a: jnp.float64(v)
+            for a, v in schedule_args(k, schedule_args_ if k == schedule else None).items()
+        }
+        for k in KINDS
+    }
+    sargs = (jnp.int32(KINDS.index(schedule)), sargs)
     return spec, hp, sargs, int(min(max(1, batch), n))
 
 
@@ -537,7 +548,7 @@ def train_mlp(
         optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
     )
     theta0 = pad(init_params(arch.sizes, init, seed=seed, scale=init_scale), arch.sizes)
-    f = _trainer(spec.name, schedule, batch, len(x), padded_width(arch.width))
+    f = _trainer(spec.name, batch, len(x), padded_width(arch.width))
     rec, div, ema, swa, final = f(
         jnp.asarray(theta0),
         jnp.float64(lr),
@@ -592,7 +603,7 @@ def train_many(
     th0 = np.stack([pad(init_params(arch.sizes, init, seed=s, scale=init_scale), arch.sizes)
                     for s in seeds])  # fmt: skip
     orders = np.stack([batch_order(s, steps, batch, len(x)) for s in seeds])
-    f = _trainer_many(spec.name, schedule, batch, len(x), padded_width(arch.width))
+    f = _trainer_many(spec.name, batch, len(x), padded_width(arch.width))
     rec, div, ema, swa, final = f(
         jnp.asarray(th0),
         jnp.asarray(np.asarray(lrs, np.float64)),

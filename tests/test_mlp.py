@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import network as m
 from network import _mlp
 from network import views as v
+from optimizers._schedules import make_schedule, schedule_args
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "app_pages/8_Neural_network.py")
@@ -46,10 +47,10 @@ def test_training_learns_moons_and_records_100_checkpoints(trained):
 
 def test_moving_a_slider_never_recompiles(data):
     """lr, steps, seed, noise, init and its scale, activation, residual, LayerNorm, the depth and
-    the width (up to 32: padded) are traced: one compiled training loop per (optimizer, schedule,
-    batch, padded width)."""
+    the width (up to 32: padded) and the schedule are traced: one compiled training loop per
+    (optimizer, batch, padded width)."""
     x, y, xv, yv = data
-    f = _mlp._trainer("adam", "constant", 32, len(x), 32)
+    f = _mlp._trainer("adam", 32, len(x), 32)
     before = f._cache_size()
     for i, (lr, steps, act, res, ln, init, scale) in enumerate(
         [
@@ -66,7 +67,7 @@ def test_moving_a_slider_never_recompiles(data):
         xs = x + 0.01 * i
         run = m.train_mlp(
             xs, y, xv, yv, optimizer="adam", lr=lr, arch=arch, init=init, init_scale=scale,
-            batch=32, steps=steps, seed=i,
+            batch=32, steps=steps, seed=i, schedule=("constant", "cosine", "sgdr")[i],
         )  # fmt: skip
         assert run.steps_at[-1] == steps
         th = run.final
@@ -435,7 +436,7 @@ def test_the_matrix_race_shows_muon_s_flat_spectrum():
 # --- the padded network equals the plain one -----------------------------------------------------
 
 
-def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussian"):
+def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussian", sched=None):
     """The unpadded network trained step by step in plain Python (optax directly, the network's
     own ``sizes``), with its full-batch loss, layer spread and |dL/dh| after each step."""
     import jax
@@ -443,7 +444,8 @@ def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussi
     sizes, flags = arch.sizes, arch.flags()
     spec = m.opt_spec(optimizer)
     hp = spec.hparams(None)
-    opt = m.muon_flat(sizes, lr, **hp) if optimizer == "muon" else spec.factory(lr, **hp)
+    rate = lr if sched is None else (lambda c: lr * sched(c))
+    opt = m.muon_flat(sizes, rate, **hp) if optimizer == "muon" else spec.factory(rate, **hp)
     th = jax.numpy.asarray(m.init_params(sizes, init, seed=seed))
     with jax.numpy_dtype_promotion("standard"):
         st = opt.init(th)
@@ -477,23 +479,26 @@ def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussi
 
 
 @pytest.mark.parametrize(
-    "arch, optimizer",
+    "arch, optimizer, schedule",
     [
-        (m.Arch(1, 4, "tanh"), "adam"),
-        (m.Arch(3, 4, "relu", True, True), "adam"),
-        (m.Arch(3, 4, "tanh", False, True), "muon"),
-        (m.Arch(2, 40, "relu", True, True), "adam"),  # padded to 64 units
+        (m.Arch(1, 4, "tanh"), "adam", "constant"),
+        (m.Arch(3, 4, "relu", True, True), "adam", "step"),  # the schedule's kind is data
+        (m.Arch(3, 4, "tanh", False, True), "muon", "constant"),
+        (m.Arch(2, 40, "relu", True, True), "adam", "cosine"),  # padded to 64 units
     ],
 )
-def test_the_padded_network_trains_exactly_like_the_plain_one(arch, optimizer):
+def test_the_padded_network_trains_exactly_like_the_plain_one(arch, optimizer, schedule):
     """One compiled loop for every depth (the unused layers skipped) and width up to 32 (the unused
     units masked to zero; 33-64 padded to 64): the weights, losses, layer spreads and
     back-propagated norms equal the plain network's, step for step (rtol 1e-10)."""
     x, y = m.make_dataset("spirals", 24, 0.1, seed=1)
     steps, batch = 6, 8
+    sargs = {"constant": {}, "step": {"step_size": 2, "gamma": 0.3}, "cosine": {"decay_steps": 5}}
     run = m.train_mlp(x, y, x, y, optimizer=optimizer, lr=0.05, arch=arch, init="gaussian",
-                      batch=batch, steps=steps, seed=2)  # fmt: skip
-    ref = _plain_reference(x, y, arch, optimizer, 0.05, steps, batch, 2)
+                      batch=batch, steps=steps, seed=2, schedule=schedule,
+                      schedule_args_=sargs[schedule])  # fmt: skip
+    sched = make_schedule(schedule, schedule_args(schedule, sargs[schedule]))
+    ref = _plain_reference(x, y, arch, optimizer, 0.05, steps, batch, 2, sched=sched)
     assert run.thetas.shape == (steps + 1, arch.n_params)
     for t, (th, loss, sd, gn) in enumerate(ref, 1):
         np.testing.assert_allclose(run.thetas[t], th, rtol=1e-10, atol=1e-13)
