@@ -28,6 +28,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import os
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -631,29 +633,73 @@ def train_many(
 
 
 def warm_up(
-    optimizers=("adam", "sgd"), widths=(20,), batch: int = 32, n: int = 300
+    optimizers=None, widths=(20,), batch: int = 32, n: int = 300, *, log=None, rotate: int = 0
 ) -> dict[str, float]:
-    """Compile the page's default training loops (one per optimizer and width: it serves every
-    depth) and the ensemble's vmapped loop, before the first visitor (and into JAX's disk cache
-    when one is configured); seconds spent on each ``"optimizer/width"``."""
+    """Compile the page's training loops for each optimizer (``None``: every one the page offers,
+    its defaults Adam and SGD first, the others from index ``rotate``) and padded width (one loop
+    serves every depth, width up to the padded one and schedule), the ensemble's vmapped loop, and
+    the view functions; into JAX's disk cache when one is configured (a later process loads
+    them). Seconds spent on each ``"optimizer/width"`` and ``"views/width"``, also passed to
+    ``log(key, seconds)`` as they finish."""
     import time
 
+    if optimizers is None:
+        rest = [o for o in opt_titles() if o not in ("adam", "sgd")]
+        r = rotate % len(rest)  # processes sharing a disk cache start at different places
+        optimizers = ("adam", "sgd", *rest[r:], *rest[:r])
     x, y = np.zeros((n, 2)), np.zeros(n, int)
     spent = {}
+
+    def done(key, t0):
+        spent[key] = time.perf_counter() - t0
+        if log is not None:
+            log(key, spent[key])
+
+    for w in widths:  # the view functions (decision boundary, slices): one per padded width
+        arch, t0 = Arch(2, w), time.perf_counter()
+        z = np.zeros(arch.n_params)
+        predict_proba(z, x, arch)
+        losses_at_plane(z, z, z, np.zeros((1, 2)), x, y, arch)
+        done(f"views/{w}", t0)
     for o in optimizers:
         for w in widths:
             t0 = time.perf_counter()
             kw = dict(optimizer=o, arch=Arch(2, w), batch=batch, steps=1)
             train_mlp(x, y, x, y, **kw)
             train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), **kw)
-            spent[f"{o}/{w}"] = time.perf_counter() - t0
-    for w in widths:  # the view functions (decision boundary, slices): one per width
-        arch, t0 = Arch(2, w), time.perf_counter()
-        z = np.zeros(arch.n_params)
-        predict_proba(z, x, arch)
-        losses_at_plane(z, z, z, np.zeros((1, 2)), x, y, arch)
-        spent[f"views/{w}"] = time.perf_counter() - t0
+            done(f"{o}/{w}", t0)
     return spent
+
+
+WARMED: dict[str, float] = {}  # what the background warm-up compiled (or loaded), seconds each
+_warming: list = []
+_warm_lock = threading.Lock()
+
+
+def warm_up_background(**kw) -> threading.Thread:
+    """:func:`warm_up` (every optimizer at the default width) in a daemon thread at the lowest
+    priority, started once per process (later calls return the same thread): a server calls it
+    when it starts (``deploy/serve.py``), so the first page is never blocked and a new optimizer,
+    schedule or width up to 32 does not compile while a reader waits. Results in
+    :data:`WARMED`."""
+    with _warm_lock:
+        if not _warming:
+
+            def job():
+                try:  # Linux nices a thread alone: page runs keep the CPU first
+                    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+                except (AttributeError, OSError):
+                    pass
+                try:
+                    warm_up(log=WARMED.__setitem__, rotate=os.getpid(), **kw)
+                except Exception as e:  # a warm-up failure must not stop a server
+                    WARMED["error"] = float("nan")
+                    print(f"optiscape: network warm-up stopped: {e!r}", flush=True)
+
+            t = threading.Thread(target=job, daemon=True, name="optiscape-warm-network")
+            t.start()
+            _warming.append(t)
+        return _warming[0]
 
 
 # --- views ---------------------------------------------------------------------------------------

@@ -515,3 +515,29 @@ def test_ensemble_members_are_the_single_runs_in_one_vmapped_call(data):
         one = m.train_mlp(x, y, xv, yv, lr=lr, seed=s, arch=arch, steps=40)
         np.testing.assert_allclose(r.final, one.final, rtol=1e-10, atol=1e-13)
         np.testing.assert_allclose(r.ema, one.ema, rtol=1e-10, atol=1e-13)
+
+
+def test_warm_up_compiles_what_the_page_then_uses(data, monkeypatch):
+    """After ``warm_up(["adam"])`` the page's runs, ensembles and views with Adam (any schedule,
+    width up to 32) compile nothing; the background warm-up starts once per process."""
+    spent = m.warm_up(["adam"], widths=(20,))
+    assert set(spent) == {"views/20", "adam/20"}
+    cfg = v.Config(width=8, depth=3, sched="cosine", runs=(("adam", 0.05),), steps=100)
+    fs = [
+        _mlp._trainer("adam", 32, 300, 32),
+        _mlp._trainer_many("adam", 32, 300, 32),
+        _mlp._plane_fn(32),
+        _mlp._proba_fn(32),
+    ]
+    sizes = [f._cache_size() for f in fs]
+    run = v.train(cfg)[0]
+    v.ensembles(cfg, run)
+    v.decision(cfg, run)
+    assert [f._cache_size() for f in fs] == sizes == [1, 1, 1, 1]
+    calls = []
+    monkeypatch.setattr(_mlp, "_warming", [])
+    monkeypatch.setattr(_mlp, "warm_up", lambda **kw: calls.append(kw))
+    t = m.warm_up_background()
+    assert m.warm_up_background() is t
+    t.join(5)
+    assert len(calls) == 1 and calls[0]["rotate"] == os.getpid()
