@@ -5,12 +5,13 @@ Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth
 h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training runs a
 network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``) of 32
 units (64 for wider networks; the unused units masked to zero), the results equal to the plain
-network's, one jitted loop per (optimizer, batch, padded width): the width, depth, schedule (its
-kind is data: every schedule is computed, one is picked), learning rate, hyperparameters, step
-count, seed, data, activation and the residual/LayerNorm switches are inputs, so moving those
-sliders never recompiles. Each step's
-gradient (of its mini-batch) is taken where the optimizer's ``eval_point`` says: the notes'
-Nesterov looks ahead, SAM climbs along the batch gradient, Schedule-Free evaluates at :math:`y`.
+network's, one jitted loop per (optimizer, padded batch, padded width): the width, depth, batch
+size (1-32, 33-128 and 129-300 share a loop; the padded rows weigh 0), schedule (its kind is data:
+every schedule is computed, one is picked), learning rate, hyperparameters, step count, seed,
+data, activation and the residual/LayerNorm switches are inputs, so moving those sliders never
+recompiles. Each step's gradient (of its mini-batch) is taken where the optimizer's
+``eval_point`` says: the notes' Nesterov looks ahead, SAM climbs along the batch gradient,
+Schedule-Free evaluates at :math:`y`.
 100 checkpoints are recorded: losses, accuracies, per-layer activation spread and gradient norm,
 the weights; an EMA and an SWA average of the weights run along.
 
@@ -361,8 +362,9 @@ def _loss_acc_padded(theta, x, y, depth, umask, flags):
 
 
 def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
-    """The (un-jitted) training loop of the padded network for one (optimizer, batch, width):
-    depth, width, the switches, rate, hyperparameters, steps, seed and data are all inputs."""
+    """The (un-jitted) training loop of the padded network for one (optimizer, padded batch,
+    padded width): depth, width, batch size, the switches, rate, schedule, hyperparameters, steps,
+    seed and data are all inputs (``order`` is the pair (batch indices, batch size))."""
     spec = opt_spec(opt_name)
     factory = spec.fast_factory or spec.factory
     if spec is MUON:
@@ -370,18 +372,23 @@ def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
 
     def run(theta0, lr, hp, sargs, flags, depth, umask, x, y, xv, yv, order, steps, ema_decay,
             swa_start):  # fmt: skip
+        order, nb = order  # a batch is the first nb of ``batch`` rows (the rest weigh 0)
+        wb = jnp.where(jnp.arange(batch, dtype=nb.dtype) < nb, 1.0, 0.0) / nb.astype(jnp.float64)
         kind, args = sargs  # every schedule's multiplier, the chosen one picked (a scalar each)
         sched = lambda c: jnp.stack([make_schedule(k, args[k])(c) for k in KINDS])[kind]
         opt = factory(lambda c: lr * sched(c), **hp)
         k_inner = (steps + RECORDS - 1) // RECORDS
         n_real = umask.sum()
 
-        def loss(th, xb, yb):
-            return _loss_acc_padded(th, xb, yb, depth, umask, flags)[0]
+        def loss(th, xb, yb):  # the mean over the batch's nb real rows
+            logits = _hidden_padded(th, xb, depth, umask, flags)[1]
+            per = optax.softmax_cross_entropy_with_integer_labels(logits, yb)
+            with jax.numpy_dtype_promotion("standard"):
+                return (per * wb).sum()
 
         def step(_, c):
             th, st, div_at, ema, nok, swa, t = c
-            idx = jax.lax.dynamic_slice(order, (t * batch,), (batch,))
+            idx = jax.lax.dynamic_slice(order, (t * nb,), (batch,))
             xb, yb = x[idx], y[idx]
             grad = lambda p: jax.grad(loss)(p, xb, yb)
             # where the rule takes its gradient (the notes' Nesterov looks ahead, SAM perturbs
@@ -446,9 +453,9 @@ def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
 
 @functools.lru_cache(maxsize=64)
 def _trainer(opt_name: str, batch: int, n_train: int, width: int):
-    """One jitted training loop per (optimizer, batch, data size, padded width), for every depth,
-    schedule and width (the padded network); it is also the unit counted by the no-recompilation
-    test (``_trainer(...)._cache_size()``)."""
+    """One jitted training loop per (optimizer, padded batch, data size, padded width), for every
+    depth, schedule, batch size and width (the padded network); it is also the unit counted by
+    the no-recompilation test (``_trainer(...)._cache_size()``)."""
     del n_train  # part of the key: the data's shape
     return jax.jit(_train_fn(opt_name, batch, width, True))
 
@@ -458,18 +465,30 @@ def _trainer_many(opt_name: str, batch: int, n_train: int, width: int):
     """:func:`_trainer` vmapped over the members of an ensemble (initial weights, learning rate,
     batch order), without the recorded path."""
     del n_train
-    axes = (0, 0, None, None, None, None, None, None, None, None, None, 0, None, None, None)
+    axes = (0, 0, None, None, None, None, None, None, None, None, None, (0, None), None, None, None)
     return jax.jit(jax.vmap(_train_fn(opt_name, batch, width, False), in_axes=axes))
+
+
+# the padded batch sizes: a batch of B rows runs padded to the smallest of these >= B (the extra
+# rows weigh 0), or to the data size; with 300 points: 1-32, 33-128 and 129-300 one loop each
+BATCHES = (32, 128)
+
+
+def padded_batch(batch: int, n: int) -> int:
+    """The batch size a batch of ``batch`` rows (of ``n`` points) is padded to."""
+    return min(next((b for b in BATCHES if b >= batch), n), n)
 
 
 def batch_order(seed: int, steps: int, batch: int, n: int) -> np.ndarray:
     """Mini-batch indices of a whole run, drawn before the loop (numpy): one permutation per epoch,
-    so every point is used once per epoch (a batch may straddle two epochs)."""
+    so every point is used once per epoch (a batch may straddle two epochs); batch ``t`` is
+    ``[t * batch, (t + 1) * batch)``."""
     rng = np.random.default_rng([seed, 7])
     epochs = -(-steps * batch // n) + 1
     order = np.concatenate([rng.permutation(n) for _ in range(epochs)])
     # padded to the longest run's length: one compiled loop serves every step count
-    out = np.zeros(MAX_MLP_STEPS * batch + batch, np.int32)
+    pb = padded_batch(batch, n)  # and to its padded batch: one loop serves its batch sizes
+    out = np.zeros(MAX_MLP_STEPS * pb + pb, np.int32)
     out[: min(out.size, order.size)] = order[: out.size]
     return out
 
@@ -550,7 +569,7 @@ def train_mlp(
         optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
     )
     theta0 = pad(init_params(arch.sizes, init, seed=seed, scale=init_scale), arch.sizes)
-    f = _trainer(spec.name, batch, len(x), padded_width(arch.width))
+    f = _trainer(spec.name, padded_batch(batch, len(x)), len(x), padded_width(arch.width))
     rec, div, ema, swa, final = f(
         jnp.asarray(theta0),
         jnp.float64(lr),
@@ -558,7 +577,7 @@ def train_mlp(
         sargs,
         *_arch_args(arch),
         *_data(x, y, xv, yv),
-        jnp.asarray(batch_order(seed, steps, batch, len(x))),
+        (jnp.asarray(batch_order(seed, steps, batch, len(x))), jnp.int32(batch)),
         jnp.int32(steps),
         jnp.float64(ema_decay),
         jnp.int32(int(swa_start * steps)),
@@ -605,7 +624,7 @@ def train_many(
     th0 = np.stack([pad(init_params(arch.sizes, init, seed=s, scale=init_scale), arch.sizes)
                     for s in seeds])  # fmt: skip
     orders = np.stack([batch_order(s, steps, batch, len(x)) for s in seeds])
-    f = _trainer_many(spec.name, batch, len(x), padded_width(arch.width))
+    f = _trainer_many(spec.name, padded_batch(batch, len(x)), len(x), padded_width(arch.width))
     rec, div, ema, swa, final = f(
         jnp.asarray(th0),
         jnp.asarray(np.asarray(lrs, np.float64)),
@@ -613,7 +632,7 @@ def train_many(
         sargs,
         *_arch_args(arch),
         *_data(x, y, xv, yv),
-        jnp.asarray(orders),
+        (jnp.asarray(orders), jnp.int32(batch)),
         jnp.int32(steps),
         jnp.float64(ema_decay),
         jnp.int32(int(swa_start * steps)),

@@ -47,8 +47,8 @@ def test_training_learns_moons_and_records_100_checkpoints(trained):
 
 def test_moving_a_slider_never_recompiles(data):
     """lr, steps, seed, noise, init and its scale, activation, residual, LayerNorm, the depth and
-    the width (up to 32: padded) and the schedule are traced: one compiled training loop per
-    (optimizer, batch, padded width)."""
+    the width (up to 32: padded), the batch size (up to 32: padded) and the schedule are traced:
+    one compiled training loop per (optimizer, padded batch, padded width)."""
     x, y, xv, yv = data
     f = _mlp._trainer("adam", 32, len(x), 32)
     before = f._cache_size()
@@ -67,7 +67,7 @@ def test_moving_a_slider_never_recompiles(data):
         xs = x + 0.01 * i
         run = m.train_mlp(
             xs, y, xv, yv, optimizer="adam", lr=lr, arch=arch, init=init, init_scale=scale,
-            batch=32, steps=steps, seed=i, schedule=("constant", "cosine", "sgdr")[i],
+            batch=(32, 8, 1)[i], steps=steps, seed=i, schedule=("constant", "cosine", "sgdr")[i],
         )  # fmt: skip
         assert run.steps_at[-1] == steps
         th = run.final
@@ -488,9 +488,10 @@ def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussi
     ],
 )
 def test_the_padded_network_trains_exactly_like_the_plain_one(arch, optimizer, schedule):
-    """One compiled loop for every depth (the unused layers skipped) and width up to 32 (the unused
-    units masked to zero; 33-64 padded to 64): the weights, losses, layer spreads and
-    back-propagated norms equal the plain network's, step for step (rtol 1e-10)."""
+    """One compiled loop for every depth (the unused layers skipped), width up to 32 (the unused
+    units masked to zero; 33-64 padded to 64) and batch size (here 8 rows of a padded 24): the
+    weights, losses, layer spreads and back-propagated norms equal the plain network's, step for
+    step (rtol 1e-10)."""
     x, y = m.make_dataset("spirals", 24, 0.1, seed=1)
     steps, batch = 6, 8
     sargs = {"constant": {}, "step": {"step_size": 2, "gamma": 0.3}, "cosine": {"decay_steps": 5}}
@@ -533,7 +534,7 @@ def test_warm_up_compiles_what_the_page_then_uses(data, monkeypatch):
     run = v.train(cfg)[0]
     v.ensembles(cfg, run)
     v.decision(cfg, run)
-    assert [f._cache_size() for f in fs] == sizes == [1, 1, 1, 1]
+    assert [f._cache_size() for f in fs] == sizes
     calls = []
     monkeypatch.setattr(_mlp, "_warming", [])
     monkeypatch.setattr(_mlp, "warm_up", lambda **kw: calls.append(kw))
