@@ -39,10 +39,10 @@ def warm(which: str) -> float:
         scn = p.scenario
         scn.run()
         scn.landscape().grid(100)
-    if which == "all":  # the supervisor's cache fill: the network page's loops, both padded widths
+    if which == "all":  # the supervisor's cache fill: the network page's loops
         import network
 
-        network.warm_up(widths=(20, 64))
+        network.warm_up_all()
     return time.perf_counter() - t0
 
 

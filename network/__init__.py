@@ -53,6 +53,7 @@ from ._mlp import (  # noqa: E402
     train_many,
     train_mlp,
     warm_up,
+    warm_up_all,
     warm_up_background,
 )
 from ._views import Config  # noqa: E402
@@ -102,5 +103,6 @@ __all__ = [
     "train_mlp",
     "views",
     "warm_up",
+    "warm_up_all",
     "warm_up_background",
 ]

@@ -652,14 +652,20 @@ def train_many(
 
 
 def warm_up(
-    optimizers=None, widths=(20,), batch: int = 32, n: int = 300, *, log=None, rotate: int = 0
+    optimizers=None,
+    widths=(20,),
+    batches=(32,),
+    n: int = 300,
+    *,
+    log=None,
+    rotate: int = 0,
 ) -> dict[str, float]:
     """Compile the page's training loops for each optimizer (``None``: every one the page offers,
     its defaults Adam and SGD first, the others from index ``rotate``) and padded width (one loop
-    serves every depth, width up to the padded one and schedule), the ensemble's vmapped loop, and
-    the view functions; into JAX's disk cache when one is configured (a later process loads
-    them). Seconds spent on each ``"optimizer/width"`` and ``"views/width"``, also passed to
-    ``log(key, seconds)`` as they finish."""
+    serves every depth, width up to the padded one and schedule) and batch size (likewise), the
+    ensemble's vmapped loop, and the view functions; into JAX's disk cache when one is configured
+    (a later process loads them). Seconds spent on each ``"optimizer/width/batch"`` and
+    ``"views/width"``, also passed to ``log(key, seconds)`` as they finish."""
     import time
 
     if optimizers is None:
@@ -680,14 +686,21 @@ def warm_up(
         predict_proba(z, x, arch)
         losses_at_plane(z, z, z, np.zeros((1, 2)), x, y, arch)
         done(f"views/{w}", t0)
-    for o in optimizers:
-        for w in widths:
-            t0 = time.perf_counter()
-            kw = dict(optimizer=o, arch=Arch(2, w), batch=batch, steps=1)
-            train_mlp(x, y, x, y, **kw)
-            train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), **kw)
-            done(f"{o}/{w}", t0)
+    for o, w, b in itertools.product(optimizers, widths, batches):
+        t0 = time.perf_counter()
+        kw = dict(optimizer=o, arch=Arch(2, w), batch=b, steps=1)
+        train_mlp(x, y, x, y, **kw)
+        train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), **kw)
+        done(f"{o}/{w}/{b}", t0)
     return spent
+
+
+def warm_up_all(*, log=None, rotate: int = 0) -> dict[str, float]:
+    """What a server warms: every optimizer at the page's default width and batch size, then the
+    defaults (Adam, SGD) at every padded width and batch size."""
+    spent = warm_up(log=log, rotate=rotate)
+    more = warm_up(("adam", "sgd"), widths=(20, 64), batches=(32, 100, 300), log=log)
+    return {**spent, **more}
 
 
 WARMED: dict[str, float] = {}  # what the background warm-up compiled (or loaded), seconds each
@@ -696,7 +709,7 @@ _warm_lock = threading.Lock()
 
 
 def warm_up_background(**kw) -> threading.Thread:
-    """:func:`warm_up` (every optimizer at the default width) in a daemon thread at the lowest
+    """:func:`warm_up_all` in a daemon thread at the lowest
     priority, started once per process (later calls return the same thread): a server calls it
     when it starts (``deploy/serve.py``), so the first page is never blocked and a new optimizer,
     schedule or width up to 32 does not compile while a reader waits. Results in
@@ -710,7 +723,7 @@ def warm_up_background(**kw) -> threading.Thread:
                 except (AttributeError, OSError):
                     pass
                 try:
-                    warm_up(log=WARMED.__setitem__, rotate=os.getpid(), **kw)
+                    warm_up_all(log=WARMED.__setitem__, rotate=os.getpid(), **kw)
                 except Exception as e:  # a warm-up failure must not stop a server
                     WARMED["error"] = float("nan")
                     print(f"optiscape: network warm-up stopped: {e!r}", flush=True)

@@ -522,7 +522,7 @@ def test_warm_up_compiles_what_the_page_then_uses(data, monkeypatch):
     """After ``warm_up(["adam"])`` the page's runs, ensembles and views with Adam (any schedule,
     width up to 32) compile nothing; the background warm-up starts once per process."""
     spent = m.warm_up(["adam"], widths=(20,))
-    assert set(spent) == {"views/20", "adam/20"}
+    assert set(spent) == {"views/20", "adam/20/32"}
     cfg = v.Config(width=8, depth=3, sched="cosine", runs=(("adam", 0.05),), steps=100)
     fs = [
         _mlp._trainer("adam", 32, 300, 32),
@@ -537,7 +537,7 @@ def test_warm_up_compiles_what_the_page_then_uses(data, monkeypatch):
     assert [f._cache_size() for f in fs] == sizes
     calls = []
     monkeypatch.setattr(_mlp, "_warming", [])
-    monkeypatch.setattr(_mlp, "warm_up", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(_mlp, "warm_up_all", lambda **kw: calls.append(kw))
     t = m.warm_up_background()
     assert m.warm_up_background() is t
     t.join(5)
