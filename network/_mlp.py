@@ -236,8 +236,8 @@ class MLPRun:
     val_acc: np.ndarray
     act_std: np.ndarray  # (R+1, depth) spread of each hidden layer's output (training set)
     grad_norm: np.ndarray  # (R+1, depth) norm of dL/dh_l, the back-propagated signal (full batch)
-    ema: np.ndarray  # (P,) exponential moving average of the weights
-    swa: np.ndarray  # (P,) running mean of the weights from the SWA start
+    ema: np.ndarray  # (P,) exponential moving average of the weights (NaN: an ensemble member)
+    swa: np.ndarray  # (P,) running mean of the weights from the SWA start (NaN: likewise)
     diverged_at: int | None
     arch: Arch
 
@@ -404,10 +404,11 @@ def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
             ok = active & (div_at < 0)
             th = jnp.where(ok, new, th)
             st = jax.tree.map(lambda a, b: jnp.where(ok, a, b), st2, st)
-            ema = jnp.where(ok, ema_decay * ema + (1 - ema_decay) * th, ema)
             nok = nok + ok.astype(jnp.int32)
-            n = jnp.maximum(t + 1 - swa_start, 1).astype(th.dtype)
-            swa = jnp.where(ok & (t >= swa_start), swa + (th - swa) / n, swa)
+            if keep_path:  # (an ensemble member's averages are not used: not computed)
+                ema = jnp.where(ok, ema_decay * ema + (1 - ema_decay) * th, ema)
+                n = jnp.maximum(t + 1 - swa_start, 1).astype(th.dtype)
+                swa = jnp.where(ok & (t >= swa_start), swa + (th - swa) / n, swa)
             return th, st, div_at, ema, nok, swa, t + active.astype(jnp.int32)
 
         def record(th, t):
@@ -435,17 +436,16 @@ def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
             c = jax.lax.fori_loop(0, k_inner, step, c)
             return c, record(c[0], c[6])
 
-        z = jnp.zeros_like(theta0)
+        z, swa0 = (jnp.zeros_like(theta0), theta0) if keep_path else (theta0[:0], theta0[:0])
         with jax.numpy_dtype_promotion("standard"):
             s0 = opt.init(theta0)
-        c0 = (theta0, s0, jnp.int32(-1), z, jnp.int32(0), theta0, jnp.int32(0))
+        c0 = (theta0, s0, jnp.int32(-1), z, jnp.int32(0), swa0, jnp.int32(0))
         c, rec = jax.lax.scan(outer, c0, None, length=RECORDS)
         first = record(theta0, jnp.int32(0))
         rec = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), first, rec)
         nok = c[4]
-        ema = jnp.where(
-            nok > 0, c[3] / (1 - ema_decay ** jnp.maximum(nok, 1).astype(ema_decay.dtype)), theta0
-        )
+        bias = 1 - ema_decay ** jnp.maximum(nok, 1).astype(ema_decay.dtype)
+        ema = jnp.where(nok > 0, c[3] / bias, theta0) if keep_path else c[3]
         return rec, c[2], ema, c[5], c[0]
 
     return run
@@ -531,8 +531,8 @@ def _run_from(rec, div, ema, swa, final, arch, keep_path=True) -> MLPRun:
         va[keep],
         sd[keep][:, :d],
         gn[keep][:, :d],
-        np.asarray(ema)[idx],
-        np.asarray(swa)[idx],
+        np.asarray(ema)[idx] if keep_path else np.full(idx.size, np.nan),
+        np.asarray(swa)[idx] if keep_path else np.full(idx.size, np.nan),
         div if div > 0 else None,
         arch,
     )
@@ -637,16 +637,9 @@ def train_many(
         jnp.float64(ema_decay),
         jnp.int32(int(swa_start * steps)),
     )
+    rec, div, final = jax.tree.map(np.asarray, (rec, div, final))  # one transfer each
     return [
-        _run_from(
-            jax.tree.map(lambda a, i=i: a[i], rec),
-            div[i],
-            ema[i],
-            swa[i],
-            final[i],
-            arch,
-            keep_path=False,
-        )
+        _run_from([a[i] for a in rec], div[i], ema, swa, final[i], arch, keep_path=False)
         for i in range(len(seeds))
     ]
 

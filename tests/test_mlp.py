@@ -515,7 +515,7 @@ def test_ensemble_members_are_the_single_runs_in_one_vmapped_call(data):
     for r, lr, s in zip(many, (0.01, 0.03), (4, 5), strict=True):
         one = m.train_mlp(x, y, xv, yv, lr=lr, seed=s, arch=arch, steps=40)
         np.testing.assert_allclose(r.final, one.final, rtol=1e-10, atol=1e-13)
-        np.testing.assert_allclose(r.ema, one.ema, rtol=1e-10, atol=1e-13)
+        assert np.isnan(r.ema).all() and np.isnan(r.swa).all()  # not computed for members
 
 
 def test_warm_up_compiles_what_the_page_then_uses(data, monkeypatch):

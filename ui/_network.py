@@ -384,7 +384,7 @@ def show_resln(cfg) -> None:
 
 
 def show_ensembles(cfg) -> None:
-    with st.spinner(_spin(cfg, _("Training 10 more networks at once")), show_time=True):
+    with st.spinner(_spin(cfg, _("Training 9 more networks at once")), show_time=True):
         v = _ensembles(cfg)
     series = [
         viz.Series(_(name), np.arange(1, len(a) + 1), a, viz.PALETTE[i])
