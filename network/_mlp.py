@@ -370,8 +370,10 @@ def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
     if spec is MUON:
         factory = functools.partial(muon_flat, pad_sizes(width))
 
-    def run(theta0, lr, hp, sargs, flags, depth, umask, x, y, xv, yv, order, steps, ema_decay,
-            swa_start):  # fmt: skip
+    def run(carry, chunk, theta0, lr, hp, sargs, flags, depth, umask, x, y, xv, yv, order, steps,
+            ema_decay, swa_start):  # fmt: skip
+        """Chunk ``chunk`` of :data:`CHUNKS` (its RECORDS / CHUNKS checkpoints), from ``carry``
+        (ignored for chunk 0, which starts from ``theta0``): (carry, first record, records)."""
         order, nb = order  # a batch is the first nb of ``batch`` rows (the rest weigh 0)
         wb = jnp.where(jnp.arange(batch, dtype=nb.dtype) < nb, 1.0, 0.0) / nb.astype(jnp.float64)
         kind, args = sargs  # every schedule's multiplier, the chosen one picked (a scalar each)
@@ -436,19 +438,67 @@ def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
             c = jax.lax.fori_loop(0, k_inner, step, c)
             return c, record(c[0], c[6])
 
+        start = jnp.where(chunk == 0, 1, 0).astype(bool)
+        c0 = init_carry(theta0, lr, hp, sargs)
+        c = jax.tree.map(lambda a, b: jnp.where(start, a, b), c0, carry)
+        c, rec = jax.lax.scan(outer, c, None, length=RECORDS // CHUNKS)
+        at0 = lambda: record(theta0, jnp.int32(0))
+        first = jax.lax.cond(start, at0, lambda: jax.tree.map(jnp.zeros_like, at0()))
+        return c, first, rec
+
+    def init_carry(theta0, lr, hp, sargs):
+        kind, args = sargs
+        sched = lambda c: jnp.stack([make_schedule(k, args[k])(c) for k in KINDS])[kind]
+        opt = factory(lambda c: lr * sched(c), **hp)
         z, swa0 = (jnp.zeros_like(theta0), theta0) if keep_path else (theta0[:0], theta0[:0])
         with jax.numpy_dtype_promotion("standard"):
             s0 = opt.init(theta0)
-        c0 = (theta0, s0, jnp.int32(-1), z, jnp.int32(0), swa0, jnp.int32(0))
-        c, rec = jax.lax.scan(outer, c0, None, length=RECORDS)
-        first = record(theta0, jnp.int32(0))
-        rec = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), first, rec)
-        nok = c[4]
-        bias = 1 - ema_decay ** jnp.maximum(nok, 1).astype(ema_decay.dtype)
-        ema = jnp.where(nok > 0, c[3] / bias, theta0) if keep_path else c[3]
-        return rec, c[2], ema, c[5], c[0]
+        return (theta0, s0, jnp.int32(-1), z, jnp.int32(0), swa0, jnp.int32(0))
 
+    run.init_carry = init_carry
     return run
+
+
+CHUNKS = 10  # a run is trained in this many calls (progress between them; one executable)
+
+
+@functools.lru_cache(maxsize=256)
+def _carry_spec(opt_name: str, batch: int, width: int, keep_path: bool, n_hp: tuple, members):
+    """Shapes and dtypes of a run's carry (the optimizer state's tree), traced, not compiled."""
+    fn = _train_fn(opt_name, batch, width, keep_path)
+    th = jax.ShapeDtypeStruct((pad_index(pad_sizes(width)).size,), jnp.float64)
+    f64 = jax.ShapeDtypeStruct((), jnp.float64)
+    hp = {k: f64 for k in n_hp}
+    sargs = (jax.ShapeDtypeStruct((), jnp.int32), {k: {a: f64 for a in schedule_args(k, None)}
+                                                   for k in KINDS})  # fmt: skip
+    spec = jax.eval_shape(fn.init_carry, th, f64, hp, sargs)
+    lead = () if members is None else (members,)
+    return jax.tree.map(lambda a: jax.ShapeDtypeStruct(lead + a.shape, a.dtype), spec)
+
+
+def _drive(f, spec, args, steps: int, progress, many: bool):
+    """Run the :data:`CHUNKS` calls of one training; ``progress(steps_done, steps)`` after each."""
+    carry = jax.tree.map(lambda a: jnp.zeros(a.shape, a.dtype), spec)
+    k_inner = (steps + RECORDS - 1) // RECORDS
+    recs = []
+    for k in range(CHUNKS):
+        carry, first, rec = f(carry, jnp.int32(k), *args)
+        if k == 0:
+            recs.append(jax.tree.map(lambda a: a[:, None] if many else a[None], first))
+        recs.append(rec)
+        if progress is not None:
+            jax.block_until_ready(rec)
+            progress(min(steps, (k + 1) * (RECORDS // CHUNKS) * k_inner), steps)
+    axis = 1 if many else 0
+    rec = [np.concatenate([np.asarray(r[i]) for r in recs], axis) for i in range(len(recs[0]))]
+    return rec, jax.tree.map(np.asarray, carry)
+
+
+def _ema(carry, theta0, ema_decay: float) -> np.ndarray:
+    """The bias-corrected EMA of the weights at the end of a run (the initial weights if no step
+    was taken)."""
+    nok = int(carry[4])
+    return carry[3] / (1 - ema_decay**nok) if nok > 0 else np.asarray(theta0)
 
 
 @functools.lru_cache(maxsize=64)
@@ -465,7 +515,8 @@ def _trainer_many(opt_name: str, batch: int, n_train: int, width: int):
     """:func:`_trainer` vmapped over the members of an ensemble (initial weights, learning rate,
     batch order), without the recorded path."""
     del n_train
-    axes = (0, 0, None, None, None, None, None, None, None, None, None, (0, None), None, None, None)
+    axes = (0, None, 0, 0, None, None, None, None, None, None, None, None, None, (0, None), None,
+            None, None)  # fmt: skip
     return jax.jit(jax.vmap(_train_fn(opt_name, batch, width, False), in_axes=axes))
 
 
@@ -562,15 +613,18 @@ def train_mlp(
     seed: int = 0,
     ema_decay: float = 0.98,
     swa_start: float = 0.5,
+    progress=None,
 ) -> MLPRun:
     """Train with mini-batch gradients; record 100 checkpoints. ``swa_start`` is a fraction of
-    ``steps``."""
+    ``steps``. The run is computed in :data:`CHUNKS` calls of one executable;
+    ``progress(steps_done, steps)`` is called after each."""
     spec, hp, sargs, batch = _prepare(
         optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
     )
     theta0 = pad(init_params(arch.sizes, init, seed=seed, scale=init_scale), arch.sizes)
-    f = _trainer(spec.name, padded_batch(batch, len(x)), len(x), padded_width(arch.width))
-    rec, div, ema, swa, final = f(
+    pb, pw = padded_batch(batch, len(x)), padded_width(arch.width)
+    f = _trainer(spec.name, pb, len(x), pw)
+    args = (
         jnp.asarray(theta0),
         jnp.float64(lr),
         hp,
@@ -582,7 +636,9 @@ def train_mlp(
         jnp.float64(ema_decay),
         jnp.int32(int(swa_start * steps)),
     )
-    return _run_from(rec, div, ema, swa, final, arch)
+    spec_c = _carry_spec(spec.name, pb, pw, True, tuple(hp), None)
+    rec, c = _drive(f, spec_c, args, steps, progress, many=False)
+    return _run_from(rec, c[2], _ema(c, theta0, ema_decay), c[5], c[0], arch)
 
 
 def _data(x, y, xv, yv):
@@ -613,10 +669,12 @@ def train_many(
     steps: int = 500,
     ema_decay: float = 0.98,
     swa_start: float = 0.5,
+    progress=None,
 ) -> list[MLPRun]:
-    """Independent runs in one vmapped call: member ``i`` has learning rate ``lrs[i]`` and seed
-    ``seeds[i]`` (initial weights and batch order); the same numbers as :func:`train_mlp` one by
-    one, without the recorded path (``thetas`` is empty)."""
+    """Independent runs in one vmapped computation (:data:`CHUNKS` calls, ``progress`` as in
+    :func:`train_mlp`): member ``i`` has learning rate ``lrs[i]`` and seed ``seeds[i]`` (initial
+    weights and batch order); the same numbers as :func:`train_mlp` one by one, without the
+    recorded path (``thetas`` is empty) or the weight averages (NaN)."""
     spec, hp, sargs, batch = _prepare(
         optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
     )
@@ -624,8 +682,9 @@ def train_many(
     th0 = np.stack([pad(init_params(arch.sizes, init, seed=s, scale=init_scale), arch.sizes)
                     for s in seeds])  # fmt: skip
     orders = np.stack([batch_order(s, steps, batch, len(x)) for s in seeds])
-    f = _trainer_many(spec.name, padded_batch(batch, len(x)), len(x), padded_width(arch.width))
-    rec, div, ema, swa, final = f(
+    pb, pw = padded_batch(batch, len(x)), padded_width(arch.width)
+    f = _trainer_many(spec.name, pb, len(x), pw)
+    args = (
         jnp.asarray(th0),
         jnp.asarray(np.asarray(lrs, np.float64)),
         hp,
@@ -637,7 +696,9 @@ def train_many(
         jnp.float64(ema_decay),
         jnp.int32(int(swa_start * steps)),
     )
-    rec, div, final = jax.tree.map(np.asarray, (rec, div, final))  # one transfer each
+    spec_c = _carry_spec(spec.name, pb, pw, False, tuple(hp), len(seeds))
+    rec, c = _drive(f, spec_c, args, steps, progress, many=True)
+    div, ema, swa, final = c[2], c[3], c[5], c[0]
     return [
         _run_from([a[i] for a in rec], div[i], ema, swa, final[i], arch, keep_path=False)
         for i in range(len(seeds))
@@ -665,6 +726,8 @@ def warm_up(
         rest = [o for o in opt_titles() if o not in ("adam", "sgd")]
         r = rotate % len(rest)  # processes sharing a disk cache start at different places
         optimizers = ("adam", "sgd", *rest[r:], *rest[:r])
+    from ._views import MEMBERS as k  # the ensembles view's vmapped call
+
     x, y = np.zeros((n, 2)), np.zeros(n, int)
     spent = {}
 
@@ -683,7 +746,7 @@ def warm_up(
         t0 = time.perf_counter()
         kw = dict(optimizer=o, arch=Arch(2, w), batch=b, steps=1)
         train_mlp(x, y, x, y, **kw)
-        train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), **kw)
+        train_many(x, y, x, y, lrs=[0.01] * k, seeds=range(k), **kw)
         done(f"{o}/{w}/{b}", t0)
     return spent
 

@@ -14,6 +14,7 @@ from . import _mlp as m
 
 ENSEMBLE = 5  # members per ensemble
 LR_FACTORS = (1.0, 0.5, 2.0, 0.7, 1.4)  # the hyperparameter ensemble: lr times these (1 first)
+MEMBERS = 2 * ENSEMBLE - 1  # networks trained for the view (the main run is the tenth)
 
 
 class Config(NamedTuple):
