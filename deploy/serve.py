@@ -39,10 +39,10 @@ def warm(which: str) -> float:
         scn = p.scenario
         scn.run()
         scn.landscape().grid(100)
-    if which == "all":  # the supervisor's cache fill: the network page's loops, every width
+    if which == "all":  # the supervisor's cache fill: the network page's loops
         import network
 
-        network.warm_up(widths=(4, 8, 16, 20, 32, 64))
+        network.warm_up_all()
     return time.perf_counter() - t0
 
 
@@ -63,6 +63,10 @@ def main(argv=None) -> None:
     print(f"optiscape: warmed ({a.warm}) in {dt:.1f} s", flush=True)
     if a.warm_only:
         return
+    if a.warm != "none":  # the network page's loops (niced thread), while this process serves
+        import network
+
+        network.warm_up_background()
     from streamlit.web import cli
 
     sys.argv = [

@@ -1,5 +1,6 @@
 """A real (small) network: an MLP of 1-8 hidden layers on toy data sets, trained with the
-registry's optimizers and Muon (one compiled loop per width serves every depth), and the views of
+registry's optimizers and Muon (one compiled loop per optimizer serves every depth, schedule and
+width up to 32; :func:`warm_up_background` compiles them when a server starts), and the views of
 its loss: filter-normalized random slices, PCA of the paths, 1-D interpolation, decision boundary,
 per-layer statistics, ensembles and weight averages. Float64: :func:`jaxsetup.configure`.
 """
@@ -18,6 +19,8 @@ from ._mlp import (  # noqa: E402
     MAX_SLICE,
     MUON,
     RECORDS,
+    WARMED,
+    WIDTHS,
     Arch,
     MLPRun,
     PCAProjection,
@@ -40,6 +43,7 @@ from ._mlp import (  # noqa: E402
     muon_flat,
     opt_spec,
     opt_titles,
+    padded_width,
     pca_directions,
     pca_extent,
     predict_proba,
@@ -49,6 +53,8 @@ from ._mlp import (  # noqa: E402
     train_many,
     train_mlp,
     warm_up,
+    warm_up_all,
+    warm_up_background,
 )
 from ._views import Config  # noqa: E402
 
@@ -61,6 +67,8 @@ __all__ = [
     "MAX_SLICE",
     "MUON",
     "RECORDS",
+    "WARMED",
+    "WIDTHS",
     "Arch",
     "Config",
     "MLPRun",
@@ -84,6 +92,7 @@ __all__ = [
     "muon_flat",
     "opt_spec",
     "opt_titles",
+    "padded_width",
     "pca_directions",
     "pca_extent",
     "predict_proba",
@@ -94,4 +103,6 @@ __all__ = [
     "train_mlp",
     "views",
     "warm_up",
+    "warm_up_all",
+    "warm_up_background",
 ]

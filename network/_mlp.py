@@ -3,12 +3,15 @@ r"""A small MLP trained with the optimizer registry, and its loss landscape.
 Toy data sets are generated in code; the network is plain ``jax.numpy``: ``depth`` hidden layers of
 ``width`` units, optionally with residual connections :math:`h_{l+1} = h_l + \phi(\mathrm{LN}(W_l
 h_l + b_l))` and LayerNorm without gain/bias (Ba et al. 2016; He et al. 2016). Training runs a
-network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``, the
-results equal to the plain network's), one jitted loop per (optimizer, schedule, batch, width): the
-depth, learning rate, hyperparameters, step count, seed, data, activation and the
-residual/LayerNorm switches are inputs, so moving those sliders never recompiles. Each step's
-gradient (of its mini-batch) is taken where the optimizer's ``eval_point`` says: the notes'
-Nesterov looks ahead, SAM climbs along the batch gradient, Schedule-Free evaluates at :math:`y`.
+network padded to :data:`MAX_DEPTH` hidden layers (the unused ones skipped by ``lax.cond``) of 32
+units (64 for wider networks; the unused units masked to zero), the results equal to the plain
+network's, one jitted loop per (optimizer, padded batch, padded width): the width, depth, batch
+size (1-32, 33-128 and 129-300 share a loop; the padded rows weigh 0), schedule (its kind is data:
+every schedule is computed, one is picked), learning rate, hyperparameters, step count, seed,
+data, activation and the residual/LayerNorm switches are inputs, so moving those sliders never
+recompiles. Each step's gradient (of its mini-batch) is taken where the optimizer's
+``eval_point`` says: the notes' Nesterov looks ahead, SAM climbs along the batch gradient,
+Schedule-Free evaluates at :math:`y`.
 100 checkpoints are recorded: losses, accuracies, per-layer activation spread and gradient norm,
 the weights; an EMA and an SWA average of the weights run along.
 
@@ -26,6 +29,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import os
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -33,9 +38,10 @@ import numpy as np
 import optax
 
 from optimizers._modern import muon, muon_spec
-from optimizers._schedules import make_schedule, schedule_args
+from optimizers._schedules import SCHEDULES, make_schedule, schedule_args
 from optimizers._specs import get, titles
 
+KINDS = tuple(s.name for s in SCHEDULES)  # a schedule's kind is an index into these (traced)
 MUON = muon_spec()  # matrix parameters only: offered here, never as a 2-D point optimizer
 
 DATASETS = ("moons", "spirals", "xor")
@@ -230,8 +236,8 @@ class MLPRun:
     val_acc: np.ndarray
     act_std: np.ndarray  # (R+1, depth) spread of each hidden layer's output (training set)
     grad_norm: np.ndarray  # (R+1, depth) norm of dL/dh_l, the back-propagated signal (full batch)
-    ema: np.ndarray  # (P,) exponential moving average of the weights
-    swa: np.ndarray  # (P,) running mean of the weights from the SWA start
+    ema: np.ndarray  # (P,) exponential moving average of the weights (NaN: an ensemble member)
+    swa: np.ndarray  # (P,) running mean of the weights from the SWA start (NaN: likewise)
     diverged_at: int | None
     arch: Arch
 
@@ -278,15 +284,25 @@ def muon_flat(sizes: tuple[int, ...], learning_rate, **hp) -> optax.GradientTran
 
 # --- the padded network: one compiled loop serves every depth and width --------------------------
 
+# the padded widths: a network of width w runs padded to the smallest of these >= w (its extra
+# units masked to zero), so widths 1-32 share one compiled loop and 33-64 another
+WIDTHS = (32, MAX_WIDTH)
+
+
+def padded_width(width: int) -> int:
+    """The width a network of ``width`` units is padded to (one of :data:`WIDTHS`)."""
+    return next(b for b in WIDTHS if b >= width)
+
 
 def pad_sizes(width: int) -> tuple[int, ...]:
-    """The padded network of a width: :data:`MAX_DEPTH` hidden layers (the unused ones skipped)."""
-    return (2, *([width] * MAX_DEPTH), 2)
+    """The padded network of a width: :data:`MAX_DEPTH` hidden layers (the unused ones skipped) of
+    :func:`padded_width` units (the unused ones masked to zero)."""
+    return (2, *([padded_width(width)] * MAX_DEPTH), 2)
 
 
 @functools.lru_cache(maxsize=64)
 def pad_index(sizes: tuple[int, ...]) -> np.ndarray:
-    """Where each weight of the network with ``sizes`` sits in the padded vector (:data:`PAD_SIZES`:
+    """Where each weight of the network with ``sizes`` sits in its padded vector (:func:`pad_sizes`:
     hidden layer ``l`` in padded layer ``l``, the output layer in the padded output layer, a
     ``(m, n)`` block in the top-left corner of its ``(M, N)`` block)."""
     own, pad = layer_slices(sizes), layer_slices(pad_sizes(sizes[1]))
@@ -307,9 +323,9 @@ def pad(theta: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
 
 
 def _hidden_padded(theta, x, depth, umask, flags, eps=None):
-    """:func:`_hidden` on the padded network: ``umask`` (MAX_WIDTH,) marks the real units (padded
-    units stay exactly 0 and get exactly zero gradients), hidden layers at or past ``depth`` are
-    skipped (``lax.cond``: they cost nothing and pass ``h`` on unchanged)."""
+    """:func:`_hidden` on the padded network: ``umask`` (padded width,) marks the real units
+    (padded units stay exactly 0 and get exactly zero gradients), hidden layers at or past
+    ``depth`` are skipped (``lax.cond``: they cost nothing and pass ``h`` on unchanged)."""
     relu, res, ln = flags[0], flags[1], flags[2]
     w = umask.shape[0]
     k = umask.sum()
@@ -345,27 +361,36 @@ def _loss_acc_padded(theta, x, y, depth, umask, flags):
     return loss, (jnp.argmax(logits, -1) == y).mean()
 
 
-def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: bool):
-    """The (un-jitted) training loop of the padded network for one (optimizer, schedule, batch):
-    depth, width, the switches, rate, hyperparameters, steps, seed and data are all inputs."""
+def _train_fn(opt_name: str, batch: int, width: int, keep_path: bool):
+    """The (un-jitted) training loop of the padded network for one (optimizer, padded batch,
+    padded width): depth, width, batch size, the switches, rate, schedule, hyperparameters, steps,
+    seed and data are all inputs (``order`` is the pair (batch indices, batch size))."""
     spec = opt_spec(opt_name)
     factory = spec.fast_factory or spec.factory
     if spec is MUON:
         factory = functools.partial(muon_flat, pad_sizes(width))
 
-    def run(theta0, lr, hp, sargs, flags, depth, umask, x, y, xv, yv, order, steps, ema_decay,
-            swa_start):  # fmt: skip
-        sched = make_schedule(schedule, sargs)
+    def run(carry, chunk, theta0, lr, hp, sargs, flags, depth, umask, x, y, xv, yv, order, steps,
+            ema_decay, swa_start):  # fmt: skip
+        """Chunk ``chunk`` of :data:`CHUNKS` (its RECORDS / CHUNKS checkpoints), from ``carry``
+        (ignored for chunk 0, which starts from ``theta0``): (carry, first record, records)."""
+        order, nb = order  # a batch is the first nb of ``batch`` rows (the rest weigh 0)
+        wb = jnp.where(jnp.arange(batch, dtype=nb.dtype) < nb, 1.0, 0.0) / nb.astype(jnp.float64)
+        kind, args = sargs  # every schedule's multiplier, the chosen one picked (a scalar each)
+        sched = lambda c: jnp.stack([make_schedule(k, args[k])(c) for k in KINDS])[kind]
         opt = factory(lambda c: lr * sched(c), **hp)
         k_inner = (steps + RECORDS - 1) // RECORDS
         n_real = umask.sum()
 
-        def loss(th, xb, yb):
-            return _loss_acc_padded(th, xb, yb, depth, umask, flags)[0]
+        def loss(th, xb, yb):  # the mean over the batch's nb real rows
+            logits = _hidden_padded(th, xb, depth, umask, flags)[1]
+            per = optax.softmax_cross_entropy_with_integer_labels(logits, yb)
+            with jax.numpy_dtype_promotion("standard"):
+                return (per * wb).sum()
 
         def step(_, c):
             th, st, div_at, ema, nok, swa, t = c
-            idx = jax.lax.dynamic_slice(order, (t * batch,), (batch,))
+            idx = jax.lax.dynamic_slice(order, (t * nb,), (batch,))
             xb, yb = x[idx], y[idx]
             grad = lambda p: jax.grad(loss)(p, xb, yb)
             # where the rule takes its gradient (the notes' Nesterov looks ahead, SAM perturbs
@@ -381,10 +406,11 @@ def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: b
             ok = active & (div_at < 0)
             th = jnp.where(ok, new, th)
             st = jax.tree.map(lambda a, b: jnp.where(ok, a, b), st2, st)
-            ema = jnp.where(ok, ema_decay * ema + (1 - ema_decay) * th, ema)
             nok = nok + ok.astype(jnp.int32)
-            n = jnp.maximum(t + 1 - swa_start, 1).astype(th.dtype)
-            swa = jnp.where(ok & (t >= swa_start), swa + (th - swa) / n, swa)
+            if keep_path:  # (an ensemble member's averages are not used: not computed)
+                ema = jnp.where(ok, ema_decay * ema + (1 - ema_decay) * th, ema)
+                n = jnp.maximum(t + 1 - swa_start, 1).astype(th.dtype)
+                swa = jnp.where(ok & (t >= swa_start), swa + (th - swa) / n, swa)
             return th, st, div_at, ema, nok, swa, t + active.astype(jnp.int32)
 
         def record(th, t):
@@ -397,7 +423,7 @@ def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: b
                 per = optax.softmax_cross_entropy_with_integer_labels(logits, y)
                 return per.mean(), (hs, logits)
 
-            e0 = jnp.zeros((MAX_DEPTH, x.shape[0], width), x.dtype)
+            e0 = jnp.zeros((MAX_DEPTH, x.shape[0], umask.shape[0]), x.dtype)
             g, (hs, logits) = jax.grad(loss_eps, has_aux=True)(e0)
             tl = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
             ta = (jnp.argmax(logits, -1) == y).mean()
@@ -412,48 +438,108 @@ def _train_fn(opt_name: str, schedule: str, batch: int, width: int, keep_path: b
             c = jax.lax.fori_loop(0, k_inner, step, c)
             return c, record(c[0], c[6])
 
-        z = jnp.zeros_like(theta0)
+        start = jnp.where(chunk == 0, 1, 0).astype(bool)
+        c0 = init_carry(theta0, lr, hp, sargs)
+        c = jax.tree.map(lambda a, b: jnp.where(start, a, b), c0, carry)
+        c, rec = jax.lax.scan(outer, c, None, length=RECORDS // CHUNKS)
+        at0 = lambda: record(theta0, jnp.int32(0))
+        first = jax.lax.cond(start, at0, lambda: jax.tree.map(jnp.zeros_like, at0()))
+        return c, first, rec
+
+    def init_carry(theta0, lr, hp, sargs):
+        kind, args = sargs
+        sched = lambda c: jnp.stack([make_schedule(k, args[k])(c) for k in KINDS])[kind]
+        opt = factory(lambda c: lr * sched(c), **hp)
+        z, swa0 = (jnp.zeros_like(theta0), theta0) if keep_path else (theta0[:0], theta0[:0])
         with jax.numpy_dtype_promotion("standard"):
             s0 = opt.init(theta0)
-        c0 = (theta0, s0, jnp.int32(-1), z, jnp.int32(0), theta0, jnp.int32(0))
-        c, rec = jax.lax.scan(outer, c0, None, length=RECORDS)
-        first = record(theta0, jnp.int32(0))
-        rec = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), first, rec)
-        nok = c[4]
-        ema = jnp.where(
-            nok > 0, c[3] / (1 - ema_decay ** jnp.maximum(nok, 1).astype(ema_decay.dtype)), theta0
-        )
-        return rec, c[2], ema, c[5], c[0]
+        return (theta0, s0, jnp.int32(-1), z, jnp.int32(0), swa0, jnp.int32(0))
 
+    run.init_carry = init_carry
     return run
 
 
+CHUNKS = 10  # a run is trained in this many calls (progress between them; one executable)
+
+
+@functools.lru_cache(maxsize=256)
+def _carry_spec(opt_name: str, batch: int, width: int, keep_path: bool, n_hp: tuple, members):
+    """Shapes and dtypes of a run's carry (the optimizer state's tree), traced, not compiled."""
+    fn = _train_fn(opt_name, batch, width, keep_path)
+    th = jax.ShapeDtypeStruct((pad_index(pad_sizes(width)).size,), jnp.float64)
+    f64 = jax.ShapeDtypeStruct((), jnp.float64)
+    hp = {k: f64 for k in n_hp}
+    sargs = (jax.ShapeDtypeStruct((), jnp.int32), {k: {a: f64 for a in schedule_args(k, None)}
+                                                   for k in KINDS})  # fmt: skip
+    spec = jax.eval_shape(fn.init_carry, th, f64, hp, sargs)
+    lead = () if members is None else (members,)
+    return jax.tree.map(lambda a: jax.ShapeDtypeStruct(lead + a.shape, a.dtype), spec)
+
+
+def _drive(f, spec, args, steps: int, progress, many: bool):
+    """Run the :data:`CHUNKS` calls of one training; ``progress(steps_done, steps)`` after each."""
+    carry = jax.tree.map(lambda a: jnp.zeros(a.shape, a.dtype), spec)
+    k_inner = (steps + RECORDS - 1) // RECORDS
+    recs = []
+    for k in range(CHUNKS):
+        carry, first, rec = f(carry, jnp.int32(k), *args)
+        if k == 0:
+            recs.append(jax.tree.map(lambda a: a[:, None] if many else a[None], first))
+        recs.append(rec)
+        if progress is not None:
+            jax.block_until_ready(rec)
+            progress(min(steps, (k + 1) * (RECORDS // CHUNKS) * k_inner), steps)
+    axis = 1 if many else 0
+    rec = [np.concatenate([np.asarray(r[i]) for r in recs], axis) for i in range(len(recs[0]))]
+    return rec, jax.tree.map(np.asarray, carry)
+
+
+def _ema(carry, theta0, ema_decay: float) -> np.ndarray:
+    """The bias-corrected EMA of the weights at the end of a run (the initial weights if no step
+    was taken)."""
+    nok = int(carry[4])
+    return carry[3] / (1 - ema_decay**nok) if nok > 0 else np.asarray(theta0)
+
+
 @functools.lru_cache(maxsize=64)
-def _trainer(opt_name: str, schedule: str, batch: int, n_train: int, width: int):
-    """One jitted training loop per (optimizer, schedule, batch, data size), for every depth and
-    width (the padded network); it is also the unit counted by the no-recompilation test
-    (``_trainer(...)._cache_size()``)."""
+def _trainer(opt_name: str, batch: int, n_train: int, width: int):
+    """One jitted training loop per (optimizer, padded batch, data size, padded width), for every
+    depth, schedule, batch size and width (the padded network); it is also the unit counted by
+    the no-recompilation test (``_trainer(...)._cache_size()``)."""
     del n_train  # part of the key: the data's shape
-    return jax.jit(_train_fn(opt_name, schedule, batch, width, True))
+    return jax.jit(_train_fn(opt_name, batch, width, True))
 
 
 @functools.lru_cache(maxsize=64)
-def _trainer_many(opt_name: str, schedule: str, batch: int, n_train: int, width: int):
+def _trainer_many(opt_name: str, batch: int, n_train: int, width: int):
     """:func:`_trainer` vmapped over the members of an ensemble (initial weights, learning rate,
     batch order), without the recorded path."""
     del n_train
-    axes = (0, 0, None, None, None, None, None, None, None, None, None, 0, None, None, None)
-    return jax.jit(jax.vmap(_train_fn(opt_name, schedule, batch, width, False), in_axes=axes))
+    axes = (0, None, 0, 0, None, None, None, None, None, None, None, None, None, (0, None), None,
+            None, None)  # fmt: skip
+    return jax.jit(jax.vmap(_train_fn(opt_name, batch, width, False), in_axes=axes))
+
+
+# the padded batch sizes: a batch of B rows runs padded to the smallest of these >= B (the extra
+# rows weigh 0), or to the data size; with 300 points: 1-32, 33-128 and 129-300 one loop each
+BATCHES = (32, 128)
+
+
+def padded_batch(batch: int, n: int) -> int:
+    """The batch size a batch of ``batch`` rows (of ``n`` points) is padded to."""
+    return min(next((b for b in BATCHES if b >= batch), n), n)
 
 
 def batch_order(seed: int, steps: int, batch: int, n: int) -> np.ndarray:
     """Mini-batch indices of a whole run, drawn before the loop (numpy): one permutation per epoch,
-    so every point is used once per epoch (a batch may straddle two epochs)."""
+    so every point is used once per epoch (a batch may straddle two epochs); batch ``t`` is
+    ``[t * batch, (t + 1) * batch)``."""
     rng = np.random.default_rng([seed, 7])
     epochs = -(-steps * batch // n) + 1
     order = np.concatenate([rng.permutation(n) for _ in range(epochs)])
     # padded to the longest run's length: one compiled loop serves every step count
-    out = np.zeros(MAX_MLP_STEPS * batch + batch, np.int32)
+    pb = padded_batch(batch, n)  # and to its padded batch: one loop serves its batch sizes
+    out = np.zeros(MAX_MLP_STEPS * pb + pb, np.int32)
     out[: min(out.size, order.size)] = order[: out.size]
     return out
 
@@ -467,7 +553,15 @@ def _prepare(optimizer, schedule, schedule_args_, hparams, steps, batch, n):
     if not 1 <= steps <= MAX_MLP_STEPS:
         raise ValueError(f"steps must be between 1 and {MAX_MLP_STEPS}")
     hp = {k: jnp.float64(v) for k, v in spec.hparams(hparams).items()}
-    sargs = {k: jnp.float64(v) for k, v in schedule_args(schedule, schedule_args_).items()}
+    schedule_args(schedule, schedule_args_)  # an unknown schedule or argument raises here
+    sargs = {
+        k: {
+            a: jnp.float64(v)
+            for a, v in schedule_args(k, schedule_args_ if k == schedule else None).items()
+        }
+        for k in KINDS
+    }
+    sargs = (jnp.int32(KINDS.index(schedule)), sargs)
     return spec, hp, sargs, int(min(max(1, batch), n))
 
 
@@ -488,15 +582,15 @@ def _run_from(rec, div, ema, swa, final, arch, keep_path=True) -> MLPRun:
         va[keep],
         sd[keep][:, :d],
         gn[keep][:, :d],
-        np.asarray(ema)[idx],
-        np.asarray(swa)[idx],
+        np.asarray(ema)[idx] if keep_path else np.full(idx.size, np.nan),
+        np.asarray(swa)[idx] if keep_path else np.full(idx.size, np.nan),
         div if div > 0 else None,
         arch,
     )
 
 
 def _arch_args(arch: Arch):
-    umask = np.ones(arch.width)  # (all units real: the width is not padded)
+    umask = (np.arange(padded_width(arch.width)) < arch.width).astype(np.float64)
     return arch.flags(), jnp.int32(arch.depth), jnp.asarray(umask)
 
 
@@ -519,27 +613,32 @@ def train_mlp(
     seed: int = 0,
     ema_decay: float = 0.98,
     swa_start: float = 0.5,
+    progress=None,
 ) -> MLPRun:
     """Train with mini-batch gradients; record 100 checkpoints. ``swa_start`` is a fraction of
-    ``steps``."""
+    ``steps``. The run is computed in :data:`CHUNKS` calls of one executable;
+    ``progress(steps_done, steps)`` is called after each."""
     spec, hp, sargs, batch = _prepare(
         optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
     )
     theta0 = pad(init_params(arch.sizes, init, seed=seed, scale=init_scale), arch.sizes)
-    f = _trainer(spec.name, schedule, batch, len(x), arch.width)
-    rec, div, ema, swa, final = f(
+    pb, pw = padded_batch(batch, len(x)), padded_width(arch.width)
+    f = _trainer(spec.name, pb, len(x), pw)
+    args = (
         jnp.asarray(theta0),
         jnp.float64(lr),
         hp,
         sargs,
         *_arch_args(arch),
         *_data(x, y, xv, yv),
-        jnp.asarray(batch_order(seed, steps, batch, len(x))),
+        (jnp.asarray(batch_order(seed, steps, batch, len(x))), jnp.int32(batch)),
         jnp.int32(steps),
         jnp.float64(ema_decay),
         jnp.int32(int(swa_start * steps)),
     )
-    return _run_from(rec, div, ema, swa, final, arch)
+    spec_c = _carry_spec(spec.name, pb, pw, True, tuple(hp), None)
+    rec, c = _drive(f, spec_c, args, steps, progress, many=False)
+    return _run_from(rec, c[2], _ema(c, theta0, ema_decay), c[5], c[0], arch)
 
 
 def _data(x, y, xv, yv):
@@ -570,10 +669,12 @@ def train_many(
     steps: int = 500,
     ema_decay: float = 0.98,
     swa_start: float = 0.5,
+    progress=None,
 ) -> list[MLPRun]:
-    """Independent runs in one vmapped call: member ``i`` has learning rate ``lrs[i]`` and seed
-    ``seeds[i]`` (initial weights and batch order); the same numbers as :func:`train_mlp` one by
-    one, without the recorded path (``thetas`` is empty)."""
+    """Independent runs in one vmapped computation (:data:`CHUNKS` calls, ``progress`` as in
+    :func:`train_mlp`): member ``i`` has learning rate ``lrs[i]`` and seed ``seeds[i]`` (initial
+    weights and batch order); the same numbers as :func:`train_mlp` one by one, without the
+    recorded path (``thetas`` is empty) or the weight averages (NaN)."""
     spec, hp, sargs, batch = _prepare(
         optimizer, schedule, schedule_args_, hparams, steps, batch, len(x)
     )
@@ -581,57 +682,112 @@ def train_many(
     th0 = np.stack([pad(init_params(arch.sizes, init, seed=s, scale=init_scale), arch.sizes)
                     for s in seeds])  # fmt: skip
     orders = np.stack([batch_order(s, steps, batch, len(x)) for s in seeds])
-    f = _trainer_many(spec.name, schedule, batch, len(x), arch.width)
-    rec, div, ema, swa, final = f(
+    pb, pw = padded_batch(batch, len(x)), padded_width(arch.width)
+    f = _trainer_many(spec.name, pb, len(x), pw)
+    args = (
         jnp.asarray(th0),
         jnp.asarray(np.asarray(lrs, np.float64)),
         hp,
         sargs,
         *_arch_args(arch),
         *_data(x, y, xv, yv),
-        jnp.asarray(orders),
+        (jnp.asarray(orders), jnp.int32(batch)),
         jnp.int32(steps),
         jnp.float64(ema_decay),
         jnp.int32(int(swa_start * steps)),
     )
+    spec_c = _carry_spec(spec.name, pb, pw, False, tuple(hp), len(seeds))
+    rec, c = _drive(f, spec_c, args, steps, progress, many=True)
+    div, ema, swa, final = c[2], c[3], c[5], c[0]
     return [
-        _run_from(
-            jax.tree.map(lambda a, i=i: a[i], rec),
-            div[i],
-            ema[i],
-            swa[i],
-            final[i],
-            arch,
-            keep_path=False,
-        )
+        _run_from([a[i] for a in rec], div[i], ema, swa, final[i], arch, keep_path=False)
         for i in range(len(seeds))
     ]
 
 
 def warm_up(
-    optimizers=("adam", "sgd"), widths=(20,), batch: int = 32, n: int = 300
+    optimizers=None,
+    widths=(20,),
+    batches=(32,),
+    n: int = 300,
+    *,
+    log=None,
+    rotate: int = 0,
 ) -> dict[str, float]:
-    """Compile the page's default training loops (one per optimizer and width: it serves every
-    depth) and the ensemble's vmapped loop, before the first visitor (and into JAX's disk cache
-    when one is configured); seconds spent on each ``"optimizer/width"``."""
+    """Compile the page's training loops for each optimizer (``None``: every one the page offers,
+    its defaults Adam and SGD first, the others from index ``rotate``) and padded width (one loop
+    serves every depth, width up to the padded one and schedule) and batch size (likewise), the
+    ensemble's vmapped loop, and the view functions; into JAX's disk cache when one is configured
+    (a later process loads them). Seconds spent on each ``"optimizer/width/batch"`` and
+    ``"views/width"``, also passed to ``log(key, seconds)`` as they finish."""
     import time
+
+    if optimizers is None:
+        rest = [o for o in opt_titles() if o not in ("adam", "sgd")]
+        r = rotate % len(rest)  # processes sharing a disk cache start at different places
+        optimizers = ("adam", "sgd", *rest[r:], *rest[:r])
+    from ._views import MEMBERS as k  # the ensembles view's vmapped call
 
     x, y = np.zeros((n, 2)), np.zeros(n, int)
     spent = {}
-    for o in optimizers:
-        for w in widths:
-            t0 = time.perf_counter()
-            kw = dict(optimizer=o, arch=Arch(2, w), batch=batch, steps=1)
-            train_mlp(x, y, x, y, **kw)
-            train_many(x, y, x, y, lrs=[0.01] * 10, seeds=range(10), **kw)
-            spent[f"{o}/{w}"] = time.perf_counter() - t0
-    for w in widths:  # the view functions (decision boundary, slices): one per width
+
+    def done(key, t0):
+        spent[key] = time.perf_counter() - t0
+        if log is not None:
+            log(key, spent[key])
+
+    for w in widths:  # the view functions (decision boundary, slices): one per padded width
         arch, t0 = Arch(2, w), time.perf_counter()
         z = np.zeros(arch.n_params)
         predict_proba(z, x, arch)
         losses_at_plane(z, z, z, np.zeros((1, 2)), x, y, arch)
-        spent[f"views/{w}"] = time.perf_counter() - t0
+        done(f"views/{w}", t0)
+    for o, w, b in itertools.product(optimizers, widths, batches):
+        t0 = time.perf_counter()
+        kw = dict(optimizer=o, arch=Arch(2, w), batch=b, steps=1)
+        train_mlp(x, y, x, y, **kw)
+        train_many(x, y, x, y, lrs=[0.01] * k, seeds=range(k), **kw)
+        done(f"{o}/{w}/{b}", t0)
     return spent
+
+
+def warm_up_all(*, log=None, rotate: int = 0) -> dict[str, float]:
+    """What a server warms: every optimizer at the page's default width and batch size, then the
+    defaults (Adam, SGD) at every padded width and batch size."""
+    spent = warm_up(log=log, rotate=rotate)
+    more = warm_up(("adam", "sgd"), widths=(20, 64), batches=(32, 100, 300), log=log)
+    return {**spent, **more}
+
+
+WARMED: dict[str, float] = {}  # what the background warm-up compiled (or loaded), seconds each
+_warming: list = []
+_warm_lock = threading.Lock()
+
+
+def warm_up_background(**kw) -> threading.Thread:
+    """:func:`warm_up_all` in a daemon thread at the lowest
+    priority, started once per process (later calls return the same thread): a server calls it
+    when it starts (``deploy/serve.py``), so the first page is never blocked and a new optimizer,
+    schedule or width up to 32 does not compile while a reader waits. Results in
+    :data:`WARMED`."""
+    with _warm_lock:
+        if not _warming:
+
+            def job():
+                try:  # Linux nices a thread alone: page runs keep the CPU first
+                    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+                except (AttributeError, OSError):
+                    pass
+                try:
+                    warm_up_all(log=WARMED.__setitem__, rotate=os.getpid(), **kw)
+                except Exception as e:  # a warm-up failure must not stop a server
+                    WARMED["error"] = float("nan")
+                    print(f"optiscape: network warm-up stopped: {e!r}", flush=True)
+
+            t = threading.Thread(target=job, daemon=True, name="optiscape-warm-network")
+            t.start()
+            _warming.append(t)
+        return _warming[0]
 
 
 # --- views ---------------------------------------------------------------------------------------
@@ -678,11 +834,12 @@ def _chunked(f, rows: np.ndarray, *args) -> np.ndarray:
 @functools.lru_cache(maxsize=16)
 def _plane_fn(width: int):
     """Loss (float32) at ``c + a d1 + b d2`` for a chunk of (a, b) rows, on the padded network
-    (one compiled function per width serves every depth)."""
+    (one compiled function per padded width serves every depth)."""
 
     @jax.jit
     def f(ab, c, d1, d2, flags, depth, umask, x, y):
-        one = lambda q: _loss_acc_padded(c + q[0] * d1 + q[1] * d2, x, y, depth, umask, flags)[0]
+        th = lambda q: c + q[0] * d1 + q[1] * d2
+        one = lambda q: _loss_acc_padded(th(q), x, y, depth, umask, flags)[0]
         return jax.vmap(one)(ab)
 
     return f
@@ -700,7 +857,7 @@ def losses_at_plane(center, d1, d2, ab, x, y, arch: Arch) -> np.ndarray:
     args = (f32(center), f32(d1), f32(d2), *_f32_args(arch))
     x32 = jnp.asarray(np.asarray(x, np.float32))
     ab = np.asarray(ab, np.float32)
-    f = _plane_fn(arch.width)
+    f = _plane_fn(padded_width(arch.width))
     return _chunked(f, ab, *args, x32, jnp.asarray(y)).astype(np.float64)
 
 
@@ -800,7 +957,8 @@ def interpolation_1d(
 
 @functools.lru_cache(maxsize=16)
 def _proba_fn(width: int):
-    """P(class 1) on the padded network (one compiled function per width, every depth)."""
+    """P(class 1) on the padded network (one compiled function per padded width, every
+    depth)."""
 
     @jax.jit
     def f(x, theta, flags, depth, umask):
@@ -811,7 +969,7 @@ def _proba_fn(width: int):
 
 def predict_proba(thetas, x, arch: Arch) -> np.ndarray:
     """P(class 1) of each network (rows of ``thetas``) at each point: (K, N), float32."""
-    f, extra = _proba_fn(arch.width), _f32_args(arch)
+    f, extra = _proba_fn(padded_width(arch.width)), _f32_args(arch)
     x = np.asarray(x, np.float32)
     rows = np.atleast_2d(np.asarray(thetas, float))
     padded = [jnp.asarray(pad(t, arch.sizes).astype(np.float32)) for t in rows]

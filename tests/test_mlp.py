@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import network as m
 from network import _mlp
 from network import views as v
+from optimizers._schedules import make_schedule, schedule_args
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "app_pages/8_Neural_network.py")
@@ -45,10 +46,11 @@ def test_training_learns_moons_and_records_100_checkpoints(trained):
 
 
 def test_moving_a_slider_never_recompiles(data):
-    """lr, steps, seed, noise, init and its scale, activation, residual, LayerNorm and the depth
-    are traced: one compiled training loop per (optimizer, schedule, batch, width)."""
+    """lr, steps, seed, noise, init and its scale, activation, residual, LayerNorm, the depth and
+    the width (up to 32: padded), the batch size (up to 32: padded) and the schedule are traced:
+    one compiled training loop per (optimizer, padded batch, padded width)."""
     x, y, xv, yv = data
-    f = _mlp._trainer("adam", "constant", 32, len(x), 20)
+    f = _mlp._trainer("adam", 32, len(x), 32)
     before = f._cache_size()
     for i, (lr, steps, act, res, ln, init, scale) in enumerate(
         [
@@ -57,15 +59,15 @@ def test_moving_a_slider_never_recompiles(data):
             (0.02, 2000, "tanh", True, True, "zeros", 0.0),
         ]
     ):
-        arch = m.Arch(2, 20, act, res, ln)
-        deep = m.Arch(1 + 3 * i, 20)  # depths 1, 4, 7: the same executables
+        arch = m.Arch(2, (20, 4, 32)[i], act, res, ln)  # widths 20, 4, 32: padded to 32
+        deep = m.Arch(1 + 3 * i, (20, 8, 16)[i])  # depths 1, 4, 7: the same executables
         th = m.train_mlp(x, y, xv, yv, arch=deep, steps=10).final
         m.loss_slice(th, th, th, x, y, deep, n=5)
         m.decision_grid(th, deep, m.data_bounds(x), n=30)
         xs = x + 0.01 * i
         run = m.train_mlp(
             xs, y, xv, yv, optimizer="adam", lr=lr, arch=arch, init=init, init_scale=scale,
-            batch=32, steps=steps, seed=i,
+            batch=(32, 8, 1)[i], steps=steps, seed=i, schedule=("constant", "cosine", "sgdr")[i],
         )  # fmt: skip
         assert run.steps_at[-1] == steps
         th = run.final
@@ -74,8 +76,8 @@ def test_moving_a_slider_never_recompiles(data):
         m.interpolation_1d(th, 0 * th, xs, y, arch, n=61)
         m.decision_grid(th, arch, m.data_bounds(xs), n=30 + i)
     assert f._cache_size() == 1 and before <= 1
-    assert _mlp._plane_fn(20)._cache_size() == 1
-    assert _mlp._proba_fn(20)._cache_size() == 1
+    assert _mlp._plane_fn(32)._cache_size() == 1
+    assert _mlp._proba_fn(32)._cache_size() == 1
 
 
 def test_slice_center_equals_training_loss(trained):
@@ -434,7 +436,7 @@ def test_the_matrix_race_shows_muon_s_flat_spectrum():
 # --- the padded network equals the plain one -----------------------------------------------------
 
 
-def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussian"):
+def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussian", sched=None):
     """The unpadded network trained step by step in plain Python (optax directly, the network's
     own ``sizes``), with its full-batch loss, layer spread and |dL/dh| after each step."""
     import jax
@@ -442,7 +444,8 @@ def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussi
     sizes, flags = arch.sizes, arch.flags()
     spec = m.opt_spec(optimizer)
     hp = spec.hparams(None)
-    opt = m.muon_flat(sizes, lr, **hp) if optimizer == "muon" else spec.factory(lr, **hp)
+    rate = lr if sched is None else (lambda c: lr * sched(c))
+    opt = m.muon_flat(sizes, rate, **hp) if optimizer == "muon" else spec.factory(rate, **hp)
     th = jax.numpy.asarray(m.init_params(sizes, init, seed=seed))
     with jax.numpy_dtype_promotion("standard"):
         st = opt.init(th)
@@ -476,21 +479,27 @@ def _plain_reference(x, y, arch, optimizer, lr, steps, batch, seed, init="gaussi
 
 
 @pytest.mark.parametrize(
-    "arch, optimizer",
+    "arch, optimizer, schedule",
     [
-        (m.Arch(1, 4, "tanh"), "adam"),
-        (m.Arch(3, 4, "relu", True, True), "adam"),
-        (m.Arch(3, 4, "tanh", False, True), "muon"),
+        (m.Arch(1, 4, "tanh"), "adam", "constant"),
+        (m.Arch(3, 4, "relu", True, True), "adam", "step"),  # the schedule's kind is data
+        (m.Arch(3, 4, "tanh", False, True), "muon", "constant"),
+        (m.Arch(2, 40, "relu", True, True), "adam", "cosine"),  # padded to 64 units
     ],
 )
-def test_the_padded_network_trains_exactly_like_the_plain_one(arch, optimizer):
-    """One compiled loop for every depth (the unused layers skipped): the weights, losses, layer
-    spreads and back-propagated norms equal the plain network's, step for step (rtol 1e-10)."""
+def test_the_padded_network_trains_exactly_like_the_plain_one(arch, optimizer, schedule):
+    """One compiled loop for every depth (the unused layers skipped), width up to 32 (the unused
+    units masked to zero; 33-64 padded to 64) and batch size (here 8 rows of a padded 24): the
+    weights, losses, layer spreads and back-propagated norms equal the plain network's, step for
+    step (rtol 1e-10)."""
     x, y = m.make_dataset("spirals", 24, 0.1, seed=1)
     steps, batch = 6, 8
+    sargs = {"constant": {}, "step": {"step_size": 2, "gamma": 0.3}, "cosine": {"decay_steps": 5}}
     run = m.train_mlp(x, y, x, y, optimizer=optimizer, lr=0.05, arch=arch, init="gaussian",
-                      batch=batch, steps=steps, seed=2)  # fmt: skip
-    ref = _plain_reference(x, y, arch, optimizer, 0.05, steps, batch, 2)
+                      batch=batch, steps=steps, seed=2, schedule=schedule,
+                      schedule_args_=sargs[schedule])  # fmt: skip
+    sched = make_schedule(schedule, schedule_args(schedule, sargs[schedule]))
+    ref = _plain_reference(x, y, arch, optimizer, 0.05, steps, batch, 2, sched=sched)
     assert run.thetas.shape == (steps + 1, arch.n_params)
     for t, (th, loss, sd, gn) in enumerate(ref, 1):
         np.testing.assert_allclose(run.thetas[t], th, rtol=1e-10, atol=1e-13)
@@ -506,4 +515,30 @@ def test_ensemble_members_are_the_single_runs_in_one_vmapped_call(data):
     for r, lr, s in zip(many, (0.01, 0.03), (4, 5), strict=True):
         one = m.train_mlp(x, y, xv, yv, lr=lr, seed=s, arch=arch, steps=40)
         np.testing.assert_allclose(r.final, one.final, rtol=1e-10, atol=1e-13)
-        np.testing.assert_allclose(r.ema, one.ema, rtol=1e-10, atol=1e-13)
+        assert np.isnan(r.ema).all() and np.isnan(r.swa).all()  # not computed for members
+
+
+def test_warm_up_compiles_what_the_page_then_uses(data, monkeypatch):
+    """After ``warm_up(["adam"])`` the page's runs, ensembles and views with Adam (any schedule,
+    width up to 32) compile nothing; the background warm-up starts once per process."""
+    spent = m.warm_up(["adam"], widths=(20,))
+    assert set(spent) == {"views/20", "adam/20/32"}
+    cfg = v.Config(width=8, depth=3, sched="cosine", runs=(("adam", 0.05),), steps=100)
+    fs = [
+        _mlp._trainer("adam", 32, 300, 32),
+        _mlp._trainer_many("adam", 32, 300, 32),
+        _mlp._plane_fn(32),
+        _mlp._proba_fn(32),
+    ]
+    sizes = [f._cache_size() for f in fs]
+    run = v.train(cfg)[0]
+    v.ensembles(cfg, run)
+    v.decision(cfg, run)
+    assert [f._cache_size() for f in fs] == sizes
+    calls = []
+    monkeypatch.setattr(_mlp, "_warming", [])
+    monkeypatch.setattr(_mlp, "warm_up_all", lambda **kw: calls.append(kw))
+    t = m.warm_up_background()
+    assert m.warm_up_background() is t
+    t.join(5)
+    assert len(calls) == 1 and calls[0]["rotate"] == os.getpid()

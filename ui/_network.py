@@ -188,9 +188,9 @@ def _averaging(cfg):
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _warm(width: int) -> threading.Thread:
-    """Compile the slice function of a new width (it serves every depth) in the background, once,
-    while the reader looks at the training view (the landscape views then open without
-    compiling)."""
+    """Compile the slice function of a new padded width (it serves every depth and narrower width)
+    in the background, once, while the reader looks at the training view (the landscape views then
+    open without compiling)."""
     arch = network.Arch(2, width)
     z = np.zeros(arch.n_params)
     x, y = np.zeros((300, 2)), np.zeros(300, int)  # the page's data shape
@@ -203,7 +203,7 @@ def _warm(width: int) -> threading.Thread:
 def runs(cfg: network.Config):
     with st.spinner(_spin(cfg, _("Training the network")), show_time=True):
         trained = cached_mlp(cfg)
-    _warm(cfg.width)
+    _warm(network.padded_width(cfg.width))
     for lab, r in zip(cfg.labels(), trained, strict=True):
         if r.diverged_at is not None:
             st.error(
@@ -384,7 +384,7 @@ def show_resln(cfg) -> None:
 
 
 def show_ensembles(cfg) -> None:
-    with st.spinner(_spin(cfg, _("Training 10 more networks at once")), show_time=True):
+    with st.spinner(_spin(cfg, _("Training 9 more networks at once")), show_time=True):
         v = _ensembles(cfg)
     series = [
         viz.Series(_(name), np.arange(1, len(a) + 1), a, viz.PALETTE[i])
