@@ -115,7 +115,12 @@ def pytest_collection_modifyitems(items):
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
     rank = {f: i for i, f in enumerate(_FIRST)}
-    items.sort(key=lambda it: rank.get(it.path.name, len(rank)))  # stable: the order within a file
+    later = len(rank)  # then the other browser files, then the rest (sorting is stable)
+    items.sort(
+        key=lambda it: rank.get(
+            it.path.name, later if it.get_closest_marker("browser") else later + 1
+        )
+    )
 
 
 @pytest.fixture(scope="session")
