@@ -7,7 +7,14 @@
 - ``--xla_force_host_platform_device_count`` in ``XLA_FLAGS``: XLA runs one CPU computation on one
   core; exposing the cores (at most 8) as host devices lets the engine's sweeps split their batch
   across them. It only takes effect before JAX starts its backend, and an explicit setting in
-  ``XLA_FLAGS`` wins.
+  ``XLA_FLAGS`` wins;
+- ``xla_cpu_small_while_loop_byte_threshold`` (in ``--xla_backend_extra_options``) raised from
+  1 kB: XLA:CPU runs a computation as a sequence of kernels, each dispatched by its runtime at
+  every step of a loop, except a ``while`` loop whose buffers total less than this, which it
+  compiles into one function, control flow included. The engine's loops carry more than 1 kB,
+  and dispatch was most of their time (a 1,000-step trajectory 2x faster,
+  ``benchmarks/bench_engine.py``).
+  An explicit ``--xla_backend_extra_options`` in ``XLA_FLAGS`` wins.
 
 It is idempotent and called explicitly, first thing, by ``app.py``, by the packages that compute
 with JAX (``landscapes``, ``engine``, ``network``, in their ``__init__``), by ``tests/conftest.py``
@@ -19,6 +26,7 @@ from __future__ import annotations
 import os
 
 _done = False
+SMALL_LOOPS = "xla_cpu_small_while_loop_byte_threshold=1000000000"
 
 
 def configure() -> None:
@@ -29,7 +37,10 @@ def configure() -> None:
     flags = os.environ.get("XLA_FLAGS", "")
     if "xla_force_host_platform_device_count" not in flags:
         n = min(os.cpu_count() or 1, 8)
-        os.environ["XLA_FLAGS"] = f"{flags} --xla_force_host_platform_device_count={n}".strip()
+        flags = f"{flags} --xla_force_host_platform_device_count={n}".strip()
+    if "xla_backend_extra_options" not in flags:
+        flags = f"{flags} --xla_backend_extra_options={SMALL_LOOPS}".strip()
+    os.environ["XLA_FLAGS"] = flags
     import jax
 
     jax.config.update("jax_enable_x64", True)
