@@ -14,7 +14,7 @@
   which it compiles into one function, control flow included. The engine's loops of a single run
   access more than 1 kB and spent most of their time in dispatch (a 1,000-step trajectory 2x
   faster, a 5,000-step one 5x, ``benchmarks/bench_engine.py``); a single run's 16-step blocks and
-  sweeps of up to ~1,000 runs fit in 64 kB, sweeps of thousands of runs do not and keep the
+  a sweep of 100 runs fit in 64 kB, sweeps of 2,500 runs or more do not and keep the
   default runtime. The network's training measured the same at 64-256 kB and up to 1.8x slower
   at 1 MB or more. An explicit ``--xla_backend_extra_options`` in ``XLA_FLAGS`` wins.
 
