@@ -12,11 +12,19 @@ numpy.
    and 2,500, 200 steps): engine time <= 0.4x the previous engine's.
 4. Compile cost of each executable (first call after clearing JAX's caches).
 
-Run: ``python benchmarks/bench_engine.py [repeats]``
+Both engines run under ``jaxsetup``'s XLA settings, which raise XLA:CPU's small-while-loop limit
+(the previous engine gains from it too). ``--xla-default`` instead times the same cases in two
+worker processes, one with XLA's default limit (1 kB, the setting before that change) and one with
+the app's, asked in turn so that both see the same load: today's engine as served against both
+engines under XLA's default.
+
+Run: ``python benchmarks/bench_engine.py [repeats]`` or
+``python benchmarks/bench_engine.py --xla-default [rounds]``
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import statistics
 import sys
@@ -31,6 +39,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 
 import engine  # noqa: E402
+import jaxsetup  # noqa: E402
 import landscapes  # noqa: E402
 from engine import _core as _engine  # noqa: E402
 from lessons import _analysis  # noqa: E402
@@ -183,6 +192,7 @@ def main(repeat: int = 21):
         )
         rows.append((name, t["now"], t["before"], "", "<= 0.4x before"))
 
+    print(f"XLA_FLAGS: {os.environ.get('XLA_FLAGS', '')}")
     print(
         f"load average at start {load0[0]:.1f} / {load0[1]:.1f}, at end "
         f"{os.getloadavg()[0]:.1f} (2 cores); "
@@ -230,5 +240,97 @@ def main(repeat: int = 21):
         print(f"{name:56s} {compile_cost(now):9.2f}s {compile_cost(before):9.2f}s  {note}")
 
 
+XLA_DEFAULT = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=1024"
+
+
+def _cases() -> dict:
+    """The timed cases (name -> (function, calls per request)), built in a worker process."""
+    scape, him = landscapes.get("rosenbrock"), landscapes.get("himmelblau")
+    rng = np.random.default_rng(0)
+    lrs, b1s = 10 ** rng.uniform(-4, -1, 10_000), rng.uniform(0.5, 0.99, 10_000)
+    ax = _analysis.Axis("lr", 1e-6, 10**-0.5, log=True)
+    ay = _analysis.Axis("b1", 0.5, 0.999, log=False)
+
+    def search(budget):
+        return lambda: _analysis.search(
+            scape, "adam", ax, ay, budget=budget, steps=200, start=(-1.5, 2.0)
+        )
+
+    out = {}
+    for tag, mod in (("", engine), (" (before)", BEFORE)):
+        out["1,000-step Adam trajectory" + tag] = (
+            lambda m=mod: m.run(scape, "adam", start=(-1.5, 2.0), steps=1000, lr=0.01),
+            40,
+        )
+        out["sweep 10,000 x 500" + tag] = (
+            lambda m=mod: m.sweep(
+                scape, "adam", starts=(-1.5, 2.0), lr=lrs, hparams={"b1": b1s}, steps=500
+            ),
+            1,
+        )
+        out["Basins 100 x 100 x 300" + tag] = (
+            with_engine(
+                mod if mod is not engine else _engine,
+                lambda: _analysis.basins(him, "momentum", n=100, steps=300, lr=0.01),
+            ),
+            1,
+        )
+        for budget, calls in ((100, 20), (2500, 5)):
+            out[f"search, budget {budget} x 200" + tag] = (
+                with_engine(mod if mod is not engine else _engine, search(budget)),
+                calls,
+            )
+    out["hand-written vmap 10,000 x 500"] = (lambda: np.asarray(hand_vmap_adam(lrs, b1s)), 1)
+    return out
+
+
+def _worker(conn) -> None:
+    cases, warm = _cases(), set()
+    while (msg := conn.recv()) is not None:
+        fn, calls = cases[msg]
+        if msg not in warm:
+            warm.add(msg)
+            fn()
+        times = []
+        for _ in range(calls):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        conn.send(times)
+
+
+def xla_default(rounds: int = 5) -> None:
+    """Each case in two processes, XLA's default small-while-loop limit and the app's, in turn."""
+    ctx = multiprocessing.get_context("spawn")
+    flags = os.environ.get("XLA_FLAGS", "")  # as jaxsetup set them in this process
+    default = flags.replace(f"--xla_backend_extra_options={jaxsetup.SMALL_LOOPS}", XLA_DEFAULT)
+    workers = {}
+    for name, worker_flags in (("XLA default", default), ("app", flags)):
+        os.environ["XLA_FLAGS"] = worker_flags  # read by the spawned process
+        here, there = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(there,))
+        proc.start()
+        workers[name] = (proc, here)
+    os.environ["XLA_FLAGS"] = flags
+    load0 = os.getloadavg()[0]
+    print(f"{'case':44s} {'XLA default':>12s} {'app':>10s}   medians of {rounds} rounds")
+    for case in _cases():
+        times = {name: [] for name in workers}
+        for _ in range(rounds):
+            for name, (_, conn) in workers.items():
+                conn.send(case)
+                times[name] += conn.recv()
+        a, b = (statistics.median(v) * 1e3 for v in times.values())
+        print(f"{case:44s} {a:10.3f}ms {b:8.3f}ms")
+    print(f"load average {load0:.1f} -> {os.getloadavg()[0]:.1f} (2 cores)")
+    for proc, conn in workers.values():
+        conn.send(None)
+        proc.join()
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 21)
+    if "--xla-default" in sys.argv:
+        args = [a for a in sys.argv[1:] if a != "--xla-default"]
+        xla_default(int(args[0]) if args else 5)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 21)

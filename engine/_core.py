@@ -13,7 +13,9 @@ with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps
 recording block writes its steps into packed buffers of at most 512 bytes (XLA:CPU then runs the
 block's body as a plain sequence of kernels instead of through its dependency scheduler), and a
 run's gradient noise is drawn before the loop. The inputs go in as one vector (plus one matrix of
-per-run values in a sweep) and all outputs come back as one packed vector.
+per-run values in a sweep) and all outputs come back as one packed vector. ``jaxsetup`` raises
+XLA:CPU's small-while-loop limit so that a run's loops and a small sweep's are each compiled into
+one function instead of dispatching each kernel of each step (``tests/test_engine.py`` checks it).
 """
 
 from __future__ import annotations

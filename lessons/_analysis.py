@@ -7,6 +7,7 @@ can check each number against an independent computation.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -253,6 +254,16 @@ def _assign(optimizer: str, axis: Axis, values, kw: dict, hp: dict) -> None:
         hp[axis.name] = values
 
 
+@functools.lru_cache(maxsize=64)
+def _grid(ax: Axis, ay: Axis, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n x n`` grid's values of both axes, one per run (read-only: kept for the next
+    call, which a slider's rerun makes with the same axes)."""
+    gx, gy = np.meshgrid(ax.grid(n), ay.grid(n))
+    xs, ys = gx.ravel(), gy.ravel()
+    xs.flags.writeable = ys.flags.writeable = False
+    return xs, ys
+
+
 def search(
     scape,
     optimizer: str,
@@ -271,9 +282,7 @@ def search(
     if not 1 <= budget <= MAX_SEARCH_BUDGET:
         raise ValueError(f"the search budget must be 1..{MAX_SEARCH_BUDGET} runs, got {budget}")
     if kind == "grid":
-        n = max(2, round(math.sqrt(budget)))
-        gx, gy = np.meshgrid(ax.grid(n), ay.grid(n))
-        xs, ys = gx.ravel(), gy.ravel()
+        xs, ys = _grid(ax, ay, max(2, round(math.sqrt(budget))))
     else:
         rng = np.random.default_rng(seed)
         xs, ys = ax.sample(rng, budget), ay.sample(rng, budget)

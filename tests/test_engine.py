@@ -133,6 +133,45 @@ def test_moving_the_steps_slider_anywhere_never_compiles():
     assert _engine.TRACE_COUNT == before + 1  # the second recording buffer (2,049..10,000 steps)
 
 
+def _compiled_text(call):
+    """The optimized HLO of the executable that ``call`` runs (its last engine call)."""
+    seen = {}
+    real = _engine._executable
+
+    def spy(cfg, layout):
+        fn = real(cfg, layout)
+
+        def call_and_keep(*args):
+            seen["hlo"] = fn.lower(*args).compile().as_text()
+            return fn(*args)
+
+        return call_and_keep
+
+    _engine._executable = spy
+    try:
+        call()
+    finally:
+        _engine._executable = real
+    return seen["hlo"]
+
+
+def test_the_engines_loops_compile_into_one_function_each():
+    """``jaxsetup`` raises XLA:CPU's small-while-loop limit, so a run's loop and a 100-run sweep's
+    loops are each compiled into one function (a call tagged ``xla_cpu_small_call``) instead of
+    dispatching every kernel of every step."""
+    import os
+
+    import jaxsetup
+
+    assert jaxsetup.SMALL_LOOPS in os.environ["XLA_FLAGS"]
+    scape = landscapes.get("rosenbrock")
+    hlo = _compiled_text(lambda: engine.run(scape, "adam", steps=1000))
+    assert hlo.count("xla_cpu_small_call") >= 1
+    hlo = _compiled_text(lambda: engine.sweep(scape, "adam", lr=np.full(100, 0.01), steps=200))
+    entry = hlo[hlo.index("ENTRY") :]
+    assert " while(" not in entry and "xla_cpu_small_call" in hlo  # no loop left outside
+
+
 def test_step_counts_are_exact_and_steps_past_the_count_do_not_leak():
     """``run(steps=n)`` is the prefix of ``run(steps=m)`` for ``n < m`` (the loop's last block
     masks the steps past ``n``), in both buffers, and a sweep's final point is the run's."""
