@@ -19,7 +19,7 @@ st.write(
     )
 )
 PAGES = (
-    ("app_pages/2_Compare.py", _("Compare: race 2-6 optimizers from one start"), "🏁"),
+    ("app_pages/2_Compare.py", _("Compare: race up to 6 optimizers from one start"), "🏁"),
     ("app_pages/1_Playground.py", _("Playground: one optimizer in depth, step by step"), "🔬"),
     ("app_pages/3_Schedules.py", _("Schedules: every learning-rate schedule, raced"), "📉"),
     ("app_pages/4_Hyperparameter_search.py", _("Hyperparameter search: grid vs random"), "🎯"),
