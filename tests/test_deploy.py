@@ -188,6 +188,30 @@ def test_both_processes_serve_and_sessions_stick(deployment):
     assert all(n > 0 for n in served), served  # 16 cookies spread over both processes
 
 
+def test_every_process_serves_the_map_and_browsers_may_keep_its_plotly(deployment):
+    """After their sessions drew Compare, each process serves the map component's files (a process
+    that imported the app before Streamlit started answered 404: every map was an error box), and
+    through nginx the map's plotly.js (named by plotly's version) goes out with a year's max-age,
+    gzipped; other files keep Streamlit's headers."""
+    import plotly
+
+    comp = "/component/ui._map.optiscape_map"
+    js = f"plotly-{plotly.__version__}.min.js"
+    for port in deployment["ports"]:
+        code, _, body = _get(f"http://127.0.0.1:{port}{comp}/index.html")
+        assert code == 200 and js.encode() in body, (port, code)
+    for i in range(4):  # whichever process the cookie hashes onto
+        req = urllib.request.Request(
+            f"{deployment['url']}{comp}/{js}",
+            headers={"Accept-Encoding": "gzip", "Cookie": f"optiscape=test{i:03d}"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert r.status == 200 and "max-age=31536000" in r.headers.get("Cache-Control", "")
+            assert r.headers.get("Content-Encoding") == "gzip"
+    with urllib.request.urlopen(deployment["url"] + "/", timeout=10) as r:
+        assert "max-age=31536000" not in (r.headers.get("Cache-Control") or "")
+
+
 def test_per_ip_connection_limit(deployment):
     """Websockets past ``--per-ip`` from one address are refused at the proxy (429), the others
     work."""

@@ -65,6 +65,20 @@ def _build_dir() -> str:
 _component = components.declare_component("optiscape_map", path=_build_dir())
 
 
+def _registered():
+    """The map component, registered with the running server. Streamlit registers a component
+    only when it is declared inside a script run; a server that imported ``ui`` before it started
+    (``deploy/serve.py``'s warm-up) would otherwise answer 404 for the component's files, and every
+    map would be an error box."""
+    from streamlit import runtime
+
+    if runtime.exists():
+        registry = runtime.get_instance().component_registry
+        if registry.get_component_path(_component.name) is None:
+            registry.register_component(_component)
+    return _component
+
+
 _RECENT: collections.OrderedDict[str, bytes] = collections.OrderedDict()  # id -> blob, any session
 
 
@@ -200,7 +214,7 @@ def replay_map(
     data, blob_bytes = _args(key, packed, clickable)
     data["present"] = {"scale": float(present)} if present else None
     labels = player_labels(payload)
-    value = _component(data=data, blobs=blob_bytes, labels=labels, key=key, default=None)
+    value = _registered()(data=data, blobs=blob_bytes, labels=labels, key=key, default=None)
     if not clickable or not isinstance(value, dict) or value.get("click") is None:
         return
     click, cid = value.get("click"), value.get("id")
