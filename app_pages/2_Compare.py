@@ -44,6 +44,7 @@ pick = cols[0].selectbox(
 )
 if cols[1].button(_("Load preset"), type="primary", width="stretch"):
     ui.load_scenario(scenarios.get_preset(pick).scenario, PAGE)
+    st.session_state[f"{PAGE}:from_link"] = False
     st.query_params.clear()
     st.rerun()
 with st.expander(_("What this preset shows"), expanded=False):
@@ -83,26 +84,11 @@ def compare():
     paths = viz.paths_from(trajs, labels)
     with right:
         shown = st.session_state.get(f"{PAGE}:preset_pick")
-        if shown in RACES and not ui.same_scenario(scn, scenarios.get_preset(shown).scenario):
-            st.caption(
-                ":material/info: "
-                + _(
-                    "You have changed the preset's settings: the checked claims under “What this "
-                    "preset shows” describe the preset's own runs, not the map below."
-                )
-            )
+        ui.preset_drift_note(PAGE, shown if shown in RACES else None, scn)
         ui.divergence_banner(
             sum(p.diverged_at is not None for p in paths), len(paths), N_("optimizers")
         )
-        for p in paths:
-            if p.diverged_at is not None:
-                st.error(
-                    _(
-                        "{label} diverged at step {k} (non-finite, or more than 100 map widths "
-                        "from its centre); its path is frozen at its last point before that, "
-                        "which can lie far off the map."
-                    ).format(label=p.label, k=p.diverged_at)
-                )
+        ui.divergence_errors(paths)
         grid = ui.cached_grid(scn)
         steps = np.arange(scn.steps + 1)
         gaps = viz.loss_gaps(scape, trajs)

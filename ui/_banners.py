@@ -108,3 +108,36 @@ def race_note(slug: str) -> None:
             "🏁",
             {"preset": slug},
         )
+
+
+def preset_drift_note(page: str, slug: str | None, scn) -> None:
+    """A caption when the map no longer shows preset ``slug``'s own runs: the settings were
+    changed, or the page opened a shared link (``init_page`` notes which)."""
+    from scenarios import get_preset
+
+    if slug is None or same_scenario(scn, get_preset(slug).scenario):
+        return
+    if st.session_state.get(f"{page}:from_link"):
+        text = _(
+            "The map shows the settings of the link you opened: the checked claims under “What "
+            "this preset shows” describe the preset's own runs."
+        )
+    else:
+        text = _(
+            "You have changed the preset's settings: the checked claims under “What this preset "
+            "shows” describe the preset's own runs, not the map below."
+        )
+    st.caption(":material/info: " + text)
+
+
+def divergence_errors(paths) -> None:
+    """One error per diverged path (``viz.paths_from``'s), saying where it stopped."""
+    for p in paths:
+        if p.diverged_at is not None:
+            st.error(
+                _(
+                    "{label} diverged at step {k} (non-finite, or more than 100 map widths "
+                    "from its centre); its path is frozen at its last point before that, "
+                    "which can lie far off the map."
+                ).format(label=p.label, k=p.diverged_at)
+            )

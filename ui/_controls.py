@@ -214,6 +214,7 @@ def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = Non
             return [say(w) for w in ss.pop(f"{page}:warnings_next", [])]
     warnings: list[str] = []
     scn = default
+    ss[f"{page}:from_link"] = bool(q) and "preset" not in q  # a shared link's own settings
     if "preset" in q:
         try:
             scn = scenarios.get_preset(q["preset"]).scenario
@@ -543,7 +544,9 @@ def optimizer_controls(page: str, i: int, *, overrides: bool) -> OptimizerConfig
     ss = st.session_state
     titles = optimizers.titles()
     key = f"{page}:o{i}:name"
-    ss.setdefault(key, optimizers.names()[min(i, 2)])
+    if key not in ss:  # a new slot: the first optimizer the slots above it do not race yet
+        used = {ss.get(f"{page}:o{j}:name") for j in range(i)}
+        ss[key] = next((n for n in optimizers.names() if n not in used), optimizers.names()[0])
     _choice(key, optimizers.names(), _("optimizer"))
     name = st.selectbox(
         _("optimizer"),
