@@ -84,7 +84,7 @@ for i, (col, default_opt) in enumerate(zip(cols, ("sgd", "momentum"), strict=Tru
             hint=_("Black pixels are diverged runs: lower the learning rate"),
         )
         st.plotly_chart(
-            viz.basin_figure(bm, scape, title=f"{_(spec.title)}, lr {lr:g}", lang=ui.lang()),
+            viz.basin_figure(bm, scape, title=_(spec.title), subtitle=f"lr {lr:g}", lang=ui.lang()),
             theme=None,
             key=f"{PAGE}:map{i}",
         )

@@ -96,3 +96,16 @@ def test_schedules_grid_ticks_stay_upright_and_rows_apart():
     row1, row2 = fig.layout.yaxis.domain, fig.layout.yaxis5.domain
     gap_px = (row1[0] - row2[1]) * (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b)
     assert gap_px >= 50
+
+
+def test_a_basin_map_title_on_two_lines_gets_room_for_both():
+    """Basins puts the learning rate in a subtitle line (in a half-page column at 1024 px the
+    one-line "Momentum (heavy ball), lr 0.002" was cut at both ends); the top margin holds it."""
+    import lessons
+
+    scape = landscapes.get("himmelblau")
+    bm = lessons.basins(scape, "momentum", n=4, steps=5, lr=0.002, hparams={})
+    one = viz.basin_figure(bm, scape, title="Momentum (heavy ball)")
+    two = viz.basin_figure(bm, scape, title="Momentum (heavy ball)", subtitle="lr 0.002")
+    assert two.layout.title.subtitle.text == "lr 0.002"
+    assert two.layout.margin.t == one.layout.margin.t + 20 >= TITLE_BAND + 26

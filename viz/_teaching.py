@@ -139,7 +139,9 @@ def heatmap_figure(
     return fig
 
 
-def basin_figure(bm, scape, *, title: str, height: int = 340, lang: str = "en") -> go.Figure:
+def basin_figure(
+    bm, scape, *, title: str, subtitle: str = "", height: int = 340, lang: str = "en"
+) -> go.Figure:
     """Starts coloured by the minimum they reach (grey: not converged, black: diverged); words in
     ``lang``."""
     _ = _tr(lang)
@@ -181,12 +183,13 @@ def basin_figure(bm, scape, *, title: str, height: int = 340, lang: str = "en") 
         )
     fig.update_layout(
         template=TEMPLATE,
-        title=title_on_top(_(title)),
+        title=title_on_top(_(title), subtitle=dict(text=subtitle)),
         height=height,
         xaxis_title=_(N_("start x")),
         yaxis_title=_(N_("start y")),
         showlegend=False,
-        margin=dict(t=TITLE_BAND + 6, l=50, r=10, b=50),  # a half-page column: the map, wide
+        # a half-page column: the map, wide; a subtitle line (the page's learning rate) gets room
+        margin=dict(t=TITLE_BAND + 6 + (20 if subtitle else 0), l=50, r=10, b=50),
     )
     return fig
 
