@@ -245,7 +245,7 @@ def test_kill_9_sessions_come_back_with_their_scenario_and_the_process_restarts(
     victim = int(st0["pids"][str(deployment["ports"][0])])
 
     class A:
-        sessions, timeout, clear_cache, kill = 12, 120.0, "", [victim]
+        sessions, timeout, clear_cache, kill = 12, 240.0, "", [victim]  # generous on a busy machine
 
     res = asyncio.run(wc.run_restart([url], wc.Servers([victim]), A))
     assert res["hit"] >= 1, "no session was on the killed process"
