@@ -17,6 +17,7 @@ BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map
           covered: [...all('.g-gtitle'), ...all('.g-xtitle'), ...all('.g-ytitle'),
                     ...all('.xtick text'), ...all('.ytick text')],
           yticks: Array.from(el.querySelectorAll('.ytick text')).map(e => e.textContent),
+          ytitle: all('.g-ytitle'), ytickboxes: all('.ytick text'),
           notes: all('.infolayer .annotation'), plots: all('.nsewdrag')};
 })"""
 
@@ -61,4 +62,7 @@ def test_batch_size_maps_at_1024_titles_apart_legends_clear(server, ctx):
         if c["legend"]:
             hits = [x for x in c["covered"] if _overlap(c["legend"], x)]
             assert not hits, (c["title"], c["legend"], hits)
+        # no y-axis title drawn over its own tick labels (the lr sweep's log axis did)
+        hits = [(a, b) for a in c["ytitle"] for b in c["ytickboxes"] if _overlap(a, b)]
+        assert not hits, (c["title"], hits)
     page.close()

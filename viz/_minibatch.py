@@ -212,7 +212,9 @@ def lr_sweep_figure(sweep, *, good_gap: float, steps: int, height: int = 360, la
         ),
         height=height + 40,  # (the legend's rows now on top)
         xaxis=dict(type="log", title=_("learning rate"), exponentformat="power"),
-        yaxis=dict(type="log", title=_("final (f - f*) / start"), exponentformat="power"),
+        yaxis=dict(  # automargin: the title clear of the 10^-k tick labels
+            type="log", title=_("final (f - f*) / start"), exponentformat="power", automargin=True
+        ),
         legend=legend_on_top(height + 40),  # (below, it covered the x axis' title)
         margin=dict(t=TITLE_BAND + 6, l=60, r=10, b=50),
     )
