@@ -202,8 +202,11 @@ def test_slide_png_has_equal_aspect_big_text_and_the_legend_outside(run):
     png = viz.to_image(slide, "png", width=1280, height=720)
     rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
     assert_map_not_blank(rgb, scape.bounds)
-    _, t, _, b = plot_box(rgb)
+    left, t, right, b = plot_box(rgb)
     assert b - t > 0.75 * 720  # as tall as the slide allows
+    # the map, its colour bar and the legend sit in the middle of the slide, not at its left edge
+    xa, lg = slide.layout.xaxis.domain, slide.layout.legend.x
+    assert xa[0] > 0.05 and lg > xa[1] and left > 0.15 * 1280 and right < 0.75 * 1280, (xa, left)
 
 
 def test_log_axes_label_every_tick_with_its_value():

@@ -240,21 +240,24 @@ def slide_figure(fig: go.Figure, *, width: int, height: int, text_scale: float =
     side, pw = best if best else ("right", 0.3 * aw)
     ph = pw * r
     fx, fy = pw / aw, ph / ah
+    # the plot, its colour bar and (beside it) the legend as one block in the middle of the slide
+    block = pw + bar_px + (max([*entries, 0]) + fs if side == "right" else 0)
+    off = max(0.0, (aw - block) / 2) / aw
     legend = (
-        dict(orientation="v", x=(pw + bar_px) / aw, xanchor="left", y=1, yanchor="top")
+        dict(orientation="v", x=off + (pw + bar_px) / aw, xanchor="left", y=1, yanchor="top")
         if side == "right"
-        else dict(orientation="h", x=0, xanchor="left", y=-mb / ah, yanchor="top")
+        else dict(orientation="h", x=off, xanchor="left", y=-mb / ah, yanchor="top")
     )
     if side == "below":  # the plot sits at the top, the legend just under the x axis' title
         legend["y"] = 1 - fy - (4.2 * fs) / ah
     f.update_layout(
         margin=dict(l=ml, r=mr, t=mt, b=mb, autoexpand=False),
-        xaxis=dict(domain=[0, fx], constrain=None, range=[x0, x1]),
+        xaxis=dict(domain=[off, off + fx], constrain=None, range=[x0, x1]),
         yaxis=dict(domain=[1 - fy, 1], range=[y0, y1]),
         legend=dict(**legend, font=dict(size=lf)),
     )
     contour.colorbar.update(
-        x=fx + 8 / aw, xanchor="left", y=1, yanchor="top", len=fy, thickness=round(fs), xpad=0
+        x=off + fx + 8 / aw, xanchor="left", y=1, yanchor="top", len=fy, thickness=round(fs), xpad=0
     )
     contour.colorbar.title.font.size = fs
     return f
