@@ -15,7 +15,9 @@ block's body as a plain sequence of kernels instead of through its dependency sc
 run's gradient noise is drawn before the loop. The inputs go in as one vector (plus one matrix of
 per-run values in a sweep) and all outputs come back as one packed vector. ``jaxsetup`` raises
 XLA:CPU's small-while-loop limit so that a run's loops and a small sweep's are each compiled into
-one function instead of dispatching each kernel of each step (``tests/test_engine.py`` checks it).
+one function instead of dispatching each kernel of each step; a larger sweep runs its runs in
+blocks of at most ``BLOCK`` (per device), each block's loop under that limit
+(``tests/test_engine.py`` checks both).
 """
 
 from __future__ import annotations
