@@ -15,7 +15,9 @@ block's body as a plain sequence of kernels instead of through its dependency sc
 run's gradient noise is drawn before the loop. The inputs go in as one vector (plus one matrix of
 per-run values in a sweep) and all outputs come back as one packed vector. ``jaxsetup`` raises
 XLA:CPU's small-while-loop limit so that a run's loops and a small sweep's are each compiled into
-one function instead of dispatching each kernel of each step (``tests/test_engine.py`` checks it).
+one function instead of dispatching each kernel of each step; a larger sweep runs its runs in
+blocks of at most ``BLOCK`` (per device), each block's loop under that limit
+(``tests/test_engine.py`` checks both).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ MAX_STEPS = 10_000
 MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's devices
 MAX_SWEEP = 250_000
 CHUNK = 16  # steps per iteration of the outer loop (one inner scan)
+BLOCK = 64  # runs per block of a sweep's loop (kept under XLA:CPU's small-while-loop limit)
 SMALL_FLOATS = 64  # float64s in XLA:CPU's sequential-execution buffer limit (512 bytes)
 UNROLL = {
     False: 1,
@@ -617,8 +620,13 @@ def _unpack_inputs(layout, flat):
 
 
 @functools.lru_cache(maxsize=128)
-def _executable(cfg: Static, layout):
-    """The jitted ``(shared vector, per-run matrix or None) -> packed outputs`` of ``cfg``."""
+def _executable(cfg: Static, layout, shards: int = 1, block: int = 0):
+    """The jitted ``(shared vector, per-run matrix or None) -> packed outputs`` of ``cfg``.
+
+    With ``block > 0`` a sweep runs its runs in blocks of that many (``lax.map`` over a
+    ``vmap``; the runs a multiple of it), so that each block's loop stays under XLA:CPU's
+    small-while-loop limit and compiles into one function; with ``shards > 1`` each of that many
+    devices runs its share of the runs (``shard_map``)."""
     one = _simulate(cfg)
     shared_layout, batch_layout = layout
 
@@ -630,9 +638,48 @@ def _executable(cfg: Static, layout):
         x = Inputs(*(b if b is not None else s for s, b in zip(shared, per_run, strict=True)))
         return _pack(cfg, one(x))
 
-    if cfg.batched:
-        return jax.jit(jax.vmap(merged, in_axes=(None, 0)))
-    return jax.jit(lambda vec: merged(vec, None))
+    if not cfg.batched:
+        return jax.jit(lambda vec: merged(vec, None))
+    runs = jax.vmap(merged, in_axes=(None, 0))
+
+    def blocks(vec, mat):
+        if not block:
+            return runs(vec, mat)
+        out = jax.lax.map(lambda m: runs(vec, m), mat.reshape(-1, block, mat.shape[-1]))
+        return out.reshape(mat.shape[0], -1)
+
+    if shards < 2:
+        return jax.jit(blocks)
+    P = jax.sharding.PartitionSpec
+    return jax.jit(
+        jax.shard_map(
+            blocks,
+            mesh=_mesh(shards),
+            in_specs=(P(), P("runs")),
+            out_specs=P("runs"),
+            check_vma=False,
+        )
+    )
+
+
+def _blocks(n: int, shards: int, record: bool) -> tuple[int, int]:
+    """``(block, runs)``: the block size of a sweep of ``n`` runs on ``shards`` devices (0: one
+    ``vmap``) and its runs padded to a whole number of blocks per device. A device's runs go in
+    ``ceil(m / BLOCK)`` equal blocks (at most ``BLOCK`` runs each) once there are more than
+    ``2 * BLOCK``; sweeps that record whole paths are not split (their buffers exceed the limit
+    anyway)."""
+    m = -(-n // shards)
+    if record or m <= 2 * BLOCK:
+        return 0, n
+    nb = -(-m // BLOCK)
+    block = -(-m // nb)
+    return block, shards * nb * block
+
+
+@functools.cache
+def _mesh(shards: int):
+    """The mesh of the first ``shards`` devices along the runs."""
+    return jax.sharding.Mesh(np.array(jax.devices()[:shards]), ("runs",))
 
 
 @functools.lru_cache(maxsize=128)
@@ -647,16 +694,20 @@ def _compiled(cfg: Static):
     return call
 
 
-def _split(batch, n: int):
-    """Pads the per-run arrays to a multiple of the device count and shards them along the runs
-    (as is when there is one device or the sweep is small)."""
-    devices = jax.devices()
-    if len(devices) < 2 or n < MIN_SPLIT:
+def _shards(n: int, parallel: bool) -> int:
+    """How many devices a sweep of ``n`` runs is split across (1: not split)."""
+    devices = len(jax.devices())
+    return devices if parallel and devices >= 2 and n >= MIN_SPLIT else 1
+
+
+def _split(batch, n: int, shards: int | None = None):
+    """Pads the per-run arrays to a multiple of ``shards`` (default: :func:`_shards`) and shards
+    them along the runs (as is with one shard)."""
+    shards = _shards(n, True) if shards is None else shards
+    if shards < 2:
         return batch
-    pad = -n % len(devices)
-    sharding = jax.sharding.NamedSharding(
-        jax.sharding.Mesh(np.array(devices), ("runs",)), jax.sharding.PartitionSpec("runs")
-    )
+    pad = -n % shards
+    sharding = jax.sharding.NamedSharding(_mesh(shards), jax.sharding.PartitionSpec("runs"))
     return jax.tree.map(
         lambda a: jax.device_put(
             np.concatenate([a, np.repeat(a[-1:], pad, axis=0)]) if pad else a, sharding
@@ -805,10 +856,11 @@ def run(
     n = steps
     points = out["points"][: n + 1]
     grads = out["grads"][: n + 1]
-    updates = np.diff(points, axis=0)
+    updates = points[1:] - points[:-1]
     g = grads[:-1]
     safe = np.abs(g) > 1e-300
     eff = np.where(safe, -updates / np.where(safe, g, 1.0), 0.0)
+    eff[~np.isfinite(eff)] = 0.0  # (np.nan_to_num costs 3x more here)
     div = int(out["div_at"][()])
     if (
         landscape.name == "custom"
@@ -824,7 +876,7 @@ def run(
             out["eval_points"][k:n] = out["points"][k]
             out["eval_grads"][k:n] = 0.0
             points, grads = out["points"][: n + 1], out["grads"][: n + 1]
-            updates = np.diff(points, axis=0)
+            updates = points[1:] - points[:-1]
             eff = np.where(np.arange(n)[:, None] >= k, 0.0, eff)
     return Trajectory(
         points=points,
@@ -835,7 +887,7 @@ def run(
         velocity=out["velocity"][: n + 1],
         lookahead=out["lookahead"][: n + 1],
         mhat=out["mhat"][: n + 1],
-        eff_lr=np.nan_to_num(eff, nan=0.0, posinf=0.0, neginf=0.0),
+        eff_lr=eff,
         diverged_at=None if div < 0 else div,
         eval_points=out["eval_points"][:n],
         eval_grads=out["eval_grads"][:n],
@@ -953,7 +1005,11 @@ def sweep(
         mat[:, 3 + i] = hp[k].ravel()
     mat[:, -1] = seeds.ravel()
     layout = (shared_layout, _batch_layout(names))
-    out = _executable(cfg, layout)(vec, _split(mat, n) if parallel else mat)
+    shards = _shards(n, parallel)
+    block, padded = _blocks(n, shards, cfg.record)
+    if padded > n:  # whole blocks: the last run repeated
+        mat = np.concatenate([mat, np.repeat(mat[-1:], padded - n, axis=0)])
+    out = _executable(cfg, layout, shards, block)(vec, _split(mat, padded, shards))
     out = {k: v[:n] for k, v in _unpack(cfg, out).items()}
     paths = losses = None
     if return_paths:
