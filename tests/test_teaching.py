@@ -52,7 +52,7 @@ PAGE_SHOWS = {  # page: (its title, the titles of its figures in order; None: th
     ),
     "app_pages/7_Basins.py": (
         "Basins of attraction",
-        ["SGD, lr 0.01", "Momentum (heavy ball), lr 0.002"],
+        ["SGD", "Momentum (heavy ball)"],  # each with its learning rate as the subtitle
     ),
 }
 
@@ -69,6 +69,9 @@ def test_teaching_pages_show_their_figures(page):
         leg = s["layout"].get("legend") or {}
         if s["layout"].get("showlegend") is not False and len(s["data"]) > 1:
             assert (leg.get("yref"), leg.get("yanchor")) == ("container", "top"), s["layout"]
+    if page.endswith("7_Basins.py"):
+        subtitles = [s["layout"]["title"]["subtitle"]["text"] for s in specs]
+        assert subtitles == ["lr 0.01", "lr 0.002"]
     if page.endswith("3_Schedules.py"):  # every schedule in the grid, every racer in the race
         assert [t["name"] for t in specs[0]["data"]] == [sc.title for sc in optimizers.SCHEDULES]
         assert len(specs[1]["data"]) == len(scenarios.RACE_SCHEDULES)
