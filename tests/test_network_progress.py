@@ -39,15 +39,15 @@ def _texts_of_progress(monkeypatch, query: dict, lang: str | None = None) -> lis
 
 
 def test_a_longer_run_shows_its_steps_while_it_trains(monkeypatch):
-    q = {"mlp:steps": "2000", "mlp:depth": "3", "mlp:seed": "41", "mlp:cmp": "false"}
+    q = {"mlp:steps": "1000", "mlp:seed": "41", "mlp:cmp": "false"}
     seen = _texts_of_progress(monkeypatch, q)
     steps = [s for s in seen if "step" in s]
-    want = [f"Training Adam, lr 0.01: step {200 * k} of 2000" for k in range(1, 11)]
+    want = [f"Training Adam, lr 0.01: step {100 * k} of 1000" for k in range(1, 11)]
     assert steps == want, seen
     # the same run again: cached, no bar
     assert _texts_of_progress(monkeypatch, q) == []
     seen = _texts_of_progress(monkeypatch, {**q, "mlp:seed": "42"}, lang="zh")
-    assert "正在训练 Adam, lr 0.01：第 2000 步，共 2000 步" in seen, seen
+    assert "正在训练 Adam, lr 0.01：第 1000 步，共 1000 步" in seen, seen
 
 
 @pytest.mark.skipif(not have_chromium(), reason="needs /usr/bin/chromium")
