@@ -78,12 +78,14 @@ def _kw(cfg: Config, arch: m.Arch | None = None) -> dict:
     )
 
 
-def train(cfg: Config) -> list[m.MLPRun]:
-    """One run per (optimizer, lr), all from the same initial weights."""
+def train(cfg: Config, progress=None) -> list[m.MLPRun]:
+    """One run per (optimizer, lr), all from the same initial weights; ``progress(i, steps_done,
+    steps)`` while run ``i`` trains."""
     x, y, xv, yv = data(cfg)
+    tick = lambda i: None if progress is None else (lambda t, n: progress(i, t, n))
     return [
-        m.train_mlp(x, y, xv, yv, optimizer=o, lr=lr, seed=cfg.seed, **_kw(cfg))
-        for o, lr in cfg.runs
+        m.train_mlp(x, y, xv, yv, optimizer=o, lr=lr, seed=cfg.seed, progress=tick(i), **_kw(cfg))
+        for i, (o, lr) in enumerate(cfg.runs)
     ]
 
 

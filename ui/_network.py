@@ -13,8 +13,8 @@ import network
 import viz
 from i18n import N_
 
-from ._cached import cached_mlp
 from ._i18n import _, lang
+from ._select import choice
 
 P = "mlp"
 LINK = "query-params"
@@ -113,13 +113,15 @@ def widget(where, name: str):
     label = _(label)
     kw = dict(key=f"{P}:{name}", bind=LINK)
     shown = lambda k: _(SHOWN.get(k, k))
+    # a choice's link holds the option (e.g. ``layers``), not its label in the page's language:
+    # Streamlit's own binding took only the label, so a ``lang=zh`` link lost its view (ui.choice)
     if kind == "select":
         fmt = (lambda k: _(network.opt_titles()[k])) if name.startswith("opt") else shown
-        i = choices.index(default)
-        return where.selectbox(label, choices, index=i, format_func=fmt, **kw)
+        return choice("selectbox", label, choices, key=kw["key"], format_func=fmt,
+                      default=default, container=where)  # fmt: skip
     if kind == "radio":
-        return where.radio(label, choices, choices.index(default), horizontal=True,
-                           format_func=shown, **kw)  # fmt: skip
+        return choice("radio", label, choices, key=kw["key"], format_func=shown, default=default,
+                      container=where, horizontal=True)  # fmt: skip
     if kind == "toggle":
         return where.toggle(label, default, **kw)
     if kind == "options":
@@ -161,13 +163,30 @@ def _spin(cfg: network.Config, what: str) -> str:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
+def _box(cfg: network.Config) -> dict:
+    """One configuration's runs, filled once by the first session that trains them (under its
+    lock, so a second session waits instead of training them again); shared, never modified."""
+    return {"lock": threading.Lock()}
+
+
+def _trained(cfg: network.Config, progress=None) -> list[network.MLPRun]:
+    """The runs of ``cfg`` (trained now if no session has; a rerun that interrupts the training
+    leaves the box empty)."""
+    box = _box(cfg)
+    with box["lock"]:
+        if "runs" not in box:
+            box["runs"] = network.views.train(cfg, progress=progress)
+    return box["runs"]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _decision(cfg):
-    return network.views.decision(cfg, cached_mlp(cfg)[0])
+    return network.views.decision(cfg, _trained(cfg)[0])
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _landscape(cfg):
-    return network.views.landscape(cfg, cached_mlp(cfg))
+    return network.views.landscape(cfg, _trained(cfg))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -177,13 +196,13 @@ def _resln(cfg):
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _ensembles(cfg):
-    return network.views.ensembles(cfg, cached_mlp(cfg)[0])
+    return network.views.ensembles(cfg, _trained(cfg)[0])
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _averaging(cfg):
     members = _ensembles(cfg)["members"]
-    return network.views.averaging(cfg, cached_mlp(cfg)[0], members)
+    return network.views.averaging(cfg, _trained(cfg)[0], members)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -201,8 +220,20 @@ def _warm(width: int) -> threading.Thread:
 
 
 def runs(cfg: network.Config):
-    with st.spinner(_spin(cfg, _("Training the network")), show_time=True):
-        trained = cached_mlp(cfg)
+    """The runs of ``cfg``; while they train, a progress bar with the step count (the training
+    runs in chunks of steps; a widget changed meanwhile reruns the page at the next chunk)."""
+    if "runs" in _box(cfg):
+        trained = _trained(cfg)
+    else:
+        labels = cfg.labels()
+        bar = st.progress(0.0, text=_spin(cfg, _("Training the network")))
+
+        def tick(i: int, done: int, total: int) -> None:
+            text = _("Training {run}: step {t} of {n}").format(run=labels[i], t=done, n=total)
+            bar.progress(min(1.0, (i + done / total) / len(labels)), text=text)
+
+        trained = _trained(cfg, tick)
+        bar.empty()
     _warm(network.padded_width(cfg.width))
     for lab, r in zip(cfg.labels(), trained, strict=True):
         if r.diverged_at is not None:
