@@ -63,7 +63,9 @@ def main(argv=None) -> None:
     print(f"optiscape: warmed ({a.warm}) in {dt:.1f} s", flush=True)
     if a.warm_only:
         return
-    if a.warm != "none":  # the network page's loops (niced thread), while this process serves
+    # the network page's loops (niced thread), while this process serves; OPTISCAPE_WARM_NETWORK=0
+    # leaves them to the first use (the deployment tests, which never open that page)
+    if a.warm != "none" and os.environ.get("OPTISCAPE_WARM_NETWORK", "1") != "0":
         import network
 
         network.warm_up_background()

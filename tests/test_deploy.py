@@ -91,6 +91,7 @@ def deployment(tmp_path_factory):
             str(PER_IP),
         ],
         cwd=ROOT,
+        env=dict(os.environ, OPTISCAPE_WARM_NETWORK="0"),  # (no network page is opened here)
         stdout=log,
         stderr=subprocess.STDOUT,
     )
