@@ -14,7 +14,7 @@ from ._banners import (
     show_claims,
 )
 from ._bound import LinkCheck
-from ._cached import cached_basins, cached_mlp, cached_search, cached_sweep_paths
+from ._cached import cached_basins, cached_search, cached_sweep_paths
 from ._controls import (
     KEEP,
     LINK,
@@ -52,7 +52,6 @@ __all__ = [
     "cached_basins",
     "cached_grid",
     "cached_inside",
-    "cached_mlp",
     "cached_run",
     "cached_search",
     "cached_sweep_paths",

@@ -7,7 +7,6 @@ import streamlit as st
 import engine
 import landscapes
 import lessons
-import network
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -67,10 +66,3 @@ def cached_sweep_paths(
         seeds=list(seeds),
         return_paths=True,
     )
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def cached_mlp(cfg: network.Config) -> list[network.MLPRun]:
-    """The network page's runs for one :class:`network.Config` (kept, not copied: a rerun that hits
-    the cache costs nothing; the runs are never modified)."""
-    return network.views.train(cfg)
