@@ -34,7 +34,12 @@ import numpy as np
 import optax
 
 from landscapes import first_break
-from optimizers._schedules import make_any_schedule, make_schedule, schedule_inputs
+from optimizers._schedules import (
+    make_any_schedule,
+    make_schedule,
+    schedule_args,
+    schedule_inputs,
+)
 from optimizers._specs import OptimizerSpec, ProbeContext, get
 
 MAX_STEPS = 10_000
@@ -742,10 +747,11 @@ def _common(
     momentum_warmup,
 ):
     _remember(landscape)
-    kind, sargs = schedule_inputs(schedule, schedule_args_)
     if schedule == "constant":  # its own executable, without a table (the default, the fastest)
+        schedule_args(schedule, schedule_args_)  # (it has none: any given argument is an error)
         kind, sargs = None, {}
     else:
+        kind, sargs = schedule_inputs(schedule, schedule_args_)
         kind, sargs = np.int32(kind), {k: _f64(v) for k, v in sargs.items()}
     cn = np.inf if clip_norm is None or clip_norm <= 0 else float(clip_norm)
     cv = np.inf if clip_value is None or clip_value <= 0 else float(clip_value)
