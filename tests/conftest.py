@@ -95,11 +95,7 @@ _FIRST = (
 
 def _group(item) -> str | None:
     file = item.path.name
-    if (
-        file == "test_presets.py"
-        and "[" in item.name
-        and item.originalname == "test_preset_claim_holds"
-    ):
+    if file == "test_presets.py" and item.originalname == "test_preset_claim_holds":
         return "preset-" + item.callspec.params["slug"]
     return None if file in _SPREAD else file
 

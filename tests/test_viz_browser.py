@@ -26,43 +26,40 @@ def _overlap(a, b) -> bool:
     return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_quadratic_charts_at_1024_legends_clear_and_log_ticks_labelled(server, ctx, lang):
+def _charts_at_1024(ctx, url: str, n: int) -> list[dict]:
+    """The boxes of the page's charts (``BOXES_JS``) at a 1024 x 768 projector's size, once its
+    ``n`` charts are drawn; asserts that no legend covers a title, axis title or tick labels."""
     page = ctx.new_page()
     page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(f"{server}/Quadratic_theory?lang={lang}")
-    wait_for_plots(page, 3)
+    page.goto(url)
+    wait_for_plots(page, n)
     page.wait_for_timeout(1500)
     charts = page.evaluate(BOXES_JS)
-    assert len(charts) == 3
+    page.close()
     for c in charts:
         if c["legend"]:
             hits = [b for b in c["covered"] if _overlap(c["legend"], b)]
             assert not hits, (c["title"], c["legend"], hits)
+    return charts
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_quadratic_charts_at_1024_legends_clear_and_log_ticks_labelled(server, ctx, lang):
+    charts = _charts_at_1024(ctx, f"{server}/Quadratic_theory?lang={lang}", 3)
+    assert len(charts) == 3
     eig = charts[1]  # |q_i . x_t| per eigendirection, shown over 1e-12..3
     assert len(eig["yticks"]) >= 4 and "10⁻¹²" in eig["yticks"], eig["yticks"]
-    page.close()
 
 
 def test_batch_size_maps_at_1024_titles_apart_legends_clear(server, ctx):
     """The Batch size page in 中文 at 1024 x 768: the two maps' subplot titles touch neither each
     other nor the plots, and no legend covers an axis title or tick labels."""
-    page = ctx.new_page()
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(f"{server}/Batch_size?lang=zh")
-    wait_for_plots(page, 5)
-    page.wait_for_timeout(1500)
-    charts = page.evaluate(BOXES_JS)
+    charts = _charts_at_1024(ctx, f"{server}/Batch_size?lang=zh", 5)
     maps = next(c for c in charts if len(c["plots"]) == 2)
     a, b = maps["notes"][:2]
     assert not _overlap(a, b), (a, b)
     for note in maps["notes"][:2]:
         assert all(note[3] <= p[1] + 1 for p in maps["plots"]), (note, maps["plots"])
-    for c in charts:
-        if c["legend"]:
-            hits = [x for x in c["covered"] if _overlap(c["legend"], x)]
-            assert not hits, (c["title"], c["legend"], hits)
-        # no y-axis title drawn over its own tick labels (the lr sweep's log axis did)
+    for c in charts:  # no y-axis title drawn over its own tick labels (the lr sweep's log axis did)
         hits = [(a, b) for a in c["ytitle"] for b in c["ytickboxes"] if _overlap(a, b)]
         assert not hits, (c["title"], hits)
-    page.close()
