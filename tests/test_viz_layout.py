@@ -109,3 +109,55 @@ def test_a_basin_map_title_on_two_lines_gets_room_for_both():
     two = viz.basin_figure(bm, scape, title="Momentum (heavy ball)", subtitle="lr 0.002")
     assert two.layout.title.subtitle.text == "lr 0.002"
     assert two.layout.margin.t == one.layout.margin.t + 20 >= TITLE_BAND + 26
+
+
+def test_a_short_log_chart_labels_at_most_y_ticks_values():
+    """The network page's loss (0.0025..0.6) in a chart 200 px high ran eight labels into each
+    other (0.005/0.01/0.02 ...): with ``y_ticks=5`` at most five lie inside the span shown, each
+    reading as its value; over many decades the powers of ten thin out; without it, 1-2-5."""
+    from viz._figures import log_ticks
+
+    y = np.geomspace(0.6, 0.0025, 100)
+    fig = viz.curves_figure(
+        [viz.Series("a", np.arange(100), y, "#000000")], title="t", ylabel="y", log_y=True,
+        y_ticks=5,
+    )  # fmt: skip
+    ya = fig.layout.yaxis
+    lo, hi = 10.0 ** np.asarray(ya.range)  # the span shown: the data's and a margin
+    assert lo < 0.0025 and hi > 0.6
+    inside = [(v, t) for v, t in zip(ya.tickvals, ya.ticktext, strict=True) if lo <= v <= hi]
+    assert 3 <= len(inside) <= 5 and all(float(t) == pytest.approx(v) for v, t in inside), inside
+    vals, _ = log_ticks(1e-9, 1.0, most=5)
+    assert 2 <= len([v for v in vals if 1e-9 <= v <= 1]) <= 5
+    vals, _ = log_ticks(0.0025, 0.6)
+    assert len([v for v in vals if 0.0025 <= v <= 0.6]) == 7  # the default: 0.005, 0.01 .. 0.5
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_crosses_get_one_legend_entry_in_the_figure_language(lang):
+    """The network page's crosses at each run's lowest validation loss had no legend entry (only a
+    hover, which a projected class cannot use): ``marks_name`` gives them one, in the figure's
+    language, grouped with every cross; without it (Compare's divergence marks) none."""
+    marks = [viz.Series("best (a)", 40, 0.02, "#111111"), viz.Series("best (b)", 30, 0.1, "#222")]
+    fig = viz.curves_figure(
+        TWO, title="t", ylabel="y", log_y=True, marks=marks, marks_name="lowest validation loss",
+        lang=lang,
+    )  # fmt: skip
+    crosses = [t for t in fig.data if t.mode == "markers"]
+    entries = [t for t in crosses if t.showlegend is not False]
+    assert len(entries) == 1 and entries[0].marker.symbol == "x" and fig.layout.showlegend
+    assert entries[0].name == {"en": "lowest validation loss", "zh": "最低验证损失"}[lang]
+    assert {t.legendgroup for t in crosses} == {"marks"} and len(crosses) == 3
+    plain = viz.curves_figure(TWO, title="t", ylabel="y", log_y=True, marks=marks)
+    assert all(t.showlegend is False for t in plain.data if t.mode == "markers")
+
+
+def test_a_counting_axis_has_whole_number_ticks_only():
+    """The ensemble-size axis had ticks at 1.5, 2.5 ..: it counts members, so whole numbers only
+    (every one over a few, every k-th over many)."""
+    acc = [viz.Series("seeds", np.arange(1, 6), np.linspace(0.99, 1, 5), "#000000")]
+    xa = viz.curves_figure(acc, title="t", ylabel="y", x_integer=True).layout.xaxis
+    assert xa.tickmode == "linear" and xa.dtick == 1 and xa.tick0 == 0
+    many = [viz.Series("s", np.arange(1, 61), np.ones(60), "#000000")]
+    xa = viz.curves_figure(many, title="t", ylabel="y", x_integer=True).layout.xaxis
+    assert xa.dtick == 6 and float(xa.dtick).is_integer()

@@ -105,22 +105,40 @@ def _tick_text(v: float) -> str:
     return (f"{m}×" if m != 1 else "") + "10" + str(e).translate(_SUP)
 
 
-def log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]] | None:
+def log_ticks(
+    lo: float, hi: float, most: int | None = None
+) -> tuple[list[float], list[str]] | None:
     """Tick values and labels for a log axis over ``[lo, hi]`` that each read as a number (Plotly
     alone labels the minor ticks of a short range with bare digits: "3, 2, 1, 9, 8"): powers of ten,
-    thinned over many decades, and 2 and 5 (or every digit) between them over a few."""
+    thinned over many decades, and 2 and 5 (or every digit) between them over a few. With ``most``
+    (a short chart), the densest of those sets, or 1 and 3, that puts at most ``most`` ticks
+    inside the range."""
     if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
         return None
     a, b = int(np.floor(np.log10(lo) + 1e-9)), int(np.ceil(np.log10(hi) - 1e-9))
     decades = max(b - a, 1)
-    for mantissas in ((1,), (1, 2, 5), (1, 2, 3, 5), tuple(range(1, 10))):
-        if decades > 3 and mantissas != (1,):
-            break
-        step = max(1, -(-decades // 8)) if mantissas == (1,) else 1
+
+    def ticks(mantissas, step=1):
         vals = [m * 10.0**e for e in range(a, b + 1, step) for m in mantissas]
-        inside = [v for v in vals if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
-        if len(inside) >= 3 or (decades > 3 and len(inside) >= 2):
-            break
+        return vals, [v for v in vals if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
+
+    if most is not None:
+        sets = [(m, 1) for m in (tuple(range(1, 10)), (1, 2, 3, 5), (1, 2, 5), (1, 3))]
+        sets += [((1,), step) for step in range(1, decades + 1)]
+        for mantissas, step in sets:
+            vals, inside = ticks(mantissas, step)
+            if 2 <= len(inside) <= max(most, 2):
+                break
+        else:
+            return log_ticks(lo, hi)
+    else:
+        for mantissas in ((1,), (1, 2, 5), (1, 2, 3, 5), tuple(range(1, 10))):
+            if decades > 3 and mantissas != (1,):
+                break
+            step = max(1, -(-decades // 8)) if mantissas == (1,) else 1
+            vals, inside = ticks(mantissas, step)
+            if len(inside) >= 3 or (decades > 3 and len(inside) >= 2):
+                break
     if len(inside) < 2:
         return None  # less than a digit's step: Plotly's own labels are whole numbers there
     vals = [v for v in vals if lo / 10 <= v <= hi * 10]
@@ -448,12 +466,18 @@ def curves_figure(
     xlabel: str = N_("step"),
     height: int = 300,
     marks: list[Series] | None = None,
+    marks_name: str | None = None,
     y_range: tuple[float, float] | None = None,
+    y_ticks: int | None = None,
+    x_integer: bool = False,
     lang: str = "en",
 ) -> go.Figure:
-    """Line plot of :class:`Series`; ``marks`` adds one-point Series drawn as crosses; ``y_range``
-    (in data units, also on a log axis) fixes the y axis' span, its tick labels read over it. The
-    title and axis labels (catalog msgids, or already translated) are shown in ``lang``."""
+    """Line plot of :class:`Series`; ``marks`` adds one-point Series drawn as crosses (hover names
+    each), with ``marks_name`` one legend entry that says what the crosses are; ``y_range`` (in data
+    units, also on a log axis) fixes the y axis' span, its tick labels read over it; ``y_ticks``
+    caps a log y axis' labelled ticks (a short chart); ``x_integer``: the x axis counts (whole
+    numbers only). The title, axis labels and ``marks_name`` (catalog msgids, or already
+    translated) are shown in ``lang``."""
     _ = gettext_for(lang)
     data = []
     for s in series:
@@ -481,22 +505,52 @@ def curves_figure(
                 showlegend=False,
                 hovertext=m.label,
                 marker=dict(symbol="x", size=12, color=m.color, line=dict(width=3)),
+                **({"legendgroup": "marks"} if marks_name else {}),
             )
         )
+    if marks and marks_name:  # one entry for all the crosses (each cross has its run's colour)
+        data.append(
+            dict(
+                type="scatter",
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=_(marks_name),
+                legendgroup="marks",
+                hoverinfo="skip",
+                marker=dict(symbol="x", size=9, color="#555", line=dict(width=2)),
+            )
+        )
+    xaxis = dict(title=dict(text=_(xlabel) if xlabel else ""))
+    if x_integer:  # ticks at whole numbers only, at most about ten of them
+        xs = np.concatenate([np.asarray(c.x, float).ravel() for c in series] or [np.zeros(1)])
+        span = float(np.ptp(xs[np.isfinite(xs)])) if np.isfinite(xs).any() else 0.0
+        xaxis.update(tickmode="linear", tick0=0, dtick=max(1, int(np.ceil(span / 10))))
     layout = dict(
         title=title_on_top(_(title) if title else ""),
         height=height,
-        xaxis=dict(title=dict(text=_(xlabel) if xlabel else "")),
+        xaxis=xaxis,
         yaxis=dict(
             title=dict(text=_(ylabel) if ylabel else "", standoff=16),
             type="log" if log_y else "linear",
             automargin=True,
             **({} if y_range is None else {"range": _axis_range(y_range, log_y)}),
         ),
-        showlegend=len(series) > 1,
+        showlegend=len(series) > 1 or bool(marks and marks_name),
         legend=legend_on_top(height, title=bool(title)),
         margin=dict(t=TITLE_BAND + 4 if title else 20, l=60, r=20, b=50),
     )
+    if log_y and y_ticks and y_range is None:
+        ys = [np.asarray(c.y, float).ravel() for c in [*series, *(marks or [])]]
+        ys = np.concatenate(ys) if ys else np.zeros(0)
+        ys = np.log10(ys[np.isfinite(ys) & (ys > 0)])
+        if ys.size and ys.max() > ys.min():  # the span shown: the data's and 5% each side
+            pad = 0.05 * (ys.max() - ys.min())
+            span = [float(ys.min() - pad), float(ys.max() + pad)]
+            ticks = log_ticks(10.0 ** span[0], 10.0 ** span[1], y_ticks)
+            layout["yaxis"].update(range=span)
+            if ticks:
+                layout["yaxis"].update(tickmode="array", tickvals=ticks[0], ticktext=ticks[1])
     return make_figure(data, layout)
 
 
