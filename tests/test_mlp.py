@@ -1,6 +1,7 @@
 """The network page: training (one compilation per architecture), slices, PCA, per-layer
 statistics, symmetry, weight averages, ensembles; the page and its link (AppTest, chromium)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -214,6 +215,11 @@ def _app(query=None):
 def test_network_page_runs_every_view():
     at = _app({"mlp:steps": "100", "mlp:noise": "0.3", "mlp:cmp": "false"})
     assert not at.exception and len(at.get("plotly_chart")) == 3
+    # the loss chart names its cross (the lowest validation loss) in the legend
+    loss = json.loads(at.get("plotly_chart")[0].proto.spec)
+    named = [t["name"] for t in loss["data"] if t.get("legendgroup") == "marks"
+             and t.get("showlegend") is not False]  # fmt: skip
+    assert named == ["lowest validation loss"]
     for view, charts in [
         ("landscape", 3),
         ("layers", 2),
@@ -227,6 +233,9 @@ def test_network_page_runs_every_view():
         assert len(at.get("plotly_chart")) == charts, view
         if view == "averaging":
             assert "Interpolation barrier" in " ".join(c.value for c in at.caption)
+        if view == "ensembles":  # the ensemble size counts members: whole-number ticks
+            xa = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["xaxis"]
+            assert xa["dtick"] == 1 and xa["tickmode"] == "linear"
     text = " ".join(md.value for md in at.markdown)
     from network import _matrix
 
@@ -264,13 +273,16 @@ def test_a_link_sets_every_widget_and_bad_values_are_clamped_with_one_warning():
     assert bad.select_slider(key="mlp:lr0").value == 0.01
 
 
+LINK_Q = "mlp:depth=3&mlp:lr0=0.05&mlp:steps=200&mlp:noise=0.3&mlp:seed=4"
+
+
 @pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="chromium not installed")
 def test_a_link_shows_the_same_numbers_in_a_fresh_browser(server):
     """A link with non-default settings, opened in a fresh browser: the caption's numbers are the
     ones the server computes for that link (AppTest)."""
     from tests.browser import browser
 
-    q = "mlp:depth=3&mlp:lr0=0.05&mlp:steps=200&mlp:noise=0.3&mlp:seed=4"
+    q = LINK_Q
     at = _app(dict(kv.split("=") for kv in q.split("&")))
     want = next(c.value for c in at.caption if c.value.startswith("Validation set"))
     with browser() as ctx:
@@ -281,6 +293,39 @@ def test_a_link_shows_the_same_numbers_in_a_fresh_browser(server):
         assert cap.inner_text().strip() == want.replace("**", "")
         assert page.locator("[data-testid=stException]").count() == 0
         page.screenshot(path="/tmp/mlp_link.png", full_page=True)
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="chromium not installed")
+def test_training_charts_stack_at_1024_and_sit_side_by_side_at_1920(server, ctx):
+    """At 1024 px (sidebar open) the three charts were 274 px wide: legends took half of each, the
+    loss chart's y labels ran together, the decision map was a 274 x 600 strip. Now each is the
+    page's full width, the loss labels apart, the cross named in the legend and the map about
+    square; at 1920 px the curves and the map sit side by side. (The previous test's link: its
+    runs are trained on this server already.)"""
+    from tests.browser import wait_for_plots
+    from tests.test_viz_browser import charts_on, overlap
+
+    page = ctx.new_page()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{server}/Neural_network?{LINK_Q}")
+    wait_for_plots(page, 3, timeout=240_000)
+    page.wait_for_timeout(1000)
+    loss, acc, dec = charts_on(page)
+    for c in (loss, acc, dec):
+        assert c["box"][2] - c["box"][0] >= 520, (c["title"], c["box"])
+    assert loss["box"][3] <= acc["box"][1] and acc["box"][3] <= dec["box"][1]  # one under another
+    ticks = loss["ytickboxes"]
+    assert 3 <= len(ticks) <= 5, loss["yticks"]
+    assert not any(overlap(a, b) for i, a in enumerate(ticks) for b in ticks[i + 1 :])
+    assert "lowest validation loss" in loss["entries"]
+    (p,) = dec["plots"]
+    assert 0.7 <= (p[2] - p[0]) / (p[3] - p[1]) <= 1.4, p  # the moons keep their shape
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(1500)
+    loss, acc, dec = charts_on(page)
+    assert dec["box"][0] > loss["box"][2] and abs(dec["box"][1] - loss["box"][1]) < 2
+    assert min(c["box"][2] - c["box"][0] for c in (loss, acc, dec)) >= 600
+    page.close()
 
 
 # --- where the gradient is taken (eval_point), against a numpy loop -------------------------------

@@ -18,28 +18,36 @@ BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map
                     ...all('.xtick text'), ...all('.ytick text')],
           yticks: Array.from(el.querySelectorAll('.ytick text')).map(e => e.textContent),
           ytitle: all('.g-ytitle'), ytickboxes: all('.ytick text'),
-          notes: all('.infolayer .annotation'), plots: all('.nsewdrag')};
+          notes: all('.infolayer .annotation'), plots: all('.nsewdrag'), box: r(el),
+          entries: Array.from(el.querySelectorAll('.legend .legendtext')).map(e => e.textContent)};
 })"""
 
 
-def _overlap(a, b) -> bool:
+def overlap(a, b) -> bool:
     return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
 
 
+def charts_on(page) -> list[dict]:
+    """The boxes of ``page``'s charts (``BOXES_JS``) as drawn now; asserts that no legend covers a
+    title, axis title or tick labels."""
+    charts = page.evaluate(BOXES_JS)
+    for c in charts:
+        if c["legend"]:
+            hits = [b for b in c["covered"] if overlap(c["legend"], b)]
+            assert not hits, (c["title"], c["legend"], hits)
+    return charts
+
+
 def _charts_at_1024(ctx, url: str, n: int) -> list[dict]:
-    """The boxes of the page's charts (``BOXES_JS``) at a 1024 x 768 projector's size, once its
-    ``n`` charts are drawn; asserts that no legend covers a title, axis title or tick labels."""
+    """:func:`charts_on` the page at ``url`` at a 1024 x 768 projector's size, once its ``n``
+    charts are drawn."""
     page = ctx.new_page()
     page.set_viewport_size({"width": 1024, "height": 768})
     page.goto(url)
     wait_for_plots(page, n)
     page.wait_for_timeout(1500)
-    charts = page.evaluate(BOXES_JS)
+    charts = charts_on(page)
     page.close()
-    for c in charts:
-        if c["legend"]:
-            hits = [b for b in c["covered"] if _overlap(c["legend"], b)]
-            assert not hits, (c["title"], c["legend"], hits)
     return charts
 
 
@@ -57,9 +65,9 @@ def test_batch_size_maps_at_1024_titles_apart_legends_clear(server, ctx):
     charts = _charts_at_1024(ctx, f"{server}/Batch_size?lang=zh", 5)
     maps = next(c for c in charts if len(c["plots"]) == 2)
     a, b = maps["notes"][:2]
-    assert not _overlap(a, b), (a, b)
+    assert not overlap(a, b), (a, b)
     for note in maps["notes"][:2]:
         assert all(note[3] <= p[1] + 1 for p in maps["plots"]), (note, maps["plots"])
     for c in charts:  # no y-axis title drawn over its own tick labels (the lr sweep's log axis did)
-        hits = [(a, b) for a in c["ytitle"] for b in c["ytickboxes"] if _overlap(a, b)]
+        hits = [(a, b) for a in c["ytitle"] for b in c["ytickboxes"] if overlap(a, b)]
         assert not hits, (c["title"], hits)

@@ -252,8 +252,25 @@ def _chart(where, fig, key):
     where.plotly_chart(fig, theme=None, key=f"{P}:chart:{key}")
 
 
+#: a row's parts: each at least ``px`` wide, side by side while they fit, else one under the other
+_ROW_CSS = (
+    "<style>.st-key-{key} > div {{ flex: 1 1 {px}px !important; "
+    "min-width: min({px}px, 100%) !important; }}</style>"
+)
+
+
+def _row(key: str, n: int = 2, px: int = 460) -> list:
+    """``n`` containers side by side where the page is wide enough for each to be ``px`` wide, else
+    one under the other at the page's full width (at 1024 px with the sidebar open two columns were
+    274 px wide each: legends took half of each chart). Streamlit's columns stack only below a
+    640 px window; this row wraps at its own width."""
+    st.html(_ROW_CSS.format(key=key, px=px))
+    row = st.container(horizontal=True, key=key, gap="medium")
+    return [row.container() for _ in range(n)]
+
+
 def show_training(cfg, trained) -> None:
-    left, right = st.columns(2)
+    left, right = _row(f"{P}-training")
     loss, acc, marks = [], [], []
     for i, (lab, r) in enumerate(zip(cfg.labels(), trained, strict=True)):
         c0, c1 = viz.PALETTE[2 * i], viz.PALETTE[2 * i + 1]
@@ -266,7 +283,8 @@ def show_training(cfg, trained) -> None:
         best = _("best validation ({run})").format(run=lab)
         marks.append(viz.Series(best, r.steps_at[b], r.val_loss[b], c1))
     _chart(left, viz.curves_figure(loss, title=_("cross-entropy loss"), ylabel=_("loss"),
-                                   xlabel=_("step"), log_y=True, height=300, marks=marks,
+                                   xlabel=_("step"), log_y=True, height=340, marks=marks,
+                                   marks_name=_("lowest validation loss"), y_ticks=5,
                                    lang=lang()),
            "loss")  # fmt: skip
     _chart(left, viz.curves_figure(acc, title=_("accuracy"), ylabel=_("accuracy"),
@@ -299,7 +317,7 @@ def show_training(cfg, trained) -> None:
 def show_landscape(cfg, trained) -> None:
     with st.spinner(_("Computing the slices..."), show_time=True):
         v = _landscape(cfg)
-    left, right = st.columns(2)
+    left, right = _row(f"{P}-landscape")
     rs, ps, pca = v["rand"], v["pslice"], v["pca"]
     fig = viz.slice_figure(rs.alphas, rs.betas, rs.loss,
                            title=_("random filter-normalized directions"),
@@ -317,9 +335,10 @@ def show_landscape(cfg, trained) -> None:
     st.caption(
         _(
             "Caveat: a random direction in {n} dimensions is almost orthogonal to the training "
-            "path, so the path would show as a dot on the left plot. The PCA plane holds as much "
-            "of the path as possible, but only the explained fraction lies in it: the drawn path "
-            "is its shadow, and the contour under a point is the loss of the projected weights."
+            "path, so the path would show as a dot on the random directions' plot. The PCA plane "
+            "holds as much of the path as possible, but only the explained fraction lies in it: "
+            "the drawn path is its shadow, and the contour under a point is the loss of the "
+            "projected weights."
         ).format(n=cfg.arch.n_params)
     )
     t, li = v["interp"]
@@ -337,7 +356,7 @@ def show_layers(cfg, trained) -> None:
     pal = lambda i: viz.PALETTE[i % len(viz.PALETTE)]
     g = [viz.Series(n, r.steps_at, r.grad_norm[:, i], pal(i)) for i, n in enumerate(names)]
     a = [viz.Series(n, r.steps_at, r.act_std[:, i], pal(i)) for i, n in enumerate(names)]
-    left, right = st.columns(2)
+    left, right = _row(f"{P}-layers")
     log = bool(np.all(r.act_std > 0) and np.all(r.grad_norm > 0))  # a zero init: linear axes
     fig = viz.curves_figure(g, title=_("back-propagated |dL/dh| per layer"), ylabel=_("norm"),
                             xlabel=_("step"), log_y=log, lang=lang())  # fmt: skip
@@ -379,7 +398,7 @@ def show_resln(cfg) -> None:
     p, w = v["plain"], v["with"]
     on = ((_("residual"), w["arch"].residual), ("LayerNorm", w["arch"].layernorm))
     what = " + ".join(n for n, flag in on if flag)
-    left, right = st.columns(2)
+    left, right = _row(f"{P}-resln")
     named = (("plain", _("plain"), p), ("with", _("with {what}").format(what=what), w))
     for col, (key, name, e) in zip((left, right), named, strict=True):
         sl = e["slice"]
@@ -421,14 +440,18 @@ def show_ensembles(cfg) -> None:
         viz.Series(_(name), np.arange(1, len(a) + 1), a, viz.PALETTE[i])
         for i, (name, a) in enumerate(v["acc"].items())
     ]
-    fig = viz.curves_figure(series, title=_("validation accuracy of the ensemble (mean "
-                            "predicted probability)"), ylabel=_("accuracy"),
-                            xlabel=_("ensemble size"), lang=lang())  # fmt: skip
+    fig = viz.curves_figure(series, title=_("validation accuracy of the ensemble"),
+                            ylabel=_("accuracy"), xlabel=_("ensemble size"), x_integer=True,
+                            lang=lang())  # fmt: skip
+    for tr, dash in zip(fig.data, ("solid", "dash", "dot"), strict=False):
+        tr.line.dash = dash  # (curves that end at the same accuracy stay told apart)
     _chart(st, fig, "ens")
     best = {k: (a[0], a[-1]) for k, a in v["acc"].items()}
     each = _("{k}: {a} alone, {b} all together")
     st.caption(
-        _(
+        _("The ensemble predicts the mean of its members' predicted probabilities.")
+        + " "
+        + _(
             "Over seeds: new initial weights and batch order, same learning rate; over learning "
             "rates: x1, 0.5, 2, 0.7, 1.4, same seed; over checkpoints: every 10th of the last 50 "
             "checkpoints of one run."
@@ -482,7 +505,7 @@ def show_muon() -> None:
     with st.spinner(_("Racing Muon, Adam and SGD on an 8x8 matrix..."), show_time=True):
         r = _matrix_race()
     names = {"muon": "Muon", "adam": "Adam", "sgd": "SGD"}
-    left, right = st.columns(2)
+    left, right = _row(f"{P}-muon")
     loss = [
         viz.Series(f"{names[k]}, lr {r.lrs[k]:g}", np.arange(len(ls)), ls, viz.PALETTE[i])
         for i, (k, ls) in enumerate(r.loss.items())
