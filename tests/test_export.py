@@ -133,10 +133,10 @@ def test_gif_takes_size_fps_every_k_hold_and_draws_the_arrows(run):
     arrows = [
         viz.step_arrows(t, o.name, scape.extent) for o, t in zip(SCN.optimizers, trajs, strict=True)
     ]
-    kw = dict(width=420, height=300, every=30, fps=10, hold=1.5, title=scape.title)
+    kw = dict(width=560, height=350, every=30, fps=10, hold=1.5, title=scape.title)
     gif = viz.animation_gif(scape, scape.grid(50), paths, arrows=arrows, **kw)
     im = Image.open(io.BytesIO(gif))
-    assert im.format == "GIF" and im.size == (420, 300)
+    assert im.format == "GIF" and im.size == (560, 350)
     assert im.n_frames == len(range(0, SCN.steps + 1, 30)) == 6  # steps 0, 30, ..., 150
     durations, frames = [], []
     for i in range(im.n_frames):
@@ -148,11 +148,72 @@ def test_gif_takes_size_fps_every_k_hold_and_draws_the_arrows(run):
     for frame in (frames[0], frames[-1]):
         assert_map_not_blank(frame, scape.bounds)
     # the arrows: the same step without them differs inside the map, by about an arrow's pixels
-    plain = viz.animation_frames(scape, scape.grid(50), paths, width=420, height=300, every=30)
+    plain = viz.animation_frames(scape, scape.grid(50), paths, width=560, height=350, every=30)
     x0, t, r, b = plot_box(np.asarray(plain[1]))
     diff = np.abs(np.asarray(plain[1], float) - frames[1].astype(float)).max(axis=2)
     inside = (diff[t:b, x0:r] > 60).sum()
     assert 30 < inside < 0.2 * (r - x0) * (b - t)
+
+
+def test_a_frame_s_background_has_the_colour_bar_between_the_map_and_the_legend(run):
+    """The GIF had no colour bar (the PNG export has one): the figure its frames' contour is
+    rendered from shows the bar right of the plot, and the legend (drawn beside it) starts past
+    the bar's room."""
+    from viz._export import _bar_px, _layout_frame, frame_background
+
+    scape, _, _, paths, _ = run
+    fs = 20
+    (px0, py0, px1, py1), (lx, _ly) = _layout_frame(scape, paths, 1920, 1080, fs, 6)
+    bg = frame_background(scape, scape.grid(20), (px0, py0, px1, py1), 1920, 1080, fs=fs)
+    (contour,) = [t for t in bg.data if t.type == "contour"]
+    assert contour.showscale is not False and contour.colorbar.xanchor == "left"
+    bar_left = px0 + contour.colorbar.x * (px1 - px0)  # paper x: 0..1 is the plot's width
+    assert px1 < bar_left < px1 + fs and lx >= bar_left + _bar_px(fs) - fs
+    assert bg.layout.margin.autoexpand is False and bg.layout.margin.r == 1920 - px1
+
+
+def _gif_frames(gif: bytes) -> list[np.ndarray]:
+    im = Image.open(io.BytesIO(gif))
+    out = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        out.append(np.asarray(im.convert("RGB"), dtype=float))
+    return out
+
+
+@needs_browser
+def test_gif_frames_show_the_colour_bar_and_name_only_the_arrows_they_draw(run):
+    """A lecturer's GIF listed the step arrows in its legend while the frames drew none (too short
+    to show beside the current point), and had no colour bar. Decoded frame by frame: right of the
+    map a bar runs from Viridis' yellow (top) to its purple (bottom); and a frame's legend differs
+    from the arrow-less GIF's exactly when its map does (an arrow drawn, its name listed)."""
+    scape, trajs, _, paths, _ = run
+    arrows = [
+        viz.step_arrows(t, o.name, scape.extent) for o, t in zip(SCN.optimizers, trajs, strict=True)
+    ]
+    kw = dict(width=640, height=400, every=50, title=scape.title)
+    grid = scape.grid(50)
+    with_arrows = _gif_frames(viz.animation_gif(scape, grid, paths, arrows=arrows, **kw))
+    plain = _gif_frames(viz.animation_gif(scape, grid, paths, **kw))
+    x0, t, r, b = plot_box(plain[0])
+    drawn = []
+    for a, p in zip(with_arrows, plain, strict=True):
+        assert plot_box(a) == (x0, t, r, b)  # the same layout with and without arrows
+        diff = np.abs(a - p).max(axis=2) > 60
+        in_map = int(diff[t:b, x0:r].sum())
+        diff[t:b, x0:r] = False
+        listed = int(diff.sum())  # outside the map only the legend differs
+        assert (in_map > 0) == (listed > 0), (in_map, listed)
+        drawn.append(in_map > 0)
+    assert drawn[0] and not drawn[-1]  # (both cases: arrows at the start, none at the end)
+    # the colour bar: a column right of the map, coloured from top to bottom, yellow over purple
+    for frame in (with_arrows[0], with_arrows[-1]):
+        strip = frame[t:b, r + 2 : r + 40]
+        coloured = (strip.max(axis=2) - strip.min(axis=2)) > 40
+        col = int(np.argmax(coloured.mean(axis=0)))
+        assert coloured[:, col].mean() > 0.9, coloured.mean(axis=0)
+        top, bottom = strip[3, col], strip[-4, col]
+        assert top[1] - bottom[1] > 100 and bottom[2] > bottom[1], (top, bottom)
 
 
 @needs_browser

@@ -329,12 +329,19 @@ def _bare_area(scape, width, height) -> float:
     return pw * pw * r
 
 
+def _bar_px(fs: int) -> int:
+    """The colour bar's width in a frame: the bar, its tick labels and its title."""
+    return round(5.8 * fs)
+
+
 def _layout_frame(scape, paths, width, height, fs, n_legend, lang="en"):
-    """Where a frame's plot and legend go: the plot with equal aspect, as large as the picture
-    allows with the legend beside it or below it, whichever leaves the larger plot."""
+    """Where a frame's plot and legend go: the plot with equal aspect and its colour bar, as large
+    as the picture allows with the legend beside it or below it, whichever leaves the larger plot;
+    the plot, colour bar and legend as one block in the middle of the picture."""
     (x0, x1), (y0, y1) = scape.bounds
     r = (y1 - y0) / (x1 - x0)
     ml, mt, mb, mr = round(4.6 * fs), round(2.6 * fs), round(3.6 * fs), round(0.8 * fs)
+    bar = _bar_px(fs)
     font = _font(fs, lang)
     tr = gettext_for(lang)
     texts = [p.label for p in paths] + [tr(t) for t in _ARROW_NAMES.values()]
@@ -343,7 +350,7 @@ def _layout_frame(scape, paths, width, height, fs, n_legend, lang="en"):
     leg_h = round(n_legend * 1.5 * fs)
     best = None
     for side in ("right", "below"):
-        aw = width - ml - mr - (leg_w if side == "right" else 0)
+        aw = width - ml - mr - bar - (leg_w if side == "right" else 0)
         ah = height - mt - mb - (leg_h + fs if side == "below" else 0)
         if aw < 50 or ah < 50:
             continue
@@ -355,9 +362,57 @@ def _layout_frame(scape, paths, width, height, fs, n_legend, lang="en"):
         return None
     _, side, pw, ph = best
     pw, ph = int(pw), int(ph)
-    plot = (ml, mt, ml + pw, mt + ph)
-    legend = (ml + pw + round(1.4 * fs), mt) if side == "right" else (ml, mt + ph + mb)
+    block = pw + bar + (leg_w if side == "right" else 0)
+    left = ml + max(0, (width - ml - mr - block) // 2)
+    plot = (left, mt, left + pw, mt + ph)
+    legend = (left + pw + bar, mt) if side == "right" else (left, mt + ph + mb)
     return plot, legend
+
+
+def _shows(p0, p1, centre, hidden: float, box) -> bool:
+    """An arrow from ``p0`` to ``p1`` (pixels) shows in a frame: it reaches out of the current
+    point's disc (radius ``hidden``, drawn over it) and one of its ends lies in the map's box."""
+    far = max(float(np.hypot(x - centre[0], y - centre[1])) for x, y in (p0, p1)) > hidden
+    inside = any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in (p0, p1))
+    return far and inside
+
+
+def frame_background(scape, grid, plot, width, height, *, fs, title="", lang="en") -> go.Figure:
+    """The figure a frame's contour is rendered from: exact margins around ``plot`` (its box in
+    pixels, so data coordinates map linearly to pixels), no legend (drawn with Pillow), and the
+    colour bar right of the plot as in the PNG export."""
+    px0, py0, px1, py1 = plot
+    bg = landscape_figure(scape, grid, [], title=title, lang=lang)
+    bg.update_traces(
+        showscale=True,
+        colorbar=dict(
+            x=1 + round(0.5 * fs) / (px1 - px0),
+            xanchor="left",
+            xpad=0,
+            y=1,
+            yanchor="top",
+            len=1,
+            thickness=round(fs),
+            ypad=0,
+            tickfont=dict(size=round(0.85 * fs)),
+            title=dict(font=dict(size=round(0.85 * fs))),
+        ),
+        selector=dict(type="contour"),
+    )
+    bg.update_layout(
+        margin=dict(l=px0, t=py0, r=width - px1, b=height - py1, autoexpand=False),
+        showlegend=False,
+        xaxis=dict(constrain=None),
+        font=dict(size=fs),
+        title=dict(
+            font=dict(size=round(fs * 1.15)),
+            x=px0 / width,
+            xanchor="left",
+            y=1 - 0.3 * fs / height,
+            yanchor="top",
+        ),
+    )
+    return bg
 
 
 def _dashed(d, p0, p1, fill, width, dash):
@@ -417,10 +472,12 @@ def animation_frames(
     :func:`animation_steps`), with that step's arrows when ``arrows`` (one dict per path, as
     :func:`viz.step_arrows` returns) is given.
 
-    The map keeps equal aspect and is as large as the picture allows, the legend and the step
-    counter beside or below it. The contour is rendered once by kaleido with exact margins, so data
-    coordinates map linearly to pixels; the paths and arrows are drawn on top with Pillow. The
-    title, the step counter and the arrows' names are in ``lang`` (``title`` may be a msgid)."""
+    The map keeps equal aspect and is as large as the picture allows, its colour bar beside it, the
+    legend and the step counter beside or below them. The contour is rendered once by kaleido with
+    exact margins (:func:`frame_background`), so data coordinates map linearly to pixels; the paths
+    and arrows are drawn on top with Pillow. Each frame's legend names only the arrows that frame
+    shows (an arrow shorter than the current point's disc is not drawn). The title, the step
+    counter and the arrows' names are in ``lang`` (``title`` may be a msgid)."""
     _ = gettext_for(lang)
     check_size(width, height, 1.0)
     steps = max((len(p.points) - 1 for p in paths), default=0)
@@ -441,14 +498,8 @@ def animation_frames(
                 break
         fs = max(10, round(fs * 0.85))
     s = fs / 13
-    bg = landscape_figure(scape, grid, [], title=title, lang=lang)
-    bg.update_traces(showscale=False, selector=dict(type="contour"))
-    bg.update_layout(
-        margin=dict(l=px0, t=py0, r=width - px1, b=height - py1, autoexpand=False),
-        showlegend=False,
-        xaxis=dict(constrain=None),
-        font=dict(size=fs),
-        title=dict(font=dict(size=round(fs * 1.15)), y=1 - 0.3 * fs / height, yanchor="top"),
+    bg = frame_background(
+        scape, grid, (px0, py0, px1, py1), width, height, fs=fs, title=title, lang=lang
     )
     png = to_image(bg, "png", width=width, height=height, scale=1.0)
     base = Image.open(io.BytesIO(png)).convert("RGB")
@@ -468,6 +519,7 @@ def animation_frames(
         k = int(k)
         layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
         d = ImageDraw.Draw(layer)
+        drawn = set()  # the arrows this frame shows: only those are in its legend
         for j, p in enumerate(paths):
             col = _rgb(p.color)
             pts = px(p.points[: min(k, len(p.points) - 1) + 1])
@@ -478,10 +530,16 @@ def animation_frames(
             d.ellipse(
                 [x - r0, y - r0, x + r0, y + r0], outline=(0, 0, 0), width=max(1, round(2 * s))
             )
+            cx, cy = pts[-1]
+            r2 = 6 * s
             for kind, a in (arrows[j] if arrows else {}).items():
                 if k >= len(a) or not np.isfinite(a[k]).all():
                     continue
                 (ax, ay), (bx, by) = px(a[k])
+                ends = ((bx, by),) * 2 if kind == "lookahead" else ((ax, ay), (bx, by))
+                if not _shows(*ends, (cx, cy), r2 + 3 * s, box):
+                    continue  # under the current point's disc or off the map: not drawn
+                drawn.add(kind)
                 if kind == "lookahead":
                     r1 = 6 * s
                     d.polygon(
@@ -492,8 +550,6 @@ def animation_frames(
                     continue
                 dash, w = _ARROW_LOOK[kind]
                 _arrow(d, (ax, ay), (bx, by), col, max(1, round(w * s)), dash, 11 * s)
-            cx, cy = pts[-1]
-            r2 = 6 * s
             d.ellipse([cx - r2, cy - r2, cx + r2, cy + r2], fill=col, outline=(0, 0, 0))
         im = base.copy()
         im.paste(layer.crop(box), box[:2], layer.crop(box))
@@ -505,7 +561,7 @@ def animation_frames(
             d.rectangle([lx, y + 0.25 * fs, lx + 1.6 * fs, y + 0.75 * fs], fill=_rgb(p.color))
             d.text((lx + 2.2 * fs, y), p.label, fill=(0, 0, 0), font=font)
             y += 1.5 * fs
-        for kind in kinds:
+        for kind in (kd for kd in kinds if kd in drawn):
             if kind == "lookahead":
                 c = (lx + 0.8 * fs, y + 0.5 * fs)
                 r1 = 0.4 * fs
