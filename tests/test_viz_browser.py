@@ -71,3 +71,35 @@ def test_batch_size_maps_at_1024_titles_apart_legends_clear(server, ctx):
     for c in charts:  # no y-axis title drawn over its own tick labels (the lr sweep's log axis did)
         hits = [(a, b) for a in c["ytitle"] for b in c["ytickboxes"] if overlap(a, b)]
         assert not hits, (c["title"], hits)
+
+
+# each chosen chip of the page's first multiselect: its box, the box it shows in, its text clipped?
+CHIPS_JS = """(n) => { const ms = document.querySelectorAll('[data-testid=stMultiSelect]')[n || 0];
+  const tags = ms.querySelector('[data-testid=stMultiSelectTagsContainer]');
+  const rect = e => { const r = e.getBoundingClientRect();
+                      return [r.left, r.top, r.right, r.bottom]; };
+  return {box: rect(tags), chips: Array.from(tags.querySelectorAll('[data-tag]')).map(t => {
+            const s = t.querySelector('span[title]') || t;
+            return {text: s.textContent.trim(), clipped: s.scrollWidth > s.clientWidth + 1,
+                    rect: rect(t)}; })}; }"""
+
+
+def test_schedules_race_chips_all_readable_at_1024(server, ctx):
+    """The race's schedules multiselect sat in a third of the page: at 1024 px only "Constant x"
+    and a clipped "Ste..." showed. Across the page its chips wrap: six chosen (the most it takes,
+    the longest names; the Chinese ones are shorter) each show whole, inside the box."""
+    picked = ("warmup_cosine", "cyclic", "sgdr", "natural_exp", "inverse_time", "onecycle")
+    q = "&".join(f"sched:picked={p}" for p in picked)
+    page = ctx.new_page()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{server}/Schedules?{q}")
+    page.locator("[data-testid=stMultiSelect] [data-tag]").nth(5).wait_for(timeout=120_000)
+    got = page.evaluate(CHIPS_JS)
+    page.close()
+    box, chips = got["box"], got["chips"]
+    assert len(chips) == 6 and all(c["text"] for c in chips), chips
+    for c in chips:
+        r = c["rect"]
+        assert not c["clipped"], c
+        assert box[0] - 1 <= r[0] and r[2] <= box[2] + 1 and box[1] - 1 <= r[1], (c, box)
+        assert r[3] <= box[3] + 1, (c, box)

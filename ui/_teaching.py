@@ -67,9 +67,10 @@ class Race(NamedTuple):
 
 
 def race_controls(page: str) -> Race:
-    """The race's widgets: schedules, surface and optimizer in three columns, then the base
-    learning rate and the momentum schedule."""
-    c1, c2, c3 = st.columns(3)
+    """The race's widgets: the schedules across the page (in a third of it at 1024 px its chips
+    were clipped to "Ste..."), surface and optimizer in two columns, then the base learning rate
+    and the momentum schedule."""
+    c1, (c2, c3) = st.container(), st.columns(2)
     picked = choice(  # (choice: the link holds the names, not the translated labels)
         "multiselect",
         _("schedules"),
