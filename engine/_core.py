@@ -9,15 +9,16 @@ the stages' values, clipping, noise, seed, surface parameters, the step count), 
 changing it never recompiles.
 
 The loop runs blocks of 16 steps (an inner scan, unrolled 4x in sweeps) inside a ``while_loop``
-with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise. A
-recording block writes its steps into packed buffers of at most 512 bytes (XLA:CPU then runs the
-block's body as a plain sequence of kernels instead of through its dependency scheduler), and a
-run's gradient noise is drawn before the loop. The inputs go in as one vector (plus one matrix of
-per-run values in a sweep) and all outputs come back as one packed vector. ``jaxsetup`` raises
-XLA:CPU's small-while-loop limit so that a run's loops and a small sweep's are each compiled into
-one function instead of dispatching each kernel of each step; a larger sweep runs its runs in
-blocks of at most ``BLOCK`` (per device), each block's loop under that limit
-(``tests/test_engine.py`` checks both).
+with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise. The
+inputs go in as one vector (plus one matrix of per-run values in a sweep). A recording run writes
+each step into one table (row ``t``: the state after ``t`` steps and step ``t`` itself, gradients,
+rates, steps and effective step sizes included, the last row the final point), which comes back
+as the one output. ``jaxsetup`` raises XLA:CPU's small-while-loop limit, so that a loop is
+compiled into one function instead of dispatching each kernel of each step; a single run goes
+further: all of it, set-up and write-up included, runs inside a loop of one trip, so its
+executable is that one function plus a handful of kernels (each kernel outside it cost ~1-3 us,
+and more than 8 of them are run concurrently). A larger sweep runs its runs in blocks of at most
+``BLOCK`` (per device), each block's loop under that limit (``tests/test_engine.py`` checks both).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
+import types
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -47,7 +49,6 @@ MIN_SPLIT = 512  # sweeps of at least this many runs are split across the host's
 MAX_SWEEP = 250_000
 CHUNK = 16  # steps per iteration of the outer loop (one inner scan)
 BLOCK = 64  # runs per block of a sweep's loop (kept under XLA:CPU's small-while-loop limit)
-SMALL_FLOATS = 64  # float64s in XLA:CPU's sequential-execution buffer limit (512 bytes)
 UNROLL = {
     False: 1,
     True: 4,
@@ -57,6 +58,8 @@ _BUFFERS = (
     MAX_STEPS,
 )  # recording buffer lengths: one for the steps slider's range, one for the rest
 NOTES_MOMENTA = (0.5, 0.9, 0.95, 0.99)  # the course notes' staged momentum (note 001)
+_NOTES = np.asarray(NOTES_MOMENTA, dtype=np.float64)
+_NOTES.flags.writeable = False
 RUNAWAY = 100.0  # points farther than RUNAWAY * extent from the surface's centre count as diverged
 
 #: Number of times an engine function was traced (== compiled); tests read it.
@@ -235,7 +238,7 @@ def _momentum_fn(kind: str, target, mom_warmup, stages, n_steps):
 def _stages(momentum_stages, momentum_warmup) -> np.ndarray:
     """The staged momentum's values as a float64 vector (the notes' when none are given)."""
     if momentum_stages is None:
-        return np.asarray(NOTES_MOMENTA, dtype=np.float64)
+        return _NOTES
     stages = np.asarray(momentum_stages, dtype=np.float64).ravel()
     if stages.size < 1 or not np.all(np.isfinite(stages)):
         raise ValueError("momentum_stages must be one or more finite numbers")
@@ -277,9 +280,8 @@ def _simulate(cfg: Static):
     views_too = not cfg.batched
     use_inject = mom_sched and spec.momentum_key is not None
 
-    def one(x: Inputs):
-        global TRACE_COUNT
-        TRACE_COUNT += 1
+    def setup(x: Inputs):
+        """The run's functions of its traced inputs: the step (``body``), its views, its start."""
         start, lr, hp, sargs, warmup, mom_warmup = (
             x.start,
             x.lr,
@@ -301,8 +303,8 @@ def _simulate(cfg: Static):
         if schedule == "constant":
             sched = make_schedule(schedule, sargs, warmup)
         else:  # every other schedule: one table of multipliers, read by the step's index
-            table = make_any_schedule(x.schedule_kind, sargs, warmup)(jnp.arange(cfg.n_rates))
-            sched = lambda count: jax.lax.dynamic_index_in_dim(table, count, keepdims=False)
+            rates = make_any_schedule(x.schedule_kind, sargs, warmup)(jnp.arange(cfg.n_rates))
+            sched = lambda count: jax.lax.dynamic_index_in_dim(rates, count, keepdims=False)
         lr_fn = lambda count: lr * sched(count)
         mom_fn = (
             (lambda target: _momentum_fn(mom_sched, target, mom_warmup, x.momentum_stages, n_steps))
@@ -344,9 +346,8 @@ def _simulate(cfg: Static):
             out["lookahead"] = eval_point(p, s, count) if spec.eval_point is not None else p + shift
             return {k: _finite(v) for k, v in out.items()}
 
-        # Only what the optimizer really has is recorded inside the loop (every per-step output
-        # costs
-        # a buffer update on each iteration); gradients, rates and steps are derived after it.
+        # Only the views the optimizer really has are recorded (the others are filled in by
+        # ``run``: zeros, or the points themselves for the look-ahead).
         probed = set()
         if spec.probe is not None:
             probed = set(
@@ -408,139 +409,163 @@ def _simulate(cfg: Static):
             if not record:
                 return (p_out, s_new, div, div_at, loss_p), None
             loss_out = jnp.where(keep, loss_p, loss_new)
-            rec = {"p": p_out, "loss": loss_out}
-            # where this step's gradient was taken and the gradient used (frozen after divergence)
-            if views_too:
-                rec["eval_g"] = jnp.where(was_div, 0.0, _finite(g))
+            rec = {"points": p_out, "losses": _finite(loss_out)}
+            if views_too:  # a single run's views, each step's rate, gradients and momentum
+                # the gradient at this step's point, where this step's gradient was taken and
+                # the gradient used (frozen after divergence)
+                rec["grads"] = gp = _finite(g_true if spec.eval_point is None else grad(p))
+                # the step and the effective step size -dx_i / (df/dx_i) (0 where undefined)
+                rec["updates"] = du = p_out - p
+                safe = jnp.abs(gp) > 1e-300
+                rec["eff_lr"] = _finite(jnp.where(safe, -du / jnp.where(safe, gp, 1.0), 0.0))
+                rec["lrs"] = lr_fn(t)
+                if use_inject:
+                    rec["momenta"] = jnp.asarray(hp_at(t)[spec.momentum_key], jnp.float64)
+                rec["eval_grads"] = jnp.where(was_div, 0.0, _finite(g))
                 if spec.eval_point is not None:
-                    rec["eval_p"] = jnp.where(was_div, p, _finite(q))
-            if probed and views_too:
-                v = views(p_out, s_new, t + 1)
-                for k in probed:
-                    rec[k] = jnp.where(div, p_out if k == "lookahead" else 0.0, v[k])
+                    rec["eval_points"] = jnp.where(was_div, p, _finite(q))
+                if probed:
+                    v = views(p_out, s_new, t + 1)
+                    for k in probed:
+                        rec[k] = jnp.where(div, p_out if k == "lookahead" else 0.0, v[k])
             return (p_out, s_new, div, div_at, loss_out), rec
 
         carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1), loss0)
+        return types.SimpleNamespace(
+            body=body,
+            carry0=carry0,
+            f=f,
+            grad=grad,
+            views=views,
+            start=start,
+            state0=state0,
+            loss0=loss0,
+            n_steps=n_steps,
+            noise_std=noise_std,
+            rng=rng,
+        )
+
+    def one(x: Inputs, packed=None):
+        """The run's outputs. ``packed``: ``(vector, unpack)``, the inputs as one vector that a
+        recording loop carries, unpacking them inside its body (see below)."""
+        global TRACE_COUNT
+        TRACE_COUNT += 1
+        s = setup(x)
+        body, carry0, n_steps, f = s.body, s.carry0, s.n_steps, s.f
         chunk = lambda c, k: jax.lax.scan(
             body, c, k * CHUNK + jnp.arange(CHUNK), unroll=UNROLL[cfg.batched]
         )
-        if record:  # whole chunks (the steps past n_steps are frozen), one packed record per step
+        if record:  # whole chunks (the steps past n_steps are frozen) written into one table
             shapes = jax.eval_shape(lambda c: body(c, jnp.int64(0))[1], carry0)
-            names = sorted(shapes)
-            widths = [int(np.prod(shapes[k].shape, dtype=int)) for k in names]
-            if cfg.noise and not cfg.batched:
-                # The gradient noise of every step, drawn before the loop (it does not depend on
-                # the path): the loop's body stays free of the random-number generator.
-                noise_all = jax.lax.cond(
-                    noise_std > 0,
-                    lambda: (
-                        noise_std
-                        * jax.vmap(
-                            lambda t: jax.random.normal(
-                                jax.random.fold_in(rng, t), (2,), dtype=start.dtype
-                            )
-                        )(jnp.arange(n_total))
-                    ),
-                    lambda: jnp.zeros((n_total, 2), start.dtype),
+            width = {k: int(np.prod(shapes[k].shape, dtype=int)) for k in shapes}
+            after, at = _table_columns(shapes)
+            cols, c = {}, 0
+            for k in after + at:
+                cols[k] = (c, c + width[k])
+                c += width[k]
+            n_cols, n_after = max(c, 4), sum(width[k] for k in after)  # (the last row: 4)
+            # a single run's gradient noise: each block's 16 steps drawn before its steps
+            block_noise = cfg.noise and not cfg.batched
+
+            def row(r, names):
+                return jnp.concatenate([jnp.ravel(r[k]).astype(jnp.float64) for k in names])
+
+            def chunks(table, si):
+                """The loop over blocks of steps, writing into ``table`` (``si``: ``setup``)."""
+
+                def outer(c):
+                    k, carry, table = c
+                    ts = k * CHUNK + jnp.arange(CHUNK)
+                    xs = ts
+                    if block_noise:
+                        noise = jax.lax.cond(
+                            si.noise_std > 0,
+                            lambda: (
+                                si.noise_std
+                                * jax.vmap(
+                                    lambda t: jax.random.normal(
+                                        jax.random.fold_in(si.rng, t), (2,), dtype=jnp.float64
+                                    )
+                                )(ts)
+                            ),
+                            lambda: jnp.zeros((CHUNK, 2)),
+                        )
+                        xs = (ts, noise)
+
+                    def step(carry, t):
+                        carry, r = si.body(carry, *t) if block_noise else si.body(carry, t)
+                        return carry, (row(r, after), row(r, at) if at else None)
+
+                    carry, (rows_after, rows_at) = jax.lax.scan(
+                        step, carry, xs, unroll=UNROLL[cfg.batched]
+                    )
+                    # row t: the state after t steps (after), step t itself (at)
+                    table = jax.lax.dynamic_update_slice(table, rows_after, (k * CHUNK + 1, 0))
+                    if at:
+                        table = jax.lax.dynamic_update_slice(table, rows_at, (k * CHUNK, n_after))
+                    return k + 1, carry, table
+
+                first = {"points": si.start, "losses": _finite(si.loss0)}
+                if views_too:
+                    first.update(si.views(si.start, si.state0, 0))
+                table = jax.lax.dynamic_update_slice(table, row(first, after)[None], (0, 0))
+                n_chunks = (jnp.minimum(si.n_steps, n_total) + CHUNK - 1) // CHUNK
+                _, (p, _, _, div_at, _), table = jax.lax.while_loop(
+                    lambda c: c[0] < n_chunks, outer, (jnp.int64(0), si.carry0, table)
                 )
+                if "grads" in cols:  # the gradient at the last point
+                    table = jax.lax.dynamic_update_slice(
+                        table, _finite(si.grad(p))[None], (n_chunks * CHUNK, cols["grads"][0])
+                    )
+                # the last row: divergence step, final point and loss
+                last = jnp.concatenate(
+                    [div_at.astype(jnp.float64)[None], p, _finite(si.f(p))[None]]
+                )
+                return jax.lax.dynamic_update_slice(
+                    table, jnp.pad(last, (0, n_cols - 4))[None], (n_total + 1, 0)
+                )
+
+            table = jnp.zeros((n_total + 2, n_cols))
+            if packed is None:
+                table = chunks(table, s)
             else:
-                noise_all = None
+                # A single run: the whole of it inside a loop of one trip (XLA cannot tell), whose
+                # body unpacks the inputs from a vector it carries (and could change, so XLA
+                # leaves that work in the body). XLA:CPU compiles the loop into one function;
+                # outside it, each unpacked input and each step of the set-up and of the
+                # write-up would be one more kernel dispatched by its runtime, concurrently
+                # once there are more than 8 (the run's fixed cost: 2x less in one function).
+                vec, unpack = packed
+                trips = (n_steps > 0).astype(jnp.int64)
 
-            # Records packed into as few per-chunk buffers as stay within XLA:CPU's 512-byte
-            # "small buffer" limit, so that the block's body runs as a plain sequence of kernels.
-            groups, width = [], 0
-            for n, w in zip(names, widths, strict=True):
-                if not groups or width + w > SMALL_FLOATS // CHUNK:
-                    groups.append([])
-                    width = 0
-                groups[-1].append(n)
-                width += w
+                def once(c):
+                    j, v, table = c
+                    v = jnp.where(j < 0, 2.0 * v, v)
+                    return j + 1, v, chunks(table, setup(unpack(v)))
 
-            def packed_step(c, xs):
-                k, carry = c
-                if noise_all is None:
-                    carry, r = body(carry, k)
-                else:
-                    carry, r = body(carry, k, xs)
-                rows = tuple(
-                    jnp.concatenate([jnp.ravel(r[n]).astype(jnp.float64) for n in g])
-                    for g in groups
-                )
-                return (k + 1, carry), rows
-
-            def outer(c):
-                k, carry, bufs = c
-                xs = (
-                    None
-                    if noise_all is None
-                    else jax.lax.dynamic_slice_in_dim(noise_all, k * CHUNK, CHUNK, 0)
-                )
-                (_, carry), rows = jax.lax.scan(
-                    packed_step,
-                    (k * CHUNK, carry),
-                    xs,
-                    length=CHUNK,
-                    unroll=UNROLL[cfg.batched],
-                )
-                bufs = tuple(
-                    jax.lax.dynamic_update_slice_in_dim(b, r, k * CHUNK, 0)
-                    for b, r in zip(bufs, rows, strict=True)
-                )
-                return k + 1, carry, bufs
-
-            n_chunks = (jnp.minimum(n_steps, n_total) + CHUNK - 1) // CHUNK
-            bufs0 = tuple(
-                jnp.zeros((n_total, sum(widths[names.index(n)] for n in g)), jnp.float64)
-                for g in groups
+                table = jax.lax.while_loop(
+                    lambda c: c[0] < trips, once, (jnp.int64(0), vec, table)
+                )[2]
+            _COLUMNS[cfg] = tuple(
+                (k, *cols[k], n_total + (k in after or k == "grads"), shapes[k].shape)
+                for k in after + at
             )
-            _, (p, _, _, div_at, _), bufs = jax.lax.while_loop(
-                lambda c: c[0] < n_chunks, outer, (jnp.int64(0), carry0, bufs0)
-            )
-            rec = {}
-            for g, buf in zip(groups, bufs, strict=True):
-                off = 0
-                for n in g:
-                    w = widths[names.index(n)]
-                    v = buf[:, off : off + w].reshape((n_total, *shapes[n].shape))
-                    rec[n] = v.astype(shapes[n].dtype)
-                    off += w
-        else:  # exactly n_steps steps: whole chunks, then one step at a time
+            return {"table": table}
 
-            def outer(c):
-                return c[0] + 1, chunk(c[1], c[0])[0]
+        # exactly n_steps steps: whole chunks, then one step at a time
+        def outer(c):
+            return c[0] + 1, chunk(c[1], c[0])[0]
 
-            def single(c):
-                return c[0] + 1, body(c[1], c[0])[0]
+        def single(c):
+            return c[0] + 1, body(c[1], c[0])[0]
 
-            k, carry = jax.lax.while_loop(
-                lambda c: c[0] < n_steps // CHUNK, outer, (jnp.int64(0), carry0)
-            )
-            _, (p, _, _, div_at, _) = jax.lax.while_loop(
-                lambda c: c[0] < n_steps, single, (k * CHUNK, carry)
-            )
-        final = {"p": p, "loss": _finite(f(p)), "div_at": div_at}
-        if record:
-            pts = jnp.concatenate([start[None], rec["p"]])
-            final["points"] = pts
-            final["losses"] = _finite(jnp.concatenate([loss0[None], rec["loss"]]))
-        if record and views_too:  # a single run's views; sweeps return paths and losses only
-            v0 = views(start, state0, 0)
-            final["grads"] = _finite(jax.vmap(grad)(pts))
-            final["lrs"] = jax.vmap(lr_fn)(jnp.arange(n_total))
-            if spec.momentum_key is not None:
-                final["momenta"] = jax.vmap(
-                    lambda c: jnp.asarray(hp_at(c)[spec.momentum_key], jnp.float64)
-                )(jnp.arange(n_total))
-            for k in ("velocity", "mhat", "lookahead"):
-                first = v0[k][None]
-                final[k] = (
-                    jnp.concatenate([first, rec[k]])
-                    if k in rec
-                    else (pts if k == "lookahead" else jnp.zeros_like(pts))
-                )
-            final["eval_grads"] = rec["eval_g"]
-            final["eval_points"] = rec["eval_p"] if "eval_p" in rec else pts[:-1]
-        return final
+        k, carry = jax.lax.while_loop(
+            lambda c: c[0] < n_steps // CHUNK, outer, (jnp.int64(0), carry0)
+        )
+        _, (p, _, _, div_at, _) = jax.lax.while_loop(
+            lambda c: c[0] < n_steps, single, (k * CHUNK, carry)
+        )
+        return {"p": p, "loss": _finite(f(p)), "div_at": div_at}
 
     return one
 
@@ -551,6 +576,21 @@ def _simulate(cfg: Static):
 # retraces).
 _LAYOUTS: collections.OrderedDict[Static, tuple] = collections.OrderedDict()
 MAX_LAYOUTS = 4096
+
+
+_AFTER = ("points", "losses", "velocity", "mhat", "lookahead")  # row t: the state after t steps
+
+
+def _table_columns(shapes) -> tuple[list[str], list[str]]:
+    """The recorded outputs of one step in the table's two column groups: those of the state
+    after a step (row ``t + 1`` for step ``t``) and those of the step itself (row ``t``)."""
+    after = [k for k in sorted(shapes) if k in _AFTER]
+    return after, [k for k in sorted(shapes) if k not in _AFTER]
+
+
+#: (name, first column, end column, rows, shape of a row) of each recorded output inside a
+#: recording configuration's table (its last row: divergence step, final point, final loss).
+_COLUMNS: dict[Static, tuple] = {}
 
 
 def _pack(cfg: Static, out: dict):
@@ -564,16 +604,27 @@ def _pack(cfg: Static, out: dict):
     _LAYOUTS[cfg] = tuple(layout)
     _LAYOUTS.move_to_end(cfg)
     while len(_LAYOUTS) > MAX_LAYOUTS:
-        _LAYOUTS.popitem(last=False)
+        _COLUMNS.pop(_LAYOUTS.popitem(last=False)[0], None)
     return jnp.concatenate([jnp.ravel(out[k]).astype(jnp.float64) for k in sorted(out)])
 
 
 def _unpack(cfg: Static, flat) -> dict[str, np.ndarray]:
-    """The outputs of a packed ``(..., size)`` array as numpy views."""
+    """The outputs of a packed ``(..., size)`` array as numpy views (a recording
+    configuration's: its table's columns)."""
     flat = np.asarray(flat)
     lead = flat.shape[:-1]
     _LAYOUTS.move_to_end(cfg)
-    return {k: flat[..., off:end].reshape(lead + shape) for k, shape, off, end in _LAYOUTS[cfg]}
+    out = {k: flat[..., off:end].reshape(lead + shape) for k, shape, off, end in _LAYOUTS[cfg]}
+    if "table" not in out:
+        return out
+    table = out.pop("table")
+    out = {
+        k: table[..., :rows, c0:c1].reshape((*lead, rows, *shape))
+        for k, c0, c1, rows, shape in _COLUMNS[cfg]
+    }
+    last = table[..., -1, :4]
+    out.update(div_at=last[..., 0], p=last[..., 1:3], loss=last[..., 3])
+    return out
 
 
 def _pack_inputs(x: Inputs, batched: bool):
@@ -644,7 +695,8 @@ def _executable(cfg: Static, layout, shards: int = 1, block: int = 0):
         return _pack(cfg, one(x))
 
     if not cfg.batched:
-        return jax.jit(lambda vec: merged(vec, None))
+        unpack = functools.partial(_unpack_inputs, shared_layout)
+        return jax.jit(lambda vec: _pack(cfg, one(unpack(vec), (vec, unpack))))
     runs = jax.vmap(merged, in_axes=(None, 0))
 
     def blocks(vec, mat):
@@ -687,14 +739,54 @@ def _mesh(shards: int):
     return jax.sharding.Mesh(np.array(jax.devices()[:shards]), ("runs",))
 
 
+def _values(x: Inputs) -> np.ndarray:
+    """The leaves of ``x`` as one float64 vector, in :func:`_pack_inputs`'s order (``jax``'s:
+    the fields in turn, a dict's entries by key), without flattening the pytree (4x faster)."""
+    vals = []
+    for v in x:
+        if v is None:
+            continue
+        kind = type(v)
+        if kind is float:
+            vals.append(v)
+        elif kind is dict:
+            vals.extend([float(v[k]) for k in sorted(v)])
+        elif kind is np.ndarray and v.ndim:
+            vals.extend(v.ravel().tolist())
+        else:
+            vals.append(float(v))
+    return np.array(vals)
+
+
+def _signature(x: Inputs) -> tuple:
+    """What fixes a run's input layout besides its configuration: the names of the
+    hyperparameters, schedule arguments and surface parameters, and the number of stages."""
+    return (
+        tuple(x.hparams),
+        tuple(x.schedule_args),
+        tuple(x.surface_params),
+        np.shape(x.momentum_stages),
+        x.schedule_kind is None,
+    )
+
+
 @functools.lru_cache(maxsize=128)
 def _compiled(cfg: Static):
     """``Inputs -> packed outputs`` for ``cfg`` (one executable per input layout)."""
+    known = {}  # a single run's executable per input signature (the layout computed once)
 
     def call(x: Inputs):
+        if not cfg.batched:
+            sig = _signature(x)
+            if sig in known:
+                return known[sig](_values(x))
         layout, vec, mat = _pack_inputs(x, cfg.batched)
         fn = _executable(cfg, layout)
-        return fn(vec) if mat is None else fn(vec, mat)
+        if mat is not None:
+            return fn(vec, mat)
+        if len(known) < 64 and np.array_equal(_values(x), vec, equal_nan=True):
+            known[sig] = fn
+        return fn(vec)
 
     return call
 
@@ -760,14 +852,15 @@ def _common(
         raise ValueError("noise_std must be a finite number >= 0")
     fparams = {k: _f64(v) for k, v in landscape.values.items()}
     center = _f64(landscape.center)
-    radius = _f64(RUNAWAY * landscape.extent)
+    radius = float(RUNAWAY * landscape.extent)
+    # (scalars as Python floats: float64 leaves, packed fastest by ``_values``)
     return (
         sargs,
-        _f64(warmup_steps),
-        _f64(momentum_warmup),
-        _f64(cn),
-        _f64(cv),
-        _f64(ns),
+        float(warmup_steps),
+        float(momentum_warmup),
+        cn,
+        cv,
+        ns,
         fparams,
         center,
         radius,
@@ -775,8 +868,40 @@ def _common(
     )
 
 
-def _schedule_key(schedule: str) -> str:
-    return "constant" if schedule == "constant" else "any"
+class _Shared(NamedTuple):
+    """What ``run`` and ``sweep`` set up alike: the inputs every run shares (``Inputs`` without
+    start, learning rate, hyperparameters and seed) and the static choices they imply."""
+
+    inputs: Inputs
+    schedule: str  # Static.schedule: "constant" or "any"
+    momentum_schedule: str  # Static.momentum_schedule
+    n_rates: int  # Static.n_rates
+
+
+def _shared(landscape, spec, steps, schedule, schedule_args_, clip_norm, clip_value, noise_std,
+            warmup_steps, momentum_warmup, momentum_stages) -> _Shared:  # fmt: skip
+    """The inputs shared by every run of one ``run`` or ``sweep`` call, validated."""
+    sargs, w, mw, cn, cv, ns, fparams, center, radius, kind = _common(
+        landscape,
+        spec,
+        schedule,
+        schedule_args_,
+        clip_norm,
+        clip_value,
+        noise_std,
+        warmup_steps,
+        momentum_warmup,
+    )
+    stages = _stages(momentum_stages, momentum_warmup)
+    key = "constant" if schedule == "constant" else "any"
+    inputs = Inputs(None, None, None, sargs, w, mw, cn, cv, ns, None, fparams, np.int64(steps),
+                    center, radius, stages, kind)  # fmt: skip
+    return _Shared(
+        inputs,
+        key,
+        _momentum_kind(momentum_warmup, momentum_stages),
+        0 if key == "constant" else _bucket(steps),
+    )
 
 
 def run(
@@ -809,64 +934,32 @@ def run(
     spec = get(optimizer)
     steps = int(steps)
     n_total = _bucket(steps)
-    hp = {k: _f64(v) for k, v in spec.hparams(hparams).items()}
+    hp = spec.hparams(hparams)
     lr = float(spec.lr.default if lr is None else lr)
     start = landscape.start if start is None else start
-    common = _common(
-        landscape,
-        spec,
-        schedule,
-        schedule_args,
-        clip_norm,
-        clip_value,
-        noise_std,
-        warmup_steps,
-        momentum_warmup,
+    sh = _shared(landscape, spec, steps, schedule, schedule_args, clip_norm, clip_value, noise_std,
+                 warmup_steps, momentum_warmup, momentum_stages)  # fmt: skip
+    cfg = Static(landscape.key, spec.name, sh.schedule, n_total,
+                 momentum_schedule=sh.momentum_schedule, n_rates=sh.n_rates)  # fmt: skip
+    x = sh.inputs._replace(
+        start=_f64(start), lr=lr, hparams=hp, seed=np.uint32(int(seed) % (2**32))
     )
-    sargs, w, mw, cn, cv, ns, fparams, center, radius, kind = common
-    stages = _stages(momentum_stages, momentum_warmup)
-    mom_kind = _momentum_kind(momentum_warmup, momentum_stages)
-    sk = _schedule_key(schedule)
-    cfg = Static(
-        landscape.key,
-        spec.name,
-        sk,
-        n_total,
-        True,
-        False,
-        False,
-        mom_kind,
-        n_rates=0 if sk == "constant" else n_total,
-    )
-    out = _compiled(cfg)(
-        Inputs(
-            _f64(start),
-            _f64(lr),
-            hp,
-            sargs,
-            w,
-            mw,
-            cn,
-            cv,
-            ns,
-            np.uint32(int(seed) % (2**32)),
-            fparams,
-            np.int64(steps),
-            center,
-            radius,
-            stages,
-            kind,
-        )
-    )
+    out = _compiled(cfg)(x)
     out = _unpack(cfg, out)
     n = steps
     points = out["points"][: n + 1]
+    # what the optimizer does not have, filled in here (the executable leaves it out)
+    if "lookahead" not in out:
+        out["lookahead"] = out["points"]
+    for k in ("velocity", "mhat"):
+        if k not in out:
+            out[k] = np.zeros_like(points)
+    if "eval_points" not in out:
+        out["eval_points"] = out["points"][:-1]
+    if spec.momentum_key is not None and "momenta" not in out:
+        out["momenta"] = np.full(n, hp[spec.momentum_key])
     grads = out["grads"][: n + 1]
-    updates = points[1:] - points[:-1]
-    g = grads[:-1]
-    safe = np.abs(g) > 1e-300
-    eff = np.where(safe, -updates / np.where(safe, g, 1.0), 0.0)
-    eff[~np.isfinite(eff)] = 0.0  # (np.nan_to_num costs 3x more here)
+    updates, eff = out["updates"][:n], out["eff_lr"][:n]
     div = int(out["div_at"][()])
     if (
         landscape.name == "custom"
@@ -955,51 +1048,21 @@ def sweep(
             f"sweep too large: {n} runs x {steps} steps (limit {MAX_SWEEP} runs, "
             f"{MAX_SWEEP * 500} run-steps)"
         )
-    common = _common(
-        landscape,
-        spec,
-        schedule,
-        schedule_args,
-        clip_norm,
-        clip_value,
-        noise_std,
-        warmup_steps,
-        momentum_warmup,
-    )
-    sargs, w, mw, cn, cv, ns, fparams, center, radius, kind = common
-    stages = _stages(momentum_stages, momentum_warmup)
-    mom_kind = _momentum_kind(momentum_warmup, momentum_stages)
-    sk = _schedule_key(schedule)
+    sh = _shared(landscape, spec, steps, schedule, schedule_args, clip_norm, clip_value, noise_std,
+                 warmup_steps, momentum_warmup, momentum_stages)  # fmt: skip
+    shared = sh.inputs
     cfg = Static(
         landscape.key,
         spec.name,
-        sk,
+        sh.schedule,
         n_total,
         bool(return_paths),
         bool(fast),
         True,
-        mom_kind,
-        noise=bool(ns > 0),
-        clip=bool(np.isfinite(cn) or np.isfinite(cv)),
-        n_rates=0 if sk == "constant" else _bucket(steps),
-    )
-    shared = Inputs(
-        None,
-        None,
-        None,
-        sargs,
-        w,
-        mw,
-        cn,
-        cv,
-        ns,
-        None,
-        fparams,
-        np.int64(steps),
-        center,
-        radius,
-        stages,
-        kind,
+        sh.momentum_schedule,
+        noise=bool(shared.noise_std > 0),
+        clip=bool(np.isfinite(shared.clip_norm) or np.isfinite(shared.clip_value)),
+        n_rates=sh.n_rates,
     )
     (shared_layout, _), vec, _ = _pack_inputs(shared, False)
     # the per-run matrix filled in place (broadcast by assignment): start, lr, hparams, seed

@@ -170,6 +170,7 @@ def _compiled_text(call):
         return call_and_keep
 
     _engine._executable = spy
+    _engine._compiled.cache_clear()  # (a run's executable is kept there after its first call)
     try:
         call()
     finally:
@@ -178,17 +179,24 @@ def _compiled_text(call):
 
 
 def test_the_engines_loops_compile_into_one_function_each():
-    """``jaxsetup`` raises XLA:CPU's small-while-loop limit, so a run's loop and a 100-run sweep's
-    loops are each compiled into one function (a call tagged ``xla_cpu_small_call``) instead of
-    dispatching every kernel of every step; a 2,500-run sweep's too, in blocks."""
+    """``jaxsetup`` raises XLA:CPU's small-while-loop limit, so a run (all of it) and a 100-run
+    sweep's loops are each compiled into one function (a call tagged ``xla_cpu_small_call``)
+    instead of dispatching every kernel of every step; a 2,500-run sweep's too, in blocks."""
     import os
 
     import jaxsetup
 
     assert jaxsetup.SMALL_LOOPS in os.environ["XLA_FLAGS"]
     scape = landscapes.get("rosenbrock")
-    hlo = _compiled_text(lambda: engine.run(scape, "adam", steps=1000))
-    assert hlo.count("xla_cpu_small_call") >= 1
+    for kw in ({}, {"noise_std": 0.1, "schedule": "cosine", "momentum_warmup": 50}):
+        hlo = _compiled_text(lambda kw=kw: engine.run(scape, "adam", steps=1000, **kw))
+        assert hlo.count("xla_cpu_small_call") >= 1
+        # a run's set-up and write-up are inside that function too: a handful of kernels
+        # outside it (XLA:CPU runs more than 8 concurrently, at a cost per kernel)
+        entry = hlo[hlo.index("ENTRY") :].splitlines()[1:-1]
+        free = ("parameter(", "constant(", " tuple(", "get-tuple-element(", "bitcast(")
+        kernels = [line for line in entry if not any(f in line for f in free)]
+        assert len(kernels) <= 8 and not any(" while(" in k for k in kernels), kernels
     for n in (100, 2500):  # 2,500: blocks of at most BLOCK runs, the blocks' loop too
         hlo = _compiled_text(
             lambda n=n: engine.sweep(scape, "adam", lr=np.full(n, 0.01), steps=200)
