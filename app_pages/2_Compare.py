@@ -127,7 +127,8 @@ def compare():
             )
         )
         fig = lambda: viz.landscape_figure(scape, grid, paths, title=title, lang=ui.lang())
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn)
+        # drawn while open: closed, none of its ~20 elements is sent and drawn again per update
+        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn, lazy=True)
         ui.inside_panel(PAGE, scn, tuple(labels))
         rows = [
             viz.summarize(scape, t, p.label, tol, lang=ui.lang()).row(ui.lang())
@@ -138,12 +139,16 @@ def compare():
         st.table(rows)
         found = ui.errata_for([c.name for c in configs], saddle=bool(scape.saddles))
         if found:
-            with st.expander(
+            notes = st.expander(
                 _("A note on the notes ({n}): where the course notes are wrong about this").format(
                     n=len(found)
-                )
-            ):
-                ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
+                ),
+                key=f"{PAGE}:errata_open",
+                on_change="rerun",
+            )
+            if notes.open:  # (drawn while open, as the export panel)
+                with notes:
+                    ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
 
 
 compare()

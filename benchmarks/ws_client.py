@@ -317,6 +317,9 @@ class Session:
             self.query = msg.page_info_changed.query_string
         elif kind == "delta":
             d = msg.delta
+            if d.WhichOneof("type") == "add_block" and d.add_block.expandable.id:
+                e = d.add_block.expandable  # an expander drawn lazily: a client opens it
+                self.widgets[e.id] = Widget(e.id, "expander", e.label, e, d.fragment_id)
             if d.WhichOneof("type") != "new_element":
                 return
             el = d.new_element
@@ -425,7 +428,7 @@ class Session:
                 s.double_value = float(value)
         elif w.kind in ("text_input", "text_area"):
             s.string_value = str(value)
-        elif w.kind in ("checkbox", "toggle"):
+        elif w.kind in ("checkbox", "toggle", "expander"):
             s.bool_value = bool(value)
         elif w.kind == "selectbox":
             s.string_value = str(value)
@@ -450,8 +453,18 @@ class Session:
 
     async def download(self, label: str, timeout: float = 120.0):
         """Asks for a deferred download (what clicking an on-demand download button does);
-        returns the BackendOperationResponse (``deferred_file.url`` or ``error_msg``)."""
-        w = self.find(label, "download_button")
+        returns the BackendOperationResponse (``deferred_file.url`` or ``error_msg``). A button
+        in a closed expander that draws its content lazily (Compare's export panel) is reached as
+        a user does: the expander is opened first."""
+        try:
+            w = self.find(label, "download_button")
+        except KeyError:
+            shut = [
+                w for w in self.widgets.values() if w.kind == "expander" and w.id not in self.states
+            ]
+            for e in shut:
+                await self.change(e.label, True, "expander", timeout)
+            w = self.find(label, "download_button")
         rid = os.urandom(6).hex()
         back = BackMsg()
         req = back.backend_operation_request

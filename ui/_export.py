@@ -10,7 +10,7 @@ from i18n import N_
 from scenarios import Scenario
 
 from . import _server
-from ._controls import load_scenario
+from ._controls import KEEP, load_scenario
 from ._i18n import _, lang
 
 SIZES = {
@@ -23,13 +23,24 @@ SIZES = {
 
 
 def export_panel(
-    page: str, scn: Scenario, fig, scape, grid, paths, trajs, replay: Scenario | None = None
+    page: str,
+    scn: Scenario,
+    fig,
+    scape,
+    grid,
+    paths,
+    trajs,
+    replay: Scenario | None = None,
+    *,
+    lazy: bool = False,
 ) -> None:
     """Downloads of the page's figure (``fig``: a figure or a function that builds one when asked)
     and,
     with ``replay`` (the replayed Scenario), the step-by-step replay as a standalone HTML page.
     Everything it writes (the animations' and the replay's titles and words too) is in the page's
-    language; the figure ``fig`` comes in that language from the page."""
+    language; the figure ``fig`` comes in that language from the page. ``lazy``: the panel's
+    content is made and sent only while it is open (opening it reruns the page; its settings keep
+    their values while it is closed), not with every update."""
     labels = [p.label for p in paths]
     lg = lang()
     title = _(scape.title)
@@ -50,7 +61,12 @@ def export_panel(
         return viz.replay_html({**data, "height": 620}, title=f"Optiscape: {title}")
 
     lim = _server.session_limit("export", _server.EXPORTS_PER_MINUTE)
-    with st.expander(_("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON"), expanded=False):
+    lazily = {"key": f"{page}:export_open", "on_change": "rerun"} if lazy else {}
+    keep = {"persist_state": KEEP} if lazy else {}
+    box = st.expander(_("Export: PNG, SVG, PDF, HTML, GIF, MP4, CSV, NPZ, JSON"), **lazily)
+    with box:
+        if lazy and not box.open:
+            return
         st.caption(
             _("At most {n} files a minute per session (a class shares this server).").format(
                 n=lim.limit
@@ -59,12 +75,13 @@ def export_panel(
         )
         c1, c2, c3 = st.columns(3)
         size = c1.selectbox(
-            _("image size"), list(SIZES), key=f"{page}:exp_size", format_func=lambda k: _(k)
+            _("image size"), list(SIZES), key=f"{page}:exp_size", **keep, format_func=lambda k: _(k)
         )
         scale = c2.selectbox(
             _("scale (pixel density)"),
             [1, 2, 3],
             key=f"{page}:exp_scale",
+            **keep,
             format_func=lambda s: f"@{s}x",
         )
         text = c3.selectbox(
@@ -72,6 +89,7 @@ def export_panel(
             [1.0, 1.5, 2.0],
             index=1,
             key=f"{page}:exp_text",
+            **keep,
             format_func=lambda s: f"{s:g}x" + (_(" (slides)") if s == 1.5 else ""),
         )
         w, h = SIZES[size]
@@ -79,7 +97,7 @@ def export_panel(
             st.warning(_("That size is over the export limit; using scale 1."))
             scale = 1
         a1, a2, a3, a4 = st.columns(4)
-        fps = int(a1.number_input(_("frames/s"), 1, 50, 12, key=f"{page}:exp_fps"))
+        fps = int(a1.number_input(_("frames/s"), 1, 50, 12, key=f"{page}:exp_fps", **keep))
         steps = max(len(t.points) - 1 for t in trajs)
         auto = max(1, -(-steps // 40))
         every = int(
@@ -89,16 +107,18 @@ def export_panel(
                 10_000,
                 auto,
                 key=f"{page}:exp_every",
+                **keep,
                 help=_("one frame every k steps (the last step is always shown)"),
             )
         )
         hold = float(
-            a3.number_input(_("hold last (s)"), 0.0, 30.0, 2.0, 0.5, key=f"{page}:exp_hold")
+            a3.number_input(_("hold last (s)"), 0.0, 30.0, 2.0, 0.5, key=f"{page}:exp_hold", **keep)
         )
         with_arrows = a4.checkbox(
             _("arrows"),
             value=replay is not None,
             key=f"{page}:exp_arrows",
+            **keep,
             help=_("each step's arrows, as the map draws them"),
         )
         frames_n = len(range(0, steps + 1, every)) + (steps % every != 0)

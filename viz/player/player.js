@@ -449,11 +449,11 @@
       this.traceIndex = [];
       for (const p of this.paths) {
         const at = {path: data.length};
-        // a marker per iterate while they can be told apart; a long path is a line (each marker is an
-        // SVG node that every step would redraw)
-        data.push({type: 'scatter', mode: p.n <= MARKERS_MAX ? 'lines+markers' : 'lines', name: p.label,
-          x: [], y: [],
-          line: {color: p.color, width: 2.5}, marker: {size: 4, color: p.color},
+        // a dot per iterate while they can be told apart (drawn by the line itself: see dots); a long
+        // path is a plain line
+        at.dots = p.n <= MARKERS_MAX;
+        data.push({type: 'scatter', mode: 'lines', name: p.label, x: [], y: [],
+          line: {color: p.color, width: 2.5, simplify: !at.dots},
           hovertemplate: p.label + '<br>' + this.L.hoverStep + '<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
         data.push({type: 'scatter', mode: 'markers', x: [p.xy[0]], y: [p.xy[1]], hoverinfo: 'skip',
           marker: {symbol: 'circle-open', size: 14, color: 'black', line: {width: 2}}});
@@ -483,11 +483,16 @@
       const [idx, xs, ys] = this.stepXY(k);
       idx.forEach((i, j) => { data[i].x = xs[j]; data[i].y = ys[j]; });
       if (this.k) data.forEach((t) => Player.scaleTrace(t, this.k));
-      Plotly.react(this.fg, data, this.layout({dragmode: 'pan', hovermode: 'closest'}),
+      // the axes are the background's (the same ranges): drawn once, not on every update
+      const lay = this.layout({dragmode: 'pan', hovermode: 'closest'});
+      lay.xaxis.visible = lay.yaxis.visible = false;
+      Plotly.react(this.fg, data, lay,
         {displaylogo: false, responsive: true, scrollZoom: true, doubleClick: 'reset',
           modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toImage']});
+      this.dots();
       if (!this.fg._ospBound) {
         this.fg._ospBound = true;
+        this.fg.on('plotly_afterplot', () => this.dots());  // (a zoom or a resize draws the lines anew)
         const sync = (ev) => {
           const L = this.fg._fullLayout;
           if (ev && (ev['xaxis.autorange'] || ev['yaxis.autorange'])) {
@@ -500,6 +505,50 @@
         };
         this.fg.on('plotly_relayout', sync);
         this.fg.on('plotly_relayouting', sync);
+      }
+    }
+
+    /** The iterates' dots on the paths that have them: SVG markers at every vertex of the path's line
+     * (one element per path; a Plotly marker is an SVG node per point, styled one by one on every
+     * draw, which was a third of an update's drawing at 150 steps). The line keeps every vertex
+     * (``simplify: false``); hover still finds each point. */
+    dots() {
+      const svg = this.fg.querySelector('.main-svg');
+      if (!svg || !this.traceIndex) return;
+      let defs = svg.querySelector('defs.osp-dots');
+      if (!defs) {
+        defs = document.createElementNS('http://www.w3.org/2000/svg', 'defs');
+        defs.setAttribute('class', 'osp-dots');
+        svg.insertBefore(defs, svg.firstChild);
+      }
+      const want = {};
+      this.traceIndex.forEach((at, j) => { if (at.dots) want[at.path] = j; });
+      const ids = [];
+      for (const g of this.fg.querySelectorAll('.scatterlayer .trace')) {
+        const cd = g.__data__, i = cd && cd[0] && cd[0].trace ? cd[0].trace.index : -1;
+        const line = g.querySelector('path.js-line');
+        if (!line) continue;
+        if (!(i in want)) {
+          for (const a of ['marker-start', 'marker-mid', 'marker-end']) line.removeAttribute(a);
+          continue;
+        }
+        const j = want[i], id = 'osp-dot-' + j;
+        ids.push([id, this.paths[j].color]);
+        const url = 'url(#' + id + ')';
+        for (const a of ['marker-start', 'marker-mid', 'marker-end']) line.setAttribute(a, url);
+      }
+      const key = JSON.stringify(ids);
+      if (defs.dataset.key === key) return;
+      defs.dataset.key = key;
+      defs.replaceChildren();
+      for (const [id, color] of ids) {  // a dot of diameter 4 px at the line's width 2.5 (1.6 widths)
+        const m = document.createElementNS('http://www.w3.org/2000/svg', 'marker');
+        for (const [k, v] of Object.entries({id, viewBox: '0 0 2 2', refX: 1, refY: 1, markerWidth: 1.6,
+          markerHeight: 1.6, markerUnits: 'strokeWidth', overflow: 'visible'})) m.setAttribute(k, v);
+        const c = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+        for (const [k, v] of Object.entries({cx: 1, cy: 1, r: 1, fill: color})) c.setAttribute(k, v);
+        m.appendChild(c);
+        defs.appendChild(m);
       }
     }
 
@@ -559,6 +608,7 @@
       if (!drawn) {
         const [idx, xs, ys] = this.stepXY(k);
         Plotly.restyle(this.fg, {x: xs, y: ys}, idx);
+        this.dots();
       }
       this.drawEquations(k);
       if (global.OptiscapeInside) global.OptiscapeInside.render(this, k);  // viz/player/inside.js
