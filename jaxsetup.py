@@ -18,6 +18,12 @@
   do not and keep the default runtime. The network's training measured the same at 64-256 kB
   and 1.2-1.8x slower at 1 MB or more. An explicit ``--xla_backend_extra_options`` in
   ``XLA_FLAGS`` wins.
+- ``--xla_backend_optimization_level=1`` (XLA's default is 3) on a CPU-only installation: the
+  engine's executables compile in 0.6-0.75x the CPU time (a 60-step Adam run 0.42 vs 0.67 s, the
+  tests' union of every surface 3.7 vs 4.9 s) and the network's in ~0.86x, and they run as fast
+  (1,000-step runs, 10k-run sweeps, 2,500-run searches and network training measured the same,
+  interleaved). Not set when a GPU or TPU plugin is installed (``jax_plugins``), where the kernels'
+  speed was not measured; an explicit setting in ``XLA_FLAGS`` wins.
 
 It is idempotent and called explicitly, first thing, by ``app.py``, by the packages that compute
 with JAX (``landscapes``, ``engine``, ``network``, in their ``__init__``), by ``tests/conftest.py``
@@ -32,6 +38,13 @@ _done = False
 SMALL_LOOPS = "xla_cpu_small_while_loop_byte_threshold=262144"
 
 
+def _accelerator_plugin() -> bool:
+    """A GPU or TPU plugin of JAX is installed (they live in the ``jax_plugins`` namespace)."""
+    import importlib.util
+
+    return importlib.util.find_spec("jax_plugins") is not None
+
+
 def configure() -> None:
     """Switch on float64 and the host devices (once; later calls do nothing)."""
     global _done
@@ -41,6 +54,8 @@ def configure() -> None:
     if "xla_force_host_platform_device_count" not in flags:
         n = min(os.cpu_count() or 1, 8)
         flags = f"{flags} --xla_force_host_platform_device_count={n}".strip()
+    if "xla_backend_optimization_level" not in flags and not _accelerator_plugin():
+        flags = f"{flags} --xla_backend_optimization_level=1".strip()
     if "xla_backend_extra_options" not in flags:
         flags = f"{flags} --xla_backend_extra_options={SMALL_LOOPS}".strip()
     os.environ["XLA_FLAGS"] = flags

@@ -9,7 +9,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CODE = (
     "import os, jaxsetup; jaxsetup.configure(); jaxsetup.configure(); import jax; "
     "print(jax.config.jax_enable_x64, os.environ['XLA_FLAGS'].count('device_count'), "
-    "len(jax.devices('cpu')))"
+    "len(jax.devices('cpu')), os.environ['XLA_FLAGS'].count('optimization_level=1'))"
 )
 
 
@@ -25,13 +25,19 @@ def _run(env_flags):
 
 
 def test_configure_switches_on_float64_and_the_host_devices_once():
-    assert _run(None) == ["True", "1", str(min(os.cpu_count() or 1, 8))]  # twice: flag added once
+    cores = str(min(os.cpu_count() or 1, 8))
+    assert _run(None) == ["True", "1", cores, "1"]  # called twice: each flag added once
     # an explicit setting wins
-    assert _run("--xla_force_host_platform_device_count=1") == ["True", "1", "1"]
+    assert _run("--xla_force_host_platform_device_count=1") == ["True", "1", "1", "1"]
+    assert _run("--xla_backend_optimization_level=3") == ["True", "1", cores, "0"]
 
 
 def test_no_other_module_changes_jax_globals_at_import():
-    setters = ("jax_enable_x64", "xla_force_host_platform_device_count")
+    setters = (
+        "jax_enable_x64",
+        "xla_force_host_platform_device_count",
+        "xla_backend_optimization_level",
+    )
     found = [
         str(p.relative_to(ROOT))
         for p in ROOT.rglob("*.py")
