@@ -14,10 +14,10 @@
   this, which it compiles into one function, control flow included. The engine's loops access
   more than 1 kB and spent most of their time in dispatch (a 1,000-step trajectory 2x faster, a
   5,000-step one 5x, a 100-run sweep 1.3x; ``benchmarks/bench_engine.py``). In the compiled
-  code, a single run's loops and a 100-run sweep's fit in 256 kB; sweeps of 2,500 runs or more
-  do not and keep the default runtime. The network's training measured the same at 64-256 kB
-  and 1.2-1.8x slower at 1 MB or more. An explicit ``--xla_backend_extra_options`` in
-  ``XLA_FLAGS`` wins.
+  code, a whole single run (``engine`` puts it inside a loop of one trip) and a 100-run sweep's
+  loops fit in 256 kB; sweeps of 2,500 runs or more do not and run in blocks that do. The
+  network's training measured the same at 64-256 kB and 1.2-1.8x slower at 1 MB or more. An
+  explicit ``--xla_backend_extra_options`` in ``XLA_FLAGS`` wins.
 
 It is idempotent and called explicitly, first thing, by ``app.py``, by the packages that compute
 with JAX (``landscapes``, ``engine``, ``network``, in their ``__init__``), by ``tests/conftest.py``
