@@ -14,10 +14,10 @@
   this, which it compiles into one function, control flow included. The engine's loops access
   more than 1 kB and spent most of their time in dispatch (a 1,000-step trajectory 2x faster, a
   5,000-step one 5x, a 100-run sweep 1.3x; ``benchmarks/bench_engine.py``). In the compiled
-  code, a single run's loops and a 100-run sweep's fit in 256 kB; sweeps of 2,500 runs or more
-  do not and keep the default runtime. The network's training measured the same at 64-256 kB
-  and 1.2-1.8x slower at 1 MB or more. An explicit ``--xla_backend_extra_options`` in
-  ``XLA_FLAGS`` wins.
+  code, a whole single run (``engine`` puts it inside a loop of one trip) and a 100-run sweep's
+  loops fit in 256 kB; sweeps of 2,500 runs or more do not and run in blocks that do. The
+  network's training measured the same at 64-256 kB and 1.2-1.8x slower at 1 MB or more. An
+  explicit ``--xla_backend_extra_options`` in ``XLA_FLAGS`` wins.
 - ``--xla_backend_optimization_level=1`` (XLA's default is 3) on a CPU-only installation: the
   engine's executables compile in 0.6-0.75x the CPU time (a 60-step Adam run 0.42 vs 0.67 s, the
   tests' union of every surface 3.7 vs 4.9 s) and the network's in ~0.86x, and they run as fast

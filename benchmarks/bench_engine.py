@@ -136,6 +136,7 @@ def compile_cost(fn) -> float:
     jax.clear_caches()
     _engine._compiled.cache_clear()
     _engine._executable.cache_clear()
+    _engine._SWEEPS.clear()
     BEFORE._compiled.cache_clear()
     t0 = time.perf_counter()
     fn()

@@ -762,7 +762,7 @@ def _signature(x: Inputs) -> tuple:
     """What fixes a run's input layout besides its configuration: the names of the
     hyperparameters, schedule arguments and surface parameters, and the number of stages."""
     return (
-        tuple(x.hparams),
+        tuple(x.hparams or ()),
         tuple(x.schedule_args),
         tuple(x.surface_params),
         np.shape(x.momentum_stages),
@@ -789,6 +789,11 @@ def _compiled(cfg: Static):
         return fn(vec)
 
     return call
+
+
+#: a sweep's executable per configuration, input signature, hyperparameters, shards and block
+#: (least recently used forgotten first, bounded like ``_executable``'s cache)
+_SWEEPS: collections.OrderedDict[tuple, Any] = collections.OrderedDict()
 
 
 def _shards(n: int, parallel: bool) -> int:
@@ -1064,7 +1069,6 @@ def sweep(
         clip=bool(np.isfinite(shared.clip_norm) or np.isfinite(shared.clip_value)),
         n_rates=sh.n_rates,
     )
-    (shared_layout, _), vec, _ = _pack_inputs(shared, False)
     # the per-run matrix filled in place (broadcast by assignment): start, lr, hparams, seed
     names = tuple(sorted(hp))
     mat = np.empty((n, 4 + len(names)))
@@ -1073,12 +1077,24 @@ def sweep(
     for i, k in enumerate(names):
         mat[:, 3 + i] = hp[k].ravel()
     mat[:, -1] = seeds.ravel()
-    layout = (shared_layout, _batch_layout(names))
     shards = _shards(n, parallel)
     block, padded = _blocks(n, shards, cfg.record)
     if padded > n:  # whole blocks: the last run repeated
         mat = np.concatenate([mat, np.repeat(mat[-1:], padded - n, axis=0)])
-    out = _executable(cfg, layout, shards, block)(vec, _split(mat, padded, shards))
+    key = (cfg, _signature(shared), names, shards, block)
+    fn = _SWEEPS.get(key)
+    vec = _values(shared)
+    if fn is not None:
+        _SWEEPS.move_to_end(key)
+    else:  # the shared inputs' layout, computed once
+        (shared_layout, _), packed, _ = _pack_inputs(shared, False)
+        fn = _executable(cfg, (shared_layout, _batch_layout(names)), shards, block)
+        if np.array_equal(packed, vec, equal_nan=True):
+            _SWEEPS[key] = fn
+            while len(_SWEEPS) > 128:  # (as many as ``_executable`` keeps)
+                _SWEEPS.popitem(last=False)
+        vec = packed
+    out = fn(vec, _split(mat, padded, shards))
     out = {k: v[:n] for k, v in _unpack(cfg, out).items()}
     paths = losses = None
     if return_paths:

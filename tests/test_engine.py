@@ -170,7 +170,8 @@ def _compiled_text(call):
         return call_and_keep
 
     _engine._executable = spy
-    _engine._compiled.cache_clear()  # (a run's executable is kept there after its first call)
+    _engine._compiled.cache_clear()  # (a run's executable is kept there after its first call,
+    _engine._SWEEPS.clear()  # a sweep's here)
     try:
         call()
     finally:
