@@ -252,25 +252,26 @@ def _chart(where, fig, key):
     where.plotly_chart(fig, theme=None, key=f"{P}:chart:{key}")
 
 
-#: a row's parts: each at least ``px`` wide, side by side while they fit, else one under the other
+#: a row's parts (a container keyed ``mlp-row-...``): each at least 460 px wide, side by side
+#: while they fit, else one under the other (a constant: ``st.html`` never gets built text)
 _ROW_CSS = (
-    "<style>.st-key-{key} > div {{ flex: 1 1 {px}px !important; "
-    "min-width: min({px}px, 100%) !important; }}</style>"
+    "<style>[class*='st-key-mlp-row-'] > div { flex: 1 1 460px !important; "
+    "min-width: min(460px, 100%) !important; }</style>"
 )
 
 
-def _row(key: str, n: int = 2, px: int = 460) -> list:
-    """``n`` containers side by side where the page is wide enough for each to be ``px`` wide, else
-    one under the other at the page's full width (at 1024 px with the sidebar open two columns were
-    274 px wide each: legends took half of each chart). Streamlit's columns stack only below a
-    640 px window; this row wraps at its own width."""
-    st.html(_ROW_CSS.format(key=key, px=px))
-    row = st.container(horizontal=True, key=key, gap="medium")
+def _row(name: str, n: int = 2) -> list:
+    """``n`` containers side by side where the page is wide enough for each to be 460 px wide,
+    else one under the other at the page's full width (at 1024 px with the sidebar open two
+    columns were 274 px wide each: legends took half of each chart). Streamlit's columns stack
+    only below a 640 px window; this row wraps at its own width."""
+    st.html(_ROW_CSS)
+    row = st.container(horizontal=True, key=f"{P}-row-{name}", gap="medium")
     return [row.container() for _ in range(n)]
 
 
 def show_training(cfg, trained) -> None:
-    left, right = _row(f"{P}-training")
+    left, right = _row("training")
     loss, acc, marks = [], [], []
     for i, (lab, r) in enumerate(zip(cfg.labels(), trained, strict=True)):
         c0, c1 = viz.PALETTE[2 * i], viz.PALETTE[2 * i + 1]
@@ -317,7 +318,7 @@ def show_training(cfg, trained) -> None:
 def show_landscape(cfg, trained) -> None:
     with st.spinner(_("Computing the slices..."), show_time=True):
         v = _landscape(cfg)
-    left, right = _row(f"{P}-landscape")
+    left, right = _row("landscape")
     rs, ps, pca = v["rand"], v["pslice"], v["pca"]
     fig = viz.slice_figure(rs.alphas, rs.betas, rs.loss,
                            title=_("random filter-normalized directions"),
@@ -356,7 +357,7 @@ def show_layers(cfg, trained) -> None:
     pal = lambda i: viz.PALETTE[i % len(viz.PALETTE)]
     g = [viz.Series(n, r.steps_at, r.grad_norm[:, i], pal(i)) for i, n in enumerate(names)]
     a = [viz.Series(n, r.steps_at, r.act_std[:, i], pal(i)) for i, n in enumerate(names)]
-    left, right = _row(f"{P}-layers")
+    left, right = _row("layers")
     log = bool(np.all(r.act_std > 0) and np.all(r.grad_norm > 0))  # a zero init: linear axes
     fig = viz.curves_figure(g, title=_("back-propagated |dL/dh| per layer"), ylabel=_("norm"),
                             xlabel=_("step"), log_y=log, lang=lang())  # fmt: skip
@@ -398,7 +399,7 @@ def show_resln(cfg) -> None:
     p, w = v["plain"], v["with"]
     on = ((_("residual"), w["arch"].residual), ("LayerNorm", w["arch"].layernorm))
     what = " + ".join(n for n, flag in on if flag)
-    left, right = _row(f"{P}-resln")
+    left, right = _row("resln")
     named = (("plain", _("plain"), p), ("with", _("with {what}").format(what=what), w))
     for col, (key, name, e) in zip((left, right), named, strict=True):
         sl = e["slice"]
@@ -505,7 +506,7 @@ def show_muon() -> None:
     with st.spinner(_("Racing Muon, Adam and SGD on an 8x8 matrix..."), show_time=True):
         r = _matrix_race()
     names = {"muon": "Muon", "adam": "Adam", "sgd": "SGD"}
-    left, right = _row(f"{P}-muon")
+    left, right = _row("muon")
     loss = [
         viz.Series(f"{names[k]}, lr {r.lrs[k]:g}", np.arange(len(ls)), ls, viz.PALETTE[i])
         for i, (k, ls) in enumerate(r.loss.items())
