@@ -233,7 +233,8 @@ def _update_row(url, ctx, steps, reps):
         out[name] = [statistics.median(r[i] for r in res) for i in range(3)]
         # the same updates traced (apart: tracing slows the page a little)
         cpu = [
-            _update(page, fr, cdp, got, slider, k, trace)[2] for k in ["ArrowLeft", "ArrowRight"]
+            _update(page, fr, cdp, got, slider, k, trace)[2]
+            for k in ["ArrowLeft", "ArrowRight"] * 2
         ]
         out[name].append(statistics.median(cpu))
     out["step_ms"] = fr.evaluate(STEP_JS)
