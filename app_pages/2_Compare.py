@@ -139,16 +139,12 @@ def compare():
         st.table(rows)
         found = ui.errata_for([c.name for c in configs], saddle=bool(scape.saddles))
         if found:
-            notes = st.expander(
+            with st.expander(
                 _("A note on the notes ({n}): where the course notes are wrong about this").format(
                     n=len(found)
-                ),
-                key=f"{PAGE}:errata_open",
-                on_change="rerun",
-            )
-            if notes.open:  # (drawn while open, as the export panel)
-                with notes:
-                    ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
+                )
+            ):
+                ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
 
 
 compare()

@@ -156,6 +156,13 @@ def test_play_scrub_step_keep_the_map_and_show_that_steps_arrows(server, ctx):
                 np.testing.assert_allclose(
                     [xs[0], ys[0], xs[1], ys[1]], w[[0, 1, 2, 3]], rtol=1e-5, atol=1e-6
                 )
+    # ... each path's own line shows its first 5 points, and every path is drawn (dots included)
+    lines = fr.evaluate("""() => { const P = window.ospPlayer;
+        return P.traceIndex.map(at => [P.fg.data[at.path].x, P.fg.data[at.path].y]); }""")
+    for t, (xs, ys) in zip(trajs, lines, strict=True):
+        np.testing.assert_allclose(np.c_[xs, ys], t.points[:5], rtol=1e-5, atol=1e-6)
+    dotted = fr.evaluate("() => window.ospPlayer.fg.querySelectorAll('path[marker-mid]').length")
+    assert dotted == len(trajs)
     # ... and the momentum and gradient steps add up to the step taken (the notes' picture)
     mom = viz.step_arrows(trajs[1], "momentum", scn.landscape().extent)
     np.testing.assert_allclose(

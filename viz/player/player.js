@@ -446,21 +446,29 @@
       });
       if (d.minima.length) data.push(marks(d.minima, this.L.minimum, 'star', 14));
       if (d.saddles.length) data.push(marks(d.saddles, this.L.saddle, 'x', 11));
-      this.traceIndex = [];
-      for (const p of this.paths) {
-        const at = {path: data.length};
-        // a dot per iterate while they can be told apart (drawn by the line itself: see dots); a long
-        // path is a plain line
-        at.dots = p.n <= MARKERS_MAX;
+      // the paths' lines, then every start and every current point (one trace each: a trace costs
+      // Plotly ~1 ms per draw and per step whether it shows anything or not), the arrows, the marks
+      // of divergence (one trace)
+      this.traceIndex = this.paths.map((p, j) => ({
+        path: data.length + j,
+        // a dot per iterate while they can be told apart (drawn by the line itself: see dots); a
+        // long path is a plain line
+        dots: p.n <= MARKERS_MAX,
+        arrows: {},
+      }));
+      this.paths.forEach((p, j) => {
         data.push({type: 'scatter', mode: 'lines', name: p.label, x: [], y: [],
-          line: {color: p.color, width: 2.5, simplify: !at.dots},
+          line: {color: p.color, width: 2.5, simplify: !this.traceIndex[j].dots},
           hovertemplate: p.label + '<br>' + this.L.hoverStep + '<br>(%{x:.4f}, %{y:.4f})<extra></extra>'});
-        data.push({type: 'scatter', mode: 'markers', x: [p.xy[0]], y: [p.xy[1]], hoverinfo: 'skip',
-          marker: {symbol: 'circle-open', size: 14, color: 'black', line: {width: 2}}});
-        at.now = data.length;
-        data.push({type: 'scatter', mode: 'markers', x: [], y: [], hoverinfo: 'skip',
-          marker: {size: 13, color: p.color, line: {color: 'black', width: 1.5}}});
-        at.arrows = {};
+      });
+      data.push({type: 'scatter', mode: 'markers', hoverinfo: 'skip',
+        x: this.paths.map((p) => p.xy[0]), y: this.paths.map((p) => p.xy[1]),
+        marker: {symbol: 'circle-open', size: 14, color: 'black', line: {width: 2}}});
+      this.nowIndex = data.length;
+      data.push({type: 'scatter', mode: 'markers', x: [], y: [], hoverinfo: 'skip',
+        marker: {size: 13, color: this.paths.map((p) => p.color), line: {color: 'black', width: 1.5}}});
+      this.paths.forEach((p, j) => {
+        const at = this.traceIndex[j];
         for (const kind of Object.keys(p.arrows)) {
           const st = d.arrow_styles[kind];
           at.arrows[kind] = data.length;
@@ -472,13 +480,13 @@
               marker: {symbol: ['circle', kind === 'direction' ? 'arrow-open' : 'arrow'], size: [0, kind === 'step' ? 14 : 11],
                 angleref: 'previous', color: p.color, line: {color: p.color, width: kind === 'direction' ? 2 : 1}}});
         }
-        if (p.diverged_at !== null && p.diverged_at !== undefined) {
-          at.div = data.length;
-          data.push({type: 'scatter', mode: 'markers+text', x: [], y: [], hoverinfo: 'skip',
-            text: [fill(this.L.divergedMark, {k: p.diverged_at})], textposition: 'top center', textfont: {color: '#D55E00'},
-            marker: {symbol: 'x-thin-open', size: 22, color: '#D55E00', line: {width: 4}}});
-        }
-        this.traceIndex.push(at);
+      });
+      const diverged = this.paths.filter((p) => p.diverged_at !== null && p.diverged_at !== undefined);
+      this.divIndex = diverged.length ? data.length : undefined;
+      if (diverged.length) {
+        data.push({type: 'scatter', mode: 'markers+text', x: [], y: [], hoverinfo: 'skip',
+          text: diverged.map((p) => fill(this.L.divergedMark, {k: p.diverged_at})), textposition: 'top center',
+          textfont: {color: '#D55E00'}, marker: {symbol: 'x-thin-open', size: 22, color: '#D55E00', line: {width: 4}}});
       }
       const [idx, xs, ys] = this.stepXY(k);
       idx.forEach((i, j) => { data[i].x = xs[j]; data[i].y = ys[j]; });
@@ -620,23 +628,28 @@
     stepXY(k) {
       const xs = [], ys = [], idx = [];
       const put = (i, x, y) => { idx.push(i); xs.push(x); ys.push(y); };
+      const nx = [], ny = [], dx = [], dy = [];
       this.paths.forEach((p, j) => {
         const at = this.traceIndex[j], m = Math.min(k, p.n);
         const px = new Array(m + 1), py = new Array(m + 1);
         for (let i = 0; i <= m; i++) { px[i] = p.xy[2 * i]; py[i] = p.xy[2 * i + 1]; }
         put(at.path, px, py);
-        put(at.now, [px[m]], [py[m]]);
+        nx.push(px[m]);
+        ny.push(py[m]);
         for (const [kind, i] of Object.entries(at.arrows)) {
           const a = p.arrows[kind];
           const ok = k < p.n && isFinite(a[4 * k]);
           if (kind === 'lookahead') put(i, ok ? [a[4 * k + 2]] : [], ok ? [a[4 * k + 3]] : []);
           else put(i, ok ? [a[4 * k], a[4 * k + 2]] : [], ok ? [a[4 * k + 1], a[4 * k + 3]] : []);
         }
-        if (at.div !== undefined) {
+        if (p.diverged_at !== null && p.diverged_at !== undefined) {  // NaN: not shown yet
           const dv = p.diverged_at, q = Math.max(dv - 1, 0), shown = k >= dv;
-          put(at.div, shown ? [p.xy[2 * q]] : [], shown ? [p.xy[2 * q + 1]] : []);
+          dx.push(shown ? p.xy[2 * q] : NaN);
+          dy.push(shown ? p.xy[2 * q + 1] : NaN);
         }
       });
+      put(this.nowIndex, nx, ny);
+      if (this.divIndex !== undefined) put(this.divIndex, dx, dy);
       return [idx, xs, ys];
     }
 
