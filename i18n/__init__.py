@@ -17,6 +17,8 @@ import pathlib
 import struct
 from collections.abc import Callable, Iterable
 
+import astlock
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "locale"
 DOMAIN = "optiscape"
@@ -83,7 +85,7 @@ def parse_po(text: str) -> dict[str, str]:
             line = rest.strip()
         if not (line.startswith('"') and line.endswith('"')) or field is None:
             raise ValueError(f"line {n}: cannot read {raw!r}")
-        entry[field] = entry.get(field, "") + ast.literal_eval(line)
+        entry[field] = entry.get(field, "") + astlock.literal_eval(line)
     flush()
     return out
 

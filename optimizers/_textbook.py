@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+import astlock
+
 from ._specs import OptimizerSpec, get
 
 
@@ -183,7 +185,7 @@ def _run(st: _Stmt, ns: dict) -> None:
 
 def _compile(code: str, where: str) -> tuple[_Stmt, ...]:
     """Split the code into statements, each with its target, operator and the names it reads."""
-    tree = ast.parse(code, filename=where)
+    tree = astlock.parse(code, filename=where)
     out = []
     for node in tree.body:
         if (

@@ -18,12 +18,12 @@ and the 2/lr line, "edge of stability"); Goh 2017, "Why momentum really works" (
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import math
 
 import numpy as np
 
+import astlock
 from i18n import N_, gettext_for
 
 from ._figures import make_figure
@@ -153,7 +153,7 @@ def _eval(expr: str, ns: dict):
     from optimizers._textbook import _check
     from optimizers._textbook import _eval as run
 
-    node = ast.parse(expr, mode="eval").body
+    node = astlock.parse(expr, mode="eval").body
     _check(node, "<effective learning rate>")
     return run(node, {"np": np, **ns})
 
