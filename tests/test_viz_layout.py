@@ -109,6 +109,8 @@ def test_a_basin_map_title_on_two_lines_gets_room_for_both():
     two = viz.basin_figure(bm, scape, title="Momentum (heavy ball)", subtitle="lr 0.002")
     assert two.layout.title.subtitle.text == "lr 0.002"
     assert two.layout.margin.t == one.layout.margin.t + 20 >= TITLE_BAND + 26
+    # one unit as long on both axes (a half-page column at 1920 px drew the square box 3:1)
+    assert two.layout.yaxis.scaleanchor == "x" and two.layout.yaxis.scaleratio == 1
 
 
 def test_a_short_log_chart_labels_at_most_y_ticks_values():

@@ -140,10 +140,11 @@ def heatmap_figure(
 
 
 def basin_figure(
-    bm, scape, *, title: str, subtitle: str = "", height: int = 340, lang: str = "en"
+    bm, scape, *, title: str, subtitle: str = "", height: int = 420, lang: str = "en"
 ) -> go.Figure:
     """Starts coloured by the minimum they reach (grey: not converged, black: diverged); words in
-    ``lang``."""
+    ``lang``. One unit is as long on both axes (a basin's shape is not stretched to the column:
+    a 550 px column at 1920 px drew Himmelblau's square box 3:1)."""
     _ = _tr(lang)
     k = len(scape.minima)
     colors = ["#000000", "#BBBBBB", *PALETTE[:k]]
@@ -185,8 +186,14 @@ def basin_figure(
         template=TEMPLATE,
         title=title_on_top(_(title), subtitle=dict(text=subtitle)),
         height=height,
-        xaxis_title=_(N_("start x")),
-        yaxis_title=_(N_("start y")),
+        xaxis=dict(title=_(N_("start x")), constrain="domain"),
+        yaxis=dict(
+            title=_(N_("start y")),
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+            constraintoward="top",
+        ),
         showlegend=False,
         # a half-page column: the map, wide; a subtitle line (the page's learning rate) gets room
         margin=dict(t=TITLE_BAND + 6 + (20 if subtitle else 0), l=50, r=10, b=50),
