@@ -832,17 +832,19 @@ def _remember(landscape) -> None:
         _FAMILIES.popitem(last=False)
 
 
-def _common(
-    landscape,
-    spec,
-    schedule,
-    schedule_args_,
-    clip_norm,
-    clip_value,
-    noise_std,
-    warmup_steps,
-    momentum_warmup,
-):
+class _Shared(NamedTuple):
+    """What ``run`` and ``sweep`` set up alike: the inputs every run shares (``Inputs`` without
+    start, learning rate, hyperparameters and seed) and the static choices they imply."""
+
+    inputs: Inputs
+    schedule: str  # Static.schedule: "constant" or "any"
+    momentum_schedule: str  # Static.momentum_schedule
+    n_rates: int  # Static.n_rates
+
+
+def _shared(landscape, steps, schedule, schedule_args_, clip_norm, clip_value, noise_std,
+            warmup_steps, momentum_warmup, momentum_stages) -> _Shared:  # fmt: skip
+    """The inputs shared by every run of one ``run`` or ``sweep`` call, validated."""
     _remember(landscape)
     if schedule == "constant":  # its own executable, without a table (the default, the fastest)
         schedule_args(schedule, schedule_args_)  # (it has none: any given argument is an error)
@@ -856,47 +858,9 @@ def _common(
     if not np.isfinite(ns) or ns < 0:
         raise ValueError("noise_std must be a finite number >= 0")
     fparams = {k: _f64(v) for k, v in landscape.values.items()}
-    center = _f64(landscape.center)
-    radius = float(RUNAWAY * landscape.extent)
     # (scalars as Python floats: float64 leaves, packed fastest by ``_values``)
-    return (
-        sargs,
-        float(warmup_steps),
-        float(momentum_warmup),
-        cn,
-        cv,
-        ns,
-        fparams,
-        center,
-        radius,
-        kind,
-    )
-
-
-class _Shared(NamedTuple):
-    """What ``run`` and ``sweep`` set up alike: the inputs every run shares (``Inputs`` without
-    start, learning rate, hyperparameters and seed) and the static choices they imply."""
-
-    inputs: Inputs
-    schedule: str  # Static.schedule: "constant" or "any"
-    momentum_schedule: str  # Static.momentum_schedule
-    n_rates: int  # Static.n_rates
-
-
-def _shared(landscape, spec, steps, schedule, schedule_args_, clip_norm, clip_value, noise_std,
-            warmup_steps, momentum_warmup, momentum_stages) -> _Shared:  # fmt: skip
-    """The inputs shared by every run of one ``run`` or ``sweep`` call, validated."""
-    sargs, w, mw, cn, cv, ns, fparams, center, radius, kind = _common(
-        landscape,
-        spec,
-        schedule,
-        schedule_args_,
-        clip_norm,
-        clip_value,
-        noise_std,
-        warmup_steps,
-        momentum_warmup,
-    )
+    w, mw = float(warmup_steps), float(momentum_warmup)
+    center, radius = _f64(landscape.center), float(RUNAWAY * landscape.extent)
     stages = _stages(momentum_stages, momentum_warmup)
     key = "constant" if schedule == "constant" else "any"
     inputs = Inputs(None, None, None, sargs, w, mw, cn, cv, ns, None, fparams, np.int64(steps),
@@ -942,7 +906,7 @@ def run(
     hp = spec.hparams(hparams)
     lr = float(spec.lr.default if lr is None else lr)
     start = landscape.start if start is None else start
-    sh = _shared(landscape, spec, steps, schedule, schedule_args, clip_norm, clip_value, noise_std,
+    sh = _shared(landscape, steps, schedule, schedule_args, clip_norm, clip_value, noise_std,
                  warmup_steps, momentum_warmup, momentum_stages)  # fmt: skip
     cfg = Static(landscape.key, spec.name, sh.schedule, n_total,
                  momentum_schedule=sh.momentum_schedule, n_rates=sh.n_rates)  # fmt: skip
@@ -1053,7 +1017,7 @@ def sweep(
             f"sweep too large: {n} runs x {steps} steps (limit {MAX_SWEEP} runs, "
             f"{MAX_SWEEP * 500} run-steps)"
         )
-    sh = _shared(landscape, spec, steps, schedule, schedule_args, clip_norm, clip_value, noise_std,
+    sh = _shared(landscape, steps, schedule, schedule_args, clip_norm, clip_value, noise_std,
                  warmup_steps, momentum_warmup, momentum_stages)  # fmt: skip
     shared = sh.inputs
     cfg = Static(

@@ -425,26 +425,13 @@ def test_sweeps_do_not_record_evaluation_points_and_sliders_do_not_recompile():
 
 
 def _sweep_args(scape):
-    common = _engine._common(
-        scape, optimizers.get("nesterov"), "constant", None, None, None, 0.0, 0.0, 0.0
-    )
-    sargs, w, mw, cn, cv, ns, fparams, center, radius, _ = common
     n = 2
-    return _engine.Inputs(
-        np.zeros((n, 2)),
-        np.full(n, 0.01),
-        {"momentum": np.full(n, 0.9)},
-        sargs,
-        w,
-        mw,
-        cn,
-        cv,
-        ns,
-        np.zeros(n, np.uint32),
-        fparams,
-        np.int64(40),
-        center,
-        radius,
+    shared = _engine._shared(scape, 40, "constant", None, None, None, 0.0, 0.0, 0.0, None).inputs
+    return shared._replace(
+        start=np.zeros((n, 2)),
+        lr=np.full(n, 0.01),
+        hparams={"momentum": np.full(n, 0.9)},
+        seed=np.zeros(n, np.uint32),
     )
 
 
