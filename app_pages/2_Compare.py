@@ -1,6 +1,5 @@
 """Compare: race 1-6 optimizers from one start on one surface (a shared link's own number)."""
 
-import numpy as np
 import streamlit as st
 
 import scenarios
@@ -52,12 +51,65 @@ with st.expander(_("What this preset shows"), expanded=False):
     ui.show_claims(pick)
 
 
+def results(scn: Scenario) -> None:
+    """Everything right of the settings: banners, the map with the loss chart, the table."""
+    trajs = ui.cached_run(scn)
+    scape = scn.landscape()
+    configs = scn.optimizers
+    labels = [f"{i + 1}. {c.label_in(ui.lang())}" for i, c in enumerate(configs)]
+    title = _(scape.title)
+    paths = viz.paths_from(trajs, labels)
+    shown = st.session_state.get(f"{PAGE}:preset_pick")
+    ui.preset_drift_note(PAGE, shown if shown in RACES else None, scn)
+    ui.divergence_banner(
+        sum(p.diverged_at is not None for p in paths), len(paths), N_("optimizers")
+    )
+    ui.divergence_errors(paths)
+    grid = ui.cached_grid(scn)
+    loss = viz.race_loss_figure(
+        scape, trajs, paths, height=int(340 * (present or 1)), lang=ui.lang()
+    )
+    ui.replay_map(  # the loss chart drawn below the map, by the map's plotly.js
+        PAGE,
+        ui.replay_payload(scn, tuple(labels), title, 560),
+        key=f"{PAGE}:map",
+        present=present,
+        charts=[ui.present_figure(loss, present)],
+    )
+    st.caption(
+        _(
+            "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
+            "slider (after a click on any player button the keys ← → space Home End work "
+            "too). Click the map to start every optimizer there."
+        )
+    )
+    fig = lambda: viz.landscape_figure(scape, grid, paths, title=title, lang=ui.lang())
+    # drawn while open: closed, none of its ~20 elements is sent and drawn again per update
+    ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn, lazy=True)
+    ui.inside_panel(PAGE, scn, tuple(labels))
+    tol = scn.tolerance
+    rows = [
+        viz.summarize(scape, t, p.label, tol, lang=ui.lang()).row(ui.lang())
+        for p, t in zip(paths, trajs, strict=True)
+    ]
+    # a static table: its columns wrap, none is cut off, and the page loads no data-grid code
+    # (st.dataframe adds 0.6 MB of JS to the first load)
+    st.table(rows)
+    ui.notes_expander([c.name for c in configs], saddle=bool(scape.saddles))
+
+
 @st.fragment
 def compare():
     if present:  # the settings folded above, the map across the whole width
         left, right = st.expander(_("Settings"), expanded=False), st.container()
     else:
         left, right = st.columns([1, 2.4], gap="medium")
+    # the map first when the session holds every setting (the browser draws it while the widgets
+    # are sent); checked against the widgets' scenario below
+    early = ui.peek_scenario(PAGE)
+    if early is not None:
+        with right:
+            results(early)
     with left:
         kw = ui.shared_controls(PAGE)
         st.session_state.setdefault(f"{PAGE}:n_opt", 2)
@@ -77,74 +129,11 @@ def compare():
         tol = ui.tolerance_input(PAGE)
     scn = Scenario(**kw, optimizers=tuple(configs), tolerance=tol)
     ui.sync_url(scn, PAGE, TOGGLES)
-    trajs = ui.cached_run(scn)
-    scape = scn.landscape()
-    labels = [f"{i + 1}. {c.label_in(ui.lang())}" for i, c in enumerate(configs)]
-    title = _(scape.title)
-    paths = viz.paths_from(trajs, labels)
-    with right:
-        shown = st.session_state.get(f"{PAGE}:preset_pick")
-        ui.preset_drift_note(PAGE, shown if shown in RACES else None, scn)
-        ui.divergence_banner(
-            sum(p.diverged_at is not None for p in paths), len(paths), N_("optimizers")
-        )
-        ui.divergence_errors(paths)
-        grid = ui.cached_grid(scn)
-        steps = np.arange(scn.steps + 1)
-        gaps = viz.loss_gaps(scape, trajs)
-        series = [viz.Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]
-        marks = [
-            viz.Series(
-                _("{label} diverged").format(label=p.label),
-                p.diverged_at,
-                g[p.diverged_at],
-                p.color,
-            )
-            for p, g in zip(paths, gaps, strict=True)
-            if p.diverged_at is not None
-        ]
-        loss = viz.curves_figure(
-            series,
-            title=_("loss gap f - f* (log scale)"),
-            ylabel="f - f*",
-            log_y=True,
-            height=int(340 * (present or 1)),
-            marks=marks,
-            lang=ui.lang(),
-        )
-        ui.replay_map(  # the loss chart drawn below the map, by the map's plotly.js
-            PAGE,
-            ui.replay_payload(scn, tuple(labels), title, 560),
-            key=f"{PAGE}:map",
-            present=present,
-            charts=[ui.present_figure(loss, present)],
-        )
-        st.caption(
-            _(
-                "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
-                "slider (after a click on any player button the keys ← → space Home End work "
-                "too). Click the map to start every optimizer there."
-            )
-        )
-        fig = lambda: viz.landscape_figure(scape, grid, paths, title=title, lang=ui.lang())
-        # drawn while open: closed, none of its ~20 elements is sent and drawn again per update
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn, lazy=True)
-        ui.inside_panel(PAGE, scn, tuple(labels))
-        rows = [
-            viz.summarize(scape, t, p.label, tol, lang=ui.lang()).row(ui.lang())
-            for p, t in zip(paths, trajs, strict=True)
-        ]
-        # a static table: its columns wrap, none is cut off, and the page loads no data-grid code
-        # (st.dataframe adds 0.6 MB of JS to the first load)
-        st.table(rows)
-        found = ui.errata_for([c.name for c in configs], saddle=bool(scape.saddles))
-        if found:
-            with st.expander(
-                _("A note on the notes ({n}): where the course notes are wrong about this").format(
-                    n=len(found)
-                )
-            ):
-                ui.notes_on_notes([c.name for c in configs], saddle=bool(scape.saddles))
+    if early is None:
+        with right:
+            results(scn)
+    elif early != scn:
+        ui.peek_missed(PAGE)
 
 
 compare()

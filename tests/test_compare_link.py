@@ -42,3 +42,77 @@ def test_changing_the_default_preset_says_so():
     assert len(set(names)) == 4, names  # each added slot races an optimizer not yet racing
     notes = [c.value for c in at.caption]
     assert any("You have changed" in c for c in notes) and not any("link" in c for c in notes)
+
+
+def _watch_peeks(monkeypatch, wrong_once: bool = False) -> list:
+    """Record what ``ui.peek_scenario`` answers on each run (optionally answering one run with a
+    scenario that the widgets will not produce)."""
+    import dataclasses
+
+    import ui
+
+    real, seen = ui.peek_scenario, []
+
+    def peek(page):
+        got = real(page)
+        if wrong_once and got is not None and not seen:
+            got = dataclasses.replace(got, steps=got.steps + 1)
+        seen.append(got)
+        return got
+
+    monkeypatch.setattr(ui, "peek_scenario", peek)
+    return seen
+
+
+def test_the_map_is_drawn_before_the_widgets_from_the_scenario_they_then_give(monkeypatch):
+    """Compare draws its map before its ~30 widgets from the settings the session holds
+    (``ui.peek_scenario``) and checks it against what the widgets return: over every race preset
+    and the usual changes the early scenario is the widgets' own (no run is drawn twice), and a
+    setting's change is drawn early."""
+    seen = _watch_peeks(monkeypatch)
+    at = AppTest.from_file(str(ROOT / COMPARE), default_timeout=TIMEOUT)
+    at.run()
+    early = []
+
+    def check(step: str):
+        assert not at.exception, step
+        assert "cmp:peek_misses" not in at.session_state, step
+        early.append((step, seen[-1] is not None))
+
+    for slug in (p.slug for p in __import__("scenarios").PRESETS if p.page == "compare"):
+        at.selectbox(key="cmp:preset_pick").set_value(slug)
+        at.button[0].click().run()
+        check(slug)
+    lr = at.select_slider(key=f"cmp:o0:{at.selectbox(key='cmp:o0:name').value}:lr")
+    values = [float(v) for v in lr.options]
+    lr.set_value(values[values.index(float(lr.value)) - 1]).run()
+    check("learning rate")
+    at.slider(key="cmp:steps").set_value(120).run()
+    check("steps")
+    at.selectbox(key="cmp:shared:schedule").set_value("cosine").run()
+    check("schedule")
+    at.selectbox(key="cmp:o1:name").set_value("adam").run()
+    check("optimizer")
+    at.selectbox(key="cmp:o1:name").set_value("adam").run()  # (a rerun with nothing changed)
+    check("optimizer again")
+    at.number_input(key="cmp:n_opt").set_value(3).run()
+    check("third optimizer")
+    at.selectbox(key="cmp:surface").set_value("rosenbrock").run()
+    check("surface")
+    drawn_early = dict(early)
+    # (a newly picked schedule, optimizer or surface brings values its widgets fill in: drawn late)
+    assert drawn_early["learning rate"] and drawn_early["steps"], early
+    assert drawn_early["optimizer again"] and all(e for _, e in early[:6]), early
+
+
+def test_an_early_map_that_the_widgets_contradict_is_drawn_again(monkeypatch):
+    """Should the early scenario ever differ from the widgets' (here forced: one more step), the
+    run is done again, drawn after the widgets, and the map shows the widgets' scenario."""
+    seen = _watch_peeks(monkeypatch, wrong_once=True)
+    at = AppTest.from_file(str(ROOT / COMPARE), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert at.session_state["cmp:peek_misses"] == 1 and seen[0] is not None and seen[1] is None
+    steps = at.slider(key="cmp:steps").value
+    assert [p["n"] for p in _player_paths(at)] == [steps] * len(_player_paths(at))
+    assert seen[0].steps == steps + 1

@@ -192,12 +192,12 @@ def test_both_processes_serve_and_sessions_stick(deployment):
 def test_every_process_serves_the_map_and_browsers_may_keep_its_plotly(deployment):
     """After their sessions drew Compare, each process serves the map component's files (a process
     that imported the app before Streamlit started answered 404: every map was an error box), and
-    through nginx the map's plotly.js (named by plotly's version) goes out with a year's max-age,
+    through nginx the map's plotly.js (named by its version) goes out with a year's max-age,
     gzipped; other files keep Streamlit's headers."""
-    import plotly
+    import viz
 
     comp = "/component/ui._map.optiscape_map"
-    js = f"plotly-{plotly.__version__}.min.js"
+    js = viz.player_plotly_js()[1]
     for port in deployment["ports"]:
         code, _, body = _get(f"http://127.0.0.1:{port}{comp}/index.html")
         assert code == 200 and js.encode() in body, (port, code)

@@ -243,3 +243,40 @@ def test_a_packed_chart_round_trips_and_an_update_sends_only_the_changed_curve()
     curves2 = [r["blob"] for r in e2["traces"]]
     assert curves1[0] != curves2[0] and curves1[1:] == curves2[1:]
     assert e1["key"] != e2["key"] and pack_figure(fig(1.0))[0]["key"] == e1["key"]
+
+
+def test_the_player_loads_the_cartesian_plotly_js_of_the_packages_version():
+    """The player's plotly.js is the vendored cartesian bundle only while it is the version of
+    plotly.js the plotly package ships (a plotly upgrade without a new bundle falls back to the
+    full one, and fails here); a chart of a type the player does not draw is refused when packed,
+    not drawn blank in the browser (the browser test checks that the bundle registers every type
+    of ``viz.PLAYER_TRACE_TYPES``); an HTML export inlines the same bundle."""
+    import os
+
+    import plotly
+    import plotly.graph_objects as go
+
+    from viz._replay import pack_figure, plotly_js_version
+
+    full = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
+    path, name = viz.player_plotly_js()
+    assert plotly_js_version(full) == plotly_js_version(viz.PLOTLY_CARTESIAN), (
+        "re-vendor viz/player/vendor/plotly-cartesian.min.js (npm plotly.js-cartesian-dist-min) "
+        "at the plotly package's plotly.js version"
+    )
+    assert (
+        path == viz.PLOTLY_CARTESIAN
+        and name == f"plotly-cartesian-{plotly_js_version(full)}.min.js"
+    )
+    assert os.path.getsize(path) < os.path.getsize(full) / 3
+    with pytest.raises(ValueError, match="surface"):
+        pack_figure(go.Figure(go.Surface(z=[[0, 1], [1, 0]])))
+    html = viz.replay_html(viz.replay_data(*_tiny_map()))
+    assert html.count("(cartesian - minified) v") == 1 and len(html) < 2_000_000
+
+
+def _tiny_map():
+    import landscapes
+
+    scape = landscapes.get("saddle")
+    return scape, scape.grid(10), []

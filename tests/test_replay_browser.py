@@ -7,7 +7,6 @@ replays offline."""
 
 import io
 import os
-import re
 
 import numpy as np
 import pytest
@@ -205,10 +204,14 @@ def test_an_update_sends_what_changed_a_lost_blob_is_asked_for_and_a_reload_redr
     )
     loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
     loaded += fr.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    # ... and it is the cartesian bundle (1.5 MB), with every trace type the player may draw
     assert [u for u in loaded if "lotly" in u] == [
-        u for u in loaded if re.search(r"/plotly-[0-9.]+\.min\.js$", u)
+        u for u in loaded if u.endswith("/" + viz.player_plotly_js()[1])
     ]
     assert len([u for u in loaded if "lotly" in u]) == 1, loaded
+    assert viz.player_plotly_js()[1].startswith("plotly-cartesian-")
+    registered = fr.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)")
+    assert viz.PLAYER_TRACE_TYPES <= set(registered), registered
     surface = fr.evaluate("() => window.ospPlayer.surfaceKey")
     charts = fr.evaluate("() => window.ospPlayer.chartsKey")
     blobs = fr.evaluate("() => window.ospPlayer.data.paths.map(p => p.blob)")

@@ -26,6 +26,8 @@ from ._controls import (
     log_select,
     optimizer_controls,
     page_setup,
+    peek_missed,
+    peek_scenario,
     shared_controls,
     sync_url,
     tolerance_input,
@@ -33,7 +35,7 @@ from ._controls import (
 from ._course import current_lesson, lesson_pages, set_current, t
 from ._course import facts as lesson_facts
 from ._course import figure as lesson_figure
-from ._errata import errata_for, notes_on_notes
+from ._errata import errata_for, notes_expander, notes_on_notes
 from ._export import export_panel
 from ._i18n import lang, lang_in_url, language_switch, translated
 from ._inside import cached_inside, inside_panel
@@ -73,9 +75,12 @@ __all__ = [
     "link_page",
     "load_scenario",
     "log_select",
+    "notes_expander",
     "notes_on_notes",
     "optimizer_controls",
     "page_setup",
+    "peek_missed",
+    "peek_scenario",
     "present_figure",
     "presentation",
     "presentation_toggles",

@@ -63,17 +63,18 @@ def page_setup(title: str) -> None:
 # --- cached computation -------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False, hash_funcs={Scenario: repr})
 def cached_run(scn: Scenario):
-    """Trajectories for a scenario, cached on the Scenario itself (a frozen dataclass that
-    Streamlit hashes field by field): the widgets' Scenario goes to the engine as it is, with no
-    JSON round trip and no second validation."""
+    """Trajectories for a scenario, cached on the Scenario itself (keyed by its ``repr``, exact for
+    every field and ~20x cheaper than Streamlit hashing the dataclass field by field): the
+    widgets' Scenario goes to the engine as it is, with no JSON round trip and no second
+    validation."""
     if not isinstance(scn, Scenario):
         raise TypeError(f"cached_run takes a Scenario, not {type(scn).__name__}")
     return scn.run()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Scenario: repr})
 def _grid(surface: Scenario, n: int):
     return surface.landscape().grid(n)
 
@@ -194,6 +195,120 @@ def _write_schedule(page, who, name, args):
     st.session_state[f"{page}:{who}:schedule"] = name
     for k, v in optimizers.schedule_args(name, args).items():
         st.session_state[f"{page}:{who}:sa:{name}:{k}"] = float(v)
+
+
+class _Unsure(Exception):
+    """A value the widgets would fill in or correct on this run: no early scenario."""
+
+
+def _peek(key: str, spec: ParamSpec | None = None, low=None, high=None) -> float:
+    """The number the session holds under ``key`` as the widget will return it, if the widget
+    will take it unchanged (present, a number, inside its range)."""
+    v = st.session_state.get(key)
+    if v is None or isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _Unsure(key)
+    x = float(v)
+    lo, hi = (spec.low, spec.high) if spec is not None else (low, high)
+    if not (math.isfinite(x) and lo <= x <= hi):
+        raise _Unsure(key)
+    return spec._cast(x) if spec is not None else x
+
+
+def _peek_schedule(page: str, who: str, allow_shared: bool) -> tuple[str | None, dict]:
+    """:func:`_schedule_controls`'s answer, read from the session."""
+    key = f"{page}:{who}:sched" if allow_shared else f"{page}:{who}:schedule"
+    name = st.session_state.get(key)
+    if name == "shared" and allow_shared:
+        return None, {}
+    if name not in optimizers.schedule_names():
+        raise _Unsure(key)
+    spec = optimizers.get_schedule(name)
+    return name, {
+        k: _peek(f"{page}:{who}:sa:{name}:{k}", low=h.low, high=h.high)
+        for k, h in spec.args.items()
+    }
+
+
+def peek_scenario(page: str) -> Scenario | None:
+    """The scenario that Compare's widgets (:func:`shared_controls`, :func:`optimizer_controls`
+    with overrides, :func:`tolerance_input`) will return on this run, read from the session before
+    they are drawn, or None where a widget would fill in or correct a value (a first visit of a
+    slot, a custom formula, a click on the map, a value out of range). The page draws its map from
+    it before the ~30 widgets, so the map is sent, and drawn, while the server still sends them;
+    it checks the widgets' scenario against it afterwards (:func:`peek_missed`)."""
+    ss = st.session_state
+    if ss.pop(f"{page}:late", False):  # the run after a miss draws after the widgets
+        return None
+    try:
+        surface = ss.get(f"{page}:surface")
+        if surface not in landscapes.names() or ss.get(f"{page}:start_next") is not None:
+            raise _Unsure(surface)
+        spec = {s.name: s for s in landscapes.SURFACES}[surface]
+        params = {
+            k: _peek(f"{page}:sp:{surface}:{k}", low=p.low, high=p.high)
+            for k, p in spec.params.items()
+        }
+        steps = _peek(f"{page}:steps", Scenario.spec("steps"))
+        sched, sargs = _peek_schedule(page, "shared", False)
+        kw = {
+            name: _peek(f"{page}:{name}", Scenario.spec(name))
+            for name in (
+                "warmup_steps",
+                "momentum_warmup",
+                "clip_norm",
+                "clip_value",
+                "noise_std",
+                "batch_size",
+                "seed",
+            )
+        }
+        n = int(_peek(f"{page}:n_opt", low=1, high=scenarios.MAX_OPTIMIZERS))
+        configs = []
+        for i in range(n):
+            name = ss.get(f"{page}:o{i}:name")
+            if name not in optimizers.names():
+                raise _Unsure(name)
+            o = optimizers.get(name)
+            lr = _peek(f"{page}:o{i}:{name}:lr", LR)
+            hp = {
+                k: _peek(f"{page}:o{i}:{name}:{k}", low=h.low, high=h.high)
+                for k, h in o.hyperparams.items()
+            }
+            osched, oargs = _peek_schedule(page, f"o{i}", True)
+            c = ss.get(f"{page}:o{i}:clip")
+            if c != "shared" and not isinstance(c, (int, float)):
+                raise _Unsure(c)
+            configs.append(
+                OptimizerConfig.make(
+                    name,
+                    lr,
+                    clip_norm=None if c == "shared" else float(c),
+                    schedule=osched,
+                    schedule_args=oargs,
+                    **hp,
+                )
+            )
+        return Scenario(
+            surface=surface,
+            surface_params=tuple(sorted(params.items())),
+            start=(_peek(f"{page}:start_x", START), _peek(f"{page}:start_y", START)),
+            steps=steps,
+            schedule=sched,
+            schedule_args=tuple(sorted(sargs.items())),
+            optimizers=tuple(configs),
+            tolerance=_peek(f"{page}:tol", Scenario.spec("tolerance")),
+            **kw,
+        )
+    except (_Unsure, KeyError, TypeError, ValueError):
+        return None
+
+
+def peek_missed(page: str) -> None:
+    """The widgets' scenario differs from :func:`peek_scenario`'s, whose map is on screen: run the
+    page again, drawing after the widgets this time (counted in ``{page}:peek_misses``)."""
+    st.session_state[f"{page}:late"] = True
+    st.session_state[f"{page}:peek_misses"] = st.session_state.get(f"{page}:peek_misses", 0) + 1
+    st.rerun()
 
 
 def init_page(page: str, default: Scenario, toggles: dict[str, str] | None = None) -> list[str]:

@@ -37,3 +37,16 @@ def notes_on_notes(names=(), *, saddle: bool = False, network: bool = False, con
         said = "" if lang() == "zh" else f" ({e.notes_say_en})"
         box.info(f"{head}{said}. {_(e.right)}", icon="📝")
     return len(found)
+
+
+def notes_expander(names=(), *, saddle: bool = False) -> None:
+    """The notes' mistakes about these optimizers (and saddles), folded under one expander; nothing
+    where the notes are right."""
+    found = errata_for(names, saddle=saddle)
+    if found:
+        with st.expander(
+            _("A note on the notes ({n}): where the course notes are wrong about this").format(
+                n=len(found)
+            )
+        ):
+            notes_on_notes(names, saddle=saddle)

@@ -33,14 +33,10 @@ SENT_MAX = 48  # blobs remembered as sent per map (the browser keeps 64)
 
 
 def _build_dir() -> str:
-    """The component's folder: the player's files and the plotly.js that the plotly package ships,
-    copied once per version into a temporary folder (the package folders may be read-only). The
-    copy is named by the package's version (``plotly-7.1.0.min.js``), so a proxy may cache it for
-    good; the page's line charts use it too (``charts`` of :func:`replay_map`)."""
-    import plotly
-
-    src = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
-    js = f"plotly-{plotly.__version__}.min.js"
+    """The component's folder: the player's files and its plotly.js (``viz.player_plotly_js``),
+    copied once per version into a temporary folder (the package folders may be read-only); the
+    page's line charts use the same plotly.js (``charts`` of :func:`replay_map`)."""
+    src, js = viz.player_plotly_js()
     h = hashlib.blake2b(js.encode())
     for name in _FILES:
         with open(os.path.join(viz.PLAYER_DIR, name), "rb") as fh:
@@ -60,6 +56,9 @@ def _build_dir() -> str:
         except OSError:  # another process made it first
             shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+PLOTLY_JS = viz.player_plotly_js()[1]  # the served plotly.js's name
 
 
 _component = components.declare_component("optiscape_map", path=_build_dir())

@@ -554,6 +554,31 @@ def curves_figure(
     return make_figure(data, layout)
 
 
+def race_loss_figure(scape, trajs, paths, *, height: int = 340, lang: str = "en") -> go.Figure:
+    """Compare's loss chart: each run's gap :math:`f - f^*` (``paths``: their labels and colours)
+    on a log axis, with an X where a run diverged, in ``lang``."""
+    _ = gettext_for(lang)
+    steps = np.arange(trajs[0].steps + 1)
+    gaps = loss_gaps(scape, trajs)
+    series = [Series(p.label, steps, g, p.color) for p, g in zip(paths, gaps, strict=True)]
+    marks = [
+        Series(
+            _("{label} diverged").format(label=p.label), p.diverged_at, g[p.diverged_at], p.color
+        )
+        for p, g in zip(paths, gaps, strict=True)
+        if p.diverged_at is not None
+    ]
+    return curves_figure(
+        series,
+        title=N_("loss gap f - f* (log scale)"),
+        ylabel="f - f*",
+        log_y=True,
+        height=height,
+        marks=marks,
+        lang=lang,
+    )
+
+
 def run_charts(scape, traj, estimate=None, *, lang: str = "en") -> list[go.Figure]:
     """The Playground's four line charts of one run: the loss gap, the gradient norm, the learning
     rate (with an optimizer's own step-size ``estimate``, ``(label msgid, values)``, on a log axis)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -40,6 +41,41 @@ from i18n import N_, gettext_for
 from ._figures import _z_for_display
 
 PLAYER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "player")
+#: plotly.js's cartesian bundle (MIT licence, ``player/vendor/``), as npm's
+#: ``plotly.js-cartesian-dist-min`` ships it; the player loads it when its version is the one the
+#: plotly package ships (else the full bundle)
+PLOTLY_CARTESIAN = os.path.join(PLAYER_DIR, "vendor", "plotly-cartesian.min.js")
+#: the trace types the player may draw (all in the cartesian bundle): its map and the charts
+PLAYER_TRACE_TYPES = frozenset({"scatter", "contour", "heatmap", "bar"})
+
+
+def plotly_js_version(path: str) -> str | None:
+    """The version in a plotly.js bundle's header comment (``* plotly.js ... v4.1.1``), or None."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = fh.read(400)
+    except OSError:
+        return None
+    m = re.search(r"plotly\.js[^\n]*? v(\d+\.\d+\.\d+)", head)
+    return m.group(1) if m else None
+
+
+@functools.cache
+def player_plotly_js() -> tuple[str, str]:
+    """``(path, file name)`` of the plotly.js the player loads (in the app and in an HTML export):
+    the cartesian bundle (1.5 MB, every type of :data:`PLAYER_TRACE_TYPES`; a third of the full
+    bundle's bytes and parse time) when it is the plotly.js version the plotly package ships, else
+    the package's full bundle (4.8 MB). The name carries the version (a proxy may cache the file
+    for good)."""
+    import plotly
+
+    full = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
+    version = plotly_js_version(full)
+    if version and plotly_js_version(PLOTLY_CARTESIAN) == version:
+        return PLOTLY_CARTESIAN, f"plotly-cartesian-{version}.min.js"
+    return full, f"plotly-{plotly.__version__}.min.js"
+
+
 #: the methods whose step is exactly "momentum step + gradient step" (the notes' two forms)
 DECOMPOSED = ("momentum", "nesterov")
 # : each arrow in its optimizer's colour; the kinds differ by line style (the legend draws a sample
@@ -458,6 +494,8 @@ def pack_figure(fig) -> tuple[dict, dict[str, bytes]]:
     data, traces, blobs = [], [], {}
     for i, t in enumerate(d["data"]):
         t = dict(t)
+        if t.get("type", "scatter") not in PLAYER_TRACE_TYPES:
+            raise ValueError(f"the player cannot draw a {t.get('type')!r} trace")
         cols, names, ref = [], [], {"i": i}
         for k in ("x", "y"):
             v = _values(t.get(k))
@@ -505,11 +543,15 @@ def _asset(name: str) -> str:
         return fh.read()
 
 
+def _plotly_text() -> str:
+    """The player's plotly.js (:func:`player_plotly_js`), for inlining."""
+    with open(player_plotly_js()[0], encoding="utf-8") as fh:
+        return fh.read()
+
+
 def replay_html(data: dict, *, title: str = "Optiscape replay") -> str:
     """A standalone page with plotly.js (once), the player and the data (packed, as the app sends
     it) inlined: it opens offline and replays step by step exactly as the app does."""
-    from plotly.offline import get_plotlyjs
-
     manifest, blobs = pack(data)
     b64 = {k: base64.b64encode(v).decode() for k, v in blobs.items()}
     payload = json.dumps(manifest).replace("</", "<\\/")
@@ -518,7 +560,7 @@ def replay_html(data: dict, *, title: str = "Optiscape replay") -> str:
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc}</title>\n<style>{_asset('player.css')}\nbody {{ margin: 16px; }}</style>\n"
-        f"<script>{get_plotlyjs()}</script>\n<script>{_asset('player.js')}</script>\n"
+        f"<script>{_plotly_text()}</script>\n<script>{_asset('player.js')}</script>\n"
         f"<script>{_asset('inside.js')}</script>\n</head>\n"
         '<body>\n<div id="root"></div>\n'
         "<script>window.ospPlayer = new OptiscapePlayer(document.getElementById('root'), {});\n"
