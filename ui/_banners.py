@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 import streamlit as st
 
 from i18n import N_
@@ -73,16 +76,18 @@ def show_claims(slug: str) -> None:
         st.markdown(f"{mark} {esc(_(sentence))}  \n" + GRAY.format(esc(_(evidence))))
 
 
+@functools.lru_cache(maxsize=256)
+def _spelled_out(s) -> dict:
+    """``s``'s link with its default start and surface parameters written out (cached: a page
+    compares its scenario with its preset's on every update)."""
+    values = tuple(sorted((k, float(v)) for k, v in s.landscape().values.items()))
+    return dataclasses.replace(s, start=s.start_point(), surface_params=values).to_query()
+
+
 def same_scenario(a, b) -> bool:
     """Whether two scenarios draw the same picture (a preset's default start and default surface
     parameters count as given)."""
-    import dataclasses
-
-    def full(s):
-        values = tuple(sorted((k, float(v)) for k, v in s.landscape().values.items()))
-        return dataclasses.replace(s, start=s.start_point(), surface_params=values).to_query()
-
-    return full(a) == full(b)
+    return _spelled_out(a) == _spelled_out(b)
 
 
 def race_note(slug: str) -> None:

@@ -35,8 +35,7 @@ def export_panel(
     lazy: bool = False,
 ) -> None:
     """Downloads of the page's figure (``fig``: a figure or a function that builds one when asked)
-    and,
-    with ``replay`` (the replayed Scenario), the step-by-step replay as a standalone HTML page.
+    and, with ``replay`` (the replayed Scenario), the step-by-step replay as a standalone HTML page.
     Everything it writes (the animations' and the replay's titles and words too) is in the page's
     language; the figure ``fig`` comes in that language from the page. ``lazy``: the panel's
     content is made and sent only while it is open (opening it reruns the page; its settings keep
