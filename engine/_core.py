@@ -125,6 +125,8 @@ class Static:
     noise: bool = True  # gradient noise in the loop (sweeps leave it out when it is 0)
     clip: bool = True  # gradient clipping in the loop (sweeps leave it out when it is off)
     n_rates: int = 0  # the schedule table's length (schedule "any")
+    warmup: bool = True  # a learning-rate warm-up (sweeps with the constant schedule leave it
+    # out when it is 0: their rate is then a plain number, without a step count)
 
 
 _FAMILIES: collections.OrderedDict[str, Any] = collections.OrderedDict()
@@ -300,18 +302,20 @@ def _simulate(cfg: Static):
         n_steps, center, radius = x.n_steps, x.center, x.radius
         f = lambda xy: family(xy, fparams)
         grad = jax.grad(f)
-        if schedule == "constant":
+        if schedule == "constant" and not cfg.warmup:  # the rate itself: no count, no schedule
+            sched = None
+        elif schedule == "constant":
             sched = make_schedule(schedule, sargs, warmup)
         else:  # every other schedule: one table of multipliers, read by the step's index
             rates = make_any_schedule(x.schedule_kind, sargs, warmup)(jnp.arange(cfg.n_rates))
             sched = lambda count: jax.lax.dynamic_index_in_dim(rates, count, keepdims=False)
-        lr_fn = lambda count: lr * sched(count)
+        lr_fn = (lambda count: lr) if sched is None else (lambda count: lr * sched(count))
         mom_fn = (
             (lambda target: _momentum_fn(mom_sched, target, mom_warmup, x.momentum_stages, n_steps))
             if use_inject
             else None
         )
-        opt = _make_opt(spec, lr_fn, hp, mom_fn, fast)
+        opt = _make_opt(spec, lr if sched is None else lr_fn, hp, mom_fn, fast)
         state0 = opt.init(start)
         rng = jax.random.key(seed)
         loss0 = f(start)
@@ -357,8 +361,9 @@ def _simulate(cfg: Static):
             probed.add("lookahead")
         probed.discard("lookahead_shift")
 
-        def body(carry, t, noise=None):
-            p, s, div, div_at, loss_p = carry
+        def advance(p, s, t, noise=None):
+            """One step of the optimizer: where its gradient is taken, the true gradient there,
+            the gradient used (noise and clipping), the new point and the new state."""
             q = eval_point(p, s, t)  # where this step's gradient is taken
             g_true = grad(q)
             g = g_true
@@ -380,7 +385,30 @@ def _simulate(cfg: Static):
                 "standard"
             ):  # optax's bias correction: float ** int32 count
                 u, s_new = opt.update(g, s, p, **extra)
-            p_new = p + u
+            return q, g_true, g, p + u, s_new
+
+        # |x - c| <= r is false for a non-finite x once r is finite: the lean step's bound
+        r_max = jnp.minimum(radius, jnp.finfo(jnp.float64).max)
+
+        def lean(carry, t):
+            """A sweep's step when nothing is recorded: the same divergence test and freeze as
+            ``body`` with fewer operations (this is most of a sweep's time). The run has diverged
+            once ``div_at >= 0`` (no separate flag), and the radius test, against a finite
+            bound, also rejects a non-finite point."""
+            p, s, div_at = carry
+            _, g_true, _, p_new, s_new = advance(p, s, t)
+            ok = (
+                (jnp.abs(p_new[0] - center[0]) <= r_max)
+                & (jnp.abs(p_new[1] - center[1]) <= r_max)
+                & jnp.isfinite(g_true[0])
+                & jnp.isfinite(g_true[1])
+            )
+            div_at = jnp.where((div_at < 0) & ~ok, t + 1, div_at)
+            return (jnp.where(div_at >= 0, p, p_new), s_new, div_at), None
+
+        def body(carry, t, noise=None):
+            p, s, div, div_at, loss_p = carry
+            q, g_true, g, p_new, s_new = advance(p, s, t, noise)
             # elementwise on the two coordinates (no reductions: cheaper inside a vmapped loop)
             ok = (
                 jnp.isfinite(p_new[0])
@@ -433,6 +461,7 @@ def _simulate(cfg: Static):
         carry0 = (start, state0, bad0, jnp.where(bad0, 0, -1), loss0)
         return types.SimpleNamespace(
             body=body,
+            lean=lean,
             carry0=carry0,
             f=f,
             grad=grad,
@@ -451,12 +480,9 @@ def _simulate(cfg: Static):
         global TRACE_COUNT
         TRACE_COUNT += 1
         s = setup(x)
-        body, carry0, n_steps, f = s.body, s.carry0, s.n_steps, s.f
-        chunk = lambda c, k: jax.lax.scan(
-            body, c, k * CHUNK + jnp.arange(CHUNK), unroll=UNROLL[cfg.batched]
-        )
+        carry0, n_steps, f = s.carry0, s.n_steps, s.f
         if record:  # whole chunks (the steps past n_steps are frozen) written into one table
-            shapes = jax.eval_shape(lambda c: body(c, jnp.int64(0))[1], carry0)
+            shapes = jax.eval_shape(lambda c: s.body(c, jnp.int64(0))[1], carry0)
             width = {k: int(np.prod(shapes[k].shape, dtype=int)) for k in shapes}
             after, at = _table_columns(shapes)
             cols, c = {}, 0
@@ -552,19 +578,20 @@ def _simulate(cfg: Static):
             )
             return {"table": table}
 
-        # exactly n_steps steps: whole chunks, then one step at a time
+        # exactly n_steps steps of the lean step: whole chunks, then one step at a time
+        lean = s.lean
+
         def outer(c):
-            return c[0] + 1, chunk(c[1], c[0])[0]
+            ts = c[0] * CHUNK + jnp.arange(CHUNK)
+            return c[0] + 1, jax.lax.scan(lean, c[1], ts, unroll=UNROLL[cfg.batched])[0]
 
         def single(c):
-            return c[0] + 1, body(c[1], c[0])[0]
+            return c[0] + 1, lean(c[1], c[0])[0]
 
         k, carry = jax.lax.while_loop(
-            lambda c: c[0] < n_steps // CHUNK, outer, (jnp.int64(0), carry0)
+            lambda c: c[0] < n_steps // CHUNK, outer, (jnp.int64(0), (s.start, s.state0, carry0[3]))
         )
-        _, (p, _, _, div_at, _) = jax.lax.while_loop(
-            lambda c: c[0] < n_steps, single, (k * CHUNK, carry)
-        )
+        _, (p, _, div_at) = jax.lax.while_loop(lambda c: c[0] < n_steps, single, (k * CHUNK, carry))
         return {"p": p, "loss": _finite(f(p)), "div_at": div_at}
 
     return one
@@ -1032,6 +1059,7 @@ def sweep(
         noise=bool(shared.noise_std > 0),
         clip=bool(np.isfinite(shared.clip_norm) or np.isfinite(shared.clip_value)),
         n_rates=sh.n_rates,
+        warmup=sh.schedule != "constant" or shared.warmup > 0,
     )
     # the per-run matrix filled in place (broadcast by assignment): start, lr, hparams, seed
     names = tuple(sorted(hp))
