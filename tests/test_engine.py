@@ -183,9 +183,9 @@ def _compiled_text(call):
 
 
 def test_the_engines_loops_compile_into_one_function_each():
-    """``jaxsetup`` raises XLA:CPU's small-while-loop limit, so a run (all of it) and a 100-run
-    sweep's loops are each compiled into one function (a call tagged ``xla_cpu_small_call``)
-    instead of dispatching every kernel of every step; a 2,500-run sweep's too, in blocks."""
+    """``jaxsetup`` raises XLA:CPU's small-while-loop limit, so a run (all of it) and a sweep's
+    loop over its blocks of runs (100 and 2,500 runs) are each compiled into one function (a call
+    tagged ``xla_cpu_small_call``) instead of dispatching every kernel of every step."""
     import os
 
     import jaxsetup
@@ -201,7 +201,8 @@ def test_the_engines_loops_compile_into_one_function_each():
         free = ("parameter(", "constant(", " tuple(", "get-tuple-element(", "bitcast(")
         kernels = [line for line in entry if not any(f in line for f in free)]
         assert len(kernels) <= 8 and not any(" while(" in k for k in kernels), kernels
-    for n in (100, 2500):  # 2,500: blocks of at most BLOCK runs, the blocks' loop too
+    assert _engine._blocks(100, 1, False)[0]  # (100 runs: in blocks too)
+    for n in (100, 2500):  # blocks of at most BLOCK runs, the blocks' loop too
         hlo = _compiled_text(
             lambda n=n: engine.sweep(scape, "adam", lr=np.full(n, 0.01), steps=200)
         )
