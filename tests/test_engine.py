@@ -112,6 +112,27 @@ def test_sweep_equals_the_previous_engine(name):
             np.testing.assert_allclose(a.losses, b.losses, rtol=RTOL, atol=ATOL)
 
 
+def test_a_sweeps_varying_hyperparameters_are_per_run_the_others_shared():
+    """A hyperparameter given per run goes into the per-run matrix, one given once into the shared
+    vector: results equal the previous engine's either way; new values never compile, another
+    choice of which hyperparameters vary compiles once."""
+    scape = landscapes.get("rosenbrock")
+    lr = np.geomspace(1e-3, 0.05, 12)
+    b1 = np.linspace(0.5, 0.95, 12)
+    before_engine = engine_before()
+    for hp in ({"b1": b1}, {"b1": b1, "b2": np.linspace(0.9, 0.999, 12)}, {"eps": 1e-6}):
+        kw = dict(starts=(-1.5, 2.0), lr=lr, hparams=hp, steps=80)
+        a, b = engine.sweep(scape, "adam", **kw), before_engine.sweep(scape, "adam", **kw)
+        np.testing.assert_array_equal(a.diverged_at, b.diverged_at)
+        np.testing.assert_allclose(a.final_points, b.final_points, rtol=RTOL, atol=ATOL)
+    before = _engine.TRACE_COUNT
+    engine.sweep(scape, "adam", starts=(-1.5, 2.0), lr=lr, hparams={"b1": b1[::-1], "b2": 0.99})
+    engine.sweep(scape, "adam", starts=(-1.5, 2.0), lr=lr, hparams={"eps": 1e-4}, steps=30)
+    assert _engine.TRACE_COUNT == before
+    engine.sweep(scape, "adam", starts=(-1.5, 2.0), lr=lr, hparams={"b2": b1 + 0.04})
+    assert _engine.TRACE_COUNT == before + 1
+
+
 @pytest.mark.parametrize(("n", "parallel"), [(300, False), (1100, True)])
 def test_a_sweep_in_blocks_equals_the_previous_engine(n, parallel):
     """A sweep of more than ``2 * BLOCK`` runs per device runs in equal blocks (the last run
