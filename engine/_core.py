@@ -8,8 +8,9 @@ staged values), and for sweeps whether noise and clipping are on at all. Everyth
 the stages' values, clipping, noise, seed, surface parameters, the step count), is traced, so
 changing it never recompiles.
 
-The loop runs blocks of 16 steps (an inner scan, unrolled 4x in sweeps) inside a ``while_loop``
-with a traced bound: ``ceil(n / 16)`` blocks when recording, exactly ``n`` steps otherwise. The
+A recording loop runs blocks of 16 steps (an inner scan, unrolled 4x in sweeps) inside a
+``while_loop`` with a traced bound, ``ceil(n / 16)`` blocks; a sweep of final points runs exactly
+``n`` steps of a leaner step, one per trip of its ``while_loop``. The
 inputs go in as one vector (plus one matrix of per-run values in a sweep). A recording run writes
 each step into one table (row ``t``: the state after ``t`` steps and step ``t`` itself, gradients,
 rates, steps and effective step sizes included, the last row the final point), which comes back
@@ -578,20 +579,16 @@ def _simulate(cfg: Static):
             )
             return {"table": table}
 
-        # exactly n_steps steps of the lean step: whole chunks, then one step at a time
-        lean = s.lean
-
-        def outer(c):
-            ts = c[0] * CHUNK + jnp.arange(CHUNK)
-            return c[0] + 1, jax.lax.scan(lean, c[1], ts, unroll=UNROLL[cfg.batched])[0]
-
+        # exactly n_steps steps of the lean step, one per trip: neither blocks of steps nor
+        # unrolling helped here (unrolling 4 steps: XLA's fusions recompute each step's
+        # moments in the next, 1.2x the time)
         def single(c):
-            return c[0] + 1, lean(c[1], c[0])[0]
+            return c[0] + 1, s.lean(c[1], c[0])[0]
 
-        k, carry = jax.lax.while_loop(
-            lambda c: c[0] < n_steps // CHUNK, outer, (jnp.int64(0), (s.start, s.state0, carry0[3]))
+        carry = (s.start, s.state0, carry0[3])
+        _, (p, _, div_at) = jax.lax.while_loop(
+            lambda c: c[0] < n_steps, single, (jnp.int64(0), carry)
         )
-        _, (p, _, div_at) = jax.lax.while_loop(lambda c: c[0] < n_steps, single, (k * CHUNK, carry))
         return {"p": p, "loss": _finite(f(p)), "div_at": div_at}
 
     return one
