@@ -378,3 +378,17 @@ def test_the_momentum_schedule_is_a_scenario_choice_in_the_link():
     assert bad.momentum_schedule == "linear" and "momentum schedule" in warn[0]
     with pytest.raises(ValueError, match="momentum_schedule"):
         Scenario(momentum_schedule="sideways")
+
+
+def test_shared_inputs_are_remembered_per_landscape_and_arguments():
+    """``_shared`` returns the same inputs for the same arguments (remembered) and another
+    surface's parameters for another landscape, even of the same family."""
+    a, b = landscapes.get("quadratic", kappa=5.0), landscapes.get("quadratic", kappa=50.0)
+    args = (40, "constant", None, None, None, 0.0, 0.0, 0.0, None)
+    first = _engine._shared(a, *args)
+    assert _engine._shared(a, *args) is first
+    other = _engine._shared(b, *args)
+    assert other.inputs.surface_params["kappa"] == 50.0 != first.inputs.surface_params["kappa"]
+    assert _engine._shared(a, 41, *args[1:]).inputs.n_steps == 41
+    with pytest.raises(ValueError, match="noise_std"):
+        _engine._shared(a, 40, "constant", None, None, None, -1.0, 0.0, 0.0, None)
