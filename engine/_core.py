@@ -721,7 +721,7 @@ def _executable(cfg: Static, layout, shards: int = 1, block: int = 0):
         per_run = _unpack_inputs(batch_layout, row)
         x = Inputs(*(b if b is not None else s for s, b in zip(shared, per_run, strict=True)))
         # a sweep's hyperparameters: those that differ between runs, the others shared
-        x = x._replace(hparams={**(shared.hparams or {}), **per_run.hparams})
+        x = x._replace(hparams={**(shared.hparams or {}), **(per_run.hparams or {})})
         return _pack(cfg, one(x))
 
     if not cfg.batched:
