@@ -880,7 +880,7 @@ class _Shared(NamedTuple):
 
 
 #: ``_shared``'s results for calls without schedule arguments and stages (the usual ones), by
-#: their arguments (a landscape by identity), least recently used forgotten first
+#: their arguments (a landscape by identity), the oldest forgotten first
 _SHARED_CACHE: collections.OrderedDict[tuple, _Shared] = collections.OrderedDict()
 
 
@@ -897,8 +897,7 @@ def _shared(landscape, steps, schedule, schedule_args_, clip_norm, clip_value, n
             hit = _SHARED_CACHE.get(key)
         except TypeError:  # an unhashable argument: computed as usual
             key = hit = None
-        if hit is not None:
-            _SHARED_CACHE.move_to_end(key)
+        if hit is not None:  # (not moved to the end: no KeyError if another thread evicts it)
             return hit
     out = _shared_inputs(landscape, steps, schedule, schedule_args_, clip_norm, clip_value,
                          noise_std, warmup_steps, momentum_warmup, momentum_stages)  # fmt: skip
