@@ -9,7 +9,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CODE = (
     "import os, jaxsetup; jaxsetup.configure(); jaxsetup.configure(); import jax; "
     "print(jax.config.jax_enable_x64, os.environ['XLA_FLAGS'].count('device_count'), "
-    "len(jax.devices('cpu')), os.environ['XLA_FLAGS'].count('optimization_level=1'))"
+    "len(jax.devices('cpu')), os.environ['XLA_FLAGS'].count('optimization_level=1'), "
+    "jax.config.read('jax_cpu_enable_async_dispatch'))"
 )
 
 
@@ -26,10 +27,11 @@ def _run(env_flags):
 
 def test_configure_switches_on_float64_and_the_host_devices_once():
     cores = str(min(os.cpu_count() or 1, 8))
-    assert _run(None) == ["True", "1", cores, "1"]  # called twice: each flag added once
+    # called twice: each flag added once; calls run in the calling thread (no async dispatch)
+    assert _run(None) == ["True", "1", cores, "1", "False"]
     # an explicit setting wins
-    assert _run("--xla_force_host_platform_device_count=1") == ["True", "1", "1", "1"]
-    assert _run("--xla_backend_optimization_level=3") == ["True", "1", cores, "0"]
+    assert _run("--xla_force_host_platform_device_count=1") == ["True", "1", "1", "1", "False"]
+    assert _run("--xla_backend_optimization_level=3") == ["True", "1", cores, "0", "False"]
 
 
 def test_no_other_module_changes_jax_globals_at_import():
@@ -37,6 +39,7 @@ def test_no_other_module_changes_jax_globals_at_import():
         "jax_enable_x64",
         "xla_force_host_platform_device_count",
         "xla_backend_optimization_level",
+        "jax_cpu_enable_async_dispatch",
     )
     found = [
         str(p.relative_to(ROOT))
