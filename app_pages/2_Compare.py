@@ -59,19 +59,22 @@ def results(scn: Scenario) -> None:
     labels = [f"{i + 1}. {c.label_in(ui.lang())}" for i, c in enumerate(configs)]
     title = _(scape.title)
     paths = viz.paths_from(trajs, labels)
-    shown = st.session_state.get(f"{PAGE}:preset_pick")
-    ui.preset_drift_note(PAGE, shown if shown in RACES else None, scn)
-    ui.divergence_banner(
-        sum(p.diverged_at is not None for p in paths), len(paths), N_("optimizers")
-    )
-    ui.divergence_errors(paths)
     grid = ui.cached_grid(scn)
     loss = viz.race_loss_figure(
         scape, trajs, paths, height=int(340 * (present or 1)), lang=ui.lang()
     )
+    payload = ui.replay_payload(scn, tuple(labels), title, 560)
+    # the notes above the map in one container: however many there are, the map keeps its place
+    # (a map that moves down one place is hidden by the page until it arrives there)
+    with st.container():
+        shown = st.session_state.get(f"{PAGE}:preset_pick")
+        ui.preset_drift_note(PAGE, shown if shown in RACES else None, scn)
+        n_div = sum(p.diverged_at is not None for p in paths)
+        ui.divergence_banner(n_div, len(paths), N_("optimizers"))
+        ui.divergence_errors(paths)
     ui.replay_map(  # the loss chart drawn below the map, by the map's plotly.js
         PAGE,
-        ui.replay_payload(scn, tuple(labels), title, 560),
+        payload,
         key=f"{PAGE}:map",
         present=present,
         charts=[ui.present_figure(loss, present)],

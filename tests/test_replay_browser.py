@@ -375,3 +375,54 @@ def test_exported_html_replays_offline(ctx, tmp_path):
     finally:
         ctx.set_offline(False)
         page.close()
+
+
+def test_a_taller_frame_redraws_nothing_a_wider_window_redraws_the_map_and_chart(server, ctx):
+    """A steps change that makes the panels under the map taller (the page then sizes the frame to
+    its content) draws the new runs once, does not redraw the map's contour or the chart for the
+    frame's new height, and the map stays on screen throughout (a page that sent the map before the
+    settings' widgets had Streamlit hide its frame for ~0.1 s on every update); a wider window gives
+    the map and the loss chart the new width (drawn)."""
+    page = ctx.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/Compare?preset={PRESET}")
+    fr = player_frame(page)
+    _idle(page)
+    page.wait_for_timeout(1000)  # (the first draw settles)
+    fr.evaluate("""() => { window.__draws = {}; window.__args = [];
+        for (const k of ['relayout', 'newPlot', 'react']) { const f = Plotly[k];
+          Plotly[k] = function(...a) { window.__draws[k] = (window.__draws[k] || 0) + 1;
+            window.__args.push([k, JSON.stringify(a[1]).slice(0, 80)]);
+            return f.apply(this, a); }; }
+        window.__resized = 0; window.addEventListener('resize', () => window.__resized++); }""")
+    # the map's frame as the page lays it out at every animation frame of the update
+    page.evaluate("""() => { window.__widths = []; const f = document.querySelector('iframe');
+        const tick = () => { window.__widths.push(f.getBoundingClientRect().width);
+          if (window.__widths.length < 2000) requestAnimationFrame(tick); }; tick(); }""")
+    height = fr.evaluate("() => window.innerHeight")
+    rev = fr.evaluate("() => window.ospPlayer.data.rev")
+    page.get_by_role("slider", name="steps").focus()
+    page.keyboard.press("ArrowRight")  # 151 steps: step 150 is no longer the last, its card grows
+    fr.wait_for_function(f"() => window.ospPlayer.data.rev !== '{rev}'", timeout=60_000)
+    _idle(page)
+    page.wait_for_timeout(800)
+    assert fr.evaluate("() => window.innerHeight") != height and fr.evaluate("window.__resized")
+    # the new runs: one draw of the paths and one of the chart, nothing for the new height
+    assert fr.evaluate("() => window.__draws") == {"react": 2}, fr.evaluate("() => window.__args")
+    # ... and the map stayed on screen at its width throughout (never hidden, never narrower)
+    seen = page.evaluate("() => window.__widths")
+    assert len(seen) > 5 and min(seen) == max(seen) > 300, sorted(set(seen))
+    assert_map_drawn(page, fr, "taller-frame-map.png")
+    assert_chart_drawn(fr, 0, "taller-frame-chart.png")
+    widths = (
+        "() => [window.ospPlayer.fg._fullLayout.width, window.ospPlayer.bg._fullLayout.width,"
+        " document.querySelector('.osp-chart')._fullLayout.width]"
+    )
+    before = fr.evaluate(widths)
+    page.set_viewport_size({"width": 1700, "height": 900})
+    fr.wait_for_function(f"() => ({widths})()[2] > {before[2]} + 50", timeout=20_000)
+    after = fr.evaluate(widths)
+    assert after[0] == after[1] and after[2] > before[2] + 50, (before, after)
+    assert_map_drawn(page, fr, "wider-window-map.png")
+    assert_chart_drawn(fr, 0, "wider-window-chart.png")
+    page.close()

@@ -205,6 +205,7 @@
   const fill = (s, o) => s.replace(/\{(\w+)\}/g, (m, k) => (k in o ? o[k] : m));
 
   const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200];
+  const RESIZE_MS = 150;  // a new frame width is drawn once it has held this long
   const MARKERS_MAX = 300;  // steps
   const MARGIN = {l: 58, r: 96, t: 12, b: 46, pad: 0, autoexpand: false};
 
@@ -368,7 +369,8 @@
         if (!div) box.appendChild((div = el('div', 'osp-chart')));
         if (div.dataset.key === c.key || !figs[i]) return;
         const f = figs[i];
-        Plotly.react(div, f.data, f.layout, {displaylogo: false, responsive: true,
+        // (not responsive: resize() redraws a chart when the frame's width changes, not its height)
+        Plotly.react(div, f.data, f.layout, {displaylogo: false,
           modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage']});
         div.dataset.key = c.key;
         this.chartDraws++;
@@ -387,6 +389,7 @@
       this.titleEl.textContent = d.title || '';
       this.present(d.present);
       this.fitHeight();
+      this.drawnWidth = this.root.clientWidth;
       if (first || this.speedAuto) {
         const want = Math.max(1, this.n / 8);  // a whole replay in about eight seconds
         const s = SPEEDS.find((v) => v >= want) || SPEEDS[SPEEDS.length - 1];
@@ -433,7 +436,7 @@
           exponentformat: 'power'},
       };
       Plotly.react(this.bg, [trace], this.layout({paper_bgcolor: 'white', plot_bgcolor: 'white'}),
-        {staticPlot: true, responsive: true});
+        {staticPlot: true});
     }
 
     /** The foreground's traces, drawn at step ``k`` in one pass (no restyle after). */
@@ -495,7 +498,7 @@
       const lay = this.layout({dragmode: 'pan', hovermode: 'closest'});
       lay.xaxis.visible = lay.yaxis.visible = false;
       Plotly.react(this.fg, data, lay,
-        {displaylogo: false, responsive: true, scrollZoom: true, doubleClick: 'reset',
+        {displaylogo: false, scrollZoom: true, doubleClick: 'reset',  // (resize() follows the width)
           modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toImage']});
       this.dots();
       if (!this.fg._ospBound) {
@@ -509,6 +512,9 @@
           } else {
             this.view = {x: L.xaxis.range.slice(), y: L.yaxis.range.slice()};
           }
+          const B = this.bg._fullLayout;  // the background follows a zoom or pan (not a no-op)
+          if (B && String(B.xaxis.range) === String(L.xaxis.range)
+              && String(B.yaxis.range) === String(L.yaxis.range)) return;
           Plotly.relayout(this.bg, {'xaxis.range': L.xaxis.range.slice(), 'yaxis.range': L.yaxis.range.slice()});
         };
         this.fg.on('plotly_relayout', sync);
@@ -777,8 +783,21 @@
       if (t.textfont) t.textfont.size = 13 * k;
     }
 
+    /** The frame's width changed and held for RESIZE_MS: the map and the charts take the new
+     * width. A change of the frame's height alone (the panels under the map grew or shrank: the
+     * page sized the frame to its content), or a width the page shows for a moment while it
+     * re-renders the column, leaves every plot as it is instead of redrawing the map's contour. */
     resize() {
+      clearTimeout(this.resizeTimer);  // a width the page holds for a moment only draws nothing
+      this.resizeTimer = setTimeout(() => this.fitWidth(), RESIZE_MS);
+    }
+
+    fitWidth() {
       if (!this.data) return;
+      const width = this.root.clientWidth;
+      // (0: the page hid the frame for a moment, as Streamlit does while it re-renders the column)
+      if (!width || (!this.k && width === this.drawnWidth)) return;
+      this.drawnWidth = width;
       const h = this.h;
       this.fitHeight();
       for (const g of [this.bg, this.fg]) {
@@ -787,6 +806,7 @@
         else if (h !== this.h) Plotly.relayout(g, {height: this.h});
         else Plotly.Plots.resize(g);
       }
+      for (const div of this.charts.children) if (div._fullLayout) Plotly.Plots.resize(div);
     }
   }
 
