@@ -73,8 +73,9 @@ def playground():
     label, title = oc.label_in(ui.lang()), _(scape.title)
     paths = viz.paths_from([traj], [label])
     with right:
+        note = st.container()  # the note's one place: the map below keeps its own
         if traj.diverged_at is not None:
-            st.error(
+            note.error(
                 _(
                     "Diverged at step {k}: the iterate became non-finite, left the function's "
                     "domain or ran more than 100 map widths from its centre. The path is frozen "
