@@ -72,12 +72,17 @@ def results(scn: Scenario) -> None:
         n_div = sum(p.diverged_at is not None for p in paths)
         ui.divergence_banner(n_div, len(paths), N_("optimizers"))
         ui.divergence_errors(paths)
-    ui.replay_map(  # the loss chart drawn below the map, by the map's plotly.js
+    rows = [
+        viz.summarize(scape, t, p.label, scn.tolerance, lang=ui.lang()).row(ui.lang())
+        for p, t in zip(paths, trajs, strict=True)
+    ]
+    ui.replay_map(  # the loss chart and the summary table below the map, drawn by the player
         PAGE,
         payload,
         key=f"{PAGE}:map",
         present=present,
         charts=[ui.present_figure(loss, present)],
+        table=rows,
     )
     st.caption(
         _(
@@ -90,14 +95,6 @@ def results(scn: Scenario) -> None:
     # drawn while open: closed, none of its ~20 elements is sent and drawn again per update
     ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn, lazy=True)
     ui.inside_panel(PAGE, scn, tuple(labels))
-    tol = scn.tolerance
-    rows = [
-        viz.summarize(scape, t, p.label, tol, lang=ui.lang()).row(ui.lang())
-        for p, t in zip(paths, trajs, strict=True)
-    ]
-    # a static table: its columns wrap, none is cut off, and the page loads no data-grid code
-    # (st.dataframe adds 0.6 MB of JS to the first load)
-    st.table(rows)
     ui.notes_expander([c.name for c in configs], saddle=bool(scape.saddles))
 
 

@@ -43,6 +43,12 @@ def _player(at) -> dict:
     return json.loads(el.proto.json_args)["data"]
 
 
+def _player_table(at) -> list[dict[str, str]]:
+    """The summary table the player draws under the map (Compare), as rows of column -> text."""
+    t = _player(at)["table"]
+    return [dict(zip(t["columns"], row, strict=True)) for row in t["rows"]]
+
+
 def _player_paths(at) -> list[dict]:
     from ui._map import blob
     from viz._replay import unpack_columns

@@ -116,12 +116,14 @@ def test_captions_and_titles_are_chinese(runs, page):
 
 
 def test_the_summary_table_and_the_players_words_are_chinese(runs):
+    from tests.test_app import _player_table
+
     cn = runs["app_pages/2_Compare.py", "zh"]
-    cols = list(cn.table[0].value.columns)
-    en_cols = list(runs["app_pages/2_Compare.py", "en"].table[0].value.columns)
+    cols = list(_player_table(cn)[0])
+    en_cols = list(_player_table(runs["app_pages/2_Compare.py", "en"])[0])
     assert cols == [zh(c) for c in en_cols] and {"优化器", "最终损失", "路径长度"} <= set(cols)
     assert [c for c, e in zip(cols, en_cols, strict=True) if c == e] == ["f - f*"]
-    cells = cn.table[0].value.to_dict("records")
+    cells = _player_table(cn)
     assert all(r["发散"] == "否" for r in cells), cells  # the preset's runs do not diverge
     (comp,) = cn.get("component_instance")  # the map: its buttons' words come from here
     labels = json.loads(comp.proto.json_args)["labels"]

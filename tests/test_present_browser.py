@@ -89,8 +89,9 @@ def test_compare_presentation_at_three_screen_sizes(server, ctx):
         fr.evaluate("() => window.frameElement.scrollIntoView({block: 'start'})")
         check_layout(fr.evaluate(BOXES), 1.5, f"Compare {w}x{h}")
         shot(page, f"present-compare-{w}x{h}.png")
-    # the summary table: a static table whose cells all lie inside it (no column cut off)
-    table = page.locator('[data-testid="stTable"]').first
+    # the summary table (drawn by the player under the loss chart): a plain table whose cells all
+    # lie inside it (no column cut off), in the presentation's larger text
+    table = fr.locator(".osp-table table")
     table.scroll_into_view_if_needed()
     clipped = table.evaluate(
         """(t) => { const b = t.getBoundingClientRect();
@@ -102,6 +103,8 @@ def test_compare_presentation_at_three_screen_sizes(server, ctx):
     assert clipped == 0
     headers = table.locator("th").all_inner_texts()
     assert "steps to f - f* < tol" in headers and "path length" in headers
+    size = table.evaluate("(t) => parseFloat(getComputedStyle(t).fontSize)")
+    assert size >= 14 * 1.5 * 0.9, size
     shot(page, "present-compare-table-1920x1080.png")
 
 

@@ -200,18 +200,24 @@ def replay_map(
     present: float = 0,
     charts: list | None = None,
     chart_columns: int = 1,
+    table: list[dict[str, str]] | None = None,
 ) -> None:
     """Draw the player for ``payload`` (``ui.replay_payload``'s, or any ``viz.replay_data``); with
     ``clickable``, a click on the map moves the page's start there (the next run draws it);
     ``present`` (1.5 or 2) draws it in presentation mode at that scale. ``charts``: the page's line
     charts (``go.Figure``s), drawn below the map in ``chart_columns`` columns by the same plotly.js
     (a page with no ``st.plotly_chart`` never loads Streamlit's copy of it), each redrawn only when
-    its content changed; the figures stay the fallback for exports."""
+    its content changed; the figures stay the fallback for exports. ``table``: the page's summary
+    rows (column -> text, as for ``st.table``), drawn under the charts as a plain HTML table (an
+    ``st.table`` cost the page's renderer ~10-40 ms per update)."""
     packed = getattr(payload, "packed", None) or viz_replay.pack(payload)
     if charts:
         packed = _with_charts(packed, charts, chart_columns)
     data, blob_bytes = _args(key, packed, clickable)
     data["present"] = {"scale": float(present)} if present else None
+    if table:
+        columns = list(table[0])
+        data["table"] = {"columns": columns, "rows": [[str(r[c]) for c in columns] for r in table]}
     labels = player_labels(payload)
     value = _registered()(data=data, blobs=blob_bytes, labels=labels, key=key, default=None)
     if not clickable or not isinstance(value, dict) or value.get("click") is None:

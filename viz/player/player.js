@@ -273,7 +273,8 @@
       this.eqWrap.addEventListener('toggle', () => { if (this.hooks.onResize) this.hooks.onResize(); });
       this.charts = el('div', 'osp-charts');  // the page's line charts (drawCharts)
       this.chartDraws = 0;
-      r.append(this.titleEl, bar, this.map, this.legend, this.eqWrap, this.charts);
+      this.table = el('div', 'osp-table');  // the page's summary table (drawTable)
+      r.append(this.titleEl, bar, this.map, this.legend, this.eqWrap, this.charts, this.table);
       r.tabIndex = 0;
       r.addEventListener('keydown', (e) => this.key(e));
       let down = null;
@@ -350,6 +351,7 @@
       }
       const t2 = performance.now();
       this.drawCharts(m.charts, figs);
+      this.drawTable(m.table);
       // where an update's time went, in ms (the benchmark reads it)
       this.times = {unpack: t1 - t0, map: t2 - t1, charts: performance.now() - t2};
     }
@@ -376,6 +378,28 @@
         this.chartDraws++;
       });
       this.chartsKey = items.map((c) => c.key).join();
+      if (this.hooks.onResize) this.hooks.onResize();
+    }
+
+    /** The page's summary table (``{columns, rows}`` of text) under the charts, as a plain HTML
+     * table: rebuilt only when its text changed, and no work for the page's own renderer. */
+    drawTable(t) {
+      const key = t ? JSON.stringify(t) : '';
+      if (this.table.nextSibling) this.root.appendChild(this.table);  // last, under the charts
+      if (key === this.tableKey) return;
+      this.tableKey = key;
+      this.table.replaceChildren();
+      if (!t) return;
+      const table = el('table'), head = el('tr');
+      t.columns.forEach((c) => head.appendChild(el('th', null, c)));
+      table.appendChild(el('thead')).appendChild(head);
+      const body = table.appendChild(el('tbody'));
+      t.rows.forEach((row) => {
+        const tr = body.appendChild(el('tr'));
+        // a number stays on one line (a browser would break "6.55e-14" after its minus sign)
+        row.forEach((v) => tr.appendChild(el('td', /^[-+0-9.,e]+$/i.test(v) ? 'osp-n' : null, v)));
+      });
+      this.table.appendChild(table);
       if (this.hooks.onResize) this.hooks.onResize();
     }
 
