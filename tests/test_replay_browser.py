@@ -420,9 +420,14 @@ def test_a_taller_frame_redraws_nothing_a_wider_window_redraws_the_map_and_chart
     )
     before = fr.evaluate(widths)
     page.set_viewport_size({"width": 1700, "height": 900})
-    fr.wait_for_function(f"() => ({widths})()[2] > {before[2]} + 50", timeout=20_000)
+    fr.wait_for_function(
+        f"() => ({widths})()[2] > {before[2]} + 50 && ({widths})()[0] > {before[0]} + 50",
+        timeout=20_000,
+    )
     after = fr.evaluate(widths)
-    assert after[0] == after[1] and after[2] > before[2] + 50, (before, after)
+    assert after[0] == after[1] > before[0] + 50 and after[2] > before[2] + 50, (before, after)
+    gap = "() => Math.abs(window.ospPlayer.fg._fullLayout.width - window.ospPlayer.map.clientWidth)"
+    assert fr.evaluate(gap) < 2  # the map fills its box
     assert_map_drawn(page, fr, "wider-window-map.png")
     assert_chart_drawn(fr, 0, "wider-window-chart.png")
     page.close()

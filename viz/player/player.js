@@ -822,14 +822,10 @@
       // (0: the page hid the frame for a moment, as Streamlit does while it re-renders the column)
       if (!width || (!this.k && width === this.drawnWidth)) return;
       this.drawnWidth = width;
-      const h = this.h;
       this.fitHeight();
-      for (const g of [this.bg, this.fg]) {
-        if (!g._fullLayout) continue;
-        if (this.k) Plotly.relayout(g, {height: this.h, width: this.w});  // (the width is set too)
-        else if (h !== this.h) Plotly.relayout(g, {height: this.h});
-        else Plotly.Plots.resize(g);
-      }
+      // the map's two layers at the new width (and the height that goes with it), in one relayout
+      const w = this.k ? this.w : this.map.clientWidth;
+      for (const g of [this.bg, this.fg]) if (g._fullLayout) Plotly.relayout(g, {height: this.h, width: w});
       for (const div of this.charts.children) if (div._fullLayout) Plotly.Plots.resize(div);
     }
   }
