@@ -15,6 +15,7 @@ import streamlit as st
 import landscapes
 import optimizers
 import scenarios
+from i18n import N_
 from scenarios import OptimizerConfig, Scenario
 from scenarios._params import LR, START, ParamSpec
 from scenarios._scenario import MAX_FORMULA
@@ -250,18 +251,7 @@ def peek_scenario(page: str) -> Scenario | None:
         }
         steps = _peek(f"{page}:steps", Scenario.spec("steps"))
         sched, sargs = _peek_schedule(page, "shared", False)
-        kw = {
-            name: _peek(f"{page}:{name}", Scenario.spec(name))
-            for name in (
-                "warmup_steps",
-                "momentum_warmup",
-                "clip_norm",
-                "clip_value",
-                "noise_std",
-                "batch_size",
-                "seed",
-            )
-        }
+        kw = {name: _peek(f"{page}:{name}", Scenario.spec(name)) for name in FOLDED_NUMBERS}
         n = int(_peek(f"{page}:n_opt", low=1, high=scenarios.MAX_OPTIMIZERS))
         configs = []
         for i in range(n):
@@ -423,6 +413,18 @@ def _schedule_controls(
     return name, args
 
 
+#: the shared numbers under "warm-up, clipping, noise" (Scenario fields) and their labels
+FOLDED_NUMBERS = {
+    "warmup_steps": N_("linear warm-up steps"),
+    "momentum_warmup": N_("ramp momentum/beta1 from 0.5 over N steps"),
+    "clip_norm": N_("clip gradient norm at (0 = off)"),
+    "clip_value": N_("clip each coordinate at (0 = off)"),
+    "noise_std": N_("gradient noise sigma (batch size 1)"),
+    "batch_size": N_("batch size B (noise sigma / sqrt(B))"),
+    "seed": N_("noise seed"),
+}
+
+
 def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
     """Surface, start, steps, shared schedule, clipping and noise widgets; returns Scenario
     kwargs."""
@@ -540,16 +542,8 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
         name, args = _schedule_controls(page, "shared", False, kw["steps"])
         kw["schedule"], kw["schedule_args"] = name, tuple(sorted(args.items()))
     with st.expander(_("warm-up, clipping, noise"), expanded=False):
-        for name, label in (
-            ("warmup_steps", _("linear warm-up steps")),
-            ("momentum_warmup", _("ramp momentum/beta1 from 0.5 over N steps")),
-            ("clip_norm", _("clip gradient norm at (0 = off)")),
-            ("clip_value", _("clip each coordinate at (0 = off)")),
-            ("noise_std", _("gradient noise sigma (batch size 1)")),
-            ("batch_size", _("batch size B (noise sigma / sqrt(B))")),
-            ("seed", _("noise seed")),
-        ):
-            kw[name] = _number(st, label, f"{page}:{name}", Scenario.spec(name))
+        for name, label in FOLDED_NUMBERS.items():
+            kw[name] = _number(st, _(label), f"{page}:{name}", Scenario.spec(name))
     return kw
 
 

@@ -58,9 +58,6 @@ def _build_dir() -> str:
     return out
 
 
-PLOTLY_JS = viz.player_plotly_js()[1]  # the served plotly.js's name
-
-
 _component = components.declare_component("optiscape_map", path=_build_dir())
 
 
