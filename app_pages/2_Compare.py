@@ -52,7 +52,8 @@ with st.expander(_("What this preset shows"), expanded=False):
 
 
 def results(scn: Scenario) -> None:
-    """Everything right of the settings: banners, the map with the loss chart, the table."""
+    """Right of the settings, what a number changes: banners, the map with the loss chart and the
+    table, the export and inside panels."""
     trajs = ui.cached_run(scn)
     scape = scn.landscape()
     configs = scn.optimizers
@@ -84,18 +85,20 @@ def results(scn: Scenario) -> None:
         charts=[ui.present_figure(loss, present)],
         table=rows,
     )
-    st.caption(
-        _(
-            "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
-            "slider (after a click on any player button the keys ← → space Home End work "
-            "too). Click the map to start every optimizer there."
-        )
-    )
     fig = lambda: viz.landscape_figure(scape, grid, paths, title=title, lang=ui.lang())
     # drawn while open: closed, none of its ~20 elements is sent and drawn again per update
     ui.export_panel(PAGE, scn, fig, scape, grid, paths, trajs, replay=scn, lazy=True)
     ui.inside_panel(PAGE, scn, tuple(labels))
-    ui.notes_expander([c.name for c in configs], saddle=bool(scape.saddles))
+
+
+@st.fragment(key=f"{PAGE}:drawn")
+def drawn() -> None:
+    """:func:`results` for the scenario in ``{PAGE}:drawn``: run with the page, and alone after a
+    number changed (``ui.numbers_rerun``: the ~30 widgets, which the browser already shows at their
+    new values, are not sent and drawn again)."""
+    scn = st.session_state[f"{PAGE}:drawn"]
+    ui.sync_url(scn, PAGE, TOGGLES)
+    results(scn)
 
 
 @st.fragment
@@ -108,9 +111,10 @@ def compare():
     # are sent); checked against the widgets' scenario below
     early = ui.peek_scenario(PAGE)
     if early is not None:
+        st.session_state[f"{PAGE}:drawn"] = early
         with right:
-            results(early)
-    with left:
+            drawn()
+    with left, ui.numbers_rerun(PAGE, f"{PAGE}:drawn"):
         kw = ui.shared_controls(PAGE)
         st.session_state.setdefault(f"{PAGE}:n_opt", 2)
         n = int(
@@ -128,12 +132,21 @@ def compare():
                 configs.append(ui.optimizer_controls(PAGE, i, overrides=True))
         tol = ui.tolerance_input(PAGE)
     scn = Scenario(**kw, optimizers=tuple(configs), tolerance=tol)
-    ui.sync_url(scn, PAGE, TOGGLES)
     if early is None:
+        st.session_state[f"{PAGE}:drawn"] = scn
         with right:
-            results(scn)
+            drawn()
     elif early != scn:
         ui.peek_missed(PAGE)
+    with right:  # what no number changes
+        st.caption(
+            _(
+                "All optimizers at the same step, side by side: ◀ step, step ▶, ▶ Play, the "
+                "slider (after a click on any player button the keys ← → space Home End work "
+                "too). Click the map to start every optimizer there."
+            )
+        )
+        ui.notes_expander([c.name for c in configs], saddle=bool(scn.landscape().saddles))
 
 
 compare()

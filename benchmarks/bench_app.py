@@ -194,18 +194,46 @@ STEP_JS = """async () => { const P = window.ospPlayer, out = [];
 
 
 def update_rows(urls, ctx, steps_list=(150, 500, 2000), reps=5):
-    """Per step count and app (``urls``: name -> server, interleaved): a learning-rate change (one
-    path changes) and a steps change (every path changes): latency to the new map and loss chart,
-    bytes received, main-thread CPU; and step forward/back."""
+    """Per step count and app (``urls``: name -> server): a learning-rate change (one path
+    changes) and a steps change (every path changes): latency to the new map and loss chart,
+    bytes received, main-thread CPU; and step forward/back. The apps' pages are open side by side
+    and take turns key press by key press (a busy moment of the machine falls on both)."""
     rows = []
     for steps in steps_list:
-        for app, url in urls.items():
-            rows.append({"app": app, **_update_row(url, ctx, steps, reps)})
+        pages = {app: _open_at(url, ctx, steps) for app, url in urls.items()}
+        traces = {app: _Trace(pages[app][2]) for app in urls}
+        out = {app: {"n": steps} for app in urls}
+        for name, role in (("lr", "learning rate"), ("steps", "steps")):
+            res = collections.defaultdict(list)
+            cpu = collections.defaultdict(list)
+            for i, key in enumerate(["ArrowLeft", "ArrowRight"] * reps):
+                for app, (page, fr, cdp, got) in pages.items():
+                    page.bring_to_front()
+                    slider = page.get_by_role("slider", name=role).first
+                    r = _update(page, fr, cdp, got, slider, key)
+                    if i:  # the first one may compile
+                        res[app].append(r)
+            # the same updates traced (apart: tracing slows the page a little)
+            for key in ["ArrowLeft", "ArrowRight"] * 2:
+                for app, (page, fr, cdp, got) in pages.items():
+                    page.bring_to_front()
+                    slider = page.get_by_role("slider", name=role).first
+                    cpu[app].append(_update(page, fr, cdp, got, slider, key, traces[app])[2])
+            for app in urls:
+                out[app][name] = [statistics.median(r[i] for r in res[app]) for i in range(3)] + [
+                    statistics.median(cpu[app])
+                ]
+        for app, (page, fr, _cdp, _got) in pages.items():
+            page.bring_to_front()
+            out[app]["step_ms"] = fr.evaluate(STEP_JS)
+            page.close()
+            rows.append({"app": app, **out[app]})
     return rows
 
 
-def _update_row(url, ctx, steps, reps):
-    """One step count on one app: see :func:`update_rows`."""
+def _open_at(url, ctx, steps):
+    """Compare (the Momentum vs Nesterov preset) at ``steps`` steps in a new page: (page, the
+    player's frame, a CDP session, the list of websocket frame sizes received)."""
     page = ctx.new_page()
     cdp = ctx.new_cdp_session(page)
     cdp.send("Performance.enable")
@@ -222,24 +250,7 @@ def _update_row(url, ctx, steps, reps):
     page.goto(url + link)
     fr = _player(page)
     assert fr.evaluate("() => window.ospPlayer.n") == steps, "the link did not set the steps"
-    out = {"n": steps}
-    trace = _Trace(cdp)
-    for name, slider in (
-        ("lr", page.get_by_role("slider", name="learning rate").first),
-        ("steps", page.get_by_role("slider", name="steps")),
-    ):
-        res = [_update(page, fr, cdp, got, slider, k) for k in ["ArrowLeft", "ArrowRight"] * reps]
-        res = res[1:]  # the first one may compile
-        out[name] = [statistics.median(r[i] for r in res) for i in range(3)]
-        # the same updates traced (apart: tracing slows the page a little)
-        cpu = [
-            _update(page, fr, cdp, got, slider, k, trace)[2]
-            for k in ["ArrowLeft", "ArrowRight"] * 2
-        ]
-        out[name].append(statistics.median(cpu))
-    out["step_ms"] = fr.evaluate(STEP_JS)
-    page.close()
-    return out
+    return page, fr, cdp, got
 
 
 CHARTS_DRAWN_JS = """() => { const P = window.ospPlayer;

@@ -268,6 +268,83 @@ def test_an_update_sends_what_changed_a_lost_blob_is_asked_for_and_a_reload_redr
     page.close()
 
 
+def _sent_elements(frames: list) -> list[str]:
+    """The element types of the deltas among the websocket ``frames`` (Streamlit's ForwardMsgs);
+    empties ``frames``."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    out = []
+    for b in frames:
+        if isinstance(b, (bytes, bytearray)):
+            m = ForwardMsg()
+            m.ParseFromString(bytes(b))
+            if m.WhichOneof("type") == "delta" and m.delta.WhichOneof("type") == "new_element":
+                out.append(m.delta.new_element.WhichOneof("type"))
+    frames.clear()
+    return out
+
+
+def test_a_number_reruns_the_map_alone_a_choice_reruns_the_settings(server, ctx):
+    """A number's change on Compare (the learning rate, the steps) reruns the map's fragment alone:
+    not one of the ~30 widgets is sent again, and they stay on screen at their values; the map, the
+    chart, the table and the link follow. A choice that changes which widgets there are (the
+    number of optimizers) reruns the settings as before."""
+    page = ctx.new_page()
+    frames: list = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda b: frames.append(b)))
+    page.goto(f"{server}/Compare?preset={PRESET}")
+    fr = player_frame(page)
+    _idle(page)
+    sliders = page.get_by_role("slider")
+    shown = sliders.count()
+    for name, key in (("learning rate", "ArrowRight"), ("steps", "ArrowLeft")):
+        _sent_elements(frames)
+        rev, link = (
+            fr.evaluate("() => window.ospPlayer.data.rev"),
+            page.evaluate("() => location.search"),
+        )
+        table = fr.evaluate("() => window.ospPlayer.tableKey")
+        slider = page.get_by_role("slider", name=name).first
+        before = slider.get_attribute("aria-valuetext") or slider.get_attribute("aria-valuenow")
+        slider.focus()
+        page.keyboard.press(key)
+        fr.wait_for_function(f"() => window.ospPlayer.data.rev !== '{rev}'", timeout=60_000)
+        _idle(page)
+        page.wait_for_timeout(300)
+        sent = _sent_elements(frames)
+        assert "component_instance" in sent, sent
+        widgets = {"slider", "number_input", "selectbox", "checkbox", "button"} & set(sent)
+        assert widgets <= {"checkbox"}, f"{name}: widgets sent again: {sent}"  # (inside panel's)
+        assert sent.count("checkbox") <= 1, sent
+        # on screen: every widget still there, this one at its new value; the link and table follow
+        assert sliders.count() == shown
+        after = slider.get_attribute("aria-valuetext") or slider.get_attribute("aria-valuenow")
+        assert after != before, (name, before, after)
+        assert page.evaluate("() => location.search") != link
+        if name == "steps":
+            n = int(page.evaluate("() => new URLSearchParams(location.search).get('steps')"))
+            assert fr.evaluate("() => window.ospPlayer.n") == n == int(float(after))
+            assert fr.evaluate("() => window.ospPlayer.tableKey") != table
+        assert_map_drawn(page, fr, f"map-only-{name.replace(' ', '-')}.png")
+    # a choice: four optimizers; the settings are sent again, with the new slots
+    box = page.get_by_label("number of optimizers")
+    box.fill("4")
+    box.press("Enter")
+    fr.wait_for_function("() => window.ospPlayer.data.paths.length === 4", timeout=60_000)
+    _idle(page)
+    assert "selectbox" in _sent_elements(frames)
+    page.get_by_text("Optimizer 4", exact=True).wait_for(timeout=30_000)
+    assert (
+        len(
+            fr.evaluate(
+                "() => window.ospPlayer.tableKey ? JSON.parse(window.ospPlayer.tableKey).rows : []"
+            )
+        )
+        == 4
+    )
+    page.close()
+
+
 def test_charts_after_a_page_switch_and_back(server, ctx):
     """Compare -> Playground (its four charts below its map, one plotly.js) -> Compare: every
     chart is drawn again on screen in the new iframe (which asks for the blobs it lacks)."""

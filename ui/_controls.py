@@ -6,11 +6,16 @@ written into the widgets (presets, links, JSON import) and read back out of them
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import os
 
 import numpy as np
 import streamlit as st
+from streamlit import runtime
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime import RuntimeState
 
 import landscapes
 import optimizers
@@ -95,6 +100,44 @@ def cached_grid(scn: Scenario, n: int = 100):
 # --- helpers -------------------------------------------------------------------------------------
 
 
+#: the ``on_change`` of the number widgets drawn inside :func:`numbers_rerun` (None elsewhere)
+_ON_NUMBER: contextvars.ContextVar = contextvars.ContextVar("on_number", default=None)
+
+
+def _browser_connected() -> bool:
+    """A server with a browser connected (``AppTest`` runs pages under a stand-in runtime)."""
+    return (
+        runtime.exists()
+        and runtime.get_instance().state == RuntimeState.ONE_OR_MORE_SESSIONS_CONNECTED
+    )
+
+
+@contextlib.contextmanager
+def numbers_rerun(page: str, fragment: str):
+    """Inside it, a change of a number widget (a slider or a number box: not a choice that changes
+    which widgets there are) reruns the fragment ``fragment`` alone when the session then holds a
+    whole scenario (:func:`read_scenario`, stored as ``{page}:drawn``): the widgets, which the
+    browser already shows at their new values, are not sent and drawn again. Otherwise, and
+    without a server (``AppTest`` rebuilds its element tree from each run's output alone), the
+    usual rerun."""
+
+    def changed() -> None:
+        scn = read_scenario(page)
+        if scn is None:
+            return
+        st.session_state[f"{page}:drawn"] = scn
+        try:
+            st.rerun(scope=fragment)
+        except StreamlitAPIException:  # the fragment is not registered (yet): the usual rerun
+            return
+
+    token = _ON_NUMBER.set(changed if _browser_connected() else None)
+    try:
+        yield
+    finally:
+        _ON_NUMBER.reset(token)
+
+
 def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
     a, b = math.log10(lo), math.log10(hi)
     n = round((b - a) * per_decade) + 1
@@ -124,6 +167,7 @@ def log_select(
             format_func=lambda v: f"{v:g}",
             help=help,
             bind=bind,
+            on_change=_ON_NUMBER.get(),
         )
     )
 
@@ -141,6 +185,7 @@ def _hp_widget(label: str, spec, key: str) -> float:
             key=key,
             persist_state=KEEP,
             format="%g",
+            on_change=_ON_NUMBER.get(),
         )
     )
 
@@ -237,9 +282,14 @@ def peek_scenario(page: str) -> Scenario | None:
     slot, a custom formula, a click on the map, a value out of range). The page draws its map from
     it before the ~30 widgets, so the map is sent, and drawn, while the server still sends them;
     it checks the widgets' scenario against it afterwards (:func:`peek_missed`)."""
-    ss = st.session_state
-    if ss.pop(f"{page}:late", False):  # the run after a miss draws after the widgets
+    if st.session_state.pop(f"{page}:late", False):  # the run after a miss: after the widgets
         return None
+    return read_scenario(page)
+
+
+def read_scenario(page: str) -> Scenario | None:
+    """:func:`peek_scenario`'s reading of the session (no side effects)."""
+    ss = st.session_state
     try:
         surface = ss.get(f"{page}:surface")
         if surface not in landscapes.names() or ss.get(f"{page}:start_next") is not None:
@@ -406,6 +456,7 @@ def _schedule_controls(
                     key=wkey,
                     persist_state=KEEP,
                     format="%g",
+                    on_change=_ON_NUMBER.get(),
                 )
             )
     if allow_shared:
@@ -515,6 +566,7 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
                         persist_state=KEEP,
                         step=step,
                         format="%g",
+                        on_change=_ON_NUMBER.get(),
                     )
                 )
         kw["surface_params"] = tuple(sorted(params.items()))
@@ -535,7 +587,13 @@ def shared_controls(page: str, *, show_schedule: bool = True) -> dict:
     ss.setdefault(f"{page}:steps", spec.default)
     _guard(f"{page}:steps", spec, "steps")
     steps = st.slider(
-        _("steps"), spec.low, spec.high, key=f"{page}:steps", persist_state=KEEP, step=spec.step
+        _("steps"),
+        spec.low,
+        spec.high,
+        key=f"{page}:steps",
+        persist_state=KEEP,
+        step=spec.step,
+        on_change=_ON_NUMBER.get(),
     )
     kw["steps"] = _checked_value(steps, spec, "steps")
     if show_schedule:
@@ -610,6 +668,7 @@ def _number(
         key=key,
         persist_state=KEEP,
         step=cast(step),
+        on_change=_ON_NUMBER.get(),
         **kwargs,
     )
     return _checked_value(v, spec, label)
@@ -628,6 +687,7 @@ def tolerance_input(page: str) -> float:
         format="%.0e",
         key=key,
         persist_state=KEEP,
+        on_change=_ON_NUMBER.get(),
     )
     return _checked_value(v, spec, "tolerance")
 
