@@ -54,77 +54,85 @@ with st.expander(_("Presets"), expanded=False):
         ui.show_claims(pick)
 
 
+def results(scn: Scenario, view3d: bool) -> None:
+    """Right of the settings, what a number changes: the divergence note, the map (or the 3-D
+    view) with its charts, the export and inside panels, the table."""
+    oc, traj, scape = scn.optimizers[0], ui.cached_run(scn)[0], scn.landscape()
+    label, title = oc.label_in(ui.lang()), _(scape.title)
+    paths = viz.paths_from([traj], [label])
+    note = st.container()  # the note's one place: the map below keeps its own
+    if traj.diverged_at is not None:
+        ui.run_diverged(traj.diverged_at, note)
+    grid = ui.cached_grid(scn)
+    est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
+    charts = viz.run_charts(scape, traj, est, lang=ui.lang())
+    if view3d:
+        fig = viz.surface3d_figure(
+            scape,
+            ui.cached_grid(scn, 80),
+            paths,
+            title=title,
+            height=int(560 * (present or 1)),
+            lang=ui.lang(),
+        )
+        ui.present_figure(fig, present)
+        st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
+    else:
+        fig = lambda: viz.landscape_figure(scape, grid, paths, title=title, lang=ui.lang())
+        ui.replay_map(
+            PAGE,
+            ui.replay_payload(scn, (label,), title, 560),
+            key=f"{PAGE}:map",
+            present=present,
+            charts=charts,
+            chart_columns=2,
+        )
+        st.caption(
+            _(
+                "Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed "
+                "(after a click on any player button the keys ← → space Home End work too). "
+                "Click the map to start there; drag to pan, scroll to zoom, double-click to "
+                "reset."
+            )
+        )
+    ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
+    ui.inside_panel(PAGE, scn, (label,))
+    if view3d:  # no map: Streamlit's charts (the 3-D view loads its plotly.js anyway)
+        cells = [*st.columns(2), *st.columns(2)]
+        for i, chart in enumerate(charts):
+            cells[i].plotly_chart(chart, theme=None, key=f"{PAGE}:curve{i}")
+    rows = [viz.summarize(scape, traj, label, lang=ui.lang()).row(ui.lang())]
+    # a static table: its columns wrap, none is cut off, and the page loads no data-grid code
+    # (st.dataframe adds 0.6 MB of JS to the first load)
+    st.table(rows)
+
+
+@st.fragment(key=f"{PAGE}:drawn")
+def drawn() -> None:
+    """:func:`results` for the scenario in ``{PAGE}:drawn``: run with the page, and alone after a
+    number changed (``ui.numbers_rerun``: the settings are not sent and drawn again)."""
+    scn = st.session_state[f"{PAGE}:drawn"]
+    ui.sync_url(scn, PAGE, TOGGLES)
+    results(scn, bool(st.session_state.get(f"{PAGE}:3d")))
+
+
 @st.fragment
 def playground():
     if present:  # the settings folded above, the map across the whole width
         left, right = st.expander(_("Settings"), expanded=False), st.container()
     else:
         left, right = st.columns([1, 2.4], gap="medium")
-    with left:
+    with left, ui.numbers_rerun(PAGE, f"{PAGE}:drawn", overrides=False):
         kw = ui.shared_controls(PAGE)
         st.markdown("**" + _("Optimizer") + "**")
         oc = ui.optimizer_controls(PAGE, 0, overrides=False)
-        view3d = st.toggle(_("3-D surface"), key=f"{PAGE}:3d", persist_state=ui.KEEP)
+        st.toggle(_("3-D surface"), key=f"{PAGE}:3d", persist_state=ui.KEEP)
     scn = Scenario(**kw, optimizers=(oc,))
-    ui.sync_url(scn, PAGE, TOGGLES)
-    traj = ui.cached_run(scn)[0]
-    scape = scn.landscape()
-    spec = optimizers.get(oc.name)
-    label, title = oc.label_in(ui.lang()), _(scape.title)
-    paths = viz.paths_from([traj], [label])
+    ui.numbers_checked(PAGE, scn, overrides=False)
+    st.session_state[f"{PAGE}:drawn"] = scn
+    spec, scape = optimizers.get(oc.name), scn.landscape()
     with right:
-        note = st.container()  # the note's one place: the map below keeps its own
-        if traj.diverged_at is not None:
-            note.error(
-                _(
-                    "Diverged at step {k}: the iterate became non-finite, left the function's "
-                    "domain or ran more than 100 map widths from its centre. The path is frozen "
-                    "at its last point before that (which can lie far off the map). Try a smaller "
-                    "learning rate, or clip the gradient."
-                ).format(k=traj.diverged_at)
-            )
-        grid = ui.cached_grid(scn)
-        est = optimizers.lr_estimate(traj, oc.name, dict(oc.hparams))  # Prodigy's own step size
-        charts = viz.run_charts(scape, traj, est, lang=ui.lang())
-        if view3d:
-            fig = viz.surface3d_figure(
-                scape,
-                ui.cached_grid(scn, 80),
-                paths,
-                title=title,
-                height=int(560 * (present or 1)),
-                lang=ui.lang(),
-            )
-            ui.present_figure(fig, present)
-            st.plotly_chart(fig, theme=None, key=f"{PAGE}:chart3d")
-        else:
-            fig = lambda: viz.landscape_figure(scape, grid, paths, title=title, lang=ui.lang())
-            ui.replay_map(
-                PAGE,
-                ui.replay_payload(scn, (label,), title, 560),
-                key=f"{PAGE}:map",
-                present=present,
-                charts=charts,
-                chart_columns=2,
-            )
-            st.caption(
-                _(
-                    "Every update, one at a time: ◀ step, step ▶, ▶ Play, the slider, the speed "
-                    "(after a click on any player button the keys ← → space Home End work too). "
-                    "Click the map to start there; drag to pan, scroll to zoom, double-click to "
-                    "reset."
-                )
-            )
-        ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
-        ui.inside_panel(PAGE, scn, (label,))
-        if view3d:  # no map: Streamlit's charts (the 3-D view loads its plotly.js anyway)
-            cells = [*st.columns(2), *st.columns(2)]
-            for i, chart in enumerate(charts):
-                cells[i].plotly_chart(chart, theme=None, key=f"{PAGE}:curve{i}")
-        rows = [viz.summarize(scape, traj, label, lang=ui.lang()).row(ui.lang())]
-        # a static table: its columns wrap, none is cut off, and the page loads no data-grid code
-        # (st.dataframe adds 0.6 MB of JS to the first load)
-        st.table(rows)
+        drawn()
         t1, t2, t3 = st.tabs([_("Update rule"), _("Textbook numpy"), _("About the surface")])
         t1.latex(spec.latex)
         t1.caption(

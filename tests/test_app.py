@@ -163,6 +163,57 @@ def test_every_preset_opens_by_url_and_draws_each_path(slug):
     ]
 
 
+def test_playground_reads_its_numbers_as_its_widgets_give_them(monkeypatch):
+    """A number's change on Playground reruns its map alone, drawn from the session's reading of
+    the settings (``ui.read_scenario``): over presets' first optimizers (a schedule, noise,
+    clipping, another surface) and the usual changes that reading is the widgets' own scenario
+    (``ui.numbers_checked`` counts a difference, and a difference is counted)."""
+    at = app("app_pages/1_Playground.py").run()
+
+    def check(step: str):
+        assert not at.exception, step
+        assert "play:read_misses" not in at.session_state, step
+
+    for slug in (
+        "feature-scaling",
+        "lr-too-large",
+        "step-decay-vs-constant",
+        "noisy-sgd-minibatch",
+    ):
+        if slug in scenarios.preset_names():
+            at.selectbox(key="play:preset_pick").set_value(slug)
+            at.button(key="play:load").click().run()
+            check(slug)
+    name = at.selectbox(key="play:o0:name").value
+    lr = at.select_slider(key=f"play:o0:{name}:lr")
+    values = [float(v) for v in lr.options]
+    lr.set_value(values[values.index(float(lr.value)) - 1]).run()
+    check("learning rate")
+    at.slider(key="play:steps").set_value(120).run()
+    check("steps")
+    at.number_input(key="play:start_x").set_value(0.5).run()
+    check("start")
+    at.number_input(key="play:noise_std").set_value(0.3).run()
+    check("noise")
+    at.selectbox(key="play:o0:name").set_value("adam").run()
+    check("optimizer")
+    at.toggle(key="play:3d").set_value(True).run()
+    check("3-D view")
+    # a reading that differs from the widgets is counted (and a number then reruns the usual way)
+    import dataclasses
+
+    import ui._controls as controls
+
+    real = controls.read_scenario
+    monkeypatch.setattr(
+        controls,
+        "read_scenario",
+        lambda page, **kw: dataclasses.replace(real(page, **kw), steps=11),
+    )
+    at.slider(key="play:steps").set_value(130).run()
+    assert at.session_state["play:read_misses"] == 1
+
+
 def test_widgets_drive_the_result():
     at = app("app_pages/2_Compare.py")
     at.query_params["preset"] = "lr-too-large"

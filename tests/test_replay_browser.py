@@ -345,6 +345,34 @@ def test_a_number_reruns_the_map_alone_a_choice_reruns_the_settings(server, ctx)
     page.close()
 
 
+def test_a_number_on_playground_reruns_its_map_alone(server, ctx):
+    """Playground likewise: a learning-rate change sends the map, its charts and table, and no
+    setting; the link follows."""
+    page = ctx.new_page()
+    frames: list = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda b: frames.append(b)))
+    page.goto(f"{server}/Playground")
+    fr = player_frame(page)
+    _idle(page)
+    _sent_elements(frames)
+    rev, link = (
+        fr.evaluate("() => window.ospPlayer.data.rev"),
+        page.evaluate("() => location.search"),
+    )
+    page.get_by_role("slider", name="learning rate").first.focus()
+    page.keyboard.press("ArrowLeft")
+    fr.wait_for_function(f"() => window.ospPlayer.data.rev !== '{rev}'", timeout=60_000)
+    _idle(page)
+    page.wait_for_timeout(300)
+    sent = _sent_elements(frames)
+    assert "component_instance" in sent and "table" in sent, sent
+    assert not {"slider", "number_input", "selectbox", "button"} & set(sent), sent
+    assert sent.count("checkbox") <= 1, sent  # (the inside panel's)
+    assert page.evaluate("() => location.search") != link
+    assert_map_drawn(page, fr, "map-only-playground.png")
+    page.close()
+
+
 def test_charts_after_a_page_switch_and_back(server, ctx):
     """Compare -> Playground (its four charts below its map, one plotly.js) -> Compare: every
     chart is drawn again on screen in the new iframe (which asks for the blobs it lacks)."""

@@ -135,6 +135,18 @@ def preset_drift_note(page: str, slug: str | None, scn) -> None:
     st.caption(":material/info: " + text)
 
 
+def run_diverged(k: int, where=st) -> None:
+    """Playground's note that its run diverged at step ``k``, and what to try."""
+    where.error(
+        _(
+            "Diverged at step {k}: the iterate became non-finite, left the function's "
+            "domain or ran more than 100 map widths from its centre. The path is frozen "
+            "at its last point before that (which can lie far off the map). Try a smaller "
+            "learning rate, or clip the gradient."
+        ).format(k=k)
+    )
+
+
 def divergence_errors(paths) -> None:
     """One error per diverged path (``viz.paths_from``'s), saying where it stopped."""
     for p in paths:

@@ -113,17 +113,19 @@ def _browser_connected() -> bool:
 
 
 @contextlib.contextmanager
-def numbers_rerun(page: str, fragment: str):
+def numbers_rerun(page: str, fragment: str, *, overrides: bool = True):
     """Inside it, a change of a number widget (a slider or a number box: not a choice that changes
     which widgets there are) reruns the fragment ``fragment`` alone when the session then holds a
-    whole scenario (:func:`read_scenario`, stored as ``{page}:drawn``): the widgets, which the
-    browser already shows at their new values, are not sent and drawn again. Otherwise, and
+    whole scenario (:func:`read_scenario` with ``overrides``, stored as ``{page}:drawn``): the
+    widgets, which the browser already shows at their new values, are not sent and drawn again.
+    Otherwise, in a session where :func:`numbers_checked` once found the reading wrong, and
     without a server (``AppTest`` rebuilds its element tree from each run's output alone), the
     usual rerun."""
 
     def changed() -> None:
-        scn = read_scenario(page)
-        if scn is None:
+        scn = read_scenario(page, overrides=overrides)
+        misses = (st.session_state.get(f"{page}:{k}_misses") for k in ("read", "peek"))
+        if scn is None or any(misses):
             return
         st.session_state[f"{page}:drawn"] = scn
         try:
@@ -136,6 +138,15 @@ def numbers_rerun(page: str, fragment: str):
         yield
     finally:
         _ON_NUMBER.reset(token)
+
+
+def numbers_checked(page: str, scn: Scenario, *, overrides: bool = True) -> None:
+    """After the widgets: the session's reading (:func:`read_scenario`) must give their scenario;
+    where it gives another, the page's numbers rerun the usual way from then on (counted in
+    ``{page}:read_misses``)."""
+    got = read_scenario(page, overrides=overrides)
+    if got is not None and got != scn:
+        st.session_state[f"{page}:read_misses"] = st.session_state.get(f"{page}:read_misses", 0) + 1
 
 
 def _log_options(lo: float, hi: float, per_decade: int = 12) -> list[float]:
@@ -287,8 +298,9 @@ def peek_scenario(page: str) -> Scenario | None:
     return read_scenario(page)
 
 
-def read_scenario(page: str) -> Scenario | None:
-    """:func:`peek_scenario`'s reading of the session (no side effects)."""
+def read_scenario(page: str, *, overrides: bool = True) -> Scenario | None:
+    """:func:`peek_scenario`'s reading of the session (no side effects); ``overrides=False`` reads
+    a one-optimizer page's (Playground's: no schedule, clip or tolerance of the optimizer's own)."""
     ss = st.session_state
     try:
         surface = ss.get(f"{page}:surface")
@@ -302,7 +314,7 @@ def read_scenario(page: str) -> Scenario | None:
         steps = _peek(f"{page}:steps", Scenario.spec("steps"))
         sched, sargs = _peek_schedule(page, "shared", False)
         kw = {name: _peek(f"{page}:{name}", Scenario.spec(name)) for name in FOLDED_NUMBERS}
-        n = int(_peek(f"{page}:n_opt", low=1, high=scenarios.MAX_OPTIMIZERS))
+        n = int(_peek(f"{page}:n_opt", low=1, high=scenarios.MAX_OPTIMIZERS)) if overrides else 1
         configs = []
         for i in range(n):
             name = ss.get(f"{page}:o{i}:name")
@@ -314,10 +326,12 @@ def read_scenario(page: str) -> Scenario | None:
                 k: _peek(f"{page}:o{i}:{name}:{k}", low=h.low, high=h.high)
                 for k, h in o.hyperparams.items()
             }
-            osched, oargs = _peek_schedule(page, f"o{i}", True)
-            c = ss.get(f"{page}:o{i}:clip")
-            if c != "shared" and not isinstance(c, (int, float)):
-                raise _Unsure(c)
+            osched, oargs, c = None, {}, "shared"
+            if overrides:
+                osched, oargs = _peek_schedule(page, f"o{i}", True)
+                c = ss.get(f"{page}:o{i}:clip")
+                if c != "shared" and not isinstance(c, (int, float)):
+                    raise _Unsure(c)
             configs.append(
                 OptimizerConfig.make(
                     name,
@@ -336,7 +350,9 @@ def read_scenario(page: str) -> Scenario | None:
             schedule=sched,
             schedule_args=tuple(sorted(sargs.items())),
             optimizers=tuple(configs),
-            tolerance=_peek(f"{page}:tol", Scenario.spec("tolerance")),
+            **(
+                {"tolerance": _peek(f"{page}:tol", Scenario.spec("tolerance"))} if overrides else {}
+            ),
             **kw,
         )
     except (_Unsure, KeyError, TypeError, ValueError):
