@@ -95,7 +95,10 @@ def results(scn: Scenario, view3d: bool) -> None:
                 "reset."
             )
         )
-    ui.export_panel(PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn)
+    # drawn while open: closed, none of its ~20 elements is sent and drawn again per update
+    ui.export_panel(
+        PAGE, scn, fig, scape, grid, paths, [traj], replay=None if view3d else scn, lazy=True
+    )
     ui.inside_panel(PAGE, scn, (label,))
     if view3d:  # no map: Streamlit's charts (the 3-D view loads its plotly.js anyway)
         cells = [*st.columns(2), *st.columns(2)]
