@@ -182,19 +182,21 @@ def test_pages_show_the_note_on_the_notes_where_the_notes_are_wrong():
 
 def test_divergence_words_match_the_engines_rule():
     """The pages say a run diverged when it became non-finite or went more than 100 map widths from
-    the
-    map's centre: a run on the quadratic at lr 0.5 is flagged at the first step past 100 widths."""
+    the map's centre: a run on the quadratic at lr 0.5 is flagged at the first step past 100
+    widths."""
     import ast
 
     import landscapes
     from tests.test_app import ROOT
 
-    # Playground quotes the rule, and Compare through ui.divergence_errors
-    for page in ("app_pages/1_Playground.py", "ui/_banners.py"):
-        tree = ast.parse((ROOT / page).read_text(encoding="utf-8"))
-        words = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
-        rule = f"more than {engine._core.RUNAWAY:g} map widths"
-        assert any(rule in w for w in words if isinstance(w, str)), page
+    # Playground quotes the rule through ui.run_diverged, Compare through ui.divergence_errors
+    tree = ast.parse((ROOT / "ui/_banners.py").read_text(encoding="utf-8"))
+    rule = f"more than {engine._core.RUNAWAY:g} map widths"
+    for name in ("run_diverged", "divergence_errors"):
+        fn = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
+        words = [n.value for n in ast.walk(fn) if isinstance(n, ast.Constant)]
+        assert any(rule in w for w in words if isinstance(w, str)), name
+    assert "ui.run_diverged(" in (ROOT / "app_pages/1_Playground.py").read_text(encoding="utf-8")
     scape = landscapes.get("quadratic")
     t = engine.run(scape, "sgd", lr=0.5, steps=100, start=(-2.5, 2.0))
     far = np.max(np.abs(t.points - np.array(scape.center)), axis=1) > 100 * scape.extent

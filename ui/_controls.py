@@ -118,9 +118,9 @@ def numbers_rerun(page: str, fragment: str, *, overrides: bool = True):
     which widgets there are) reruns the fragment ``fragment`` alone when the session then holds a
     whole scenario (:func:`read_scenario` with ``overrides``, stored as ``{page}:drawn``): the
     widgets, which the browser already shows at their new values, are not sent and drawn again.
-    Otherwise, in a session where :func:`numbers_checked` once found the reading wrong, and
-    without a server (``AppTest`` rebuilds its element tree from each run's output alone), the
-    usual rerun."""
+    Otherwise, in a session where the reading was once found wrong (:func:`numbers_checked`,
+    :func:`peek_missed`), and without a server (``AppTest`` rebuilds its element tree from each
+    run's output alone), the usual rerun."""
 
     def changed() -> None:
         scn = read_scenario(page, overrides=overrides)
