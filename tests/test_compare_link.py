@@ -4,7 +4,7 @@ optimizer (the map, the table, the link it writes back), no second one the link 
 from streamlit.testing.v1 import AppTest
 
 from scenarios import Scenario
-from tests.test_app import ROOT, TIMEOUT, _player_paths, _player_table
+from tests.test_app import ROOT, TIMEOUT, _player_paths, _player_table, lower_lr
 
 COMPARE = "app_pages/2_Compare.py"
 
@@ -82,9 +82,7 @@ def test_the_map_is_drawn_before_the_widgets_from_the_scenario_they_then_give(mo
         at.selectbox(key="cmp:preset_pick").set_value(slug)
         at.button[0].click().run()
         check(slug)
-    lr = at.select_slider(key=f"cmp:o0:{at.selectbox(key='cmp:o0:name').value}:lr")
-    values = [float(v) for v in lr.options]
-    lr.set_value(values[values.index(float(lr.value)) - 1]).run()
+    lower_lr(at, "cmp")
     check("learning rate")
     at.slider(key="cmp:steps").set_value(120).run()
     check("steps")

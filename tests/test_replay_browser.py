@@ -284,6 +284,25 @@ def _sent_elements(frames: list) -> list[str]:
     return out
 
 
+def _press(page, fr, slider, key: str) -> None:
+    """``key`` on ``slider``; returns once the player drew a new run and the page is idle."""
+    rev = fr.evaluate("() => window.ospPlayer.data.rev")
+    slider.focus()
+    page.keyboard.press(key)
+    fr.wait_for_function(f"() => window.ospPlayer.data.rev !== '{rev}'", timeout=60_000)
+    _idle(page)
+    page.wait_for_timeout(300)
+
+
+def _assert_map_alone(sent: list[str], what: str) -> None:
+    """The deltas ``sent`` (:func:`_sent_elements`) hold the map and no setting (a checkbox at
+    most: the inside panel's, under the map)."""
+    assert "component_instance" in sent, sent
+    widgets = {"slider", "number_input", "selectbox", "checkbox", "button"} & set(sent)
+    assert widgets <= {"checkbox"}, f"{what}: widgets sent again: {sent}"
+    assert sent.count("checkbox") <= 1, sent
+
+
 def test_a_number_reruns_the_map_alone_a_choice_reruns_the_settings(server, ctx):
     """A number's change on Compare (the learning rate, the steps) reruns the map's fragment alone:
     not one of the ~30 widgets is sent again, and they stay on screen at their values; the map, the
@@ -299,23 +318,12 @@ def test_a_number_reruns_the_map_alone_a_choice_reruns_the_settings(server, ctx)
     shown = sliders.count()
     for name, key in (("learning rate", "ArrowRight"), ("steps", "ArrowLeft")):
         _sent_elements(frames)
-        rev, link = (
-            fr.evaluate("() => window.ospPlayer.data.rev"),
-            page.evaluate("() => location.search"),
-        )
+        link = page.evaluate("() => location.search")
         table = fr.evaluate("() => window.ospPlayer.tableKey")
         slider = page.get_by_role("slider", name=name).first
         before = slider.get_attribute("aria-valuetext") or slider.get_attribute("aria-valuenow")
-        slider.focus()
-        page.keyboard.press(key)
-        fr.wait_for_function(f"() => window.ospPlayer.data.rev !== '{rev}'", timeout=60_000)
-        _idle(page)
-        page.wait_for_timeout(300)
-        sent = _sent_elements(frames)
-        assert "component_instance" in sent, sent
-        widgets = {"slider", "number_input", "selectbox", "checkbox", "button"} & set(sent)
-        assert widgets <= {"checkbox"}, f"{name}: widgets sent again: {sent}"  # (inside panel's)
-        assert sent.count("checkbox") <= 1, sent
+        _press(page, fr, slider, key)
+        _assert_map_alone(_sent_elements(frames), name)
         # on screen: every widget still there, this one at its new value; the link and table follow
         assert sliders.count() == shown
         after = slider.get_attribute("aria-valuetext") or slider.get_attribute("aria-valuenow")
@@ -355,19 +363,11 @@ def test_a_number_on_playground_reruns_its_map_alone(server, ctx):
     fr = player_frame(page)
     _idle(page)
     _sent_elements(frames)
-    rev, link = (
-        fr.evaluate("() => window.ospPlayer.data.rev"),
-        page.evaluate("() => location.search"),
-    )
-    page.get_by_role("slider", name="learning rate").first.focus()
-    page.keyboard.press("ArrowLeft")
-    fr.wait_for_function(f"() => window.ospPlayer.data.rev !== '{rev}'", timeout=60_000)
-    _idle(page)
-    page.wait_for_timeout(300)
+    link = page.evaluate("() => location.search")
+    _press(page, fr, page.get_by_role("slider", name="learning rate").first, "ArrowLeft")
     sent = _sent_elements(frames)
-    assert "component_instance" in sent and "table" in sent, sent
-    assert not {"slider", "number_input", "selectbox", "button"} & set(sent), sent
-    assert sent.count("checkbox") <= 1, sent  # (the inside panel's)
+    _assert_map_alone(sent, "learning rate")
+    assert "table" in sent, sent
     assert page.evaluate("() => location.search") != link
     assert_map_drawn(page, fr, "map-only-playground.png")
     page.close()
